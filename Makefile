@@ -1,0 +1,44 @@
+# The two commands of README.md: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint typecheck unit bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+## Set everything up, apply migrations, load demo data and serve on http://127.0.0.1:8000
+run: $(VENV)/.installed
+	$(BIN)/dps seed demo
+	$(BIN)/dps serve
+
+## Set everything up with dev extras; lint, type-check, check imports, run the whole suite
+test: $(VENV)/.installed-dev lint typecheck
+	$(BIN)/pytest -q -W error::DeprecationWarning:dps
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed-dev
+	$(BIN)/pytest -q tests/unit
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/api.py
+
+clean:
+	rm -rf $(VENV) var

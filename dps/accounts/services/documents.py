@@ -1,0 +1,110 @@
+"""Documents: sniffed, size-limited uploads with SHA-256, readable only by permitted callers.
+
+Ordering keeps rows and blobs consistent: the blob is written first, then the row commits; if the
+row cannot be written the blob is deleted again. So no row ever points at a missing blob, and a
+failed upload leaves no row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from dps.accounts import access, repository
+from dps.accounts.domain import Document, DocumentType, check_expiry_not_past, safe_filename
+from dps.core import audit
+from dps.core.auth import OrgKind
+from dps.core.context import Context
+from dps.core.db import DB
+from dps.core.errors import DomainError, PermissionDenied
+from dps.core.pagination import Page
+from dps.core.storage import check_upload
+
+
+class DocumentCorrupted(DomainError):
+    status = 500
+    code = "document_corrupted"
+    title = "Stored document failed its integrity check"
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    document: Document
+    data: bytes
+
+
+async def upload_document(
+    ctx: Context, data: bytes, filename: str | None, document_type: DocumentType, expires_on: date | None
+) -> Document:
+    """Store a file for the caller's organisation after checking its real type and size."""
+    principal = ctx.user
+    if principal.org_kind is OrgKind.PLATFORM or principal.org_id is None:
+        raise PermissionDenied("documents belong to a provider or an authority; sign in as one of their users")
+    media_type = check_upload(data, ctx.settings.max_upload_bytes)
+    now = ctx.clock.now()
+    check_expiry_not_past(expires_on, now.date())
+    key = f"documents/{now:%Y/%m}/{uuid.uuid4().hex}"
+    blob = await ctx.store.put(key, data, media_type)
+    is_provider = principal.org_kind is OrgKind.PROVIDER
+    draft = Document(
+        id=0,
+        owner_kind=principal.org_kind,
+        provider_id=principal.org_id if is_provider else None,
+        authority_id=None if is_provider else principal.org_id,
+        document_type=document_type,
+        filename=safe_filename(filename),
+        media_type=media_type,
+        size_bytes=blob.size,
+        sha256=blob.sha256,
+        storage_key=key,
+        expires_on=expires_on,
+        uploaded_by=principal.user_id,
+        uploaded_at=now,
+    )
+    try:
+        async with DB.transaction():
+            document = await repository.insert_document(draft)
+            await audit.record(ctx, "document.uploaded", "document", document.id, after=document)
+    except BaseException:
+        await ctx.store.delete(key)
+        raise
+    return document
+
+
+async def get_document(ctx: Context, document_id: int) -> Document:
+    document = await repository.get_document(document_id)
+    access.require_read_document(ctx.user, document)
+    return document
+
+
+async def download_document(ctx: Context, document_id: int) -> Download:
+    """The blob, checked against the SHA-256 recorded at upload."""
+    document = await get_document(ctx, document_id)
+    data = await ctx.store.get(document.storage_key)
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        raise DocumentCorrupted(f"document {document_id} does not match its recorded SHA-256")
+    return Download(document=document, data=data)
+
+
+async def list_documents(
+    ctx: Context, limit: int, after_id: int, provider_id: int | None, document_type: DocumentType | None
+) -> Page[Document]:
+    """A provider sees its own documents; council staff see a provider's or their council's."""
+    principal = ctx.user
+    if principal.org_kind is OrgKind.PROVIDER:
+        if provider_id is not None and provider_id != principal.org_id:
+            raise PermissionDenied("you may only see your own organisation's documents")
+        return await repository.list_documents(
+            limit, after_id, provider_id=principal.org_id, authority_id=None, document_type=document_type
+        )
+    if provider_id is not None:
+        access.require_read_provider(principal, provider_id)
+        return await repository.list_documents(
+            limit, after_id, provider_id=provider_id, authority_id=None, document_type=document_type
+        )
+    authority_id = None if principal.is_admin else principal.org_id
+    return await repository.list_documents(
+        limit, after_id, provider_id=None, authority_id=authority_id, document_type=document_type
+    )

@@ -1,0 +1,218 @@
+"""Providers and their settings: registration, reading and versioned updates."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+import msgspec
+
+from dps.accounts import access, repository
+from dps.accounts.domain import (
+    COMPANY_NUMBER,
+    CHARITY_NUMBER,
+    OFSTED_URN,
+    AgeRange,
+    Contact,
+    Provider,
+    Setting,
+    User,
+    UserStatus,
+    check_grade_scale,
+    check_identifier,
+    check_inspection,
+    check_inspection_not_future,
+    check_provider_registration,
+    normalise_email,
+)
+from dps.accounts.schemas import ContactIn, ProviderIn, ProviderPatch, RegisterProviderIn, SettingIn, SettingPatch
+from dps.core import audit, geo
+from dps.core.auth import Role, hash_password
+from dps.core.context import Context
+from dps.core.concurrency import require_version
+from dps.core.db import DB
+from dps.core.errors import NotFound
+from dps.core.pagination import Page
+
+
+def _contacts(items: list[ContactIn]) -> tuple[Contact, ...]:
+    return tuple(Contact(name=c.name, email=normalise_email(c.email), phone=c.phone, role=c.role) for c in items)
+
+
+def _company(raw: str | None) -> str | None:
+    return check_identifier(COMPANY_NUMBER, raw, "company_number", "Companies House number") if raw else None
+
+
+def _charity(raw: str | None) -> str | None:
+    return check_identifier(CHARITY_NUMBER, raw, "charity_number", "charity number") if raw else None
+
+
+async def locate(postcode: str) -> geo.Location:
+    """Validate a postcode against the ONS directory (422 when unknown); the first use of a letter
+    loads its file, so it runs in a worker thread."""
+    return await asyncio.to_thread(geo.default_directory().locate_postcode, postcode)
+
+
+async def _provider_from(data: ProviderIn, ctx: Context) -> Provider:
+    company, charity = _company(data.company_number), _charity(data.charity_number)
+    check_provider_registration(company, charity)
+    location = await locate(data.postcode)
+    return Provider(
+        id=0,
+        legal_name=data.legal_name.strip(),
+        trading_name=data.trading_name,
+        company_number=company,
+        charity_number=charity,
+        address=data.address.strip(),
+        postcode=location.postcode_or_district,
+        contacts=_contacts(data.contacts),
+        version=1,
+        created_at=ctx.clock.now(),
+    )
+
+
+async def register_provider(ctx: Context, data: RegisterProviderIn) -> tuple[Provider, User]:
+    """Self-registration: creates the provider and its first provider_admin, together or not at all."""
+    draft = await _provider_from(data.provider, ctx)
+    email = normalise_email(data.admin_email)
+    async with DB.transaction():
+        provider = await repository.insert_provider(draft)
+        admin = await repository.insert_user(
+            email=email,
+            full_name=data.admin_full_name.strip(),
+            role=Role.PROVIDER_ADMIN,
+            status=UserStatus.ACTIVE,
+            authority_id=None,
+            provider_id=provider.id,
+            password_hash=hash_password(data.admin_password),
+            invitation_hash=None,
+            invitation_expires_at=None,
+            at=ctx.clock.now(),
+        )
+        await audit.record(ctx, "provider.registered", "provider", provider.id, after=provider)
+        await audit.record(ctx, "user.created", "user", admin.id, after=admin)
+    return provider, admin
+
+
+async def get_provider(ctx: Context, provider_id: int) -> Provider:
+    access.require_read_provider(ctx.user, provider_id)
+    return await repository.get_provider(provider_id)
+
+
+async def list_providers(ctx: Context, limit: int, after_id: int, name_contains: str | None) -> Page[Provider]:
+    """Council staff see every provider; a provider's users see only their own."""
+    principal = ctx.user
+    if principal.is_authority_staff:
+        return await repository.list_providers(limit, after_id, name_contains)
+    assert principal.org_id is not None
+    own = await repository.get_provider(principal.org_id)
+    matches = own.id > after_id and (not name_contains or name_contains.lower() in own.legal_name.lower())
+    return Page(items=[own] if matches else [], next_after_id=None)
+
+
+async def update_provider(ctx: Context, provider_id: int, expected_version: int, patch: ProviderPatch) -> Provider:
+    """Change the provider's record if nobody changed it since `expected_version` was read."""
+    access.require_manage_provider(ctx.user, provider_id)
+    changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    if "company_number" in changes:
+        changes["company_number"] = _company(changes["company_number"])
+    if "charity_number" in changes:
+        changes["charity_number"] = _charity(changes["charity_number"])
+    if "postcode" in changes:
+        changes["postcode"] = (await locate(changes["postcode"])).postcode_or_district
+    if "contacts" in changes:
+        changes["contacts"] = _contacts(patch.contacts)  # type: ignore[arg-type]
+    async with DB.transaction():
+        before = await repository.get_provider(provider_id, for_update=True)
+        require_version(expected_version, before.version)
+        after = replace(before, **changes, version=before.version + 1)
+        check_provider_registration(after.company_number, after.charity_number)
+        await repository.update_provider(before, after)
+        await audit.record(ctx, "provider.updated", "provider", provider_id, before=before, after=after)
+    return after
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+async def create_setting(ctx: Context, provider_id: int, data: SettingIn) -> Setting:
+    """Describe a registered service; its postcode must be a real one (ONS directory)."""
+    access.require_edit_settings(ctx.user, provider_id)
+    ages = AgeRange(data.min_age, data.max_age)
+    check_grade_scale(data.setting_type, data.ofsted_grade)
+    check_inspection(data.ofsted_grade, data.last_inspection_date)
+    check_inspection_not_future(data.last_inspection_date, ctx.clock.now().date())
+    location = await locate(data.postcode)
+    draft = Setting(
+        id=0,
+        provider_id=provider_id,
+        name=data.name.strip(),
+        setting_type=data.setting_type,
+        ofsted_urn=check_identifier(OFSTED_URN, data.ofsted_urn, "ofsted_urn", "Ofsted URN"),
+        ofsted_grade=data.ofsted_grade,
+        last_inspection_date=data.last_inspection_date,
+        postcode=location.postcode_or_district,
+        local_authority_code=location.local_authority_code,
+        easting=location.easting,
+        northing=location.northing,
+        capacity=data.capacity,
+        ages=ages,
+        needs=frozenset(data.needs),
+        version=1,
+    )
+    async with DB.transaction():
+        await repository.get_provider(provider_id, for_update=True)  # 404 for an unknown provider
+        setting = await repository.insert_setting(draft, ctx.clock.now())
+        await audit.record(ctx, "setting.created", "setting", setting.id, after=setting)
+    return setting
+
+
+async def get_setting(ctx: Context, provider_id: int, setting_id: int) -> Setting:
+    access.require_read_provider(ctx.user, provider_id)
+    setting = await repository.get_setting(setting_id)
+    if setting.provider_id != provider_id:
+        raise _not_this_providers(setting_id)
+    return setting
+
+
+async def list_settings(ctx: Context, provider_id: int, limit: int, after_id: int) -> Page[Setting]:
+    access.require_read_provider(ctx.user, provider_id)
+    return await repository.list_settings(provider_id, limit, after_id)
+
+
+async def update_setting(
+    ctx: Context, provider_id: int, setting_id: int, expected_version: int, patch: SettingPatch
+) -> Setting:
+    """Change a setting if nobody changed it since `expected_version` was read."""
+    access.require_edit_settings(ctx.user, provider_id)
+    changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    location = await locate(changes.pop("postcode")) if "postcode" in changes else None
+    min_age, max_age = changes.pop("min_age", None), changes.pop("max_age", None)
+    if "needs" in changes:
+        changes["needs"] = frozenset(changes["needs"])
+    check_inspection_not_future(changes.get("last_inspection_date"), ctx.clock.now().date())
+    async with DB.transaction():
+        before = await repository.get_setting(setting_id, for_update=True)
+        if before.provider_id != provider_id:
+            raise _not_this_providers(setting_id)
+        require_version(expected_version, before.version)
+        if min_age is not None or max_age is not None:
+            changes["ages"] = AgeRange(
+                min_age if min_age is not None else before.ages.min_age,
+                max_age if max_age is not None else before.ages.max_age,
+            )
+        if location is not None:
+            changes.update(
+                postcode=location.postcode_or_district,
+                local_authority_code=location.local_authority_code,
+                easting=location.easting,
+                northing=location.northing,
+            )
+        after = before.with_changes(**changes)
+        await repository.update_setting(before, after)
+        await audit.record(ctx, "setting.updated", "setting", setting_id, before=before, after=after)
+    return after
+
+
+def _not_this_providers(setting_id: int) -> NotFound:
+    return NotFound(f"setting {setting_id} does not exist for this provider", entity="setting")

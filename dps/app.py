@@ -1,0 +1,103 @@
+"""The Litestar application: routes, dependencies, error mapping, OpenAPI, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.app import AppConfig
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from dps.accounts.controllers import (
+    AuthController,
+    AuthorityController,
+    DocumentController,
+    MeController,
+    ProviderController,
+    UserController,
+)
+from dps.accounts.services.auth import resolve_token
+from dps.core import db
+from dps.core.clock import Clock, SystemClock
+from dps.core.controllers import AuditController, HealthController
+from dps.core.http import problem_details_plugin, provide_ctx
+from dps.core.settings import MEGABYTE, Settings
+from dps.core.storage import DocumentStore, build_document_store
+
+log = logging.getLogger(__name__)
+
+ROUTES = [
+    HealthController,
+    AuthController,
+    MeController,
+    AuthorityController,
+    ProviderController,
+    UserController,
+    DocumentController,
+    AuditController,
+]
+
+
+def document_store_for(settings: Settings) -> DocumentStore:
+    return build_document_store(
+        settings.documents_url,
+        s3_endpoint_url=settings.s3_endpoint_url,
+        s3_region=settings.s3_region,
+        s3_access_key_id=settings.s3_access_key_id,
+        s3_secret_access_key=settings.s3_secret_access_key,
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    store: DocumentStore | None = None,
+    manage_database: bool = True,
+) -> Litestar:
+    """Build the app. With `manage_database` it connects on start-up (embedded server when no
+    DATABASE_URL) and closes the pool on shutdown; tests that hold their own pool pass False."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def database(_: Litestar) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        async with db.connected(settings):
+            yield
+
+    app_config = AppConfig(
+        route_handlers=ROUTES,
+        dependencies={"ctx": Provide(provide_ctx)},
+        plugins=[problem_details_plugin()],
+        lifespan=[database],
+        # Multipart overhead on top of the largest document we accept.
+        request_max_body_size=settings.max_upload_bytes + MEGABYTE,
+        openapi_config=OpenAPIConfig(
+            title="dps: regional commissioning of children's placements",
+            version="1.0.0",
+            description=(
+                "Purchasing systems, due diligence, call-offs and contracts for consortia of English "
+                "councils. Errors are RFC 9457 application/problem+json with a stable `code`."
+            ),
+            use_handler_docstrings=True,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"BearerToken": []}],
+        ),
+    )
+    app = Litestar.from_config(app_config)
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.store = store or document_store_for(settings)
+    app.state.resolve_token = resolve_token
+    return app

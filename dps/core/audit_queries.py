@@ -1,0 +1,56 @@
+"""Reading the audit trail (officers and admins only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from dps.core.auth import Role
+from dps.core.context import Context
+from dps.core.pagination import Page, page_of
+from dps.core.tables import AuditEvent
+
+
+AUDIT_READERS = (Role.PROCUREMENT_OFFICER, Role.LEGAL_OFFICER, Role.ADMIN)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    occurred_at: datetime
+    actor_user_id: int | None
+    actor_role: str | None
+    actor_org_kind: str | None
+    actor_org_id: int | None
+    action: str
+    entity_type: str
+    entity_id: str
+    before: Any
+    after: Any
+    hash: str
+
+
+async def list_events(
+    ctx: Context,
+    limit: int,
+    after_id: int,
+    entity_type: str | None,
+    entity_id: str | None,
+    actor_user_id: int | None,
+    action: str | None,
+) -> Page[AuditEntry]:
+    """Events in chain order with optional filters."""
+    ctx.user.require_role(*AUDIT_READERS)
+    query = AuditEvent.select().where(AuditEvent.id > after_id)
+    if entity_type is not None:
+        query = query.where(AuditEvent.entity_type == entity_type)
+    if entity_id is not None:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if actor_user_id is not None:
+        query = query.where(AuditEvent.actor_user_id == actor_user_id)
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    rows = await query.order_by(AuditEvent.id).limit(limit + 1).output(load_json=True)
+    entries = [AuditEntry(**{k: r[k] for k in AuditEntry.__slots__}) for r in rows]  # type: ignore[attr-defined]
+    return page_of(entries, limit)

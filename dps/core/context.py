@@ -1,0 +1,31 @@
+"""What every service call receives: who is calling, the clock, settings and the document store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dps.core.auth import Principal, require_principal
+from dps.core.clock import Clock
+from dps.core.settings import Settings
+from dps.core.storage import DocumentStore
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    principal: Principal | None
+    clock: Clock
+    settings: Settings
+    store: DocumentStore
+
+    @property
+    def user(self) -> Principal:
+        """The authenticated caller, or 401."""
+        return require_principal(self.principal)
+
+    def require_signed_in(self) -> Principal:
+        """Any authenticated caller may go on; anonymous callers get 401."""
+        return self.user
+
+    def as_system(self) -> Context:
+        """The same context acting as the system (scheduler sweeps, CLI)."""
+        return Context(principal=None, clock=self.clock, settings=self.settings, store=self.store)

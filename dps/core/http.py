@@ -1,0 +1,166 @@
+"""HTTP plumbing shared by every package: problem+json errors, the request Context, list paging.
+
+Every error leaves the API as RFC 9457 `application/problem+json` with a stable `code`; this is the
+one place that maps exceptions to responses.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import Parameter
+from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
+
+from dps.core.auth import Principal
+from dps.core.clock import Clock
+from dps.core.context import Context
+from dps.core.errors import DomainError, Unauthenticated
+from dps.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+def _domain_problem(exc: DomainError) -> ProblemDetailsException:
+    headers = None
+    if "retry_after_seconds" in exc.extra:
+        headers = {"Retry-After": str(exc.extra["retry_after_seconds"])}
+    return ProblemDetailsException(
+        status_code=exc.status,
+        title=exc.title,
+        detail=exc.detail,
+        headers=headers,
+        extra={"code": exc.code, **exc.extra},
+    )
+
+
+def _validation_problem(exc: ValidationException) -> ProblemDetailsException:
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    fields = [e.get("key") for e in errors if isinstance(e, dict) and e.get("key")]
+    extra: dict[str, Any] = {"code": "validation_failed", "errors": errors}
+    if fields:
+        extra["field"] = fields[0]
+    return ProblemDetailsException(
+        status_code=400, title="Invalid input", detail=str(exc.detail), extra=extra, headers=exc.headers
+    )
+
+
+def _http_problem(exc: HTTPException) -> ProblemDetailsException:
+    status = exc.status_code
+    return ProblemDetailsException(
+        status_code=status,
+        title=str(exc.detail),
+        detail=str(exc.detail),
+        headers=exc.headers,
+        extra={"code": HTTP_CODES.get(status, f"http_{status}")},
+    )
+
+
+def _unexpected_problem(exc: Exception) -> ProblemDetailsException:
+    # Log the internals; never send them.
+    log.exception("unhandled error", exc_info=exc)
+    return ProblemDetailsException(
+        status_code=500,
+        title="Internal error",
+        detail="something went wrong on our side; it has been logged",
+        extra={"code": "internal_error"},
+    )
+
+
+def problem_details_plugin() -> ProblemDetailsPlugin:
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={
+                DomainError: _domain_problem,
+                ValidationException: _validation_problem,
+                HTTPException: _http_problem,
+                Exception: _unexpected_problem,
+            }
+        )
+    )
+
+
+# --- authentication and the request Context --------------------------------------------------
+
+TokenResolver = Callable[[str, Clock], Awaitable[Principal | None]]
+PUBLIC = {"public": True}  # handler opt for the few routes anonymous callers may use
+
+
+async def _principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    """Resolve the bearer token once per request (cached on the connection's state)."""
+    state = connection.state
+    if "principal" in state:
+        return state.principal  # type: ignore[no-any-return]
+    principal = None
+    header = connection.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("use 'Authorization: Bearer <token>'", code="invalid_authorization_header")
+        resolve: TokenResolver = connection.app.state.resolve_token
+        principal = await resolve(token.strip(), connection.app.state.clock)
+        if principal is None:
+            raise Unauthenticated("the token is unknown, expired or revoked; sign in again", code="invalid_token")
+    state.principal = principal
+    return principal
+
+
+async def signed_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Guard on every controller: 401 before any body is read, unless the handler is PUBLIC."""
+    principal = await _principal_of(connection)
+    if principal is None and not handler.opt.get("public"):
+        raise Unauthenticated("sign in and send the token as 'Authorization: Bearer <token>'")
+
+
+async def provide_ctx(request: Request[Any, Any, Any]) -> Context:
+    """The request's Context: caller, clock, settings and document store."""
+    state = request.app.state
+    principal = await _principal_of(request)
+    return Context(principal=principal, clock=state.clock, settings=state.settings, store=state.store)
+
+
+# --- list parameters -------------------------------------------------------------------------
+
+Limit = Annotated[
+    int, Parameter(query="limit", ge=1, le=MAX_LIMIT, description=f"page size, at most {MAX_LIMIT}")
+]
+Cursor = Annotated[
+    str | None, Parameter(query="cursor", description="the next_cursor of the previous page", required=False)
+]
+IfMatch = Annotated[
+    str | None,
+    Parameter(header="If-Match", description='the ETag you read, e.g. "3"; required on updates', required=False),
+]
+
+DEFAULT_PAGE_SIZE = DEFAULT_LIMIT
+
+
+def after_id(cursor: str | None) -> int:
+    return decode_cursor(cursor)
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header that survives any file name (RFC 6266 with an RFC 5987 UTF-8 form)."""
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "'") or "download"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -1,0 +1,121 @@
+"""Demo data: a North West consortium of 6 councils (Bolton leads), 12 providers with settings in
+real postcodes, and one user per role. Loaded through the services, so it is audited like any
+other change. Running it again changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from dps.accounts.domain import Need, OfstedGrade, Region, SettingType
+from dps.accounts.schemas import ContactIn, ProviderIn, RegisterProviderIn, SettingIn
+from dps.accounts.services import authorities, providers, users
+from dps.core.auth import OrgKind, Principal, Role
+from dps.core.context import Context
+from dps.core.errors import Conflict
+
+DEMO_PASSWORD = "demo-password-2026"  # demo data only; README says so
+ADMIN_EMAIL = "admin@demo.dps.test"
+
+AUTHORITIES = [  # (name, ONS code); Bolton is the lead authority of Placements North West
+    ("Bolton Council", "E08000001"),
+    ("Manchester City Council", "E08000003"),
+    ("Salford City Council", "E08000006"),
+    ("Stockport Metropolitan Borough Council", "E08000007"),
+    ("Trafford Council", "E08000009"),
+    ("Wigan Council", "E08000010"),
+]
+
+# (legal name, company number, setting type, setting postcode, ages, needs, grade)
+PROVIDERS = [
+    ("Brightpath Fostering Ltd", "10000001", SettingType.FOSTERING_AGENCY_BRANCH, "M1 1AE", (0, 17), [Need.SIBLING_GROUP], OfstedGrade.GOOD),
+    ("Harbour House Care Ltd", "10000002", SettingType.CHILDRENS_HOME, "BL1 1RU", (11, 17), [Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH], OfstedGrade.OUTSTANDING),
+    ("Irwell Homes Ltd", "10000003", SettingType.CHILDRENS_HOME, "M5 4WT", (8, 17), [Need.AUTISM, Need.LEARNING_DISABILITY], OfstedGrade.GOOD),
+    ("Mersey Futures Ltd", "10000004", SettingType.SUPPORTED_ACCOMMODATION, "L1 8JQ", (16, 17), [Need.UNACCOMPANIED_ASYLUM_SEEKING], OfstedGrade.SA_OUTCOME_1),
+    ("Pennine Fostering Ltd", "10000005", SettingType.FOSTERING_AGENCY_BRANCH, "OL1 1HL", (0, 17), [Need.PARENT_AND_CHILD], OfstedGrade.GOOD),
+    ("Stockport Therapeutic Care Ltd", "10000006", SettingType.CHILDRENS_HOME, "SK1 3XE", (10, 17), [Need.THERAPEUTIC, Need.SELF_HARM], OfstedGrade.REQUIRES_IMPROVEMENT),
+    ("Trafford Bridge School Ltd", "10000007", SettingType.SCHOOL, "M32 0TH", (5, 19), [Need.AUTISM, Need.SPEECH_LANGUAGE_COMMUNICATION], OfstedGrade.GOOD),
+    ("Wigan Pier Supported Living Ltd", "10000008", SettingType.SUPPORTED_ACCOMMODATION, "WN1 1YN", (16, 17), [Need.SUBSTANCE_MISUSE], OfstedGrade.SA_OUTCOME_2),
+    ("Ribble Valley Homes Ltd", "10000009", SettingType.CHILDRENS_HOME, "PR1 2HE", (12, 17), [Need.CHILD_CRIMINAL_EXPLOITATION], OfstedGrade.GOOD),
+    ("Blackburn Family Placements Ltd", "10000010", SettingType.FOSTERING_AGENCY_BRANCH, "BB2 1AH", (0, 17), [Need.COMPLEX_HEALTH], OfstedGrade.OUTSTANDING),
+    ("Roch Valley Care Ltd", "10000011", SettingType.CHILDRENS_HOME, "OL16 1AB", (7, 14), [Need.ADHD], OfstedGrade.INADEQUATE),
+    ("Dee Side Special School Ltd", "10000012", SettingType.SCHOOL, "CH1 2HJ", (7, 19), [Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH], OfstedGrade.GOOD),
+]
+
+STAFF = [  # (role, email, name, index into AUTHORITIES)
+    (Role.PROCUREMENT_OFFICER, "officer@demo.dps.test", "Priya Officer", 0),
+    (Role.EVALUATOR, "evaluator@demo.dps.test", "Evan Evaluator", 0),
+    (Role.LEGAL_OFFICER, "legal@demo.dps.test", "Leah Legal", 0),
+    (Role.COMMISSIONER, "commissioner@demo.dps.test", "Colin Commissioner", 1),
+]
+
+
+def _credentials() -> list[str]:
+    lines = ["demo users (password for all: " + DEMO_PASSWORD + ")"]
+    lines.append(f"  admin                {ADMIN_EMAIL}")
+    for role, email, _, _ in STAFF:
+        lines.append(f"  {role.value:<20} {email}")
+    lines.append("  provider_admin       provider1@demo.dps.test ... provider12@demo.dps.test")
+    lines.append("  provider_user        staff1@demo.dps.test")
+    return lines
+
+
+async def seed_demo(system: Context) -> list[str]:
+    """Load the demo consortium unless it is already there; return lines to print."""
+    try:
+        admin = await users.create_user_with_password(system, ADMIN_EMAIL, "Ada Admin", Role.ADMIN, DEMO_PASSWORD)
+    except Conflict:
+        return ["demo data is already loaded", *_credentials()]
+    as_admin = replace(system, principal=Principal(admin.id, admin.email, Role.ADMIN, OrgKind.PLATFORM, None))
+
+    authority_ids = []
+    for name, code in AUTHORITIES:
+        authority = await authorities.create_authority(as_admin, name, code, Region.NORTH_WEST)
+        authority_ids.append(authority.id)
+    for role, email, name, index in STAFF:
+        await users.create_user_with_password(
+            system, email, name, role, DEMO_PASSWORD, authority_id=authority_ids[index]
+        )
+
+    for n, (legal_name, company, setting_type, postcode, ages, needs, grade) in enumerate(PROVIDERS, start=1):
+        email = f"provider{n}@demo.dps.test"
+        provider, provider_admin = await providers.register_provider(
+            system,
+            RegisterProviderIn(
+                provider=ProviderIn(
+                    legal_name=legal_name,
+                    company_number=company,
+                    address=f"{n} Demo Street",
+                    postcode=postcode,
+                    contacts=[ContactIn(name=f"Registered Manager {n}", email=email)],
+                ),
+                admin_full_name=f"Provider Admin {n}",
+                admin_email=email,
+                admin_password=DEMO_PASSWORD,
+            ),
+        )
+        as_provider = replace(
+            system,
+            principal=Principal(provider_admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id),
+        )
+        await providers.create_setting(
+            as_provider,
+            provider.id,
+            SettingIn(
+                name=f"{legal_name.removesuffix(' Ltd')} - {postcode}",
+                setting_type=setting_type,
+                ofsted_urn=f"SC{700000 + n}",
+                ofsted_grade=grade,
+                last_inspection_date=date(2025, 6, n),
+                postcode=postcode,
+                capacity=4 if setting_type is SettingType.CHILDRENS_HOME else 20,
+                min_age=ages[0],
+                max_age=ages[1],
+                needs=needs,
+            ),
+        )
+        if n == 1:
+            await users.create_user_with_password(
+                system, "staff1@demo.dps.test", "Sam Staff", Role.PROVIDER_USER, DEMO_PASSWORD, provider_id=provider.id
+            )
+    return [f"loaded {len(AUTHORITIES)} authorities and {len(PROVIDERS)} providers", *_credentials()]

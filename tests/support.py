@@ -1,0 +1,124 @@
+"""Helpers that set up the people and organisations a test needs, through the public API."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from httpx import Response
+from litestar.testing import AsyncTestClient
+
+from dps.core.clock import FixedClock
+
+PASSWORD = "correct-horse-battery"
+_numbers = itertools.count(1)
+
+
+def problem(response: Response, status: int, code: str) -> dict[str, Any]:
+    """Assert `response` is an RFC 9457 problem with this status and code; return its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body = response.json()
+    assert body["status"] == status
+    assert body["code"] == code, body
+    return body
+
+
+@dataclass
+class Api:
+    client: AsyncTestClient  # type: ignore[type-arg]
+    clock: FixedClock
+    admin_token: str | None = None
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def auth(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    async def login(self, email: str, password: str = PASSWORD) -> str:
+        response = await self.client.post("/api/v1/auth/login", json={"email": email, "password": password})
+        assert response.status_code == 200, response.text
+        return str(response.json()["token"])
+
+    async def admin(self) -> str:
+        """A platform admin's token (created once per test through the service layer)."""
+        if self.admin_token is None:
+            from dps.accounts.services.users import create_user_with_password
+            from dps.core.auth import Role
+            from dps.core.context import Context
+
+            app = self.client.app
+            ctx = Context(None, self.clock, app.state.settings, app.state.store)
+            await create_user_with_password(ctx, "admin@test.dps", "Test Admin", Role.ADMIN, PASSWORD)
+            self.admin_token = await self.login("admin@test.dps")
+        return self.admin_token
+
+    async def authority(self, name: str = "Bolton Council", ons_code: str = "E08000001") -> int:
+        response = await self.client.post(
+            "/api/v1/authorities",
+            json={"name": name, "ons_code": ons_code, "region": "north_west"},
+            headers=self.auth(await self.admin()),
+        )
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"])
+
+    async def staff(self, role: str, authority_id: int | None) -> tuple[int, str]:
+        """Invite a council user, accept the invitation, sign in; returns (user id, token)."""
+        email = f"{role}{next(_numbers)}@council.test"
+        response = await self.client.post(
+            "/api/v1/users",
+            json={"email": email, "full_name": f"Test {role}", "role": role, "authority_id": authority_id},
+            headers=self.auth(await self.admin()),
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        accepted = await self.client.post(
+            "/api/v1/auth/accept-invitation",
+            json={"invitation_token": body["invitation_token"], "password": PASSWORD},
+        )
+        assert accepted.status_code == 200, accepted.text
+        return int(body["user"]["id"]), await self.login(email)
+
+    async def provider(self, legal_name: str | None = None, postcode: str = "M1 1AE") -> tuple[int, str]:
+        """Register a provider through self-registration; returns (provider id, admin token)."""
+        n = next(_numbers)
+        email = f"admin{n}@provider.test"
+        response = await self.client.post(
+            "/api/v1/providers/register",
+            json={
+                "provider": {
+                    "legal_name": legal_name or f"Provider {n} Ltd",
+                    "company_number": f"{20000000 + n}",
+                    "address": f"{n} High Street, Manchester",
+                    "postcode": postcode,
+                    "contacts": [{"name": "Registered Manager", "email": f"manager{n}@provider.test"}],
+                },
+                "admin_full_name": "Provider Admin",
+                "admin_email": email,
+                "admin_password": PASSWORD,
+            },
+        )
+        assert response.status_code == 201, response.text
+        return int(response.json()["provider"]["id"]), await self.login(email)
+
+    async def setting(self, provider_id: int, token: str, **overrides: Any) -> dict[str, Any]:
+        n = next(_numbers)
+        body = {
+            "name": f"Setting {n}",
+            "setting_type": "childrens_home",
+            "ofsted_urn": f"SC{800000 + n}",
+            "ofsted_grade": "good",
+            "last_inspection_date": "2026-03-10",
+            "postcode": "M5 4WT",
+            "capacity": 4,
+            "min_age": 8,
+            "max_age": 17,
+            "needs": ["autism"],
+            **overrides,
+        }
+        response = await self.client.post(
+            f"/api/v1/providers/{provider_id}/settings", json=body, headers=self.auth(token)
+        )
+        assert response.status_code == 201, response.text
+        return dict(response.json())
