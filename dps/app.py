@@ -12,6 +12,7 @@ from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler
 
 from dps.accounts.controllers import (
     AuthController,
@@ -31,7 +32,7 @@ from dps.core.storage import DocumentStore, build_document_store
 
 log = logging.getLogger(__name__)
 
-ROUTES = [
+ROUTES: list[ControllerRouterHandler] = [
     HealthController,
     AuthController,
     MeController,

@@ -14,7 +14,7 @@ from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
 from dps.core.errors import Conflict
 
-DEMO_PASSWORD = "demo-password-2026"  # demo data only; README says so
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - demo data only; README says so
 ADMIN_EMAIL = "admin@demo.dps.test"
 
 AUTHORITIES = [  # (name, ONS code); Bolton is the lead authority of Placements North West
@@ -28,18 +28,114 @@ AUTHORITIES = [  # (name, ONS code); Bolton is the lead authority of Placements 
 
 # (legal name, company number, setting type, setting postcode, ages, needs, grade)
 PROVIDERS = [
-    ("Brightpath Fostering Ltd", "10000001", SettingType.FOSTERING_AGENCY_BRANCH, "M1 1AE", (0, 17), [Need.SIBLING_GROUP], OfstedGrade.GOOD),
-    ("Harbour House Care Ltd", "10000002", SettingType.CHILDRENS_HOME, "BL1 1RU", (11, 17), [Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH], OfstedGrade.OUTSTANDING),
-    ("Irwell Homes Ltd", "10000003", SettingType.CHILDRENS_HOME, "M5 4WT", (8, 17), [Need.AUTISM, Need.LEARNING_DISABILITY], OfstedGrade.GOOD),
-    ("Mersey Futures Ltd", "10000004", SettingType.SUPPORTED_ACCOMMODATION, "L1 8JQ", (16, 17), [Need.UNACCOMPANIED_ASYLUM_SEEKING], OfstedGrade.SA_OUTCOME_1),
-    ("Pennine Fostering Ltd", "10000005", SettingType.FOSTERING_AGENCY_BRANCH, "OL1 1HL", (0, 17), [Need.PARENT_AND_CHILD], OfstedGrade.GOOD),
-    ("Stockport Therapeutic Care Ltd", "10000006", SettingType.CHILDRENS_HOME, "SK1 3XE", (10, 17), [Need.THERAPEUTIC, Need.SELF_HARM], OfstedGrade.REQUIRES_IMPROVEMENT),
-    ("Trafford Bridge School Ltd", "10000007", SettingType.SCHOOL, "M32 0TH", (5, 19), [Need.AUTISM, Need.SPEECH_LANGUAGE_COMMUNICATION], OfstedGrade.GOOD),
-    ("Wigan Pier Supported Living Ltd", "10000008", SettingType.SUPPORTED_ACCOMMODATION, "WN1 1YN", (16, 17), [Need.SUBSTANCE_MISUSE], OfstedGrade.SA_OUTCOME_2),
-    ("Ribble Valley Homes Ltd", "10000009", SettingType.CHILDRENS_HOME, "PR1 2HE", (12, 17), [Need.CHILD_CRIMINAL_EXPLOITATION], OfstedGrade.GOOD),
-    ("Blackburn Family Placements Ltd", "10000010", SettingType.FOSTERING_AGENCY_BRANCH, "BB2 1AH", (0, 17), [Need.COMPLEX_HEALTH], OfstedGrade.OUTSTANDING),
-    ("Roch Valley Care Ltd", "10000011", SettingType.CHILDRENS_HOME, "OL16 1AB", (7, 14), [Need.ADHD], OfstedGrade.INADEQUATE),
-    ("Dee Side Special School Ltd", "10000012", SettingType.SCHOOL, "CH1 2HJ", (7, 19), [Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH], OfstedGrade.GOOD),
+    (
+        "Brightpath Fostering Ltd",
+        "10000001",
+        SettingType.FOSTERING_AGENCY_BRANCH,
+        "M1 1AE",
+        (0, 17),
+        [Need.SIBLING_GROUP],
+        OfstedGrade.GOOD,
+    ),
+    (
+        "Harbour House Care Ltd",
+        "10000002",
+        SettingType.CHILDRENS_HOME,
+        "BL1 1RU",
+        (11, 17),
+        [Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH],
+        OfstedGrade.OUTSTANDING,
+    ),
+    (
+        "Irwell Homes Ltd",
+        "10000003",
+        SettingType.CHILDRENS_HOME,
+        "M5 4WT",
+        (8, 17),
+        [Need.AUTISM, Need.LEARNING_DISABILITY],
+        OfstedGrade.GOOD,
+    ),
+    (
+        "Mersey Futures Ltd",
+        "10000004",
+        SettingType.SUPPORTED_ACCOMMODATION,
+        "L1 8JQ",
+        (16, 17),
+        [Need.UNACCOMPANIED_ASYLUM_SEEKING],
+        OfstedGrade.SA_OUTCOME_1,
+    ),
+    (
+        "Pennine Fostering Ltd",
+        "10000005",
+        SettingType.FOSTERING_AGENCY_BRANCH,
+        "OL1 1HL",
+        (0, 17),
+        [Need.PARENT_AND_CHILD],
+        OfstedGrade.GOOD,
+    ),
+    (
+        "Stockport Therapeutic Care Ltd",
+        "10000006",
+        SettingType.CHILDRENS_HOME,
+        "SK1 3XE",
+        (10, 17),
+        [Need.THERAPEUTIC, Need.SELF_HARM],
+        OfstedGrade.REQUIRES_IMPROVEMENT,
+    ),
+    (
+        "Trafford Bridge School Ltd",
+        "10000007",
+        SettingType.SCHOOL,
+        "M32 0TH",
+        (5, 19),
+        [Need.AUTISM, Need.SPEECH_LANGUAGE_COMMUNICATION],
+        OfstedGrade.GOOD,
+    ),
+    (
+        "Wigan Pier Supported Living Ltd",
+        "10000008",
+        SettingType.SUPPORTED_ACCOMMODATION,
+        "WN1 1YN",
+        (16, 17),
+        [Need.SUBSTANCE_MISUSE],
+        OfstedGrade.SA_OUTCOME_2,
+    ),
+    (
+        "Ribble Valley Homes Ltd",
+        "10000009",
+        SettingType.CHILDRENS_HOME,
+        "PR1 2HE",
+        (12, 17),
+        [Need.CHILD_CRIMINAL_EXPLOITATION],
+        OfstedGrade.GOOD,
+    ),
+    (
+        "Blackburn Family Placements Ltd",
+        "10000010",
+        SettingType.FOSTERING_AGENCY_BRANCH,
+        "BB2 1AH",
+        (0, 17),
+        [Need.COMPLEX_HEALTH],
+        OfstedGrade.OUTSTANDING,
+    ),
+    (
+        "Roch Valley Care Ltd",
+        "10000011",
+        SettingType.CHILDRENS_HOME,
+        "OL16 1AB",
+        (7, 14),
+        [Need.ADHD],
+        OfstedGrade.INADEQUATE,
+    ),
+    (
+        "Dee Side Special School Ltd",
+        "10000012",
+        SettingType.SCHOOL,
+        "CH1 2HJ",
+        (7, 19),
+        [Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH],
+        OfstedGrade.GOOD,
+    ),
 ]
 
 STAFF = [  # (role, email, name, index into AUTHORITIES)
@@ -63,7 +159,9 @@ def _credentials() -> list[str]:
 async def seed_demo(system: Context) -> list[str]:
     """Load the demo consortium unless it is already there; return lines to print."""
     try:
-        admin = await users.create_user_with_password(system, ADMIN_EMAIL, "Ada Admin", Role.ADMIN, DEMO_PASSWORD)
+        admin = await users.create_user_with_password(
+            system, ADMIN_EMAIL, "Ada Admin", Role.ADMIN, DEMO_PASSWORD
+        )
     except Conflict:
         return ["demo data is already loaded", *_credentials()]
     as_admin = replace(system, principal=Principal(admin.id, admin.email, Role.ADMIN, OrgKind.PLATFORM, None))
@@ -116,6 +214,11 @@ async def seed_demo(system: Context) -> list[str]:
         )
         if n == 1:
             await users.create_user_with_password(
-                system, "staff1@demo.dps.test", "Sam Staff", Role.PROVIDER_USER, DEMO_PASSWORD, provider_id=provider.id
+                system,
+                "staff1@demo.dps.test",
+                "Sam Staff",
+                Role.PROVIDER_USER,
+                DEMO_PASSWORD,
+                provider_id=provider.id,
             )
     return [f"loaded {len(AUTHORITIES)} authorities and {len(PROVIDERS)} providers", *_credentials()]

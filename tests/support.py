@@ -6,8 +6,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from httpx import Response
-from litestar.testing import AsyncTestClient
+from httpx import AsyncClient, Response
+from litestar import Litestar
 
 from dps.core.clock import FixedClock
 
@@ -27,8 +27,9 @@ def problem(response: Response, status: int, code: str) -> dict[str, Any]:
 
 @dataclass
 class Api:
-    client: AsyncTestClient  # type: ignore[type-arg]
+    client: AsyncClient
     clock: FixedClock
+    app: Litestar
     admin_token: str | None = None
     _tokens: dict[str, str] = field(default_factory=dict)
 
@@ -48,8 +49,7 @@ class Api:
             from dps.core.auth import Role
             from dps.core.context import Context
 
-            app = self.client.app
-            ctx = Context(None, self.clock, app.state.settings, app.state.store)
+            ctx = Context(None, self.clock, self.app.state.settings, self.app.state.store)
             await create_user_with_password(ctx, "admin@test.dps", "Test Admin", Role.ADMIN, PASSWORD)
             self.admin_token = await self.login("admin@test.dps")
         return self.admin_token

@@ -9,7 +9,7 @@ from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from msgspec import Struct
 
 from dps.accounts import schemas as s
@@ -49,7 +49,9 @@ class AuthController(Controller):
         await auth.logout(ctx)
 
     @post("/accept-invitation", operation_id="AcceptInvitation", status_code=200, opt=PUBLIC)
-    async def accept_invitation(self, data: JSONBody[s.AcceptInvitationIn], ctx: NamedDependency[Context]) -> s.UserOut:
+    async def accept_invitation(
+        self, data: JSONBody[s.AcceptInvitationIn], ctx: NamedDependency[Context]
+    ) -> s.UserOut:
         """Choose a password with the invitation token you were sent; the account becomes active."""
         return s.UserOut.of(await auth.accept_invitation(ctx, data.invitation_token, data.password))
 
@@ -64,7 +66,11 @@ class MeController(Controller):
         """Who the bearer token belongs to: user, role and organisation."""
         p = ctx.user
         return s.MeOut(
-            user_id=p.user_id, email=p.email, role=p.role, organisation_kind=p.org_kind.value, organisation_id=p.org_id
+            user_id=p.user_id,
+            email=p.email,
+            role=p.role,
+            organisation_kind=p.org_kind.value,
+            organisation_id=p.org_id,
         )
 
 
@@ -76,7 +82,9 @@ class AuthorityController(Controller):
     @post("/", operation_id="CreateAuthority")
     async def create(self, data: JSONBody[s.AuthorityIn], ctx: NamedDependency[Context]) -> s.AuthorityOut:
         """Add a council (platform admins only). The ONS code (e.g. E08000003) is unique."""
-        return s.AuthorityOut.of(await authorities.create_authority(ctx, data.name, data.ons_code, data.region))
+        return s.AuthorityOut.of(
+            await authorities.create_authority(ctx, data.name, data.ons_code, data.region)
+        )
 
     @get("/", operation_id="ListAuthorities")
     async def list_(
@@ -102,7 +110,9 @@ class ProviderController(Controller):
     tags = ["Providers"]
 
     @post("/register", operation_id="RegisterProvider", opt=PUBLIC)
-    async def register(self, data: JSONBody[s.RegisterProviderIn], ctx: NamedDependency[Context]) -> s.RegistrationOut:
+    async def register(
+        self, data: JSONBody[s.RegisterProviderIn], ctx: NamedDependency[Context]
+    ) -> s.RegistrationOut:
         """Self-registration of a care provider: creates the provider and its first administrator."""
         provider, admin = await providers.register_provider(ctx, data)
         return s.RegistrationOut(provider=s.ProviderOut.of(provider), admin=s.UserOut.of(admin))
@@ -113,14 +123,16 @@ class ProviderController(Controller):
         ctx: NamedDependency[Context],
         cursor: Cursor = None,
         limit: Limit = DEFAULT_PAGE_SIZE,
-        name: Annotated[str | None, Parameter(query="name", max_length=100, required=False)] = None,
+        name: Annotated[str | None, QueryParameter(name="name", max_length=100, required=False)] = None,
     ) -> s.ProviderPage:
         """Providers: council staff see all (filter by part of the name); providers see themselves."""
         page = await providers.list_providers(ctx, limit, after_id(cursor), name)
         return s.ProviderPage(items=[s.ProviderOut.of(p) for p in page.items], next_cursor=page.next_cursor)
 
     @get("/{provider_id:int}", operation_id="GetProvider")
-    async def get_one(self, provider_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.ProviderOut]:
+    async def get_one(
+        self, provider_id: FromPath[int], ctx: NamedDependency[Context]
+    ) -> Response[s.ProviderOut]:
         """One provider, with its version as the ETag."""
         provider = await providers.get_provider(ctx, provider_id)
         return Response(s.ProviderOut.of(provider), headers={"ETag": etag(provider.version)})
@@ -251,7 +263,8 @@ class DocumentController(Controller):
         provider_id: FromQuery[int | None] = None,
         document_type: FromQuery[DocumentType | None] = None,
     ) -> s.DocumentPage:
-        """Documents you may see: a provider its own, council staff a provider's (provider_id) or their council's."""
+        """Documents you may see: a provider its own; council staff a provider's (with provider_id)
+        or their own council's."""
         page = await documents.list_documents(ctx, limit, after_id(cursor), provider_id, document_type)
         return s.DocumentPage(items=[s.DocumentOut.of(x) for x in page.items], next_cursor=page.next_cursor)
 

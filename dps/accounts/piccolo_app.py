@@ -1,6 +1,6 @@
 from piccolo.conf.apps import AppConfig
 
-from dps.accounts.tables import AuthToken, Authority, Document, Provider, Setting, User
+from dps.accounts.tables import Authority, AuthToken, Document, Provider, Setting, User
 from dps.core.migrations import folder
 
 APP_CONFIG = AppConfig(

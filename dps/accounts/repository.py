@@ -386,7 +386,7 @@ async def revoke_user_tokens(user_id: int, at: datetime) -> None:
     )
 
 
-_PRINCIPAL_BY_TOKEN = """
+_LIVE_SESSION_SQL = """
 SELECT u.id, u.email, u.role, u.authority, u.provider, k.id AS token_id
 FROM auth_tokens k JOIN users u ON u.id = k.user
 WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND k.expires_at > $2 AND u.status = 'active'
@@ -395,15 +395,21 @@ WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND k.expires_at > $2 AND u.sta
 
 async def principal_for_token(token_hash: str, at: datetime) -> Principal | None:
     """The live user behind a token digest, in one indexed query (this runs on every request)."""
+    assert DB.pool is not None, "the connection pool is opened at start-up"
     async with DB.pool.acquire() as connection:
-        row = await connection.fetchrow(_PRINCIPAL_BY_TOKEN, token_hash, at)
+        row = await connection.fetchrow(_LIVE_SESSION_SQL, token_hash, at)
     if row is None:
         return None
     role = Role(row["role"])
     kind = org_kind_for(role)
     org_id = row["provider"] if kind is OrgKind.PROVIDER else row["authority"]
     return Principal(
-        user_id=row["id"], email=row["email"], role=role, org_kind=kind, org_id=org_id, token_id=row["token_id"]
+        user_id=row["id"],
+        email=row["email"],
+        role=role,
+        org_kind=kind,
+        org_id=org_id,
+        token_id=row["token_id"],
     )
 
 

@@ -35,7 +35,7 @@ class LoginIn(Input, kw_only=True):
 
 class TokenOut(Struct, kw_only=True):
     token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name
     expires_at: datetime
     user_id: int
     role: Role
@@ -108,9 +108,9 @@ class RegisterProviderIn(Input, kw_only=True):
 
 class ProviderPatch(Input, kw_only=True):
     legal_name: Name | UnsetType = UNSET
-    trading_name: Name | None | UnsetType = UNSET
-    company_number: Annotated[str, Meta(max_length=12)] | None | UnsetType = UNSET
-    charity_number: Annotated[str, Meta(max_length=12)] | None | UnsetType = UNSET
+    trading_name: Name | UnsetType | None = UNSET
+    company_number: Annotated[str, Meta(max_length=12)] | UnsetType | None = UNSET
+    charity_number: Annotated[str, Meta(max_length=12)] | UnsetType | None = UNSET
     address: Text500 | UnsetType = UNSET
     postcode: PostcodeText | UnsetType = UNSET
     contacts: Annotated[list[ContactIn], Meta(max_length=20)] | UnsetType = UNSET
@@ -203,8 +203,8 @@ class SettingIn(Input, kw_only=True):
 
 class SettingPatch(Input, kw_only=True):
     name: Name | UnsetType = UNSET
-    ofsted_grade: d.OfstedGrade | None | UnsetType = UNSET
-    last_inspection_date: date | None | UnsetType = UNSET
+    ofsted_grade: d.OfstedGrade | UnsetType | None = UNSET
+    last_inspection_date: date | UnsetType | None = UNSET
     postcode: PostcodeText | UnsetType = UNSET
     capacity: Capacity | UnsetType = UNSET
     min_age: Age | UnsetType = UNSET

@@ -11,7 +11,6 @@ from dps.core.context import Context
 from dps.core.pagination import Page, page_of
 from dps.core.tables import AuditEvent
 
-
 AUDIT_READERS = (Role.PROCUREMENT_OFFICER, Role.LEGAL_OFFICER, Role.ADMIN)
 
 

@@ -16,10 +16,10 @@ def etag(version: int) -> str:
 def parse_if_match(header: str | None) -> int:
     """The version a client read, from `If-Match: "3"`; required on updates of versioned resources."""
     if header is None:
-        raise PreconditionRequired("send If-Match with the ETag you read, e.g. If-Match: \"3\"")
+        raise PreconditionRequired('send If-Match with the ETag you read, e.g. If-Match: "3"')
     match = _ETAG.match(header)
     if match is None:
-        raise InvalidInput("If-Match must be an ETag this API gave out, e.g. \"3\"", code="invalid_if_match")
+        raise InvalidInput('If-Match must be an ETag this API gave out, e.g. "3"', code="invalid_if_match")
     return int(match.group(1))
 
 

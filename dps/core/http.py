@@ -12,10 +12,14 @@ from typing import Annotated, Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.handlers.base import BaseRouteHandler
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.params import Parameter
-from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import HeaderParameter, QueryParameter
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
 
 from dps.core.auth import Principal
 from dps.core.clock import Clock
@@ -26,7 +30,7 @@ from dps.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
 log = logging.getLogger(__name__)
 
 HTTP_CODES = {
-    400: "bad_request",
+    400: "malformed_request",
     401: "unauthenticated",
     403: "permission_denied",
     404: "not_found",
@@ -119,7 +123,9 @@ async def _principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Princ
         resolve: TokenResolver = connection.app.state.resolve_token
         principal = await resolve(token.strip(), connection.app.state.clock)
         if principal is None:
-            raise Unauthenticated("the token is unknown, expired or revoked; sign in again", code="invalid_token")
+            raise Unauthenticated(
+                "the token is unknown, expired or revoked; sign in again", code="invalid_token"
+            )
     state.principal = principal
     return principal
 
@@ -141,14 +147,17 @@ async def provide_ctx(request: Request[Any, Any, Any]) -> Context:
 # --- list parameters -------------------------------------------------------------------------
 
 Limit = Annotated[
-    int, Parameter(query="limit", ge=1, le=MAX_LIMIT, description=f"page size, at most {MAX_LIMIT}")
+    int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT, description=f"page size, at most {MAX_LIMIT}")
 ]
 Cursor = Annotated[
-    str | None, Parameter(query="cursor", description="the next_cursor of the previous page", required=False)
+    str | None,
+    QueryParameter(name="cursor", description="the next_cursor of the previous page", required=False),
 ]
 IfMatch = Annotated[
     str | None,
-    Parameter(header="If-Match", description='the ETag you read, e.g. "3"; required on updates', required=False),
+    HeaderParameter(
+        name="If-Match", description='the ETag you read, e.g. "3"; required on updates', required=False
+    ),
 ]
 
 DEFAULT_PAGE_SIZE = DEFAULT_LIMIT

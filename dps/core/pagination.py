@@ -5,11 +5,17 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from dps.core.errors import InvalidInput
 
-T = TypeVar("T")
+
+class HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+T = TypeVar("T", bound=HasId)
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
@@ -29,7 +35,7 @@ def page_of(items: Sequence[T], limit: int) -> Page[T]:
     """Cut a `limit + 1` fetch down to `limit` and note where the next page starts (items have `id`)."""
     more = len(items) > limit
     kept = list(items[:limit])
-    next_after = getattr(kept[-1], "id") if more and kept else None
+    next_after = kept[-1].id if more and kept else None
     return Page(items=kept, next_after_id=next_after)
 
 
@@ -48,4 +54,6 @@ def decode_cursor(cursor: str | None) -> int:
             raise ValueError(prefix)
         return int(value)
     except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor", field="cursor") from error
+        raise InvalidInput(
+            "the cursor is not one this API gave out", code="invalid_cursor", field="cursor"
+        ) from error

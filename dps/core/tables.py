@@ -24,4 +24,3 @@ class AuditEvent(Table, db=DB, tablename="audit_events"):
     after = JSONB(null=True, default=None)
     prev_hash = Varchar(length=64, null=False)
     hash = Varchar(length=64, null=False, unique=True)
-

@@ -1,12 +1,15 @@
-"""API tests drive the real app in-process over HTTP against the real database."""
+"""API tests drive the real app in-process over HTTP against the real database.
+
+httpx's ASGI transport runs the app on the test's own event loop, where the database pool lives
+(Litestar's AsyncTestClient would run it on a portal thread's loop instead)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest_asyncio
-from litestar.testing import AsyncTestClient
 
 from dps.app import create_app
 from dps.core.clock import FixedClock
@@ -19,6 +22,9 @@ from tests.support import Api
 async def api(
     clean_database: str, settings: Settings, clock: FixedClock, tmp_path: Path
 ) -> AsyncIterator[Api]:
-    app = create_app(settings, clock=clock, store=LocalDocumentStore(tmp_path / "documents"), manage_database=False)
-    async with AsyncTestClient(app=app) as client:
-        yield Api(client, clock)
+    app = create_app(
+        settings, clock=clock, store=LocalDocumentStore(tmp_path / "documents"), manage_database=False
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield Api(client, clock, app)

@@ -25,9 +25,16 @@ async def test_login_me_logout(api: Api) -> None:
 
 async def test_wrong_password_and_unknown_email_look_the_same(api: Api) -> None:
     await api.provider()
-    wrong = await api.client.post("/api/v1/auth/login", json={"email": "admin1@provider.test", "password": "nope"})
-    unknown = await api.client.post("/api/v1/auth/login", json={"email": "who@nowhere.test", "password": "nope"})
-    assert problem(wrong, 401, "invalid_credentials")["detail"] == problem(unknown, 401, "invalid_credentials")["detail"]
+    wrong = await api.client.post(
+        "/api/v1/auth/login", json={"email": "admin1@provider.test", "password": "nope"}
+    )
+    unknown = await api.client.post(
+        "/api/v1/auth/login", json={"email": "who@nowhere.test", "password": "nope"}
+    )
+    assert (
+        problem(wrong, 401, "invalid_credentials")["detail"]
+        == problem(unknown, 401, "invalid_credentials")["detail"]
+    )
 
 
 async def test_repeated_failures_lock_the_account_then_it_unlocks(api: Api) -> None:
@@ -57,14 +64,23 @@ async def test_expired_token_is_refused(api: Api) -> None:
 
 
 async def test_malformed_authorization_header(api: Api) -> None:
-    problem(await api.client.get("/api/v1/me", headers={"Authorization": "Basic abc"}), 401, "invalid_authorization_header")
+    problem(
+        await api.client.get("/api/v1/me", headers={"Authorization": "Basic abc"}),
+        401,
+        "invalid_authorization_header",
+    )
 
 
 async def test_invitation_works_once_and_expires(api: Api) -> None:
     authority_id = await api.authority()
     invited = await api.client.post(
         "/api/v1/users",
-        json={"email": "Eva@Council.test", "full_name": "Eva", "role": "evaluator", "authority_id": authority_id},
+        json={
+            "email": "Eva@Council.test",
+            "full_name": "Eva",
+            "role": "evaluator",
+            "authority_id": authority_id,
+        },
         headers=api.auth(await api.admin()),
     )
     assert invited.status_code == 201
@@ -84,7 +100,12 @@ async def test_invitation_works_once_and_expires(api: Api) -> None:
 
     late = await api.client.post(
         "/api/v1/users",
-        json={"email": "late@council.test", "full_name": "Late", "role": "evaluator", "authority_id": authority_id},
+        json={
+            "email": "late@council.test",
+            "full_name": "Late",
+            "role": "evaluator",
+            "authority_id": authority_id,
+        },
         headers=api.auth(await api.admin()),
     )
     api.clock.advance(timedelta(days=7, seconds=1))
@@ -110,7 +131,12 @@ async def test_disabled_user_loses_access_at_once(api: Api) -> None:
     provider_id, admin_token = await api.provider()
     invited = await api.client.post(
         "/api/v1/users",
-        json={"email": "care@provider.test", "full_name": "Carer", "role": "provider_user", "provider_id": provider_id},
+        json={
+            "email": "care@provider.test",
+            "full_name": "Carer",
+            "role": "provider_user",
+            "provider_id": provider_id,
+        },
         headers=api.auth(admin_token),
     )
     assert invited.status_code == 201

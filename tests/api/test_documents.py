@@ -78,7 +78,11 @@ async def test_only_permitted_callers_read_a_document(api: Api) -> None:
     for path in (f"/api/v1/documents/{doc['id']}", f"/api/v1/documents/{doc['id']}/content"):
         problem(await api.client.get(path, headers=api.auth(a_token)), 403, "permission_denied")
         problem(await api.client.get(path), 401, "unauthenticated")
-    problem(await api.client.get(f"/api/v1/documents?provider_id={b_id}", headers=api.auth(a_token)), 403, "permission_denied")
+    problem(
+        await api.client.get(f"/api/v1/documents?provider_id={b_id}", headers=api.auth(a_token)),
+        403,
+        "permission_denied",
+    )
     assert (await api.client.get("/api/v1/documents", headers=api.auth(a_token))).json()["items"] == []
 
     # Council staff doing due diligence can read provider evidence.
@@ -95,4 +99,8 @@ async def test_tampered_blob_is_detected_on_download(api: Api, tmp_path: Path) -
     doc = (await upload(api, token, PDF)).json()  # type: ignore[attr-defined]
     [blob] = [p for p in (tmp_path / "documents").rglob("*") if p.is_file()]
     blob.write_bytes(PDF.replace(b"1.4", b"1.7"))
-    problem(await api.client.get(f"/api/v1/documents/{doc['id']}/content", headers=api.auth(token)), 500, "document_corrupted")
+    problem(
+        await api.client.get(f"/api/v1/documents/{doc['id']}/content", headers=api.auth(token)),
+        500,
+        "document_corrupted",
+    )

@@ -27,7 +27,7 @@ from dps.accounts.domain import (
     normalise_email,
     safe_filename,
 )
-from dps.core.auth import Principal, Role, OrgKind, token_digest, verify_password, hash_password
+from dps.core.auth import OrgKind, Principal, Role, hash_password, token_digest, verify_password
 from dps.core.errors import InvalidInput, PermissionDenied, RuleViolation
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -50,14 +50,19 @@ def test_age_range_covers_its_edges_only() -> None:
     assert [ages.covers(a) for a in (7, 8, 17, 18)] == [False, True, True, False]
 
 
-@pytest.mark.parametrize("grade", [OfstedGrade.SA_OUTCOME_1, OfstedGrade.SA_OUTCOME_2, OfstedGrade.SA_OUTCOME_3])
+@pytest.mark.parametrize(
+    "grade", [OfstedGrade.SA_OUTCOME_1, OfstedGrade.SA_OUTCOME_2, OfstedGrade.SA_OUTCOME_3]
+)
 def test_supported_accommodation_takes_outcomes_only(grade: OfstedGrade) -> None:
     check_grade_scale(SettingType.SUPPORTED_ACCOMMODATION, grade)
     with pytest.raises(RuleViolation):
         check_grade_scale(SettingType.CHILDRENS_HOME, grade)
 
 
-@pytest.mark.parametrize("grade", [OfstedGrade.OUTSTANDING, OfstedGrade.GOOD, OfstedGrade.REQUIRES_IMPROVEMENT, OfstedGrade.INADEQUATE])
+@pytest.mark.parametrize(
+    "grade",
+    [OfstedGrade.OUTSTANDING, OfstedGrade.GOOD, OfstedGrade.REQUIRES_IMPROVEMENT, OfstedGrade.INADEQUATE],
+)
 def test_four_point_grades_fit_homes_but_not_supported_accommodation(grade: OfstedGrade) -> None:
     check_grade_scale(SettingType.CHILDRENS_HOME, grade)
     with pytest.raises(RuleViolation):
@@ -76,7 +81,9 @@ def test_document_expiring_today_is_accepted_yesterday_is_not() -> None:
         check_expiry_not_past(date(2026, 11, 22), date(2026, 11, 23))
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("01234567", "01234567"), ("sc123456", "SC123456"), (" 0123 4567 ", "01234567")])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("01234567", "01234567"), ("sc123456", "SC123456"), (" 0123 4567 ", "01234567")]
+)
 def test_company_numbers_are_normalised(raw: str, expected: str) -> None:
     assert check_identifier(COMPANY_NUMBER, raw, "company_number", "company number") == expected
 
@@ -88,7 +95,10 @@ def test_bad_company_numbers_are_refused(raw: str) -> None:
     assert caught.value.code == "invalid_company_number"
 
 
-@pytest.mark.parametrize(("raw", "ok"), [("SC123456", True), ("123456", True), ("1234567", True), ("SC12345", False), ("XX123456", False)])
+@pytest.mark.parametrize(
+    ("raw", "ok"),
+    [("SC123456", True), ("123456", True), ("1234567", True), ("SC12345", False), ("XX123456", False)],
+)
 def test_ofsted_urns(raw: str, ok: bool) -> None:
     if ok:
         assert check_identifier(OFSTED_URN, raw, "ofsted_urn", "URN") == raw
@@ -115,7 +125,9 @@ def test_provider_needs_a_company_or_charity_number() -> None:
         (Role.ADMIN, 1, None, False),
     ],
 )
-def test_user_organisation_matches_role(role: Role, authority_id: int | None, provider_id: int | None, ok: bool) -> None:
+def test_user_organisation_matches_role(
+    role: Role, authority_id: int | None, provider_id: int | None, ok: bool
+) -> None:
     if ok:
         check_user_organisation(role, authority_id, provider_id)
     else:
@@ -124,7 +136,9 @@ def test_user_organisation_matches_role(role: Role, authority_id: int | None, pr
 
 
 def _user(failed: int = 0, locked_until: datetime | None = None) -> User:
-    return User(1, "a@b.test", "A", Role.PROVIDER_ADMIN, UserStatus.ACTIVE, None, 1, failed, locked_until, NOW)
+    return User(
+        1, "a@b.test", "A", Role.PROVIDER_ADMIN, UserStatus.ACTIVE, None, 1, failed, locked_until, NOW
+    )
 
 
 def test_fourth_failure_counts_fifth_locks() -> None:
@@ -154,7 +168,13 @@ def test_bad_emails_are_refused(raw: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("../../etc/passwd", "passwd"), ("C:\\docs\\cert.pdf", "cert.pdf"), ('a"b<c>.pdf', "abc.pdf"), ("", "upload"), (None, "upload")],
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\docs\\cert.pdf", "cert.pdf"),
+        ('a"b<c>.pdf', "abc.pdf"),
+        ("", "upload"),
+        (None, "upload"),
+    ],
 )
 def test_filenames_keep_no_path(raw: str | None, expected: str) -> None:
     assert safe_filename(raw) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -52,13 +53,17 @@ async def login(ctx: Context, email: str, password: str) -> IssuedToken:
         user, password_hash = found
         if is_locked(user, now):
             assert user.locked_until is not None
-            retry = int((user.locked_until - now).total_seconds()) + 1
+            retry = math.ceil((user.locked_until - now).total_seconds())
             raise TooManyAttempts(
                 "too many wrong passwords; this account is locked for a while",
                 code="login_locked",
                 retry_after_seconds=retry,
             )
-        if user.status is not UserStatus.ACTIVE or not password_hash or not verify_password(password_hash, password):
+        if (
+            user.status is not UserStatus.ACTIVE
+            or not password_hash
+            or not verify_password(password_hash, password)
+        ):
             failed = after_failed_login(user, now, policy)
             await repository.save_login_state(failed)
             action = "user.locked" if failed.locked_until else "user.login_failed"
@@ -84,7 +89,9 @@ async def logout(ctx: Context) -> None:
         return
     async with DB.transaction():
         await repository.revoke_token(principal.token_id, ctx.clock.now())
-        await audit.record(ctx, "user.signed_out", "user", principal.user_id, after={"token_id": principal.token_id})
+        await audit.record(
+            ctx, "user.signed_out", "user", principal.user_id, after={"token_id": principal.token_id}
+        )
 
 
 async def accept_invitation(ctx: Context, invitation_token: str, password: str) -> User:

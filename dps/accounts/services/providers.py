@@ -9,8 +9,8 @@ import msgspec
 
 from dps.accounts import access, repository
 from dps.accounts.domain import (
-    COMPANY_NUMBER,
     CHARITY_NUMBER,
+    COMPANY_NUMBER,
     OFSTED_URN,
     AgeRange,
     Contact,
@@ -25,18 +25,27 @@ from dps.accounts.domain import (
     check_provider_registration,
     normalise_email,
 )
-from dps.accounts.schemas import ContactIn, ProviderIn, ProviderPatch, RegisterProviderIn, SettingIn, SettingPatch
+from dps.accounts.schemas import (
+    ContactIn,
+    ProviderIn,
+    ProviderPatch,
+    RegisterProviderIn,
+    SettingIn,
+    SettingPatch,
+)
 from dps.core import audit, geo
 from dps.core.auth import Role, hash_password
-from dps.core.context import Context
 from dps.core.concurrency import require_version
+from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import NotFound
 from dps.core.pagination import Page
 
 
 def _contacts(items: list[ContactIn]) -> tuple[Contact, ...]:
-    return tuple(Contact(name=c.name, email=normalise_email(c.email), phone=c.phone, role=c.role) for c in items)
+    return tuple(
+        Contact(name=c.name, email=normalise_email(c.email), phone=c.phone, role=c.role) for c in items
+    )
 
 
 def _company(raw: str | None) -> str | None:
@@ -99,7 +108,9 @@ async def get_provider(ctx: Context, provider_id: int) -> Provider:
     return await repository.get_provider(provider_id)
 
 
-async def list_providers(ctx: Context, limit: int, after_id: int, name_contains: str | None) -> Page[Provider]:
+async def list_providers(
+    ctx: Context, limit: int, after_id: int, name_contains: str | None
+) -> Page[Provider]:
     """Council staff see every provider; a provider's users see only their own."""
     principal = ctx.user
     if principal.is_authority_staff:
@@ -110,7 +121,9 @@ async def list_providers(ctx: Context, limit: int, after_id: int, name_contains:
     return Page(items=[own] if matches else [], next_after_id=None)
 
 
-async def update_provider(ctx: Context, provider_id: int, expected_version: int, patch: ProviderPatch) -> Provider:
+async def update_provider(
+    ctx: Context, provider_id: int, expected_version: int, patch: ProviderPatch
+) -> Provider:
     """Change the provider's record if nobody changed it since `expected_version` was read."""
     access.require_manage_provider(ctx.user, provider_id)
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}

@@ -75,7 +75,9 @@ async def create_user_with_password(
 ) -> User:
     """Operators' path (CLI, demo data): an active user with a password set directly."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"passwords need at least {MIN_PASSWORD_LENGTH} characters", code="password_too_short")
+        raise InvalidInput(
+            f"passwords need at least {MIN_PASSWORD_LENGTH} characters", code="password_too_short"
+        )
     check_user_organisation(role, authority_id, provider_id)
     async with DB.transaction():
         user = await repository.insert_user(
@@ -117,7 +119,9 @@ async def disable_user(ctx: Context, user_id: int) -> User:
     user = await repository.get_user(user_id)
     principal = ctx.user
     allowed = principal.is_admin or (
-        principal.role is Role.PROVIDER_ADMIN and user.provider_id is not None and principal.is_provider(user.provider_id)
+        principal.role is Role.PROVIDER_ADMIN
+        and user.provider_id is not None
+        and principal.is_provider(user.provider_id)
     )
     if not allowed:
         raise PermissionDenied("you may not disable this user")

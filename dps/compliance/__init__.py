@@ -1,0 +1,1 @@
+"""dps.compliance: see DESIGN.md (not built yet)."""

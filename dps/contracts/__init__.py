@@ -1,0 +1,1 @@
+"""dps.contracts: see DESIGN.md (not built yet)."""

@@ -1,0 +1,1 @@
+"""dps.frameworks: see DESIGN.md (not built yet)."""

@@ -1,0 +1,1 @@
+"""dps.pricing: see DESIGN.md (not built yet)."""

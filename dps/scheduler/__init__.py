@@ -1,0 +1,1 @@
+"""dps.scheduler: see DESIGN.md (not built yet)."""

@@ -1,0 +1,1 @@
+"""dps.tenders: see DESIGN.md (not built yet)."""
