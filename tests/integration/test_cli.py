@@ -1,0 +1,71 @@
+"""The `dps` command against the test database, run as a user would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from piccolo.querystring import QueryString
+
+from dps.core.db import DB
+
+DPS = [sys.executable, "-m", "dps.cli"]
+
+
+def run(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "DPS_VAR_DIR": str(tmp_path / "var")}
+    return subprocess.run([*DPS, *args], env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+async def test_seed_demo_is_idempotent_and_prints_credentials(clean_database: str, tmp_path: Path) -> None:
+    first = run(clean_database, tmp_path, "seed", "demo")
+    assert first.returncode == 0, first.stderr
+    assert "loaded 6 authorities and 12 providers" in first.stdout
+    assert "officer@demo.dps.test" in first.stdout and "demo-password-2026" in first.stdout
+    second = run(clean_database, tmp_path, "seed", "demo")
+    assert second.returncode == 0, second.stderr
+    assert "already loaded" in second.stdout
+    [row] = await DB.run_querystring(QueryString("SELECT count(*) AS n FROM providers"))
+    assert row["n"] == 12
+    [lead] = await DB.run_querystring(
+        QueryString("SELECT name FROM authorities WHERE ons_code = 'E08000001'")
+    )
+    assert lead["name"] == "Bolton Council"
+
+
+async def test_users_create_and_audit_verify(clean_database: str, tmp_path: Path) -> None:
+    made = run(
+        clean_database, tmp_path, "users", "create", "--email", "Root@Ops.test", "--name", "Root",
+        "--role", "admin", "--password", "a-long-enough-password",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "root@ops.test (admin)" in made.stdout
+    refused = run(
+        clean_database, tmp_path, "users", "create", "--email", "x@ops.test", "--name", "X",
+        "--role", "commissioner", "--password", "a-long-enough-password",
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "organisation_mismatch" in refused.stderr
+
+    ok = run(clean_database, tmp_path, "audit", "verify")
+    assert ok.returncode == 0, ok.stderr
+    assert "audit chain intact: 1 events verified" in ok.stdout
+
+    await DB.run_querystring(QueryString("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+    try:
+        await DB.run_querystring(QueryString("UPDATE audit_events SET action = 'user.forged' WHERE id = 1"))
+    finally:
+        await DB.run_querystring(
+            QueryString("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
+        )
+    broken = run(clean_database, tmp_path, "audit", "verify")
+    assert broken.returncode == 1
+    assert "BROKEN at event 1" in broken.stdout
+
+
+async def test_db_upgrade_on_an_up_to_date_database(clean_database: str, tmp_path: Path) -> None:
+    result = run(clean_database, tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert "database is up to date" in result.stdout
