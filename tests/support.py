@@ -122,3 +122,28 @@ class Api:
         )
         assert response.status_code == 201, response.text
         return dict(response.json())
+
+
+async def tamper_with_audit(sql: str, *args: object) -> None:
+    """Change audit events behind the application's back, as someone with database access could."""
+    from piccolo.querystring import QueryString
+
+    from dps.core.db import DB
+
+    await DB.run_querystring(QueryString("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+    try:
+        await DB.run_querystring(QueryString(sql, *args))
+    finally:
+        await DB.run_querystring(
+            QueryString("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
+        )
+
+
+async def scalar(sql: str) -> object:
+    """The first column of the first row of a query."""
+    from piccolo.querystring import QueryString
+
+    from dps.core.db import DB
+
+    rows = await DB.run_querystring(QueryString(sql))
+    return next(iter(rows[0].values()))

@@ -7,9 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from piccolo.querystring import QueryString
-
-from dps.core.db import DB
+from tests.support import scalar, tamper_with_audit
 
 DPS = [sys.executable, "-m", "dps.cli"]
 
@@ -27,12 +25,8 @@ async def test_seed_demo_is_idempotent_and_prints_credentials(clean_database: st
     second = run(clean_database, tmp_path, "seed", "demo")
     assert second.returncode == 0, second.stderr
     assert "already loaded" in second.stdout
-    [row] = await DB.run_querystring(QueryString("SELECT count(*) AS n FROM providers"))
-    assert row["n"] == 12
-    [lead] = await DB.run_querystring(
-        QueryString("SELECT name FROM authorities WHERE ons_code = 'E08000001'")
-    )
-    assert lead["name"] == "Bolton Council"
+    assert await scalar("SELECT count(*) FROM providers") == 12
+    assert await scalar("SELECT name FROM authorities WHERE ons_code = 'E08000001'") == "Bolton Council"
 
 
 async def test_users_create_and_audit_verify(clean_database: str, tmp_path: Path) -> None:
@@ -53,13 +47,7 @@ async def test_users_create_and_audit_verify(clean_database: str, tmp_path: Path
     assert ok.returncode == 0, ok.stderr
     assert "audit chain intact: 1 events verified" in ok.stdout
 
-    await DB.run_querystring(QueryString("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
-    try:
-        await DB.run_querystring(QueryString("UPDATE audit_events SET action = 'user.forged' WHERE id = 1"))
-    finally:
-        await DB.run_querystring(
-            QueryString("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
-        )
+    await tamper_with_audit("UPDATE audit_events SET action = 'user.forged' WHERE id = 1")
     broken = run(clean_database, tmp_path, "audit", "verify")
     assert broken.returncode == 1
     assert "BROKEN at event 1" in broken.stdout
