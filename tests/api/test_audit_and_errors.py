@@ -52,15 +52,9 @@ async def test_verify_finds_the_first_tampered_event(api: Api) -> None:
     assert intact.ok and intact.checked >= 4
 
     # Someone with database access edits an event behind the application's back.
-    await DB.run_querystring(QueryString("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
-    try:
-        await DB.run_querystring(
-            QueryString("UPDATE audit_events SET after = {}::jsonb WHERE id = 3", '{"legal_name": "Forged"}')
-        )
-    finally:
-        await DB.run_querystring(
-            QueryString("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
-        )
+    await tamper_with_audit(
+        "UPDATE audit_events SET after = {}::jsonb WHERE id = 3", '{"legal_name": "Forged"}'
+    )
     broken = await audit.verify()
     assert not broken.ok
     assert broken.first_bad_id == 3
@@ -70,13 +64,7 @@ async def test_verify_finds_the_first_tampered_event(api: Api) -> None:
 async def test_verify_finds_a_deleted_event(api: Api) -> None:
     await api.provider()
     await api.provider()
-    await DB.run_querystring(QueryString("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
-    try:
-        await DB.run_querystring(QueryString("DELETE FROM audit_events WHERE id = 2"))
-    finally:
-        await DB.run_querystring(
-            QueryString("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
-        )
+    await tamper_with_audit("DELETE FROM audit_events WHERE id = 2")
     broken = await audit.verify()
     assert broken.first_bad_id == 3
     assert "missing" in (broken.problem or "")
