@@ -6,7 +6,7 @@ from piccolo.querystring import QueryString
 
 from dps.core import audit
 from dps.core.db import DB
-from tests.support import Api, problem
+from tests.support import Api, problem, tamper_with_audit
 
 
 async def test_changes_are_audited_and_filterable(api: Api) -> None:
