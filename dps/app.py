@@ -90,9 +90,7 @@ def create_app(
             use_handler_docstrings=True,
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
-            components=Components(
-                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
-            ),
+            components=Components(security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}),
             security=[{"BearerToken": []}],
         ),
     )

@@ -95,8 +95,7 @@ def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
             print(f"audit chain intact: {result.checked} events verified")
             return 0
         print(
-            f"audit chain BROKEN at event {result.first_bad_id}: {result.problem} "
-            f"({result.checked} verified before it)"
+            f"audit chain BROKEN at event {result.first_bad_id}: {result.problem} ({result.checked} verified before it)"
         )
         return 1
 
@@ -131,12 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password", default=None, help="omit to be asked for it")
     create.set_defaults(handler=cmd_users_create)
 
-    audit_cmd = sub.add_parser("audit", help="audit trail").add_subparsers(
-        dest="audit_command", required=True
+    audit_cmd = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
+    audit_cmd.add_parser("verify", help="check the hash chain; exit 1 at the first broken event").set_defaults(
+        handler=cmd_audit_verify
     )
-    audit_cmd.add_parser(
-        "verify", help="check the hash chain; exit 1 at the first broken event"
-    ).set_defaults(handler=cmd_audit_verify)
     return parser
 
 

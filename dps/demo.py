@@ -159,9 +159,7 @@ def _credentials() -> list[str]:
 async def seed_demo(system: Context) -> list[str]:
     """Load the demo consortium unless it is already there; return lines to print."""
     try:
-        admin = await users.create_user_with_password(
-            system, ADMIN_EMAIL, "Ada Admin", Role.ADMIN, DEMO_PASSWORD
-        )
+        admin = await users.create_user_with_password(system, ADMIN_EMAIL, "Ada Admin", Role.ADMIN, DEMO_PASSWORD)
     except Conflict:
         return ["demo data is already loaded", *_credentials()]
     as_admin = replace(system, principal=Principal(admin.id, admin.email, Role.ADMIN, OrgKind.PLATFORM, None))

@@ -54,9 +54,7 @@ async def clean_database(database: str) -> AsyncIterator[str]:
 def _table_names():  # type: ignore[no-untyped-def]
     from piccolo.querystring import QueryString
 
-    return QueryString(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration'"
-    )
+    return QueryString("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration'")
 
 
 def _truncate(names: str):  # type: ignore[no-untyped-def]

@@ -134,9 +134,7 @@ async def tamper_with_audit(sql: str, *args: object) -> None:
     try:
         await DB.run_querystring(QueryString(sql, *args))
     finally:
-        await DB.run_querystring(
-            QueryString("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
-        )
+        await DB.run_querystring(QueryString("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
 
 
 async def scalar(sql: str) -> object:

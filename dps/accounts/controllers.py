@@ -49,9 +49,7 @@ class AuthController(Controller):
         await auth.logout(ctx)
 
     @post("/accept-invitation", operation_id="AcceptInvitation", status_code=200, opt=PUBLIC)
-    async def accept_invitation(
-        self, data: JSONBody[s.AcceptInvitationIn], ctx: NamedDependency[Context]
-    ) -> s.UserOut:
+    async def accept_invitation(self, data: JSONBody[s.AcceptInvitationIn], ctx: NamedDependency[Context]) -> s.UserOut:
         """Choose a password with the invitation token you were sent; the account becomes active."""
         return s.UserOut.of(await auth.accept_invitation(ctx, data.invitation_token, data.password))
 
@@ -82,9 +80,7 @@ class AuthorityController(Controller):
     @post("/", operation_id="CreateAuthority")
     async def create(self, data: JSONBody[s.AuthorityIn], ctx: NamedDependency[Context]) -> s.AuthorityOut:
         """Add a council (platform admins only). The ONS code (e.g. E08000003) is unique."""
-        return s.AuthorityOut.of(
-            await authorities.create_authority(ctx, data.name, data.ons_code, data.region)
-        )
+        return s.AuthorityOut.of(await authorities.create_authority(ctx, data.name, data.ons_code, data.region))
 
     @get("/", operation_id="ListAuthorities")
     async def list_(
@@ -110,9 +106,7 @@ class ProviderController(Controller):
     tags = ["Providers"]
 
     @post("/register", operation_id="RegisterProvider", opt=PUBLIC)
-    async def register(
-        self, data: JSONBody[s.RegisterProviderIn], ctx: NamedDependency[Context]
-    ) -> s.RegistrationOut:
+    async def register(self, data: JSONBody[s.RegisterProviderIn], ctx: NamedDependency[Context]) -> s.RegistrationOut:
         """Self-registration of a care provider: creates the provider and its first administrator."""
         provider, admin = await providers.register_provider(ctx, data)
         return s.RegistrationOut(provider=s.ProviderOut.of(provider), admin=s.UserOut.of(admin))
@@ -130,9 +124,7 @@ class ProviderController(Controller):
         return s.ProviderPage(items=[s.ProviderOut.of(p) for p in page.items], next_cursor=page.next_cursor)
 
     @get("/{provider_id:int}", operation_id="GetProvider")
-    async def get_one(
-        self, provider_id: FromPath[int], ctx: NamedDependency[Context]
-    ) -> Response[s.ProviderOut]:
+    async def get_one(self, provider_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.ProviderOut]:
         """One provider, with its version as the ETag."""
         provider = await providers.get_provider(ctx, provider_id)
         return Response(s.ProviderOut.of(provider), headers={"ETag": etag(provider.version)})

@@ -215,9 +215,9 @@ def _setting_values(s: Setting) -> dict[Any, Any]:
 async def insert_setting(setting: Setting, at: datetime) -> Setting:
     values = {column._meta.name: value for column, value in _setting_values(setting).items()}
     try:
-        rows = await t.Setting.insert(
-            t.Setting(**values, provider=setting.provider_id, created_at=at)
-        ).returning(*t.Setting.all_columns())
+        rows = await t.Setting.insert(t.Setting(**values, provider=setting.provider_id, created_at=at)).returning(
+            *t.Setting.all_columns()
+        )
     except UniqueViolationError as error:
         raise conflict_from_unique(error) from error
     return _setting(rows[0])
@@ -332,9 +332,9 @@ async def find_user_by_invitation(invitation_hash: str) -> tuple[User, datetime 
 
 
 async def save_login_state(user: User) -> None:
-    await t.User.update(
-        {t.User.failed_logins: user.failed_logins, t.User.locked_until: user.locked_until}
-    ).where(t.User.id == user.id)
+    await t.User.update({t.User.failed_logins: user.failed_logins, t.User.locked_until: user.locked_until}).where(
+        t.User.id == user.id
+    )
 
 
 async def activate_user(user_id: int, password_hash: str) -> None:

@@ -127,9 +127,7 @@ async def verify(batch_size: int = 5000) -> VerifyResult:
             return VerifyResult(checked=checked, ok=True)
         for row in rows:
             if row["prev_hash"] != prev_hash:
-                return VerifyResult(
-                    checked, False, row["id"], "the event before this one is missing or was altered"
-                )
+                return VerifyResult(checked, False, row["id"], "the event before this one is missing or was altered")
             if event_hash(prev_hash, _hashed_fields(row)) != row["hash"]:
                 return VerifyResult(checked, False, row["id"], "this event's content was altered")
             prev_hash = row["hash"]

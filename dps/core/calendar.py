@@ -87,3 +87,29 @@ class WorkingDays:
     def working_days_left(self, today: date, due: date) -> int:
         """Working days from today until due: 0 when due today, negative once overdue."""
         return self.count_between(today, due)
+
+
+class UnitedKingdomWorkingDays(WorkingDays):
+    """Working days counted across the whole UK: a bank holiday in any of its nations does not count.
+
+    The Procurement Act 2023 (s.123) counts a working day as any day other than a Saturday, a
+    Sunday, Christmas Day, Good Friday or a bank holiday under the Banking and Financial Dealings Act
+    1971 in any part of the United Kingdom, so under the Act an English authority's deadline also
+    skips 2 January (Scotland) and 17 March (Northern Ireland). `nation` stays the lead authority's
+    nation, for display; it no longer decides which holidays count.
+    """
+
+    def __init__(self, nation: Nation = Nation.ENGLAND) -> None:
+        super().__init__(nation)
+        self._nations = tuple(WorkingDays(each) for each in Nation)
+
+    def __repr__(self) -> str:
+        return f"UnitedKingdomWorkingDays({self.nation!r})"
+
+    def bank_holidays(self, year: int) -> frozenset[date]:
+        """Return the bank holidays of every nation of the UK in one year (their union)."""
+        cached = self._holidays_by_year.get(year)
+        if cached is None:
+            cached = frozenset().union(*(calendar.bank_holidays(year) for calendar in self._nations))
+            self._holidays_by_year[year] = cached
+        return cached

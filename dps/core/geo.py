@@ -173,9 +173,7 @@ def _district_centroid(index: _LetterIndex, district: str, start: int, end: int)
     # A sum propagates NaN, so the filter runs only for districts with a postcode lacking
     # coordinates. NaN is the one value not equal to itself; map/compress keep the loop in C.
     if math.isnan(sum(eastings) + sum(northings)):
-        located = list(
-            map(operator.and_, map(operator.eq, eastings, eastings), map(operator.eq, northings, northings))
-        )
+        located = list(map(operator.and_, map(operator.eq, eastings, eastings), map(operator.eq, northings, northings)))
         eastings = array("d", compress(eastings, located))
         northings = array("d", compress(northings, located))
         laua_ids = array("I", compress(laua_ids, located))
@@ -247,9 +245,7 @@ class PostcodeDirectory:
             return self.locate_postcode(value)
         if isinstance(value, str) and _DISTRICT_RE.fullmatch(_squash(value)):
             return self.locate_district(value)
-        raise InvalidInput(
-            f"{value!r} is neither a UK postcode nor a postcode district", code="invalid_postcode"
-        )
+        raise InvalidInput(f"{value!r} is neither a UK postcode nor a postcode district", code="invalid_postcode")
 
     def _letter(self, letter: str) -> _LetterIndex:
         index = self._letters.get(letter)

@@ -123,9 +123,7 @@ async def _principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Princ
         resolve: TokenResolver = connection.app.state.resolve_token
         principal = await resolve(token.strip(), connection.app.state.clock)
         if principal is None:
-            raise Unauthenticated(
-                "the token is unknown, expired or revoked; sign in again", code="invalid_token"
-            )
+            raise Unauthenticated("the token is unknown, expired or revoked; sign in again", code="invalid_token")
     state.principal = principal
     return principal
 
@@ -146,18 +144,14 @@ async def provide_ctx(request: Request[Any, Any, Any]) -> Context:
 
 # --- list parameters -------------------------------------------------------------------------
 
-Limit = Annotated[
-    int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT, description=f"page size, at most {MAX_LIMIT}")
-]
+Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT, description=f"page size, at most {MAX_LIMIT}")]
 Cursor = Annotated[
     str | None,
     QueryParameter(name="cursor", description="the next_cursor of the previous page", required=False),
 ]
 IfMatch = Annotated[
     str | None,
-    HeaderParameter(
-        name="If-Match", description='the ETag you read, e.g. "3"; required on updates', required=False
-    ),
+    HeaderParameter(name="If-Match", description='the ETag you read, e.g. "3"; required on updates', required=False),
 ]
 
 DEFAULT_PAGE_SIZE = DEFAULT_LIMIT

@@ -54,6 +54,4 @@ def decode_cursor(cursor: str | None) -> int:
             raise ValueError(prefix)
         return int(value)
     except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidInput(
-            "the cursor is not one this API gave out", code="invalid_cursor", field="cursor"
-        ) from error
+        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor", field="cursor") from error

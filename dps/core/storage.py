@@ -78,17 +78,13 @@ def _is_word_document(data: bytes) -> bool:
         return False
     # A Word package has its content-types part and its main document part; a macro-enabled one
     # (.docm) also carries vbaProject.bin, which we refuse rather than store and hand to councils.
-    return (
-        "[Content_Types].xml" in names and "word/document.xml" in names and "word/vbaProject.bin" not in names
-    )
+    return "[Content_Types].xml" in names and "word/document.xml" in names and "word/vbaProject.bin" not in names
 
 
 def check_upload(data: bytes, max_bytes: int) -> str:
     """The sniffed media type of an upload; 413 when over `max_bytes`, 415 when not an allowed type."""
     if len(data) > max_bytes:
-        raise PayloadTooLarge(
-            f"the file is {len(data)} bytes; the limit is {max_bytes} bytes", limit_bytes=max_bytes
-        )
+        raise PayloadTooLarge(f"the file is {len(data)} bytes; the limit is {max_bytes} bytes", limit_bytes=max_bytes)
     media_type = sniff_media_type(data)
     if media_type is None:
         raise UnsupportedMediaType(

@@ -19,12 +19,8 @@ from tests.support import Api
 
 
 @pytest_asyncio.fixture
-async def api(
-    clean_database: str, settings: Settings, clock: FixedClock, tmp_path: Path
-) -> AsyncIterator[Api]:
-    app = create_app(
-        settings, clock=clock, store=LocalDocumentStore(tmp_path / "documents"), manage_database=False
-    )
+async def api(clean_database: str, settings: Settings, clock: FixedClock, tmp_path: Path) -> AsyncIterator[Api]:
+    app = create_app(settings, clock=clock, store=LocalDocumentStore(tmp_path / "documents"), manage_database=False)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client, clock, app)

@@ -31,9 +31,7 @@ async def test_changes_are_audited_and_filterable(api: Api) -> None:
     assert update["actor_role"] == "provider_admin"
     assert update["actor_org_id"] == provider_id
 
-    by_actor = await api.client.get(
-        f"/api/v1/audit?actor_user_id={update['actor_user_id']}", headers=api.auth(officer)
-    )
+    by_actor = await api.client.get(f"/api/v1/audit?actor_user_id={update['actor_user_id']}", headers=api.auth(officer))
     assert "provider.updated" in {e["action"] for e in by_actor.json()["items"]}
 
 
@@ -52,9 +50,7 @@ async def test_verify_finds_the_first_tampered_event(api: Api) -> None:
     assert intact.ok and intact.checked >= 4
 
     # Someone with database access edits an event behind the application's back.
-    await tamper_with_audit(
-        "UPDATE audit_events SET after = {}::jsonb WHERE id = 3", '{"legal_name": "Forged"}'
-    )
+    await tamper_with_audit("UPDATE audit_events SET after = {}::jsonb WHERE id = 3", '{"legal_name": "Forged"}')
     broken = await audit.verify()
     assert not broken.ok
     assert broken.first_bad_id == 3
@@ -83,9 +79,7 @@ async def test_the_database_refuses_to_edit_audit_events(api: Api) -> None:
 async def test_error_shapes(api: Api) -> None:
     token = await api.admin()
     problem(await api.client.get("/api/v1/nowhere", headers=api.auth(token)), 404, "not_found")
-    problem(
-        await api.client.delete("/api/v1/authorities", headers=api.auth(token)), 405, "method_not_allowed"
-    )
+    problem(await api.client.delete("/api/v1/authorities", headers=api.auth(token)), 405, "method_not_allowed")
     problem(await api.client.get("/api/v1/authorities/999", headers=api.auth(token)), 404, "not_found")
     bad_json = await api.client.post(
         "/api/v1/authorities",

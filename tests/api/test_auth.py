@@ -25,15 +25,10 @@ async def test_login_me_logout(api: Api) -> None:
 
 async def test_wrong_password_and_unknown_email_look_the_same(api: Api) -> None:
     await api.provider()
-    wrong = await api.client.post(
-        "/api/v1/auth/login", json={"email": "admin1@provider.test", "password": "nope"}
-    )
-    unknown = await api.client.post(
-        "/api/v1/auth/login", json={"email": "who@nowhere.test", "password": "nope"}
-    )
+    wrong = await api.client.post("/api/v1/auth/login", json={"email": "admin1@provider.test", "password": "nope"})
+    unknown = await api.client.post("/api/v1/auth/login", json={"email": "who@nowhere.test", "password": "nope"})
     assert (
-        problem(wrong, 401, "invalid_credentials")["detail"]
-        == problem(unknown, 401, "invalid_credentials")["detail"]
+        problem(wrong, 401, "invalid_credentials")["detail"] == problem(unknown, 401, "invalid_credentials")["detail"]
     )
 
 
@@ -174,13 +169,8 @@ async def test_every_write_route_is_covered_by_the_anonymous_test(api: Api) -> N
     public = {"/api/v1/auth/login", "/api/v1/auth/accept-invitation", "/api/v1/providers/register"}
     schema = (await api.client.get("/schema/openapi.json")).json()
     writes = {
-        path
-        for path, ops in schema["paths"].items()
-        for method in ops
-        if method in {"post", "patch", "put", "delete"}
+        path for path, ops in schema["paths"].items() for method in ops if method in {"post", "patch", "put", "delete"}
     }
     covered = {p.replace("/1", "/{x}") for _, p in WRITE_ROUTES}
-    normalised = {
-        "/".join("{x}" if part.startswith("{") else part for part in p.split("/")) for p in writes - public
-    }
+    normalised = {"/".join("{x}" if part.startswith("{") else part for part in p.split("/")) for p in writes - public}
     assert normalised <= covered, normalised - covered

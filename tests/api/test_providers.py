@@ -27,9 +27,7 @@ async def test_registration_validates_postcode_and_registration_number(api: Api)
         "/api/v1/providers/register", json={**body, "provider": {**base, "company_number": "12"}}
     )
     problem(bad_number, 400, "invalid_company_number")
-    ok = await api.client.post(
-        "/api/v1/providers/register", json={**body, "provider": {**base, "postcode": "m11ae"}}
-    )
+    ok = await api.client.post("/api/v1/providers/register", json={**body, "provider": {**base, "postcode": "m11ae"}})
     assert ok.status_code == 201
     assert ok.json()["provider"]["postcode"] == "M1 1AE"
     again = await api.client.post(
@@ -62,18 +60,14 @@ async def test_provider_cannot_read_or_change_another_providers_records(api: Api
     b_id, b_token = await api.provider("Beta Care Ltd")
     b_setting = await api.setting(b_id, b_token)
 
-    problem(
-        await api.client.get(f"/api/v1/providers/{b_id}", headers=api.auth(a_token)), 403, "permission_denied"
-    )
+    problem(await api.client.get(f"/api/v1/providers/{b_id}", headers=api.auth(a_token)), 403, "permission_denied")
     problem(
         await api.client.get(f"/api/v1/providers/{b_id}/settings", headers=api.auth(a_token)),
         403,
         "permission_denied",
     )
     problem(
-        await api.client.get(
-            f"/api/v1/providers/{b_id}/settings/{b_setting['id']}", headers=api.auth(a_token)
-        ),
+        await api.client.get(f"/api/v1/providers/{b_id}/settings/{b_setting['id']}", headers=api.auth(a_token)),
         403,
         "permission_denied",
     )
@@ -106,9 +100,7 @@ async def test_provider_cannot_read_or_change_another_providers_records(api: Api
     # A provider cannot list another's users.
     users = await api.client.get("/api/v1/users", headers=api.auth(a_token))
     assert {u["provider_id"] for u in users.json()["items"]} == {a_id}
-    b_admin = next(
-        u for u in (await api.client.get("/api/v1/users", headers=api.auth(b_token))).json()["items"]
-    )
+    b_admin = next(u for u in (await api.client.get("/api/v1/users", headers=api.auth(b_token))).json()["items"])
     problem(
         await api.client.get(f"/api/v1/users/{b_admin['id']}", headers=api.auth(a_token)),
         403,
@@ -146,9 +138,7 @@ async def test_update_needs_if_match_and_refuses_a_stale_one(api: Api) -> None:
     assert read.headers["etag"] == '"1"'
 
     problem(
-        await api.client.patch(
-            f"/api/v1/providers/{provider_id}", json={"trading_name": "X"}, headers=api.auth(token)
-        ),
+        await api.client.patch(f"/api/v1/providers/{provider_id}", json={"trading_name": "X"}, headers=api.auth(token)),
         428,
         "precondition_required",
     )
@@ -215,14 +205,10 @@ async def test_setting_rules(api: Api) -> None:
         "grade_not_for_setting_type"
     )
     assert (
-        await refused(
-            setting_type="supported_accommodation", ofsted_grade="good", last_inspection_date="2026-01-01"
-        )
+        await refused(setting_type="supported_accommodation", ofsted_grade="good", last_inspection_date="2026-01-01")
     )["code"] == "grade_not_for_setting_type"
     assert (await refused(ofsted_grade="good"))["code"] == "inspection_date_required"
-    assert (await refused(ofsted_grade="good", last_inspection_date="2026-12-01"))[
-        "code"
-    ] == "inspection_in_future"
+    assert (await refused(ofsted_grade="good", last_inspection_date="2026-12-01"))["code"] == "inspection_in_future"
     assert (await refused(ofsted_urn=created["ofsted_urn"]))["code"] == "ofsted_urn_taken"
     assert (await refused(needs=["flying"]))["code"] == "validation_failed"
     assert (await refused(postcode="M1 9ZZ"))["code"] == "unknown_postcode"
@@ -263,9 +249,7 @@ async def test_pagination_walks_every_item_once(api: Api) -> None:
         "validation_failed",
     )
     problem(
-        await api.client.get(
-            f"/api/v1/providers/{provider_id}/settings?cursor=garbage", headers=api.auth(token)
-        ),
+        await api.client.get(f"/api/v1/providers/{provider_id}/settings?cursor=garbage", headers=api.auth(token)),
         400,
         "invalid_cursor",
     )

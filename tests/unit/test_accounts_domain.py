@@ -50,9 +50,7 @@ def test_age_range_covers_its_edges_only() -> None:
     assert [ages.covers(a) for a in (7, 8, 17, 18)] == [False, True, True, False]
 
 
-@pytest.mark.parametrize(
-    "grade", [OfstedGrade.SA_OUTCOME_1, OfstedGrade.SA_OUTCOME_2, OfstedGrade.SA_OUTCOME_3]
-)
+@pytest.mark.parametrize("grade", [OfstedGrade.SA_OUTCOME_1, OfstedGrade.SA_OUTCOME_2, OfstedGrade.SA_OUTCOME_3])
 def test_supported_accommodation_takes_outcomes_only(grade: OfstedGrade) -> None:
     check_grade_scale(SettingType.SUPPORTED_ACCOMMODATION, grade)
     with pytest.raises(RuleViolation):
@@ -136,9 +134,7 @@ def test_user_organisation_matches_role(
 
 
 def _user(failed: int = 0, locked_until: datetime | None = None) -> User:
-    return User(
-        1, "a@b.test", "A", Role.PROVIDER_ADMIN, UserStatus.ACTIVE, None, 1, failed, locked_until, NOW
-    )
+    return User(1, "a@b.test", "A", Role.PROVIDER_ADMIN, UserStatus.ACTIVE, None, 1, failed, locked_until, NOW)
 
 
 def test_fourth_failure_counts_fifth_locks() -> None:

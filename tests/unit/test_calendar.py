@@ -26,9 +26,7 @@ def test_default_nation_is_england() -> None:
         (Nation.SCOTLAND, date(2026, 1, 2), "New Year Holiday"),
     ],
 )
-def test_the_holidays_package_agrees_with_the_dates_these_tests_rely_on(
-    nation: Nation, day: date, name: str
-) -> None:
+def test_the_holidays_package_agrees_with_the_dates_these_tests_rely_on(nation: Nation, day: date, name: str) -> None:
     # The tests below hard-code these dates; if a package upgrade ever disagrees, fail here first.
     assert holidays.country_holidays("GB", subdiv=nation.value, years=day.year).get(day) == name
 
@@ -90,9 +88,7 @@ def test_add_returns_the_nth_working_day_after_start(start: date, days: int, exp
         (date(2027, 3, 19), date(2027, 4, 6)),
     ],
 )
-def test_ten_working_day_decision_deadline_for_an_application_submitted_on_a_friday(
-    submitted: date, due: date
-) -> None:
+def test_ten_working_day_decision_deadline_for_an_application_submitted_on_a_friday(submitted: date, due: date) -> None:
     # given an application submitted on a Friday under a PCR 2015 DPS (10 working days to decide)
     assert submitted.weekday() == 4
 

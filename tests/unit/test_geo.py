@@ -267,9 +267,7 @@ def test_a_letter_without_a_file_knows_no_postcodes(tmp_path: Path) -> None:
         directory.locate("Y1")
 
 
-def test_a_letter_is_loaded_once_under_concurrent_lookups(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_letter_is_loaded_once_under_concurrent_lookups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # given a fresh directory and many threads asking for the same letter at once
     write_letter(tmp_path, "L", [("L1  8JQ", "E08000012", 334469.0, 390202.0)])
     directory = PostcodeDirectory(tmp_path)

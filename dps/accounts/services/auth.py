@@ -59,11 +59,7 @@ async def login(ctx: Context, email: str, password: str) -> IssuedToken:
                 code="login_locked",
                 retry_after_seconds=retry,
             )
-        if (
-            user.status is not UserStatus.ACTIVE
-            or not password_hash
-            or not verify_password(password_hash, password)
-        ):
+        if user.status is not UserStatus.ACTIVE or not password_hash or not verify_password(password_hash, password):
             failed = after_failed_login(user, now, policy)
             await repository.save_login_state(failed)
             action = "user.locked" if failed.locked_until else "user.login_failed"
@@ -89,9 +85,7 @@ async def logout(ctx: Context) -> None:
         return
     async with DB.transaction():
         await repository.revoke_token(principal.token_id, ctx.clock.now())
-        await audit.record(
-            ctx, "user.signed_out", "user", principal.user_id, after={"token_id": principal.token_id}
-        )
+        await audit.record(ctx, "user.signed_out", "user", principal.user_id, after={"token_id": principal.token_id})
 
 
 async def accept_invitation(ctx: Context, invitation_token: str, password: str) -> User:

@@ -41,9 +41,7 @@ async def upload_document(
     """Store a file for the caller's organisation after checking its real type and size."""
     principal = ctx.user
     if principal.org_kind is OrgKind.PLATFORM or principal.org_id is None:
-        raise PermissionDenied(
-            "documents belong to a provider or an authority; sign in as one of their users"
-        )
+        raise PermissionDenied("documents belong to a provider or an authority; sign in as one of their users")
     media_type = check_upload(data, ctx.settings.max_upload_bytes)
     now = ctx.clock.now()
     check_expiry_not_past(expires_on, now.date())

@@ -43,9 +43,7 @@ from dps.core.pagination import Page
 
 
 def _contacts(items: list[ContactIn]) -> tuple[Contact, ...]:
-    return tuple(
-        Contact(name=c.name, email=normalise_email(c.email), phone=c.phone, role=c.role) for c in items
-    )
+    return tuple(Contact(name=c.name, email=normalise_email(c.email), phone=c.phone, role=c.role) for c in items)
 
 
 def _company(raw: str | None) -> str | None:
@@ -108,9 +106,7 @@ async def get_provider(ctx: Context, provider_id: int) -> Provider:
     return await repository.get_provider(provider_id)
 
 
-async def list_providers(
-    ctx: Context, limit: int, after_id: int, name_contains: str | None
-) -> Page[Provider]:
+async def list_providers(ctx: Context, limit: int, after_id: int, name_contains: str | None) -> Page[Provider]:
     """Council staff see every provider; a provider's users see only their own."""
     principal = ctx.user
     if principal.is_authority_staff:
@@ -121,9 +117,7 @@ async def list_providers(
     return Page(items=[own] if matches else [], next_after_id=None)
 
 
-async def update_provider(
-    ctx: Context, provider_id: int, expected_version: int, patch: ProviderPatch
-) -> Provider:
+async def update_provider(ctx: Context, provider_id: int, expected_version: int, patch: ProviderPatch) -> Provider:
     """Change the provider's record if nobody changed it since `expected_version` was read."""
     access.require_manage_provider(ctx.user, provider_id)
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}

@@ -75,9 +75,7 @@ async def create_user_with_password(
 ) -> User:
     """Operators' path (CLI, demo data): an active user with a password set directly."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"passwords need at least {MIN_PASSWORD_LENGTH} characters", code="password_too_short"
-        )
+        raise InvalidInput(f"passwords need at least {MIN_PASSWORD_LENGTH} characters", code="password_too_short")
     check_user_organisation(role, authority_id, provider_id)
     async with DB.transaction():
         user = await repository.insert_user(

@@ -1,0 +1,1 @@
+"""Pure rules of the frameworks package: arrangements, lots, questionnaires, applications, memberships."""

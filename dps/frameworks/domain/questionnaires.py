@@ -1,0 +1,156 @@
+"""Questionnaires: the questions a provider answers to join, and checking its answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from dps.core.errors import RuleViolation
+from dps.core.evaluation import Criterion, CriterionKind
+
+
+class QuestionKind(StrEnum):
+    PASS_FAIL = "pass_fail"  # noqa: S105 - a question kind, not a secret
+    SCORED = "scored"
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+    EVIDENCE = "evidence"
+
+
+EVALUATED_KINDS = {QuestionKind.PASS_FAIL: CriterionKind.PASS_FAIL, QuestionKind.SCORED: CriterionKind.SCORED}
+
+
+@dataclass(frozen=True, slots=True)
+class Descriptor:
+    """What a score means, e.g. 3 = 'good: meets the requirement with some evidence'."""
+
+    score: int
+    meaning: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: int
+    arrangement_id: int
+    section: str
+    position: int
+    text: str
+    kind: QuestionKind
+    mandatory: bool
+    max_score: int
+    weight: Decimal
+    descriptors: tuple[Descriptor, ...]
+    choices: tuple[str, ...]
+    evidence_type: str | None  # DocumentType of the evidence an `evidence` question needs
+    lot_ids: frozenset[int]  # empty: the question applies to every lot
+
+    def applies_to(self, chosen_lots: frozenset[int]) -> bool:
+        return not self.lot_ids or bool(self.lot_ids & chosen_lots)
+
+    def criterion(self) -> Criterion | None:
+        """The evaluation criterion this question is, if it is marked by evaluators."""
+        kind = EVALUATED_KINDS.get(self.kind)
+        if kind is None:
+            return None
+        return Criterion(id=self.id, kind=kind, max_score=self.max_score, weight=self.weight)
+
+
+def check_question(
+    kind: QuestionKind,
+    max_score: int,
+    weight: Decimal,
+    descriptors: Sequence[Descriptor],
+    choices: Sequence[str],
+    evidence_type: str | None,
+) -> None:
+    """A question's settings must fit its kind."""
+    if kind is QuestionKind.SCORED:
+        if max_score < 1 or weight <= 0:
+            raise RuleViolation("a scored question needs a maximum score and a weight above 0", code="invalid_scoring")
+        if any(not 0 <= d.score <= max_score for d in descriptors):
+            raise RuleViolation("descriptors must describe scores from 0 to the maximum", code="invalid_descriptor")
+    elif max_score or weight:
+        raise RuleViolation("only scored questions carry a maximum score or weight", code="invalid_scoring")
+    if kind is QuestionKind.CHOICE and len(choices) < 2:
+        raise RuleViolation("a choice question needs at least two choices", code="choices_required")
+    if kind is QuestionKind.EVIDENCE and not evidence_type:
+        raise RuleViolation("an evidence question names the document type it needs", code="evidence_type_required")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question_id: int
+    value: Any  # str, number, ISO date string, choice, or bool (the provider's own assertion)
+    document_id: int | None
+
+
+def check_answer(question: Question, answer: Answer) -> None:
+    """The answer's value has the shape the question asks for (completeness is checked on submit)."""
+    value = answer.value
+    kind = question.kind
+    ok = True
+    if value is None:
+        ok = True
+    elif kind in {QuestionKind.TEXT, QuestionKind.SCORED, QuestionKind.PASS_FAIL, QuestionKind.EVIDENCE}:
+        ok = isinstance(value, str) and len(value) <= 20_000
+    elif kind is QuestionKind.NUMBER:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif kind is QuestionKind.DATE:
+        ok = isinstance(value, str) and _is_iso_date(value)
+    elif kind is QuestionKind.CHOICE:
+        ok = value in question.choices
+    if not ok:
+        raise RuleViolation(
+            f"the answer to question {question.id} is not a valid {kind.value} answer",
+            code="invalid_answer",
+            question_id=question.id,
+        )
+    if answer.document_id is not None and kind is not QuestionKind.EVIDENCE:
+        raise RuleViolation(
+            f"question {question.id} does not take a document",
+            code="document_not_expected",
+            question_id=question.id,
+        )
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class MissingItem:
+    question_id: int
+    reason: str
+
+
+def missing_items(
+    questions: Sequence[Question],
+    answers: Mapping[int, Answer],
+    chosen_lots: frozenset[int],
+    evidence_types: Mapping[int, str],
+) -> list[MissingItem]:
+    """Everything mandatory that a submission still lacks, for the lots the provider chose.
+    `evidence_types` maps each attached document id to its document type."""
+    missing = []
+    for q in sorted(questions, key=lambda q: (q.section, q.position)):
+        if not q.mandatory or not q.applies_to(chosen_lots):
+            continue
+        answer = answers.get(q.id)
+        if q.kind is QuestionKind.EVIDENCE:
+            if answer is None or answer.document_id is None:
+                missing.append(MissingItem(q.id, f"attach a {q.evidence_type} document"))
+            elif evidence_types.get(answer.document_id) != q.evidence_type:
+                missing.append(MissingItem(q.id, f"the attached document is not a {q.evidence_type}"))
+        elif answer is None or answer.value in (None, ""):
+            missing.append(MissingItem(q.id, "answer this question"))
+    return missing
