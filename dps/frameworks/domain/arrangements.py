@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 
+from dps.accounts.domain import AgeRange
 from dps.core.errors import Conflict, IllegalTransition, RuleViolation
 
 
@@ -141,8 +142,7 @@ class AgeBand:
     max_age: int
 
     def __post_init__(self) -> None:
-        if not 0 <= self.min_age <= self.max_age <= 25:
-            raise RuleViolation(f"age band '{self.label}' must run from 0 to 25, lower first", code="invalid_age_band")
+        AgeRange(self.min_age, self.max_age)  # the same 0-25 rule as a setting's ages
 
 
 @dataclass(frozen=True, slots=True)
