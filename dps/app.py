@@ -29,6 +29,7 @@ from dps.core.controllers import AuditController, HealthController
 from dps.core.http import problem_details_plugin, provide_ctx
 from dps.core.settings import MEGABYTE, Settings
 from dps.core.storage import DocumentStore, build_document_store
+from dps.frameworks.controllers import ArrangementController
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ ROUTES: list[ControllerRouterHandler] = [
     UserController,
     DocumentController,
     AuditController,
+    ArrangementController,
 ]
 
 

@@ -11,5 +11,6 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "dps.core.piccolo_app",
         "dps.accounts.piccolo_app",
+        "dps.frameworks.piccolo_app",
     ]
 )

@@ -155,6 +155,14 @@ WRITE_ROUTES = [
     ("POST", "/api/v1/users"),
     ("POST", "/api/v1/users/1/disable"),
     ("POST", "/api/v1/documents"),
+    ("POST", "/api/v1/arrangements"),
+    ("PATCH", "/api/v1/arrangements/1"),
+    ("POST", "/api/v1/arrangements/1/publish"),
+    ("POST", "/api/v1/arrangements/1/close"),
+    ("POST", "/api/v1/arrangements/1/suspend"),
+    ("POST", "/api/v1/arrangements/1/resume"),
+    ("POST", "/api/v1/arrangements/1/lots"),
+    ("PATCH", "/api/v1/arrangements/1/lots/1"),
 ]
 
 

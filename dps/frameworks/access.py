@@ -1,0 +1,61 @@
+"""Who may see and change what in frameworks: role AND organisation, in one place."""
+
+from __future__ import annotations
+
+from dps.core.auth import OrgKind, Principal, Role
+from dps.core.errors import PermissionDenied
+from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
+
+
+def lead_authority_for_new_arrangement(p: Principal, requested: int | None) -> int:
+    """The authority that leads a new arrangement: a procurement officer's own council (naming
+    another is refused); a platform admin must name one."""
+    if p.is_admin:
+        if requested is None:
+            raise PermissionDenied("an admin must name the lead authority", code="lead_authority_required")
+        return requested
+    if p.role is not Role.PROCUREMENT_OFFICER or p.org_kind is not OrgKind.AUTHORITY or p.org_id is None:
+        raise PermissionDenied("only procurement officers set up arrangements")
+    if requested is not None and requested != p.org_id:
+        raise PermissionDenied("an officer may only set up arrangements led by their own council")
+    return p.org_id
+
+
+def may_manage_arrangement(p: Principal, arrangement: Arrangement) -> bool:
+    """Change an arrangement and its lots: the lead authority's procurement officers, or an admin."""
+    return p.is_admin or (p.role is Role.PROCUREMENT_OFFICER and p.is_authority(arrangement.lead_authority_id))
+
+
+def require_manage_arrangement(p: Principal, arrangement: Arrangement) -> None:
+    if not may_manage_arrangement(p, arrangement):
+        raise PermissionDenied("only procurement officers of the lead authority may change this arrangement")
+
+
+def may_read_arrangement(p: Principal, arrangement: Arrangement) -> bool:
+    """A draft is the lead authority's officers' work in progress. Once published, the staff of the
+    lead and member councils see it, and so does every provider (it is a public opportunity)."""
+    if may_manage_arrangement(p, arrangement):
+        return True
+    if arrangement.status is ArrangementStatus.DRAFT:
+        return False
+    if p.org_kind is OrgKind.PROVIDER:
+        return True
+    return p.org_kind is OrgKind.AUTHORITY and p.org_id is not None and arrangement.is_member(p.org_id)
+
+
+def require_read_arrangement(p: Principal, arrangement: Arrangement) -> None:
+    if not may_read_arrangement(p, arrangement):
+        # Same answer for a draft as for an arrangement you do not take part in.
+        raise PermissionDenied("you may not see this arrangement")
+
+
+def listing_scope(p: Principal) -> tuple[int | None, bool]:
+    """(authority whose arrangements to list or None for all, whether drafts are included),
+    the same rules as `may_read_arrangement` for a list query."""
+    if p.is_admin:
+        return None, True
+    if p.org_kind is OrgKind.PROVIDER:
+        return None, False
+    if p.org_kind is OrgKind.AUTHORITY and p.org_id is not None:
+        return p.org_id, p.role is Role.PROCUREMENT_OFFICER
+    raise PermissionDenied("you may not list arrangements")

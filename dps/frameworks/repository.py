@@ -1,0 +1,216 @@
+"""Rows <-> domain objects for frameworks; the only module here that queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from asyncpg.exceptions import UniqueViolationError
+
+from dps.core.errors import Conflict, NotFound, StaleVersion
+from dps.core.pagination import Page, page_of
+from dps.frameworks import tables as t
+from dps.frameworks.domain.arrangements import (
+    AgeBand,
+    Arrangement,
+    ArrangementStatus,
+    Lot,
+    ReopeningWindow,
+    ServiceType,
+    TermExtension,
+)
+
+# --- unique constraints -> stable codes ------------------------------------------------------
+
+UNIQUE_CODES = {
+    "arrangements_reference_key": ("reference_taken", "an arrangement with this reference exists"),
+    "lots_arrangement_code_key": ("lot_code_taken", "this arrangement already has a lot with this code"),
+}
+
+
+def conflict_from_unique(error: UniqueViolationError) -> Conflict:
+    """Turn a unique-constraint violation into a 409 with a stable code."""
+    name = getattr(error, "constraint_name", "") or ""
+    code, detail = UNIQUE_CODES.get(name, ("duplicate", "this record already exists"))
+    return Conflict(detail, code=code)
+
+
+def _json(value: Any) -> str:
+    return msgspec.json.encode(msgspec.to_builtins(value)).decode()
+
+
+def _loaded(raw: Any) -> Any:
+    return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
+
+
+# --- arrangements ----------------------------------------------------------------------------
+
+
+def _arrangement(row: dict[str, Any]) -> Arrangement:
+    return Arrangement(
+        id=row["id"],
+        reference=row["reference"],
+        title=row["title"],
+        service_type=ServiceType(row["service_type"]),
+        profile_code=row["profile_code"],
+        lead_authority_id=row["lead_authority"],
+        member_authority_ids=frozenset(row["member_authority_ids"]),
+        term_start=row["term_start"],
+        term_end=row["term_end"],
+        status=ArrangementStatus(row["status"]),
+        quality_threshold=row["quality_threshold"],
+        min_evaluators=row["min_evaluators"],
+        decision_period_days=row["decision_period_days"],
+        windows=msgspec.convert(_loaded(row["windows"]), tuple[ReopeningWindow, ...]),
+        extensions=msgspec.convert(_loaded(row["extensions"]), tuple[TermExtension, ...]),
+        version=row["version"],
+    )
+
+
+def _arrangement_values(a: Arrangement) -> dict[Any, Any]:
+    return {
+        t.Arrangement.reference: a.reference,
+        t.Arrangement.title: a.title,
+        t.Arrangement.service_type: a.service_type.value,
+        t.Arrangement.profile_code: a.profile_code,
+        t.Arrangement.lead_authority: a.lead_authority_id,
+        t.Arrangement.member_authority_ids: sorted(a.member_authority_ids),
+        t.Arrangement.term_start: a.term_start,
+        t.Arrangement.term_end: a.term_end,
+        t.Arrangement.status: a.status.value,
+        t.Arrangement.quality_threshold: a.quality_threshold,
+        t.Arrangement.min_evaluators: a.min_evaluators,
+        t.Arrangement.decision_period_days: a.decision_period_days,
+        t.Arrangement.windows: _json(a.windows),
+        t.Arrangement.extensions: _json(a.extensions),
+        t.Arrangement.version: a.version,
+    }
+
+
+async def insert_arrangement(arrangement: Arrangement, at: datetime) -> Arrangement:
+    values = {column._meta.name: value for column, value in _arrangement_values(arrangement).items()}
+    try:
+        rows = await t.Arrangement.insert(t.Arrangement(**values, created_at=at)).returning(
+            *t.Arrangement.all_columns()
+        )
+    except UniqueViolationError as error:
+        raise conflict_from_unique(error) from error
+    return _arrangement(rows[0])
+
+
+async def get_arrangement(arrangement_id: int, *, for_update: bool = False) -> Arrangement:
+    query = t.Arrangement.select().where(t.Arrangement.id == arrangement_id)
+    if for_update:
+        query = query.lock_rows("UPDATE")
+    row = await query.first()
+    if row is None:
+        raise NotFound(f"arrangement {arrangement_id} does not exist", entity="arrangement")
+    return _arrangement(row)
+
+
+async def list_arrangements(
+    limit: int,
+    after_id: int,
+    *,
+    authority_id: int | None,
+    include_drafts: bool,
+    status: ArrangementStatus | None = None,
+) -> Page[Arrangement]:
+    """Arrangements in id order. `authority_id` limits them to those it leads or joins (None: all);
+    `include_drafts` adds drafts (all of them without `authority_id`, else those it leads)."""
+    a = t.Arrangement
+    published = a.status != ArrangementStatus.DRAFT.value
+    query = a.select().where(a.id > after_id)
+    if authority_id is None:
+        if not include_drafts:
+            query = query.where(published)
+    else:
+        takes_part = (a.lead_authority == authority_id) | a.member_authority_ids.any(authority_id)
+        if include_drafts:
+            query = query.where((a.lead_authority == authority_id) | (published & takes_part))
+        else:
+            query = query.where(published & takes_part)
+    if status is not None:
+        query = query.where(a.status == status.value)
+    rows = await query.order_by(a.id).limit(limit + 1)
+    return page_of([_arrangement(r) for r in rows], limit)
+
+
+async def update_arrangement(before: Arrangement, after: Arrangement) -> None:
+    """Write `after` only if the row is still at `before.version` (no lost update)."""
+    rows = (
+        await t.Arrangement.update(_arrangement_values(after))
+        .where((t.Arrangement.id == before.id) & (t.Arrangement.version == before.version))
+        .returning(t.Arrangement.id)
+    )
+    if not rows:
+        current = await get_arrangement(before.id)
+        raise StaleVersion(before.version, current.version)
+
+
+# --- lots ------------------------------------------------------------------------------------
+
+
+def _lot(row: dict[str, Any]) -> Lot:
+    return Lot(
+        id=row["id"],
+        arrangement_id=row["arrangement"],
+        code=row["code"],
+        title=row["title"],
+        description=row["description"],
+        age_bands=msgspec.convert(_loaded(row["age_bands"]), tuple[AgeBand, ...]),
+        need_levels=tuple(row["need_levels"]),
+        areas=tuple(row["areas"]),
+    )
+
+
+def _lot_values(lot: Lot) -> dict[Any, Any]:
+    return {
+        t.Lot.code: lot.code,
+        t.Lot.title: lot.title,
+        t.Lot.description: lot.description,
+        t.Lot.age_bands: _json(lot.age_bands),
+        t.Lot.need_levels: list(lot.need_levels),
+        t.Lot.areas: list(lot.areas),
+    }
+
+
+async def insert_lot(lot: Lot) -> Lot:
+    values = {column._meta.name: value for column, value in _lot_values(lot).items()}
+    try:
+        rows = await t.Lot.insert(t.Lot(**values, arrangement=lot.arrangement_id)).returning(*t.Lot.all_columns())
+    except UniqueViolationError as error:
+        raise conflict_from_unique(error) from error
+    return _lot(rows[0])
+
+
+async def get_lot(arrangement_id: int, lot_id: int, *, for_update: bool = False) -> Lot:
+    query = t.Lot.select().where((t.Lot.id == lot_id) & (t.Lot.arrangement == arrangement_id))
+    if for_update:
+        query = query.lock_rows("UPDATE")
+    row = await query.first()
+    if row is None:
+        raise NotFound(f"lot {lot_id} does not exist in arrangement {arrangement_id}", entity="lot")
+    return _lot(row)
+
+
+async def list_lots(arrangement_id: int, limit: int, after_id: int) -> Page[Lot]:
+    rows = (
+        await t.Lot.select()
+        .where((t.Lot.arrangement == arrangement_id) & (t.Lot.id > after_id))
+        .order_by(t.Lot.id)
+        .limit(limit + 1)
+    )
+    return page_of([_lot(r) for r in rows], limit)
+
+
+async def count_lots(arrangement_id: int) -> int:
+    return int(await t.Lot.count().where(t.Lot.arrangement == arrangement_id))
+
+
+async def update_lot(lot: Lot) -> None:
+    try:
+        await t.Lot.update(_lot_values(lot)).where(t.Lot.id == lot.id)
+    except UniqueViolationError as error:
+        raise conflict_from_unique(error) from error

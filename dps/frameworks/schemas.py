@@ -1,0 +1,185 @@
+"""Request and response bodies of the frameworks API (msgspec Structs; unknown fields refused)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from dps.accounts.domain import MAX_AGE_SERVED
+from dps.frameworks.domain import arrangements as d
+from dps.frameworks.profiles import ProfileCode
+
+Title = Annotated[str, Meta(min_length=1, max_length=200)]
+Reference = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$", examples=["NW-CHILD-DPS-2026"])]
+LotCode = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$", examples=["LOT-1"])]
+# msgspec cannot bound a Decimal; the service checks 0-100 (`check_quality_threshold`).
+Threshold = Annotated[Decimal, Meta(examples=["60.00"])]
+MinEvaluators = Annotated[int, Meta(ge=1, le=10)]
+DecisionDays = Annotated[int, Meta(ge=1, le=365)]
+Reason = Annotated[str, Meta(min_length=1, max_length=1000)]
+Age = Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
+OnsCode = Annotated[str, Meta(pattern=r"^[ENSW]\d{8}$", examples=["E08000003"])]
+Instant = Annotated[datetime, Meta(tz=True, examples=["2027-01-04T09:00:00Z"])]
+NeedLevel = Annotated[str, Meta(min_length=1, max_length=40)]
+
+
+class Input(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Base of request bodies: unknown fields are a 400, not silently dropped."""
+
+
+# --- arrangements ----------------------------------------------------------------------------
+
+
+class WindowIn(Input, kw_only=True):
+    opens_at: Instant
+    closes_at: Instant
+
+
+class ArrangementIn(Input, kw_only=True):
+    reference: Reference
+    title: Title
+    service_type: d.ServiceType
+    profile_code: ProfileCode
+    lead_authority_id: int | None = None  # officers: their own council (the default); admins must name it
+    member_authority_ids: Annotated[list[int], Meta(max_length=100)] = msgspec.field(default_factory=list)
+    term_start: date
+    term_end: date
+    quality_threshold: Threshold = d.DEFAULT_QUALITY_THRESHOLD
+    min_evaluators: MinEvaluators = d.DEFAULT_MIN_EVALUATORS
+    decision_period_days: DecisionDays | None = None
+    windows: Annotated[list[WindowIn], Meta(max_length=50)] = msgspec.field(default_factory=list)
+
+
+class ArrangementPatch(Input, kw_only=True):
+    title: Title | UnsetType = UNSET
+    term_end: date | UnsetType = UNSET
+    extension_reason: Reason | UnsetType = UNSET  # required to move term_end once published
+    windows: Annotated[list[WindowIn], Meta(max_length=50)] | UnsetType = UNSET
+    quality_threshold: Threshold | UnsetType = UNSET
+    min_evaluators: MinEvaluators | UnsetType = UNSET
+    member_authority_ids: Annotated[list[int], Meta(max_length=100)] | UnsetType = UNSET
+
+
+class WindowOut(Struct, kw_only=True):
+    opens_at: datetime
+    closes_at: datetime
+
+
+class ExtensionOut(Struct, kw_only=True):
+    previous_end: date
+    new_end: date
+    reason: str
+    at: datetime
+
+
+class ArrangementOut(Struct, kw_only=True):
+    id: int
+    reference: str
+    title: str
+    service_type: d.ServiceType
+    profile_code: str
+    lead_authority_id: int
+    member_authority_ids: list[int]
+    term_start: date
+    term_end: date
+    status: d.ArrangementStatus
+    quality_threshold: Decimal
+    min_evaluators: int
+    decision_period_days: int | None
+    windows: list[WindowOut]
+    extensions: list[ExtensionOut]
+    version: int
+
+    @classmethod
+    def of(cls, a: d.Arrangement) -> ArrangementOut:
+        return cls(
+            id=a.id,
+            reference=a.reference,
+            title=a.title,
+            service_type=a.service_type,
+            profile_code=a.profile_code,
+            lead_authority_id=a.lead_authority_id,
+            member_authority_ids=sorted(a.member_authority_ids),
+            term_start=a.term_start,
+            term_end=a.term_end,
+            status=a.status,
+            quality_threshold=a.quality_threshold,
+            min_evaluators=a.min_evaluators,
+            decision_period_days=a.decision_period_days,
+            windows=[WindowOut(opens_at=w.opens_at, closes_at=w.closes_at) for w in a.windows],
+            extensions=[
+                ExtensionOut(previous_end=e.previous_end, new_end=e.new_end, reason=e.reason, at=e.at)
+                for e in a.extensions
+            ],
+            version=a.version,
+        )
+
+
+class ArrangementPage(Struct, kw_only=True):
+    items: list[ArrangementOut]
+    next_cursor: str | None
+
+
+# --- lots ------------------------------------------------------------------------------------
+
+
+class AgeBandIn(Input, kw_only=True):
+    label: Annotated[str, Meta(min_length=1, max_length=40)]
+    min_age: Age
+    max_age: Age
+
+
+class LotIn(Input, kw_only=True):
+    code: LotCode
+    title: Title
+    description: Annotated[str, Meta(max_length=5000)] = ""
+    age_bands: Annotated[list[AgeBandIn], Meta(max_length=20)] = msgspec.field(default_factory=list)
+    need_levels: Annotated[list[NeedLevel], Meta(max_length=20)] = msgspec.field(default_factory=list)
+    areas: Annotated[list[OnsCode], Meta(max_length=100)] = msgspec.field(default_factory=list)
+
+
+class LotPatch(Input, kw_only=True):
+    title: Title | UnsetType = UNSET
+    description: Annotated[str, Meta(max_length=5000)] | UnsetType = UNSET
+    age_bands: Annotated[list[AgeBandIn], Meta(max_length=20)] | UnsetType = UNSET
+    need_levels: Annotated[list[NeedLevel], Meta(max_length=20)] | UnsetType = UNSET
+    areas: Annotated[list[OnsCode], Meta(max_length=100)] | UnsetType = UNSET
+
+
+class AgeBandOut(Struct, kw_only=True):
+    label: str
+    min_age: int
+    max_age: int
+
+
+class LotOut(Struct, kw_only=True):
+    id: int
+    arrangement_id: int
+    code: str
+    title: str
+    description: str
+    age_bands: list[AgeBandOut]
+    need_levels: list[str]
+    areas: list[str]
+
+    @classmethod
+    def of(cls, lot: d.Lot) -> LotOut:
+        return cls(
+            id=lot.id,
+            arrangement_id=lot.arrangement_id,
+            code=lot.code,
+            title=lot.title,
+            description=lot.description,
+            age_bands=[AgeBandOut(label=b.label, min_age=b.min_age, max_age=b.max_age) for b in lot.age_bands],
+            need_levels=list(lot.need_levels),
+            areas=list(lot.areas),
+        )
+
+
+class LotPage(Struct, kw_only=True):
+    items: list[LotOut]
+    next_cursor: str | None

@@ -1,0 +1,302 @@
+"""Arrangements and their lots: set up, publish, run, and change within the profile's rules."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from dps.accounts import repository as accounts
+from dps.core import audit
+from dps.core.concurrency import require_version
+from dps.core.context import Context
+from dps.core.db import DB
+from dps.core.errors import Conflict, IllegalTransition, NotFound, RuleViolation
+from dps.core.pagination import Page
+from dps.frameworks import access, repository
+from dps.frameworks.domain.arrangements import (
+    AgeBand,
+    Arrangement,
+    ArrangementStatus,
+    Lot,
+    ReopeningWindow,
+    check_conditions_editable,
+    check_lot_bands,
+    check_term,
+    check_windows_do_not_overlap,
+)
+from dps.frameworks.profiles import Profile, get_profile, term_end_allowed
+from dps.frameworks.schemas import AgeBandIn, ArrangementIn, ArrangementPatch, LotIn, LotPatch, WindowIn
+
+
+def _windows(items: list[WindowIn]) -> tuple[ReopeningWindow, ...]:
+    windows = tuple(ReopeningWindow(opens_at=w.opens_at, closes_at=w.closes_at) for w in items)
+    check_windows_do_not_overlap(windows)
+    return windows
+
+
+def _age_bands(items: list[AgeBandIn]) -> tuple[AgeBand, ...]:
+    return tuple(AgeBand(label=b.label.strip(), min_age=b.min_age, max_age=b.max_age) for b in items)
+
+
+def check_quality_threshold(threshold: Decimal) -> None:
+    """A pass mark is a percentage of the weighted total, with at most two decimals."""
+    if (
+        not threshold.is_finite()
+        or not (Decimal(0) <= threshold <= Decimal(100))
+        or threshold != threshold.quantize(Decimal("0.01"))
+    ):
+        raise RuleViolation("the quality threshold is a percentage from 0 to 100.00", code="invalid_threshold")
+
+
+def _check_decision_period(profile: Profile, days: int | None) -> None:
+    if days is not None and not profile.decision_period_configurable:
+        raise RuleViolation(
+            f"the decision period of a {profile.title} is set by law and cannot be configured",
+            code="decision_period_not_configurable",
+        )
+
+
+async def _members(lead_authority_id: int, ids: list[int]) -> frozenset[int]:
+    """Member councils other than the lead (which is a member anyway); each must exist."""
+    members = frozenset(ids) - {lead_authority_id}
+    for authority_id in sorted(members):
+        try:
+            await accounts.get_authority(authority_id)
+        except NotFound as error:
+            raise RuleViolation(
+                f"authority {authority_id} does not exist", code="unknown_authority", authority_id=authority_id
+            ) from error
+    return members
+
+
+def _require_not_expired(arrangement: Arrangement) -> None:
+    if arrangement.status is ArrangementStatus.EXPIRED:
+        raise Conflict("the arrangement's term has ended; it can no longer change", code="arrangement_expired")
+
+
+# --- arrangements ----------------------------------------------------------------------------
+
+
+async def create_arrangement(ctx: Context, data: ArrangementIn) -> Arrangement:
+    """A new draft arrangement led by the officer's own council, its term within the profile's limits."""
+    lead_authority_id = access.lead_authority_for_new_arrangement(ctx.user, data.lead_authority_id)
+    profile = get_profile(data.profile_code)
+    check_term(data.term_start, data.term_end)
+    term_end_allowed(profile, data.term_start, data.term_end)
+    _check_decision_period(profile, data.decision_period_days)
+    check_quality_threshold(data.quality_threshold)
+    windows = _windows(data.windows)
+    async with DB.transaction():
+        try:
+            await accounts.get_authority(lead_authority_id)
+        except NotFound as error:
+            raise RuleViolation(f"authority {lead_authority_id} does not exist", code="unknown_authority") from error
+        draft = Arrangement(
+            id=0,
+            reference=data.reference.strip(),
+            title=data.title.strip(),
+            service_type=data.service_type,
+            profile_code=profile.code.value,
+            lead_authority_id=lead_authority_id,
+            member_authority_ids=await _members(lead_authority_id, data.member_authority_ids),
+            term_start=data.term_start,
+            term_end=data.term_end,
+            status=ArrangementStatus.DRAFT,
+            quality_threshold=data.quality_threshold,
+            min_evaluators=data.min_evaluators,
+            decision_period_days=data.decision_period_days,
+            windows=windows,
+            extensions=(),
+            version=1,
+        )
+        arrangement = await repository.insert_arrangement(draft, ctx.clock.now())
+        await audit.record(ctx, "arrangement.created", "arrangement", arrangement.id, after=arrangement)
+    return arrangement
+
+
+async def get_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
+    arrangement = await repository.get_arrangement(arrangement_id)
+    access.require_read_arrangement(ctx.user, arrangement)
+    return arrangement
+
+
+async def list_arrangements(
+    ctx: Context, limit: int, after_id: int, status: ArrangementStatus | None
+) -> Page[Arrangement]:
+    """Arrangements the caller may see: providers every published one, council staff those their
+    council leads or joins (officers also the lead's drafts), admins all."""
+    authority_id, include_drafts = access.listing_scope(ctx.user)
+    return await repository.list_arrangements(
+        limit, after_id, authority_id=authority_id, include_drafts=include_drafts, status=status
+    )
+
+
+async def update_arrangement(
+    ctx: Context, arrangement_id: int, expected_version: int, patch: ArrangementPatch
+) -> Arrangement:
+    """Change an arrangement if nobody changed it since `expected_version` was read."""
+    changes: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    new_end = changes.pop("term_end", None)
+    reason = changes.pop("extension_reason", None)
+    if "windows" in changes:
+        changes["windows"] = _windows(patch.windows)  # type: ignore[arg-type]
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+    if "quality_threshold" in changes:
+        check_quality_threshold(changes["quality_threshold"])
+    async with DB.transaction():
+        before = await repository.get_arrangement(arrangement_id, for_update=True)
+        access.require_manage_arrangement(ctx.user, before)
+        require_version(expected_version, before.version)
+        _require_not_expired(before)
+        profile = get_profile(before.profile_code)
+        if "quality_threshold" in changes and changes["quality_threshold"] != before.quality_threshold:
+            # The pass mark is a condition of membership: frozen once a dynamic market is open.
+            check_conditions_editable(before, profile.conditions_locked_when_open)
+        if "member_authority_ids" in changes:
+            changes["member_authority_ids"] = await _members(before.lead_authority_id, changes["member_authority_ids"])
+        after = replace(before, **changes)
+        if new_end is not None and new_end != before.term_end:
+            term_end_allowed(profile, before.term_start, new_end)
+            if before.status is ArrangementStatus.DRAFT and reason is None:
+                # Nothing is published yet: the draft's term is simply corrected.
+                check_term(before.term_start, new_end)
+                after = replace(after, term_end=new_end)
+            else:
+                # Once published, only a recorded extension moves the end (with its reason).
+                after = after.extend_term(new_end, reason or "", ctx.clock.now())
+        after = replace(after, version=before.version + 1)
+        await repository.update_arrangement(before, after)
+        await audit.record(ctx, "arrangement.updated", "arrangement", arrangement_id, before=before, after=after)
+    return after
+
+
+async def _move(
+    ctx: Context,
+    arrangement_id: int,
+    target: ArrangementStatus,
+    action: str,
+    *,
+    allowed_from: frozenset[ArrangementStatus],
+) -> Arrangement:
+    async with DB.transaction():
+        before = await repository.get_arrangement(arrangement_id, for_update=True)
+        access.require_manage_arrangement(ctx.user, before)
+        if before.status not in allowed_from:
+            raise IllegalTransition("arrangement", before.status.value, target.value)
+        if target is ArrangementStatus.OPEN and before.status is ArrangementStatus.DRAFT:
+            if await repository.count_lots(arrangement_id) == 0:
+                raise RuleViolation("add at least one lot before publishing", code="no_lots")
+        after = before.move_to(target)
+        await repository.update_arrangement(before, after)
+        await audit.record(ctx, action, "arrangement", arrangement_id, before=before, after=after)
+    return after
+
+
+async def publish_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
+    """Open a draft to applications; it needs at least one lot."""
+    return await _move(
+        ctx,
+        arrangement_id,
+        ArrangementStatus.OPEN,
+        "arrangement.published",
+        allowed_from=frozenset({ArrangementStatus.DRAFT}),
+    )
+
+
+async def close_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
+    """Stop taking new applications (members keep their places)."""
+    return await _move(
+        ctx,
+        arrangement_id,
+        ArrangementStatus.CLOSED,
+        "arrangement.closed",
+        allowed_from=frozenset({ArrangementStatus.OPEN}),
+    )
+
+
+async def suspend_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
+    """Pause an open arrangement (e.g. while a challenge is resolved)."""
+    return await _move(
+        ctx,
+        arrangement_id,
+        ArrangementStatus.SUSPENDED,
+        "arrangement.suspended",
+        allowed_from=frozenset({ArrangementStatus.OPEN}),
+    )
+
+
+async def resume_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
+    """Open a suspended or closed arrangement again."""
+    return await _move(
+        ctx,
+        arrangement_id,
+        ArrangementStatus.OPEN,
+        "arrangement.resumed",
+        allowed_from=frozenset({ArrangementStatus.SUSPENDED, ArrangementStatus.CLOSED}),
+    )
+
+
+# --- lots ------------------------------------------------------------------------------------
+
+
+async def _editable_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
+    """The arrangement, locked, if the caller may change its lots now (Procurement Act 2023 s.36
+    freezes a dynamic market's lots once it is open)."""
+    arrangement = await repository.get_arrangement(arrangement_id, for_update=True)
+    access.require_manage_arrangement(ctx.user, arrangement)
+    _require_not_expired(arrangement)
+    check_conditions_editable(arrangement, get_profile(arrangement.profile_code).conditions_locked_when_open)
+    return arrangement
+
+
+async def add_lot(ctx: Context, arrangement_id: int, data: LotIn) -> Lot:
+    """Add a lot to an arrangement (the lead authority's officers)."""
+    age_bands = _age_bands(data.age_bands)
+    need_levels = tuple(n.strip() for n in data.need_levels)
+    check_lot_bands(age_bands, need_levels)
+    async with DB.transaction():
+        await _editable_arrangement(ctx, arrangement_id)
+        lot = await repository.insert_lot(
+            Lot(
+                id=0,
+                arrangement_id=arrangement_id,
+                code=data.code,
+                title=data.title.strip(),
+                description=data.description,
+                age_bands=age_bands,
+                need_levels=need_levels,
+                areas=tuple(data.areas),
+            )
+        )
+        await audit.record(ctx, "lot.created", "lot", lot.id, after=lot)
+    return lot
+
+
+async def list_lots(ctx: Context, arrangement_id: int, limit: int, after_id: int) -> Page[Lot]:
+    await get_arrangement(ctx, arrangement_id)
+    return await repository.list_lots(arrangement_id, limit, after_id)
+
+
+async def update_lot(ctx: Context, arrangement_id: int, lot_id: int, patch: LotPatch) -> Lot:
+    """Change a lot while the arrangement's conditions may still change."""
+    changes: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    if "age_bands" in changes:
+        changes["age_bands"] = _age_bands(patch.age_bands)  # type: ignore[arg-type]
+    if "need_levels" in changes:
+        changes["need_levels"] = tuple(n.strip() for n in changes["need_levels"])
+    if "areas" in changes:
+        changes["areas"] = tuple(changes["areas"])
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+    async with DB.transaction():
+        await _editable_arrangement(ctx, arrangement_id)
+        before = await repository.get_lot(arrangement_id, lot_id, for_update=True)
+        after = replace(before, **changes)
+        check_lot_bands(after.age_bands, after.need_levels)
+        await repository.update_lot(after)
+        await audit.record(ctx, "lot.updated", "lot", lot_id, before=before, after=after)
+    return after
