@@ -30,6 +30,7 @@ from dps.core.http import problem_details_plugin, provide_ctx
 from dps.core.settings import MEGABYTE, Settings
 from dps.core.storage import DocumentStore, build_document_store
 from dps.frameworks.controllers import ArrangementController
+from dps.frameworks.membership_controllers import MembershipController
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ ROUTES: list[ControllerRouterHandler] = [
     DocumentController,
     AuditController,
     ArrangementController,
+    MembershipController,
 ]
 
 

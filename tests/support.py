@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from httpx import AsyncClient, Response
@@ -145,3 +146,25 @@ async def scalar(sql: str) -> object:
 
     rows = await DB.run_querystring(QueryString(sql))
     return next(iter(rows[0].values()))
+
+
+async def admit_member(arrangement_id: int, lot_id: int, provider_id: int, started_on: date) -> int:
+    """Give a provider an ACTIVE place on a lot directly (tests of later packages that need members
+    fast; the admission story itself is tested through the API). Returns the membership id."""
+    from dps.frameworks import repository
+    from dps.frameworks.domain.applications import Membership, MembershipStatus
+
+    membership = await repository.insert_membership(
+        Membership(
+            id=0,
+            arrangement_id=arrangement_id,
+            lot_id=lot_id,
+            provider_id=provider_id,
+            application_id=None,
+            status=MembershipStatus.ACTIVE,
+            started_on=started_on,
+            status_reason=None,
+            version=1,
+        )
+    )
+    return membership.id

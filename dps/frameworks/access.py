@@ -59,3 +59,28 @@ def listing_scope(p: Principal) -> tuple[int | None, bool]:
     if p.org_kind is OrgKind.AUTHORITY and p.org_id is not None:
         return p.org_id, p.role is Role.PROCUREMENT_OFFICER
     raise PermissionDenied("you may not list arrangements")
+
+
+def may_read_membership(p: Principal, arrangement: Arrangement, provider_id: int) -> bool:
+    """A provider sees its own places; staff of the arrangement's councils see every member's
+    (commissioners need them to know who can be invited)."""
+    if p.is_admin or p.is_provider(provider_id):
+        return True
+    return p.org_kind is OrgKind.AUTHORITY and p.org_id is not None and arrangement.is_member(p.org_id)
+
+
+def require_read_membership(p: Principal, arrangement: Arrangement, provider_id: int) -> None:
+    if not may_read_membership(p, arrangement, provider_id):
+        raise PermissionDenied("you may not see this membership")
+
+
+def membership_scope(p: Principal) -> tuple[int | None, int | None]:
+    """(provider whose memberships to list, authority whose arrangements' memberships to list);
+    both None for admins."""
+    if p.is_admin:
+        return None, None
+    if p.org_kind is OrgKind.PROVIDER and p.org_id is not None:
+        return p.org_id, None
+    if p.org_kind is OrgKind.AUTHORITY and p.org_id is not None:
+        return None, p.org_id
+    raise PermissionDenied("you may not list memberships")

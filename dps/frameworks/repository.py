@@ -7,10 +7,12 @@ from typing import Any
 
 import msgspec
 from asyncpg.exceptions import UniqueViolationError
+from piccolo.columns import Array
 
 from dps.core.errors import Conflict, NotFound, StaleVersion
 from dps.core.pagination import Page, page_of
 from dps.frameworks import tables as t
+from dps.frameworks.domain.applications import Membership, MembershipStatus
 from dps.frameworks.domain.arrangements import (
     AgeBand,
     Arrangement,
@@ -26,6 +28,7 @@ from dps.frameworks.domain.arrangements import (
 UNIQUE_CODES = {
     "arrangements_reference_key": ("reference_taken", "an arrangement with this reference exists"),
     "lots_arrangement_code_key": ("lot_code_taken", "this arrangement already has a lot with this code"),
+    "memberships_one_per_lot": ("already_member", "the provider already holds a place on this lot"),
 }
 
 
@@ -214,3 +217,96 @@ async def update_lot(lot: Lot) -> None:
         await t.Lot.update(_lot_values(lot)).where(t.Lot.id == lot.id)
     except UniqueViolationError as error:
         raise conflict_from_unique(error) from error
+
+
+# --- memberships -----------------------------------------------------------------------------
+
+
+def _membership(row: dict[str, Any]) -> Membership:
+    return Membership(
+        id=row["id"],
+        arrangement_id=row["arrangement"],
+        lot_id=row["lot"],
+        provider_id=row["provider"],
+        application_id=row["application"],
+        status=MembershipStatus(row["status"]),
+        started_on=row["started_on"],
+        status_reason=row["status_reason"],
+        version=row["version"],
+    )
+
+
+async def insert_membership(m: Membership) -> Membership:
+    try:
+        rows = await t.Membership.insert(
+            t.Membership(
+                arrangement=m.arrangement_id,
+                lot=m.lot_id,
+                provider=m.provider_id,
+                application=m.application_id,
+                status=m.status.value,
+                started_on=m.started_on,
+                status_reason=m.status_reason,
+                version=m.version,
+            )
+        ).returning(*t.Membership.all_columns())
+    except UniqueViolationError as error:
+        raise conflict_from_unique(error) from error
+    return _membership(rows[0])
+
+
+async def get_membership(membership_id: int, *, for_update: bool = False) -> Membership:
+    query = t.Membership.select().where(t.Membership.id == membership_id)
+    if for_update:
+        query = query.lock_rows("UPDATE")
+    row = await query.first()
+    if row is None:
+        raise NotFound(f"membership {membership_id} does not exist", entity="membership")
+    return _membership(row)
+
+
+async def list_memberships(
+    *,
+    provider_id: int | None = None,
+    lot_id: int | None = None,
+    arrangement_id: int | None = None,
+    status: MembershipStatus | None = None,
+    authority_id: int | None = None,
+    limit: int | None = None,
+    after_id: int = 0,
+) -> list[Membership]:
+    """Memberships in id order, filtered; `authority_id` keeps those of arrangements it leads or joins."""
+    m = t.Membership
+    query = m.select().where(m.id > after_id)
+    if provider_id is not None:
+        query = query.where(m.provider == provider_id)
+    if lot_id is not None:
+        query = query.where(m.lot == lot_id)
+    if arrangement_id is not None:
+        query = query.where(m.arrangement == arrangement_id)
+    if status is not None:
+        query = query.where(m.status == status.value)
+    if authority_id is not None:
+        members: Array = m.arrangement.member_authority_ids  # type: ignore[assignment]  # joined column
+        query = query.where((m.arrangement.lead_authority == authority_id) | members.any(authority_id))
+    query = query.order_by(m.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_membership(r) for r in await query]
+
+
+async def update_membership(before: Membership, after: Membership) -> None:
+    rows = (
+        await t.Membership.update(
+            {
+                t.Membership.status: after.status.value,
+                t.Membership.status_reason: after.status_reason,
+                t.Membership.version: after.version,
+            }
+        )
+        .where((t.Membership.id == before.id) & (t.Membership.version == before.version))
+        .returning(t.Membership.id)
+    )
+    if not rows:
+        current = await get_membership(before.id)
+        raise StaleVersion(before.version, current.version)

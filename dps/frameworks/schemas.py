@@ -11,6 +11,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts.domain import MAX_AGE_SERVED
 from dps.frameworks.domain import arrangements as d
+from dps.frameworks.domain.applications import Membership, MembershipStatus
 from dps.frameworks.profiles import ProfileCode
 
 Title = Annotated[str, Meta(min_length=1, max_length=200)]
@@ -183,3 +184,41 @@ class LotOut(Struct, kw_only=True):
 class LotPage(Struct, kw_only=True):
     items: list[LotOut]
     next_cursor: str | None
+
+
+# --- memberships -----------------------------------------------------------------------------
+
+
+class MembershipOut(Struct, kw_only=True):
+    id: int
+    arrangement_id: int
+    lot_id: int
+    provider_id: int
+    application_id: int | None
+    status: MembershipStatus
+    started_on: date
+    status_reason: str | None
+    version: int
+
+    @classmethod
+    def of(cls, m: Membership) -> MembershipOut:
+        return cls(
+            id=m.id,
+            arrangement_id=m.arrangement_id,
+            lot_id=m.lot_id,
+            provider_id=m.provider_id,
+            application_id=m.application_id,
+            status=m.status,
+            started_on=m.started_on,
+            status_reason=m.status_reason,
+            version=m.version,
+        )
+
+
+class MembershipPage(Struct, kw_only=True):
+    items: list[MembershipOut]
+    next_cursor: str | None
+
+
+class ReasonIn(Input, kw_only=True):
+    reason: Reason

@@ -25,6 +25,21 @@ async def forwards():
             # followed by a new application (PCR 2015 reg 34: a request may be made at any time).
             """CREATE UNIQUE INDEX applications_one_live_per_provider ON applications (arrangement, provider)
                 WHERE status NOT IN ('withdrawn', 'decided')""",
+            # One live place per provider and lot; a removed or expired one may be followed by a
+            # new admission.
+            """CREATE UNIQUE INDEX memberships_one_per_lot ON memberships (lot, provider)
+                WHERE status IN ('active', 'suspended')""",
+            """ALTER TABLE memberships ADD CONSTRAINT memberships_status
+                CHECK (status IN ('active', 'suspended', 'removed', 'expired'))""",
+            """ALTER TABLE applications ADD CONSTRAINT applications_status
+                CHECK (status IN ('draft', 'submitted', 'under_evaluation', 'decided', 'withdrawn'))""",
+            # One mark per evaluator and question, one moderated mark and one decision per lot.
+            "ALTER TABLE marks ADD CONSTRAINT marks_one_per_question UNIQUE (assignment, question)",
+            "ALTER TABLE moderated_marks ADD CONSTRAINT moderated_one_per_question UNIQUE (application, question)",
+            "ALTER TABLE lot_decisions ADD CONSTRAINT lot_decisions_one_per_lot UNIQUE (application, lot)",
+            "ALTER TABLE answers ADD CONSTRAINT answers_one_per_question UNIQUE (application, question)",
+            """ALTER TABLE evaluator_assignments ADD CONSTRAINT assignments_one_per_evaluator
+                UNIQUE (application, evaluator)""",
         ):
             await DB.run_querystring(QueryString(sql))
 
