@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from dps.accounts.domain import (
 from dps.core.auth import OrgKind, Principal, Role, org_kind_for
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, StaleVersion
+from dps.core.notifications import Recipient
 from dps.core.pagination import Page, page_of
 
 # --- unique constraints -> stable codes ------------------------------------------------------
@@ -478,3 +480,29 @@ async def list_documents(
         query = query.where(t.Document.document_type == document_type.value)
     rows = await query.order_by(t.Document.id).limit(limit + 1)
     return page_of([_document(r) for r in rows], limit)
+
+
+# --- notification recipients -----------------------------------------------------------------
+
+
+async def recipients_of_provider(provider_id: int) -> list[Recipient]:
+    """The provider's active users, who receive its notifications."""
+    rows = (
+        await t.User.select(t.User.id, t.User.email)
+        .where((t.User.provider == provider_id) & (t.User.status == UserStatus.ACTIVE.value))
+        .order_by(t.User.id)
+    )
+    return [Recipient(user_id=r["id"], email=r["email"]) for r in rows]
+
+
+async def recipients_of_authority(authority_id: int, roles: Collection[Role] | None = None) -> list[Recipient]:
+    """The authority's active users (only those in `roles` when given)."""
+    query = t.User.select(t.User.id, t.User.email).where(
+        (t.User.authority == authority_id) & (t.User.status == UserStatus.ACTIVE.value)
+    )
+    if roles is not None:
+        if not roles:
+            return []
+        query = query.where(t.User.role.is_in([r.value for r in roles]))
+    rows = await query.order_by(t.User.id)
+    return [Recipient(user_id=r["id"], email=r["email"]) for r in rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSONB, BigInt, Serial, Timestamptz, Varchar
+from piccolo.columns import JSONB, BigInt, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from dps.core.db import DB
@@ -24,3 +24,45 @@ class AuditEvent(Table, db=DB, tablename="audit_events"):
     after = JSONB(null=True, default=None)
     prev_hash = Varchar(length=64, null=False)
     hash = Varchar(length=64, null=False, unique=True)
+
+
+class Notification(Table, db=DB, tablename="notifications"):
+    """One in-app message to one user (dps.core.notifications). `key` + `user_id` is unique, so
+    a rule that fires twice creates it once. `user_id` refers to users.id; the constraint is added
+    by the scheduler app's migration (core's tables come before the accounts tables)."""
+
+    id = Serial(primary_key=True)
+    user_id = BigInt(null=False)
+    kind = Varchar(length=80, null=False)
+    key = Varchar(length=200, null=False)
+    subject = Varchar(length=300, null=False)
+    body = Text(null=False)
+    link_path = Varchar(length=500, null=False)
+    created_at = Timestamptz(null=False)
+    read_at = Timestamptz(null=True, default=None)
+
+
+class OutboundEmail(Table, db=DB, tablename="outbound_emails"):
+    """The email outbox: a row per message, delivered by dps.core.email with retries."""
+
+    id = Serial(primary_key=True)
+    notification_id = BigInt(null=True, default=None)
+    recipient = Varchar(length=254, null=False)
+    subject = Varchar(length=300, null=False)
+    body = Text(null=False)
+    link_path = Varchar(length=500, null=False, default="")
+    status = Varchar(length=20, null=False)
+    attempts = Integer(null=False, default=0)
+    next_attempt_at = Timestamptz(null=False)
+    last_error = Text(null=True, default=None)
+    created_at = Timestamptz(null=False)
+    sent_at = Timestamptz(null=True, default=None)
+
+
+class DeadlineCheck(Table, db=DB, tablename="deadline_checks"):
+    """When the scheduler should next look at an entity (dps.core.deadlines)."""
+
+    id = Serial(primary_key=True)
+    entity_type = Varchar(length=40, null=False)
+    entity_id = BigInt(null=False)
+    next_check_at = Timestamptz(null=False)
