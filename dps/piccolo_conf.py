@@ -12,5 +12,8 @@ APP_REGISTRY = AppRegistry(
         "dps.core.piccolo_app",
         "dps.accounts.piccolo_app",
         "dps.frameworks.piccolo_app",
+        "dps.compliance.piccolo_app",
+        "dps.pricing.piccolo_app",
+        "dps.tenders.piccolo_app",
     ]
 )

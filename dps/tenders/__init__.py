@@ -1,1 +1,1 @@
-"""dps.tenders: see DESIGN.md (not built yet)."""
+"""dps.tenders: call-offs (placement requests), sealed offers, scoring, award and placements."""

@@ -1,0 +1,1 @@
+"""Pure rules of the tenders package: call-offs, offers and their scoring, placements."""

@@ -1,0 +1,361 @@
+"""Call-offs (placement requests): the anonymised child, the criteria, the deadline and the life
+of a competition from draft to concluded.
+
+A call-off under a DPS goes to every eligible member of the lot at the same moment (PCR 2015
+reg 34: every admitted participant of the category is invited to tender for each specific
+contract) and offers stay sealed until the time limit for receipt has passed. Nothing here
+imports a framework; services pass the clock's time in as `at`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
+from dps.core.calendar import WorkingDays
+from dps.core.errors import Conflict, IllegalTransition, InvalidInput, RuleViolation
+from dps.core.evaluation import Criterion, CriterionKind
+from dps.core.geo import normalise_district, normalise_postcode
+
+UK_TIME = ZoneInfo("Europe/London")
+HUNDRED = Decimal(100)
+
+
+class CallOffStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    EVALUATED = "evaluated"
+    AWARDED = "awarded"
+    CONCLUDED = "concluded"
+    NO_AWARD = "no_award"
+    CANCELLED = "cancelled"
+
+
+# The competition's life. A call-off may be cancelled (with its reason) at any point before it
+# concludes; once offers are open it may also end without an award (no suitable offer).
+CALL_OFF_TRANSITIONS: dict[CallOffStatus, frozenset[CallOffStatus]] = {
+    CallOffStatus.DRAFT: frozenset({CallOffStatus.PUBLISHED, CallOffStatus.CANCELLED}),
+    CallOffStatus.PUBLISHED: frozenset({CallOffStatus.CLOSED, CallOffStatus.CANCELLED}),
+    CallOffStatus.CLOSED: frozenset({CallOffStatus.EVALUATED, CallOffStatus.NO_AWARD, CallOffStatus.CANCELLED}),
+    CallOffStatus.EVALUATED: frozenset({CallOffStatus.AWARDED, CallOffStatus.NO_AWARD, CallOffStatus.CANCELLED}),
+    CallOffStatus.AWARDED: frozenset({CallOffStatus.CONCLUDED, CallOffStatus.CANCELLED}),
+    CallOffStatus.CONCLUDED: frozenset(),
+    CallOffStatus.NO_AWARD: frozenset(),
+    CallOffStatus.CANCELLED: frozenset(),
+}
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    NOT_STATED = "not_stated"
+
+
+class PlacementType(StrEnum):
+    EMERGENCY = "emergency"
+    SHORT_TERM = "short_term"
+    LONG_TERM = "long_term"
+    SHORT_BREAK = "short_break"
+    REMAND = "remand"
+
+
+# --- the anonymised child ----------------------------------------------------------------------
+
+
+def home_district(raw: str) -> str:
+    """The child's home postcode district (outward code) only.
+
+    A full postcode can identify a household, and a call-off goes to every member of the lot, so
+    it is refused outright rather than cut down: what is never stored can never leak (UK GDPR
+    art. 5(1)(c), data minimisation; the information sharing protocol shares no more than needed).
+    """
+    try:
+        normalise_postcode(raw)
+    except InvalidInput:
+        return normalise_district(raw)
+    raise RuleViolation(
+        "give the postcode district only (e.g. 'M5'), never the child's full postcode",
+        code="full_postcode_not_allowed",
+        field="home_district",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChildProfile:
+    """What providers are told about the child: no name, no date of birth, no full postcode."""
+
+    age: int
+    sex: Sex
+    needs: frozenset[Need]
+    home_district: str
+    education_needs: str
+    risks: str
+    placement_type: PlacementType
+    siblings: int  # brothers and sisters to be placed together with the child (0: none)
+    parent_and_child: bool
+    start_date: date
+    expected_duration_weeks: int | None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.age <= MAX_AGE_SERVED:
+            raise RuleViolation(f"age runs from 0 to {MAX_AGE_SERVED}", code="invalid_age", field="age")
+        if self.siblings < 0:
+            raise RuleViolation("siblings cannot be negative", code="invalid_siblings", field="siblings")
+        if self.expected_duration_weeks is not None and self.expected_duration_weeks < 1:
+            raise RuleViolation("a duration is at least one week", code="invalid_duration")
+
+
+# --- criteria ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QualityQuestion:
+    """A question providers answer in their offer; evaluators mark it (a gateway or scored)."""
+
+    id: int  # 1..n within the call-off
+    text: str
+    kind: CriterionKind
+    max_score: int
+    weight: Decimal
+
+    def criterion(self) -> Criterion:
+        return Criterion(self.id, self.kind, self.max_score, self.weight)
+
+
+@dataclass(frozen=True, slots=True)
+class Criteria:
+    """Published with the call-off and fixed once it is published (PCR 2015 reg 67(5): the relative
+    weighting of each award criterion is stated in the procurement documents).
+
+    The three weights add up to 100: the quality share, the price score and the proximity score
+    are each out of their weight, so a total is out of 100.
+    """
+
+    min_grade: OfstedGrade | None
+    setting_types: tuple[SettingType, ...]
+    questions: tuple[QualityQuestion, ...]
+    quality_weight: Decimal
+    price_weight: Decimal
+    proximity_weight: Decimal
+    full_marks_within_miles: Decimal = Decimal(5)
+    zero_beyond_miles: Decimal = Decimal(50)
+
+    def __post_init__(self) -> None:
+        weights = (self.quality_weight, self.price_weight, self.proximity_weight)
+        if any(not w.is_finite() or w < 0 for w in weights) or sum(weights) != HUNDRED:
+            raise RuleViolation(
+                "the quality, price and proximity weights are 0 or more and add up to 100", code="invalid_weights"
+            )
+        for question in self.questions:
+            question.criterion()  # the shared rule: scored needs max_score and weight, gateways neither
+        scored = [q for q in self.questions if q.kind is CriterionKind.SCORED]
+        if self.quality_weight > 0 and not scored:
+            raise RuleViolation("a quality weight needs at least one scored question", code="quality_without_questions")
+        if self.quality_weight == 0 and scored:
+            raise RuleViolation("scored questions need a quality weight above 0", code="questions_without_weight")
+        if not (0 <= self.full_marks_within_miles < self.zero_beyond_miles):
+            raise RuleViolation(
+                "full marks must start at 0 miles or more and before the distance that scores zero",
+                code="invalid_proximity_band",
+            )
+        if [q.id for q in self.questions] != list(range(1, len(self.questions) + 1)):
+            raise RuleViolation("questions are numbered 1..n", code="invalid_question_ids")
+
+    def criteria(self) -> list[Criterion]:
+        return [q.criterion() for q in self.questions]
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+
+# Profiles under which an urgent call-off may have a shorter period than the minimum, with its
+# reason recorded. PCR 2015 reg 34 sets at least 10 days for tenders under a DPS, but a
+# sub-central contracting authority (every council is one) may fix the time limit by agreement
+# with all the selected candidates; the recorded reason is that agreement or the urgency behind it.
+URGENT_PERIOD_ALLOWED: dict[str, str] = {
+    "pcr2015_dps": "PCR 2015 reg 34: sub-central authorities may agree a shorter time limit with all candidates",
+}
+
+
+def check_deadline(
+    deadline: datetime,
+    published_at: datetime,
+    *,
+    profile_code: str,
+    min_offer_period_days: int | None,
+    urgent_reason: str | None,
+) -> None:
+    """Refuse a deadline that is not in the future, or shorter than the profile's minimum period
+    for offers (counted in calendar days from publication) unless urgent where the profile allows."""
+    if deadline <= published_at:
+        raise RuleViolation("the deadline for offers must be in the future", code="deadline_in_past")
+    if min_offer_period_days is None or deadline - published_at >= timedelta(days=min_offer_period_days):
+        return
+    if urgent_reason is None or not urgent_reason.strip():
+        raise RuleViolation(
+            f"offers need at least {min_offer_period_days} days under this arrangement; "
+            "mark the request urgent with a reason where the profile allows a shorter period",
+            code="offer_period_too_short",
+            min_offer_period_days=min_offer_period_days,
+        )
+    if profile_code not in URGENT_PERIOD_ALLOWED:
+        raise RuleViolation(
+            f"this arrangement's profile allows no period shorter than {min_offer_period_days} days",
+            code="urgent_not_allowed",
+        )
+
+
+def offers_open(deadline: datetime, at: datetime) -> bool:
+    """Offers are taken while `at < deadline`.
+
+    The boundary: an offer stamped one second before the deadline is accepted; AT the deadline
+    (to the microsecond) and after it is refused, and from that same instant offers are unsealed.
+    One instant is never both "still taking offers" and "offers opened", so nobody can read an
+    offer while another may still be changed.
+    """
+    return at < deadline
+
+
+def sealed(deadline: datetime, at: datetime) -> bool:
+    """Before the deadline nobody but the offering provider may read an offer's content."""
+    return at < deadline
+
+
+def require_offers_open(deadline: datetime, at: datetime) -> None:
+    if not offers_open(deadline, at):
+        raise Conflict(
+            f"the deadline for offers passed at {deadline.isoformat()}", code="deadline_passed", deadline=deadline
+        )
+
+
+def standstill_ends_at(awarded_at: datetime, working_days: int | None, calendar: WorkingDays) -> datetime | None:
+    """When the standstill after an award ends, or None where the profile has none.
+
+    Procurement Act 2023 s.51: the standstill is 8 working days beginning with the day the
+    contract details notice is published (the award day counts if it is a working day); it ends at
+    midnight (UK time) after its last day. No standstill applies to DPS call-offs under PCR 2015
+    or below-threshold light touch call-offs (profiles set None).
+    """
+    if working_days is None or working_days == 0:
+        return None
+    award_day = awarded_at.astimezone(UK_TIME).date()
+    last_day = calendar.add(award_day - timedelta(days=1), working_days)
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=UK_TIME)
+
+
+# --- the call-off ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CallOff:
+    id: int
+    arrangement_id: int
+    lot_id: int
+    authority_id: int
+    created_by: int
+    title: str
+    child: ChildProfile
+    criteria: Criteria
+    deadline: datetime
+    urgent_reason: str | None
+    status: CallOffStatus
+    status_reason: str | None
+    published_at: datetime | None
+    closed_at: datetime | None
+    awarded_offer_id: int | None
+    award_reason: str | None
+    awarded_at: datetime | None
+    standstill_ends_at: datetime | None
+    concluded_at: datetime | None
+    version: int
+
+    def _to(self, target: CallOffStatus, **changes: object) -> CallOff:
+        if target not in CALL_OFF_TRANSITIONS[self.status]:
+            raise IllegalTransition("call_off", self.status.value, target.value)
+        return replace(self, status=target, version=self.version + 1, **changes)  # type: ignore[arg-type]
+
+    def require_draft(self) -> None:
+        if self.status is not CallOffStatus.DRAFT:
+            raise Conflict("only a draft call-off can be changed", code="call_off_not_draft")
+
+    def publish(self, at: datetime, profile_code: str, min_offer_period_days: int | None) -> CallOff:
+        """Send the request to the invited settings; the deadline must respect the profile."""
+        if self.status is not CallOffStatus.DRAFT:
+            raise IllegalTransition("call_off", self.status.value, CallOffStatus.PUBLISHED.value)
+        check_deadline(
+            self.deadline,
+            at,
+            profile_code=profile_code,
+            min_offer_period_days=min_offer_period_days,
+            urgent_reason=self.urgent_reason,
+        )
+        return self._to(CallOffStatus.PUBLISHED, published_at=at)
+
+    def due_to_close(self, at: datetime) -> bool:
+        return self.status is CallOffStatus.PUBLISHED and not offers_open(self.deadline, at)
+
+    def close(self, at: datetime) -> CallOff:
+        """Stop taking offers and open them; only at or after the deadline."""
+        if self.status is CallOffStatus.PUBLISHED and offers_open(self.deadline, at):
+            raise Conflict("offers are still open until the deadline", code="deadline_not_reached")
+        return self._to(CallOffStatus.CLOSED, closed_at=at)
+
+    def evaluated(self) -> CallOff:
+        return self._to(CallOffStatus.EVALUATED)
+
+    def award(
+        self, offer_id: int, top_offer_id: int, reason: str | None, at: datetime, standstill_end: datetime | None
+    ) -> CallOff:
+        """Award the top-ranked offer, or another one with a recorded reason (PCR 2015 reg 84:
+        the procurement record shows why the award went where it went)."""
+        if self.status is not CallOffStatus.EVALUATED:
+            raise IllegalTransition("call_off", self.status.value, CallOffStatus.AWARDED.value)
+        cleaned = reason.strip() if reason else None
+        if offer_id != top_offer_id and not cleaned:
+            raise RuleViolation(
+                "awarding other than the top-ranked offer needs a recorded reason", code="award_reason_required"
+            )
+        return self._to(
+            CallOffStatus.AWARDED,
+            awarded_offer_id=offer_id,
+            award_reason=cleaned,
+            awarded_at=at,
+            standstill_ends_at=standstill_end,
+        )
+
+    def conclude(self, at: datetime) -> CallOff:
+        """Conclude once any standstill has ended."""
+        standstill_end = self.standstill_ends_at
+        if self.status is CallOffStatus.AWARDED and standstill_end is not None and at < standstill_end:
+            raise Conflict(
+                f"the standstill runs until {standstill_end.isoformat()}",
+                code="standstill_running",
+                standstill_ends_at=standstill_end,
+            )
+        return self._to(CallOffStatus.CONCLUDED, concluded_at=at)
+
+    def end_without_award(self, reason: str) -> CallOff:
+        return self._to(CallOffStatus.NO_AWARD, status_reason=_reason(reason))
+
+    def cancel(self, reason: str) -> CallOff:
+        return self._to(CallOffStatus.CANCELLED, status_reason=_reason(reason))
+
+    def next_check_at(self) -> datetime | None:
+        """When the scheduler should look at this call-off next: the deadline while published,
+        the end of the standstill while awarded, never otherwise."""
+        if self.status is CallOffStatus.PUBLISHED:
+            return self.deadline
+        if self.status is CallOffStatus.AWARDED:
+            return self.standstill_ends_at or self.awarded_at
+        return None
+
+
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise RuleViolation("give the reason", code="reason_required")
+    return reason.strip()

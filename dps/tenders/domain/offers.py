@@ -1,0 +1,214 @@
+"""Offers: a provider's sealed answer to a call-off, and how opened offers are scored and ranked."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+import msgspec
+
+from dps.core.errors import Conflict, RuleViolation
+from dps.core.evaluation import (
+    CriterionKind,
+    Mark,
+    check_mark,
+    price_score,
+    proximity_score,
+    rank,
+    round_half_up,
+    spreads,
+    suggested_consensus,
+    weighted_total,
+)
+from dps.tenders.domain.call_offs import Criteria
+
+
+class OfferStatus(StrEnum):
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class AdditionalService:
+    description: str
+    weekly_fee_pence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question_id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferContent:
+    """What a provider offers; sealed until the deadline."""
+
+    setting_id: int
+    weekly_fee_pence: int
+    additional_services: tuple[AdditionalService, ...]
+    start_date: date
+    answers: tuple[Answer, ...]
+    notes: str
+
+    def digest(self) -> str:
+        """SHA-256 of the content: the audit trail records this, never the content, before the
+        deadline, so the trail proves what was offered without unsealing it."""
+        return hashlib.sha256(msgspec.json.encode(self, order="sorted")).hexdigest()
+
+
+def check_offer_content(content: OfferContent, criteria: Criteria, invited_setting_ids: frozenset[int]) -> None:
+    """The setting must be one of the provider's invited settings; every question answered once."""
+    if content.setting_id not in invited_setting_ids:
+        raise RuleViolation("offer one of your settings that was invited to this call-off", code="setting_not_invited")
+    if content.weekly_fee_pence <= 0 or any(s.weekly_fee_pence < 0 for s in content.additional_services):
+        raise RuleViolation("fees are positive amounts in pence", code="invalid_fee")
+    asked = [q.id for q in criteria.questions]
+    answered = [a.question_id for a in content.answers]
+    if sorted(answered) != asked or any(not a.text.strip() for a in content.answers):
+        raise RuleViolation("answer every quality question exactly once", code="answers_incomplete", question_ids=asked)
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    id: int
+    call_off_id: int
+    provider_id: int
+    content: OfferContent
+    fee_flags: tuple[str, ...]  # from pricing's fee check, e.g. "above_ceiling"
+    status: OfferStatus
+    submitted_at: datetime
+    updated_at: datetime
+    version: int
+
+    def revise(self, content: OfferContent, flags: tuple[str, ...], at: datetime) -> Offer:
+        if self.status is OfferStatus.WITHDRAWN:
+            raise Conflict("a withdrawn offer cannot be changed; submit a new one", code="offer_withdrawn")
+        return replace(self, content=content, fee_flags=flags, updated_at=at, version=self.version + 1)
+
+    def withdraw(self, at: datetime) -> Offer:
+        if self.status is OfferStatus.WITHDRAWN:
+            raise Conflict("the offer is already withdrawn", code="offer_withdrawn")
+        return replace(self, status=OfferStatus.WITHDRAWN, updated_at=at, version=self.version + 1)
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+def moderated_marks(
+    criteria: Criteria,
+    evaluator_marks: Mapping[int, Sequence[Mark]],
+    moderated: Mapping[int, Mark],
+    tolerance: int = 1,
+) -> dict[int, Mark]:
+    """The mark that counts for each question of one offer.
+
+    A moderator's recorded mark wins. Without one, a question where every evaluator's mark lies
+    within `tolerance` (and every gateway mark agrees) takes the suggested consensus (the median),
+    with the reason "consensus of N evaluators"; a question where they disagree must be moderated
+    (409 `moderation_required`): the shared rules of `dps.core.evaluation`.
+    """
+    criterion_list = criteria.criteria()
+    result: dict[int, Mark] = {}
+    disputed = {s.criterion_id for s in spreads(criterion_list, evaluator_marks, tolerance) if s.needs_discussion}
+    for criterion in criterion_list:
+        if criterion.id in moderated:
+            check_mark(criterion, moderated[criterion.id])
+            result[criterion.id] = moderated[criterion.id]
+            continue
+        marks = [m for ms in evaluator_marks.values() for m in ms if m.criterion_id == criterion.id]
+        if not marks:
+            raise RuleViolation(
+                f"question {criterion.id} has no marks yet", code="marks_missing", question_id=criterion.id
+            )
+        if criterion.id in disputed:
+            raise Conflict(
+                f"evaluators disagree on question {criterion.id}: record a moderated mark",
+                code="moderation_required",
+                question_id=criterion.id,
+            )
+        suggestion = suggested_consensus(criterion, marks)
+        result[criterion.id] = suggestion.as_mark(f"consensus of {len(marks)} evaluators")
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFacts:
+    """What scoring needs to know about one opened offer."""
+
+    offer_id: int
+    weekly_fee_pence: int
+    distance_miles: Decimal
+    submitted_at: datetime
+    marks: Mapping[int, Mark]  # the moderated mark per question
+
+
+@dataclass(frozen=True, slots=True)
+class OfferScore:
+    offer_id: int
+    failed_gateways: tuple[int, ...]
+    quality_percent: Decimal  # weighted total of the scored questions, 0..100
+    quality_score: Decimal  # quality_percent x quality weight / 100
+    price_score: Decimal
+    proximity_score: Decimal
+    total: Decimal
+    rank: int | None  # None when a gateway failed (the offer is not ranked)
+
+
+def score_offers(criteria: Criteria, offers: Sequence[OfferFacts]) -> list[OfferScore]:
+    """Score and rank opened offers.
+
+    total = quality + price + proximity, each rounded half up to 0.01, where
+      quality   = quality_weight x weighted_total(moderated marks) / 100
+      price     = price_weight x lowest fee / this fee   (lowest among the offers passing every gateway)
+      proximity = proximity_weight x 1 within full_marks_within miles, falling linearly to 0 at
+                  zero_beyond miles (`dps.core.evaluation.proximity_score`)
+    An offer that fails a gateway question is not scored further and not ranked. Ranking is by
+    total, highest first; ties are broken by the higher quality score, then the lower weekly fee,
+    then the shorter distance, then the earlier submission (the last change before the deadline).
+    """
+    criterion_list = criteria.criteria()
+    gateways = [c for c in criterion_list if c.kind is CriterionKind.PASS_FAIL]
+    failed: dict[int, tuple[int, ...]] = {}
+    for offer in offers:
+        failures = tuple(g.id for g in gateways if not _gateway_passed(offer.marks, g.id))
+        if failures:
+            failed[offer.offer_id] = failures
+    passing = [o for o in offers if o.offer_id not in failed]
+    lowest = min((o.weekly_fee_pence for o in passing), default=0)
+    scores: dict[int, OfferScore] = {}
+    entries = []
+    for offer in offers:
+        quality_percent = weighted_total(criterion_list, offer.marks)
+        if offer.offer_id in failed:
+            scores[offer.offer_id] = OfferScore(
+                offer.offer_id, failed[offer.offer_id], quality_percent, Decimal("0.00"),
+                Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), None,
+            )  # fmt: skip
+            continue
+        quality = round_half_up(Fraction(quality_percent) * Fraction(criteria.quality_weight) / 100)
+        price = price_score(lowest, offer.weekly_fee_pence, criteria.price_weight)
+        proximity = proximity_score(
+            offer.distance_miles,
+            criteria.proximity_weight,
+            criteria.full_marks_within_miles,
+            criteria.zero_beyond_miles,
+        )
+        total = quality + price + proximity
+        scores[offer.offer_id] = OfferScore(offer.offer_id, (), quality_percent, quality, price, proximity, total, None)
+        entries.append(
+            (offer.offer_id, total, (-quality, offer.weekly_fee_pence, offer.distance_miles, offer.submitted_at))
+        )
+    for ranked in rank(entries):
+        scores[ranked.key] = replace(scores[ranked.key], rank=ranked.rank)
+    return [scores[o.offer_id] for o in offers]
+
+
+def _gateway_passed(marks: Mapping[int, Mark], criterion_id: int) -> bool:
+    mark = marks.get(criterion_id)
+    return mark is not None and bool(mark.passed)
