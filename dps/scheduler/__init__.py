@@ -1,1 +1,1 @@
-"""dps.scheduler: see DESIGN.md (not built yet)."""
+"""dps.scheduler: deadline sweeps (engine), their rules (rules_*), and the deadlines view."""

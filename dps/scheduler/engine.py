@@ -1,0 +1,103 @@
+"""The sweep: look at every entity whose `next_check_at` has come, once, safely.
+
+One transaction per batch:
+1. `pg_try_advisory_xact_lock(SWEEP_LOCK)`: a second instance running at the same moment gets
+   False and skips the sweep (it does not wait), so two schedulers never both act.
+2. Select up to `batch_size` due rows of `deadline_checks` by its `next_check_at` index.
+3. Hand each row to the handler registered for its `entity_type` (HANDLERS); the handler applies
+   the pure rules, notifies (deterministic keys) and returns the next check time.
+4. Store the next times (None stops tracking) and commit: the notifications, the transitions,
+   their audit events and the new times commit together.
+
+If a handler raises, its batch rolls back whole (nothing half-done is kept); the failing row
+alone is then put off for FAILURE_RETRY, logged, and the error re-raised, so the rest is done by
+the next sweep and one broken entity never blocks the others. Rules are idempotent (see
+`dps.scheduler.domain`), so running again at the same `now` sends nothing new.
+An unknown entity_type is logged and its row put off by a day; it never stops the sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from dps.core.context import Context
+from dps.core.db import DB
+from dps.scheduler import repository, rules_frameworks
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Context, int, datetime], Awaitable[datetime | None]]
+
+HANDLERS: dict[str, Handler] = {
+    "application": rules_frameworks.check_application,
+    "arrangement": rules_frameworks.check_arrangement,
+}
+
+DEFAULT_BATCH = 500
+UNKNOWN_TYPE_RETRY = timedelta(days=1)
+FAILURE_RETRY = timedelta(minutes=15)
+# A handler must move its row into the future, or the sweep would pick it up again at once.
+MIN_STEP = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    checked: int
+    batches: int
+    unknown: int
+    skipped: bool  # another instance held the sweep lock
+
+
+async def sweep(
+    ctx: Context, *, handlers: Mapping[str, Handler] | None = None, batch_size: int = DEFAULT_BATCH
+) -> SweepResult:
+    """Process every row due at `ctx.clock.now()`, batch by batch (see the module docstring)."""
+    table = HANDLERS if handlers is None else handlers
+    system = ctx.as_system()
+    now = ctx.clock.now()
+    checked = batches = unknown = 0
+    while True:
+        current: repository.DueCheck | None = None
+        try:
+            async with DB.transaction():
+                if not await repository.try_sweep_lock():
+                    log.info("another scheduler is sweeping; skipped")
+                    return SweepResult(checked, batches, unknown, skipped=True)
+                rows = await repository.due_checks(now, batch_size)
+                results: list[tuple[str, int, datetime | None]] = []
+                for row in rows:
+                    current = row
+                    handler = table.get(row.entity_type)
+                    if handler is None:
+                        log.error(
+                            "no deadline handler for %r (id %s); looking again in a day", row.entity_type, row.entity_id
+                        )
+                        unknown += 1
+                        next_at: datetime | None = now + UNKNOWN_TYPE_RETRY
+                    else:
+                        next_at = await handler(system, row.entity_id, now)
+                        if next_at is not None and next_at <= now:
+                            log.warning(
+                                "%s %s asked to be checked again at once; in a minute instead",
+                                row.entity_type,
+                                row.entity_id,
+                            )
+                            next_at = now + MIN_STEP
+                    results.append((row.entity_type, row.entity_id, next_at))
+                current = None
+                await repository.set_next_checks(results)
+        except Exception:
+            if current is not None:
+                log.exception(
+                    "deadline check of %s %s failed; batch rolled back", current.entity_type, current.entity_id
+                )
+                async with DB.transaction():
+                    await repository.set_next_checks([(current.entity_type, current.entity_id, now + FAILURE_RETRY)])
+            raise
+        checked += len(rows)
+        batches += 1
+        if len(rows) < batch_size:
+            return SweepResult(checked, batches, unknown, skipped=False)

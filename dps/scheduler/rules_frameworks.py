@@ -1,0 +1,131 @@
+"""Handlers for the frameworks deadlines: "application" and "arrangement" rows of deadline_checks.
+
+Each handler reads the entity's CURRENT state, applies the pure rules of `dps.scheduler.domain`,
+sends what is due through `notify()` (deterministic keys: a repeat sends nothing) and returns
+the next time to look (None: stop tracking). They run inside the sweep's batch transaction, as
+the system (no principal); transitions are audited with the system as actor.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dps.accounts import repository as accounts
+from dps.accounts.domain import Region, nation_of
+from dps.core import audit
+from dps.core.auth import Role
+from dps.core.calendar import WorkingDays
+from dps.core.context import Context
+from dps.core.errors import NotFound
+from dps.core.notifications import Recipient, notify
+from dps.frameworks import repository as frameworks
+from dps.frameworks.domain.applications import MembershipStatus
+from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
+from dps.frameworks.profiles import calendar_for, get_profile
+from dps.frameworks.services.memberships import change_membership_status
+from dps.scheduler import repository
+from dps.scheduler.domain import (
+    ArrangementFacts,
+    Event,
+    Message,
+    application_events,
+    application_message,
+    arrangement_plan,
+    series_state,
+    term_message,
+    window_message,
+    window_of,
+)
+
+OFFICER_ROLES = (Role.PROCUREMENT_OFFICER,)
+
+
+async def _send(recipients: list[Recipient], event: Event, message: Message, now: datetime) -> int:
+    return await notify(
+        recipients,
+        kind=message.kind,
+        key=event.key,
+        subject=message.subject,
+        body=message.body,
+        link_path=message.link_path,
+        at=now,
+    )
+
+
+async def _providers_people(provider_ids: list[int]) -> list[Recipient]:
+    people: list[Recipient] = []
+    for provider_id in provider_ids:
+        people += await accounts.recipients_of_provider(provider_id)
+    return people
+
+
+def calendar_of(profile_code: str, region: Region) -> WorkingDays:
+    """The working-day calendar of an arrangement led by a council in `region`."""
+    return calendar_for(get_profile(profile_code), nation_of(region))
+
+
+async def check_application(ctx: Context, application_id: int, now: datetime) -> datetime | None:
+    """Decision due: warn the lead authority's procurement officers at 2 working days left, and
+    tell them on the day after the due date that it is overdue (PCR 2015 reg 34(15))."""
+    found = await repository.application_context(application_id)
+    if found is None:
+        return None
+    calendar = calendar_of(found.profile_code, found.region)
+    state = series_state(application_events(found.facts, calendar), now)
+    if state.due is not None and found.facts.decision_due_on is not None:
+        message = application_message(state.due, application_id, found.arrangement_title, found.facts.decision_due_on)
+        officers = await accounts.recipients_of_authority(found.lead_authority_id, OFFICER_ROLES)
+        await _send(officers, state.due, message, now)
+    return state.next_at
+
+
+def arrangement_facts(arrangement: Arrangement) -> ArrangementFacts:
+    return ArrangementFacts(
+        id=arrangement.id,
+        status=arrangement.status,
+        term_end=arrangement.term_end,
+        fixed_end_date=get_profile(arrangement.profile_code).fixed_end_date,
+        windows=arrangement.windows,
+    )
+
+
+async def _expire(ctx: Context, arrangement: Arrangement, last_day_text: str) -> list[int]:
+    """The term has ended: the arrangement expires and so does every live membership of it.
+    Returns the providers whose memberships ended."""
+    after = arrangement.move_to(ArrangementStatus.EXPIRED)
+    await frameworks.update_arrangement(arrangement, after)
+    await audit.record(ctx, "arrangement.expired", "arrangement", arrangement.id, before=arrangement, after=after)
+    ended: set[int] = set()
+    for membership in await frameworks.list_memberships(arrangement_id=arrangement.id):
+        if membership.status in {MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED}:
+            await change_membership_status(
+                ctx, membership.id, MembershipStatus.EXPIRED, f"the arrangement's term ended on {last_day_text}"
+            )
+            ended.add(membership.provider_id)
+    return sorted(ended)
+
+
+async def check_arrangement(ctx: Context, arrangement_id: int, now: datetime) -> datetime | None:
+    """Term end: reminders 6, 3 and 1 months before to the lead's procurement officers; on the day
+    after the last day of the term the arrangement and its live memberships expire. Reopening
+    windows: member providers and the officers are told when one opens and when it closes."""
+    try:
+        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
+    except NotFound:
+        return None
+    facts = arrangement_facts(arrangement)
+    plan = arrangement_plan(facts, now)
+    officers = await accounts.recipients_of_authority(arrangement.lead_authority_id, OFFICER_ROLES)
+    if plan.term is not None:
+        message = term_message(plan.term, arrangement.id, arrangement.title, facts.last_day)
+        recipients = officers
+        if plan.term.name == "expiry":
+            ended = await _expire(ctx.as_system(), arrangement, f"{facts.last_day:%d %B %Y}")
+            recipients = officers + await _providers_people(ended)
+        await _send(recipients, plan.term, message, now)
+    if plan.window is not None:
+        window = window_of(facts, plan.window)
+        message = window_message(plan.window, arrangement.id, arrangement.title, window)
+        members = await _providers_people(await repository.member_provider_ids(arrangement.id))
+        await _send(officers + members, plan.window, message, now)
+    return plan.next_at
