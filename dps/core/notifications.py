@@ -18,6 +18,7 @@ from typing import Any
 
 from piccolo.querystring import QueryString
 
+from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import NotFound
 from dps.core.pagination import Page, page_of
@@ -143,3 +144,21 @@ async def mark_read(user_id: int, notification_id: int, at: datetime) -> Notific
     if row is None:
         raise NotFound(f"notification {notification_id} does not exist", entity="notification")
     return _notification(row)
+
+
+# --- services for the caller's own inbox -------------------------------------------------------
+
+
+async def list_my_notifications(ctx: Context, limit: int, after_id: int, unread_only: bool) -> Page[Notification]:
+    """The caller's own notifications, newest first (`after_id` 0: from the newest)."""
+    user = ctx.require_signed_in()
+    return await list_for_user(user.user_id, limit=limit, before_id=after_id or None, unread_only=unread_only)
+
+
+async def read_my_notification(ctx: Context, notification_id: int) -> Notification:
+    """Mark one of the caller's notifications read; anyone else's is 404. Not audited: it changes
+    only the reader's own inbox, not the state of any case."""
+    user = ctx.require_signed_in()
+    async with DB.transaction():
+        read = await mark_read(user.user_id, notification_id, ctx.clock.now())
+    return read

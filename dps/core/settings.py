@@ -31,6 +31,7 @@ class Settings:
     smtp_port: int
     smtp_sender: str
     scheduler_enabled: bool
+    scheduler_interval_seconds: int
     public_base_url: str
     host: str
     port: int
@@ -61,6 +62,7 @@ class Settings:
             smtp_port=int(e.get("DPS_SMTP_PORT", "25")),
             smtp_sender=e.get("DPS_SMTP_SENDER", "dps@localhost"),
             scheduler_enabled=e.get("DPS_SCHEDULER", "on").lower() not in {"off", "0", "false", "no"},
+            scheduler_interval_seconds=int(e.get("DPS_SCHEDULER_INTERVAL_SECONDS", "60")),
             public_base_url=e.get("DPS_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
             host=e.get("DPS_HOST", "127.0.0.1"),
             port=int(e.get("DPS_PORT", "8000")),

@@ -1,0 +1,84 @@
+"""The deadlines view: what falls due for the caller's organisation, from the data that exists now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dps.core.auth import OrgKind
+from dps.core.context import Context
+from dps.frameworks.profiles import get_profile
+from dps.scheduler import repository
+from dps.scheduler.domain import TERM_REMINDER_MONTHS, local_day, months_before
+from dps.scheduler.rules_frameworks import calendar_of
+
+# How far ahead the view looks for arrangement term ends: the first reminder's distance.
+TERM_HORIZON_MONTHS = max(TERM_REMINDER_MONTHS)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    kind: str  # "application_decision" | "arrangement_term_end"
+    entity_type: str
+    entity_id: int
+    title: str
+    due_on: date
+    days_left: int  # calendar days; negative once past
+    working_days_left: int | None  # on the lead authority's calendar, for decisions
+    overdue: bool
+    link_path: str
+
+
+async def my_deadlines(ctx: Context) -> list[Deadline]:
+    """Council staff: decisions due on applications to arrangements their council leads, and term
+    ends within 6 months of arrangements it leads or joins. Providers: their own applications'
+    decision dates and the ends of arrangements they hold a live membership of. Admins: all.
+    Soonest first."""
+    user = ctx.require_signed_in()
+    today = local_day(ctx.clock.now())
+    authority_id = user.org_id if user.org_kind is OrgKind.AUTHORITY else None
+    provider_id = user.org_id if user.org_kind is OrgKind.PROVIDER else None
+    found: list[Deadline] = []
+
+    for application in await repository.live_applications(lead_authority_id=authority_id, provider_id=provider_id):
+        due = application.facts.decision_due_on
+        assert due is not None  # the query keeps only applications with a due date
+        calendar = calendar_of(application.profile_code, application.region)
+        found.append(
+            Deadline(
+                kind="application_decision",
+                entity_type="application",
+                entity_id=application.facts.id,
+                title=f"Decision on application {application.facts.id} to {application.arrangement_title}",
+                due_on=due,
+                days_left=(due - today).days,
+                working_days_left=calendar.working_days_left(today, due),
+                overdue=today > due,
+                link_path=f"/applications/{application.facts.id}",
+            )
+        )
+
+    horizon = _months_after(today, TERM_HORIZON_MONTHS)
+    for arrangement in await repository.arrangements_ending(
+        horizon, authority_id=authority_id, provider_id=provider_id
+    ):
+        fixed = get_profile(arrangement.profile_code).fixed_end_date
+        last_day = min(arrangement.term_end, fixed) if fixed else arrangement.term_end
+        found.append(
+            Deadline(
+                kind="arrangement_term_end",
+                entity_type="arrangement",
+                entity_id=arrangement.id,
+                title=f"{arrangement.title} ends",
+                due_on=last_day,
+                days_left=(last_day - today).days,
+                working_days_left=None,
+                overdue=last_day < today,
+                link_path=f"/arrangements/{arrangement.id}",
+            )
+        )
+    return sorted(found, key=lambda d: (d.due_on, d.entity_type, d.entity_id))
+
+
+def _months_after(day: date, months: int) -> date:
+    return months_before(day, -months)
