@@ -27,10 +27,23 @@ from dps.core import db
 from dps.core.clock import Clock, SystemClock
 from dps.core.controllers import AuditController, HealthController
 from dps.core.http import problem_details_plugin, provide_ctx
+from dps.core.notification_controllers import NotificationController
 from dps.core.settings import MEGABYTE, Settings
 from dps.core.storage import DocumentStore, build_document_store
+from dps.frameworks.application_controllers import (
+    ApplicationController,
+    ClarificationController,
+    QuestionnaireController,
+)
 from dps.frameworks.controllers import ArrangementController
 from dps.frameworks.membership_controllers import MembershipController
+from dps.pricing.controllers import (
+    PriceBandController,
+    PricingReportController,
+    RateCardController,
+    UpliftController,
+)
+from dps.scheduler.controllers import DeadlineController
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +58,15 @@ ROUTES: list[ControllerRouterHandler] = [
     AuditController,
     ArrangementController,
     MembershipController,
+    QuestionnaireController,
+    ClarificationController,
+    ApplicationController,
+    NotificationController,
+    DeadlineController,
+    PriceBandController,
+    RateCardController,
+    UpliftController,
+    PricingReportController,
 ]
 
 
@@ -77,11 +99,27 @@ def create_app(
         async with db.connected(settings):
             yield
 
+    @asynccontextmanager
+    async def scheduler(app: Litestar) -> AsyncIterator[None]:
+        """Deadline sweeps and email delivery every DPS_SCHEDULER_INTERVAL_SECONDS (DPS_SCHEDULER=off: none)."""
+        if not settings.scheduler_enabled:
+            yield
+            return
+        from dps.core.context import Context
+        from dps.scheduler.runner import build_scheduler
+
+        running = build_scheduler(Context(None, app.state.clock, settings, app.state.store))
+        running.start()
+        try:
+            yield
+        finally:
+            running.shutdown(wait=False)
+
     app_config = AppConfig(
         route_handlers=ROUTES,
         dependencies={"ctx": Provide(provide_ctx)},
         plugins=[problem_details_plugin()],
-        lifespan=[database],
+        lifespan=[database, scheduler],
         # Multipart overhead on top of the largest document we accept.
         request_max_body_size=settings.max_upload_bytes + MEGABYTE,
         openapi_config=OpenAPIConfig(

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from dps.core.auth import AUTHORITY_ROLES, PROVIDER_ROLES, OrgKind, Role, org_kind_for
+from dps.core.calendar import Nation
 from dps.core.errors import InvalidInput, RuleViolation
 
 # --- vocabularies ----------------------------------------------------------------------------
@@ -335,3 +336,8 @@ def safe_filename(raw: str | None) -> str:
     name = (raw or "upload").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|*?:')
     return name.strip()[:200] or "upload"
+
+
+def nation_of(region: Region) -> Nation:
+    """Whose bank holidays an authority's working days skip: Welsh councils keep Wales's."""
+    return Nation.WALES if region is Region.WALES else Nation.ENGLAND

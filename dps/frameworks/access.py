@@ -84,3 +84,53 @@ def membership_scope(p: Principal) -> tuple[int | None, int | None]:
     if p.org_kind is OrgKind.AUTHORITY and p.org_id is not None:
         return None, p.org_id
     raise PermissionDenied("you may not list memberships")
+
+
+# --- applications ----------------------------------------------------------------------------
+
+
+def require_provider_member(p: Principal, provider_id: int) -> None:
+    """A provider's own users act on its applications."""
+    if not p.is_provider(provider_id):
+        raise PermissionDenied("only the provider's own users may do this")
+
+
+def acting_provider(p: Principal) -> int:
+    """The provider a provider user acts for (applying to join is the provider's own act)."""
+    if p.org_kind is not OrgKind.PROVIDER or p.org_id is None:
+        raise PermissionDenied("only providers apply to join arrangements")
+    return p.org_id
+
+
+def may_oversee_application(p: Principal, arrangement: Arrangement) -> bool:
+    """The lead authority's procurement officers (and admins) run the evaluation."""
+    return may_manage_arrangement(p, arrangement)
+
+
+def require_oversee_application(p: Principal, arrangement: Arrangement) -> None:
+    if not may_oversee_application(p, arrangement):
+        raise PermissionDenied("only procurement officers of the lead authority may do this")
+
+
+def application_scope(p: Principal) -> dict[str, int | None]:
+    """Which applications a caller may list: a provider its own, an officer those of arrangements
+    its council leads, an evaluator those assigned to them, an admin all. Commissioners and other
+    member-council staff see arrangements and memberships, never applications."""
+    if p.is_admin:
+        return {}
+    if p.org_kind is OrgKind.PROVIDER:
+        return {"provider_id": p.org_id}
+    if p.role is Role.PROCUREMENT_OFFICER:
+        return {"lead_authority_id": p.org_id}
+    if p.role is Role.EVALUATOR:
+        return {"evaluator_id": p.user_id}
+    raise PermissionDenied("you may not see applications")
+
+
+def evaluator_may_be_assigned(role: Role, authority_id: int | None, arrangement: Arrangement) -> bool:
+    """Evaluators and procurement officers of the lead or a member council may mark applications."""
+    return (
+        role in {Role.EVALUATOR, Role.PROCUREMENT_OFFICER}
+        and authority_id is not None
+        and arrangement.is_member(authority_id)
+    )

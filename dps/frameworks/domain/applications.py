@@ -39,6 +39,14 @@ class Application:
     decided_at: datetime | None
     version: int
 
+    @classmethod
+    def draft(
+        cls, arrangement_id: int, provider_id: int, lot_ids: frozenset[int], arrangement_lots: frozenset[int]
+    ) -> Application:
+        """A new draft application to the chosen lots of an arrangement."""
+        empty = cls(0, arrangement_id, provider_id, ApplicationStatus.DRAFT, frozenset(), None, None, None, None, 1)
+        return replace(empty.choose_lots(lot_ids, arrangement_lots), version=1)
+
     def _to(self, target: ApplicationStatus, **changes: object) -> Application:
         if target not in APPLICATION_TRANSITIONS[self.status]:
             raise IllegalTransition("application", self.status.value, target.value)
@@ -58,6 +66,11 @@ class Application:
         if unknown:
             raise RuleViolation("these lots are not in the arrangement", code="unknown_lots", lot_ids=sorted(unknown))
         return replace(self, lot_ids=lot_ids, version=self.version + 1)
+
+    def saved(self) -> Application:
+        """A draft whose answers changed: a new version, so a stale copy cannot overwrite it."""
+        self.require_editable()
+        return replace(self, version=self.version + 1)
 
     def submit(self, at: datetime, decision_due_on: date | None) -> Application:
         """Submitted; the decision falls due on `decision_due_on` (the profile's period)."""

@@ -243,7 +243,7 @@ async def resume_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
 # --- lots ------------------------------------------------------------------------------------
 
 
-async def _editable_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
+async def lock_editable_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
     """The arrangement, locked, if the caller may change its lots now (Procurement Act 2023 s.36
     freezes a dynamic market's lots once it is open)."""
     arrangement = await repository.get_arrangement(arrangement_id, for_update=True)
@@ -259,7 +259,7 @@ async def add_lot(ctx: Context, arrangement_id: int, data: LotIn) -> Lot:
     need_levels = tuple(n.strip() for n in data.need_levels)
     check_lot_bands(age_bands, need_levels)
     async with DB.transaction():
-        await _editable_arrangement(ctx, arrangement_id)
+        await lock_editable_arrangement(ctx, arrangement_id)
         lot = await repository.insert_lot(
             Lot(
                 id=0,
@@ -293,7 +293,7 @@ async def update_lot(ctx: Context, arrangement_id: int, lot_id: int, patch: LotP
     if "title" in changes:
         changes["title"] = changes["title"].strip()
     async with DB.transaction():
-        await _editable_arrangement(ctx, arrangement_id)
+        await lock_editable_arrangement(ctx, arrangement_id)
         before = await repository.get_lot(arrangement_id, lot_id, for_update=True)
         after = replace(before, **changes)
         check_lot_bands(after.age_bands, after.need_levels)
