@@ -1,1 +1,1 @@
-"""dps.pricing: see DESIGN.md (not built yet)."""
+"""dps.pricing: price bands, rate cards, additional services, fees, uplifts and rate analysis."""
