@@ -4,6 +4,7 @@ membership starts, the provider is told, and the audit trail shows every step.""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from tests.api.test_arrangements import add_lot, create
@@ -415,3 +416,100 @@ async def test_clarification_answer_published_to_all_without_the_asker(api: Api)
     ).json()["items"]
     assert seen_by_asker[0]["provider_id"] == asker_id
     assert seen_by_asker[0]["question"].startswith("Acme Care here")
+
+
+async def complete_answers(api: Api, world: dict[str, Any], provider: str, url: str, version: int = 1) -> None:
+    q = world["q"]
+    document = (await upload(api, provider, PDF, name="insurance.pdf")).json()  # type: ignore[attr-defined]
+    answers = [
+        {"question_id": q["gateway"], "value": "yes"},
+        {"question_id": q["care"], "value": "text"},
+        {"question_id": q["outcomes"], "value": "text"},
+        {"question_id": world["info"], "value": 3},
+        {"question_id": world["evidence"], "value": "attached", "document_id": document["id"]},
+    ]
+    saved = await api.client.patch(
+        url, json={"answers": answers}, headers={**api.auth(provider), "If-Match": f'"{version}"'}
+    )
+    assert saved.status_code == 200, saved.text
+
+
+async def test_decision_extended_once_to_fifteen_working_days_and_withdrawal_frees_a_new_application(api: Api) -> None:
+    world = await set_up(api)
+    officer = world["officer"]
+    _, provider = await api.provider()
+    body = {"arrangement_id": world["arrangement_id"], "lot_ids": world["lots"]}
+    app_id = (await api.client.post(APPS, json=body, headers=api.auth(provider))).json()["id"]
+    url = f"{APPS}/{app_id}"
+    problem(await api.client.post(APPS, json=body, headers=api.auth(provider)), 409, "application_exists")
+    await complete_answers(api, world, provider, url)
+    await api.client.post(f"{url}/submit", headers=api.auth(provider))
+
+    problem(
+        await api.client.post(f"{url}/extend-decision", json={"reason": "x"}, headers=api.auth(provider)),
+        403,
+        "permission_denied",
+    )
+    extended = await api.client.post(
+        f"{url}/extend-decision",
+        json={"reason": "financial checks need the provider's audited accounts"},
+        headers=api.auth(officer),
+    )
+    assert extended.status_code == 200, extended.text
+    # 15 working days from Monday 23 November 2026 is Monday 14 December.
+    assert extended.json()["decision_due_on"] == "2026-12-14"
+    assert extended.json()["extension_reason"] == "financial checks need the provider's audited accounts"
+    problem(
+        await api.client.post(f"{url}/extend-decision", json={"reason": "again"}, headers=api.auth(officer)),
+        409,
+        "already_extended",
+    )
+
+    # Past the due date the officer's list flags it overdue.
+    from datetime import datetime
+
+    api.clock.set(datetime(2026, 12, 15, 9, 0, tzinfo=UTC))
+    officer, provider = await api.renew(officer), await api.renew(provider)
+    listed = (await api.client.get(APPS, headers=api.auth(officer))).json()["items"]
+    assert [(a["working_days_left"], a["overdue"]) for a in listed] == [(-1, True)]
+
+    withdrawn = await api.client.post(f"{url}/withdraw", headers=api.auth(provider))
+    assert withdrawn.json()["status"] == "withdrawn"
+    problem(await api.client.post(f"{url}/withdraw", headers=api.auth(provider)), 409, "illegal_transition")
+    again = await api.client.post(APPS, json=body, headers=api.auth(provider))
+    assert again.status_code == 201, again.text
+
+
+async def test_light_touch_takes_applications_until_the_last_second_of_its_window(api: Api) -> None:
+    from datetime import datetime
+
+    lead = await api.authority()
+    _, officer = await api.staff("procurement_officer", lead)
+    arrangement = await create(
+        api,
+        officer,
+        profile_code="light_touch",
+        decision_period_days=20,
+        windows=[{"opens_at": "2026-11-23T09:00:00Z", "closes_at": "2026-11-30T17:00:00Z"}],
+    )
+    aid = arrangement["id"]
+    lot = await add_lot(api, officer, aid, "LOT-1")
+    await api.client.post(f"/api/v1/arrangements/{aid}/publish", headers=api.auth(officer))
+    _, on_time = await api.provider()
+    _, late = await api.provider()
+    ids = []
+    for token in (on_time, late):
+        opened = await api.client.post(
+            APPS, json={"arrangement_id": aid, "lot_ids": [lot["id"]]}, headers=api.auth(token)
+        )
+        ids.append(opened.json()["id"])
+
+    api.clock.set(datetime(2026, 11, 30, 17, 0, 1, tzinfo=UTC))
+    on_time, late = await api.renew(on_time), await api.renew(late)
+    problem(await api.client.post(f"{APPS}/{ids[1]}/submit", headers=api.auth(late)), 409, "outside_window")
+    api.clock.set(datetime(2026, 11, 30, 17, 0, 0, tzinfo=UTC))
+    accepted = await api.client.post(f"{APPS}/{ids[0]}/submit", headers=api.auth(on_time))
+    assert accepted.status_code == 200, accepted.text
+    # 20 working days from Monday 30 November 2026, skipping Friday 25 December (Christmas Day)
+    # and Monday 28 December (Boxing Day, substitute for Saturday 26th): Wednesday 30 December.
+    assert accepted.json()["decision_due_on"] == "2026-12-30"
