@@ -10,6 +10,7 @@ from datetime import date
 from dps.accounts.domain import Need, OfstedGrade, Region, SettingType
 from dps.accounts.schemas import ContactIn, ProviderIn, RegisterProviderIn, SettingIn
 from dps.accounts.services import authorities, providers, users
+from dps.contracts.services import templates as contract_templates
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
 from dps.core.errors import Conflict
@@ -219,4 +220,5 @@ async def seed_demo(system: Context) -> list[str]:
                 DEMO_PASSWORD,
                 provider_id=provider.id,
             )
+    await contract_templates.load_shipped_templates(system)
     return [f"loaded {len(AUTHORITIES)} authorities and {len(PROVIDERS)} providers", *_credentials()]

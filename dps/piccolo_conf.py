@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "dps.compliance.piccolo_app",
         "dps.pricing.piccolo_app",
         "dps.tenders.piccolo_app",
+        "dps.contracts.piccolo_app",
     ]
 )

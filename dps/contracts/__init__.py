@@ -1,1 +1,1 @@
-"""dps.contracts: see DESIGN.md (not built yet)."""
+"""Contracts: template registry, document generation (docx + PDF), contract lifecycle."""

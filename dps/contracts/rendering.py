@@ -1,0 +1,174 @@
+"""`ContractRenderer`: fills a .docx template with docxtpl, safely, in a worker thread.
+
+Templates are written by people (legal officers), so they run in Jinja's `SandboxedEnvironment`
+(no reaching Python internals such as `''.__class__.__mro__`), with `autoescape=True` (a provider
+called `A & B <Ltd>` cannot break the document's XML) and `StrictUndefined` (a misspelt variable
+fails instead of printing nothing into a contract).
+
+`check()` renders a template with its kind's sample context and reports every problem at once:
+undefined variables and sandbox violations are collected rather than raised, so a legal officer
+sees the full list in one 422; a syntax error stops Jinja, so it is reported on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+import zipfile
+from collections import OrderedDict
+from typing import Any, ClassVar
+
+from docxtpl import DocxTemplate
+from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from lxml.etree import XMLSyntaxError
+
+from dps.contracts.domain.contexts import as_mapping
+from dps.contracts.domain.templates import TemplateProblem
+from dps.core.errors import RuleViolation
+
+
+class RenderFailed(RuleViolation):
+    code = "template_render_failed"
+    title = "The template could not be filled"
+
+
+def _environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+
+
+def render_docx(template: bytes, context: Any) -> bytes:
+    """Fill `template` with `context` (a context dataclass) and return the new .docx (blocking)."""
+    document = DocxTemplate(io.BytesIO(template))
+    try:
+        document.render(as_mapping(context), jinja_env=_environment(), autoescape=True)
+    except TemplateError as error:
+        raise RenderFailed(f"the template could not be filled: {error.message or error}") from error
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# --- checking an uploaded template -----------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[TemplateProblem] = []
+
+    def add(self, kind: str, message: str, line: int | None = None) -> None:
+        problem = TemplateProblem(kind=kind, message=message, line=line)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+
+class _CollectingUndefined(ChainableUndefined):
+    """Records each use of a missing variable instead of raising, so every one is reported."""
+
+    __slots__ = ()
+    collector: ClassVar[_Collector]
+
+    def _note(self) -> None:
+        if issubclass(self._undefined_exception, SecurityError):
+            return  # already recorded by the environment when the access was refused
+        self.collector.add("undefined_variable", self._undefined_message)
+
+    def __str__(self) -> str:
+        self._note()
+        return ""
+
+    def __iter__(self) -> Any:
+        self._note()
+        return iter(())
+
+    def __bool__(self) -> bool:
+        self._note()
+        return False
+
+    def __len__(self) -> int:
+        self._note()
+        return 0
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        self._note()
+        return self
+
+
+class _CheckingEnvironment(SandboxedEnvironment):
+    collector: _Collector
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        self.collector.add(
+            "sandbox_violation", f"access to attribute {attribute!r} of a {type(obj).__name__} is not allowed"
+        )
+        return super().unsafe_undefined(obj, attribute)
+
+
+def check_docx(template: bytes, sample_context: Any) -> list[TemplateProblem]:
+    """Every problem found rendering `template` with `sample_context`; empty when it is usable."""
+    collector = _Collector()
+    undefined = type("CheckUndefined", (_CollectingUndefined,), {"__slots__": (), "collector": collector})
+    env = _CheckingEnvironment(undefined=undefined, autoescape=True)
+    env.collector = collector
+    try:
+        DocxTemplate(io.BytesIO(template)).render(as_mapping(sample_context), jinja_env=env, autoescape=True)
+    except TemplateSyntaxError as error:
+        collector.add("syntax_error", _with_context(error), error.lineno)
+    except SecurityError as error:
+        collector.add("sandbox_violation", str(error))
+    except TemplateError as error:
+        collector.add("render_error", error.message or str(error), getattr(error, "lineno", None))
+    except (zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as error:
+        collector.add("not_a_template", f"the file is not a usable Word template: {error}")
+    return collector.problems
+
+
+def _with_context(error: TemplateError) -> str:
+    """Jinja's message plus the document text around it (docxtpl attaches it), so a legal officer can
+    find the tag in Word."""
+    message = error.message or str(error)
+    near = " ".join(part.strip() for part in getattr(error, "docx_context", []) if part.strip())
+    return f"{message} (near: {near[:160]})" if near else message
+
+
+# --- the adapter services use ----------------------------------------------------------------
+
+
+class ContractRenderer:
+    """Renders and checks templates off the event loop; keeps recently used templates in memory
+    by SHA-256 so a batch does not read the same blob from the store a thousand times."""
+
+    def __init__(self, cache_size: int = 32) -> None:
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def cached(self, sha256: str) -> bytes | None:
+        with self._lock:
+            data = self._cache.get(sha256)
+            if data is not None:
+                self._cache.move_to_end(sha256)
+            return data
+
+    def remember(self, sha256: str, data: bytes) -> None:
+        with self._lock:
+            self._cache[sha256] = data
+            self._cache.move_to_end(sha256)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    async def render(self, template: bytes, context: Any) -> bytes:
+        """The filled .docx."""
+        return await asyncio.to_thread(render_docx, template, context)
+
+    async def render_many(self, template: bytes, contexts: list[Any]) -> list[bytes]:
+        """Fill one template many times in one worker-thread hop (batches)."""
+        return await asyncio.to_thread(lambda: [render_docx(template, c) for c in contexts])
+
+    async def check(self, template: bytes, sample_context: Any) -> list[TemplateProblem]:
+        """Every problem found rendering the template with the sample context."""
+        return await asyncio.to_thread(check_docx, template, sample_context)
+
+
+RENDERER = ContractRenderer()

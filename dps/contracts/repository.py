@@ -1,0 +1,465 @@
+"""Rows <-> domain objects for contracts; the only module here that queries.
+
+It also gathers the facts generation needs from the tables of earlier packages (frameworks,
+accounts) in a few joined reads, so services never query directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+from asyncpg.exceptions import UniqueViolationError
+from piccolo.querystring import QueryString
+
+from dps.accounts import tables as accounts
+from dps.contracts import tables as t
+from dps.contracts.domain.contexts import TemplateKind
+from dps.contracts.domain.contracts import (
+    Contract,
+    ContractKind,
+    ContractStatus,
+    PdfStatus,
+    Signature,
+    SignatureMethod,
+    StoredFile,
+)
+from dps.contracts.domain.facts import DecisionFacts, LotDecisionFacts, MembershipFacts, PartyFacts
+from dps.contracts.domain.templates import TemplateStatus, TemplateVersion
+from dps.core.db import DB
+from dps.core.errors import Conflict, NotFound, StaleVersion
+from dps.core.pagination import Page, page_of
+from dps.frameworks import tables as fw
+from dps.frameworks.profiles import get_profile
+
+UNIQUE_CODES = {
+    "contracts_subject_key_key": ("already_generated", "a document has already been generated for this"),
+    "contract_template_versions_kind_version_key": ("version_taken", "this template version number is taken"),
+    "contract_template_versions_one_approved": ("already_approved", "another version of this kind was just approved"),
+}
+
+
+def conflict_from_unique(error: UniqueViolationError) -> Conflict:
+    name = getattr(error, "constraint_name", "") or ""
+    code, detail = UNIQUE_CODES.get(name, ("duplicate", "this record already exists"))
+    return Conflict(detail, code=code)
+
+
+# --- template versions -----------------------------------------------------------------------
+
+
+def _template(row: dict[str, Any]) -> TemplateVersion:
+    return TemplateVersion(
+        id=row["id"],
+        kind=TemplateKind(row["kind"]),
+        version=row["version"],
+        status=TemplateStatus(row["status"]),
+        filename=row["filename"],
+        note=row["note"],
+        storage_key=row["storage_key"],
+        sha256=row["sha256"],
+        size_bytes=row["size_bytes"],
+        uploaded_by=row["uploaded_by"],
+        uploaded_at=row["uploaded_at"],
+        approved_by=row["approved_by"],
+        approved_at=row["approved_at"],
+        retired_at=row["retired_at"],
+    )
+
+
+async def lock_template_kind(kind: TemplateKind) -> None:
+    """Serialise uploads and approvals of one kind (version numbers, the single approved version)."""
+    await DB.run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", f"contract_template:{kind}"))
+
+
+async def next_template_version(kind: TemplateKind) -> int:
+    rows = await DB.run_querystring(
+        QueryString(
+            "SELECT COALESCE(MAX(version), 0) + 1 AS n FROM contract_template_versions WHERE kind = {}", kind.value
+        )
+    )
+    return int(rows[0]["n"])
+
+
+async def insert_template_version(v: TemplateVersion) -> TemplateVersion:
+    try:
+        rows = await t.ContractTemplateVersion.insert(
+            t.ContractTemplateVersion(
+                kind=v.kind.value,
+                version=v.version,
+                status=v.status.value,
+                filename=v.filename,
+                note=v.note,
+                storage_key=v.storage_key,
+                sha256=v.sha256,
+                size_bytes=v.size_bytes,
+                uploaded_by=v.uploaded_by,
+                uploaded_at=v.uploaded_at,
+                approved_by=v.approved_by,
+                approved_at=v.approved_at,
+            )
+        ).returning(*t.ContractTemplateVersion.all_columns())
+    except UniqueViolationError as error:
+        raise conflict_from_unique(error) from error
+    return _template(rows[0])
+
+
+async def get_template_version(version_id: int, *, for_update: bool = False) -> TemplateVersion:
+    query = t.ContractTemplateVersion.select().where(t.ContractTemplateVersion.id == version_id)
+    if for_update:
+        query = query.lock_rows("UPDATE")
+    row = await query.first()
+    if row is None:
+        raise NotFound(f"template version {version_id} does not exist", entity="contract_template_version")
+    return _template(row)
+
+
+async def approved_template(kind: TemplateKind) -> TemplateVersion | None:
+    row = await (
+        t.ContractTemplateVersion.select()
+        .where((t.ContractTemplateVersion.kind == kind.value) & (t.ContractTemplateVersion.status == "approved"))
+        .first()
+    )
+    return _template(row) if row else None
+
+
+async def save_template_version(v: TemplateVersion) -> None:
+    try:
+        await t.ContractTemplateVersion.update(
+            {
+                t.ContractTemplateVersion.status: v.status.value,
+                t.ContractTemplateVersion.approved_by: v.approved_by,
+                t.ContractTemplateVersion.approved_at: v.approved_at,
+                t.ContractTemplateVersion.retired_at: v.retired_at,
+            }
+        ).where(t.ContractTemplateVersion.id == v.id)
+    except UniqueViolationError as error:
+        raise conflict_from_unique(error) from error
+
+
+async def list_template_versions(kind: TemplateKind | None, limit: int, after_id: int) -> Page[TemplateVersion]:
+    query = t.ContractTemplateVersion.select().where(t.ContractTemplateVersion.id > after_id)
+    if kind is not None:
+        query = query.where(t.ContractTemplateVersion.kind == kind.value)
+    rows = await query.order_by(t.ContractTemplateVersion.id).limit(limit + 1)
+    return page_of([_template(r) for r in rows], limit)
+
+
+async def template_kinds_present() -> set[TemplateKind]:
+    rows = await t.ContractTemplateVersion.select(t.ContractTemplateVersion.kind).distinct()
+    return {TemplateKind(r["kind"]) for r in rows}
+
+
+# --- contracts -------------------------------------------------------------------------------
+
+
+def _file(key: str | None, sha256: str | None, size: int | None) -> StoredFile | None:
+    if key is None or sha256 is None or size is None:
+        return None
+    return StoredFile(key=key, sha256=sha256, size_bytes=size)
+
+
+def _contract(row: dict[str, Any]) -> Contract:
+    signature = None
+    if row["signature_method"] is not None:
+        signature = Signature(
+            method=SignatureMethod(row["signature_method"]),
+            user_id=row["signed_by"],
+            at=row["signed_at"],
+            sha256=row["signed_sha256"],
+            document_id=row["signed_copy"],
+        )
+    document = _file(row["document_key"], row["document_sha256"], row["document_size"])
+    assert document is not None  # the columns are NOT NULL
+    return Contract(
+        id=row["id"],
+        reference=row["reference"],
+        kind=ContractKind(row["kind"]),
+        status=ContractStatus(row["status"]),
+        template_kind=TemplateKind(row["template_kind"]),
+        template_version_id=row["template_version"],
+        template_sha256=row["template_sha256"],
+        provider_id=row["provider"],
+        authority_ids=frozenset(row["authority_ids"]),
+        subject_key=row["subject_key"],
+        parent_id=row["parent"],
+        title=row["title"],
+        document=document,
+        pdf_status=PdfStatus(row["pdf_status"]),
+        pdf=_file(row["pdf_key"], row["pdf_sha256"], row["pdf_size"]),
+        starts_on=row["starts_on"],
+        ends_on=row["ends_on"],
+        created_at=row["created_at"],
+        created_by=row["created_by"],
+        issued_at=row["issued_at"],
+        issued_by=row["issued_by"],
+        signature=signature,
+        activated_at=row["activated_at"],
+        ended_at=row["ended_at"],
+        terminated_at=row["terminated_at"],
+        termination_reason=row["termination_reason"],
+        version=row["version"],
+    )
+
+
+def _mutable_values(c: Contract) -> dict[Any, Any]:
+    s = c.signature
+    return {
+        t.Contract.status: c.status.value,
+        t.Contract.pdf_status: c.pdf_status.value,
+        t.Contract.pdf_key: c.pdf.key if c.pdf else None,
+        t.Contract.pdf_sha256: c.pdf.sha256 if c.pdf else None,
+        t.Contract.pdf_size: c.pdf.size_bytes if c.pdf else None,
+        t.Contract.issued_at: c.issued_at,
+        t.Contract.issued_by: c.issued_by,
+        t.Contract.signature_method: s.method.value if s else None,
+        t.Contract.signed_by: s.user_id if s else None,
+        t.Contract.signed_at: s.at if s else None,
+        t.Contract.signed_sha256: s.sha256 if s else None,
+        t.Contract.signed_copy: s.document_id if s else None,
+        t.Contract.activated_at: c.activated_at,
+        t.Contract.ended_at: c.ended_at,
+        t.Contract.terminated_at: c.terminated_at,
+        t.Contract.termination_reason: c.termination_reason,
+        t.Contract.version: c.version,
+    }
+
+
+async def next_contract_ids(count: int) -> list[int]:
+    """Reserve ids first: the reference printed in each document is made from its id."""
+    rows = await DB.run_querystring(
+        QueryString(
+            "SELECT nextval(pg_get_serial_sequence('contracts', 'id')) AS id FROM generate_series(1, {})", count
+        )
+    )
+    return [int(r["id"]) for r in rows]
+
+
+async def insert_contracts(contracts: Sequence[Contract], data: Sequence[Any]) -> None:
+    """Insert generated contracts with the contexts they were rendered from (one statement)."""
+    if not contracts:
+        return
+    rows = []
+    for c, context in zip(contracts, data, strict=True):
+        values = {column._meta.name: value for column, value in _mutable_values(c).items()}
+        rows.append(
+            t.Contract(
+                id=c.id,
+                reference=c.reference,
+                kind=c.kind.value,
+                template_kind=c.template_kind.value,
+                template_version=c.template_version_id,
+                template_sha256=c.template_sha256,
+                provider=c.provider_id,
+                authority_ids=sorted(c.authority_ids),
+                subject_key=c.subject_key,
+                parent=c.parent_id,
+                title=c.title,
+                data=msgspec.json.encode(msgspec.to_builtins(context)).decode(),
+                document_key=c.document.key,
+                document_sha256=c.document.sha256,
+                document_size=c.document.size_bytes,
+                starts_on=c.starts_on,
+                ends_on=c.ends_on,
+                created_at=c.created_at,
+                created_by=c.created_by,
+                **values,
+            )
+        )
+    try:
+        await t.Contract.insert(*rows)
+    except UniqueViolationError as error:
+        raise conflict_from_unique(error) from error
+
+
+async def get_contract(contract_id: int, *, for_update: bool = False) -> Contract:
+    query = t.Contract.select(*_COLUMNS).where(t.Contract.id == contract_id)
+    if for_update:
+        query = query.lock_rows("UPDATE")
+    row = await query.first()
+    if row is None:
+        raise NotFound(f"contract {contract_id} does not exist", entity="contract")
+    return _contract(row)
+
+
+async def existing_subjects(subject_keys: Sequence[str]) -> set[str]:
+    if not subject_keys:
+        return set()
+    rows = await t.Contract.select(t.Contract.subject_key).where(t.Contract.subject_key.is_in(list(subject_keys)))
+    return {r["subject_key"] for r in rows}
+
+
+async def contract_by_subject(subject_key: str) -> Contract | None:
+    row = await t.Contract.select(*_COLUMNS).where(t.Contract.subject_key == subject_key).first()
+    return _contract(row) if row else None
+
+
+async def update_contract(before: Contract, after: Contract) -> None:
+    """Write `after` if the row is still at `before.version` (the caller holds the row lock)."""
+    result = (
+        await t.Contract.update(_mutable_values(after))
+        .where((t.Contract.id == before.id) & (t.Contract.version == before.version))
+        .returning(t.Contract.id)
+    )
+    if not result:
+        current = await get_contract(before.id)
+        raise StaleVersion(before.version, current.version)
+
+
+async def set_pdf(contract_id: int, pdf: StoredFile | None, status: PdfStatus) -> None:
+    """Record a PDF copy (a derived file: no version bump, so it never makes a signer's If-Match stale)."""
+    await t.Contract.update(
+        {
+            t.Contract.pdf_status: status.value,
+            t.Contract.pdf_key: pdf.key if pdf else None,
+            t.Contract.pdf_sha256: pdf.sha256 if pdf else None,
+            t.Contract.pdf_size: pdf.size_bytes if pdf else None,
+        }
+    ).where(t.Contract.id == contract_id)
+
+
+async def pending_pdfs(limit: int) -> list[Contract]:
+    rows = (
+        await t.Contract.select(*_COLUMNS)
+        .where(t.Contract.pdf_status == PdfStatus.PENDING.value)
+        .order_by(t.Contract.id)
+        .limit(limit)
+    )
+    return [_contract(r) for r in rows]
+
+
+async def list_contracts(
+    limit: int,
+    after_id: int,
+    *,
+    provider_id: int | None,
+    authority_id: int | None,
+    hide_drafts: bool,
+    kind: ContractKind | None,
+    status: ContractStatus | None,
+    parent_id: int | None,
+) -> Page[Contract]:
+    query = t.Contract.select(*_COLUMNS).where(t.Contract.id > after_id)
+    if provider_id is not None:
+        query = query.where(t.Contract.provider == provider_id)
+    if authority_id is not None:
+        query = query.where(t.Contract.authority_ids.any(authority_id))
+    if hide_drafts:
+        query = query.where(t.Contract.status != ContractStatus.DRAFT.value)
+    if kind is not None:
+        query = query.where(t.Contract.kind == kind.value)
+    if status is not None:
+        query = query.where(t.Contract.status == status.value)
+    if parent_id is not None:
+        query = query.where(t.Contract.parent == parent_id)
+    rows = await query.order_by(t.Contract.id).limit(limit + 1)
+    return page_of([_contract(r) for r in rows], limit)
+
+
+# Every column but the rendered context (`data`), which lists and lifecycle steps never need.
+_COLUMNS = [c for c in t.Contract.all_columns() if c._meta.name != "data"]
+
+
+# --- facts from earlier packages -------------------------------------------------------------
+
+
+def _provider_party(row: dict[str, Any]) -> PartyFacts:
+    return PartyFacts(
+        name=row["legal_name"], address=row["address"], postcode=row["postcode"], company_number=row["company_number"]
+    )
+
+
+async def _provider(provider_id: int) -> dict[str, Any]:
+    row = await accounts.Provider.select().where(accounts.Provider.id == provider_id).first()
+    if row is None:
+        raise NotFound(f"provider {provider_id} does not exist", entity="provider")
+    return row
+
+
+async def _authority_names(ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await accounts.Authority.select(accounts.Authority.id, accounts.Authority.name).where(
+        accounts.Authority.id.is_in(list(ids))
+    )
+    return {r["id"]: r["name"] for r in rows}
+
+
+async def membership_facts(membership_id: int) -> MembershipFacts:
+    """What a membership agreement states, from the membership, its lot, arrangement and provider."""
+    membership = await fw.Membership.select().where(fw.Membership.id == membership_id).first()
+    if membership is None:
+        raise NotFound(f"membership {membership_id} does not exist", entity="membership")
+    arrangement = await fw.Arrangement.select().where(fw.Arrangement.id == membership["arrangement"]).first()
+    lot = await fw.Lot.select().where(fw.Lot.id == membership["lot"]).first()
+    assert arrangement is not None and lot is not None  # foreign keys
+    provider = await _provider(membership["provider"])
+    lead_id = arrangement["lead_authority"]
+    member_ids = [lead_id, *sorted(set(arrangement["member_authority_ids"]) - {lead_id})]
+    names = await _authority_names(member_ids)
+    return MembershipFacts(
+        membership_id=membership_id,
+        service_type=arrangement["service_type"],
+        lead_authority_id=lead_id,
+        lead_authority=PartyFacts(name=names[lead_id]),
+        member_authorities=tuple(names[i] for i in member_ids if i in names),
+        provider_id=provider["id"],
+        provider=_provider_party(provider),
+        arrangement_reference=arrangement["reference"],
+        arrangement_title=arrangement["title"],
+        procedure=get_profile(arrangement["profile_code"]).title,
+        term_start=arrangement["term_start"],
+        term_end=arrangement["term_end"],
+        lot_code=lot["code"],
+        lot_title=lot["title"],
+        started_on=membership["started_on"],
+    )
+
+
+async def decision_facts(application_id: int) -> DecisionFacts:
+    """What a decision letter states: the application and its per-lot decisions with reasons."""
+    application = await fw.Application.select().where(fw.Application.id == application_id).first()
+    if application is None:
+        raise NotFound(f"application {application_id} does not exist", entity="application")
+    arrangement = await fw.Arrangement.select().where(fw.Arrangement.id == application["arrangement"]).first()
+    assert arrangement is not None
+    provider = await _provider(application["provider"])
+    decisions = (
+        await fw.LotDecision.select(
+            fw.LotDecision.decision,
+            fw.LotDecision.reasons,
+            fw.LotDecision.weighted_total,
+            fw.LotDecision.decided_at,
+            fw.LotDecision.lot.code.as_alias("lot_code"),
+            fw.LotDecision.lot.title.as_alias("lot_title"),
+        )
+        .where(fw.LotDecision.application == application_id)
+        .order_by(fw.LotDecision.lot.code)
+    )
+    lead_id = arrangement["lead_authority"]
+    names = await _authority_names([lead_id])
+    submitted: datetime | None = application["submitted_at"]
+    decided: datetime | None = application["decided_at"] or max((d["decided_at"] for d in decisions), default=None)
+    return DecisionFacts(
+        application_id=application_id,
+        lead_authority_id=lead_id,
+        lead_authority=PartyFacts(name=names[lead_id]),
+        provider_id=provider["id"],
+        provider=_provider_party(provider),
+        arrangement_reference=arrangement["reference"],
+        arrangement_title=arrangement["title"],
+        submitted_on=submitted.date() if submitted else date.min,
+        decided_on=decided.date() if decided else date.min,
+        decisions=tuple(
+            LotDecisionFacts(
+                lot_code=d["lot_code"],
+                lot_title=d["lot_title"],
+                admitted=d["decision"] == "admit",
+                weighted_total=d["weighted_total"],
+                reasons=d["reasons"],
+            )
+            for d in decisions
+        ),
+    )

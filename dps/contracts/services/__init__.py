@@ -1,0 +1,1 @@
+"""Use cases of contracts: the template registry, generation and the contract lifecycle."""
