@@ -23,6 +23,7 @@ from dps.accounts.controllers import (
     UserController,
 )
 from dps.accounts.services.auth import resolve_token
+from dps.contracts.controllers import ContractController, ContractTemplateController
 from dps.core import db
 from dps.core.clock import Clock, SystemClock
 from dps.core.controllers import AuditController, HealthController
@@ -67,6 +68,8 @@ ROUTES: list[ControllerRouterHandler] = [
     RateCardController,
     UpliftController,
     PricingReportController,
+    ContractTemplateController,
+    ContractController,
 ]
 
 
