@@ -23,6 +23,7 @@ from dps.accounts.controllers import (
     UserController,
 )
 from dps.accounts.services.auth import resolve_token
+from dps.compliance.controllers import ComplianceController, ConcernController, SearchController
 from dps.contracts.controllers import ContractController, ContractTemplateController
 from dps.core import db
 from dps.core.clock import Clock, SystemClock
@@ -59,6 +60,9 @@ ROUTES: list[ControllerRouterHandler] = [
     AuditController,
     ArrangementController,
     MembershipController,
+    ComplianceController,
+    ConcernController,
+    SearchController,
     QuestionnaireController,
     ClarificationController,
     ApplicationController,

@@ -1,1 +1,1 @@
-"""dps.compliance: see DESIGN.md (not built yet)."""
+"""Compliance: due-diligence requirements, evidence, checks, Ofsted grades, visits, concerns, eligibility."""

@@ -1,0 +1,1 @@
+"""Pure compliance rules: no framework imports (import-linter enforces it)."""

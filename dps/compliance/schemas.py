@@ -1,0 +1,425 @@
+"""Request and response bodies of the compliance API (msgspec Structs; unknown fields refused)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta, Struct
+
+from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
+from dps.compliance.domain import concerns as c
+from dps.compliance.domain import requirements as r
+from dps.compliance.domain.eligibility import SettingEligibility
+from dps.compliance.domain.extraction import ExtractionKind, InsuranceProposal, OfstedProposal
+from dps.compliance.repository import ActionItemRecord, VisitRecord
+
+Title = Annotated[str, Meta(min_length=1, max_length=200)]
+Text = Annotated[str, Meta(min_length=1, max_length=10_000)]
+ShortText = Annotated[str, Meta(max_length=2_000)]
+Pence = Annotated[int, Meta(ge=0, examples=[1_000_000_000])]
+Score = Annotated[int, Meta(ge=0, le=100)]
+Band = Annotated[int, Meta(ge=1, le=100)]
+Ratio = Annotated[Decimal, Meta(examples=["1.20"])]
+Age = Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
+
+
+class Input(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Base of request bodies: unknown fields are a 400, not silently dropped."""
+
+
+# --- requirements ----------------------------------------------------------------------------
+
+
+class CreditBandsIn(Input, kw_only=True):
+    accept_from: Band
+    review_from: Band
+
+
+class RequirementIn(Input, kw_only=True):
+    kind: r.RequirementKind
+    title: Title
+    description: ShortText = ""
+    mandatory: bool = True
+    insurance_kind: r.InsuranceKind | None = None
+    min_cover_pence: Pence | None = None
+    credit_bands: CreditBandsIn | None = None
+    min_current_ratio: Ratio | None = None
+    accepted_grades: list[OfstedGrade] | None = None  # default: not Inadequate (nor SA outcome 3)
+    suspend_on_failing_grade: bool = True
+    turnover_threshold_pence: Pence = r.MODERN_SLAVERY_TURNOVER_PENCE
+
+
+class RequirementOut(Struct, kw_only=True):
+    id: int
+    arrangement_id: int
+    kind: r.RequirementKind
+    title: str
+    description: str
+    mandatory: bool
+    per_setting: bool
+    insurance_kind: r.InsuranceKind | None
+    min_cover_pence: int | None
+    credit_bands: CreditBandsIn | None
+    min_current_ratio: Decimal | None
+    accepted_grades: list[OfstedGrade]
+    suspend_on_failing_grade: bool
+    turnover_threshold_pence: int
+
+    @classmethod
+    def of(cls, x: r.Requirement) -> RequirementOut:
+        bands = x.credit_bands
+        return cls(
+            id=x.id,
+            arrangement_id=x.arrangement_id,
+            kind=x.kind,
+            title=x.title,
+            description=x.description,
+            mandatory=x.mandatory,
+            per_setting=x.per_setting,
+            insurance_kind=x.insurance_kind,
+            min_cover_pence=x.min_cover_pence,
+            credit_bands=CreditBandsIn(accept_from=bands.accept_from, review_from=bands.review_from) if bands else None,
+            min_current_ratio=x.min_current_ratio,
+            accepted_grades=sorted(x.accepted_grades),
+            suspend_on_failing_grade=x.suspend_on_failing_grade,
+            turnover_threshold_pence=x.turnover_threshold_pence,
+        )
+
+
+class RequirementList(Struct, kw_only=True):
+    items: list[RequirementOut]
+
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+class EvidenceIn(Input, kw_only=True):
+    requirement_id: int
+    document_id: int | None = None
+    issuer: Annotated[str, Meta(max_length=200)] | None = None
+    starts_on: date | None = None
+    expires_on: date | None = None
+    cover_pence: Pence | None = None
+    insurance_kind: r.InsuranceKind | None = None
+    credit_score: Score | None = None
+    current_ratio: Ratio | None = None
+    turnover_pence: Pence | None = None
+
+
+class EvidenceOut(Struct, kw_only=True):
+    id: int
+    requirement_id: int
+    provider_id: int
+    document_id: int | None
+    issuer: str | None
+    starts_on: date | None
+    expires_on: date | None
+    cover_pence: int | None
+    insurance_kind: r.InsuranceKind | None
+    credit_score: int | None
+    current_ratio: Decimal | None
+    turnover_pence: int | None
+    status: str
+    submitted_at: datetime | None
+
+    @classmethod
+    def of(cls, e: r.Evidence) -> EvidenceOut:
+        return cls(**{f: getattr(e, f) for f in cls.__struct_fields__})
+
+
+class EvidencePage(Struct, kw_only=True):
+    items: list[EvidenceOut]
+    next_cursor: str | None
+
+
+class ExtractionIn(Input, kw_only=True):
+    document_id: int
+    kind: ExtractionKind
+
+
+class CoverOut(Struct, kw_only=True):
+    insurance_kind: r.InsuranceKind
+    limit_pence: int | None
+
+
+class ExtractionOut(Struct, kw_only=True):
+    """Values read from the PDF for an officer (or the provider) to confirm; never applied as is."""
+
+    document_id: int
+    kind: ExtractionKind
+    pages: int
+    found: bool
+    message: str
+    covers: list[CoverOut] | None = None
+    starts_on: date | None = None
+    expires_on: date | None = None
+    insurer: str | None = None
+    urn: str | None = None
+    inspection_date: date | None = None
+    overall_effectiveness: OfstedGrade | None = None
+
+    @classmethod
+    def of(cls, document_id: int, pages: int, proposal: InsuranceProposal | OfstedProposal) -> ExtractionOut:
+        found = proposal.found_anything
+        message = "values found; check them against the document" if found else "nothing found in the PDF's text"
+        if isinstance(proposal, InsuranceProposal):
+            return cls(
+                document_id=document_id,
+                kind=ExtractionKind.INSURANCE_CERTIFICATE,
+                pages=pages,
+                found=found,
+                message=message,
+                covers=[CoverOut(insurance_kind=x.insurance_kind, limit_pence=x.limit_pence) for x in proposal.covers],
+                starts_on=proposal.starts_on,
+                expires_on=proposal.expires_on,
+                insurer=proposal.insurer,
+            )
+        return cls(
+            document_id=document_id,
+            kind=ExtractionKind.OFSTED_REPORT,
+            pages=pages,
+            found=found,
+            message=message,
+            urn=proposal.urn,
+            inspection_date=proposal.inspection_date,
+            overall_effectiveness=proposal.overall_effectiveness,
+        )
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+class CheckOut(Struct, kw_only=True):
+    requirement_id: int
+    setting_id: int | None
+    mandatory: bool
+    outcome: r.Outcome
+    reason: str
+    evidence_id: int | None
+    expires_on: date | None
+    overridden: bool
+
+    @classmethod
+    def of(cls, x: r.CheckResult) -> CheckOut:
+        return cls(**{f: getattr(x, f) for f in cls.__struct_fields__})
+
+
+class MembershipComplianceOut(Struct, kw_only=True):
+    membership_id: int
+    arrangement_id: int
+    lot_id: int
+    provider_id: int
+    membership_status: str
+    compliance_status: r.ComplianceStatus
+    checks: list[CheckOut]
+
+
+class OverrideIn(Input, kw_only=True):
+    requirement_id: int
+    provider_id: int
+    setting_id: int | None = None
+    outcome: r.Outcome
+    reason: Annotated[str, Meta(min_length=1, max_length=2_000)]
+
+
+# --- Ofsted ----------------------------------------------------------------------------------
+
+
+class OfstedJudgementIn(Input, kw_only=True):
+    grade: OfstedGrade | None = None
+    inspection_date: date | None = None
+    registration_withdrawn: bool = False
+
+
+class OfstedJudgementOut(Struct, kw_only=True):
+    setting_id: int
+    grade: OfstedGrade | None
+    inspection_date: date | None
+    registration_withdrawn: bool
+    suspended_membership_ids: list[int]
+    concern_ids: list[int]
+
+
+# --- concerns --------------------------------------------------------------------------------
+
+
+class ConcernIn(Input, kw_only=True):
+    provider_id: int
+    setting_id: int | None = None
+    category: c.ConcernCategory
+    arrangement_ids: Annotated[list[int], Meta(min_length=1, max_length=50)]
+    summary: Text
+    actions_taken: ShortText = ""
+    review_on: date | None = None
+    suspends_call_offs: bool = False
+    issue: bool = False  # issue at once instead of saving a draft
+
+
+class ConcernResponseIn(Input, kw_only=True):
+    response: Text
+
+
+class RescindIn(Input, kw_only=True):
+    reason: Text
+
+
+class ConcernOut(Struct, kw_only=True):
+    id: int
+    issuing_authority_id: int
+    provider_id: int
+    setting_id: int | None
+    category: c.ConcernCategory
+    arrangement_ids: list[int]
+    summary: str
+    actions_taken: str
+    review_on: date | None
+    suspends_call_offs: bool
+    status: c.ConcernStatus
+    response: str | None
+    issued_at: datetime | None
+    responded_at: datetime | None
+    rescinded_at: datetime | None
+    rescind_reason: str | None
+    version: int
+
+    @classmethod
+    def of(cls, x: c.Concern) -> ConcernOut:
+        values: dict[str, Any] = {f: getattr(x, f) for f in cls.__struct_fields__ if f != "arrangement_ids"}
+        return cls(**values, arrangement_ids=sorted(x.arrangement_ids))
+
+
+class ConcernPage(Struct, kw_only=True):
+    items: list[ConcernOut]
+    next_cursor: str | None
+
+
+# --- quality visits --------------------------------------------------------------------------
+
+
+class ChecklistItem(Input, kw_only=True):
+    item: Title
+    verified: bool
+    note: ShortText = ""
+
+
+class OutcomeMeasure(Input, kw_only=True):
+    measure: Title
+    value: Annotated[str, Meta(max_length=200)]
+
+
+class FindingIn(Input, kw_only=True):
+    finding: Text
+    owner: Title
+    due_on: date
+
+
+class VisitIn(Input, kw_only=True):
+    """One form. A: the provider's own description (`description`); B: the contracts officer's
+    verification visit (`checklist`, `notes`); C: a practitioner's visit (`atmosphere`,
+    `staff_and_children`, `childrens_views`, `complaints_route`); D: outcome measures (`outcomes`)."""
+
+    form: c.VisitForm
+    visited_on: date
+    summary: ShortText = ""
+    description: ShortText | None = None
+    checklist: list[ChecklistItem] | None = None
+    notes: ShortText | None = None
+    atmosphere: ShortText | None = None
+    staff_and_children: ShortText | None = None
+    childrens_views: ShortText | None = None
+    complaints_route: ShortText | None = None
+    outcomes: list[OutcomeMeasure] | None = None
+    findings: Annotated[list[FindingIn], Meta(max_length=50)] = msgspec.field(default_factory=list)
+
+
+class ActionItemOut(Struct, kw_only=True):
+    id: int
+    visit_id: int
+    finding: str
+    owner: str
+    due_on: date
+    status: c.ActionStatus
+    version: int
+
+    @classmethod
+    def of(cls, a: ActionItemRecord) -> ActionItemOut:
+        return cls(**{f: getattr(a, f) for f in cls.__struct_fields__})
+
+
+class VisitOut(Struct, kw_only=True):
+    id: int
+    setting_id: int
+    provider_id: int
+    form: c.VisitForm
+    visited_on: date
+    authority_id: int | None
+    recorded_by: int
+    summary: str
+    details: dict[str, Any]
+    recorded_at: datetime
+    actions: list[ActionItemOut]
+
+    @classmethod
+    def of(cls, v: VisitRecord, actions: list[ActionItemRecord]) -> VisitOut:
+        values = {f: getattr(v, f) for f in cls.__struct_fields__ if f != "actions"}
+        return cls(**values, actions=[ActionItemOut.of(a) for a in actions if a.visit_id == v.id])
+
+
+class VisitList(Struct, kw_only=True):
+    items: list[VisitOut]
+
+
+class ActionStatusIn(Input, kw_only=True):
+    status: c.ActionStatus
+
+
+# --- eligibility and search ------------------------------------------------------------------
+
+
+class ReasonOut(Struct, kw_only=True):
+    code: str
+    detail: str
+
+
+class EligibilityOut(Struct, kw_only=True):
+    setting_id: int
+    provider_id: int
+    membership_id: int | None
+    eligible: bool
+    reasons: list[ReasonOut]
+
+    @classmethod
+    def of(cls, e: SettingEligibility) -> EligibilityOut:
+        return cls(
+            setting_id=e.setting_id,
+            provider_id=e.provider_id,
+            membership_id=e.membership_id,
+            eligible=e.eligible,
+            reasons=[ReasonOut(code=x.code, detail=x.detail) for x in e.reasons],
+        )
+
+
+class EligibilityList(Struct, kw_only=True):
+    items: list[EligibilityOut]
+
+
+class SearchResultOut(Struct, kw_only=True):
+    setting_id: int
+    provider_id: int
+    name: str
+    setting_type: SettingType
+    ofsted_grade: OfstedGrade | None
+    postcode: str
+    min_age: int
+    max_age: int
+    needs: list[Need]
+    distance_miles: float | None
+    eligible: bool | None  # None when no lot was given
+    reasons: list[ReasonOut]
+
+
+class SearchResults(Struct, kw_only=True):
+    items: list[SearchResultOut]

@@ -1,0 +1,410 @@
+"""Requirements, evidence, checks and overrides; expiry suspends a membership and new evidence
+reinstates it (DESIGN.md story 5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dps.accounts import repository as accounts
+from dps.accounts.services.documents import download_document
+from dps.compliance import access, facts, repository
+from dps.compliance.domain.extraction import (
+    ExtractionKind,
+    InsuranceProposal,
+    OfstedProposal,
+    extract_insurance,
+    extract_ofsted,
+)
+from dps.compliance.domain.requirements import (
+    DEFAULT_GATEWAY,
+    ComplianceSummary,
+    CreditBands,
+    Evidence,
+    Outcome,
+    Override,
+    Requirement,
+    RequirementKind,
+    check_evidence_dates,
+    check_requirement,
+    expiry_reminder_at,
+)
+from dps.compliance.pdf import read_pdf_text
+from dps.compliance.schemas import EvidenceIn, OverrideIn, RequirementIn
+from dps.core import audit, deadlines
+from dps.core.auth import OFFICERS, Role
+from dps.core.context import Context
+from dps.core.db import DB
+from dps.core.errors import NotFound, PermissionDenied, RuleViolation
+from dps.core.notifications import notify
+from dps.core.pagination import Page
+from dps.frameworks import access as frameworks_access
+from dps.frameworks import repository as frameworks
+from dps.frameworks.domain.applications import Membership, MembershipStatus
+from dps.frameworks.domain.arrangements import check_conditions_editable
+from dps.frameworks.profiles import get_profile
+from dps.frameworks.services.memberships import change_membership_status
+
+EVIDENCE_EXPIRED = "evidence_expired"
+OFSTED_JUDGEMENT = "ofsted_judgement"
+
+
+# --- requirements ----------------------------------------------------------------------------
+
+
+async def add_requirement(ctx: Context, arrangement_id: int, data: RequirementIn) -> Requirement:
+    """Add a requirement from the catalogue (the lead authority's officers). A dynamic market's
+    conditions are frozen once it is open (Procurement Act 2023 s.36)."""
+    draft = check_requirement(
+        Requirement(
+            id=0,
+            arrangement_id=arrangement_id,
+            kind=data.kind,
+            title=data.title.strip(),
+            mandatory=data.mandatory,
+            insurance_kind=data.insurance_kind,
+            min_cover_pence=data.min_cover_pence,
+            credit_bands=(
+                CreditBands(accept_from=data.credit_bands.accept_from, review_from=data.credit_bands.review_from)
+                if data.credit_bands
+                else None
+            ),
+            min_current_ratio=data.min_current_ratio,
+            accepted_grades=frozenset(data.accepted_grades) if data.accepted_grades is not None else DEFAULT_GATEWAY,
+            suspend_on_failing_grade=data.suspend_on_failing_grade,
+            turnover_threshold_pence=data.turnover_threshold_pence,
+            description=data.description,
+        )
+    )
+    async with DB.transaction():
+        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
+        frameworks_access.require_manage_arrangement(ctx.user, arrangement)
+        check_conditions_editable(arrangement, get_profile(arrangement.profile_code).conditions_locked_when_open)
+        requirement = await repository.insert_requirement(draft, ctx.clock.now())
+        await audit.record(ctx, "requirement.created", "requirement", requirement.id, after=requirement)
+    return requirement
+
+
+async def list_requirements(ctx: Context, arrangement_id: int) -> list[Requirement]:
+    arrangement = await frameworks.get_arrangement(arrangement_id)
+    frameworks_access.require_read_arrangement(ctx.user, arrangement)
+    return await repository.list_requirements([arrangement_id])
+
+
+async def remove_requirement(ctx: Context, arrangement_id: int, requirement_id: int) -> None:
+    """Withdraw a requirement nobody has attached evidence to yet (the lock applies as for adding)."""
+    async with DB.transaction():
+        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
+        frameworks_access.require_manage_arrangement(ctx.user, arrangement)
+        check_conditions_editable(arrangement, get_profile(arrangement.profile_code).conditions_locked_when_open)
+        requirement = await _requirement_of(arrangement_id, requirement_id)
+        if await repository.count_evidence_for_requirement(requirement_id):
+            raise RuleViolation("providers have attached evidence to this requirement", code="requirement_in_use")
+        await repository.delete_requirement(requirement_id)
+        await audit.record(ctx, "requirement.removed", "requirement", requirement_id, before=requirement)
+
+
+async def _requirement_of(arrangement_id: int, requirement_id: int) -> Requirement:
+    requirement = await repository.get_requirement(requirement_id)
+    if requirement.arrangement_id != arrangement_id:
+        raise NotFound(
+            f"requirement {requirement_id} is not part of arrangement {arrangement_id}", entity="requirement"
+        )
+    return requirement
+
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+async def attach_evidence(ctx: Context, data: EvidenceIn) -> Evidence:
+    """A provider attaches evidence to a requirement; it replaces the previous piece, the scheduler
+    is told when to look at it again, and a membership this requirement suspended is reinstated
+    once everything mandatory passes again (story 5)."""
+    principal = ctx.user
+    provider_id = principal.org_id
+    if provider_id is None:
+        raise PermissionDenied("only the provider's own users attach its evidence")
+    access.require_attach_evidence(principal, provider_id)
+    check_evidence_dates(data.starts_on, data.expires_on)
+    now = ctx.clock.now()
+    if data.expires_on is not None and data.expires_on < now.date():
+        raise RuleViolation("this evidence has already expired", code="evidence_expired")
+    requirement = await repository.get_requirement(data.requirement_id)
+    if requirement.per_setting:
+        raise RuleViolation(
+            "Ofsted checks read each setting's registration and grade; no evidence is attached",
+            code="requirement_takes_no_evidence",
+        )
+    if data.document_id is not None:
+        document = await accounts.get_document(data.document_id)
+        if document.provider_id != provider_id:
+            raise PermissionDenied("attach your own organisation's documents", code="not_your_document")
+    insurance_kind = data.insurance_kind
+    if requirement.kind is RequirementKind.INSURANCE and insurance_kind is None:
+        insurance_kind = requirement.insurance_kind
+    async with DB.transaction():
+        replaced = await repository.replace_current_evidence(requirement.id, provider_id)
+        evidence = await repository.insert_evidence(
+            Evidence(
+                id=0,
+                requirement_id=requirement.id,
+                provider_id=provider_id,
+                document_id=data.document_id,
+                issuer=data.issuer,
+                starts_on=data.starts_on,
+                expires_on=data.expires_on,
+                cover_pence=data.cover_pence,
+                insurance_kind=insurance_kind,
+                credit_score=data.credit_score,
+                current_ratio=data.current_ratio,
+                turnover_pence=data.turnover_pence,
+                status="current",
+                submitted_at=now,
+            ),
+            principal.user_id,
+        )
+        for old_id in replaced:
+            await deadlines.track("evidence", old_id, None)
+        if evidence.expires_on is not None:
+            await deadlines.track("evidence", evidence.id, expiry_reminder_at(evidence.expires_on, now.date()))
+        await audit.record(
+            ctx, "evidence.attached", "evidence", evidence.id, after={"evidence": evidence, "replaced": replaced}
+        )
+        await reinstate_if_compliant(ctx, provider_id)
+    return evidence
+
+
+async def get_evidence(ctx: Context, evidence_id: int) -> Evidence:
+    evidence = await repository.get_evidence(evidence_id)
+    access.require_read_evidence(ctx.user, evidence.provider_id)
+    return evidence
+
+
+async def list_evidence(
+    ctx: Context,
+    limit: int,
+    after_id: int,
+    *,
+    provider_id: int | None,
+    requirement_id: int | None,
+    include_replaced: bool,
+) -> Page[Evidence]:
+    """A provider's evidence: its own users see only their own; council staff name the provider."""
+    principal = ctx.user
+    if provider_id is None:
+        if principal.org_kind.value != "provider" or principal.org_id is None:
+            raise RuleViolation("name the provider whose evidence to list", code="provider_required")
+        provider_id = principal.org_id
+    access.require_read_evidence(principal, provider_id)
+    return await repository.list_evidence(
+        limit, after_id, provider_id=provider_id, requirement_id=requirement_id, include_replaced=include_replaced
+    )
+
+
+# --- extraction ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    document_id: int
+    pages: int
+    proposal: InsuranceProposal | OfstedProposal
+
+
+async def extract(ctx: Context, document_id: int, kind: ExtractionKind) -> Extraction:
+    """Propose values from a stored PDF for a person to confirm (nothing is saved)."""
+    download = await download_document(ctx, document_id)
+    if download.document.media_type != "application/pdf":
+        raise RuleViolation("values can only be read from a PDF", code="not_a_pdf")
+    text = await read_pdf_text(download.data)
+    proposal = (
+        extract_insurance(text.text) if kind is ExtractionKind.INSURANCE_CERTIFICATE else extract_ofsted(text.text)
+    )
+    return Extraction(document_id=document_id, pages=text.pages, proposal=proposal)
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipCompliance:
+    membership: Membership
+    summary: ComplianceSummary
+
+
+async def membership_compliance(ctx: Context, membership_id: int) -> MembershipCompliance:
+    """A membership's compliance status with every check behind it."""
+    membership = await frameworks.get_membership(membership_id)
+    access.require_read_evidence(ctx.user, membership.provider_id)
+    arrangement = await frameworks.get_arrangement(membership.arrangement_id)
+    gathered = await facts.gather([arrangement.id], [membership.provider_id])
+    summary = gathered.membership_summary(
+        arrangement.id, arrangement.service_type.value, membership.provider_id, ctx.clock.now().date()
+    )
+    return MembershipCompliance(membership, summary)
+
+
+async def arrangement_compliance(ctx: Context, arrangement_id: int) -> list[MembershipCompliance]:
+    """Every membership of an arrangement with its compliance status (council staff)."""
+    arrangement = await frameworks.get_arrangement(arrangement_id)
+    principal = ctx.user
+    frameworks_access.require_read_arrangement(principal, arrangement)
+    if not principal.is_authority_staff:
+        raise PermissionDenied("the compliance overview is for council staff")
+    memberships = await frameworks.list_memberships(arrangement_id=arrangement_id)
+    gathered = await facts.gather([arrangement_id], {m.provider_id for m in memberships})
+    today = ctx.clock.now().date()
+    return [
+        MembershipCompliance(
+            m, gathered.membership_summary(arrangement_id, arrangement.service_type.value, m.provider_id, today)
+        )
+        for m in memberships
+    ]
+
+
+async def override_check(ctx: Context, arrangement_id: int, data: OverrideIn) -> MembershipComplianceList:
+    """An officer of the lead authority replaces a check's result, with the reason (audited)."""
+    async with DB.transaction():
+        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
+        frameworks_access.require_manage_arrangement(ctx.user, arrangement)
+        requirement = await _requirement_of(arrangement_id, data.requirement_id)
+        if requirement.per_setting and data.setting_id is None:
+            raise RuleViolation("name the setting whose Ofsted check to override", code="setting_required")
+        if not requirement.per_setting and data.setting_id is not None:
+            raise RuleViolation("this check is made for the provider, not a setting", code="setting_not_expected")
+        if data.setting_id is not None:
+            setting = await accounts.get_setting(data.setting_id)
+            if setting.provider_id != data.provider_id:
+                raise RuleViolation("the setting belongs to another provider", code="setting_not_of_provider")
+        override = Override(
+            requirement_id=requirement.id,
+            provider_id=data.provider_id,
+            setting_id=data.setting_id,
+            outcome=data.outcome,
+            reason=data.reason.strip(),
+            decided_by=ctx.user.user_id,
+            decided_at=ctx.clock.now(),
+        )
+        await repository.insert_override(override)
+        await audit.record(ctx, "check.overridden", "requirement", requirement.id, after=override)
+        await reinstate_if_compliant(ctx, data.provider_id)
+    return MembershipComplianceList(
+        [x for x in await arrangement_compliance(ctx, arrangement_id) if x.membership.provider_id == data.provider_id]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipComplianceList:
+    items: list[MembershipCompliance]
+
+
+# --- expiry and reinstatement ----------------------------------------------------------------
+
+
+async def on_evidence_expired(ctx: Context, evidence_id: int) -> None:
+    """The scheduler's expiry rule: mark the evidence expired and, when its requirement is
+    mandatory and now fails, suspend the provider's active memberships of that arrangement and
+    tell the provider and the lead authority's officers. Idempotent; does nothing before the
+    evidence has actually lapsed (a certificate is good through its expiry date)."""
+    async with DB.transaction():
+        evidence = await repository.get_evidence(evidence_id, for_update=True)
+        now = ctx.clock.now()
+        if evidence.status != "current" or not evidence.is_expired_on(now.date()):
+            return
+        await repository.set_evidence_status(evidence_id, "expired")
+        await deadlines.track("evidence", evidence_id, None)
+        system = ctx.as_system()
+        await audit.record(system, "evidence.expired", "evidence", evidence_id, before=evidence)
+        requirement = await repository.get_requirement(evidence.requirement_id)
+        if not requirement.mandatory:
+            return
+        gathered = await facts.gather([requirement.arrangement_id], [evidence.provider_id])
+        result = next(
+            r
+            for r in gathered.provider_results(requirement.arrangement_id, evidence.provider_id, now.date())
+            if r.requirement_id == requirement.id
+        )
+        if result.outcome is Outcome.PASS:
+            return  # an officer's override still stands
+        reason = f"compliance: '{requirement.title}' expired on {evidence.expires_on}"
+        suspended = await suspend_memberships(
+            system,
+            provider_id=evidence.provider_id,
+            arrangement_ids=[requirement.arrangement_id],
+            cause=EVIDENCE_EXPIRED,
+            requirement_id=requirement.id,
+            setting_id=None,
+            reason=reason,
+        )
+        arrangement = await frameworks.get_arrangement(requirement.arrangement_id)
+        recipients = await accounts.recipients_of_provider(evidence.provider_id)
+        recipients += await accounts.recipients_of_authority(
+            arrangement.lead_authority_id, OFFICERS | {Role.COMMISSIONER}
+        )
+        await notify(
+            recipients,
+            kind="evidence.expired",
+            key=f"evidence:{evidence_id}:expired",
+            subject=f"Evidence expired: {requirement.title}",
+            body=(
+                f"{requirement.title} (evidence {evidence_id}) expired on {evidence.expires_on}. "
+                f"{len(suspended)} membership(s) of {arrangement.title} are suspended until new evidence is attached."
+            ),
+            link_path=f"/api/v1/compliance/evidence/{evidence_id}",
+            at=now,
+        )
+
+
+async def suspend_memberships(
+    system: Context,
+    *,
+    provider_id: int,
+    arrangement_ids: list[int],
+    cause: str,
+    requirement_id: int | None,
+    setting_id: int | None,
+    reason: str,
+) -> list[int]:
+    """Suspend the provider's active memberships in these arrangements, remembering why so the
+    same rule can lift the suspension later; returns the memberships suspended."""
+    suspended: list[int] = []
+    for arrangement_id in arrangement_ids:
+        for m in await frameworks.list_memberships(
+            provider_id=provider_id, arrangement_id=arrangement_id, status=MembershipStatus.ACTIVE
+        ):
+            await change_membership_status(system, m.id, MembershipStatus.SUSPENDED, reason)
+            await repository.open_suspension(m.id, cause, requirement_id, setting_id, system.clock.now())
+            suspended.append(m.id)
+    return suspended
+
+
+async def reinstate_if_compliant(ctx: Context, provider_id: int) -> list[int]:
+    """Reinstate the provider's memberships that compliance suspended, once every mandatory check
+    passes again; returns the memberships reinstated. Runs inside the caller's transaction."""
+    open_suspensions = await repository.open_suspensions_of_provider(provider_id)
+    if not open_suspensions:
+        return []
+    reinstated: list[int] = []
+    system = ctx.as_system()
+    by_membership: dict[int, list[repository.OpenSuspension]] = {}
+    for s in open_suspensions:
+        by_membership.setdefault(s.membership_id, []).append(s)
+    async with DB.transaction():
+        for membership_id, suspensions in by_membership.items():
+            membership = await frameworks.get_membership(membership_id)
+            now = ctx.clock.now()
+            if membership.status is MembershipStatus.SUSPENDED:
+                arrangement = await frameworks.get_arrangement(membership.arrangement_id)
+                gathered = await facts.gather([arrangement.id], [provider_id])
+                summary = gathered.membership_summary(
+                    arrangement.id, arrangement.service_type.value, provider_id, now.date()
+                )
+                if summary.failing:
+                    continue
+                await change_membership_status(
+                    system, membership_id, MembershipStatus.ACTIVE, "compliance restored: every mandatory check passes"
+                )
+                reinstated.append(membership_id)
+            # Lifted either way: a membership someone else reinstated or removed is no longer ours to hold.
+            for s in suspensions:
+                await repository.lift_suspension(s.id, now)
+    return reinstated

@@ -1,0 +1,97 @@
+"""Quality visits (Eastern consortium Forms A-D) and the action plans their findings open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from dps.accounts import repository as accounts
+from dps.compliance import access, repository
+from dps.compliance.domain.concerns import ActionStatus, VisitForm, check_action_due, check_action_move
+from dps.compliance.repository import ActionItemRecord, VisitRecord
+from dps.compliance.schemas import VisitIn
+from dps.core import audit
+from dps.core.auth import OrgKind
+from dps.core.context import Context
+from dps.core.db import DB
+from dps.core.errors import RuleViolation
+
+# The fields each form records; anything else in the body is refused for that form.
+FORM_FIELDS: dict[VisitForm, frozenset[str]] = {
+    VisitForm.A: frozenset({"description"}),
+    VisitForm.B: frozenset({"checklist", "notes"}),
+    VisitForm.C: frozenset({"atmosphere", "staff_and_children", "childrens_views", "complaints_route"}),
+    VisitForm.D: frozenset({"outcomes"}),
+}
+ALL_FORM_FIELDS = frozenset().union(*FORM_FIELDS.values())
+
+
+def form_details(data: VisitIn) -> dict[str, Any]:
+    """The form's own fields: each required, none from another form."""
+    given = {f for f in ALL_FORM_FIELDS if getattr(data, f) is not None}
+    wanted = FORM_FIELDS[data.form]
+    if given - wanted:
+        raise RuleViolation(
+            f"form {data.form.value} does not record: {', '.join(sorted(given - wanted))}", code="field_not_in_form"
+        )
+    missing = sorted(wanted - given)
+    if data.form is not VisitForm.B and missing:
+        raise RuleViolation(f"form {data.form.value} needs: {', '.join(missing)}", code="form_incomplete")
+    if data.form is VisitForm.B and data.checklist is None:
+        raise RuleViolation("form B needs the checklist of items verified", code="form_incomplete")
+    return {f: msgspec.to_builtins(getattr(data, f)) for f in sorted(wanted) if getattr(data, f) is not None}
+
+
+async def record_visit(ctx: Context, setting_id: int, data: VisitIn) -> tuple[VisitRecord, list[ActionItemRecord]]:
+    """Record one form for a setting, once, for every council to see; findings open action items."""
+    setting = await accounts.get_setting(setting_id)
+    principal = ctx.user
+    access.require_record_visit(principal, data.form, setting.provider_id)
+    details = form_details(data)
+    now = ctx.clock.now()
+    if data.visited_on > now.date():
+        raise RuleViolation("the visit date cannot be in the future", code="visit_in_future")
+    for finding in data.findings:
+        check_action_due(finding.due_on, data.visited_on)
+    async with DB.transaction():
+        visit = await repository.insert_visit(
+            VisitRecord(
+                id=0,
+                setting_id=setting_id,
+                provider_id=setting.provider_id,
+                form=data.form,
+                visited_on=data.visited_on,
+                authority_id=principal.org_id if principal.org_kind is OrgKind.AUTHORITY else None,
+                recorded_by=principal.user_id,
+                summary=data.summary,
+                details=details,
+                recorded_at=now,
+            )
+        )
+        actions = [
+            await repository.insert_action(visit.id, f.finding.strip(), f.owner.strip(), f.due_on, now)
+            for f in data.findings
+        ]
+        await audit.record(ctx, "visit.recorded", "visit", visit.id, after={"visit": visit, "actions": actions})
+    return visit, actions
+
+
+async def list_visits(ctx: Context, setting_id: int) -> tuple[list[VisitRecord], list[ActionItemRecord]]:
+    setting = await accounts.get_setting(setting_id)
+    access.require_read_visits(ctx.user, setting.provider_id)
+    visits = await repository.list_visits(setting_id)
+    return visits, await repository.actions_of_visits([v.id for v in visits])
+
+
+async def move_action(ctx: Context, action_id: int, target: ActionStatus) -> ActionItemRecord:
+    """Move an action-plan item (open, in progress, done)."""
+    async with DB.transaction():
+        before = await repository.get_action(action_id, for_update=True)
+        visit = await repository.get_visit(before.visit_id)
+        access.require_update_action(ctx.user, visit.provider_id)
+        check_action_move(before.status, target)
+        await repository.set_action_status(action_id, target, before.version + 1, ctx.clock.now())
+        after = await repository.get_action(action_id)
+        await audit.record(ctx, "action_item.moved", "action_item", action_id, before=before, after=after)
+    return after
