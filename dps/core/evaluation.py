@@ -35,10 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, Inexact, InvalidOperation, localcontext
 from enum import StrEnum
 from fractions import Fraction
-from math import floor
+from math import floor, lcm
 from typing import Any, Generic, TypeVar
 
 from dps.core.errors import RuleViolation
@@ -236,8 +236,11 @@ def suggested_consensus(criterion: Criterion, marks: Sequence[Mark]) -> Suggesti
         return Suggestion(criterion.id, None, passes * 2 > len(marks))
     scores = sorted(_mark_value(criterion, mark) for mark in marks)
     middle = len(scores) // 2
-    median = Fraction(scores[middle]) if len(scores) % 2 else Fraction(scores[middle - 1] + scores[middle], 2)
-    return Suggestion(criterion.id, int(round_half_up(median, "1")), None)
+    if len(scores) % 2:
+        return Suggestion(criterion.id, scores[middle], None)
+    # The mean of two whole, non-negative scores is a whole or a half: adding one before the floor
+    # division rounds the half up, exactly as round_half_up(Fraction(a + b, 2), "1") would.
+    return Suggestion(criterion.id, (scores[middle - 1] + scores[middle] + 1) // 2, None)
 
 
 def round_half_up(value: Decimal | Fraction, places: str = "0.01") -> Decimal:
@@ -286,18 +289,23 @@ def weighted_total(criteria: Sequence[Criterion], moderated: Mapping[int, Mark])
     40 scored 3/5 and 4/5: 100 * (0.6 * 60 + 0.8 * 40) / 100 = 68.00. With no scored criteria
     (a gateway-only questionnaire) the total is 0.00.
     """
-    numerator = Fraction(0)
-    weights = Fraction(0)
-    for criterion in criteria:
-        if criterion.kind is not CriterionKind.SCORED:
-            continue
-        score = _mark_value(criterion, _moderated_mark(criterion, moderated))
-        weight = Fraction(criterion.weight)
-        numerator += Fraction(score, criterion.max_score) * weight
-        weights += weight
-    if weights == 0:
+    scored = [c for c in criteria if c.kind is CriterionKind.SCORED]
+    if not scored:
         return Decimal("0.00")
-    return round_half_up(numerator / weights * HUNDRED)
+    # Exact without a Fraction per question: over the common denominator L of the maximum scores,
+    # score / max * weight = score * (L / max) * weight, and Decimal products and sums of these
+    # short numbers are exact; one Fraction division and one rounding at the end.
+    common = lcm(*(c.max_score for c in scored))
+    numerator = Decimal(0)
+    weights = Decimal(0)
+    with localcontext() as exact:
+        exact.prec = 1000  # far beyond any weight or score; Inexact traps if that ever failed
+        exact.traps[Inexact] = True
+        for criterion in scored:
+            score = _mark_value(criterion, _moderated_mark(criterion, moderated))
+            numerator += score * (common // criterion.max_score) * criterion.weight
+            weights += criterion.weight
+    return round_half_up(Fraction(numerator) / (Fraction(weights) * common) * HUNDRED)
 
 
 def result(criteria: Sequence[Criterion], moderated: Mapping[int, Mark], threshold: Decimal) -> Result:
