@@ -46,6 +46,7 @@ from dps.pricing.controllers import (
     UpliftController,
 )
 from dps.scheduler.controllers import DeadlineController
+from dps.tenders.controllers import CallOffController, PlacementController
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ ROUTES: list[ControllerRouterHandler] = [
     RateCardController,
     UpliftController,
     PricingReportController,
+    CallOffController,
+    PlacementController,
     ContractTemplateController,
     ContractController,
 ]

@@ -122,6 +122,7 @@ class Placement(Table, db=DB, tablename="placements"):
     authority = ForeignKey(Authority, null=False, on_delete=OnDelete.restrict, index=True)
     provider = ForeignKey(Provider, null=False, on_delete=OnDelete.restrict, index=True)
     setting = ForeignKey(Setting, null=False, on_delete=OnDelete.restrict)
+    home_district = Varchar(length=4, null=False)  # the child's postcode district, never more
     start_date = Date(null=False)
     weekly_fee_pence = BigInt(null=False)
     distance_miles = Numeric(digits=(8, 2), null=False)

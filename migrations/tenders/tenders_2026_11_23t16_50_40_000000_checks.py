@@ -2,7 +2,7 @@
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-ID = "2026-11-23T16:48:43:000000"
+ID = "2026-11-23T16:50:40:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "call-off, offer and placement rules"
 

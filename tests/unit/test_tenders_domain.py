@@ -38,6 +38,7 @@ def child(**overrides: object) -> ChildProfile:
         "age": 12,
         "sex": Sex.FEMALE,
         "needs": frozenset({Need.AUTISM}),
+        "need_level": "complex",
         "home_district": "M5",
         "education_needs": "EHCP, mainstream with support",
         "risks": "goes missing",
@@ -325,17 +326,17 @@ def test_evaluators_who_agree_need_no_moderation_but_a_disagreement_does() -> No
 
 
 def placement() -> Placement:
-    return Placement(1, 1, None, 1, 2, 3, date(2026, 12, 7), 450_000, Decimal("4.20"), False, False,
+    return Placement(1, 1, None, 1, 2, 3, "M5", date(2026, 12, 7), 450_000, Decimal("4.20"), False, False,
                      None, None, None, None, 1)  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("miles", "setting_la", "out_of_area", "far"),
-    [(20.0, "E08000001", False, False), (20.004, "E08000001", False, False), (20.006, "E08000006", True, True),
-     (3.0, None, True, False)],
+    [("20.00", "E08000001", False, False), ("20.004", "E08000001", False, False), ("20.005", "E08000006", True, True),
+     ("3", None, True, False)],
 )  # fmt: skip
-def test_placement_flags(miles: float, setting_la: str | None, out_of_area: bool, far: bool) -> None:
-    _, out, over = placement_flags(miles, setting_la, "E08000001")
+def test_placement_flags(miles: str, setting_la: str | None, out_of_area: bool, far: bool) -> None:
+    _, out, over = placement_flags(Decimal(miles), setting_la, "E08000001")
     assert (out, over) == (out_of_area, far)
 
 

@@ -92,6 +92,7 @@ class ChildProfile:
     age: int
     sex: Sex
     needs: frozenset[Need]
+    need_level: str | None  # one of the lot's need levels: the price band the fee is checked against
     home_district: str
     education_needs: str
     risks: str

@@ -40,6 +40,7 @@ class Placement:
     authority_id: int
     provider_id: int
     setting_id: int
+    home_district: str  # the child's postcode district, to measure a move's distance
     start_date: date
     weekly_fee_pence: int
     distance_miles: Decimal
@@ -75,7 +76,7 @@ class Placement:
 
 
 def placement_flags(
-    distance_miles: float, setting_authority_code: str | None, child_authority_code: str
+    distance_miles: Decimal, setting_authority_code: str | None, child_authority_code: str
 ) -> tuple[Decimal, bool, bool]:
     """(distance rounded to 0.01 mile, out of area, over 20 miles).
 
@@ -84,5 +85,5 @@ def placement_flags(
     practicable). A setting whose authority is unknown counts as out of area: it is not shown to
     be inside.
     """
-    miles = round_half_up(Decimal(repr(distance_miles)))
+    miles = round_half_up(distance_miles)
     return miles, setting_authority_code != child_authority_code, miles > FAR_FROM_HOME_MILES

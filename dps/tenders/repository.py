@@ -1,0 +1,621 @@
+"""Rows <-> domain objects for tenders; the only module here that queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from asyncpg.exceptions import UniqueViolationError
+from piccolo.querystring import QueryString
+
+from dps.accounts import tables as at
+from dps.accounts.domain import UserStatus
+from dps.core.db import DB
+from dps.core.errors import Conflict, NotFound, StaleVersion
+from dps.core.evaluation import Mark
+from dps.core.geo import METRES_PER_MILE
+from dps.core.notifications import Recipient
+from dps.core.pagination import Page, page_of
+from dps.tenders import tables as t
+from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria
+from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferScore, OfferStatus
+from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
+
+
+def _json(value: Any) -> str:
+    return msgspec.json.encode(msgspec.to_builtins(value)).decode()
+
+
+def _loaded(raw: Any) -> Any:
+    return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
+
+
+# --- call-offs -----------------------------------------------------------------------------------
+
+
+def _call_off(row: dict[str, Any]) -> CallOff:
+    return CallOff(
+        id=row["id"],
+        arrangement_id=row["arrangement"],
+        lot_id=row["lot"],
+        authority_id=row["authority"],
+        created_by=row["created_by"],
+        title=row["title"],
+        child=msgspec.convert(_loaded(row["child"]), ChildProfile),
+        criteria=msgspec.convert(_loaded(row["criteria"]), Criteria),
+        deadline=row["deadline"],
+        urgent_reason=row["urgent_reason"],
+        status=CallOffStatus(row["status"]),
+        status_reason=row["status_reason"],
+        published_at=row["published_at"],
+        closed_at=row["closed_at"],
+        awarded_offer_id=row["awarded_offer_id"],
+        award_reason=row["award_reason"],
+        awarded_at=row["awarded_at"],
+        standstill_ends_at=row["standstill_ends_at"],
+        concluded_at=row["concluded_at"],
+        version=row["version"],
+    )
+
+
+def _call_off_values(c: CallOff) -> dict[Any, Any]:
+    x = t.CallOff
+    return {
+        x.title: c.title,
+        x.child: _json(c.child),
+        x.criteria: _json(c.criteria),
+        x.deadline: c.deadline,
+        x.urgent_reason: c.urgent_reason,
+        x.status: c.status.value,
+        x.status_reason: c.status_reason,
+        x.published_at: c.published_at,
+        x.closed_at: c.closed_at,
+        x.awarded_offer_id: c.awarded_offer_id,
+        x.award_reason: c.award_reason,
+        x.awarded_at: c.awarded_at,
+        x.standstill_ends_at: c.standstill_ends_at,
+        x.concluded_at: c.concluded_at,
+        x.version: c.version,
+    }
+
+
+async def insert_call_off(c: CallOff, at: datetime) -> CallOff:
+    values = {column._meta.name: value for column, value in _call_off_values(c).items()}
+    rows = await t.CallOff.insert(
+        t.CallOff(
+            **values,
+            arrangement=c.arrangement_id,
+            lot=c.lot_id,
+            authority=c.authority_id,
+            created_by=c.created_by,
+            created_at=at,
+        )
+    ).returning(*t.CallOff.all_columns())
+    return _call_off(rows[0])
+
+
+async def get_call_off(call_off_id: int, *, lock: str | None = None) -> CallOff:
+    """One call-off; `lock` "UPDATE" or "SHARE" takes that row lock for the transaction."""
+    query = t.CallOff.select().where(t.CallOff.id == call_off_id)
+    if lock is not None:
+        query = query.lock_rows(lock)  # type: ignore[arg-type]
+    row = await query.first()
+    if row is None:
+        raise NotFound(f"call-off {call_off_id} does not exist", entity="call_off")
+    return _call_off(row)
+
+
+async def update_call_off(before: CallOff, after: CallOff) -> None:
+    """Write `after` only if the row is still at `before.version` (no lost update)."""
+    rows = (
+        await t.CallOff.update(_call_off_values(after))
+        .where((t.CallOff.id == before.id) & (t.CallOff.version == before.version))
+        .returning(t.CallOff.id)
+    )
+    if not rows:
+        current = await get_call_off(before.id)
+        raise StaleVersion(before.version, current.version)
+
+
+async def list_call_offs(
+    limit: int,
+    after_id: int,
+    *,
+    authority_id: int | None,
+    invited_provider_id: int | None,
+    status: CallOffStatus | None,
+) -> Page[CallOff]:
+    x = t.CallOff
+    query = x.select().where(x.id > after_id)
+    if authority_id is not None:
+        query = query.where(x.authority == authority_id)
+    if invited_provider_id is not None:
+        invited = (
+            t.Invitation.select(t.Invitation.call_off)
+            .where((t.Invitation.provider == invited_provider_id) & (t.Invitation.invited.eq(True)))
+            .distinct()
+        )
+        query = query.where(x.id.is_in(invited))  # type: ignore[arg-type]
+    if status is not None:
+        query = query.where(x.status == status.value)
+    rows = await query.order_by(x.id).limit(limit + 1)
+    return page_of([_call_off(r) for r in rows], limit)
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationRow:
+    id: int
+    call_off_id: int
+    setting_id: int
+    setting_name: str
+    provider_id: int
+    membership_id: int | None
+    invited: bool
+    reasons: tuple[dict[str, str], ...]
+    distance_miles: Decimal | None
+
+
+_INSERT_INVITATIONS = """
+INSERT INTO call_off_invitations (call_off, setting, provider, membership_id, invited, reasons, distance_miles)
+SELECT {}, e.setting_id, e.provider_id, e.membership_id, e.invited, e.reasons::jsonb,
+       CASE WHEN s.easting IS NULL OR s.northing IS NULL THEN NULL
+            ELSE round((sqrt(power(s.easting - {}, 2) + power(s.northing - {}, 2)) / {})::numeric, 2)
+       END
+FROM unnest({}::bigint[], {}::bigint[], {}::bigint[], {}::boolean[], {}::text[])
+     AS e(setting_id, provider_id, membership_id, invited, reasons)
+JOIN provider_settings s ON s.id = e.setting_id
+"""
+
+
+async def insert_invitations(
+    call_off_id: int,
+    home_easting: float,
+    home_northing: float,
+    entries: Sequence[tuple[int, int, int | None, bool, Sequence[dict[str, str]]]],
+) -> None:
+    """Freeze the invitation list in one statement: (setting, provider, membership, invited,
+    reasons) per member setting; the straight-line distance from the child's home district
+    centroid to each setting is computed by the database on the OS grid (metres -> miles)."""
+    if not entries:
+        return
+    settings, providers, memberships, invited, reasons = zip(*entries, strict=True)
+    await DB.run_querystring(
+        QueryString(
+            _INSERT_INVITATIONS,
+            call_off_id,
+            home_easting,
+            home_northing,
+            METRES_PER_MILE,
+            list(settings),
+            list(providers),
+            list(memberships),
+            list(invited),
+            [msgspec.json.encode(list(r)).decode() for r in reasons],
+        )
+    )
+
+
+def _invitation(row: dict[str, Any]) -> InvitationRow:
+    return InvitationRow(
+        id=row["id"],
+        call_off_id=row["call_off"],
+        setting_id=row["setting"],
+        setting_name=row["setting.name"],
+        provider_id=row["provider"],
+        membership_id=row["membership_id"],
+        invited=row["invited"],
+        reasons=tuple(_loaded(row["reasons"])),
+        distance_miles=row["distance_miles"],
+    )
+
+
+async def list_invitations(
+    call_off_id: int, limit: int, after_id: int, *, invited: bool | None = None, provider_id: int | None = None
+) -> Page[InvitationRow]:
+    i = t.Invitation
+    query = i.select(*i.all_columns(), i.setting.name).where((i.call_off == call_off_id) & (i.id > after_id))
+    if invited is not None:
+        query = query.where(i.invited.eq(invited))
+    if provider_id is not None:
+        query = query.where(i.provider == provider_id)
+    rows = await query.order_by(i.id).limit(limit + 1)
+    return page_of([_invitation(r) for r in rows], limit)
+
+
+async def invited_settings(call_off_id: int, provider_id: int) -> dict[int, Decimal | None]:
+    """The provider's invited settings in this call-off, with their distance from the child's home."""
+    i = t.Invitation
+    rows = await i.select(i.setting, i.distance_miles).where(
+        (i.call_off == call_off_id) & (i.provider == provider_id) & i.invited.eq(True)
+    )
+    return {r["setting"]: r["distance_miles"] for r in rows}
+
+
+async def count_invitations(call_off_id: int) -> tuple[int, int]:
+    """(invited, left out)."""
+    rows = await DB.run_querystring(
+        QueryString(
+            "SELECT count(*) FILTER (WHERE invited) AS invited, count(*) FILTER (WHERE NOT invited) AS left_out "
+            "FROM call_off_invitations WHERE call_off = {}",
+            call_off_id,
+        )
+    )
+    return int(rows[0]["invited"]), int(rows[0]["left_out"])
+
+
+async def invited_recipients(call_off_id: int) -> list[Recipient]:
+    """Active users of every invited provider, in one query."""
+    rows = await DB.run_querystring(
+        QueryString(
+            "SELECT u.id, u.email FROM users u WHERE u.status = {} AND u.provider IN "
+            "(SELECT provider FROM call_off_invitations WHERE call_off = {} AND invited) ORDER BY u.id",
+            UserStatus.ACTIVE.value,
+            call_off_id,
+        )
+    )
+    return [Recipient(user_id=r["id"], email=r["email"]) for r in rows]
+
+
+async def provider_recipients(provider_ids: Sequence[int]) -> dict[int, list[Recipient]]:
+    """Active users per provider, in one query."""
+    if not provider_ids:
+        return {}
+    rows = await at.User.select(at.User.id, at.User.email, at.User.provider).where(
+        at.User.provider.is_in(list(provider_ids)) & (at.User.status == UserStatus.ACTIVE.value)
+    )
+    result: dict[int, list[Recipient]] = {p: [] for p in provider_ids}
+    for r in rows:
+        result[r["provider"]].append(Recipient(user_id=r["id"], email=r["email"]))
+    return result
+
+
+# --- offers --------------------------------------------------------------------------------------
+
+
+def _offer(row: dict[str, Any]) -> Offer:
+    return Offer(
+        id=row["id"],
+        call_off_id=row["call_off"],
+        provider_id=row["provider"],
+        content=OfferContent(
+            setting_id=row["setting"],
+            weekly_fee_pence=row["weekly_fee_pence"],
+            additional_services=msgspec.convert(_loaded(row["additional_services"]), tuple[AdditionalService, ...]),
+            start_date=row["start_date"],
+            answers=msgspec.convert(_loaded(row["answers"]), tuple[Answer, ...]),
+            notes=row["notes"],
+        ),
+        fee_flags=tuple(row["fee_flags"]),
+        status=OfferStatus(row["status"]),
+        submitted_at=row["submitted_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
+    )
+
+
+def _offer_values(o: Offer) -> dict[Any, Any]:
+    x = t.Offer
+    return {
+        x.setting: o.content.setting_id,
+        x.weekly_fee_pence: o.content.weekly_fee_pence,
+        x.additional_services: _json(o.content.additional_services),
+        x.start_date: o.content.start_date,
+        x.answers: _json(o.content.answers),
+        x.notes: o.content.notes,
+        x.fee_flags: list(o.fee_flags),
+        x.content_sha256: o.content.digest(),
+        x.status: o.status.value,
+        x.submitted_at: o.submitted_at,
+        x.updated_at: o.updated_at,
+        x.version: o.version,
+    }
+
+
+async def insert_offer(o: Offer) -> Offer:
+    values = {column._meta.name: value for column, value in _offer_values(o).items()}
+    try:
+        rows = await t.Offer.insert(t.Offer(**values, call_off=o.call_off_id, provider=o.provider_id)).returning(
+            *t.Offer.all_columns()
+        )
+    except UniqueViolationError as error:
+        raise Conflict(
+            "this setting already has an offer in this call-off; change that one", code="offer_exists"
+        ) from error
+    return _offer(rows[0])
+
+
+async def get_offer(call_off_id: int, offer_id: int, *, for_update: bool = False) -> Offer:
+    query = t.Offer.select().where((t.Offer.id == offer_id) & (t.Offer.call_off == call_off_id))
+    if for_update:
+        query = query.lock_rows("UPDATE")
+    row = await query.first()
+    if row is None:
+        raise NotFound(f"offer {offer_id} does not exist in call-off {call_off_id}", entity="offer")
+    return _offer(row)
+
+
+async def update_offer(before: Offer, after: Offer) -> None:
+    rows = (
+        await t.Offer.update(_offer_values(after))
+        .where((t.Offer.id == before.id) & (t.Offer.version == before.version))
+        .returning(t.Offer.id)
+    )
+    if not rows:
+        raise StaleVersion(before.version, (await get_offer(before.call_off_id, before.id)).version)
+
+
+async def list_offers(
+    call_off_id: int, *, provider_id: int | None = None, status: OfferStatus | None = None
+) -> list[Offer]:
+    query = t.Offer.select().where(t.Offer.call_off == call_off_id)
+    if provider_id is not None:
+        query = query.where(t.Offer.provider == provider_id)
+    if status is not None:
+        query = query.where(t.Offer.status == status.value)
+    return [_offer(r) for r in await query.order_by(t.Offer.id)]
+
+
+async def count_offers(call_off_id: int) -> tuple[int, int]:
+    """(submitted, withdrawn): all a commissioner may know before the deadline."""
+    rows = await DB.run_querystring(
+        QueryString(
+            "SELECT count(*) FILTER (WHERE status = 'submitted') AS submitted, "
+            "count(*) FILTER (WHERE status = 'withdrawn') AS withdrawn FROM offers WHERE call_off = {}",
+            call_off_id,
+        )
+    )
+    return int(rows[0]["submitted"]), int(rows[0]["withdrawn"])
+
+
+# --- marks and scores ----------------------------------------------------------------------------
+
+
+async def insert_marks(offer_id: int, user_id: int, marks: Sequence[Mark], *, moderated: bool, at: datetime) -> None:
+    try:
+        await t.OfferMark.insert(
+            *[
+                t.OfferMark(
+                    offer=offer_id,
+                    evaluator=user_id,
+                    question_id=m.criterion_id,
+                    score=m.score,
+                    passed=m.passed,
+                    rationale=m.rationale.strip(),
+                    moderated=moderated,
+                    marked_at=at,
+                )
+                for m in marks
+            ]
+        )
+    except UniqueViolationError as error:
+        raise Conflict("these questions are already marked for this offer", code="already_marked") from error
+
+
+async def delete_moderated_marks(offer_id: int, question_ids: Sequence[int]) -> None:
+    await t.OfferMark.delete().where(
+        (t.OfferMark.offer == offer_id)
+        & t.OfferMark.moderated.eq(True)
+        & t.OfferMark.question_id.is_in(list(question_ids))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CallOffMarks:
+    evaluator_marks: dict[int, dict[int, list[Mark]]]  # offer -> evaluator -> marks
+    moderated: dict[int, dict[int, Mark]]  # offer -> question -> mark
+
+
+async def marks_of(call_off_id: int) -> CallOffMarks:
+    m = t.OfferMark
+    rows = await m.select().where(m.offer.call_off == call_off_id).order_by(m.id)
+    evaluator_marks: dict[int, dict[int, list[Mark]]] = {}
+    moderated: dict[int, dict[int, Mark]] = {}
+    for r in rows:
+        mark = Mark(r["question_id"], r["score"], r["passed"], r["rationale"])
+        if r["moderated"]:
+            moderated.setdefault(r["offer"], {})[r["question_id"]] = mark
+        else:
+            evaluator_marks.setdefault(r["offer"], {}).setdefault(r["evaluator"], []).append(mark)
+    return CallOffMarks(evaluator_marks, moderated)
+
+
+async def save_scores(scores: Sequence[OfferScore]) -> None:
+    if not scores:
+        return
+    await t.OfferScore.delete().where(t.OfferScore.offer.is_in([s.offer_id for s in scores]))
+    await t.OfferScore.insert(
+        *[
+            t.OfferScore(
+                offer=s.offer_id,
+                failed_gateways=list(s.failed_gateways),
+                quality_percent=s.quality_percent,
+                quality_score=s.quality_score,
+                price_score=s.price_score,
+                proximity_score=s.proximity_score,
+                total=s.total,
+                rank=s.rank,
+            )
+            for s in scores
+        ]
+    )
+
+
+async def scores_of(call_off_id: int) -> dict[int, OfferScore]:
+    s = t.OfferScore
+    rows = await s.select().where(s.offer.call_off == call_off_id)
+    return {
+        r["offer"]: OfferScore(
+            r["offer"],
+            tuple(r["failed_gateways"]),
+            r["quality_percent"],
+            r["quality_score"],
+            r["price_score"],
+            r["proximity_score"],
+            r["total"],
+            r["rank"],
+        )
+        for r in rows
+    }
+
+
+# --- clarifications ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClarificationRow:
+    id: int
+    call_off_id: int
+    provider_id: int
+    question: str
+    asked_at: datetime
+    answer: str | None
+    answered_at: datetime | None
+
+
+def _clarification(r: dict[str, Any]) -> ClarificationRow:
+    return ClarificationRow(
+        r["id"], r["call_off"], r["provider"], r["question"], r["asked_at"], r["answer"], r["answered_at"]
+    )
+
+
+async def insert_clarification(call_off_id: int, provider_id: int, question: str, at: datetime) -> ClarificationRow:
+    rows = await t.Clarification.insert(
+        t.Clarification(call_off=call_off_id, provider=provider_id, question=question, asked_at=at)
+    ).returning(*t.Clarification.all_columns())
+    return _clarification(rows[0])
+
+
+async def get_clarification(call_off_id: int, clarification_id: int, *, for_update: bool = False) -> ClarificationRow:
+    c = t.Clarification
+    query = c.select().where((c.id == clarification_id) & (c.call_off == call_off_id))
+    if for_update:
+        query = query.lock_rows("UPDATE")
+    row = await query.first()
+    if row is None:
+        raise NotFound(f"clarification {clarification_id} does not exist", entity="clarification")
+    return _clarification(row)
+
+
+async def answer_clarification(clarification_id: int, answer: str, at: datetime) -> None:
+    await t.Clarification.update({t.Clarification.answer: answer, t.Clarification.answered_at: at}).where(
+        t.Clarification.id == clarification_id
+    )
+
+
+async def list_clarifications(call_off_id: int, *, provider_id: int | None) -> list[ClarificationRow]:
+    """All of a call-off's clarifications, or what a provider may see: its own and every answered one."""
+    c = t.Clarification
+    query = c.select().where(c.call_off == call_off_id)
+    if provider_id is not None:
+        query = query.where((c.provider == provider_id) | c.answer.is_not_null())
+    return [_clarification(r) for r in await query.order_by(c.id)]
+
+
+# --- placements ----------------------------------------------------------------------------------
+
+
+def _placement(r: dict[str, Any]) -> Placement:
+    return Placement(
+        id=r["id"],
+        call_off_id=r["call_off"],
+        previous_placement_id=r["previous_placement_id"],
+        authority_id=r["authority"],
+        provider_id=r["provider"],
+        setting_id=r["setting"],
+        home_district=r["home_district"],
+        start_date=r["start_date"],
+        weekly_fee_pence=r["weekly_fee_pence"],
+        distance_miles=r["distance_miles"],
+        out_of_area=r["out_of_area"],
+        over_20_miles=r["over_20_miles"],
+        ended_on=r["ended_on"],
+        ending_kind=EndingKind(r["ending_kind"]) if r["ending_kind"] else None,
+        ending_reason=UnplannedReason(r["ending_reason"]) if r["ending_reason"] else None,
+        ending_note=r["ending_note"],
+        version=r["version"],
+    )
+
+
+async def insert_placement(p: Placement, at: datetime) -> Placement:
+    rows = await t.Placement.insert(
+        t.Placement(
+            call_off=p.call_off_id,
+            previous_placement_id=p.previous_placement_id,
+            authority=p.authority_id,
+            provider=p.provider_id,
+            setting=p.setting_id,
+            home_district=p.home_district,
+            start_date=p.start_date,
+            weekly_fee_pence=p.weekly_fee_pence,
+            distance_miles=p.distance_miles,
+            out_of_area=p.out_of_area,
+            over_20_miles=p.over_20_miles,
+            created_at=at,
+        )
+    ).returning(*t.Placement.all_columns())
+    return _placement(rows[0])
+
+
+async def get_placement(placement_id: int, *, for_update: bool = False) -> Placement:
+    query = t.Placement.select().where(t.Placement.id == placement_id)
+    if for_update:
+        query = query.lock_rows("UPDATE")
+    row = await query.first()
+    if row is None:
+        raise NotFound(f"placement {placement_id} does not exist", entity="placement")
+    return _placement(row)
+
+
+async def placement_of_call_off(call_off_id: int) -> Placement | None:
+    row = await t.Placement.select().where(t.Placement.call_off == call_off_id).first()
+    return _placement(row) if row else None
+
+
+async def save_placement_ending(before: Placement, after: Placement) -> None:
+    p = t.Placement
+    rows = (
+        await p.update(
+            {
+                p.ended_on: after.ended_on,
+                p.ending_kind: after.ending_kind.value if after.ending_kind else None,
+                p.ending_reason: after.ending_reason.value if after.ending_reason else None,
+                p.ending_note: after.ending_note,
+                p.version: after.version,
+            }
+        )
+        .where((p.id == before.id) & (p.version == before.version))
+        .returning(p.id)
+    )
+    if not rows:
+        raise StaleVersion(before.version, (await get_placement(before.id)).version)
+
+
+async def list_placements(
+    limit: int,
+    after_id: int,
+    *,
+    authority_id: int | None,
+    provider_id: int | None,
+    live_on: date | None,
+    ended_by: date | None,
+) -> Page[Placement]:
+    """Placements in id order; `live_on` keeps those not ended by that day, `ended_by` those ended by it."""
+    p = t.Placement
+    query = p.select().where(p.id > after_id)
+    if authority_id is not None:
+        query = query.where(p.authority == authority_id)
+    if provider_id is not None:
+        query = query.where(p.provider == provider_id)
+    if live_on is not None:
+        query = query.where(p.ended_on.is_null() | (p.ended_on > live_on))
+    if ended_by is not None:
+        query = query.where(p.ended_on <= ended_by)
+    rows = await query.order_by(p.id).limit(limit + 1)
+    return page_of([_placement(r) for r in rows], limit)

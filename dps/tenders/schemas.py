@@ -1,0 +1,467 @@
+"""Request and response bodies of the tenders API (msgspec Structs; unknown fields refused)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
+from dps.core.evaluation import CriterionKind
+from dps.tenders import repository as r
+from dps.tenders.domain import call_offs as d
+from dps.tenders.domain import offers as o
+from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
+
+Text = Annotated[str, Meta(min_length=1, max_length=2000)]
+ShortText = Annotated[str, Meta(max_length=2000)]
+Title = Annotated[str, Meta(min_length=1, max_length=200)]
+Reason = Annotated[str, Meta(min_length=1, max_length=1000)]
+Instant = Annotated[datetime, Meta(tz=True, examples=["2026-12-03T12:00:00Z"])]
+Pence = Annotated[int, Meta(ge=1, le=100_000_000, description="integer pence")]
+# msgspec cannot bound a Decimal; the domain checks weights add up to 100.
+Weight = Annotated[Decimal, Meta(examples=["40"])]
+
+
+class Input(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Base of request bodies: unknown fields are a 400, not silently dropped."""
+
+
+# --- call-offs -----------------------------------------------------------------------------------
+
+
+class ChildIn(Input, kw_only=True):
+    """The anonymised child: no name, date of birth or full postcode (a full postcode is refused)."""
+
+    age: Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
+    sex: d.Sex
+    needs: Annotated[list[Need], Meta(max_length=30)] = msgspec.field(default_factory=list)
+    need_level: Annotated[str, Meta(min_length=1, max_length=40)] | None = None
+    home_district: Annotated[str, Meta(min_length=2, max_length=8, examples=["M5"])]
+    education_needs: ShortText = ""
+    risks: ShortText = ""
+    placement_type: d.PlacementType
+    siblings: Annotated[int, Meta(ge=0, le=10)] = 0
+    parent_and_child: bool = False
+    start_date: date
+    expected_duration_weeks: Annotated[int, Meta(ge=1, le=520)] | None = None
+
+
+class QuestionIn(Input, kw_only=True):
+    text: Text
+    kind: CriterionKind = CriterionKind.SCORED
+    max_score: Annotated[int, Meta(ge=0, le=100)] = 5
+    weight: Weight = Decimal(1)
+
+
+class CriteriaIn(Input, kw_only=True):
+    min_grade: OfstedGrade | None = None
+    setting_types: Annotated[list[SettingType], Meta(max_length=4)] = msgspec.field(default_factory=list)
+    questions: Annotated[list[QuestionIn], Meta(max_length=30)] = msgspec.field(default_factory=list)
+    quality_weight: Weight
+    price_weight: Weight
+    proximity_weight: Weight
+    full_marks_within_miles: Decimal = Decimal(5)
+    zero_beyond_miles: Decimal = Decimal(50)
+
+
+class CallOffIn(Input, kw_only=True):
+    arrangement_id: int
+    lot_id: int
+    title: Title
+    child: ChildIn
+    criteria: CriteriaIn
+    deadline: Instant
+    urgent_reason: Reason | None = None
+
+
+class CallOffPatch(Input, kw_only=True):
+    title: Title | UnsetType = UNSET
+    child: ChildIn | UnsetType = UNSET
+    criteria: CriteriaIn | UnsetType = UNSET
+    deadline: Instant | UnsetType = UNSET
+    urgent_reason: Reason | UnsetType | None = UNSET
+
+
+class ReasonIn(Input, kw_only=True):
+    reason: Reason
+
+
+class ChildOut(Struct, kw_only=True):
+    age: int
+    sex: d.Sex
+    needs: list[Need]
+    need_level: str | None
+    home_district: str
+    education_needs: str
+    risks: str
+    placement_type: d.PlacementType
+    siblings: int
+    parent_and_child: bool
+    start_date: date
+    expected_duration_weeks: int | None
+
+
+class QuestionOut(Struct, kw_only=True):
+    id: int
+    text: str
+    kind: CriterionKind
+    max_score: int
+    weight: Decimal
+
+
+class CriteriaOut(Struct, kw_only=True):
+    min_grade: OfstedGrade | None
+    setting_types: list[SettingType]
+    questions: list[QuestionOut]
+    quality_weight: Decimal
+    price_weight: Decimal
+    proximity_weight: Decimal
+    full_marks_within_miles: Decimal
+    zero_beyond_miles: Decimal
+    tie_break: str = "highest total; then higher quality score, lower weekly fee, shorter distance, earlier submission"
+
+
+class CallOffOut(Struct, kw_only=True):
+    id: int
+    arrangement_id: int
+    lot_id: int
+    authority_id: int
+    title: str
+    child: ChildOut
+    criteria: CriteriaOut
+    deadline: datetime
+    urgent_reason: str | None
+    status: d.CallOffStatus
+    status_reason: str | None
+    published_at: datetime | None
+    closed_at: datetime | None
+    awarded_offer_id: int | None
+    award_reason: str | None
+    awarded_at: datetime | None
+    standstill_ends_at: datetime | None
+    concluded_at: datetime | None
+    version: int
+
+    @classmethod
+    def of(cls, c: d.CallOff) -> CallOffOut:
+        ch, cr = c.child, c.criteria
+        return cls(
+            id=c.id,
+            arrangement_id=c.arrangement_id,
+            lot_id=c.lot_id,
+            authority_id=c.authority_id,
+            title=c.title,
+            child=ChildOut(
+                age=ch.age,
+                sex=ch.sex,
+                needs=sorted(ch.needs),
+                need_level=ch.need_level,
+                home_district=ch.home_district,
+                education_needs=ch.education_needs,
+                risks=ch.risks,
+                placement_type=ch.placement_type,
+                siblings=ch.siblings,
+                parent_and_child=ch.parent_and_child,
+                start_date=ch.start_date,
+                expected_duration_weeks=ch.expected_duration_weeks,
+            ),
+            criteria=CriteriaOut(
+                min_grade=cr.min_grade,
+                setting_types=list(cr.setting_types),
+                questions=[
+                    QuestionOut(id=q.id, text=q.text, kind=q.kind, max_score=q.max_score, weight=q.weight)
+                    for q in cr.questions
+                ],
+                quality_weight=cr.quality_weight,
+                price_weight=cr.price_weight,
+                proximity_weight=cr.proximity_weight,
+                full_marks_within_miles=cr.full_marks_within_miles,
+                zero_beyond_miles=cr.zero_beyond_miles,
+            ),
+            deadline=c.deadline,
+            urgent_reason=c.urgent_reason,
+            status=c.status,
+            status_reason=c.status_reason,
+            published_at=c.published_at,
+            closed_at=c.closed_at,
+            awarded_offer_id=c.awarded_offer_id,
+            award_reason=c.award_reason,
+            awarded_at=c.awarded_at,
+            standstill_ends_at=c.standstill_ends_at,
+            concluded_at=c.concluded_at,
+            version=c.version,
+        )
+
+
+class CallOffPage(Struct, kw_only=True):
+    items: list[CallOffOut]
+    next_cursor: str | None
+
+
+class ReasonOut(Struct, kw_only=True):
+    code: str
+    detail: str
+
+
+class InvitationOut(Struct, kw_only=True):
+    setting_id: int
+    setting_name: str
+    provider_id: int
+    membership_id: int | None
+    invited: bool
+    reasons: list[ReasonOut]
+    distance_miles: Decimal | None
+
+    @classmethod
+    def of(cls, i: r.InvitationRow) -> InvitationOut:
+        return cls(
+            setting_id=i.setting_id,
+            setting_name=i.setting_name,
+            provider_id=i.provider_id,
+            membership_id=i.membership_id,
+            invited=i.invited,
+            reasons=[ReasonOut(code=x["code"], detail=x["detail"]) for x in i.reasons],
+            distance_miles=i.distance_miles,
+        )
+
+
+class InvitationPage(Struct, kw_only=True):
+    items: list[InvitationOut]
+    next_cursor: str | None
+
+
+# --- offers --------------------------------------------------------------------------------------
+
+
+class ServiceIn(Input, kw_only=True):
+    description: Title
+    weekly_fee_pence: Annotated[int, Meta(ge=0, le=100_000_000)]
+
+
+class AnswerIn(Input, kw_only=True):
+    question_id: Annotated[int, Meta(ge=1)]
+    text: Text
+
+
+class OfferIn(Input, kw_only=True):
+    setting_id: int
+    weekly_fee_pence: Pence
+    additional_services: Annotated[list[ServiceIn], Meta(max_length=20)] = msgspec.field(default_factory=list)
+    start_date: date
+    answers: Annotated[list[AnswerIn], Meta(max_length=30)] = msgspec.field(default_factory=list)
+    notes: ShortText = ""
+
+    def content(self) -> o.OfferContent:
+        return o.OfferContent(
+            setting_id=self.setting_id,
+            weekly_fee_pence=self.weekly_fee_pence,
+            additional_services=tuple(
+                o.AdditionalService(s.description.strip(), s.weekly_fee_pence) for s in self.additional_services
+            ),
+            start_date=self.start_date,
+            answers=tuple(o.Answer(a.question_id, a.text.strip()) for a in self.answers),
+            notes=self.notes.strip(),
+        )
+
+
+class ScoreOut(Struct, kw_only=True):
+    failed_gateways: list[int]
+    quality_percent: Decimal
+    quality_score: Decimal
+    price_score: Decimal
+    proximity_score: Decimal
+    total: Decimal
+    rank: int | None
+
+    @classmethod
+    def of(cls, s: o.OfferScore) -> ScoreOut:
+        return cls(
+            failed_gateways=list(s.failed_gateways),
+            quality_percent=s.quality_percent,
+            quality_score=s.quality_score,
+            price_score=s.price_score,
+            proximity_score=s.proximity_score,
+            total=s.total,
+            rank=s.rank,
+        )
+
+
+class ServiceOut(Struct, kw_only=True):
+    description: str
+    weekly_fee_pence: int
+
+
+class AnswerOut(Struct, kw_only=True):
+    question_id: int
+    text: str
+
+
+class OfferOut(Struct, kw_only=True):
+    id: int
+    call_off_id: int
+    provider_id: int
+    setting_id: int
+    weekly_fee_pence: int
+    additional_services: list[ServiceOut]
+    start_date: date
+    answers: list[AnswerOut]
+    notes: str
+    fee_flags: list[str]
+    distance_miles: Decimal | None
+    status: o.OfferStatus
+    submitted_at: datetime
+    updated_at: datetime
+    version: int
+    score: ScoreOut | None = None
+
+    @classmethod
+    def of(cls, x: o.Offer, distance: Decimal | None = None, score: o.OfferScore | None = None) -> OfferOut:
+        c = x.content
+        return cls(
+            id=x.id,
+            call_off_id=x.call_off_id,
+            provider_id=x.provider_id,
+            setting_id=c.setting_id,
+            weekly_fee_pence=c.weekly_fee_pence,
+            additional_services=[
+                ServiceOut(description=s.description, weekly_fee_pence=s.weekly_fee_pence)
+                for s in c.additional_services
+            ],
+            start_date=c.start_date,
+            answers=[AnswerOut(question_id=a.question_id, text=a.text) for a in c.answers],
+            notes=c.notes,
+            fee_flags=list(x.fee_flags),
+            distance_miles=distance,
+            status=x.status,
+            submitted_at=x.submitted_at,
+            updated_at=x.updated_at,
+            version=x.version,
+            score=ScoreOut.of(score) if score else None,
+        )
+
+
+class OfferList(Struct, kw_only=True):
+    """Before the deadline the raising council sees only counts (`sealed` true, no items)."""
+
+    sealed: bool
+    submitted: int
+    withdrawn: int
+    items: list[OfferOut]
+
+
+# --- clarifications, marks, award ------------------------------------------------------------------
+
+
+class ClarificationIn(Input, kw_only=True):
+    question: Text
+
+
+class ClarificationAnswerIn(Input, kw_only=True):
+    answer: Text
+
+
+class ClarificationOut(Struct, kw_only=True):
+    id: int
+    question: str
+    asked_at: datetime
+    answer: str | None
+    answered_at: datetime | None
+    mine: bool  # asked by the caller's provider (who asked is never shown to other providers)
+
+    @classmethod
+    def of(cls, c: r.ClarificationRow, provider_id: int | None) -> ClarificationOut:
+        return cls(
+            id=c.id,
+            question=c.question,
+            asked_at=c.asked_at,
+            answer=c.answer,
+            answered_at=c.answered_at,
+            mine=provider_id == c.provider_id,
+        )
+
+
+class MarkIn(Input, kw_only=True):
+    question_id: Annotated[int, Meta(ge=1)]
+    score: Annotated[int, Meta(ge=0)] | None = None
+    passed: bool | None = None
+    rationale: Text
+
+
+class MarksIn(Input, kw_only=True):
+    marks: Annotated[list[MarkIn], Meta(min_length=1, max_length=30)]
+
+
+class AwardIn(Input, kw_only=True):
+    offer_id: int
+    reason: Reason | None = None  # required when the offer is not the top-ranked one
+
+
+# --- placements ----------------------------------------------------------------------------------
+
+
+class PlacementOut(Struct, kw_only=True):
+    id: int
+    call_off_id: int | None
+    previous_placement_id: int | None
+    authority_id: int
+    provider_id: int
+    setting_id: int
+    start_date: date
+    weekly_fee_pence: int
+    distance_miles: Decimal
+    out_of_area: bool
+    over_20_miles: bool
+    ended_on: date | None
+    ending_kind: EndingKind | None
+    ending_reason: UnplannedReason | None
+    ending_note: str | None
+    version: int
+
+    @classmethod
+    def of(cls, p: Placement) -> PlacementOut:
+        return cls(
+            id=p.id,
+            call_off_id=p.call_off_id,
+            previous_placement_id=p.previous_placement_id,
+            authority_id=p.authority_id,
+            provider_id=p.provider_id,
+            setting_id=p.setting_id,
+            start_date=p.start_date,
+            weekly_fee_pence=p.weekly_fee_pence,
+            distance_miles=p.distance_miles,
+            out_of_area=p.out_of_area,
+            over_20_miles=p.over_20_miles,
+            ended_on=p.ended_on,
+            ending_kind=p.ending_kind,
+            ending_reason=p.ending_reason,
+            ending_note=p.ending_note,
+            version=p.version,
+        )
+
+
+class PlacementPage(Struct, kw_only=True):
+    items: list[PlacementOut]
+    next_cursor: str | None
+
+
+class EndPlacementIn(Input, kw_only=True):
+    ended_on: date
+    kind: EndingKind
+    reason_code: UnplannedReason | None = None
+    note: ShortText | None = None
+
+
+class MovePlacementIn(Input, kw_only=True):
+    """End the current placement and start the next one (a move is an end plus a new placement)."""
+
+    ended_on: date
+    kind: EndingKind
+    reason_code: UnplannedReason | None = None
+    note: ShortText | None = None
+    setting_id: int
+    start_date: date
+    weekly_fee_pence: Pence

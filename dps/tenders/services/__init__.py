@@ -1,0 +1,1 @@
+"""Use cases of tenders: call-offs, offers, award, placements."""

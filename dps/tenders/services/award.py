@@ -1,0 +1,213 @@
+"""After the deadline: score and rank the opened offers, award, standstill, conclude with a placement."""
+
+from __future__ import annotations
+
+from dps.accounts import repository as accounts
+from dps.accounts.domain import Region
+from dps.core import audit, deadlines
+from dps.core.calendar import Nation
+from dps.core.context import Context
+from dps.core.db import DB
+from dps.core.errors import Conflict, RuleViolation
+from dps.core.notifications import notify
+from dps.frameworks import repository as frameworks
+from dps.frameworks.profiles import calendar_for, get_profile
+from dps.tenders import access, repository
+from dps.tenders.domain.call_offs import CallOff, CallOffStatus, standstill_ends_at
+from dps.tenders.domain.offers import Offer, OfferFacts, OfferScore, OfferStatus, moderated_marks, score_offers
+from dps.tenders.domain.placements import Placement, placement_flags
+from dps.tenders.services.call_offs import distance_of, opened
+
+ENTITY = "call_off"
+
+
+async def _locked_open(ctx: Context, call_off_id: int) -> CallOff:
+    """The call-off locked for change, closed first if its deadline has passed."""
+    await opened(ctx, await repository.get_call_off(call_off_id))
+    return await repository.get_call_off(call_off_id, lock="UPDATE")
+
+
+async def _distances(call_off_id: int) -> dict[int, object]:
+    page = await repository.list_invitations(call_off_id, 100_000, 0, invited=True)
+    return {i.setting_id: i.distance_miles for i in page.items}
+
+
+async def evaluate_call_off(ctx: Context, call_off_id: int) -> CallOff:
+    """Score and rank every submitted offer from the moderated marks (`score_offers` documents the
+    formula and the tie-break); the call-off moves to evaluated."""
+    async with DB.transaction():
+        before = await _locked_open(ctx, call_off_id)
+        access.require_manage(ctx.user, before)
+        if before.status is not CallOffStatus.CLOSED:
+            raise Conflict(f"the call-off is {before.status.value}; offers are scored once it has closed",
+                           code="not_in_evaluation")  # fmt: skip
+        offers = await repository.list_offers(call_off_id, status=OfferStatus.SUBMITTED)
+        if not offers:
+            raise Conflict("there are no offers to evaluate; end the call-off without an award", code="no_offers")
+        marks = await repository.marks_of(call_off_id)
+        distances = await _distances(call_off_id)
+        facts = [
+            OfferFacts(
+                offer_id=o.id,
+                weekly_fee_pence=o.content.weekly_fee_pence,
+                distance_miles=distance_of(distances.get(o.content.setting_id)),  # type: ignore[arg-type]
+                submitted_at=o.updated_at,
+                marks=moderated_marks(
+                    before.criteria, marks.evaluator_marks.get(o.id, {}), marks.moderated.get(o.id, {})
+                ),
+            )
+            for o in offers
+        ]
+        scores = score_offers(before.criteria, facts)
+        await repository.save_scores(scores)
+        after = before.evaluated()
+        await repository.update_call_off(before, after)
+        await audit.record(ctx, "call_off.evaluated", ENTITY, call_off_id, before=before,
+                           after={"call_off": after, "scores": scores})  # fmt: skip
+    return after
+
+
+def _nation(region: Region) -> Nation:
+    return Nation.WALES if region is Region.WALES else Nation.ENGLAND
+
+
+def _summary(score: OfferScore) -> str:
+    if score.rank is None:
+        return f"failed gateway question(s) {', '.join(map(str, score.failed_gateways))}; not ranked"
+    return (
+        f"quality {score.quality_score}, price {score.price_score}, proximity {score.proximity_score}, "
+        f"total {score.total}, rank {score.rank}"
+    )
+
+
+async def award_call_off(ctx: Context, call_off_id: int, offer_id: int, reason: str | None) -> CallOff:
+    """Award the top-ranked offer, or another ranked one with a recorded reason. Every offering
+    provider receives its assessment summary (its scores and the winner's: PCR 2015 reg 86 /
+    Procurement Act 2023 s.50). A standstill follows where the profile has one; without one the
+    call-off concludes at once and the placement is recorded."""
+    async with DB.transaction():
+        before = await repository.get_call_off(call_off_id, lock="UPDATE")
+        access.require_manage(ctx.user, before)
+        scores = await repository.scores_of(call_off_id)
+        chosen = scores.get(offer_id)
+        if chosen is None or chosen.rank is None:
+            raise RuleViolation("award an evaluated, ranked offer of this call-off", code="offer_not_ranked")
+        top_ids = [s.offer_id for s in scores.values() if s.rank == 1]
+        top = offer_id if offer_id in top_ids else top_ids[0]
+        arrangement = await frameworks.get_arrangement(before.arrangement_id)
+        profile = get_profile(arrangement.profile_code)
+        lead = await accounts.get_authority(arrangement.lead_authority_id)
+        now = ctx.clock.now()
+        standstill = standstill_ends_at(
+            now, profile.standstill_working_days, calendar_for(profile, _nation(lead.region))
+        )
+        after = before.award(offer_id, top, reason, now, standstill)
+        await repository.update_call_off(before, after)
+        await audit.record(ctx, "call_off.awarded", ENTITY, call_off_id, before=before, after=after)
+        offers = await repository.list_offers(call_off_id, status=OfferStatus.SUBMITTED)
+        await _send_assessments(after, offers, scores)
+        if standstill is None:
+            after = await _conclude(ctx, after)
+        else:
+            await deadlines.track(ENTITY, call_off_id, standstill)
+    return after
+
+
+async def _send_assessments(call_off: CallOff, offers: list[Offer], scores: dict[int, OfferScore]) -> None:
+    assert call_off.awarded_offer_id is not None and call_off.awarded_at is not None
+    winner = scores[call_off.awarded_offer_id]
+    recipients = await repository.provider_recipients(sorted({o.provider_id for o in offers}))
+    standstill = (
+        f" A standstill runs until {call_off.standstill_ends_at.isoformat()}." if call_off.standstill_ends_at else ""
+    )
+    for offer in offers:
+        won = offer.id == call_off.awarded_offer_id
+        body = (
+            f"Your offer {offer.id}: {_summary(scores[offer.id])}.\n"
+            f"{'Your offer was awarded.' if won else f'The awarded offer: {_summary(winner)}.'}{standstill}"
+        )
+        await notify(
+            recipients[offer.provider_id],
+            kind="call_off.awarded",
+            key=f"call_off:{call_off.id}:assessment:{offer.id}",
+            subject=f"Outcome of placement request: {call_off.title}",
+            body=body,
+            link_path=f"/api/v1/call-offs/{call_off.id}/offers/{offer.id}",
+            at=call_off.awarded_at,
+        )
+
+
+async def conclude_call_off(ctx: Context, call_off_id: int) -> CallOff:
+    """Conclude an awarded call-off once any standstill has ended and record the placement. Called
+    by the scheduler (as the system) and by the raising council's commissioner; idempotent."""
+    async with DB.transaction():
+        before = await repository.get_call_off(call_off_id, lock="UPDATE")
+        if ctx.principal is not None:
+            access.require_manage(ctx.principal, before)
+        after = before if before.status is CallOffStatus.CONCLUDED else await _conclude(ctx, before)
+    return after
+
+
+async def _conclude(ctx: Context, before: CallOff) -> CallOff:
+    now = ctx.clock.now()
+    after = before.conclude(now)
+    assert after.awarded_offer_id is not None
+    offer = await repository.get_offer(after.id, after.awarded_offer_id)
+    setting = await accounts.get_setting(offer.content.setting_id)
+    authority = await accounts.get_authority(after.authority_id)
+    distances = await _distances(after.id)
+    miles, out_of_area, far = placement_flags(
+        distance_of(distances.get(setting.id)),  # type: ignore[arg-type]
+        setting.local_authority_code,
+        authority.ons_code,
+    )
+    placement = await repository.insert_placement(
+        Placement(
+            id=0,
+            call_off_id=after.id,
+            previous_placement_id=None,
+            authority_id=after.authority_id,
+            provider_id=offer.provider_id,
+            setting_id=setting.id,
+            home_district=after.child.home_district,
+            start_date=offer.content.start_date,
+            weekly_fee_pence=offer.content.weekly_fee_pence,
+            distance_miles=miles,
+            out_of_area=out_of_area,
+            over_20_miles=far,
+            ended_on=None,
+            ending_kind=None,
+            ending_reason=None,
+            ending_note=None,
+            version=1,
+        ),
+        now,
+    )
+    await repository.update_call_off(before, after)
+    await deadlines.track(ENTITY, after.id, None)
+    await audit.record(ctx, "call_off.concluded", ENTITY, after.id, before=before, after=after)
+    await audit.record(ctx, "placement.created", "placement", placement.id, after=placement)
+    return after
+
+
+async def end_without_award(ctx: Context, call_off_id: int, reason: str) -> CallOff:
+    """End an opened call-off without an award (no suitable offer), telling every offering provider."""
+    async with DB.transaction():
+        before = await _locked_open(ctx, call_off_id)
+        access.require_manage(ctx.user, before)
+        after = before.end_without_award(reason)
+        await repository.update_call_off(before, after)
+        offers = await repository.list_offers(call_off_id, status=OfferStatus.SUBMITTED)
+        recipients = await repository.provider_recipients(sorted({o.provider_id for o in offers}))
+        await notify(
+            [r for rs in recipients.values() for r in rs],
+            kind="call_off.no_award",
+            key=f"call_off:{call_off_id}:no_award",
+            subject=f"No award: {after.title}",
+            body=f"The placement request ended without an award: {after.status_reason}",
+            link_path=f"/api/v1/call-offs/{call_off_id}",
+            at=ctx.clock.now(),
+        )
+        await deadlines.track(ENTITY, call_off_id, None)
+        await audit.record(ctx, "call_off.no_award", ENTITY, call_off_id, before=before, after=after)
+    return after

@@ -1,0 +1,391 @@
+"""Placement requests: raise, change while draft, publish to every eligible setting, close, cancel,
+read, and clarifications."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from dps.compliance.eligibility import eligibility_for_lot
+from dps.core import audit, deadlines, geo
+from dps.core.concurrency import require_version
+from dps.core.context import Context
+from dps.core.db import DB
+from dps.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
+from dps.core.notifications import notify
+from dps.core.pagination import Page
+from dps.frameworks import repository as frameworks
+from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
+from dps.frameworks.profiles import get_profile
+from dps.tenders import access, repository
+from dps.tenders.domain.call_offs import (
+    CallOff,
+    CallOffStatus,
+    ChildProfile,
+    Criteria,
+    QualityQuestion,
+    home_district,
+    sealed,
+)
+from dps.tenders.schemas import CallOffIn, CallOffPatch, ChildIn, CriteriaIn
+
+ENTITY = "call_off"
+# Arrangements whose members may be called off: open, or closed to new applications (members
+# keep their places). Drafts, suspended and expired arrangements take no call-offs.
+CALL_OFF_ARRANGEMENT_STATES = frozenset({ArrangementStatus.OPEN, ArrangementStatus.CLOSED})
+
+
+def _child(data: ChildIn) -> ChildProfile:
+    return ChildProfile(
+        age=data.age,
+        sex=data.sex,
+        needs=frozenset(data.needs),
+        need_level=data.need_level.strip() if data.need_level else None,
+        home_district=home_district(data.home_district),
+        education_needs=data.education_needs.strip(),
+        risks=data.risks.strip(),
+        placement_type=data.placement_type,
+        siblings=data.siblings,
+        parent_and_child=data.parent_and_child,
+        start_date=data.start_date,
+        expected_duration_weeks=data.expected_duration_weeks,
+    )
+
+
+def _criteria(data: CriteriaIn) -> Criteria:
+    return Criteria(
+        min_grade=data.min_grade,
+        setting_types=tuple(data.setting_types),
+        questions=tuple(
+            QualityQuestion(n, q.text.strip(), q.kind, q.max_score, q.weight)
+            for n, q in enumerate(data.questions, start=1)
+        ),
+        quality_weight=data.quality_weight,
+        price_weight=data.price_weight,
+        proximity_weight=data.proximity_weight,
+        full_marks_within_miles=data.full_marks_within_miles,
+        zero_beyond_miles=data.zero_beyond_miles,
+    )
+
+
+async def _locate(district: str) -> geo.Location:
+    """The centroid of the child's home district (a RuleViolation when the ONS directory lacks it)."""
+    return await asyncio.to_thread(geo.default_directory().locate_district, district)
+
+
+async def _check_lot(arrangement: Arrangement, lot_id: int, child: ChildProfile) -> None:
+    lot = await frameworks.get_lot(arrangement.id, lot_id)
+    if child.need_level is not None and lot.need_levels and child.need_level not in lot.need_levels:
+        raise RuleViolation(
+            f"the lot's need levels are {', '.join(lot.need_levels)}", code="unknown_need_level", field="need_level"
+        )
+
+
+async def create_call_off(ctx: Context, data: CallOffIn) -> CallOff:
+    """A draft placement request by a commissioner of a member authority of the arrangement."""
+    child = _child(data.child)
+    criteria = _criteria(data.criteria)
+    await _locate(child.home_district)
+    async with DB.transaction():
+        arrangement = await frameworks.get_arrangement(data.arrangement_id)
+        authority_id = access.require_raise(ctx.user, arrangement.is_member(ctx.user.org_id or 0))
+        _require_callable(arrangement)
+        await _check_lot(arrangement, data.lot_id, child)
+        draft = CallOff(
+            id=0,
+            arrangement_id=arrangement.id,
+            lot_id=data.lot_id,
+            authority_id=authority_id,
+            created_by=ctx.user.user_id,
+            title=data.title.strip(),
+            child=child,
+            criteria=criteria,
+            deadline=data.deadline,
+            urgent_reason=data.urgent_reason.strip() if data.urgent_reason else None,
+            status=CallOffStatus.DRAFT,
+            status_reason=None,
+            published_at=None,
+            closed_at=None,
+            awarded_offer_id=None,
+            award_reason=None,
+            awarded_at=None,
+            standstill_ends_at=None,
+            concluded_at=None,
+            version=1,
+        )
+        call_off = await repository.insert_call_off(draft, ctx.clock.now())
+        await audit.record(ctx, "call_off.created", ENTITY, call_off.id, after=call_off)
+    return call_off
+
+
+def _require_callable(arrangement: Arrangement) -> None:
+    if arrangement.status not in CALL_OFF_ARRANGEMENT_STATES:
+        raise Conflict(f"the arrangement is {arrangement.status.value}", code="arrangement_not_open")
+
+
+async def update_call_off(ctx: Context, call_off_id: int, expected_version: int, patch: CallOffPatch) -> CallOff:
+    """Change a draft (its child, criteria, deadline or title) if nobody changed it since it was read."""
+    changes: dict[str, Any] = {}
+    if patch.title is not msgspec.UNSET:
+        changes["title"] = patch.title.strip()
+    if patch.child is not msgspec.UNSET:
+        changes["child"] = _child(patch.child)
+        await _locate(changes["child"].home_district)
+    if patch.criteria is not msgspec.UNSET:
+        changes["criteria"] = _criteria(patch.criteria)
+    if patch.deadline is not msgspec.UNSET:
+        changes["deadline"] = patch.deadline
+    if patch.urgent_reason is not msgspec.UNSET:
+        changes["urgent_reason"] = patch.urgent_reason.strip() if patch.urgent_reason else None
+    async with DB.transaction():
+        before = await repository.get_call_off(call_off_id, lock="UPDATE")
+        access.require_manage(ctx.user, before)
+        require_version(expected_version, before.version)
+        before.require_draft()
+        after = replace(before, **changes, version=before.version + 1)
+        if "child" in changes:
+            await _check_lot(await frameworks.get_arrangement(before.arrangement_id), before.lot_id, after.child)
+        await repository.update_call_off(before, after)
+        await audit.record(ctx, "call_off.updated", ENTITY, call_off_id, before=before, after=after)
+    return after
+
+
+async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
+    """Invite, at this moment, every setting the eligibility rules allow; freeze the list with the
+    reasons each other member setting was left out; tell the invited providers.
+
+    PCR 2015 reg 34: every participant admitted to the category is invited to each specific
+    contract, and all at the same time, so each has the same period to offer.
+    """
+    async with DB.transaction():
+        before = await repository.get_call_off(call_off_id, lock="UPDATE")
+        access.require_manage(ctx.user, before)
+        arrangement = await frameworks.get_arrangement(before.arrangement_id)
+        _require_callable(arrangement)
+        profile = get_profile(arrangement.profile_code)
+        now = ctx.clock.now()
+        after = before.publish(now, profile.code.value, profile.min_offer_period_days)
+        home = await _locate(before.child.home_district)
+        criteria = before.criteria
+        verdicts = await eligibility_for_lot(
+            before.lot_id,
+            now,
+            child_age=before.child.age,
+            needs=[n.value for n in before.child.needs],
+            setting_types=[t.value for t in criteria.setting_types],
+            min_grade=criteria.min_grade.value if criteria.min_grade else None,
+        )
+        if not any(v.eligible for v in verdicts):
+            raise RuleViolation(
+                "no member setting of the lot is eligible for this child at the moment",
+                code="no_eligible_settings",
+                member_settings=len(verdicts),
+            )
+        await repository.insert_invitations(
+            call_off_id,
+            home.easting,
+            home.northing,
+            [
+                (
+                    v.setting_id,
+                    v.provider_id,
+                    v.membership_id,
+                    v.eligible,
+                    [{"code": r.code, "detail": r.detail} for r in v.reasons],
+                )
+                for v in verdicts
+            ],
+        )
+        await repository.update_call_off(before, after)
+        invited, left_out = await repository.count_invitations(call_off_id)
+        await notify(
+            await repository.invited_recipients(call_off_id),
+            kind="call_off.invited",
+            key=f"call_off:{call_off_id}:invited",
+            subject=f"Placement request: {after.title}",
+            body=(
+                f"You are invited to offer for a placement request ({after.child.placement_type.value}, age "
+                f"{after.child.age}). Offers close at {after.deadline.isoformat()}."
+            ),
+            link_path=f"/api/v1/call-offs/{call_off_id}",
+            at=now,
+        )
+        await deadlines.track(ENTITY, call_off_id, after.deadline)
+        await audit.record(
+            ctx,
+            "call_off.published",
+            ENTITY,
+            call_off_id,
+            before=before,
+            after={"call_off": after, "invited_settings": invited, "left_out_settings": left_out},
+        )
+    return after
+
+
+async def close_call_off(ctx: Context, call_off_id: int) -> CallOff:
+    """Stop taking offers and open them, at or after the deadline. Called by the scheduler (as the
+    system), by the raising council's commissioner, and lazily on the first read after the
+    deadline; a call-off already closed is returned as it is."""
+    async with DB.transaction():
+        before = await repository.get_call_off(call_off_id, lock="UPDATE")
+        if ctx.principal is not None:
+            access.require_manage(ctx.principal, before)
+        if before.status is not CallOffStatus.PUBLISHED:
+            if before.status is CallOffStatus.DRAFT:
+                raise IllegalTransition(ENTITY, before.status.value, CallOffStatus.CLOSED.value)
+            return before
+        after = before.close(ctx.clock.now())
+        await repository.update_call_off(before, after)
+        submitted, withdrawn = await repository.count_offers(call_off_id)
+        await deadlines.track(ENTITY, call_off_id, None)
+        await audit.record(
+            ctx,
+            "call_off.closed",
+            ENTITY,
+            call_off_id,
+            before=before,
+            after={"call_off": after, "offers_submitted": submitted, "offers_withdrawn": withdrawn},
+        )
+    return after
+
+
+async def opened(ctx: Context, call_off: CallOff) -> CallOff:
+    """The call-off, closed first if its deadline has passed while it was still published."""
+    if call_off.due_to_close(ctx.clock.now()):
+        return await close_call_off(ctx.as_system(), call_off.id)
+    return call_off
+
+
+async def cancel_call_off(ctx: Context, call_off_id: int, reason: str) -> CallOff:
+    """Cancel with a reason (the child's plan changed, ...); invited providers are told."""
+    async with DB.transaction():
+        before = await repository.get_call_off(call_off_id, lock="UPDATE")
+        access.require_manage(ctx.user, before)
+        after = before.cancel(reason)
+        await repository.update_call_off(before, after)
+        if before.status is not CallOffStatus.DRAFT:
+            await notify(
+                await repository.invited_recipients(call_off_id),
+                kind="call_off.cancelled",
+                key=f"call_off:{call_off_id}:cancelled",
+                subject=f"Placement request cancelled: {after.title}",
+                body=f"The placement request was cancelled: {after.status_reason}",
+                link_path=f"/api/v1/call-offs/{call_off_id}",
+                at=ctx.clock.now(),
+            )
+        await deadlines.track(ENTITY, call_off_id, None)
+        await audit.record(ctx, "call_off.cancelled", ENTITY, call_off_id, before=before, after=after)
+    return after
+
+
+async def readable_call_off(ctx: Context, call_off_id: int) -> CallOff:
+    """The call-off if the caller may read it: the raising council's staff, an admin, or a provider
+    invited to it (never a draft, never one it was not invited to)."""
+    call_off = await repository.get_call_off(call_off_id)
+    p = ctx.user
+    if not access.is_council_staff(p, call_off):
+        provider_id = access.provider_of(p)
+        if provider_id is None or call_off.status is CallOffStatus.DRAFT:
+            raise PermissionDenied("you may not see this placement request")
+        if not await repository.invited_settings(call_off_id, provider_id):
+            raise PermissionDenied("your organisation was not invited to this placement request")
+    return await opened(ctx, call_off)
+
+
+async def get_call_off(ctx: Context, call_off_id: int) -> CallOff:
+    return await readable_call_off(ctx, call_off_id)
+
+
+async def list_call_offs(ctx: Context, limit: int, after_id: int, status: CallOffStatus | None) -> Page[CallOff]:
+    """Call-offs the caller may see: council staff their council's, providers those they were
+    invited to, admins all."""
+    p = ctx.user
+    provider_id = access.provider_of(p)
+    if p.is_admin:
+        authority_id = None
+    elif provider_id is not None:
+        authority_id = None
+    elif p.org_id is not None:
+        authority_id = p.org_id
+    else:
+        raise PermissionDenied("you may not list placement requests")
+    page = await repository.list_call_offs(
+        limit, after_id, authority_id=authority_id, invited_provider_id=provider_id, status=status
+    )
+    now = ctx.clock.now()
+    if any(c.due_to_close(now) for c in page.items):
+        items = [await opened(ctx, c) for c in page.items]
+        page = Page(items=items, next_after_id=page.next_after_id)
+    return page
+
+
+async def list_invitations(
+    ctx: Context, call_off_id: int, limit: int, after_id: int, invited: bool | None
+) -> Page[repository.InvitationRow]:
+    """The frozen invitation list with each left-out setting's reasons: the raising council's
+    staff see all of it; a provider sees only its own settings' rows."""
+    call_off = await readable_call_off(ctx, call_off_id)
+    provider_id = None if access.is_council_staff(ctx.user, call_off) else access.provider_of(ctx.user)
+    return await repository.list_invitations(call_off_id, limit, after_id, invited=invited, provider_id=provider_id)
+
+
+# --- clarifications ------------------------------------------------------------------------------
+
+
+async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> repository.ClarificationRow:
+    """An invited provider asks a question before the deadline; the council is told."""
+    async with DB.transaction():
+        call_off = await repository.get_call_off(call_off_id, lock="SHARE")
+        provider_id = access.provider_of(ctx.user)
+        if provider_id is None or not await repository.invited_settings(call_off_id, provider_id):
+            raise PermissionDenied("only invited providers ask clarification questions")
+        now = ctx.clock.now()
+        if call_off.status is not CallOffStatus.PUBLISHED or not sealed(call_off.deadline, now):
+            raise Conflict("questions are taken only while offers are open", code="deadline_passed")
+        row = await repository.insert_clarification(call_off_id, provider_id, question.strip(), now)
+        await audit.record(ctx, "call_off.clarification_asked", ENTITY, call_off_id, after={"clarification_id": row.id})
+    return row
+
+
+async def answer_clarification(
+    ctx: Context, call_off_id: int, clarification_id: int, answer: str
+) -> repository.ClarificationRow:
+    """The commissioner answers; the answer goes to every invited provider, without saying who
+    asked (equal treatment, PCR 2015 reg 18)."""
+    async with DB.transaction():
+        call_off = await repository.get_call_off(call_off_id, lock="SHARE")
+        access.require_manage(ctx.user, call_off)
+        before = await repository.get_clarification(call_off_id, clarification_id, for_update=True)
+        if before.answer is not None:
+            raise Conflict("this question is already answered", code="already_answered")
+        now = ctx.clock.now()
+        await repository.answer_clarification(clarification_id, answer.strip(), now)
+        after = replace(before, answer=answer.strip(), answered_at=now)
+        await notify(
+            await repository.invited_recipients(call_off_id),
+            kind="call_off.clarification",
+            key=f"call_off:{call_off_id}:clarification:{clarification_id}",
+            subject=f"Clarification published: {call_off.title}",
+            body=f"Q: {after.question}\nA: {after.answer}",
+            link_path=f"/api/v1/call-offs/{call_off_id}/clarifications",
+            at=now,
+        )
+        await audit.record(ctx, "call_off.clarification_answered", ENTITY, call_off_id, before=before, after=after)
+    return after
+
+
+async def list_clarifications(ctx: Context, call_off_id: int) -> tuple[list[repository.ClarificationRow], int | None]:
+    """(clarifications, the caller's provider id or None)."""
+    call_off = await readable_call_off(ctx, call_off_id)
+    provider_id = None if access.is_council_staff(ctx.user, call_off) else access.provider_of(ctx.user)
+    return await repository.list_clarifications(call_off_id, provider_id=provider_id), provider_id
+
+
+def distance_of(value: Decimal | None) -> Decimal:
+    if value is None:
+        raise NotFound("the setting has no grid reference to measure from", entity="setting")
+    return value

@@ -1,0 +1,241 @@
+"""Sealed offers: submit, change, withdraw before the deadline; read under the sealing rule;
+evaluators' marks and the moderator's after it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dps.core import audit
+from dps.core.concurrency import require_version
+from dps.core.context import Context
+from dps.core.db import DB
+from dps.core.errors import Conflict, PermissionDenied, RuleViolation
+from dps.core.evaluation import Mark, check_mark, check_submission
+from dps.pricing.services import check_offer_fee
+from dps.tenders import access, repository
+from dps.tenders.domain.call_offs import CallOff, CallOffStatus, require_offers_open, sealed
+from dps.tenders.domain.offers import Offer, OfferContent, OfferScore, OfferStatus, check_offer_content
+from dps.tenders.services.call_offs import opened, readable_call_off
+
+ENTITY = "offer"
+FEE_FLAGS = ("above_ceiling", "below_floor", "above_rate_card", "no_band", "no_rate_card")
+
+
+def _provider(ctx: Context) -> int:
+    provider_id = access.provider_of(ctx.user)
+    if provider_id is None:
+        raise PermissionDenied("only providers submit offers")
+    return provider_id
+
+
+def _sealed_event(offer: Offer) -> dict[str, object]:
+    """What the audit trail records about an offer: ids, status and a digest of the content, never
+    the content itself, so the trail (readable by officers) cannot unseal an offer before the
+    deadline, yet proves afterwards what was offered and when."""
+    return {
+        "offer_id": offer.id,
+        "call_off_id": offer.call_off_id,
+        "provider_id": offer.provider_id,
+        "status": offer.status.value,
+        "version": offer.version,
+        "content_sha256": offer.content.digest(),
+    }
+
+
+async def _checked(
+    call_off: CallOff, provider_id: int, content: OfferContent
+) -> tuple[tuple[str, ...], dict[int, Decimal | None]]:
+    invited = await repository.invited_settings(call_off.id, provider_id)
+    if not invited:
+        raise PermissionDenied("your organisation was not invited to this placement request")
+    check_offer_content(content, call_off.criteria, frozenset(invited))
+    # The fee is compared with the lot's band (age x need level) in force on the start date and
+    # with the provider's approved rate card. Above the ceiling is flagged for the commissioner,
+    # not refused: the DPS ceiling is a benchmark and a needs-led placement may justify more; the
+    # flag travels with the offer into evaluation and award.
+    check = await check_offer_fee(
+        lot_id=call_off.lot_id,
+        provider_id=provider_id,
+        age=call_off.child.age,
+        need_level=call_off.child.need_level,
+        weekly_fee_pence=content.weekly_fee_pence,
+        on=content.start_date,
+    )
+    flags = tuple(flag for flag in FEE_FLAGS if getattr(check, flag))
+    return flags, invited
+
+
+async def _open_call_off(ctx: Context, call_off_id: int) -> CallOff:
+    # A share lock: many offers go in at once, but closing (FOR UPDATE) waits for them, so no
+    # offer lands in a call-off that has just been opened.
+    call_off = await repository.get_call_off(call_off_id, lock="SHARE")
+    if call_off.status is not CallOffStatus.PUBLISHED:
+        if call_off.status is CallOffStatus.DRAFT:
+            raise PermissionDenied("your organisation was not invited to this placement request")
+        raise Conflict("offers are no longer taken for this placement request", code="deadline_passed")
+    require_offers_open(call_off.deadline, ctx.clock.now())
+    return call_off
+
+
+async def submit_offer(ctx: Context, call_off_id: int, content: OfferContent) -> tuple[Offer, Decimal | None]:
+    """Submit a sealed offer for one of the provider's invited settings, before the deadline
+    (409 `deadline_passed` at or after it). A withdrawn offer for the same setting is revived."""
+    provider_id = _provider(ctx)
+    async with DB.transaction():
+        call_off = await _open_call_off(ctx, call_off_id)
+        flags, invited = await _checked(call_off, provider_id, content)
+        now = ctx.clock.now()
+        existing = [
+            o for o in await repository.list_offers(call_off_id, provider_id=provider_id)
+            if o.content.setting_id == content.setting_id
+        ]  # fmt: skip
+        if existing and existing[0].status is OfferStatus.SUBMITTED:
+            raise Conflict("this setting already has an offer; change that one", code="offer_exists")
+        if existing:
+            before = existing[0]
+            offer = Offer(before.id, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now,
+                          before.version + 1)  # fmt: skip
+            await repository.update_offer(before, offer)
+        else:
+            offer = await repository.insert_offer(
+                Offer(0, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now, 1)
+            )
+        await audit.record(ctx, "offer.submitted", ENTITY, offer.id, after=_sealed_event(offer))
+    return offer, invited[content.setting_id]
+
+
+async def revise_offer(
+    ctx: Context, call_off_id: int, offer_id: int, expected_version: int, content: OfferContent
+) -> tuple[Offer, Decimal | None]:
+    """Change an offer before the deadline (If-Match with the version read)."""
+    provider_id = _provider(ctx)
+    async with DB.transaction():
+        call_off = await _open_call_off(ctx, call_off_id)
+        before = await _own_offer(call_off_id, offer_id, provider_id)
+        require_version(expected_version, before.version)
+        flags, invited = await _checked(call_off, provider_id, content)
+        after = before.revise(content, flags, ctx.clock.now())
+        await repository.update_offer(before, after)
+        await audit.record(
+            ctx, "offer.revised", ENTITY, offer_id, before=_sealed_event(before), after=_sealed_event(after)
+        )
+    return after, invited[content.setting_id]
+
+
+async def withdraw_offer(ctx: Context, call_off_id: int, offer_id: int) -> Offer:
+    """Withdraw an offer before the deadline."""
+    provider_id = _provider(ctx)
+    async with DB.transaction():
+        await _open_call_off(ctx, call_off_id)
+        before = await _own_offer(call_off_id, offer_id, provider_id)
+        after = before.withdraw(ctx.clock.now())
+        await repository.update_offer(before, after)
+        await audit.record(
+            ctx, "offer.withdrawn", ENTITY, offer_id, before=_sealed_event(before), after=_sealed_event(after)
+        )
+    return after
+
+
+async def _own_offer(call_off_id: int, offer_id: int, provider_id: int) -> Offer:
+    offer = await repository.get_offer(call_off_id, offer_id, for_update=True)
+    if offer.provider_id != provider_id:
+        raise PermissionDenied("this is another provider's offer")
+    return offer
+
+
+@dataclass(frozen=True, slots=True)
+class OfferView:
+    offer: Offer
+    distance_miles: Decimal | None
+    score: OfferScore | None
+
+
+async def _view(call_off_id: int, offers: list[Offer]) -> list[OfferView]:
+    invitations = await repository.list_invitations(call_off_id, 100_000, 0, invited=True)
+    distances = {i.setting_id: i.distance_miles for i in invitations.items}
+    scores = await repository.scores_of(call_off_id)
+    return [OfferView(o, distances.get(o.content.setting_id), scores.get(o.id)) for o in offers]
+
+
+async def get_offer(ctx: Context, call_off_id: int, offer_id: int) -> OfferView:
+    """The offering provider reads its own offer at any time. Anyone else (the raising council's
+    staff) only once the deadline has passed: before it, 403 `offer_sealed`."""
+    call_off = await readable_call_off(ctx, call_off_id)
+    offer = await repository.get_offer(call_off_id, offer_id)
+    provider_id = access.provider_of(ctx.user)
+    if provider_id is not None:
+        if offer.provider_id != provider_id:
+            raise PermissionDenied("this is another provider's offer")
+    elif sealed(call_off.deadline, ctx.clock.now()):
+        raise PermissionDenied("offers stay sealed until the deadline", code="offer_sealed", deadline=call_off.deadline)
+    return (await _view(call_off_id, [offer]))[0]
+
+
+@dataclass(frozen=True, slots=True)
+class OfferListing:
+    sealed: bool
+    submitted: int
+    withdrawn: int
+    items: list[OfferView]
+
+
+async def list_offers(ctx: Context, call_off_id: int) -> OfferListing:
+    """A provider: its own offers. The raising council: counts only before the deadline, then
+    every offer with its scores."""
+    call_off = await readable_call_off(ctx, call_off_id)
+    provider_id = access.provider_of(ctx.user)
+    if provider_id is not None:
+        own = await repository.list_offers(call_off_id, provider_id=provider_id)
+        submitted = sum(o.status is OfferStatus.SUBMITTED for o in own)
+        return OfferListing(False, submitted, len(own) - submitted, await _view(call_off_id, own))
+    submitted, withdrawn = await repository.count_offers(call_off_id)
+    if sealed(call_off.deadline, ctx.clock.now()):
+        return OfferListing(True, submitted, withdrawn, [])
+    offers = await repository.list_offers(call_off_id)
+    return OfferListing(False, submitted, withdrawn, await _view(call_off_id, offers))
+
+
+# --- marks -----------------------------------------------------------------------------------------
+
+
+async def _markable(ctx: Context, call_off_id: int, offer_id: int) -> tuple[CallOff, Offer]:
+    await opened(ctx, await repository.get_call_off(call_off_id))  # closes it first if the deadline passed
+    call_off = await repository.get_call_off(call_off_id, lock="SHARE")
+    if call_off.status is not CallOffStatus.CLOSED:
+        raise Conflict("offers are marked once the call-off has closed and before it is evaluated",
+                       code="not_in_evaluation")  # fmt: skip
+    offer = await repository.get_offer(call_off_id, offer_id)
+    if offer.status is not OfferStatus.SUBMITTED:
+        raise Conflict("a withdrawn offer is not evaluated", code="offer_withdrawn")
+    return call_off, offer
+
+
+async def submit_marks(ctx: Context, call_off_id: int, offer_id: int, marks: list[Mark]) -> None:
+    """An evaluator marks every question of one opened offer, each with its rationale, once
+    (independent marking: `dps.core.evaluation.check_submission`)."""
+    async with DB.transaction():
+        call_off, _ = await _markable(ctx, call_off_id, offer_id)
+        access.require_evaluator(ctx.user, call_off)
+        check_submission(call_off.criteria.criteria(), marks)
+        await repository.insert_marks(offer_id, ctx.user.user_id, marks, moderated=False, at=ctx.clock.now())
+        await audit.record(ctx, "offer.marked", ENTITY, offer_id, after={"evaluator_user_id": ctx.user.user_id,
+                           "marks": marks})  # fmt: skip
+
+
+async def moderate_marks(ctx: Context, call_off_id: int, offer_id: int, marks: list[Mark]) -> None:
+    """The commissioner records the moderated mark, with its reason, for questions the evaluators
+    disagree on (or any other); a moderated mark replaces an earlier one."""
+    async with DB.transaction():
+        call_off, _ = await _markable(ctx, call_off_id, offer_id)
+        access.require_manage(ctx.user, call_off)
+        by_id = {c.id: c for c in call_off.criteria.criteria()}
+        for mark in marks:
+            if mark.criterion_id not in by_id:
+                raise RuleViolation("no such question", code="unknown_criterion", criterion_id=mark.criterion_id)
+            check_mark(by_id[mark.criterion_id], mark)
+        if len({m.criterion_id for m in marks}) != len(marks):
+            raise RuleViolation("one moderated mark per question", code="duplicate_mark")
+        await repository.delete_moderated_marks(offer_id, [m.criterion_id for m in marks])
+        await repository.insert_marks(offer_id, ctx.user.user_id, marks, moderated=True, at=ctx.clock.now())
+        await audit.record(ctx, "offer.moderated", ENTITY, offer_id, after={"marks": marks})

@@ -1,0 +1,408 @@
+"""Call-offs over the API: raise, publish to every eligible setting, sealed offers with the deadline
+boundary, marking, scoring, award, standstill and the placement (DESIGN.md story 4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dps.core.settings import Settings
+from tests.support import Api, admit_member, problem
+
+CALL_OFFS = "/api/v1/call-offs"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """These tests move the clock over weeks (offer periods, standstills): tokens outlive them."""
+    return Settings.from_env(
+        {
+            "DPS_VAR_DIR": str(tmp_path / "var"),
+            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
+            "DPS_SCHEDULER": "off",
+            "DPS_TOKEN_TTL_HOURS": str(24 * 60),
+        }
+    )
+
+
+@dataclass
+class Scene:
+    arrangement_id: int
+    lot_id: int
+    authority_id: int
+    officer: str
+    commissioner: str
+    evaluators: list[str]
+
+
+async def scene(api: Api, profile: str = "pcr2015_dps", **arrangement: Any) -> Scene:
+    """A published arrangement led by Bolton with one lot, a commissioner, an officer, two evaluators."""
+    authority_id = await api.authority()
+    _, officer = await api.staff("procurement_officer", authority_id)
+    _, commissioner = await api.staff("commissioner", authority_id)
+    evaluators = [(await api.staff("evaluator", authority_id))[1] for _ in range(2)]
+    created = await api.client.post(
+        "/api/v1/arrangements",
+        json={
+            "reference": "NW-RES-DPS",
+            "title": "North West residential DPS",
+            "service_type": "residential",
+            "profile_code": profile,
+            "term_start": "2026-11-01",
+            "term_end": "2029-02-23" if profile == "pcr2015_dps" else "2029-10-31",
+            **arrangement,
+        },
+        headers=api.auth(officer),
+    )
+    assert created.status_code == 201, created.text
+    arrangement_id = created.json()["id"]
+    lot = await api.client.post(
+        f"/api/v1/arrangements/{arrangement_id}/lots",
+        json={
+            "code": "LOT-1",
+            "title": "Children's homes 8-17",
+            "age_bands": [
+                {"label": "8-12", "min_age": 8, "max_age": 12},
+                {"label": "13-17", "min_age": 13, "max_age": 17},
+            ],
+            "need_levels": ["standard", "complex"],
+        },
+        headers=api.auth(officer),
+    )
+    assert lot.status_code == 201, lot.text
+    published = await api.client.post(f"/api/v1/arrangements/{arrangement_id}/publish", headers=api.auth(officer))
+    assert published.status_code == 200, published.text
+    return Scene(arrangement_id, lot.json()["id"], authority_id, officer, commissioner, evaluators)
+
+
+async def member(api: Api, s: Scene, postcode: str = "M5 4WT", **setting: Any) -> tuple[int, str, int]:
+    """A provider admitted to the lot with one setting; returns (provider id, token, setting id)."""
+    provider_id, token = await api.provider()
+    created = await api.setting(provider_id, token, postcode=postcode, **setting)
+    await admit_member(s.arrangement_id, s.lot_id, provider_id, date(2026, 11, 1))
+    return provider_id, token, int(created["id"])
+
+
+def call_off_body(s: Scene, deadline: datetime, **overrides: Any) -> dict[str, Any]:
+    return {
+        "arrangement_id": s.arrangement_id,
+        "lot_id": s.lot_id,
+        "title": "Girl, 12, long term",
+        "child": {
+            "age": 12,
+            "sex": "female",
+            "needs": ["autism"],
+            "need_level": "complex",
+            "home_district": "BL1",
+            "education_needs": "EHCP; needs a school place within 30 minutes",
+            "risks": "has gone missing twice",
+            "placement_type": "long_term",
+            "start_date": "2026-12-14",
+            "expected_duration_weeks": 52,
+        },
+        "criteria": {
+            "min_grade": "good",
+            "questions": [
+                {"text": "How will you meet her autism needs?", "max_score": 5, "weight": "60"},
+                {"text": "How will you keep her in education?", "max_score": 5, "weight": "40"},
+            ],
+            "quality_weight": "50",
+            "price_weight": "30",
+            "proximity_weight": "20",
+        },
+        "deadline": deadline.isoformat(),
+        **overrides,
+    }
+
+
+async def raise_and_publish(api: Api, s: Scene, deadline: datetime, **overrides: Any) -> dict[str, Any]:
+    created = await api.client.post(
+        CALL_OFFS, json=call_off_body(s, deadline, **overrides), headers=api.auth(s.commissioner)
+    )
+    assert created.status_code == 201, created.text
+    assert created.headers["etag"] == '"1"'
+    published = await api.client.post(f"{CALL_OFFS}/{created.json()['id']}/publish", headers=api.auth(s.commissioner))
+    assert published.status_code == 200, published.text
+    return dict(published.json())
+
+
+def offer_body(setting_id: int, fee: int, **overrides: Any) -> dict[str, Any]:
+    return {
+        "setting_id": setting_id,
+        "weekly_fee_pence": fee,
+        "additional_services": [{"description": "1:1 education support", "weekly_fee_pence": 35_000}],
+        "start_date": "2026-12-14",
+        "answers": [
+            {"question_id": 1, "text": f"SECRET-PLAN-{setting_id}: staff trained in autism"},
+            {"question_id": 2, "text": "Links with the virtual school head"},
+        ],
+        **overrides,
+    }
+
+
+async def mark_all(api: Api, s: Scene, call_off_id: int, offer_id: int, scores: tuple[int, int]) -> None:
+    for token in s.evaluators:
+        response = await api.client.post(
+            f"{CALL_OFFS}/{call_off_id}/offers/{offer_id}/marks",
+            json={"marks": [{"question_id": i, "score": v, "rationale": "evidence in the answer"}
+                            for i, v in enumerate(scores, start=1)]},
+            headers=api.auth(token),
+        )  # fmt: skip
+        assert response.status_code == 204, response.text
+
+
+async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
+    s = await scene(api)
+    near_id, near, near_setting = await member(api, s, postcode="BL1 1AA")  # Bolton, in area
+    far_id, far, far_setting = await member(api, s, postcode="M5 4WT")  # Salford, out of area
+    _, outsider, outsider_setting = await member(api, s, ofsted_grade="requires_improvement")
+    deadline = api.clock.now() + timedelta(days=10)
+
+    call_off = await raise_and_publish(api, s, deadline)
+    call_off_id = call_off["id"]
+    assert call_off["status"] == "published" and call_off["child"]["home_district"] == "BL1"
+
+    # The invitation list is frozen: two invited, one left out with its reason.
+    listed = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/invitations", headers=api.auth(s.commissioner))).json()
+    invited = {i["setting_id"]: i for i in listed["items"] if i["invited"]}
+    left_out = [i for i in listed["items"] if not i["invited"]]
+    assert set(invited) == {near_setting, far_setting}
+    assert [i["setting_id"] for i in left_out] == [outsider_setting] and left_out[0]["reasons"]
+    assert invited[near_setting]["distance_miles"] < invited[far_setting]["distance_miles"]
+    # Invited providers were told; the left-out one sees the request refused.
+    inbox = (await api.client.get("/api/v1/notifications", headers=api.auth(near))).json()
+    assert any(n["kind"] == "call_off.invited" for n in inbox["items"])
+    problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(outsider)), 403, "permission_denied")
+    seen = await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(near))
+    assert seen.status_code == 200 and "name" not in seen.json()["child"]
+
+    # A clarification is answered to everyone without saying who asked.
+    asked = await api.client.post(
+        f"{CALL_OFFS}/{call_off_id}/clarifications", json={"question": "Is a sibling visiting?"}, headers=api.auth(far)
+    )
+    assert asked.status_code == 201, asked.text
+    answered = await api.client.post(
+        f"{CALL_OFFS}/{call_off_id}/clarifications/{asked.json()['id']}/answer",
+        json={"answer": "Monthly, supervised."},
+        headers=api.auth(s.commissioner),
+    )
+    assert answered.status_code == 200, answered.text
+    near_view = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/clarifications", headers=api.auth(near))).json()
+    assert [(c["answer"], c["mine"]) for c in near_view] == [("Monthly, supervised.", False)]
+
+    # Sealed offers: the near home is dearer; the far one offers first and then revises.
+    first = await api.client.post(f"{CALL_OFFS}/{call_off_id}/offers", json=offer_body(far_setting, 420_000),
+                                  headers=api.auth(far))  # fmt: skip
+    assert first.status_code == 201, first.text
+    revised = await api.client.patch(
+        f"{CALL_OFFS}/{call_off_id}/offers/{first.json()['id']}",
+        json=offer_body(far_setting, 400_000),
+        headers={**api.auth(far), "If-Match": first.headers["etag"]},
+    )
+    assert revised.status_code == 200 and revised.json()["weekly_fee_pence"] == 400_000
+    problem(
+        await api.client.post(f"{CALL_OFFS}/{call_off_id}/offers", json=offer_body(outsider_setting, 1),
+                              headers=api.auth(outsider)), 403, "permission_denied",
+    )  # fmt: skip
+    problem(
+        await api.client.post(f"{CALL_OFFS}/{call_off_id}/offers", json=offer_body(far_setting, 390_000),
+                              headers=api.auth(near)), 422, "setting_not_invited",
+    )  # fmt: skip
+    api.clock.set(deadline - timedelta(seconds=1))
+    last_second = await api.client.post(f"{CALL_OFFS}/{call_off_id}/offers", json=offer_body(near_setting, 450_000),
+                                        headers=api.auth(near))  # fmt: skip
+    assert last_second.status_code == 201, last_second.text
+    near_offer, far_offer = last_second.json()["id"], first.json()["id"]
+
+    # Before the deadline the council sees counts only, and no offer content anywhere.
+    listing = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers", headers=api.auth(s.commissioner))).json()
+    assert listing == {"sealed": True, "submitted": 2, "withdrawn": 0, "items": []}
+    problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers/{near_offer}", headers=api.auth(s.officer)),
+            403, "offer_sealed")  # fmt: skip
+    problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers/{near_offer}", headers=api.auth(far)),
+            403, "permission_denied")  # fmt: skip
+    trail = await api.client.get("/api/v1/audit?limit=100", headers=api.auth(await api.admin()))
+    assert trail.status_code == 200, trail.text
+    assert "SECRET-PLAN" not in trail.text and "450000" not in trail.text
+
+    # One second after the deadline: refused by the server clock, and the offers are open.
+    api.clock.set(deadline + timedelta(seconds=1))
+    problem(
+        await api.client.post(f"{CALL_OFFS}/{call_off_id}/offers", json=offer_body(near_setting, 1),
+                              headers=api.auth(near)), 409, "deadline_passed",
+    )  # fmt: skip
+    opened = await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers/{near_offer}", headers=api.auth(s.officer))
+    assert opened.status_code == 200 and "SECRET-PLAN" in opened.text
+    assert (await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(s.commissioner))).json()[
+        "status"
+    ] == "closed"
+
+    # Two evaluators mark independently; they agree closely, so no moderation is needed.
+    await mark_all(api, s, call_off_id, near_offer, (5, 4))
+    await mark_all(api, s, call_off_id, far_offer, (3, 3))
+    evaluated = await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluate", headers=api.auth(s.commissioner))
+    assert evaluated.status_code == 200 and evaluated.json()["status"] == "evaluated", evaluated.text
+    scored = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers", headers=api.auth(s.commissioner))).json()
+    by_id = {o["id"]: o["score"] for o in scored["items"]}
+    # Near: quality (60% x 1 + 40% x 0.8) = 92% of 50 = 46; price 30 x 400000/450000 = 26.67; close to home.
+    assert by_id[near_offer]["quality_score"] == "46.00" and by_id[near_offer]["price_score"] == "26.67"
+    assert by_id[far_offer]["price_score"] == "30.00" and by_id[far_offer]["quality_score"] == "30.00"
+    assert by_id[near_offer]["rank"] == 1 and by_id[far_offer]["rank"] == 2
+
+    # Awarding the second needs a reason; the top offer is awarded; DPS call-offs have no standstill.
+    problem(await api.client.post(f"{CALL_OFFS}/{call_off_id}/award", json={"offer_id": far_offer},
+                                  headers=api.auth(s.commissioner)), 422, "award_reason_required")  # fmt: skip
+    awarded = await api.client.post(f"{CALL_OFFS}/{call_off_id}/award", json={"offer_id": near_offer},
+                                    headers=api.auth(s.commissioner))  # fmt: skip
+    assert awarded.status_code == 200, awarded.text
+    assert awarded.json()["status"] == "concluded" and awarded.json()["standstill_ends_at"] is None
+    loser_inbox = (await api.client.get("/api/v1/notifications", headers=api.auth(far))).json()["items"]
+    summary = next(n for n in loser_inbox if n["kind"] == "call_off.awarded")
+    assert "rank 2" in summary["body"] and "The awarded offer" in summary["body"]
+
+    placements = (await api.client.get("/api/v1/placements?live=true", headers=api.auth(s.commissioner))).json()
+    [placement] = placements["items"]
+    assert placement["provider_id"] == near_id and placement["setting_id"] == near_setting
+    assert placement["weekly_fee_pence"] == 450_000 and placement["out_of_area"] is False
+    assert placement["over_20_miles"] is False and float(placement["distance_miles"]) < 5
+    assert far_id != near_id
+
+
+async def test_a_full_postcode_is_refused_and_never_stored(api: Api) -> None:
+    s = await scene(api)
+    deadline = api.clock.now() + timedelta(days=10)
+    body = call_off_body(s, deadline)
+    body["child"]["home_district"] = "BL1 1AA"
+    problem(
+        await api.client.post(CALL_OFFS, json=body, headers=api.auth(s.commissioner)), 422, "full_postcode_not_allowed"
+    )
+    body["child"]["home_district"] = "BL1"
+    body["child"]["name"] = "Jane"
+    problem(await api.client.post(CALL_OFFS, json=body, headers=api.auth(s.commissioner)), 400, "validation_failed")
+
+
+async def test_only_a_commissioner_of_a_member_council_raises_a_request(api: Api) -> None:
+    s = await scene(api)
+    other = await api.authority("Wigan Council", "E08000010")
+    _, stranger = await api.staff("commissioner", other)
+    body = call_off_body(s, api.clock.now() + timedelta(days=10))
+    problem(await api.client.post(CALL_OFFS, json=body, headers=api.auth(stranger)), 403, "not_a_member_authority")
+    problem(await api.client.post(CALL_OFFS, json=body, headers=api.auth(s.officer)), 403, "permission_denied")
+
+
+async def test_the_deadline_needs_the_minimum_period_unless_urgent_with_a_reason(api: Api) -> None:
+    s = await scene(api)
+    await member(api, s)
+    short = api.clock.now() + timedelta(days=2)
+    created = await api.client.post(CALL_OFFS, json=call_off_body(s, short), headers=api.auth(s.commissioner))
+    call_off_id = created.json()["id"]
+    problem(await api.client.post(f"{CALL_OFFS}/{call_off_id}/publish", headers=api.auth(s.commissioner)),
+            422, "offer_period_too_short")  # fmt: skip
+    stale = await api.client.patch(f"{CALL_OFFS}/{call_off_id}", json={"urgent_reason": "x"},
+                                   headers={**api.auth(s.commissioner), "If-Match": '"7"'})  # fmt: skip
+    problem(stale, 412, "stale_version")
+    urgent = await api.client.patch(
+        f"{CALL_OFFS}/{call_off_id}",
+        json={"urgent_reason": "current home closes on Friday; all members agreed 2 days"},
+        headers={**api.auth(s.commissioner), "If-Match": created.headers["etag"]},
+    )
+    assert urgent.status_code == 200, urgent.text
+    published = await api.client.post(f"{CALL_OFFS}/{call_off_id}/publish", headers=api.auth(s.commissioner))
+    assert published.status_code == 200, published.text
+    # Illegal moves are 409.
+    problem(await api.client.post(f"{CALL_OFFS}/{call_off_id}/publish", headers=api.auth(s.commissioner)),
+            409, "illegal_transition")  # fmt: skip
+    problem(await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluate", headers=api.auth(s.commissioner)),
+            409, "not_in_evaluation")  # fmt: skip
+    problem(await api.client.post(f"{CALL_OFFS}/{call_off_id}/close", headers=api.auth(s.commissioner)),
+            409, "deadline_not_reached")  # fmt: skip
+
+
+async def test_offers_at_the_deadline_boundary(api: Api) -> None:
+    s = await scene(api)
+    _, token, setting_id = await member(api, s)
+    deadline = api.clock.now() + timedelta(days=10)
+    call_off_id = (await raise_and_publish(api, s, deadline))["id"]
+    url = f"{CALL_OFFS}/{call_off_id}/offers"
+    api.clock.set(deadline - timedelta(seconds=1))
+    accepted = await api.client.post(url, json=offer_body(setting_id, 400_000), headers=api.auth(token))
+    assert accepted.status_code == 201, accepted.text
+    # Exactly AT the deadline an offer is refused (and offers are open from that instant).
+    api.clock.set(deadline)
+    problem(
+        await api.client.post(f"{url}/{accepted.json()['id']}/withdraw", headers=api.auth(token)),
+        409,
+        "deadline_passed",
+    )
+    api.clock.set(deadline + timedelta(seconds=1))
+    problem(
+        await api.client.patch(f"{url}/{accepted.json()['id']}", json=offer_body(setting_id, 1),
+                               headers={**api.auth(token), "If-Match": '"1"'}), 409, "deadline_passed",
+    )  # fmt: skip
+    mine = (await api.client.get(url, headers=api.auth(token))).json()
+    assert [o["weekly_fee_pence"] for o in mine["items"]] == [400_000]
+
+
+async def test_a_provider_withdraws_and_resubmits_before_the_deadline(api: Api) -> None:
+    s = await scene(api)
+    _, token, setting_id = await member(api, s)
+    deadline = api.clock.now() + timedelta(days=10)
+    call_off_id = (await raise_and_publish(api, s, deadline))["id"]
+    url = f"{CALL_OFFS}/{call_off_id}/offers"
+    offer = (await api.client.post(url, json=offer_body(setting_id, 400_000), headers=api.auth(token))).json()
+    problem(await api.client.post(url, json=offer_body(setting_id, 1), headers=api.auth(token)), 409, "offer_exists")
+    withdrawn = await api.client.post(f"{url}/{offer['id']}/withdraw", headers=api.auth(token))
+    assert withdrawn.json()["status"] == "withdrawn"
+    counts = (await api.client.get(url, headers=api.auth(s.commissioner))).json()
+    assert (counts["submitted"], counts["withdrawn"], counts["items"]) == (0, 1, [])
+    again = await api.client.post(url, json=offer_body(setting_id, 410_000), headers=api.auth(token))
+    assert again.status_code == 201 and again.json()["id"] == offer["id"] and again.json()["status"] == "submitted"
+
+
+async def test_disagreeing_evaluators_need_moderation_and_a_standstill_delays_the_placement(api: Api) -> None:
+    s = await scene(api, profile="pa2023_dynamic_market")
+    _, a, a_setting = await member(api, s, postcode="BL1 1AA")
+    _, b, b_setting = await member(api, s)
+    deadline = api.clock.now() + timedelta(days=3)
+    call_off_id = (await raise_and_publish(api, s, deadline))["id"]
+    url = f"{CALL_OFFS}/{call_off_id}"
+    a_offer = (await api.client.post(f"{url}/offers", json=offer_body(a_setting, 400_000), headers=api.auth(a))).json()
+    b_offer = (await api.client.post(f"{url}/offers", json=offer_body(b_setting, 380_000), headers=api.auth(b))).json()
+    api.clock.set(deadline)
+    # Evaluators disagree on question 1 of offer A (1 vs 5).
+    for token, score in zip(s.evaluators, (1, 5), strict=True):
+        marked = await api.client.post(
+            f"{url}/offers/{a_offer['id']}/marks",
+            json={"marks": [{"question_id": 1, "score": score, "rationale": "r"},
+                            {"question_id": 2, "score": 3, "rationale": "r"}]},
+            headers=api.auth(token),
+        )  # fmt: skip
+        assert marked.status_code == 204, marked.text
+    await mark_all(api, s, call_off_id, b_offer["id"], (2, 2))
+    problem(await api.client.post(f"{url}/evaluate", headers=api.auth(s.commissioner)), 409, "moderation_required")
+    moderated = await api.client.post(
+        f"{url}/offers/{a_offer['id']}/moderation",
+        json={"marks": [{"question_id": 1, "score": 4, "rationale": "agreed at the panel: strong plan"}]},
+        headers=api.auth(s.commissioner),
+    )
+    assert moderated.status_code == 204, moderated.text
+    assert (await api.client.post(f"{url}/evaluate", headers=api.auth(s.commissioner))).status_code == 200
+    awarded = await api.client.post(f"{url}/award", json={"offer_id": a_offer["id"]}, headers=api.auth(s.commissioner))
+    assert awarded.status_code == 200, awarded.text
+    body = awarded.json()
+    assert body["status"] == "awarded" and body["standstill_ends_at"] is not None
+    standstill_end = datetime.fromisoformat(body["standstill_ends_at"])
+    # 8 UK working days beginning with the award day (PA 2023 s.51).
+    assert (standstill_end - api.clock.now()).days >= 10
+    problem(await api.client.post(f"{url}/conclude", headers=api.auth(s.commissioner)), 409, "standstill_running")
+    assert (await api.client.get("/api/v1/placements", headers=api.auth(s.commissioner))).json()["items"] == []
+    api.clock.set(standstill_end)
+    concluded = await api.client.post(f"{url}/conclude", headers=api.auth(s.commissioner))
+    assert concluded.status_code == 200 and concluded.json()["status"] == "concluded"
+    [placement] = (await api.client.get("/api/v1/placements", headers=api.auth(a))).json()["items"]
+    assert placement["setting_id"] == a_setting and placement["start_date"] == "2026-12-14"
+    assert (await api.client.get("/api/v1/placements", headers=api.auth(b))).json()["items"] == []
