@@ -102,6 +102,39 @@ def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
     return _with_database(settings, work)
 
 
+def cmd_scheduler_run_once(settings: Settings, _: argparse.Namespace) -> int:
+    from dps.scheduler.runner import run_once
+
+    async def work() -> int:
+        report = await run_once(_system_context(settings))
+        print(report.describe())
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_scheduler(settings: Settings, _: argparse.Namespace) -> int:
+    """Run the scheduler standalone: a pass now, then one every DPS_SCHEDULER_INTERVAL_SECONDS."""
+    from dps.scheduler.runner import build_scheduler, run_once
+
+    async def work() -> int:
+        ctx = _system_context(settings)
+        print(f"dps scheduler: a pass every {settings.scheduler_interval_seconds}s (Ctrl-C stops)")
+        print((await run_once(ctx)).describe())
+        running = build_scheduler(ctx)
+        running.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            running.shutdown(wait=False)
+        return 0
+
+    try:
+        return _with_database(settings, work)
+    except KeyboardInterrupt:
+        return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dps", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd.add_parser("verify", help="check the hash chain; exit 1 at the first broken event").set_defaults(
         handler=cmd_audit_verify
     )
+
+    scheduler = sub.add_parser("scheduler", help="deadline sweeps and email delivery (standalone process)")
+    scheduler.set_defaults(handler=cmd_scheduler)
+    scheduler.add_subparsers(dest="scheduler_command").add_parser(
+        "run-once", help="one sweep and one delivery pass, then exit (cron, tests)"
+    ).set_defaults(handler=cmd_scheduler_run_once)
     return parser
 
 
