@@ -113,8 +113,8 @@ async def seed(url: str) -> tuple[int, int]:
         # Submitted over the last four weeks, due 14 days later (spread so some are overdue).
         await connection.execute(
             "INSERT INTO applications (arrangement, provider, status, lot_ids, submitted_at, decision_due_on, "
-            "version, created_at) SELECT $1, p.id, 'submitted', '{}', $2::timestamptz - (p.id % 28) * interval '1 day', "
-            "($3::date - (p.id % 28)) + 14, 2, $2 FROM providers p",
+            "version, created_at) SELECT $1, p.id, 'submitted', '{}', "
+            "$2::timestamptz - (p.id % 28) * interval '1 day', ($3::date - (p.id % 28)) + 14, 2, $2 FROM providers p",
             arrangement,
             now,
             now.date(),

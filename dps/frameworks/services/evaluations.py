@@ -187,12 +187,11 @@ async def _moderation_view(application: Application, arrangement: Arrangement) -
     criteria = await _criteria(application)
     by_evaluator = await _submitted_marks(application.id, arrangement.min_evaluators)
     moderated = await repo.list_moderated_marks(application.id)
-    suggestions = [
-        evaluation.suggested_consensus(
-            c, [m for marks in by_evaluator.values() for m in marks if m.criterion_id == c.id]
-        )
-        for c in criteria
-    ]
+    on_criterion: dict[int, list[Mark]] = {c.id: [] for c in criteria}
+    for marks in by_evaluator.values():
+        for mark in marks:
+            on_criterion.setdefault(mark.criterion_id, []).append(mark)
+    suggestions = [evaluation.suggested_consensus(c, on_criterion[c.id]) for c in criteria]
     complete = not evaluation.missing_marks(criteria, list(moderated.values()))
     outcome = evaluation.result(criteria, moderated, arrangement.quality_threshold) if complete else None
     return ModerationView(
