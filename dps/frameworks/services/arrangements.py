@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from dps.accounts import repository as accounts
-from dps.core import audit
+from dps.core import audit, deadlines
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
@@ -170,6 +170,9 @@ async def update_arrangement(
                 after = after.extend_term(new_end, reason or "", ctx.clock.now())
         after = replace(after, version=before.version + 1)
         await repository.update_arrangement(before, after)
+        if after.status is not ArrangementStatus.DRAFT:
+            # Term and windows drive reminders: the scheduler re-reads them at its next sweep.
+            await deadlines.track("arrangement", arrangement_id, ctx.clock.now())
         await audit.record(ctx, "arrangement.updated", "arrangement", arrangement_id, before=before, after=after)
     return after
 
@@ -192,6 +195,7 @@ async def _move(
                 raise RuleViolation("add at least one lot before publishing", code="no_lots")
         after = before.move_to(target)
         await repository.update_arrangement(before, after)
+        await deadlines.track("arrangement", arrangement_id, ctx.clock.now())
         await audit.record(ctx, action, "arrangement", arrangement_id, before=before, after=after)
     return after
 
