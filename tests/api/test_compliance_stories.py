@@ -1,0 +1,413 @@
+"""DESIGN.md stories 5 and 6 through the API: an expired certificate suspends and a new one
+reinstates; a concern suspends from call-offs and rescinding restores; with the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from dps.compliance.services.checks import on_evidence_expired
+from dps.core.context import Context
+from tests import pdfs
+from tests.support import Api, admit_member, problem
+
+TEN_MILLION = 10_000_000_00
+
+
+@dataclass
+class Consortium:
+    lead: int
+    member: int
+    outsider: int
+    officer: str
+    commissioner: str
+    outsider_commissioner: str
+    arrangement_id: int
+    lot_id: int
+    provider_id: int
+    provider: str
+    setting_id: int
+    membership_id: int
+    insurance_id: int
+    ofsted_id: int
+    emails: dict[str, str] = field(default_factory=dict)
+
+
+TOKENS = ("officer", "commissioner", "outsider_commissioner", "provider")
+
+
+async def travel(api: Api, c: Consortium, at: datetime) -> None:
+    """Move the clock; bearer tokens last 12 hours, so everyone signs in again."""
+    if not c.emails:
+        for name in TOKENS:
+            me = await api.client.get("/api/v1/me", headers=api.auth(getattr(c, name)))
+            c.emails[name] = me.json()["email"]
+    api.clock.set(at)
+    for name in TOKENS:
+        setattr(c, name, await api.login(c.emails[name]))
+
+
+async def consortium(api: Api) -> Consortium:
+    """Bolton leads a residential DPS with Wigan as a member; Leeds takes no part. One provider with
+    one children's home is an active member of the lot. The DPS asks for GBP 10m employer's
+    liability cover and a not-Inadequate Ofsted grade."""
+    lead = await api.authority("Bolton Council", "E08000001")
+    member = await api.authority("Wigan Council", "E08000010")
+    outsider = await api.authority("Leeds City Council", "E08000035")
+    _, officer = await api.staff("procurement_officer", lead)
+    _, commissioner = await api.staff("commissioner", member)
+    _, outsider_commissioner = await api.staff("commissioner", outsider)
+    created = await api.client.post(
+        "/api/v1/arrangements",
+        json={
+            "reference": "NW-RES-DPS",
+            "title": "North West residential DPS",
+            "service_type": "residential",
+            "profile_code": "pcr2015_dps",
+            "term_start": "2026-12-01",
+            "term_end": "2029-02-23",
+            "member_authority_ids": [member],
+        },
+        headers=api.auth(officer),
+    )
+    assert created.status_code == 201, created.text
+    arrangement_id = created.json()["id"]
+    lot = await api.client.post(
+        f"/api/v1/arrangements/{arrangement_id}/lots",
+        json={
+            "code": "LOT-1",
+            "title": "Residential 8-17",
+            "age_bands": [{"label": "8-17", "min_age": 8, "max_age": 17}],
+            "need_levels": ["standard"],
+            "areas": [],
+        },
+        headers=api.auth(officer),
+    )
+    assert lot.status_code == 201, lot.text
+    insurance = await add_requirement(
+        api,
+        officer,
+        arrangement_id,
+        kind="insurance",
+        title="Employer's liability GBP 10m",
+        insurance_kind="employers_liability",
+        min_cover_pence=TEN_MILLION,
+    )
+    ofsted = await add_requirement(api, officer, arrangement_id, kind="ofsted", title="Ofsted: not Inadequate")
+    published = await api.client.post(f"/api/v1/arrangements/{arrangement_id}/publish", headers=api.auth(officer))
+    assert published.status_code == 200, published.text
+    provider_id, provider = await api.provider("Brightside Children's Homes Ltd")
+    setting = await api.setting(provider_id, provider, postcode="BL1 1AA", ofsted_grade="good")
+    membership_id = await admit_member(arrangement_id, lot.json()["id"], provider_id, date(2026, 12, 1))
+    return Consortium(
+        lead,
+        member,
+        outsider,
+        officer,
+        commissioner,
+        outsider_commissioner,
+        arrangement_id,
+        lot.json()["id"],
+        provider_id,
+        provider,
+        setting["id"],
+        membership_id,
+        insurance["id"],
+        ofsted["id"],
+    )
+
+
+async def add_requirement(api: Api, token: str, arrangement_id: int, **body: Any) -> dict[str, Any]:
+    response = await api.client.post(
+        f"/api/v1/compliance/arrangements/{arrangement_id}/requirements", json=body, headers=api.auth(token)
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def upload_certificate(api: Api, token: str, content: bytes) -> int:
+    response = await api.client.post(
+        "/api/v1/documents",
+        files={"file": ("certificate.pdf", content, "application/pdf")},
+        data={"document_type": "insurance_certificate"},
+        headers=api.auth(token),
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+async def eligibility(api: Api, c: Consortium) -> dict[str, Any]:
+    response = await api.client.get(f"/api/v1/compliance/lots/{c.lot_id}/eligibility", headers=api.auth(c.commissioner))
+    assert response.status_code == 200, response.text
+    (item,) = response.json()["items"]
+    assert item["setting_id"] == c.setting_id
+    return dict(item)
+
+
+async def compliance(api: Api, c: Consortium, token: str | None = None) -> dict[str, Any]:
+    response = await api.client.get(
+        f"/api/v1/compliance/memberships/{c.membership_id}", headers=api.auth(token or c.officer)
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def audit_actions(api: Api, token: str, entity_type: str, entity_id: int) -> list[str]:
+    response = await api.client.get(
+        "/api/v1/audit", params={"entity_type": entity_type, "entity_id": str(entity_id)}, headers=api.auth(token)
+    )
+    assert response.status_code == 200, response.text
+    return [e["action"] for e in response.json()["items"]]
+
+
+async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(api: Api) -> None:
+    c = await consortium(api)
+
+    # With nothing attached the membership is non-compliant and its home cannot be invited.
+    before = await compliance(api, c)
+    assert before["compliance_status"] == "non_compliant"
+    assert {(x["requirement_id"], x["outcome"]) for x in before["checks"]} == {
+        (c.insurance_id, "missing"),
+        (c.ofsted_id, "pass"),
+    }
+    assert "compliance_missing" in [r["code"] for r in (await eligibility(api, c))["reasons"]]
+
+    # The provider uploads its certificate; the PDF proposes the values to confirm.
+    document_id = await upload_certificate(api, c.provider, pdfs.insurance_schedule())
+    proposed = await api.client.post(
+        "/api/v1/compliance/extractions",
+        json={"document_id": document_id, "kind": "insurance_certificate"},
+        headers=api.auth(c.provider),
+    )
+    assert proposed.status_code == 200, proposed.text
+    values = proposed.json()
+    assert values["found"] is True
+    assert values["covers"][0] == {"insurance_kind": "employers_liability", "limit_pence": TEN_MILLION}
+    assert (values["starts_on"], values["expires_on"]) == ("2026-04-01", "2027-03-31")
+
+    attached = await api.client.post(
+        "/api/v1/compliance/evidence",
+        json={
+            "requirement_id": c.insurance_id,
+            "document_id": document_id,
+            "issuer": values["insurer"],
+            "starts_on": values["starts_on"],
+            "expires_on": values["expires_on"],
+            "cover_pence": values["covers"][0]["limit_pence"],
+        },
+        headers=api.auth(c.provider),
+    )
+    assert attached.status_code == 201, attached.text
+    evidence_id = attached.json()["id"]
+    assert attached.json()["insurance_kind"] == "employers_liability"
+    assert (await compliance(api, c, c.provider))["compliance_status"] == "compliant"
+    assert (await eligibility(api, c)) == {
+        "setting_id": c.setting_id,
+        "provider_id": c.provider_id,
+        "membership_id": c.membership_id,
+        "eligible": True,
+        "reasons": [],
+    }
+
+    # Thirty days before expiry the membership shows as expiring.
+    await travel(api, c, datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    assert (await compliance(api, c))["compliance_status"] == "expiring"
+
+    # The scheduler's rule runs on the day the certificate lapses (the day after its expiry date);
+    # running it early changes nothing.
+    ctx = Context(None, api.clock, api.app.state.settings, api.app.state.store)
+    await travel(api, c, datetime(2027, 3, 31, 23, 0, tzinfo=UTC))
+    await on_evidence_expired(ctx, evidence_id)
+    assert (await eligibility(api, c))["eligible"] is True
+    await travel(api, c, datetime(2027, 4, 1, 6, 0, tzinfo=UTC))
+    await on_evidence_expired(ctx, evidence_id)
+    await on_evidence_expired(ctx, evidence_id)  # idempotent
+
+    membership = await api.client.get(f"/api/v1/memberships/{c.membership_id}", headers=api.auth(c.officer))
+    assert membership.json()["status"] == "suspended"
+    assert "expired on 2027-03-31" in membership.json()["status_reason"]
+    after = await compliance(api, c)
+    assert after["compliance_status"] == "non_compliant"
+    assert [x["outcome"] for x in after["checks"] if x["requirement_id"] == c.insurance_id] == ["expired"]
+    verdict = await eligibility(api, c)
+    assert verdict["eligible"] is False
+    assert [r["code"] for r in verdict["reasons"]] == ["membership_not_active", "compliance_expired"]
+    notes = (await api.client.get("/api/v1/notifications", headers=api.auth(c.provider))).json()["items"]
+    assert [n["kind"] for n in notes] == ["evidence.expired"]
+
+    # An expired certificate cannot be attached; a renewed one reinstates the membership.
+    stale = await api.client.post(
+        "/api/v1/compliance/evidence",
+        json={"requirement_id": c.insurance_id, "expires_on": "2027-03-31", "cover_pence": TEN_MILLION},
+        headers=api.auth(c.provider),
+    )
+    problem(stale, 422, "evidence_expired")
+    short = await api.client.post(
+        "/api/v1/compliance/evidence",
+        json={"requirement_id": c.insurance_id, "expires_on": "2028-03-31", "cover_pence": TEN_MILLION - 1},
+        headers=api.auth(c.provider),
+    )
+    assert short.status_code == 201
+    assert (await eligibility(api, c))["eligible"] is False  # one penny short keeps it suspended
+    renewed = await api.client.post(
+        "/api/v1/compliance/evidence",
+        json={
+            "requirement_id": c.insurance_id,
+            "document_id": document_id,
+            "starts_on": "2027-04-01",
+            "expires_on": "2028-03-31",
+            "cover_pence": TEN_MILLION,
+        },
+        headers=api.auth(c.provider),
+    )
+    assert renewed.status_code == 201, renewed.text
+    membership = await api.client.get(f"/api/v1/memberships/{c.membership_id}", headers=api.auth(c.officer))
+    assert membership.json()["status"] == "active"
+    assert (await eligibility(api, c))["eligible"] is True
+    history = await api.client.get(
+        "/api/v1/compliance/evidence",
+        params={"provider_id": c.provider_id, "include_replaced": "true"},
+        headers=api.auth(c.officer),
+    )
+    assert [(e["id"], e["status"]) for e in history.json()["items"]] == [
+        (evidence_id, "replaced"),
+        (short.json()["id"], "replaced"),
+        (renewed.json()["id"], "current"),
+    ]
+
+    # The audit trail tells the story.
+    assert await audit_actions(api, c.officer, "membership", c.membership_id) == [
+        "membership.suspended",
+        "membership.reinstated",
+    ]
+    assert await audit_actions(api, c.officer, "evidence", evidence_id) == ["evidence.attached", "evidence.expired"]
+
+
+async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Api) -> None:
+    c = await consortium(api)
+    await api.client.post(
+        "/api/v1/compliance/evidence",
+        json={"requirement_id": c.insurance_id, "expires_on": "2027-11-30", "cover_pence": TEN_MILLION},
+        headers=api.auth(c.provider),
+    )
+    assert (await eligibility(api, c))["eligible"] is True
+    other_provider_id, other_provider = await api.provider()
+
+    # Wigan (a member council) drafts a safeguarding concern; only Wigan sees the draft.
+    raised = await api.client.post(
+        "/api/v1/concerns",
+        json={
+            "provider_id": c.provider_id,
+            "setting_id": c.setting_id,
+            "category": "safeguarding",
+            "arrangement_ids": [c.arrangement_id],
+            "summary": "Allegation against a member of staff; LADO referral made",
+            "actions_taken": "Placements reviewed; no new placements while the LADO enquiry runs",
+            "review_on": "2027-01-15",
+            "suspends_call_offs": True,
+        },
+        headers=api.auth(c.commissioner),
+    )
+    assert raised.status_code == 201, raised.text
+    concern = raised.json()
+    assert (concern["status"], concern["issuing_authority_id"]) == ("draft", c.member)
+    problem(await api.client.get(f"/api/v1/concerns/{concern['id']}", headers=api.auth(c.officer)), 404, "not_found")
+    problem(await api.client.get(f"/api/v1/concerns/{concern['id']}", headers=api.auth(c.provider)), 404, "not_found")
+    assert (await eligibility(api, c))["eligible"] is True  # a draft suspends nothing
+
+    # Only the issuing council issues it; then every member council and the provider see it.
+    problem(
+        await api.client.post(f"/api/v1/concerns/{concern['id']}/issue", headers=api.auth(c.officer)),
+        403,
+        "not_issuing_authority",
+    )
+    issued = await api.client.post(f"/api/v1/concerns/{concern['id']}/issue", headers=api.auth(c.commissioner))
+    assert issued.status_code == 200, issued.text
+    assert issued.json()["status"] == "issued"
+    for token in (c.officer, c.commissioner, c.provider):
+        seen = await api.client.get("/api/v1/concerns", headers=api.auth(token))
+        assert [x["id"] for x in seen.json()["items"]] == [concern["id"]], token
+    # Never another provider, never a council outside the arrangement.
+    for token in (other_provider, c.outsider_commissioner):
+        assert (await api.client.get("/api/v1/concerns", headers=api.auth(token))).json()["items"] == []
+        problem(await api.client.get(f"/api/v1/concerns/{concern['id']}", headers=api.auth(token)), 404, "not_found")
+    problem(
+        await api.client.get("/api/v1/concerns", params={"provider_id": c.provider_id}, headers=api.auth(other_provider)),
+        403,
+        "permission_denied",
+    )
+    officer_notes = (await api.client.get("/api/v1/notifications", headers=api.auth(c.officer))).json()["items"]
+    assert [n["kind"] for n in officer_notes] == ["concern.issued"]
+
+    verdict = await eligibility(api, c)
+    assert verdict["eligible"] is False
+    assert verdict["reasons"] == [
+        {"code": "live_concern", "detail": f"concern {concern['id']} suspends the provider from new call-offs"}
+    ]
+    # The membership itself stays active: the concern keeps the provider out of new call-offs only.
+    membership = await api.client.get(f"/api/v1/memberships/{c.membership_id}", headers=api.auth(c.officer))
+    assert membership.json()["status"] == "active"
+
+    # The provider responds; another provider cannot.
+    problem(
+        await api.client.post(
+            f"/api/v1/concerns/{concern['id']}/respond", json={"response": "not us"}, headers=api.auth(other_provider)
+        ),
+        403,
+        "permission_denied",
+    )
+    responded = await api.client.post(
+        f"/api/v1/concerns/{concern['id']}/respond",
+        json={"response": "Staff member suspended; LADO enquiry closed with no further action"},
+        headers=api.auth(c.provider),
+    )
+    assert responded.status_code == 200, responded.text
+    assert responded.json()["status"] == "responded"
+
+    # Only the issuing council rescinds; eligibility returns.
+    problem(
+        await api.client.post(
+            f"/api/v1/concerns/{concern['id']}/rescind", json={"reason": "rectified"}, headers=api.auth(c.officer)
+        ),
+        403,
+        "not_issuing_authority",
+    )
+    rescinded = await api.client.post(
+        f"/api/v1/concerns/{concern['id']}/rescind",
+        json={"reason": "LADO enquiry closed; safer recruitment audit satisfactory"},
+        headers=api.auth(c.commissioner),
+    )
+    assert rescinded.status_code == 200, rescinded.text
+    assert rescinded.json()["status"] == "rescinded"
+    assert rescinded.headers["etag"] == '"4"'
+    assert (await eligibility(api, c))["eligible"] is True
+    problem(
+        await api.client.post(
+            f"/api/v1/concerns/{concern['id']}/rescind", json={"reason": "again"}, headers=api.auth(c.commissioner)
+        ),
+        409,
+        "illegal_transition",
+    )
+    assert await audit_actions(api, c.officer, "concern", concern["id"]) == [
+        "concern.created",
+        "concern.issued",
+        "concern.responded",
+        "concern.rescinded",
+    ]
+    assert other_provider_id != c.provider_id
+
+
+async def test_a_non_member_council_cannot_raise_a_concern_about_the_arrangement(api: Api) -> None:
+    c = await consortium(api)
+    refused = await api.client.post(
+        "/api/v1/concerns",
+        json={
+            "provider_id": c.provider_id,
+            "category": "quality",
+            "arrangement_ids": [c.arrangement_id],
+            "summary": "Complaint from a child's social worker",
+        },
+        headers=api.auth(c.outsider_commissioner),
+    )
+    problem(refused, 403, "not_a_member_authority")
