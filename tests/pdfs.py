@@ -143,4 +143,4 @@ def damaged() -> bytes:
 
 
 def too_long(pages: int = 40) -> bytes:
-    return _pdf([[("Terms and conditions, page %d" % (n + 1),)] for n in range(pages)])
+    return _pdf([[(f"Terms and conditions, page {n + 1}",)] for n in range(pages)])

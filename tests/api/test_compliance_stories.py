@@ -333,7 +333,9 @@ async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Ap
         assert (await api.client.get("/api/v1/concerns", headers=api.auth(token))).json()["items"] == []
         problem(await api.client.get(f"/api/v1/concerns/{concern['id']}", headers=api.auth(token)), 404, "not_found")
     problem(
-        await api.client.get("/api/v1/concerns", params={"provider_id": c.provider_id}, headers=api.auth(other_provider)),
+        await api.client.get(
+            "/api/v1/concerns", params={"provider_id": c.provider_id}, headers=api.auth(other_provider)
+        ),
         403,
         "permission_denied",
     )

@@ -286,7 +286,8 @@ def test_grade_at_least(grade: OfstedGrade | None, minimum: OfstedGrade, expecte
 
 
 def test_an_officer_override_replaces_the_result_and_says_so() -> None:
-    override = Override(1, 3, None, Outcome.PASS, "broker letter confirms renewal", 5, datetime(2026, 11, 23, tzinfo=UTC))
+    at = datetime(2026, 11, 23, tzinfo=UTC)
+    override = Override(1, 3, None, Outcome.PASS, "broker letter confirms renewal", 5, at)
     result = evaluate(insurance(), 3, evidence(cover_pence=TEN_MILLION - 1), TODAY, override=override)
     assert result.outcome is Outcome.PASS
     assert result.overridden
