@@ -53,7 +53,7 @@ class Contract(Table, db=DB, tablename="contracts"):
     provider = ForeignKey(Provider, null=False, on_delete=OnDelete.restrict, index=True)
     authority_ids = Array(BigInt(), null=False, default=list)
     subject_key = Varchar(length=120, null=False, unique=True)
-    parent = ForeignKey("self", null=True, default=None, on_delete=OnDelete.restrict, index=True)
+    parent: ForeignKey[Contract] = ForeignKey("self", null=True, default=None, on_delete=OnDelete.restrict, index=True)
     title = Varchar(length=300, null=False)
     data = JSONB(null=False, default="{}")
     document_key = Varchar(length=300, null=False, unique=True)

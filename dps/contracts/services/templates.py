@@ -106,7 +106,8 @@ async def approve_template_version(ctx: Context, version_id: int) -> TemplateVer
         draft = await repository.get_template_version(version_id)
         await repository.lock_template_kind(draft.kind)
         draft = await repository.get_template_version(version_id, for_update=True)
-        return await _approve(ctx, draft)
+        approved = await _approve(ctx, draft)
+    return approved
 
 
 async def retire_template_version(ctx: Context, version_id: int) -> TemplateVersion:
