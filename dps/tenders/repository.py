@@ -238,6 +238,15 @@ async def invited_settings(call_off_id: int, provider_id: int) -> dict[int, Deci
     return {r["setting"]: r["distance_miles"] for r in rows}
 
 
+async def distances(call_off_id: int, setting_ids: Sequence[int]) -> dict[int, Decimal | None]:
+    """Miles from the child's home district to each of these invited settings."""
+    i = t.Invitation
+    rows = await i.select(i.setting, i.distance_miles).where(
+        (i.call_off == call_off_id) & i.setting.is_in(list(setting_ids) or [0])
+    )
+    return {r["setting"]: r["distance_miles"] for r in rows}
+
+
 async def count_invitations(call_off_id: int) -> tuple[int, int]:
     """(invited, left out)."""
     rows = await DB.run_querystring(

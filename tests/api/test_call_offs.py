@@ -4,7 +4,7 @@ boundary, marking, scoring, award, standstill and the placement (DESIGN.md story
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from dps.core.settings import Settings
 from tests.support import Api, admit_member, problem
 
 CALL_OFFS = "/api/v1/call-offs"
+TEN_MILLION = 1_000_000_000
 
 
 @pytest.fixture
@@ -39,8 +40,9 @@ class Scene:
     evaluators: list[str]
 
 
-async def scene(api: Api, profile: str = "pcr2015_dps", **arrangement: Any) -> Scene:
-    """A published arrangement led by Bolton with one lot, a commissioner, an officer, two evaluators."""
+async def scene(api: Api, profile: str = "pcr2015_dps", *, insurance: bool = False, **arrangement: Any) -> Scene:
+    """A published arrangement led by Bolton with one lot, a commissioner, an officer, two evaluators;
+    with `insurance`, members must hold employer's liability cover of GBP 10m."""
     authority_id = await api.authority()
     _, officer = await api.staff("procurement_officer", authority_id)
     _, commissioner = await api.staff("commissioner", authority_id)
@@ -74,6 +76,14 @@ async def scene(api: Api, profile: str = "pcr2015_dps", **arrangement: Any) -> S
         headers=api.auth(officer),
     )
     assert lot.status_code == 201, lot.text
+    if insurance:
+        requirement = await api.client.post(
+            f"/api/v1/compliance/arrangements/{arrangement_id}/requirements",
+            json={"kind": "insurance", "title": "Employer's liability GBP 10m",
+                  "insurance_kind": "employers_liability", "min_cover_pence": TEN_MILLION},
+            headers=api.auth(officer),
+        )  # fmt: skip
+        assert requirement.status_code == 201, requirement.text
     published = await api.client.post(f"/api/v1/arrangements/{arrangement_id}/publish", headers=api.auth(officer))
     assert published.status_code == 200, published.text
     return Scene(arrangement_id, lot.json()["id"], authority_id, officer, commissioner, evaluators)
@@ -406,3 +416,70 @@ async def test_disagreeing_evaluators_need_moderation_and_a_standstill_delays_th
     [placement] = (await api.client.get("/api/v1/placements", headers=api.auth(a))).json()["items"]
     assert placement["setting_id"] == a_setting and placement["start_date"] == "2026-12-14"
     assert (await api.client.get("/api/v1/placements", headers=api.auth(b))).json()["items"] == []
+
+
+async def insure(api: Api, s: Scene, token: str, expires_on: str) -> None:
+    requirements = await api.client.get(
+        f"/api/v1/compliance/arrangements/{s.arrangement_id}/requirements", headers=api.auth(s.officer)
+    )
+    [requirement] = requirements.json()["items"]
+    attached = await api.client.post(
+        "/api/v1/compliance/evidence",
+        json={"requirement_id": requirement["id"], "expires_on": expires_on, "cover_pence": TEN_MILLION},
+        headers=api.auth(token),
+    )
+    assert attached.status_code == 201, attached.text
+
+
+async def test_story_4_leaves_out_a_provider_under_a_concern_and_one_with_expired_insurance(api: Api) -> None:
+    s = await scene(api, insurance=True)
+    good_id, good, good_setting = await member(api, s)
+    concerned_id, concerned, concerned_setting = await member(api, s)
+    lapsed_id, lapsed, lapsed_setting = await member(api, s)
+    for token in (good, concerned):
+        await insure(api, s, token, "2027-11-30")
+    await insure(api, s, lapsed, "2026-11-25")
+    raised = await api.client.post(
+        "/api/v1/concerns",
+        json={
+            "provider_id": concerned_id,
+            "setting_id": concerned_setting,
+            "category": "safeguarding",
+            "arrangement_ids": [s.arrangement_id],
+            "summary": "Allegation against a member of staff; LADO referral made",
+            "actions_taken": "No new placements while the LADO enquiry runs",
+            "review_on": "2027-01-15",
+            "suspends_call_offs": True,
+        },
+        headers=api.auth(s.commissioner),
+    )
+    assert raised.status_code == 201, raised.text
+    issued = await api.client.post(f"/api/v1/concerns/{raised.json()['id']}/issue", headers=api.auth(s.commissioner))
+    assert issued.status_code == 200, issued.text
+
+    # The certificate lapses on 26 November; the request is published the day after.
+    api.clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    call_off = await raise_and_publish(api, s, api.clock.now() + timedelta(days=10))
+    rows = (await api.client.get(f"{CALL_OFFS}/{call_off['id']}/invitations", headers=api.auth(s.commissioner))).json()
+    by_setting = {r["setting_id"]: r for r in rows["items"]}
+    assert by_setting[good_setting]["invited"] is True and by_setting[good_setting]["reasons"] == []
+    concern_row, lapsed_row = by_setting[concerned_setting], by_setting[lapsed_setting]
+    assert concern_row["invited"] is False and lapsed_row["invited"] is False
+    assert any("concern" in r["code"] for r in concern_row["reasons"]), concern_row
+    assert any(r["code"].startswith("compliance") for r in lapsed_row["reasons"]), lapsed_row
+    assert {concern_row["provider_id"], lapsed_row["provider_id"]} == {concerned_id, lapsed_id}
+
+    # The left-out providers cannot see or answer the request; the invited one can.
+    for token in (concerned, lapsed):
+        problem(
+            await api.client.get(f"{CALL_OFFS}/{call_off['id']}", headers=api.auth(token)), 403, "permission_denied"
+        )
+    mine = (await api.client.get(CALL_OFFS, headers=api.auth(good))).json()["items"]
+    assert [c["id"] for c in mine] == [call_off["id"]] and good_id != concerned_id
+    # Publication is in the audit trail with the counts of the frozen list.
+    trail = await api.client.get(
+        "/api/v1/audit", params={"entity_type": "call_off", "action": "call_off.published"},
+        headers=api.auth(await api.admin()),
+    )  # fmt: skip
+    [event] = trail.json()["items"]
+    assert (event["after"]["invited_settings"], event["after"]["left_out_settings"]) == (1, 2)

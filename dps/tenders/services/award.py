@@ -27,11 +27,6 @@ async def _locked_open(ctx: Context, call_off_id: int) -> CallOff:
     return await repository.get_call_off(call_off_id, lock="UPDATE")
 
 
-async def _distances(call_off_id: int) -> dict[int, object]:
-    page = await repository.list_invitations(call_off_id, 100_000, 0, invited=True)
-    return {i.setting_id: i.distance_miles for i in page.items}
-
-
 async def evaluate_call_off(ctx: Context, call_off_id: int) -> CallOff:
     """Score and rank every submitted offer from the moderated marks (`score_offers` documents the
     formula and the tie-break); the call-off moves to evaluated."""
@@ -45,12 +40,12 @@ async def evaluate_call_off(ctx: Context, call_off_id: int) -> CallOff:
         if not offers:
             raise Conflict("there are no offers to evaluate; end the call-off without an award", code="no_offers")
         marks = await repository.marks_of(call_off_id)
-        distances = await _distances(call_off_id)
+        distances = await repository.distances(call_off_id, [o.content.setting_id for o in offers])
         facts = [
             OfferFacts(
                 offer_id=o.id,
                 weekly_fee_pence=o.content.weekly_fee_pence,
-                distance_miles=distance_of(distances.get(o.content.setting_id)),  # type: ignore[arg-type]
+                distance_miles=distance_of(distances.get(o.content.setting_id)),
                 submitted_at=o.updated_at,
                 marks=moderated_marks(
                     before.criteria, marks.evaluator_marks.get(o.id, {}), marks.moderated.get(o.id, {})
@@ -155,9 +150,9 @@ async def _conclude(ctx: Context, before: CallOff) -> CallOff:
     offer = await repository.get_offer(after.id, after.awarded_offer_id)
     setting = await accounts.get_setting(offer.content.setting_id)
     authority = await accounts.get_authority(after.authority_id)
-    distances = await _distances(after.id)
+    distances = await repository.distances(after.id, [setting.id])
     miles, out_of_area, far = placement_flags(
-        distance_of(distances.get(setting.id)),  # type: ignore[arg-type]
+        distance_of(distances.get(setting.id)),
         setting.local_authority_code,
         authority.ons_code,
     )

