@@ -34,15 +34,58 @@ class RenderFailed(RuleViolation):
     title = "The template could not be filled"
 
 
-def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+class _RenderEnvironment(SandboxedEnvironment):
+    """The sandbox, remembering compiled templates: the same approved template is filled again and
+    again (a batch of a thousand variations), and compiling its XML costs more than rendering it.
+    Compiled templates are immutable and safe to share between threads."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        super().__init__(undefined=StrictUndefined, autoescape=True)
+        self._compiled: OrderedDict[str, Any] = OrderedDict()
+        self._max_entries = max_entries
+        self._compiled_lock = threading.Lock()
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._compiled_lock:
+            compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = super().from_string(source)
+            with self._compiled_lock:
+                self._compiled[source] = compiled
+                while len(self._compiled) > self._max_entries:
+                    self._compiled.popitem(last=False)
+        return compiled
+
+
+class _CachedDocxTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl's template with its XML clean-up (`patch_xml`, regular expressions over the whole
+    part) remembered for the same input."""
+
+    _patched: ClassVar[OrderedDict[str, str]] = OrderedDict()
+    _patched_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def patch_xml(self, src_xml: str) -> str:
+        with self._patched_lock:
+            patched = self._patched.get(src_xml)
+        if patched is None:
+            patched = super().patch_xml(src_xml)
+            with self._patched_lock:
+                self._patched[src_xml] = patched
+                while len(self._patched) > 256:
+                    self._patched.popitem(last=False)
+        return patched  # type: ignore[no-any-return]
+
+
+_ENVIRONMENT = _RenderEnvironment()
 
 
 def render_docx(template: bytes, context: Any) -> bytes:
     """Fill `template` with `context` (a context dataclass) and return the new .docx (blocking)."""
-    document = DocxTemplate(io.BytesIO(template))
+    document = _CachedDocxTemplate(io.BytesIO(template))
     try:
-        document.render(as_mapping(context), jinja_env=_environment(), autoescape=True)
+        document.render(as_mapping(context), jinja_env=_ENVIRONMENT, autoescape=True)
     except TemplateError as error:
         raise RenderFailed(f"the template could not be filled: {error.message or error}") from error
     out = io.BytesIO()

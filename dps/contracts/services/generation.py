@@ -9,6 +9,7 @@ LibreOffice a contract's `pdf_status` stays `pending` (`convert_pending_pdfs` ca
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -37,6 +38,7 @@ from dps.core.storage import DOCX, PDF
 
 Progress = Callable[[int, int], None]  # (documents done, documents in the batch)
 RENDER_CHUNK = 50
+STORE_CONCURRENCY = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +98,20 @@ async def _generate(
         if progress:
             progress(len(skipped) + len(documents), len(drafts))
 
-    keys: list[str] = []
+    keys = [f"contracts/{now:%Y/%m}/{i}-{uuid.uuid4().hex}.docx" for i in ids]
     contracts: list[Contract] = []
     user_id = ctx.principal.user_id if ctx.principal else None
     try:
-        for d, contract_id, data in zip(todo, ids, documents, strict=True):
-            key = f"contracts/{now:%Y/%m}/{contract_id}-{uuid.uuid4().hex}.docx"
-            blob = await ctx.store.put(key, data, DOCX)
-            keys.append(key)
+        blobs = []
+        for start in range(0, len(keys), STORE_CONCURRENCY):
+            # A few writes at a time: each waits on the disk or the network, not on the CPU.
+            blobs += await asyncio.gather(
+                *(
+                    ctx.store.put(key, data, DOCX)
+                    for key, data in zip(keys[start : start + STORE_CONCURRENCY], documents[start:], strict=False)
+                )
+            )
+        for d, contract_id, key, blob in zip(todo, ids, keys, blobs, strict=True):
             version = templates[d.template_kind][0]
             contracts.append(
                 Contract(
