@@ -51,14 +51,14 @@ class QuestionnaireController(Controller):
         """Change a question while the arrangement's conditions may change."""
         return s.QuestionOut.of(await questionnaires.update_question(ctx, arrangement_id, question_id, data))
 
-    @post("/clarifications", operation_id="AskClarification")
+    @post("/clarifications", operation_id="AskArrangementClarification")
     async def ask(
         self, arrangement_id: FromPath[int], data: JSONBody[s.ClarificationIn], ctx: NamedDependency[Context]
     ) -> s.ClarificationOut:
         """A provider asks the lead authority a question about the arrangement."""
         return s.ClarificationOut.of(await clarifications.ask(ctx, arrangement_id, data.question))
 
-    @get("/clarifications", operation_id="ListClarifications")
+    @get("/clarifications", operation_id="ListArrangementClarifications")
     async def list_clarifications(
         self, arrangement_id: FromPath[int], ctx: NamedDependency[Context]
     ) -> s.ClarificationList:
@@ -73,7 +73,7 @@ class ClarificationController(Controller):
     guards = [signed_in]
     tags = ["Questionnaires"]
 
-    @post("/{clarification_id:int}/answer", operation_id="AnswerClarification", status_code=200)
+    @post("/{clarification_id:int}/answer", operation_id="AnswerArrangementClarification", status_code=200)
     async def answer(
         self, clarification_id: FromPath[int], data: JSONBody[s.ClarificationAnswerIn], ctx: NamedDependency[Context]
     ) -> s.ClarificationOut:
