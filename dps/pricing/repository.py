@@ -239,20 +239,50 @@ def _card(row: dict[str, Any], lines: Sequence[RateLine], services: Sequence[Ser
     )
 
 
+_POSITIONS = {p.value: p for p in Position}
+_EXCEPTIONS = {e.value: e for e in ExceptionStatus}
+
+
 async def _cards(rows: list[dict[str, Any]]) -> list[RateCard]:
     """Cards with their lines and service prices, three queries for any number of cards."""
     if not rows:
         return []
     ids = [r["id"] for r in rows]
+    keys: dict[tuple[str, str, str], BandKey] = {}
     lines: dict[int, list[RateLine]] = defaultdict(list)
-    for row in await t.RateLine.select().where(t.RateLine.rate_card.is_in(ids)).order_by(t.RateLine.id):
-        lines[row["rate_card"]].append(_line(row))
+    line_rows = await DB.run_querystring(
+        QueryString(
+            """SELECT id, rate_card, age_band, need_level, area, weekly_price_pence, position,
+                      exception_justification, exception_status, exception_reason
+               FROM rate_card_lines WHERE rate_card = ANY({}::bigint[]) ORDER BY id""",
+            ids,
+        )
+    )
+    for row in line_rows:
+        raw_key = (row["age_band"], row["need_level"], row["area"])
+        key = keys.get(raw_key)
+        if key is None:
+            key = keys[raw_key] = BandKey(raw_key[0], raw_key[1], _area(raw_key[2]))
+        status = row["exception_status"]
+        lines[row["rate_card"]].append(
+            RateLine(
+                id=row["id"],
+                key=key,
+                weekly_price_pence=row["weekly_price_pence"],
+                position=_POSITIONS[row["position"]],
+                exception_justification=row["exception_justification"],
+                exception_status=_EXCEPTIONS[status] if status else None,
+                exception_reason=row["exception_reason"],
+            )
+        )
     services: dict[int, list[ServicePrice]] = defaultdict(list)
-    sp, svc = t.ServicePrice, t.ServicePrice.service
-    service_rows = (
-        await sp.select(sp.rate_card, sp.service, sp.unit_price_pence, svc.unit.as_alias("unit"))
-        .where(sp.rate_card.is_in(ids))
-        .order_by(sp.id)
+    service_rows = await DB.run_querystring(
+        QueryString(
+            """SELECT p.rate_card, p.service, p.unit_price_pence, s.unit
+               FROM rate_card_services p JOIN additional_services s ON s.id = p.service
+               WHERE p.rate_card = ANY({}::bigint[]) ORDER BY p.id""",
+            ids,
+        )
     )
     for row in service_rows:
         services[row["rate_card"]].append(
@@ -329,7 +359,7 @@ async def list_rate_cards(
         query = query.where(r.provider == provider_id)
     if authority_id is not None:
         members = r.arrangement.member_authority_ids
-        query = query.where((r.arrangement.lead_authority == authority_id) | members.any(authority_id))  # type: ignore[attr-defined]
+        query = query.where((r.arrangement.lead_authority == authority_id) | members.any(authority_id))  # type: ignore[attr-defined,union-attr]
     if arrangement_id is not None:
         query = query.where(r.arrangement == arrangement_id)
     if lot_id is not None:
@@ -460,7 +490,7 @@ async def list_uplifts(
     query = u.select(*u.all_columns()).where(u.id > after_id)
     if authority_id is not None:
         members = u.arrangement.member_authority_ids
-        query = query.where((u.arrangement.lead_authority == authority_id) | members.any(authority_id))  # type: ignore[attr-defined]
+        query = query.where((u.arrangement.lead_authority == authority_id) | members.any(authority_id))  # type: ignore[attr-defined,union-attr]
     if arrangement_id is not None:
         query = query.where(u.arrangement == arrangement_id)
     rows = await query.order_by(u.id).limit(limit + 1)
@@ -579,26 +609,22 @@ async def continue_cards(
     return {row["previous"]: row["id"] for row in rows}
 
 
-async def insert_lines_bulk(rows: list[tuple[int, RateLine]]) -> None:
-    """Many (card id, line) pairs in one statement."""
-    if not rows:
+async def continue_lines(prices: list[tuple[int, int, int]]) -> None:
+    """Copy each (old line id, new card id, new weekly price) onto the new card: one set-based
+    statement for any number of lines (the rest of the row is copied from the old line)."""
+    if not prices:
         return
-    lines = [line for _, line in rows]
     await DB.run_querystring(
         QueryString(
             """INSERT INTO rate_card_lines (rate_card, age_band, need_level, area, weekly_price_pence, position,
                    exception_justification, exception_status, exception_reason)
-               SELECT * FROM unnest({}::bigint[], {}::varchar[], {}::varchar[], {}::varchar[], {}::bigint[],
-                                    {}::varchar[], {}::text[], {}::varchar[], {}::text[])""",
-            [card_id for card_id, _ in rows],
-            [x.key.age_band for x in lines],
-            [x.key.need_level for x in lines],
-            [x.key.area or "" for x in lines],
-            [x.weekly_price_pence for x in lines],
-            [x.position.value for x in lines],
-            [x.exception_justification for x in lines],
-            [x.exception_status.value if x.exception_status else None for x in lines],
-            [x.exception_reason for x in lines],
+               SELECT x.card_id, l.age_band, l.need_level, l.area, x.price, l.position,
+                      l.exception_justification, l.exception_status, l.exception_reason
+               FROM unnest({}::bigint[], {}::bigint[], {}::bigint[]) AS x(line_id, card_id, price)
+               JOIN rate_card_lines l ON l.id = x.line_id""",
+            [line_id for line_id, _, _ in prices],
+            [card_id for _, card_id, _ in prices],
+            [price for _, _, price in prices],
         )
     )
 
@@ -658,7 +684,7 @@ async def agreed_fees_on(arrangement_id: int, on: date) -> list[AgreedFee]:
     """Fees of placements under the arrangement's lots that are live on `on`."""
     f = t.AgreedFee
     rows = await f.select(f.authority, f.provider, f.lot, f.age_band, f.need_level, f.area, f.weekly_fee_pence).where(
-        (f.lot.arrangement == arrangement_id)  # type: ignore[attr-defined]
+        (f.lot.arrangement == arrangement_id)  # type: ignore[attr-defined,union-attr]
         & (f.start_on <= on)
         & (f.end_on.is_null() | (f.end_on >= on))
     )

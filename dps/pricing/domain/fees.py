@@ -2,21 +2,21 @@
 
 `weekly_fee` is the one place a placement's fee is computed: the band's weekly price on the
 provider's approved rate card, plus the chosen additional services (unit price x units a week),
-pro rata by day for a part week (days / 7 of the weekly total). It rounds once, on the amount
-charged, with `round_pence` (half up to the penny); the weekly total itself is whole pence.
+pro rata by day for a part week (days / 7 of the weekly total). It rounds with `round_half_up`
+(half up to the penny): once on the services' exact total, once on a part week's share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from dps.core.errors import RuleViolation
 from dps.pricing.domain.bands import BandKey, Position, PriceBand, position_in_band
-from dps.pricing.domain.money import round_pence
-from dps.pricing.domain.rate_cards import ExceptionStatus, RateCard, RateLine, ServiceUnit
+from dps.pricing.domain.money import round_half_up
+from dps.pricing.domain.rate_cards import ExceptionStatus, RateCard, RateCardStatus, RateLine, ServiceUnit
 
 DAYS_IN_WEEK = 7
 
@@ -27,6 +27,12 @@ class ChosenService:
 
     service_id: int
     units: Decimal
+    ratio: tuple[int, int] = field(init=False, repr=False, compare=False)  # units as an exact fraction
+
+    def __post_init__(self) -> None:
+        if not self.units.is_finite() or self.units < 0:
+            raise RuleViolation("units of a service cannot be negative", code="negative_units")
+        object.__setattr__(self, "ratio", self.units.as_integer_ratio())
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,36 +46,37 @@ class Fee:
     charged_pence: int  # what these `days` cost: the weekly fee, or its pro rata share
 
 
-def _service_pence(card: RateCard, chosen: ChosenService) -> Decimal:
-    price = card.service_price(chosen.service_id)
-    if price is None:
-        raise RuleViolation(
-            f"additional service {chosen.service_id} is not priced on rate card {card.id}",
-            code="service_not_priced",
-            service_id=chosen.service_id,
-        )
-    if chosen.units < 0:
-        raise RuleViolation("units of a service cannot be negative", code="negative_units")
-    units = Decimal(1) if price.unit is ServiceUnit.WEEK else chosen.units
-    return price.unit_price_pence * units
-
-
 def weekly_fee(
     card: RateCard, band: BandKey, services: Sequence[ChosenService], on: date, days: int = DAYS_IN_WEEK
 ) -> Fee:
     """A placement's fee at `on`: the card's weekly price for `band` plus the chosen services; for
     a part week of `days` (1-6), days/7 of the weekly total, rounded half up to the penny."""
-    if not card.in_force(on):
+    if card.status is not RateCardStatus.APPROVED or not card.period.covers(on):
         raise RuleViolation(f"rate card {card.id} is not approved and in force on {on}", code="rate_card_not_in_force")
     if not 1 <= days <= DAYS_IN_WEEK:
         raise RuleViolation("a week has 1 to 7 days to charge", code="invalid_days")
     line = card.line_for(band)
     if line is None:
         raise RuleViolation(f"rate card {card.id} has no price for band {band}", code="band_not_on_rate_card")
-    extra = sum((_service_pence(card, s) for s in services), Decimal(0))
-    services_weekly = round_pence(extra)
+    # The services' exact total as one fraction (units may be 7.5 hours), rounded once.
+    numerator, denominator = 0, 1
+    for chosen in services:
+        price = card.service_price(chosen.service_id)
+        if price is None:
+            raise RuleViolation(
+                f"additional service {chosen.service_id} is not priced on rate card {card.id}",
+                code="service_not_priced",
+                service_id=chosen.service_id,
+            )
+        if price.unit is ServiceUnit.WEEK:
+            numerator += price.unit_price_pence * denominator
+        else:
+            units, per = chosen.ratio
+            numerator = numerator * per + price.unit_price_pence * units * denominator
+            denominator *= per
+    services_weekly = round_half_up(numerator, denominator)
     weekly = line.weekly_price_pence + services_weekly
-    charged = weekly if days == DAYS_IN_WEEK else round_pence(Decimal(weekly) * days / DAYS_IN_WEEK)
+    charged = weekly if days == DAYS_IN_WEEK else round_half_up(weekly * days, DAYS_IN_WEEK)
     return Fee(
         rate_card_id=card.id,
         band=band,

@@ -94,10 +94,17 @@ class RateCard:
     version: int
 
     def line_for(self, key: BandKey) -> RateLine | None:
-        return next((line for line in self.lines if line.key == key), None)
+        # Plain loops with an identity check first: this sits on the fee calculation's hot path.
+        for line in self.lines:
+            if line.key is key or line.key == key:
+                return line
+        return None
 
     def service_price(self, service_id: int) -> ServicePrice | None:
-        return next((s for s in self.services if s.service_id == service_id), None)
+        for price in self.services:
+            if price.service_id == service_id:
+                return price
+        return None
 
     def in_force(self, day: date) -> bool:
         return self.status is RateCardStatus.APPROVED and self.period.covers(day)

@@ -148,7 +148,18 @@ class CardChange:
         """The continued card's lines: new prices, the same band positions and exception decisions
         (floor, ceiling and price all move by the same percentage)."""
         prices = {c.key: c.price.after_pence for c in self.lines}
-        return tuple(replace(line, id=0, weekly_price_pence=prices[line.key]) for line in self.before.lines)
+        return tuple(
+            RateLine(
+                id=line.id,  # the line it continues (the repository copies the rest of that row)
+                key=line.key,
+                weekly_price_pence=prices[line.key],
+                position=line.position,
+                exception_justification=line.exception_justification,
+                exception_status=line.exception_status,
+                exception_reason=line.exception_reason,
+            )
+            for line in self.before.lines
+        )
 
     def new_services(self) -> tuple[ServicePrice, ...]:
         prices = {c.service_id: c.price.after_pence for c in self.services}

@@ -95,7 +95,8 @@ async def preview_uplift(ctx: Context, uplift_id: int) -> UpliftPlan:
     """Dry run: every band and approved rate card in force on the day, before and after."""
     async with DB.transaction():
         uplift = await _readable(ctx, uplift_id, manage=True)
-        return await _plan(uplift)
+        plan = await _plan(uplift)
+    return plan
 
 
 async def apply_uplift(ctx: Context, uplift_id: int) -> AppliedUplift:
@@ -110,7 +111,9 @@ async def apply_uplift(ctx: Context, uplift_id: int) -> AppliedUplift:
             await repository.end_bands([c.before.id for c in plan.bands], day - timedelta(days=1))
         await repository.insert_bands_bulk([c.after for c in plan.bands], at)
         new_ids = await repository.continue_cards([c.before for c in plan.cards], day, before.id, at, ctx.user.user_id)
-        await repository.insert_lines_bulk([(new_ids[c.before.id], line) for c in plan.cards for line in c.new_lines()])
+        await repository.continue_lines(
+            [(line.id, new_ids[c.before.id], line.weekly_price_pence) for c in plan.cards for line in c.new_lines()]
+        )
         await repository.insert_service_prices_bulk(
             [(new_ids[c.before.id], price) for c in plan.cards for price in c.new_services()]
         )
