@@ -281,6 +281,27 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert placement["over_20_miles"] is False and float(placement["distance_miles"]) < 5
     assert far_id != near_id
 
+    # The placement ends unplanned: the reason code is required, and it leaves the live list.
+    end_url = f"/api/v1/placements/{placement['id']}/end"
+    headers = {**api.auth(s.commissioner), "If-Match": '"1"'}
+    problem(await api.client.post(end_url, json={"ended_on": "2026-12-20", "kind": "unplanned"}, headers=headers),
+            422, "ending_reason_required")  # fmt: skip
+    problem(await api.client.post(end_url, json={"ended_on": "2026-12-20", "kind": "planned"},
+                                  headers={**api.auth(near), "If-Match": '"1"'}),
+            403, "permission_denied")  # fmt: skip
+    ended = await api.client.post(
+        end_url,
+        json={"ended_on": "2026-12-20", "kind": "unplanned", "reason_code": "placement_breakdown", "note": "n"},
+        headers=headers,
+    )
+    assert ended.status_code == 200 and ended.headers["etag"] == '"2"', ended.text
+    api.clock.set(datetime(2026, 12, 21, 9, 0, tzinfo=UTC))
+    live_response = await api.client.get("/api/v1/placements?live=true", headers=api.auth(s.commissioner))
+    assert live_response.status_code == 200, live_response.text
+    live = live_response.json()["items"]
+    past = (await api.client.get("/api/v1/placements?live=false", headers=api.auth(near))).json()["items"]
+    assert live == [] and [(p["id"], p["ending_reason"]) for p in past] == [(placement["id"], "placement_breakdown")]
+
 
 async def test_a_full_postcode_is_refused_and_never_stored(api: Api) -> None:
     s = await scene(api)
