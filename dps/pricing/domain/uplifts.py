@@ -128,6 +128,7 @@ class BandChange:
 
 @dataclass(frozen=True, slots=True)
 class LineChange:
+    line_id: int  # the line on the card in force; its copy on the new card takes `price.after_pence`
     key: BandKey
     price: PriceChange
 
@@ -207,7 +208,7 @@ def plan_uplift(uplift: Uplift, bands: list[PriceBand], cards: list[RateCard]) -
         card_changes.append(
             CardChange(
                 before=card,
-                lines=tuple(LineChange(x.key, change(x.weekly_price_pence, pct)) for x in card.lines),
+                lines=tuple(LineChange(x.id, x.key, change(x.weekly_price_pence, pct)) for x in card.lines),
                 services=tuple(ServiceChange(s.service_id, change(s.unit_price_pence, pct)) for s in card.services),
             )
         )

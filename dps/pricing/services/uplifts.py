@@ -112,7 +112,7 @@ async def apply_uplift(ctx: Context, uplift_id: int) -> AppliedUplift:
         await repository.insert_bands_bulk([c.after for c in plan.bands], at)
         new_ids = await repository.continue_cards([c.before for c in plan.cards], day, before.id, at, ctx.user.user_id)
         await repository.continue_lines(
-            [(line.id, new_ids[c.before.id], line.weekly_price_pence) for c in plan.cards for line in c.new_lines()]
+            [(x.line_id, new_ids[c.before.id], x.price.after_pence) for c in plan.cards for x in c.lines]
         )
         await repository.insert_service_prices_bulk(
             [(new_ids[c.before.id], price) for c in plan.cards for price in c.new_services()]
