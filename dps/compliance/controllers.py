@@ -8,7 +8,7 @@ from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from dps.accounts.domain import OfstedGrade
+from dps.accounts.domain import Need, OfstedGrade
 from dps.compliance import schemas as s
 from dps.compliance.domain.concerns import Concern, ConcernStatus
 from dps.compliance.services import checks, concerns, search, visits
@@ -303,7 +303,7 @@ class SearchController(Controller):
                     postcode=r.setting.postcode,
                     min_age=r.setting.facts.ages.min_age,
                     max_age=r.setting.facts.ages.max_age,
-                    needs=sorted(r.setting.facts.needs),
+                    needs=sorted(Need(n) for n in r.setting.facts.needs),
                     distance_miles=r.distance_miles,
                     eligible=r.eligibility.eligible if r.eligibility else None,
                     reasons=[s.ReasonOut(code=x.code, detail=x.detail) for x in r.eligibility.reasons]

@@ -13,7 +13,7 @@ from datetime import datetime
 from dps.accounts.domain import OfstedGrade
 from dps.compliance import facts as compliance_facts
 from dps.compliance import repository
-from dps.compliance.domain.eligibility import Criteria, Reason, SettingEligibility, decide
+from dps.compliance.domain.eligibility import Criteria, Reason, SettingEligibility, decide, provider_reasons
 from dps.core.errors import InvalidInput
 from dps.frameworks import repository as frameworks
 
@@ -69,7 +69,11 @@ async def _eligibility(
     wanted = set(only_settings) if only_settings is not None else None
     results: list[SettingEligibility] = []
     for provider_id, membership in sorted(by_provider.items()):
-        provider_checks = facts.provider_results(lot.arrangement_id, provider_id, today)
+        for_provider = provider_reasons(
+            membership_status=membership.status.value,
+            provider_checks=facts.provider_results(lot.arrangement_id, provider_id, today),
+            suspending_concern_ids=suspending.get(provider_id, ()),
+        )
         for setting in facts.settings.get(provider_id, []):
             if wanted is not None and setting.facts.setting_id not in wanted:
                 continue
@@ -78,10 +82,8 @@ async def _eligibility(
                     setting.facts,
                     service_type=lot.service_type,
                     membership_id=membership.id,
-                    membership_status=membership.status.value,
-                    provider_checks=provider_checks,
+                    for_provider=for_provider,
                     setting_checks=facts.setting_results(lot.arrangement_id, setting, today),
-                    suspending_concern_ids=suspending.get(provider_id, ()),
                     criteria=criteria,
                 )
             )

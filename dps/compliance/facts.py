@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from dps.compliance import repository
@@ -34,6 +34,11 @@ class ComplianceFacts:
     overrides: dict[tuple[int, int, int | None], Override]
     settings: dict[int, list[SettingRow]]  # by provider
     withdrawn: set[int]  # settings whose registration is withdrawn
+    per_setting: dict[int, list[Requirement]] = field(default_factory=dict)  # by arrangement
+
+    def __post_init__(self) -> None:
+        for arrangement_id, requirements in self.requirements.items():
+            self.per_setting[arrangement_id] = [r for r in requirements if r.per_setting]
 
     def provider_results(self, arrangement_id: int, provider_id: int, today: date) -> list[CheckResult]:
         """Provider-level checks (insurance, finance, policies...) for one arrangement."""
@@ -68,8 +73,7 @@ class ComplianceFacts:
                 setting=facts,
                 override=self.overrides.get((r.id, provider_id, setting.facts.setting_id)),
             )
-            for r in self.requirements.get(arrangement_id, [])
-            if r.per_setting
+            for r in self.per_setting.get(arrangement_id, ())
         ]
 
     def relied_on_settings(self, provider_id: int, service_type: str) -> list[SettingRow]:

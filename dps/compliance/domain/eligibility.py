@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from dps.accounts.domain import AgeRange, Need, OfstedGrade, SettingType
+from dps.accounts.domain import AgeRange, OfstedGrade, SettingType
 from dps.compliance.domain.requirements import CheckResult, Outcome, grade_at_least
 
 
@@ -29,6 +29,8 @@ class SettingEligibility:
     reasons: tuple[Reason, ...]  # empty when eligible
 
 
+_PASS = Outcome.PASS  # looked up once: enum attribute access is slow in a 10,000-setting loop
+
 # Which settings serve which arrangement (DESIGN.md: one arrangement covers one service type).
 SETTING_TYPES_FOR_SERVICE: dict[str, frozenset[SettingType]] = {
     "fostering": frozenset({SettingType.FOSTERING_AGENCY_BRANCH}),
@@ -45,7 +47,7 @@ class SettingFactsForCallOff:
     setting_type: SettingType
     grade: OfstedGrade | None
     ages: AgeRange
-    needs: frozenset[Need]
+    needs: frozenset[str]  # values of `Need`
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,32 +60,45 @@ class Criteria:
     min_grade: OfstedGrade | None = None
 
 
-def decide(
-    setting: SettingFactsForCallOff,
+def provider_reasons(
     *,
-    service_type: str,
-    membership_id: int | None,
     membership_status: str | None,
     provider_checks: Collection[CheckResult],
-    setting_checks: Collection[CheckResult],
     suspending_concern_ids: Collection[int],
-    criteria: Criteria,
-) -> SettingEligibility:
-    """Every reason `setting` may not be invited; eligible only when there is none."""
+) -> tuple[Reason, ...]:
+    """What keeps every setting of a provider out: its membership, its provider-level checks and
+    live concerns that suspend it from call-offs (computed once per provider)."""
     reasons: list[Reason] = []
     if membership_status is None:
         reasons.append(Reason("no_membership", "the provider is not a member of this lot"))
     elif membership_status != "active":
         reasons.append(Reason("membership_not_active", f"the provider's membership is {membership_status}"))
-    for check in (*provider_checks, *setting_checks):
-        if not check.mandatory or check.outcome is Outcome.PASS:
-            continue
-        code = "grade_gateway" if check.setting_id is not None else f"compliance_{check.outcome.value}"
-        reasons.append(Reason(code, f"requirement {check.requirement_id}: {check.reason}"))
+    for check in provider_checks:
+        if check.mandatory and check.outcome is not _PASS:
+            reasons.append(
+                Reason(f"compliance_{check.outcome.value}", f"requirement {check.requirement_id}: {check.reason}")
+            )
     for concern_id in sorted(suspending_concern_ids):
         reasons.append(Reason("live_concern", f"concern {concern_id} suspends the provider from new call-offs"))
-    served = SETTING_TYPES_FOR_SERVICE.get(service_type, frozenset())
-    if setting.setting_type not in served:
+    return tuple(reasons)
+
+
+def decide(
+    setting: SettingFactsForCallOff,
+    *,
+    service_type: str,
+    membership_id: int | None,
+    for_provider: tuple[Reason, ...],
+    setting_checks: Collection[CheckResult],
+    criteria: Criteria,
+) -> SettingEligibility:
+    """Every reason `setting` may not be invited (the provider's, then its own); eligible only
+    when there is none."""
+    reasons = list(for_provider)
+    for check in setting_checks:
+        if check.mandatory and check.outcome is not _PASS:
+            reasons.append(Reason("grade_gateway", f"requirement {check.requirement_id}: {check.reason}"))
+    if setting.setting_type not in SETTING_TYPES_FOR_SERVICE.get(service_type, ()):
         reasons.append(
             Reason("setting_type", f"a {setting.setting_type.value} does not serve {service_type} arrangements")
         )
@@ -96,9 +111,10 @@ def decide(
                 f"the setting takes ages {setting.ages.min_age}-{setting.ages.max_age}, not {criteria.child_age}",
             )
         )
-    missing_needs = sorted(set(criteria.needs) - {n.value for n in setting.needs})
-    if missing_needs:
-        reasons.append(Reason("needs", f"the setting does not meet: {', '.join(missing_needs)}"))
+    if criteria.needs:
+        missing_needs = sorted(criteria.needs - setting.needs)
+        if missing_needs:
+            reasons.append(Reason("needs", f"the setting does not meet: {', '.join(missing_needs)}"))
     if criteria.min_grade is not None and not grade_at_least(setting.grade, criteria.min_grade):
         graded = setting.grade.value if setting.grade else "ungraded"
         reasons.append(Reason("grade", f"{graded} is below {criteria.min_grade.value}"))

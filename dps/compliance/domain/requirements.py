@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from dps.accounts.domain import FOUR_POINT_GRADES, SA_OUTCOMES, OfstedGrade, SettingType
 from dps.core.errors import RuleViolation
@@ -326,15 +327,24 @@ def _accounts_outcome(r: Requirement, e: Evidence) -> tuple[Outcome, str]:
 def _ofsted_outcome(r: Requirement, setting: SettingFacts | None) -> tuple[Outcome, str]:
     if setting is None:
         return Outcome.MISSING, "the Ofsted check is made for each setting"
-    if not setting.ofsted_urn:
+    return _gateway(r.accepted_grades, setting.grade, setting.registration_withdrawn, bool(setting.ofsted_urn))
+
+
+@lru_cache(maxsize=1024)
+def _gateway(
+    accepted: frozenset[OfstedGrade], grade: OfstedGrade | None, withdrawn: bool, registered: bool
+) -> tuple[Outcome, str]:
+    """The gateway's answer depends on these four facts only, so a lot's 10,000 settings share a
+    handful of answers (cached: the eligibility check evaluates every setting)."""
+    if not registered:
         return Outcome.MISSING, "the setting has no Ofsted registration (URN)"
-    if setting.registration_withdrawn:
+    if withdrawn:
         return Outcome.FAIL, "the setting's Ofsted registration has been withdrawn"
-    if setting.grade is None:
+    if grade is None:
         return Outcome.REVIEW, "the setting has not been graded yet"
-    if setting.grade not in r.accepted_grades:
-        return Outcome.FAIL, f"grade {setting.grade.value} does not pass the gateway"
-    return Outcome.PASS, f"grade {setting.grade.value} passes the gateway"
+    if grade not in accepted:
+        return Outcome.FAIL, f"grade {grade.value} does not pass the gateway"
+    return Outcome.PASS, f"grade {grade.value} passes the gateway"
 
 
 def latest_evidence(items: Iterable[Evidence]) -> dict[tuple[int, int], Evidence]:
