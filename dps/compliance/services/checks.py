@@ -33,7 +33,7 @@ from dps.compliance.domain.requirements import (
 from dps.compliance.pdf import read_pdf_text
 from dps.compliance.schemas import EvidenceIn, OverrideIn, RequirementIn
 from dps.core import audit, deadlines
-from dps.core.auth import OFFICERS, Role
+from dps.core.auth import OFFICERS, OrgKind, Role
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
@@ -193,7 +193,7 @@ async def list_evidence(
     """A provider's evidence: its own users see only their own; council staff name the provider."""
     principal = ctx.user
     if provider_id is None:
-        if principal.org_kind.value != "provider" or principal.org_id is None:
+        if principal.org_kind is not OrgKind.PROVIDER or principal.org_id is None:
             raise RuleViolation("name the provider whose evidence to list", code="provider_required")
         provider_id = principal.org_id
     access.require_read_evidence(principal, provider_id)
