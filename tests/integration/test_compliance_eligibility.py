@@ -9,10 +9,9 @@ from dps.accounts import repository as accounts
 from dps.accounts.domain import AgeRange, Need, OfstedGrade, Provider, Region, Setting, SettingType, UserStatus
 from dps.compliance import repository
 from dps.compliance.domain.concerns import Concern, ConcernCategory, ConcernStatus
-from dps.compliance.domain.requirements import Evidence, InsuranceKind, Requirement, RequirementKind
+from dps.compliance.domain.requirements import Evidence, InsuranceKind, Outcome, Override, Requirement, RequirementKind
 from dps.compliance.eligibility import eligibility_for_lot
-from dps.compliance.services.checks import check_evidence
-from dps.core import deadlines
+from dps.compliance.services.checks import on_evidence_expired
 from dps.core.auth import Role
 from dps.core.clock import FixedClock
 from dps.core.context import Context
@@ -172,9 +171,7 @@ async def test_every_setting_of_every_member_with_every_reason(clean_database: s
     assert live.id > 0
 
 
-async def test_the_evidence_rule_reminds_at_30_and_7_days_then_suspends(
-    clean_database: str, settings: Settings
-) -> None:
+async def test_expiry_suspends_only_on_a_mandatory_requirement(clean_database: str, settings: Settings) -> None:
     w = await _world()
     provider = await _provider(1)
     await _setting(provider, "SC200001")
@@ -184,27 +181,54 @@ async def test_the_evidence_rule_reminds_at_30_and_7_days_then_suspends(
         authority_id=None, provider_id=provider, password_hash=None, invitation_hash=None,
         invitation_expires_at=None, at=AT,
     )  # fmt: skip
-    evidence_id = await _evidence(w["insurance"], provider, date(2027, 3, 31))
-    clock = FixedClock(AT)
+    optional = await repository.insert_requirement(
+        Requirement(
+            id=0,
+            arrangement_id=w["arrangement"],
+            kind=RequirementKind.INSURANCE,
+            title="Public liability (optional)",
+            mandatory=False,
+            insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
+            min_cover_pence=5_000_000_00,
+        ),
+        AT,
+    )
+    insured = await _evidence(w["insurance"], provider, date(2027, 3, 31))
+    optional_evidence = await _evidence(optional.id, provider, date(2027, 1, 31))
+    clock = FixedClock(datetime(2027, 2, 1, 6, 0, tzinfo=UTC))
     ctx = Context(None, clock, settings, LocalDocumentStore(settings.var_dir / "documents"))
 
-    assert await check_evidence(ctx, evidence_id) == datetime(2027, 3, 1, tzinfo=UTC)
-    assert await scalar("SELECT count(*) FROM notifications") == 0
-    clock.set(datetime(2027, 3, 1, 0, 5, tzinfo=UTC))
-    assert await check_evidence(ctx, evidence_id) == datetime(2027, 3, 24, tzinfo=UTC)
-    assert await check_evidence(ctx, evidence_id) == datetime(2027, 3, 24, tzinfo=UTC)  # a repeated sweep
-    clock.set(datetime(2027, 3, 24, 0, 5, tzinfo=UTC))
-    assert await check_evidence(ctx, evidence_id) == datetime(2027, 4, 1, tzinfo=UTC)
-    assert await deadlines.next_check("evidence", evidence_id) == datetime(2027, 4, 1, tzinfo=UTC)
-    assert await scalar("SELECT string_agg(key, ',' ORDER BY id) FROM notifications") == (
-        f"evidence:{evidence_id}:reminder-30,evidence:{evidence_id}:reminder-7"
-    )
+    # An optional requirement lapsing is recorded but suspends nothing.
+    await on_evidence_expired(ctx, optional_evidence)
+    assert (await repository.get_evidence(optional_evidence)).status == "expired"
+    assert (await frameworks.get_membership(membership_id)).status.value == "active"
 
-    clock.set(datetime(2027, 4, 1, 0, 5, tzinfo=UTC))
-    assert await check_evidence(ctx, evidence_id) is None
-    assert (await frameworks.get_membership(membership_id)).status.value == "suspended"
-    assert (await repository.get_evidence(evidence_id)).status == "expired"
-    assert await deadlines.next_check("evidence", evidence_id) is None
+    # The mandatory certificate: nothing before it lapses, then one suspension however often called.
+    clock.set(datetime(2027, 3, 31, 23, 59, tzinfo=UTC))
+    await on_evidence_expired(ctx, insured)
+    assert (await frameworks.get_membership(membership_id)).status.value == "active"
+    clock.set(datetime(2027, 4, 1, 0, 1, tzinfo=UTC))
+    await on_evidence_expired(ctx, insured)
+    await on_evidence_expired(ctx, insured)
+    membership = await frameworks.get_membership(membership_id)
+    assert membership.status.value == "suspended"
+    assert membership.status_reason == "compliance: 'EL GBP 10m' expired on 2027-03-31"
+    assert (await repository.get_evidence(insured)).status == "expired"
     assert await scalar("SELECT count(*) FROM compliance_suspensions WHERE lifted_at IS NULL") == 1
+    assert await scalar("SELECT count(*) FROM notifications WHERE kind = 'evidence.expired'") == 1
+    assert await scalar("SELECT count(*) FROM audit_events WHERE action = 'membership.suspended'") == 1
+
+
+async def test_an_override_that_passes_the_check_keeps_the_membership(clean_database: str, settings: Settings) -> None:
+    w = await _world()
+    provider = await _provider(1)
+    membership_id = await admit_member(w["arrangement"], w["lot"], provider, date(2026, 2, 1))
+    insured = await _evidence(w["insurance"], provider, date(2027, 3, 31))
+    await repository.insert_override(
+        Override(w["insurance"], provider, None, Outcome.PASS, "renewal confirmed by the broker", None, AT)
+    )
+    clock = FixedClock(datetime(2027, 4, 1, 6, 0, tzinfo=UTC))
     async with DB.transaction():
-        assert await check_evidence(ctx, evidence_id) is None  # nothing left to watch
+        await on_evidence_expired(Context(None, clock, settings, LocalDocumentStore(settings.var_dir)), insured)
+    assert (await repository.get_evidence(insured)).status == "expired"
+    assert (await frameworks.get_membership(membership_id)).status.value == "active"

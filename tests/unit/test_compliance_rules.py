@@ -22,7 +22,6 @@ from dps.compliance.domain.requirements import (
     SettingFacts,
     check_requirement,
     evaluate,
-    expiry_reminder_at,
     grade_at_least,
     latest_evidence,
     summarise,
@@ -321,15 +320,3 @@ def test_the_newest_unreplaced_piece_is_current() -> None:
     chosen = latest_evidence(pieces)
     assert chosen[(1, 3)].id == 2
     assert chosen[(1, 8)].id == 4
-
-
-@pytest.mark.parametrize(
-    ("today", "expected"),
-    [
-        (date(2026, 11, 23), datetime(2027, 3, 1, tzinfo=UTC)),  # 30 days before 31 March
-        (date(2027, 3, 1), datetime(2027, 3, 24, tzinfo=UTC)),  # then 7 days before
-        (date(2027, 3, 24), datetime(2027, 4, 1, tzinfo=UTC)),  # then the day it lapses
-    ],
-)
-def test_the_scheduler_looks_again_30_and_7_days_before_expiry_then_on_lapse(today: date, expected: datetime) -> None:
-    assert expiry_reminder_at(date(2027, 3, 31), today) == expected

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
@@ -379,13 +379,3 @@ def summarise(results: Collection[CheckResult], today: date) -> ComplianceSummar
     if any(r.outcome is Outcome.PASS and r.expires_on is not None and r.expires_on <= horizon for r in ordered):
         return ComplianceSummary(ComplianceStatus.EXPIRING, ordered)
     return ComplianceSummary(ComplianceStatus.COMPLIANT, ordered)
-
-
-def expiry_reminder_at(expires_on: date, today: date) -> datetime:
-    """When the scheduler should next look at evidence: 30 days before expiry, then 7, then the
-    day after it lapses (stored as midnight UTC of that day)."""
-    for offset in (EXPIRING_WITHIN_DAYS, 7):
-        remind_on = expires_on - timedelta(days=offset)
-        if remind_on > today:
-            return datetime.combine(remind_on, time(0, 0), tzinfo=UTC)
-    return datetime.combine(expires_on + timedelta(days=1), time(0, 0), tzinfo=UTC)

@@ -4,7 +4,6 @@ reinstates it (DESIGN.md story 5)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from dps.accounts import repository as accounts
 from dps.accounts.services.documents import download_document
@@ -18,7 +17,6 @@ from dps.compliance.domain.extraction import (
 )
 from dps.compliance.domain.requirements import (
     DEFAULT_GATEWAY,
-    EXPIRING_WITHIN_DAYS,
     ComplianceSummary,
     CreditBands,
     Evidence,
@@ -28,7 +26,6 @@ from dps.compliance.domain.requirements import (
     RequirementKind,
     check_evidence_dates,
     check_requirement,
-    expiry_reminder_at,
 )
 from dps.compliance.pdf import read_pdf_text
 from dps.compliance.schemas import EvidenceIn, OverrideIn, RequirementIn
@@ -167,7 +164,9 @@ async def attach_evidence(ctx: Context, data: EvidenceIn) -> Evidence:
         for old_id in replaced:
             await deadlines.track("evidence", old_id, None)
         if evidence.expires_on is not None:
-            await deadlines.track("evidence", evidence.id, expiry_reminder_at(evidence.expires_on, now.date()))
+            # "Look at this soon": the scheduler's evidence rule (dps.scheduler) works out the
+            # reminders (30 and 7 days before) and the lapse, and stores its next time itself.
+            await deadlines.track("evidence", evidence.id, now)
         await audit.record(
             ctx, "evidence.attached", "evidence", evidence.id, after={"evidence": evidence, "replaced": replaced}
         )
@@ -354,43 +353,6 @@ async def on_evidence_expired(ctx: Context, evidence_id: int) -> None:
             link_path=f"/api/v1/compliance/evidence/{evidence_id}",
             at=now,
         )
-
-
-async def check_evidence(ctx: Context, evidence_id: int) -> datetime | None:
-    """The scheduler's rule for entity type "evidence": remind the provider 30 and 7 days before
-    its evidence expires (each reminder once), apply `on_evidence_expired` once it has lapsed,
-    and track the next time to look (returned; None when there is nothing left to watch)."""
-    evidence = await repository.get_evidence(evidence_id)
-    now = ctx.clock.now()
-    today = now.date()
-    if evidence.status != "current" or evidence.expires_on is None:
-        async with DB.transaction():
-            await deadlines.track("evidence", evidence_id, None)
-        return None
-    if evidence.is_expired_on(today):
-        await on_evidence_expired(ctx, evidence_id)
-        return None
-    days_left = (evidence.expires_on - today).days
-    requirement = await repository.get_requirement(evidence.requirement_id)
-    next_at = expiry_reminder_at(evidence.expires_on, today)
-    async with DB.transaction():
-        for threshold in (7, EXPIRING_WITHIN_DAYS):  # the nearest reminder due, once each
-            if days_left <= threshold:
-                await notify(
-                    await accounts.recipients_of_provider(evidence.provider_id),
-                    kind="evidence.expiring",
-                    key=f"evidence:{evidence_id}:reminder-{threshold}",
-                    subject=f"{requirement.title} expires on {evidence.expires_on}",
-                    body=(
-                        f"Your evidence for '{requirement.title}' expires on {evidence.expires_on} "
-                        f"({days_left} days). Attach the renewed document before then to stay eligible."
-                    ),
-                    link_path=f"/api/v1/compliance/evidence/{evidence_id}",
-                    at=now,
-                )
-                break
-        await deadlines.track("evidence", evidence_id, next_at)
-    return next_at
 
 
 async def suspend_memberships(

@@ -11,7 +11,7 @@ from dps.compliance.domain.concerns import Concern, ConcernCategory, ConcernStat
 from dps.compliance.domain.requirements import FAILING_GRADES, RequirementKind
 from dps.compliance.schemas import ConcernIn, OfstedJudgementIn
 from dps.compliance.services.checks import OFSTED_JUDGEMENT, reinstate_if_compliant, suspend_memberships
-from dps.core import audit
+from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
 from dps.core.context import Context
 from dps.core.db import DB
@@ -100,6 +100,7 @@ async def _issue(ctx: Context, before: Concern, arrangements: list[Arrangement])
     after = before.issue(ctx.clock.now())
     await repository.update_concern(before, after)
     await audit.record(ctx, "concern.issued", "concern", before.id, before=before, after=after)
+    await deadlines.track("concern", after.id, ctx.clock.now())  # the scheduler reminds of its review date
     await _notify_issued(ctx, after, arrangements)
     return after
 
