@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ipas", type=int, default=50, help="IPAs generated one at a time (default 50)")
     parser.add_argument("--batch", type=int, default=1000, help="fee variations in the batch (default 1000)")
-    parser.add_argument("--pdfs", type=int, default=50, help="documents converted to PDF (default 50)")
+    parser.add_argument("--pdfs", type=int, default=100, help="documents converted to PDF (default 100)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     logging.getLogger("dps").setLevel(logging.WARNING)

@@ -41,6 +41,9 @@ UNIQUE_CODES = {
 }
 
 
+INSERT_CHUNK = 200
+
+
 def conflict_from_unique(error: UniqueViolationError) -> Conflict:
     name = getattr(error, "constraint_name", "") or ""
     code, detail = UNIQUE_CODES.get(name, ("duplicate", "this record already exists"))
@@ -238,7 +241,7 @@ async def next_contract_ids(count: int) -> list[int]:
 
 
 async def insert_contracts(contracts: Sequence[Contract], data: Sequence[Any]) -> None:
-    """Insert generated contracts with the contexts they were rendered from (one statement)."""
+    """Insert generated contracts with the contexts they were rendered from (a few statements)."""
     if not contracts:
         return
     rows = []
@@ -269,7 +272,9 @@ async def insert_contracts(contracts: Sequence[Contract], data: Sequence[Any]) -
             )
         )
     try:
-        await t.Contract.insert(*rows)
+        # PostgreSQL takes at most 32,767 parameters per statement; ~40 columns a row.
+        for start in range(0, len(rows), INSERT_CHUNK):
+            await t.Contract.insert(*rows[start : start + INSERT_CHUNK])
     except UniqueViolationError as error:
         raise conflict_from_unique(error) from error
 
@@ -442,6 +447,9 @@ async def decision_facts(application_id: int) -> DecisionFacts:
     names = await _authority_names([lead_id])
     submitted: datetime | None = application["submitted_at"]
     decided: datetime | None = application["decided_at"] or max((d["decided_at"] for d in decisions), default=None)
+    # An application with decisions was submitted; before any decision there is no letter to write
+    # (decision_context refuses it), so the fallback date below is never printed.
+    decided_on = decided.date() if decided else submitted.date() if submitted else date(1970, 1, 1)
     return DecisionFacts(
         application_id=application_id,
         lead_authority_id=lead_id,
@@ -450,8 +458,8 @@ async def decision_facts(application_id: int) -> DecisionFacts:
         provider=_provider_party(provider),
         arrangement_reference=arrangement["reference"],
         arrangement_title=arrangement["title"],
-        submitted_on=submitted.date() if submitted else date.min,
-        decided_on=decided.date() if decided else date.min,
+        decided_on=decided_on,
+        submitted_on=submitted.date() if submitted else decided_on,
         decisions=tuple(
             LotDecisionFacts(
                 lot_code=d["lot_code"],

@@ -105,7 +105,11 @@ async def test_an_ipa_pins_its_template_and_is_stored_with_its_hash(world: World
     assert twice.value.code == "already_generated"
 
 
-async def test_a_batch_of_fee_variations_links_each_to_its_agreement_and_reports_progress(world: World) -> None:
+async def test_a_batch_of_fee_variations_links_each_to_its_agreement_and_reports_progress(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large batches are inserted in chunks (PostgreSQL's 32,767 parameters per statement).
+    monkeypatch.setattr(repository, "INSERT_CHUNK", 50)
     ipa = await generation.generate_placement_agreement(world.ctx, _placement(world, 1), converter=NO_LIBREOFFICE)
     items = [_variation(world, placement_id) for placement_id in range(1, 121)]
     seen: list[tuple[int, int]] = []

@@ -17,7 +17,7 @@ from dps.contracts.domain.formatting import long_date, money, percentage, percen
 from dps.core.errors import RuleViolation
 
 # National contracts for children's placements give 28 days' notice to end a placement unless
-# the Individual Placement Agreement says otherwise (standard terms, clause 7 of our wording).
+# the Individual Placement Agreement says otherwise (standard terms, clause 5 of our wording).
 DEFAULT_NOTICE_DAYS = 28
 OPEN_ENDED = "open-ended"
 

@@ -17,7 +17,7 @@ from dps.contracts.domain.contracts import (
     Signature,
     SignatureMethod,
 )
-from dps.core import audit, notifications
+from dps.core import audit, deadlines, notifications
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, DomainError, NotFound, RuleViolation
@@ -97,6 +97,7 @@ async def _step(
         after = change(before)
         await repository.update_contract(before, after)
         await audit.record(ctx, action, "contract", contract_id, before=before, after=after)
+        await deadlines.track("contract", contract_id, ctx.clock.now())  # the scheduler watches its end date
         if after.status is ContractStatus.ISSUED:
             await _tell_provider(ctx, after)
     return after
