@@ -8,7 +8,7 @@ from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from dps.accounts.domain import Need, OfstedGrade
+from dps.accounts.domain import Need, OfstedGrade, SettingType
 from dps.compliance import schemas as s
 from dps.compliance.domain.concerns import Concern, ConcernStatus
 from dps.compliance.services import checks, concerns, search, visits
@@ -17,8 +17,14 @@ from dps.core.concurrency import etag
 from dps.core.context import Context
 from dps.core.http import DEFAULT_PAGE_SIZE, Cursor, Limit, after_id, signed_in
 
-Needs = Annotated[list[str] | None, QueryParameter(description="needs the setting must meet, e.g. needs=autism")]
-SettingTypes = Annotated[list[str] | None, QueryParameter(description="setting types, e.g. childrens_home")]
+Needs = Annotated[list[Need] | None, QueryParameter(description="needs the setting must meet, e.g. needs=autism")]
+SettingTypes = Annotated[list[SettingType] | None, QueryParameter(description="setting types, e.g. childrens_home")]
+
+
+def _values(items: list[Need] | list[SettingType] | None) -> list[str]:
+    return [i.value for i in items or []]
+
+
 ChildAge = Annotated[int | None, QueryParameter(ge=0, le=25, description="the child's age")]
 
 
@@ -196,7 +202,12 @@ class ComplianceController(Controller):
         """Every setting of every member of the lot: whether it may be invited to a call-off now and
         every reason when not (membership, compliance, live concern, grade gateway, type, ages, needs)."""
         found = await search.lot_eligibility(
-            ctx, lot_id, child_age=child_age, needs=needs or [], setting_types=setting_types or [], min_grade=min_grade
+            ctx,
+            lot_id,
+            child_age=child_age,
+            needs=_values(needs),
+            setting_types=_values(setting_types),
+            min_grade=min_grade,
         )
         return s.EligibilityList(items=[s.EligibilityOut.of(e) for e in found])
 
@@ -284,9 +295,9 @@ class SearchController(Controller):
             ctx,
             near=near,
             radius_miles=radius_miles,
-            setting_types=setting_types or [],
+            setting_types=_values(setting_types),
             age=age,
-            needs=needs or [],
+            needs=_values(needs),
             min_grade=min_grade,
             lot_id=lot_id,
             eligible_only=eligible_only,

@@ -100,6 +100,11 @@ async def test_search_is_for_council_staff_and_checks_its_input(api: Api) -> Non
         422,
         "unknown_postcode",
     )
+    problem(
+        await api.client.get(SEARCH, params={"needs": ["telepathy"]}, headers=api.auth(commissioner)),
+        400,
+        "validation_failed",
+    )
 
 
 async def test_a_non_member_council_cannot_read_a_lots_eligibility(api: Api) -> None:
