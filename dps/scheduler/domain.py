@@ -203,7 +203,7 @@ class Message:
     link_path: str
 
 
-def _day(d: date) -> str:
+def long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
@@ -212,15 +212,15 @@ def application_message(event: Event, application_id: int, arrangement_title: st
     if event.name == "decision-warning":
         return Message(
             "application.decision_warning",
-            f"Decision due {_day(due_on)}: application {application_id}",
-            f"The decision on application {application_id} to {arrangement_title} is due on {_day(due_on)}; "
+            f"Decision due {long_date(due_on)}: application {application_id}",
+            f"The decision on application {application_id} to {arrangement_title} is due on {long_date(due_on)}; "
             f"{DECISION_WARNING_WORKING_DAYS} working days are left.",
             link,
         )
     return Message(
         "application.decision_overdue",
         f"Decision overdue: application {application_id}",
-        f"The decision on application {application_id} to {arrangement_title} was due on {_day(due_on)} "
+        f"The decision on application {application_id} to {arrangement_title} was due on {long_date(due_on)} "
         "and has not been made.",
         link,
     )
@@ -232,14 +232,14 @@ def term_message(event: Event, arrangement_id: int, title: str, last_day: date) 
         return Message(
             "arrangement.expired",
             f"{title} has expired",
-            f"The term of {title} ended on {_day(last_day)}. The arrangement has expired and its "
+            f"The term of {title} ended on {long_date(last_day)}. The arrangement has expired and its "
             "memberships have ended.",
             link,
         )
     return Message(
         "arrangement.term_ending",
-        f"{title} ends on {_day(last_day)}",
-        f"The term of {title} ends on {_day(last_day)}. Plan its renewal or replacement now.",
+        f"{title} ends on {long_date(last_day)}",
+        f"The term of {title} ends on {long_date(last_day)}. Plan its renewal or replacement now.",
         link,
     )
 
@@ -251,13 +251,13 @@ def window_message(event: Event, arrangement_id: int, title: str, window: Reopen
         return Message(
             "arrangement.window_opened",
             f"{title} is open to applications",
-            f"A reopening window of {title} is open until {closes:%H:%M} on {_day(closes.date())}.",
+            f"A reopening window of {title} is open until {closes:%H:%M} on {long_date(closes.date())}.",
             link,
         )
     return Message(
         "arrangement.window_closed",
         f"{title}: reopening window closed",
-        f"The reopening window of {title} closed at {closes:%H:%M} on {_day(closes.date())}.",
+        f"The reopening window of {title} closed at {closes:%H:%M} on {long_date(closes.date())}.",
         link,
     )
 

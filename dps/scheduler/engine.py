@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.scheduler import repository, rules_frameworks
+from dps.scheduler import repository, rules_compliance, rules_frameworks, rules_tenders
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,18 @@ Handler = Callable[[Context, int, datetime], Awaitable[datetime | None]]
 HANDLERS: dict[str, Handler] = {
     "application": rules_frameworks.check_application,
     "arrangement": rules_frameworks.check_arrangement,
+    "call_off": rules_tenders.check_call_off,
+    "placement": rules_tenders.check_placement,
+    "contract": rules_tenders.check_contract,
+    "evidence": rules_compliance.check_evidence,
+    "concern": rules_compliance.check_concern,
+    "membership_reaccreditation": rules_compliance.check_reaccreditation,
+    "setting_ofsted": rules_compliance.check_ofsted_census,
 }
+
+# Rows that always exist: the daily bulk checks no other package tracks (the Ofsted census reads
+# every setting's last inspection date). The first sweep creates them, due at once.
+STANDING_CHECKS: list[tuple[str, int]] = [("setting_ofsted", rules_compliance.OFSTED_CENSUS_ID)]
 
 DEFAULT_BATCH = 500
 UNKNOWN_TYPE_RETRY = timedelta(days=1)
@@ -66,6 +77,9 @@ async def sweep(
                 if not await repository.try_sweep_lock():
                     log.info("another scheduler is sweeping; skipped")
                     return SweepResult(checked, batches, unknown, skipped=True)
+                standing = [c for c in STANDING_CHECKS if c[0] in table]
+                if batches == 0 and standing:
+                    await repository.ensure_tracked(standing, now)
                 rows = await repository.due_checks(now, batch_size)
                 results: list[tuple[str, int, datetime | None]] = []
                 for row in rows:

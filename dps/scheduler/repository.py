@@ -14,7 +14,7 @@ from piccolo.querystring import QueryString
 from dps.accounts.domain import Region
 from dps.core.db import DB
 from dps.frameworks.domain.applications import ApplicationStatus
-from dps.scheduler.domain import ApplicationFacts
+from dps.scheduler.domain import ENGLAND, ApplicationFacts
 
 # Arbitrary constant naming the lock that lets one scheduler instance sweep at a time.
 SWEEP_LOCK = 7_310_002
@@ -28,6 +28,18 @@ async def try_sweep_lock() -> bool:
     """Take the sweep's transaction-scoped advisory lock; False when another instance holds it."""
     rows = await _fetch("SELECT pg_try_advisory_xact_lock({}) AS locked", SWEEP_LOCK)
     return bool(rows[0]["locked"])
+
+
+async def ensure_tracked(checks: list[tuple[str, int]], at: datetime) -> None:
+    """Start tracking these rows at `at` unless they are tracked already (their time is kept)."""
+    await _fetch(
+        """INSERT INTO deadline_checks (entity_type, entity_id, next_check_at)
+           SELECT v.entity_type, v.entity_id, {} FROM unnest({}::text[], {}::bigint[]) AS v(entity_type, entity_id)
+           ON CONFLICT (entity_type, entity_id) DO NOTHING""",
+        at,
+        [c[0] for c in checks],
+        [c[1] for c in checks],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,3 +189,173 @@ async def arrangements_ending(
         provider_id,
     )
     return [ArrangementEnding(r["id"], r["title"], r["term_end"], r["profile_code"], r["status"]) for r in rows]
+
+
+# --- facts for the compliance rules ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceContext:
+    id: int
+    provider_id: int
+    status: str
+    expires_on: date | None
+    requirement_title: str
+
+
+async def evidence_context(evidence_id: int) -> EvidenceContext | None:
+    rows = await _fetch(
+        """SELECT e.id, e.provider, e.status, e.expires_on, q.title FROM compliance_evidence e
+           JOIN compliance_requirements q ON q.id = e.requirement WHERE e.id = {}""",
+        evidence_id,
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return EvidenceContext(r["id"], r["provider"], r["status"], r["expires_on"], r["title"])
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernContext:
+    id: int
+    status: str
+    review_on: date | None
+    issuing_authority_id: int
+    provider_name: str
+
+
+async def concern_context(concern_id: int) -> ConcernContext | None:
+    rows = await _fetch(
+        """SELECT c.id, c.status, c.review_on, c.issuing_authority, p.legal_name FROM concerns c
+           JOIN providers p ON p.id = c.provider WHERE c.id = {}""",
+        concern_id,
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return ConcernContext(r["id"], r["status"], r["review_on"], r["issuing_authority"], r["legal_name"])
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipContext:
+    id: int
+    arrangement_id: int
+    arrangement_title: str
+    lead_authority_id: int
+    provider_id: int
+    status: str
+    status_reason: str | None
+    started_on: date
+    evidence_requirements: int  # mandatory requirements of the arrangement that take evidence
+    evidence_refreshed_on: date | None
+
+
+# The mandatory requirements that take evidence: Ofsted checks are read per setting and take none,
+# and a modern slavery statement is owed only above the turnover threshold, so neither is refreshed.
+_REFRESH_SQL = """
+WITH reqs AS (
+    SELECT q.id FROM compliance_requirements q
+    WHERE q.arrangement = {} AND q.mandatory AND q.kind NOT IN ('ofsted', 'modern_slavery')
+), latest AS (
+    SELECT reqs.id, max(e.submitted_at) AS at FROM reqs
+    LEFT JOIN compliance_evidence e ON e.requirement = reqs.id AND e.provider = {}
+    GROUP BY reqs.id
+)
+SELECT count(*) AS n, bool_and(at IS NOT NULL) AS complete, min(at) AS oldest FROM latest
+"""
+
+
+async def membership_context(membership_id: int) -> MembershipContext | None:
+    """A membership with what its re-accreditation needs: the day its provider's evidence for
+    every mandatory requirement was last refreshed (the oldest of the latest submissions)."""
+    rows = await _fetch(
+        """SELECT m.id, m.arrangement, m.provider, m.status, m.status_reason, m.started_on,
+                  r.title, r.lead_authority
+           FROM memberships m JOIN arrangements r ON r.id = m.arrangement WHERE m.id = {}""",
+        membership_id,
+    )
+    if not rows:
+        return None
+    m = rows[0]
+    refresh = (await _fetch(_REFRESH_SQL, m["arrangement"], m["provider"]))[0]
+    oldest = refresh["oldest"]
+    refreshed_on = oldest.astimezone(ENGLAND).date() if refresh["complete"] and oldest is not None else None
+    return MembershipContext(
+        id=m["id"],
+        arrangement_id=m["arrangement"],
+        arrangement_title=m["title"],
+        lead_authority_id=m["lead_authority"],
+        provider_id=m["provider"],
+        status=m["status"],
+        status_reason=m["status_reason"],
+        started_on=m["started_on"],
+        evidence_requirements=int(refresh["n"]),
+        evidence_refreshed_on=refreshed_on,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SettingInspection:
+    setting_id: int
+    name: str
+    setting_type: str
+    last_inspection_date: date
+    provider_name: str
+    lead_authority_ids: tuple[int, ...]  # leads of the live arrangements the provider is a member of
+
+
+async def settings_inspected_before(day: date) -> list[SettingInspection]:
+    """Settings last inspected before `day` whose provider holds a live membership of a live
+    arrangement, with the lead authorities of those arrangements (one query)."""
+    rows = await _fetch(
+        """SELECT s.id, s.name, s.setting_type, s.last_inspection_date, p.legal_name,
+                  array_agg(DISTINCT r.lead_authority ORDER BY r.lead_authority) AS leads
+           FROM provider_settings s
+           JOIN providers p ON p.id = s.provider
+           JOIN memberships m ON m.provider = s.provider AND m.status IN ('active', 'suspended')
+           JOIN arrangements r ON r.id = m.arrangement AND r.status IN ('open', 'closed', 'suspended')
+           WHERE s.last_inspection_date < {}
+           GROUP BY s.id, p.legal_name ORDER BY s.id""",
+        day,
+    )
+    return [
+        SettingInspection(
+            r["id"], r["name"], r["setting_type"], r["last_inspection_date"], r["legal_name"], tuple(r["leads"])
+        )
+        for r in rows
+    ]
+
+
+# --- facts for the tenders and contracts rules -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementContext:
+    id: int
+    authority_id: int
+    provider_id: int
+    setting_name: str
+    ended_on: date | None
+
+
+async def placement_context(placement_id: int) -> PlacementContext | None:
+    rows = await _fetch(
+        """SELECT pl.id, pl.authority, pl.provider, pl.ended_on, s.name FROM placements pl
+           JOIN provider_settings s ON s.id = pl.setting WHERE pl.id = {}""",
+        placement_id,
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return PlacementContext(r["id"], r["authority"], r["provider"], r["name"], r["ended_on"])
+
+
+async def first_membership_start(arrangement_id: int) -> date | None:
+    """The day the first place on the arrangement was awarded (its earliest membership start)."""
+    rows = await _fetch("SELECT min(started_on) AS first FROM memberships WHERE arrangement = {}", arrangement_id)
+    return rows[0]["first"] if rows else None
+
+
+async def submitted_offer_count(call_off_id: int) -> int:
+    rows = await _fetch("SELECT count(*) AS n FROM offers WHERE call_off = {} AND status = 'submitted'", call_off_id)
+    return int(rows[0]["n"])

@@ -21,7 +21,7 @@ from dps.core.notifications import Recipient, notify
 from dps.frameworks import repository as frameworks
 from dps.frameworks.domain.applications import MembershipStatus
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
-from dps.frameworks.profiles import calendar_for, get_profile
+from dps.frameworks.profiles import calendar_for, get_profile, reopening_deadlines
 from dps.frameworks.services.memberships import change_membership_status
 from dps.scheduler import repository
 from dps.scheduler.domain import (
@@ -31,16 +31,18 @@ from dps.scheduler.domain import (
     application_events,
     application_message,
     arrangement_plan,
+    earliest,
     series_state,
     term_message,
     window_message,
     window_of,
 )
+from dps.scheduler.domain_tenders import ReopeningFacts, last_reopened_on, reopening_events, reopening_message
 
 OFFICER_ROLES = (Role.PROCUREMENT_OFFICER,)
 
 
-async def _send(recipients: list[Recipient], event: Event, message: Message, now: datetime) -> int:
+async def send(recipients: list[Recipient], event: Event, message: Message, now: datetime) -> int:
     return await notify(
         recipients,
         kind=message.kind,
@@ -52,7 +54,7 @@ async def _send(recipients: list[Recipient], event: Event, message: Message, now
     )
 
 
-async def _providers_people(provider_ids: list[int]) -> list[Recipient]:
+async def providers_people(provider_ids: list[int]) -> list[Recipient]:
     people: list[Recipient] = []
     for provider_id in provider_ids:
         people += await accounts.recipients_of_provider(provider_id)
@@ -75,7 +77,7 @@ async def check_application(ctx: Context, application_id: int, now: datetime) ->
     if state.due is not None and found.facts.decision_due_on is not None:
         message = application_message(state.due, application_id, found.arrangement_title, found.facts.decision_due_on)
         officers = await accounts.recipients_of_authority(found.lead_authority_id, OFFICER_ROLES)
-        await _send(officers, state.due, message, now)
+        await send(officers, state.due, message, now)
     return state.next_at
 
 
@@ -121,11 +123,33 @@ async def check_arrangement(ctx: Context, arrangement_id: int, now: datetime) ->
         recipients = officers
         if plan.term.name == "expiry":
             ended = await _expire(ctx.as_system(), arrangement, f"{facts.last_day:%d %B %Y}")
-            recipients = officers + await _providers_people(ended)
-        await _send(recipients, plan.term, message, now)
+            recipients = officers + await providers_people(ended)
+        await send(recipients, plan.term, message, now)
     if plan.window is not None:
         window = window_of(facts, plan.window)
         message = window_message(plan.window, arrangement.id, arrangement.title, window)
-        members = await _providers_people(await repository.member_provider_ids(arrangement.id))
-        await _send(officers + members, plan.window, message, now)
-    return plan.next_at
+        members = await providers_people(await repository.member_provider_ids(arrangement.id))
+        await send(officers + members, plan.window, message, now)
+    if plan.term is not None and plan.term.name == "expiry":
+        return None
+    return earliest(plan.next_at, await _reopening_duty(arrangement, officers, now))
+
+
+async def _reopening_duty(arrangement: Arrangement, officers: list[Recipient], now: datetime) -> datetime | None:
+    """Open frameworks (Procurement Act 2023 s.49): remind the lead's officers 6, 3 and 1 months
+    before the reopening deadline and tell them the day after it when no window has opened. The
+    first award is the earliest membership start; a reopening is a window that has opened since."""
+    profile = get_profile(arrangement.profile_code)
+    if profile.first_reopening_within_years is None:
+        return None
+    first_award = await repository.first_membership_start(arrangement.id)
+    if first_award is None:
+        return None  # no award yet: the clock has not started; a new membership re-tracks
+    last = last_reopened_on(arrangement.windows, first_award, now)
+    reopen_by = reopening_deadlines(profile, first_award, last)
+    facts = ReopeningFacts(arrangement.id, arrangement.status, reopen_by, arrangement.windows)
+    state = series_state(reopening_events(facts), now)
+    if state.due is not None and reopen_by is not None:
+        message = reopening_message(state.due, arrangement.id, arrangement.title, reopen_by)
+        await send(officers, state.due, message, now)
+    return state.next_at

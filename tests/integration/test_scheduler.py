@@ -194,8 +194,8 @@ async def test_a_year_of_a_consortium_each_reminder_and_transition_once_on_its_d
     )
     assert sorted(a["action"] for a in audit) == ["arrangement.expired", "membership.expired", "membership.expired"]
     assert {a["actor_user_id"] for a in audit} == {None}
-    # Nothing is left to watch; each email was queued once per notification.
-    assert await scalar("SELECT count(*) FROM deadline_checks") == 0
+    # Nothing is left to watch but the standing daily Ofsted census; one email per notification.
+    assert await scalar("SELECT entity_type FROM deadline_checks") == "setting_ofsted"
     assert await scalar("SELECT count(*) FROM outbound_emails") == await scalar("SELECT count(*) FROM notifications")
 
 
@@ -222,7 +222,7 @@ async def test_a_second_sweep_at_the_same_moment_sends_nothing_new(api: Api) -> 
     count = await scalar("SELECT count(*) FROM notifications")
     second = await sweep(world.context())
 
-    assert first.checked == 2 and count == len(world.officers)
+    assert first.checked == 3 and count == len(world.officers)  # with the daily Ofsted census
     assert second.checked == 0
     assert await scalar("SELECT count(*) FROM notifications") == count
 
@@ -241,8 +241,8 @@ async def test_two_schedulers_at_once_create_each_notification_exactly_once(api:
 
     results = await asyncio.gather(*(sweep(world.context(), batch_size=2) for _ in range(4)))
 
-    assert sum(r.checked for r in results) >= 7
-    assert any(r.skipped for r in results) or sum(r.checked for r in results) == 7
+    assert sum(r.checked for r in results) >= 8  # 6 applications, the arrangement, the Ofsted census
+    assert any(r.skipped for r in results) or sum(r.checked for r in results) == 8
     duplicates = await rows(
         "SELECT key, user_id, count(*) FROM notifications GROUP BY key, user_id HAVING count(*) > 1"
     )
@@ -278,7 +278,7 @@ async def test_a_sweep_that_fails_halfway_keeps_nothing_of_its_batch_and_the_nex
     assert await deadlines.next_check("application", broken) == now + engine.FAILURE_RETRY
 
     finished = await sweep(world.context())
-    assert finished.checked == 5  # the four other applications and the arrangement
+    assert finished.checked == 6  # the four other applications, the arrangement and the Ofsted census
     assert await scalar("SELECT count(*) FROM notifications") == 4 * len(world.officers)
 
     api.clock.set(now + engine.FAILURE_RETRY)
@@ -298,7 +298,7 @@ async def test_an_unknown_entity_type_is_put_off_a_day_and_never_stops_the_sweep
 
     result = await sweep(world.context())
 
-    assert result.unknown == 1 and result.checked == 3
+    assert result.unknown == 1 and result.checked == 4
     assert await deadlines.next_check("no_such_thing", 1) == now + engine.UNKNOWN_TYPE_RETRY
     assert await deadlines.next_check("application", application) == datetime(2026, 12, 31, tzinfo=UTC)
 

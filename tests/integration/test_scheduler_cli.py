@@ -33,9 +33,11 @@ async def test_run_once_sweeps_and_keeps_email_queued_without_an_smtp_host(clean
     done = run_once(clean_database, tmp_path)
 
     assert done.returncode == 0, done.stderr
-    assert "checked 1 deadline(s) in 1 batch(es)" in done.stdout
+    # The application and the standing daily Ofsted census, started by the first sweep.
+    assert "checked 2 deadline(s) in 1 batch(es)" in done.stdout
     assert "email delivery off (no DPS_SMTP_HOST): messages stay queued" in done.stdout
-    assert await scalar("SELECT count(*) FROM deadline_checks") == 0  # no such application: not tracked
+    # No such application: not tracked; the census looks again tomorrow.
+    assert await scalar("SELECT entity_type FROM deadline_checks") == "setting_ofsted"
     assert await scalar("SELECT count(*) FROM outbound_emails WHERE status = 'queued'") == 1
 
 
@@ -51,6 +53,6 @@ async def test_run_once_delivers_queued_email_over_smtp(clean_database: str, tmp
         server.stop()
 
     assert done.returncode == 0, done.stderr
-    assert "checked 0 deadline(s)" in done.stdout and "emails sent 2, failed 0" in done.stdout
+    assert "checked 1 deadline(s)" in done.stdout and "emails sent 2, failed 0" in done.stdout
     assert sorted(m["To"] for m in inbox.messages) == ["officer0@council.test", "officer1@council.test"]
     assert await scalar("SELECT count(*) FROM outbound_emails WHERE status = 'sent'") == 2

@@ -275,6 +275,9 @@ async def decide(ctx: Context, application_id: int, decisions: Sequence[LotDecis
                 )
                 created.append(membership)
                 await audit.record(ctx, "membership.started", "membership", membership.id, after=membership)
+                # The scheduler watches the annual re-accreditation and an open framework's reopening clock.
+                await deadlines.track("membership_reaccreditation", membership.id, now)
+                await deadlines.track("arrangement", before.arrangement_id, now)
         await audit.record(
             ctx,
             "application.decided",

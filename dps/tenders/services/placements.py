@@ -3,21 +3,59 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 from dps.accounts import repository as accounts
-from dps.core import audit, geo
+from dps.core import audit, deadlines, geo
 from dps.core.auth import OrgKind, Role
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import PermissionDenied, RuleViolation
 from dps.core.pagination import Page
+from dps.frameworks import repository as frameworks
+from dps.pricing.services import end_agreed_fee, record_agreed_fee
 from dps.tenders import access, repository
-from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason, placement_flags
+from dps.tenders.domain.call_offs import CallOff
+from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason, fee_band, placement_flags
 
 ENTITY = "placement"
+
+
+async def started(ctx: Context, placement: Placement, call_off: CallOff) -> Placement:
+    """What follows a new placement, inside the caller's transaction: pricing records the weekly
+    fee agreed, against the lot's band for the child (`fee_band`), so the analysis of the same
+    provider's fees across councils counts real placements; the scheduler is asked to look at
+    the placement (it reminds both sides before a planned end)."""
+    await deadlines.track(ENTITY, placement.id, ctx.clock.now())
+    lot = await frameworks.get_lot(call_off.arrangement_id, call_off.lot_id)
+    band = fee_band(lot.age_bands, lot.need_levels, call_off.child.age, call_off.child.need_level)
+    if band is None:
+        return placement
+    agreed_fee_id = await record_agreed_fee(
+        ctx,
+        authority_id=placement.authority_id,
+        provider_id=placement.provider_id,
+        lot_id=lot.id,
+        age_band=band.age_band,
+        need_level=band.need_level,
+        weekly_fee_pence=placement.weekly_fee_pence,
+        start_on=placement.start_date,
+        source=ENTITY,
+        source_id=placement.id,
+    )
+    await repository.set_agreed_fee(placement.id, agreed_fee_id)
+    return replace(placement, agreed_fee_id=agreed_fee_id)
+
+
+async def _ended(ctx: Context, placement: Placement) -> None:
+    """A placement ended: its fee stops counting from the day after, and the scheduler looks again
+    (an end still ahead gets its notice reminders)."""
+    if placement.agreed_fee_id is not None and placement.ended_on is not None:
+        await end_agreed_fee(placement.agreed_fee_id, placement.ended_on)
+    await deadlines.track(ENTITY, placement.id, ctx.clock.now())
 
 
 def _may_read(ctx: Context, p: Placement) -> bool:
@@ -89,6 +127,7 @@ async def end_placement(
         require_version(expected_version, before.version)
         after = before.end(ended_on, kind, reason, note)
         await repository.save_placement_ending(before, after)
+        await deadlines.track(ENTITY, placement_id, ctx.clock.now())  # reminders before a planned end
         await audit.record(ctx, "placement.ended", ENTITY, placement_id, before=before, after=after)
     return after
 
@@ -113,6 +152,8 @@ async def move_placement(
         require_version(expected_version, before.version)
         ended = before.end(ended_on, kind, reason, note)
         await repository.save_placement_ending(before, ended)
+        await _ended(ctx, ended)
+        await deadlines.track(ENTITY, placement_id, ctx.clock.now())  # reminders before a planned end
         setting = await accounts.get_setting(setting_id)
         authority = await accounts.get_authority(before.authority_id)
         home = await asyncio.to_thread(geo.default_directory().locate_district, before.home_district)
@@ -144,6 +185,9 @@ async def move_placement(
             ),
             ctx.clock.now(),
         )
+        origin = await repository.origin_call_off_id(before.id)
+        if origin is not None:
+            new = await started(ctx, new, await repository.get_call_off(origin))
         await audit.record(ctx, "placement.ended", ENTITY, placement_id, before=before, after=ended)
         await audit.record(ctx, "placement.created", ENTITY, new.id, after=new)
     return ended, new

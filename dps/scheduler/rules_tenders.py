@@ -1,0 +1,116 @@
+"""Handlers for "call_off", "placement" and "contract" rows of deadline_checks.
+
+They read the entity's current state, let the pure rules of `dps.scheduler.domain_tenders` decide,
+and call the owning package's service for any transition (tenders closes and concludes call-offs
+itself; the scheduler only says when). Run inside the sweep's batch transaction, as the system.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dps.accounts import repository as accounts
+from dps.contracts import repository as contracts
+from dps.core.auth import Role
+from dps.core.context import Context
+from dps.core.errors import NotFound
+from dps.core.notifications import Recipient
+from dps.scheduler import repository
+from dps.scheduler.domain import local_day, series_state
+from dps.scheduler.domain_tenders import (
+    CONTRACT_REMINDER_DAYS,
+    PLACEMENT_REMINDER_DAYS,
+    WATCHED_CONTRACT,
+    CallOffStep,
+    Ending,
+    call_off_event,
+    call_off_step,
+    concluded_message,
+    contract_ending_message,
+    ending_events,
+    ending_still_ahead,
+    offers_opened_message,
+    placement_ending_message,
+)
+from dps.scheduler.rules_frameworks import providers_people, send
+from dps.tenders import repository as tenders
+from dps.tenders.domain.call_offs import CallOff, CallOffStatus
+from dps.tenders.services.award import conclude_call_off
+from dps.tenders.services.call_offs import close_call_off
+
+COMMISSIONERS = (Role.COMMISSIONER,)
+CONTRACT_OFFICERS = (Role.LEGAL_OFFICER, Role.PROCUREMENT_OFFICER, Role.COMMISSIONER)
+
+
+async def _raiser(call_off: CallOff) -> list[Recipient]:
+    """The commissioner who raised the call-off, while still an active user of the council."""
+    people = await accounts.recipients_of_authority(call_off.authority_id, COMMISSIONERS)
+    return [p for p in people if p.user_id == call_off.created_by]
+
+
+async def check_call_off(ctx: Context, call_off_id: int, now: datetime) -> datetime | None:
+    """Close at the deadline (offers open: PCR 2015 reg 34) and conclude once the standstill has
+    ended (Procurement Act 2023 s.51), through the tenders services; the raising commissioner is
+    told. The next check comes from `CallOff.next_check_at()`."""
+    try:
+        call_off = await tenders.get_call_off(call_off_id)
+    except NotFound:
+        return None
+    step = call_off_step(call_off, now)
+    if step is CallOffStep.CLOSE:
+        after = await close_call_off(ctx.as_system(), call_off_id)
+        if after.status is CallOffStatus.CLOSED:
+            count = await repository.submitted_offer_count(call_off_id)
+            message = offers_opened_message(call_off_id, after.title, count)
+            await send(await _raiser(after), call_off_event(call_off_id, step, now), message, now)
+        return after.next_check_at()
+    if step is CallOffStep.CONCLUDE:
+        after = await conclude_call_off(ctx.as_system(), call_off_id)
+        message = concluded_message(call_off_id, after.title)
+        await send(await _raiser(after), call_off_event(call_off_id, step, now), message, now)
+        return after.next_check_at()
+    return call_off.next_check_at()
+
+
+async def check_placement(ctx: Context, placement_id: int, now: datetime) -> datetime | None:
+    """A placement with a planned end: the placing council's commissioners and the provider are
+    reminded 28 days (the national contract's notice period) and 7 days before it ends."""
+    found = await repository.placement_context(placement_id)
+    if found is None:
+        return None
+    today = local_day(now)
+    ending = Ending(f"placement:{placement_id}", found.ended_on, live=True)
+    if not ending_still_ahead(ending, today):
+        return None
+    assert found.ended_on is not None
+    state = series_state(ending_events(ending, PLACEMENT_REMINDER_DAYS), now)
+    if state.due is not None:
+        message = placement_ending_message(placement_id, found.setting_name, found.ended_on, today)
+        people = await accounts.recipients_of_authority(found.authority_id, COMMISSIONERS)
+        people += await providers_people([found.provider_id])
+        await send(people, state.due, message, now)
+    return state.next_at
+
+
+async def check_contract(ctx: Context, contract_id: int, now: datetime) -> datetime | None:
+    """A signed or active contract with an end date: its councils' legal, procurement and
+    commissioning staff and the provider are reminded 3 months and 28 days (the notice period)
+    before it ends."""
+    try:
+        contract = await contracts.get_contract(contract_id)
+    except NotFound:
+        return None
+    today = local_day(now)
+    ending = Ending(f"contract:{contract_id}", contract.ends_on, live=contract.status in WATCHED_CONTRACT)
+    if not ending_still_ahead(ending, today):
+        return None
+    assert contract.ends_on is not None
+    state = series_state(ending_events(ending, CONTRACT_REMINDER_DAYS), now)
+    if state.due is not None:
+        message = contract_ending_message(contract_id, contract.reference, contract.title, contract.ends_on)
+        people: list[Recipient] = []
+        for authority_id in sorted(contract.authority_ids):
+            people += await accounts.recipients_of_authority(authority_id, CONTRACT_OFFICERS)
+        people += await providers_people([contract.provider_id])
+        await send(people, state.due, message, now)
+    return state.next_at
