@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from dps.compliance.services.checks import on_evidence_expired
+from dps.core import deadlines
 from dps.core.context import Context
 from tests import pdfs
 from tests.support import Api, admit_member, problem
@@ -325,6 +326,7 @@ async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Ap
     issued = await api.client.post(f"/api/v1/concerns/{concern['id']}/issue", headers=api.auth(c.commissioner))
     assert issued.status_code == 200, issued.text
     assert issued.json()["status"] == "issued"
+    assert await deadlines.next_check("concern", concern["id"]) == api.clock.now()  # its review date is watched
     for token in (c.officer, c.commissioner, c.provider):
         seen = await api.client.get("/api/v1/concerns", headers=api.auth(token))
         assert [x["id"] for x in seen.json()["items"]] == [concern["id"]], token
