@@ -422,8 +422,14 @@ class CallOffMarks:
 
 
 async def marks_of(call_off_id: int) -> CallOffMarks:
-    m = t.OfferMark
-    rows = await m.select().where(m.offer.call_off == call_off_id).order_by(m.id)
+    """Every mark on the call-off's offers, in one query (oldest first)."""
+    rows = await DB.run_querystring(
+        QueryString(
+            "SELECT m.offer, m.evaluator, m.question_id, m.score, m.passed, m.rationale, m.moderated "
+            "FROM offer_marks m JOIN offers o ON o.id = m.offer WHERE o.call_off = {} ORDER BY m.id",
+            call_off_id,
+        )
+    )
     evaluator_marks: dict[int, dict[int, list[Mark]]] = {}
     moderated: dict[int, dict[int, Mark]] = {}
     for r in rows:
@@ -435,24 +441,69 @@ async def marks_of(call_off_id: int) -> CallOffMarks:
     return CallOffMarks(evaluator_marks, moderated)
 
 
+@dataclass(frozen=True, slots=True)
+class OfferToScore:
+    """What scoring reads of one submitted offer: no content beyond the fee."""
+
+    offer_id: int
+    provider_id: int
+    setting_id: int
+    weekly_fee_pence: int
+    updated_at: datetime
+    distance_miles: Decimal | None
+
+
+async def offers_to_score(call_off_id: int, offer_ids: Sequence[int] | None = None) -> list[OfferToScore]:
+    """The submitted offers of a call-off (or only `offer_ids` of them) with each setting's distance
+    from the child's home, in one query, in offer id order."""
+    sql = (
+        "SELECT o.id, o.provider, o.setting, o.weekly_fee_pence, o.updated_at, i.distance_miles "
+        "FROM offers o LEFT JOIN call_off_invitations i ON i.call_off = o.call_off AND i.setting = o.setting "
+        "WHERE o.call_off = {} AND o.status = 'submitted'"
+    )
+    args: list[Any] = [call_off_id]
+    if offer_ids is not None:
+        sql += " AND o.id = ANY({}::bigint[])"
+        args.append(list(offer_ids))
+    rows = await DB.run_querystring(QueryString(sql + " ORDER BY o.id", *args))
+    return [
+        OfferToScore(r["id"], r["provider"], r["setting"], r["weekly_fee_pence"], r["updated_at"], r["distance_miles"])
+        for r in rows
+    ]
+
+
+_UPSERT_SCORES = """
+INSERT INTO offer_scores (offer, failed_gateways, quality_percent, quality_score, price_score, proximity_score,
+                          total, rank)
+SELECT s.offer,
+       COALESCE((SELECT array_agg(e.g::integer ORDER BY e.n)
+                 FROM jsonb_array_elements_text(s.failed::jsonb) WITH ORDINALITY AS e(g, n)), ARRAY[]::integer[]),
+       s.quality_percent, s.quality_score, s.price_score, s.proximity_score, s.total, s.rank
+FROM unnest({}::bigint[], {}::text[], {}::numeric[], {}::numeric[], {}::numeric[], {}::numeric[], {}::numeric[],
+       {}::integer[]) AS s(offer, failed, quality_percent, quality_score, price_score, proximity_score, total, rank)
+ON CONFLICT (offer) DO UPDATE SET failed_gateways = EXCLUDED.failed_gateways,
+    quality_percent = EXCLUDED.quality_percent, quality_score = EXCLUDED.quality_score,
+    price_score = EXCLUDED.price_score, proximity_score = EXCLUDED.proximity_score, total = EXCLUDED.total,
+    rank = EXCLUDED.rank
+"""
+
+
 async def save_scores(scores: Sequence[OfferScore]) -> None:
+    """Write (or replace) every offer's score in one statement."""
     if not scores:
         return
-    await t.OfferScore.delete().where(t.OfferScore.offer.is_in([s.offer_id for s in scores]))
-    await t.OfferScore.insert(
-        *[
-            t.OfferScore(
-                offer=s.offer_id,
-                failed_gateways=list(s.failed_gateways),
-                quality_percent=s.quality_percent,
-                quality_score=s.quality_score,
-                price_score=s.price_score,
-                proximity_score=s.proximity_score,
-                total=s.total,
-                rank=s.rank,
-            )
-            for s in scores
-        ]
+    await DB.run_querystring(
+        QueryString(
+            _UPSERT_SCORES,
+            [s.offer_id for s in scores],
+            [msgspec.json.encode(list(s.failed_gateways)).decode() for s in scores],
+            [s.quality_percent for s in scores],
+            [s.quality_score for s in scores],
+            [s.price_score for s in scores],
+            [s.proximity_score for s in scores],
+            [s.total for s in scores],
+            [s.rank for s in scores],
+        )
     )
 
 
@@ -549,6 +600,7 @@ def _placement(r: dict[str, Any]) -> Placement:
         ending_reason=UnplannedReason(r["ending_reason"]) if r["ending_reason"] else None,
         ending_note=r["ending_note"],
         version=r["version"],
+        agreed_fee_id=r["agreed_fee_id"],
     )
 
 
@@ -580,6 +632,25 @@ async def get_placement(placement_id: int, *, for_update: bool = False) -> Place
     if row is None:
         raise NotFound(f"placement {placement_id} does not exist", entity="placement")
     return _placement(row)
+
+
+async def set_agreed_fee(placement_id: int, agreed_fee_id: int) -> None:
+    """Link a placement to pricing's record of its fee (bookkeeping: the placement's version stays)."""
+    await t.Placement.update({t.Placement.agreed_fee_id: agreed_fee_id}).where(t.Placement.id == placement_id)
+
+
+async def origin_call_off_id(placement_id: int) -> int | None:
+    """The call-off a placement came from, following moves back to the first placement."""
+    rows = await DB.run_querystring(
+        QueryString(
+            "WITH RECURSIVE chain AS (SELECT id, call_off, previous_placement_id, 0 AS depth FROM placements "
+            "WHERE id = {} UNION ALL SELECT p.id, p.call_off, p.previous_placement_id, c.depth + 1 "
+            "FROM placements p JOIN chain c ON p.id = c.previous_placement_id WHERE c.depth < 1000) "
+            "SELECT call_off FROM chain WHERE call_off IS NOT NULL LIMIT 1",
+            placement_id,
+        )
+    )
+    return int(rows[0]["call_off"]) if rows else None
 
 
 async def placement_of_call_off(call_off_id: int) -> Placement | None:

@@ -132,5 +132,6 @@ class Placement(Table, db=DB, tablename="placements"):
     ending_kind = Varchar(length=20, null=True, default=None)
     ending_reason = Varchar(length=40, null=True, default=None)
     ending_note = Text(null=True, default=None)
+    agreed_fee_id = BigInt(null=True, default=None)  # pricing's record of the fee (agreed_fees.id)
     version = Integer(null=False, default=1)
     created_at = Timestamptz(null=False)

@@ -280,6 +280,8 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert placement["weekly_fee_pence"] == 450_000 and placement["out_of_area"] is False
     assert placement["over_20_miles"] is False and float(placement["distance_miles"]) < 5
     assert far_id != near_id
+    # Pricing's analysis counts the placement in the lot's band for a 12-year-old with complex needs.
+    assert await band_use(api, s, "2026-12-15") == [("8-12", "complex", 1)]
 
     # The placement ends unplanned: the reason code is required, and it leaves the live list.
     end_url = f"/api/v1/placements/{placement['id']}/end"
@@ -301,6 +303,18 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     live = live_response.json()["items"]
     past = (await api.client.get("/api/v1/placements?live=false", headers=api.auth(near))).json()["items"]
     assert live == [] and [(p["id"], p["ending_reason"]) for p in past] == [(placement["id"], "placement_breakdown")]
+    # The fee counted up to the last day and no longer.
+    assert await band_use(api, s, "2026-12-20") == [("8-12", "complex", 1)]
+    assert await band_use(api, s, "2026-12-21") == []
+
+
+async def band_use(api: Api, s: Scene, on: str) -> list[tuple[str, str, int]]:
+    """The pricing analysis's band utilisation of the arrangement on a day, as the officer sees it."""
+    report = await api.client.get(
+        "/api/v1/reports/pricing", params={"arrangement_id": s.arrangement_id, "on": on}, headers=api.auth(s.officer)
+    )
+    assert report.status_code == 200, report.text
+    return [(u["band"]["age_band"], u["band"]["need_level"], u["placements"]) for u in report.json()["utilisation"]]
 
 
 async def test_a_full_postcode_is_refused_and_never_stored(api: Api) -> None:

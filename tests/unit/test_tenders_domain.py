@@ -11,6 +11,7 @@ from dps.accounts.domain import Need
 from dps.core.calendar import Nation, UnitedKingdomWorkingDays
 from dps.core.errors import Conflict, IllegalTransition, InvalidInput, RuleViolation
 from dps.core.evaluation import CriterionKind, Mark
+from dps.frameworks.domain.arrangements import AgeBand
 from dps.tenders.domain.call_offs import (
     CallOff,
     CallOffStatus,
@@ -27,7 +28,14 @@ from dps.tenders.domain.call_offs import (
     standstill_ends_at,
 )
 from dps.tenders.domain.offers import OfferFacts, moderated_marks, score_offers
-from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason, placement_flags
+from dps.tenders.domain.placements import (
+    EndingKind,
+    FeeBand,
+    Placement,
+    UnplannedReason,
+    fee_band,
+    placement_flags,
+)
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 DEADLINE = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -351,3 +359,38 @@ def test_an_unplanned_ending_needs_a_reason_code_and_a_placement_ends_once() -> 
     with pytest.raises(RuleViolation) as caught:
         placement().end(date(2026, 12, 6), EndingKind.PLANNED, None, None)
     assert caught.value.code == "end_before_start"
+
+
+BANDS = (AgeBand("8-12", 8, 12), AgeBand("13-17", 13, 17))
+
+
+@pytest.mark.parametrize(
+    ("age", "need_level", "levels", "expected"),
+    [
+        (8, "complex", ("standard", "complex"), FeeBand("8-12", "complex")),
+        (12, "standard", ("standard", "complex"), FeeBand("8-12", "standard")),
+        (13, "complex", ("standard", "complex"), FeeBand("13-17", "complex")),
+        (17, None, ("standard",), FeeBand("13-17", "standard")),  # the lot's only need level
+        (17, None, ("standard", "complex"), None),  # no need level to choose
+        (7, "standard", ("standard",), None),  # younger than every band
+        (18, "standard", ("standard",), None),
+    ],
+)
+def test_the_fee_is_recorded_against_the_lots_band_for_the_child(
+    age: int, need_level: str | None, levels: tuple[str, ...], expected: FeeBand | None
+) -> None:
+    assert fee_band(BANDS, levels, age, need_level) == expected
+
+
+def test_a_lot_without_age_bands_has_no_band_to_record_against() -> None:
+    assert fee_band((), ("standard",), 12, "standard") is None
+
+
+def test_offers_sharing_marks_and_fees_score_alike_and_rank_by_distance() -> None:
+    c = criteria()
+    many = [facts(n, 400_000 + (n % 3) * 10_000, str(n), 4, 3) for n in range(1, 31)]
+    scored = {s.offer_id: s for s in score_offers(c, many)}
+    assert {s.quality_score for s in scored.values()} == {scored[1].quality_score}
+    assert scored[3].price_score == scored[6].price_score == Decimal("30.00")
+    # Equal fee and quality: the nearer offer ranks first.
+    assert scored[3].rank is not None and scored[6].rank is not None and scored[3].rank < scored[6].rank

@@ -14,6 +14,7 @@ import msgspec
 
 from dps.core.errors import Conflict, RuleViolation
 from dps.core.evaluation import (
+    Criterion,
     CriterionKind,
     Mark,
     check_mark,
@@ -105,15 +106,19 @@ def moderated_marks(
     evaluator_marks: Mapping[int, Sequence[Mark]],
     moderated: Mapping[int, Mark],
     tolerance: int = 1,
+    *,
+    criterion_list: Sequence[Criterion] | None = None,
 ) -> dict[int, Mark]:
     """The mark that counts for each question of one offer.
 
     A moderator's recorded mark wins. Without one, a question where every evaluator's mark lies
     within `tolerance` (and every gateway mark agrees) takes the suggested consensus (the median),
     with the reason "consensus of N evaluators"; a question where they disagree must be moderated
-    (409 `moderation_required`): the shared rules of `dps.core.evaluation`.
+    (409 `moderation_required`): the shared rules of `dps.core.evaluation`. Scoring many offers
+    passes `criterion_list` (`criteria.criteria()`) once instead of building it per offer.
     """
-    criterion_list = criteria.criteria()
+    if criterion_list is None:
+        criterion_list = criteria.criteria()
     result: dict[int, Mark] = {}
     disputed = {s.criterion_id for s in spreads(criterion_list, evaluator_marks, tolerance) if s.needs_discussion}
     for criterion in criterion_list:
@@ -183,27 +188,38 @@ def score_offers(criteria: Criteria, offers: Sequence[OfferFacts]) -> list[Offer
     lowest = min((o.weekly_fee_pence for o in passing), default=0)
     scores: dict[int, OfferScore] = {}
     entries = []
+    # Marks are small whole numbers, so many offers share a pattern of marks (and some a fee or a
+    # distance): each distinct input is scored once with the shared rules and the result reused.
+    quality_of: dict[tuple[tuple[int, int | None, bool | None], ...], tuple[Decimal, Decimal]] = {}
+    price_of: dict[int, Decimal] = {}
+    proximity_of: dict[Decimal, Decimal] = {}
     for offer in offers:
-        quality_percent = weighted_total(criterion_list, offer.marks)
+        pattern = tuple(sorted((m.criterion_id, m.score, m.passed) for m in offer.marks.values()))
+        if pattern not in quality_of:
+            percent = weighted_total(criterion_list, offer.marks)
+            quality_of[pattern] = percent, round_half_up(Fraction(percent) * Fraction(criteria.quality_weight) / 100)
+        quality_percent, quality = quality_of[pattern]
         if offer.offer_id in failed:
             scores[offer.offer_id] = OfferScore(
                 offer.offer_id, failed[offer.offer_id], quality_percent, Decimal("0.00"),
                 Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), None,
             )  # fmt: skip
             continue
-        quality = round_half_up(Fraction(quality_percent) * Fraction(criteria.quality_weight) / 100)
-        price = price_score(lowest, offer.weekly_fee_pence, criteria.price_weight)
-        proximity = proximity_score(
-            offer.distance_miles,
-            criteria.proximity_weight,
-            criteria.full_marks_within_miles,
-            criteria.zero_beyond_miles,
-        )
+        fee = offer.weekly_fee_pence
+        if fee not in price_of:
+            price_of[fee] = price_score(lowest, fee, criteria.price_weight)
+        price = price_of[fee]
+        if offer.distance_miles not in proximity_of:
+            proximity_of[offer.distance_miles] = proximity_score(
+                offer.distance_miles,
+                criteria.proximity_weight,
+                criteria.full_marks_within_miles,
+                criteria.zero_beyond_miles,
+            )
+        proximity = proximity_of[offer.distance_miles]
         total = quality + price + proximity
         scores[offer.offer_id] = OfferScore(offer.offer_id, (), quality_percent, quality, price, proximity, total, None)
-        entries.append(
-            (offer.offer_id, total, (-quality, offer.weekly_fee_pence, offer.distance_miles, offer.submitted_at))
-        )
+        entries.append((offer.offer_id, total, (-quality, fee, offer.distance_miles, offer.submitted_at)))
     for ranked in rank(entries):
         scores[ranked.key] = replace(scores[ranked.key], rank=ranked.rank)
     return [scores[o.offer_id] for o in offers]

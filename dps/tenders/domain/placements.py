@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -9,6 +10,7 @@ from enum import StrEnum
 
 from dps.core.errors import Conflict, RuleViolation
 from dps.core.evaluation import round_half_up
+from dps.frameworks.domain.arrangements import AgeBand
 
 # DESIGN.md story 9 reports children placed over 20 miles from home (the distance used in the
 # DfE's children looked after statistics, SSDA903 "placed more than 20 miles from home").
@@ -51,6 +53,7 @@ class Placement:
     ending_reason: UnplannedReason | None
     ending_note: str | None
     version: int
+    agreed_fee_id: int | None = None  # pricing's record of the weekly fee agreed for this placement
 
     def is_live(self, today: date) -> bool:
         return self.ended_on is None or self.ended_on > today
@@ -87,3 +90,26 @@ def placement_flags(
     """
     miles = round_half_up(distance_miles)
     return miles, setting_authority_code != child_authority_code, miles > FAR_FROM_HOME_MILES
+
+
+@dataclass(frozen=True, slots=True)
+class FeeBand:
+    """The lot's price band a placement's fee is recorded against: an age band x a need level."""
+
+    age_band: str
+    need_level: str
+
+
+def fee_band(
+    age_bands: Sequence[AgeBand], need_levels: Sequence[str], age: int, need_level: str | None
+) -> FeeBand | None:
+    """The band of the lot for the child: the age band containing the child's age (the first, in
+    the lot's order, should bands touch) crossed with the child's need level; a lot with a single
+    need level lends it to a child raised without one. None when no band fits (a lot without age
+    bands, an age outside them, or no need level to choose): the fee is then not recorded for the
+    cross-authority analysis, which compares like with like only (DESIGN.md story 9)."""
+    label = next((b.label for b in age_bands if b.min_age <= age <= b.max_age), None)
+    level = need_level if need_level is not None else (need_levels[0] if len(need_levels) == 1 else None)
+    if label is None or level is None:
+        return None
+    return FeeBand(label, level)

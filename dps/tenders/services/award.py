@@ -17,6 +17,7 @@ from dps.tenders.domain.call_offs import CallOff, CallOffStatus, standstill_ends
 from dps.tenders.domain.offers import Offer, OfferFacts, OfferScore, OfferStatus, moderated_marks, score_offers
 from dps.tenders.domain.placements import Placement, placement_flags
 from dps.tenders.services.call_offs import distance_of, opened
+from dps.tenders.services.placements import started
 
 ENTITY = "call_off"
 
@@ -36,30 +37,40 @@ async def evaluate_call_off(ctx: Context, call_off_id: int) -> CallOff:
         if before.status is not CallOffStatus.CLOSED:
             raise Conflict(f"the call-off is {before.status.value}; offers are scored once it has closed",
                            code="not_in_evaluation")  # fmt: skip
-        offers = await repository.list_offers(call_off_id, status=OfferStatus.SUBMITTED)
+        offers = await repository.offers_to_score(call_off_id)
         if not offers:
             raise Conflict("there are no offers to evaluate; end the call-off without an award", code="no_offers")
-        marks = await repository.marks_of(call_off_id)
-        distances = await repository.distances(call_off_id, [o.content.setting_id for o in offers])
-        facts = [
-            OfferFacts(
-                offer_id=o.id,
-                weekly_fee_pence=o.content.weekly_fee_pence,
-                distance_miles=distance_of(distances.get(o.content.setting_id)),
-                submitted_at=o.updated_at,
-                marks=moderated_marks(
-                    before.criteria, marks.evaluator_marks.get(o.id, {}), marks.moderated.get(o.id, {})
-                ),
-            )
-            for o in offers
-        ]
-        scores = score_offers(before.criteria, facts)
-        await repository.save_scores(scores)
+        scores = await _score(before, offers)
         after = before.evaluated()
         await repository.update_call_off(before, after)
         await audit.record(ctx, "call_off.evaluated", ENTITY, call_off_id, before=before,
                            after={"call_off": after, "scores": scores})  # fmt: skip
     return after
+
+
+async def _score(call_off: CallOff, offers: list[repository.OfferToScore]) -> list[OfferScore]:
+    """Score and rank these offers from their moderated marks (two queries in all: the offers with
+    their distances are read by the caller, the marks here), and save every score in one statement."""
+    marks = await repository.marks_of(call_off.id)
+    criterion_list = call_off.criteria.criteria()
+    facts = [
+        OfferFacts(
+            offer_id=o.offer_id,
+            weekly_fee_pence=o.weekly_fee_pence,
+            distance_miles=distance_of(o.distance_miles),
+            submitted_at=o.updated_at,
+            marks=moderated_marks(
+                call_off.criteria,
+                marks.evaluator_marks.get(o.offer_id, {}),
+                marks.moderated.get(o.offer_id, {}),
+                criterion_list=criterion_list,
+            ),
+        )
+        for o in offers
+    ]
+    scores = score_offers(call_off.criteria, facts)
+    await repository.save_scores(scores)
+    return scores
 
 
 def _nation(region: Region) -> Nation:
@@ -178,6 +189,7 @@ async def _conclude(ctx: Context, before: CallOff) -> CallOff:
         ),
         now,
     )
+    placement = await started(ctx, placement, after)
     await repository.update_call_off(before, after)
     await deadlines.track(ENTITY, after.id, None)
     await audit.record(ctx, "call_off.concluded", ENTITY, after.id, before=before, after=after)

@@ -127,7 +127,7 @@ async def end_placement(
         require_version(expected_version, before.version)
         after = before.end(ended_on, kind, reason, note)
         await repository.save_placement_ending(before, after)
-        await deadlines.track(ENTITY, placement_id, ctx.clock.now())  # reminders before a planned end
+        await _ended(ctx, after)
         await audit.record(ctx, "placement.ended", ENTITY, placement_id, before=before, after=after)
     return after
 
@@ -153,7 +153,6 @@ async def move_placement(
         ended = before.end(ended_on, kind, reason, note)
         await repository.save_placement_ending(before, ended)
         await _ended(ctx, ended)
-        await deadlines.track(ENTITY, placement_id, ctx.clock.now())  # reminders before a planned end
         setting = await accounts.get_setting(setting_id)
         authority = await accounts.get_authority(before.authority_id)
         home = await asyncio.to_thread(geo.default_directory().locate_district, before.home_district)
