@@ -73,3 +73,13 @@ def listing_scope(p: Principal) -> tuple[int | None, int | None, bool]:
     if p.role in CONTRACT_READERS and p.org_id is not None:
         return None, p.org_id, False
     raise PermissionDenied("you may not list contracts")
+
+
+def require_generate_placement_agreement(p: Principal | None, authority_id: int) -> None:
+    """An IPA is the placing council's: its officers, legal officers and commissioners (who award
+    the call-off) generate it; admins and the system (the scheduler after a call-off concludes) too."""
+    if p is None or p.is_admin:
+        return
+    if p.role in CONTRACT_READERS and p.org_kind is OrgKind.AUTHORITY and p.org_id == authority_id:
+        return
+    raise PermissionDenied("only officers, legal officers and commissioners of the placing council may do this")

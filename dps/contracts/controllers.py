@@ -13,7 +13,7 @@ from msgspec import Struct
 from dps.contracts import schemas as s
 from dps.contracts.domain.contexts import TemplateKind
 from dps.contracts.domain.contracts import Contract, ContractKind, ContractStatus
-from dps.contracts.services import contracts, generation, templates
+from dps.contracts.services import contracts, generation, placements, templates
 from dps.contracts.services.contracts import ContractFile
 from dps.core.concurrency import etag
 from dps.core.context import Context
@@ -162,6 +162,35 @@ class ContractController(Controller):
     ) -> Response[s.ContractOut]:
         """Generate the decision letter of a decided application (every lot with its reasons)."""
         return _versioned(await generation.generate_decision_letter(ctx, data.application_id), 201)
+
+    @post("/placement-agreements", operation_id="GeneratePlacementAgreement")
+    async def placement_agreement(
+        self, data: JSONBody[s.PlacementAgreementIn], ctx: NamedDependency[Context]
+    ) -> Response[s.ContractOut]:
+        """Generate the draft Individual Placement Agreement of a placement (with the standard terms
+        of its service type) from the placement and the call-off that placed the child: parties,
+        the child's anonymised reference, setting, start date, weekly fee lines and 28 days'
+        notice. Officers, legal officers and commissioners of the placing council; 409
+        `already_generated` the second time."""
+        return _versioned(await placements.generate_placement_agreement_for(ctx, data.placement_id), 201)
+
+    @post("/fee-variations", operation_id="IssueUpliftFeeVariations", status_code=200)
+    async def fee_variations(
+        self, data: JSONBody[s.FeeVariationsIn], ctx: NamedDependency[Context]
+    ) -> s.FeeVariationsOut:
+        """Generate a draft fee variation for each live placement an applied uplift changes (its
+        provider's rate card in the placement's lot was uplifted; placements starting on or after
+        the effective day are left alone), each linked to the placement's IPA when there is one.
+        Officers and legal officers of the arrangement's lead council; 409 `uplift_not_applied`
+        before the uplift is applied. Safe to repeat: placements varied already are listed, not
+        varied twice."""
+        result = await placements.issue_fee_variations_for_uplift(ctx, data.uplift_id)
+        return s.FeeVariationsOut(
+            uplift_id=result.uplift_id,
+            placements=result.placements,
+            created=[s.ContractOut.of(c) for c in result.created],
+            already_varied_placement_ids=result.skipped,
+        )
 
     @get("/{contract_id:int}", operation_id="GetContract")
     async def get_one(self, contract_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.ContractOut]:

@@ -184,3 +184,21 @@ class ContractOut(Struct, kw_only=True):
 class ContractPage(Struct, kw_only=True):
     items: list[ContractOut]
     next_cursor: str | None
+
+
+class PlacementAgreementIn(Input, kw_only=True):
+    placement_id: int
+
+
+class FeeVariationsIn(Input, kw_only=True):
+    uplift_id: int
+
+
+class FeeVariationsOut(Struct, kw_only=True):
+    """What issuing an uplift's fee variations did: the live placements it changes, the draft
+    variations made now, and the placements that had theirs already (a re-run makes nothing new)."""
+
+    uplift_id: int
+    placements: int
+    created: list[ContractOut]
+    already_varied_placement_ids: list[int]

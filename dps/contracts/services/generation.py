@@ -180,7 +180,9 @@ async def convert_pending_pdfs(ctx: Context, *, limit: int = 200, converter: Pdf
     return sum(1 for c in done if c.pdf_status is PdfStatus.READY)
 
 
-async def _one(ctx: Context, draft: Draft, converter: PdfConverter | None) -> Contract:
+async def generate_one(ctx: Context, draft: Draft, converter: PdfConverter | None) -> Contract:
+    """Generate one document (the caller has checked permission); 409 `already_generated` when
+    its subject has one already."""
     result = await _generate(ctx, [draft], converter=converter)
     if result.skipped:
         existing = await repository.contract_by_subject(draft.subject_key)
@@ -216,7 +218,7 @@ async def generate_placement_agreement(
     """The standard terms of the placement's service type with its Individual Placement Agreement
     (call it when a call-off concludes; tenders fills `PlacementFacts`)."""
     access.require_generate_for(ctx.principal, {facts.authority_id})
-    return await _one(ctx, placement_draft(facts), converter)
+    return await generate_one(ctx, placement_draft(facts), converter)
 
 
 async def fee_variation_draft(facts: f.FeeVariationFacts) -> Draft:
@@ -253,6 +255,18 @@ async def generate_fee_variations(
     Items already varied from the same date are skipped, so a re-run is safe."""
     for authority_id in {i.authority_id for i in items}:
         access.require_generate_for(ctx.principal, {authority_id})
+    return await fee_variation_batch(ctx, items, progress=progress, converter=converter)
+
+
+async def fee_variation_batch(
+    ctx: Context,
+    items: Sequence[f.FeeVariationFacts],
+    *,
+    progress: Progress | None = None,
+    converter: PdfConverter | None = None,
+) -> BatchResult:
+    """`generate_fee_variations` once the caller has checked permission (an uplift's variations are
+    issued by the lead council for every member council's placements)."""
     drafts = [await fee_variation_draft(item) for item in items]
     return await _generate(ctx, drafts, converter=converter, progress=progress)
 
@@ -274,7 +288,7 @@ async def generate_membership_agreement(
         starts_on=facts.started_on,
         ends_on=facts.term_end,
     )
-    return await _one(ctx, draft, converter)
+    return await generate_one(ctx, draft, converter)
 
 
 async def generate_decision_letter(
@@ -293,4 +307,4 @@ async def generate_decision_letter(
         title=f"Decision on application {application_id} to {facts.arrangement_reference}",
         build=lambda reference, on: f.decision_context(facts, reference, on),
     )
-    return await _one(ctx, draft, converter)
+    return await generate_one(ctx, draft, converter)

@@ -1,0 +1,304 @@
+"""Contracts for tenders' placements over HTTP: the IPA of a concluded call-off's placement, and the
+fee variations an applied uplift brings to the live placements it changes (DESIGN.md stories 4, 7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from dps.core.settings import Settings
+from tests.support import Api, admit_member, problem
+from tests.support_contracts import NO_LIBREOFFICE, docx_text, load_templates, table_rows
+
+CONTRACTS = "/api/v1/contracts"
+CALL_OFFS = "/api/v1/call-offs"
+CARD_PRICE = 123_457  # the provider's weekly price for 8-12 / complex: 3.8% on it is 4,691.366p
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The clock moves over months (offer periods, an uplift in April): tokens outlive them."""
+    return Settings.from_env(
+        {
+            "DPS_VAR_DIR": str(tmp_path / "var"),
+            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
+            "DPS_SCHEDULER": "off",
+            "DPS_TOKEN_TTL_HOURS": str(24 * 365),
+        }
+    )
+
+
+@pytest.fixture(autouse=True)
+def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The PDF path has its own tests (tests/integration/test_contracts_generation.py).
+    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+
+
+@dataclass
+class Consortium:
+    arrangement_id: int
+    lot_id: int
+    officer: str  # Bolton, the lead
+    legal: str  # Bolton
+    wigan_commissioner: str
+    wigan_legal: str
+    evaluators: list[str]
+    provider_id: int
+    provider: str
+    setting_id: int
+
+
+async def consortium(api: Api) -> Consortium:
+    """Bolton leads a residential DPS that Wigan joins; one provider, a member of the lot, has a
+    home in Salford and an approved rate card at GBP 1,234.57 a week for 8-12 / complex."""
+    bolton = await api.authority("Bolton Council", "E08000001")
+    wigan = await api.authority("Wigan Council", "E08000010")
+    _, officer = await api.staff("procurement_officer", bolton)
+    _, legal = await api.staff("legal_officer", bolton)
+    _, wigan_commissioner = await api.staff("commissioner", wigan)
+    _, wigan_legal = await api.staff("legal_officer", wigan)
+    evaluators = [(await api.staff("evaluator", wigan))[1] for _ in range(2)]
+    created = await api.client.post(
+        "/api/v1/arrangements",
+        json={"reference": "NW-RES-DPS", "title": "North West residential DPS", "service_type": "residential",
+              "profile_code": "pcr2015_dps", "term_start": "2026-11-01", "term_end": "2029-02-23",
+              "member_authority_ids": [wigan]},
+        headers=api.auth(officer),
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    arrangement_id = created.json()["id"]
+    lot = await api.client.post(
+        f"/api/v1/arrangements/{arrangement_id}/lots",
+        json={"code": "LOT-1", "title": "Children's homes 8-17",
+              "age_bands": [{"label": "8-12", "min_age": 8, "max_age": 12},
+                            {"label": "13-17", "min_age": 13, "max_age": 17}],
+              "need_levels": ["standard", "complex"]},
+        headers=api.auth(officer),
+    )  # fmt: skip
+    assert lot.status_code == 201, lot.text
+    lot_id = lot.json()["id"]
+    published = await api.client.post(f"/api/v1/arrangements/{arrangement_id}/publish", headers=api.auth(officer))
+    assert published.status_code == 200, published.text
+    band = await api.client.post(
+        f"/api/v1/arrangements/{arrangement_id}/price-bands",
+        json={"lot_id": lot_id, "age_band": "8-12", "need_level": "complex", "floor_pence": 100_000,
+              "ceiling_pence": 130_000, "effective_from": "2026-11-01"},
+        headers=api.auth(officer),
+    )  # fmt: skip
+    assert band.status_code == 201, band.text
+
+    provider_id, provider = await api.provider("Northern Homes & Care <NW> Ltd")
+    setting = await api.setting(provider_id, provider, name="Ty'r Bryn House", postcode="M5 4WT")
+    await admit_member(arrangement_id, lot_id, provider_id, date(2026, 11, 1))
+    card = await api.client.post(
+        "/api/v1/rate-cards",
+        json={"lot_id": lot_id, "effective_from": "2026-11-01",
+              "lines": [{"age_band": "8-12", "need_level": "complex", "weekly_price_pence": CARD_PRICE}]},
+        headers=api.auth(provider),
+    )  # fmt: skip
+    assert card.status_code == 201, card.text
+    approved = await api.client.post(
+        f"/api/v1/rate-cards/{card.json()['id']}/approve", json={}, headers={**api.auth(officer), "If-Match": '"1"'}
+    )
+    assert approved.status_code == 200, approved.text
+    return Consortium(
+        arrangement_id, lot_id, officer, legal, wigan_commissioner, wigan_legal, evaluators, provider_id, provider,
+        int(setting["id"]),
+    )  # fmt: skip
+
+
+async def placed(api: Api, c: Consortium, *, fee: int = CARD_PRICE, services: bool = False) -> dict:
+    """Wigan's commissioner places a 12-year-old with complex needs through a call-off that the
+    provider wins; returns the placement."""
+    deadline = api.clock.now() + timedelta(days=10)
+    raised = await api.client.post(
+        CALL_OFFS,
+        json={
+            "arrangement_id": c.arrangement_id,
+            "lot_id": c.lot_id,
+            "title": "Boy, 12, long term",
+            "child": {"age": 12, "sex": "male", "needs": ["autism"], "need_level": "complex", "home_district": "WN1",
+                      "education_needs": "EHCP", "risks": "none known", "placement_type": "long_term",
+                      "start_date": "2026-12-14", "expected_duration_weeks": 52},
+            "criteria": {"questions": [{"text": "How will you meet his needs?", "max_score": 5, "weight": "100"}],
+                         "quality_weight": "60", "price_weight": "30", "proximity_weight": "10"},
+            "deadline": deadline.isoformat(),
+        },
+        headers=api.auth(c.wigan_commissioner),
+    )  # fmt: skip
+    assert raised.status_code == 201, raised.text
+    call_off_id = raised.json()["id"]
+    published = await api.client.post(f"{CALL_OFFS}/{call_off_id}/publish", headers=api.auth(c.wigan_commissioner))
+    assert published.status_code == 200, published.text
+    extras = [{"description": "1:1 education support & transport", "weekly_fee_pence": 35_000}] if services else []
+    offer = await api.client.post(
+        f"{CALL_OFFS}/{call_off_id}/offers",
+        json={"setting_id": c.setting_id, "weekly_fee_pence": fee, "additional_services": extras,
+              "start_date": "2026-12-14", "answers": [{"question_id": 1, "text": "A keyworker trained in autism"}]},
+        headers=api.auth(c.provider),
+    )  # fmt: skip
+    assert offer.status_code == 201, offer.text
+    api.clock.set(deadline + timedelta(seconds=1))
+    for token in c.evaluators:
+        marked = await api.client.post(
+            f"{CALL_OFFS}/{call_off_id}/offers/{offer.json()['id']}/marks",
+            json={"marks": [{"question_id": 1, "score": 4, "rationale": "clear plan"}]},
+            headers=api.auth(token),
+        )
+        assert marked.status_code == 204, marked.text
+    evaluated = await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluate", headers=api.auth(c.wigan_commissioner))
+    assert evaluated.status_code == 200, evaluated.text
+    awarded = await api.client.post(
+        f"{CALL_OFFS}/{call_off_id}/award",
+        json={"offer_id": offer.json()["id"]},
+        headers=api.auth(c.wigan_commissioner),
+    )
+    assert awarded.status_code == 200 and awarded.json()["status"] == "concluded", awarded.text
+    listed = await api.client.get("/api/v1/placements", headers=api.auth(c.wigan_commissioner))
+    return next(p for p in listed.json()["items"] if p["call_off_id"] == call_off_id) | {"call_off_id": call_off_id}
+
+
+async def test_a_concluded_call_offs_placement_gets_its_ipa(api: Api) -> None:
+    await load_templates(api)
+    c = await consortium(api)
+    placement = await placed(api, c, services=True)
+
+    # Bolton leads the arrangement but did not place the child: not its agreement to make.
+    problem(
+        await api.client.post(
+            f"{CONTRACTS}/placement-agreements", json={"placement_id": placement["id"]}, headers=api.auth(c.legal)
+        ),
+        403,
+        "permission_denied",
+    )
+    problem(
+        await api.client.post(
+            f"{CONTRACTS}/placement-agreements", json={"placement_id": placement["id"]}, headers=api.auth(c.provider)
+        ),
+        403,
+        "permission_denied",
+    )
+    problem(
+        await api.client.post(
+            f"{CONTRACTS}/placement-agreements", json={"placement_id": 999_999}, headers=api.auth(c.wigan_commissioner)
+        ),
+        404,
+        "not_found",
+    )
+
+    created = await api.client.post(
+        f"{CONTRACTS}/placement-agreements",
+        json={"placement_id": placement["id"]},
+        headers=api.auth(c.wigan_commissioner),
+    )
+    assert created.status_code == 201, created.text
+    ipa = created.json()
+    assert (ipa["kind"], ipa["status"], ipa["template_kind"]) == (
+        "placement_agreement",
+        "draft",
+        "placement_residential",
+    )
+    assert ipa["starts_on"] == "2026-12-14" and ipa["ends_on"] is None
+    child = f"CH-CO-{placement['call_off_id']:06d}"
+    assert ipa["title"] == f"Individual Placement Agreement for {child}"
+
+    document = await api.client.get(f"{CONTRACTS}/{ipa['id']}/document", headers=api.auth(c.wigan_legal))
+    assert document.status_code == 200, document.text
+    text = docx_text(document.content)
+    # Parties exactly as recorded (with "&" and "<" intact), the child only by reference.
+    assert "Wigan Council" in text and "Northern Homes & Care <NW> Ltd" in text
+    assert child in text and "Boy" not in text
+    assert "Ty'r Bryn House" in text and "M5 4WT" in text
+    assert "14 December 2026" in text
+    assert "28 days" in text
+    rows = table_rows(document.content)
+    assert ["Weekly placement fee", "£1,234.57"] in rows
+    assert ["1:1 education support & transport", "£350.00"] in rows
+    assert any("£1,584.57" in cell for row in rows for cell in row)  # the weekly total
+
+    # The second request refuses rather than making another agreement for the same placement.
+    again = await api.client.post(
+        f"{CONTRACTS}/placement-agreements", json={"placement_id": placement["id"]}, headers=api.auth(c.wigan_legal)
+    )
+    assert problem(again, 409, "already_generated")["contract_id"] == ipa["id"]
+
+
+async def test_story_7_an_applied_uplift_varies_the_fees_of_live_placements_once(api: Api) -> None:
+    await load_templates(api)
+    c = await consortium(api)
+    first = await placed(api, c)
+    second = await placed(api, c, fee=120_000)  # agreed below the card price
+    ended = await placed(api, c)
+    ipa = await api.client.post(
+        f"{CONTRACTS}/placement-agreements", json={"placement_id": first["id"]}, headers=api.auth(c.wigan_legal)
+    )
+    assert ipa.status_code == 201, ipa.text
+    end = await api.client.post(
+        f"/api/v1/placements/{ended['id']}/end",
+        json={"ended_on": "2027-02-28", "kind": "planned"},
+        headers={**api.auth(c.wigan_commissioner), "If-Match": '"1"'},
+    )
+    assert end.status_code == 200, end.text
+
+    defined = await api.client.post(
+        "/api/v1/uplifts",
+        json={"arrangement_id": c.arrangement_id, "description": "April 2027 uplift", "effective_on": "2027-04-01",
+              "method": "flat", "flat_percentage": "3.8"},
+        headers=api.auth(c.officer),
+    )  # fmt: skip
+    assert defined.status_code == 201, defined.text
+    uplift_id = defined.json()["id"]
+    body = {"uplift_id": uplift_id}
+    problem(await api.client.post(f"{CONTRACTS}/fee-variations", json=body, headers=api.auth(c.legal)),
+            409, "uplift_not_applied")  # fmt: skip
+    applied = await api.client.post(f"/api/v1/uplifts/{uplift_id}/apply", headers=api.auth(c.officer))
+    assert applied.status_code == 200, applied.text
+
+    # Only the lead council's officers and legal officers issue them (for every member's placements).
+    problem(await api.client.post(f"{CONTRACTS}/fee-variations", json=body, headers=api.auth(c.wigan_legal)),
+            403, "permission_denied")  # fmt: skip
+    problem(await api.client.post(f"{CONTRACTS}/fee-variations", json=body, headers=api.auth(c.provider)),
+            403, "permission_denied")  # fmt: skip
+
+    issued = await api.client.post(f"{CONTRACTS}/fee-variations", json=body, headers=api.auth(c.legal))
+    assert issued.status_code == 200, issued.text
+    result = issued.json()
+    assert result["placements"] == 2 and result["already_varied_placement_ids"] == []
+    by_start = {v["title"]: v for v in result["created"]}
+    child_first = f"CH-CO-{first['call_off_id']:06d}"
+    child_second = f"CH-CO-{second['call_off_id']:06d}"
+    assert set(by_start) == {
+        f"Fee variation for {child_first} from 2027-04-01",
+        f"Fee variation for {child_second} from 2027-04-01",
+    }
+    variation = by_start[f"Fee variation for {child_first} from 2027-04-01"]
+    assert variation["parent_id"] == ipa.json()["id"] and variation["starts_on"] == "2027-04-01"
+    assert by_start[f"Fee variation for {child_second} from 2027-04-01"]["parent_id"] is None  # no IPA yet
+
+    # The placing council reads them: old and new weekly fees, half up to the penny.
+    text = docx_text(
+        (await api.client.get(f"{CONTRACTS}/{variation['id']}/document", headers=api.auth(c.wigan_legal))).content
+    )
+    assert "£1,234.57" in text and "£1,281.48" in text and "£46.91" in text and "3.8%" in text
+    assert ipa.json()["reference"] in text and "1 April 2027" in text
+    assert "Wigan Council" in text and "Northern Homes & Care <NW> Ltd" in text
+    other = by_start[f"Fee variation for {child_second} from 2027-04-01"]
+    text = docx_text(
+        (await api.client.get(f"{CONTRACTS}/{other['id']}/document", headers=api.auth(c.wigan_legal))).content
+    )
+    assert "£1,200.00" in text and "£1,245.60" in text  # 120,000p + 3.8% = 124,560p
+    # The ended placement got none; the variations are listed under the IPA.
+    listed = await api.client.get(CONTRACTS, params={"kind": "fee_variation"}, headers=api.auth(c.wigan_legal))
+    assert all(f"CH-CO-{ended['call_off_id']:06d}" not in v["title"] for v in listed.json()["items"])
+    assert sorted(v["id"] for v in listed.json()["items"]) == sorted(v["id"] for v in result["created"])
+    children = await api.client.get(CONTRACTS, params={"parent_id": ipa.json()["id"]}, headers=api.auth(c.wigan_legal))
+    assert [v["id"] for v in children.json()["items"]] == [variation["id"]]
+
+    # A second run makes nothing new.
+    again = await api.client.post(f"{CONTRACTS}/fee-variations", json=body, headers=api.auth(c.officer))
+    assert again.status_code == 200, again.text
+    assert again.json()["created"] == []
+    assert again.json()["already_varied_placement_ids"] == sorted([first["id"], second["id"]])
