@@ -37,9 +37,12 @@ class DeadlineController(Controller):
     @get("/", operation_id="ListDeadlines")
     async def list_(self, ctx: NamedDependency[Context]) -> DeadlineList:
         """What falls due for your organisation, soonest first. Council staff: decisions due on
-        applications to arrangements your council leads (with working days left on its calendar)
-        and term ends within 6 months of arrangements it leads or joins. Providers: your own
-        applications' decision dates and the ends of arrangements you are a member of."""
+        applications to arrangements your council leads (with working days left on its calendar),
+        term ends within 6 months of arrangements it leads or joins, members' evidence expiring
+        within 30 days, your council's call-off deadlines and standstill ends, and your placements'
+        recorded ends. Providers: your own applications' decision dates, the ends of arrangements
+        you are a member of, your evidence expiring within 30 days, deadlines of call-offs you are
+        invited to, and your placements' ends."""
         found = await services.my_deadlines(ctx)
         return DeadlineList(
             items=[

@@ -359,3 +359,105 @@ async def first_membership_start(arrangement_id: int) -> date | None:
 async def submitted_offer_count(call_off_id: int) -> int:
     rows = await _fetch("SELECT count(*) AS n FROM offers WHERE call_off = {} AND status = 'submitted'", call_off_id)
     return int(rows[0]["n"])
+
+
+# --- the deadlines view: evidence, call-offs and placements --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """One dated thing for the deadlines view."""
+
+    kind: str
+    entity_type: str
+    entity_id: int
+    title: str
+    due_on: date
+    link_path: str
+
+
+async def evidence_expiring(
+    until: date, today: date, *, authority_id: int | None, provider_id: int | None
+) -> list[DueItem]:
+    """Current evidence expiring between today and `until`: a provider's own, or for a council
+    the evidence its members hold for requirements of arrangements it leads."""
+    rows = await _fetch(
+        """SELECT e.id, e.expires_on, q.title, p.legal_name FROM compliance_evidence e
+           JOIN compliance_requirements q ON q.id = e.requirement
+           JOIN arrangements r ON r.id = q.arrangement
+           JOIN providers p ON p.id = e.provider
+           WHERE e.status = 'current' AND e.expires_on BETWEEN {} AND {}
+             AND ({}::bigint IS NULL OR r.lead_authority = {})
+             AND ({}::bigint IS NULL OR e.provider = {})
+           ORDER BY e.expires_on, e.id""",
+        today,
+        until,
+        authority_id,
+        authority_id,
+        provider_id,
+        provider_id,
+    )
+    return [
+        DueItem(
+            "evidence_expiry",
+            "evidence",
+            r["id"],
+            f"{r['title']} of {r['legal_name']} expires",
+            r["expires_on"],
+            f"/api/v1/compliance/evidence/{r['id']}",
+        )
+        for r in rows
+    ]
+
+
+async def call_off_dates(*, authority_id: int | None, provider_id: int | None) -> list[tuple[str, int, str, datetime]]:
+    """(kind, call-off id, title, when) of live call-offs: offer deadlines of published ones and
+    standstill ends of awarded ones raised by an authority; for a provider, the offer deadlines
+    of published call-offs it is invited to."""
+    rows = await _fetch(
+        """SELECT c.id, c.title, c.status, c.deadline, c.standstill_ends_at FROM call_offs c
+           WHERE ((c.status = 'published') OR (c.status = 'awarded' AND c.standstill_ends_at IS NOT NULL
+                                               AND {}::bigint IS NULL))
+             AND ({}::bigint IS NULL OR c.authority = {})
+             AND ({}::bigint IS NULL OR EXISTS (
+                 SELECT 1 FROM call_off_invitations i WHERE i.call_off = c.id AND i.provider = {} AND i.invited))
+           ORDER BY c.id""",
+        provider_id,
+        authority_id,
+        authority_id,
+        provider_id,
+        provider_id,
+    )
+    out: list[tuple[str, int, str, datetime]] = []
+    for r in rows:
+        if r["status"] == "published":
+            out.append(("call_off_deadline", r["id"], r["title"], r["deadline"]))
+        else:
+            out.append(("standstill_end", r["id"], r["title"], r["standstill_ends_at"]))
+    return out
+
+
+async def placements_ending(today: date, *, authority_id: int | None, provider_id: int | None) -> list[DueItem]:
+    """Placements whose recorded end is still to come: a council's own, or a provider's."""
+    rows = await _fetch(
+        """SELECT pl.id, pl.ended_on, s.name FROM placements pl JOIN provider_settings s ON s.id = pl.setting
+           WHERE pl.ended_on > {} AND ({}::bigint IS NULL OR pl.authority = {})
+             AND ({}::bigint IS NULL OR pl.provider = {})
+           ORDER BY pl.ended_on, pl.id""",
+        today,
+        authority_id,
+        authority_id,
+        provider_id,
+        provider_id,
+    )
+    return [
+        DueItem(
+            "placement_end",
+            "placement",
+            r["id"],
+            f"Placement {r['id']} at {r['name']} ends",
+            r["ended_on"],
+            f"/api/v1/placements/{r['id']}",
+        )
+        for r in rows
+    ]

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from dps.core.auth import OrgKind
 from dps.core.context import Context
 from dps.frameworks.profiles import get_profile
 from dps.scheduler import repository
 from dps.scheduler.domain import TERM_REMINDER_MONTHS, local_day, months_before
+from dps.scheduler.domain_compliance import EVIDENCE_REMINDER_DAYS
 from dps.scheduler.rules_frameworks import calendar_of
 
-# How far ahead the view looks for arrangement term ends: the first reminder's distance.
+# How far ahead the view looks: for arrangement term ends and expiring evidence, the first
+# reminder's distance (6 months; 30 days).
 TERM_HORIZON_MONTHS = max(TERM_REMINDER_MONTHS)
+EVIDENCE_HORIZON = timedelta(days=max(EVIDENCE_REMINDER_DAYS))
 
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    kind: str  # "application_decision" | "arrangement_term_end"
+    # "application_decision" | "arrangement_term_end" | "evidence_expiry" | "call_off_deadline"
+    # | "standstill_end" | "placement_end"
+    kind: str
     entity_type: str
     entity_id: int
     title: str
@@ -30,10 +35,13 @@ class Deadline:
 
 
 async def my_deadlines(ctx: Context) -> list[Deadline]:
-    """Council staff: decisions due on applications to arrangements their council leads, and term
-    ends within 6 months of arrangements it leads or joins. Providers: their own applications'
-    decision dates and the ends of arrangements they hold a live membership of. Admins: all.
-    Soonest first."""
+    """Council staff: decisions due on applications to arrangements their council leads, term ends
+    within 6 months of arrangements it leads or joins, evidence of their arrangements' members
+    expiring within 30 days, their call-offs' offer deadlines and standstill ends, and their
+    placements' recorded ends still to come. Providers: their own applications' decision dates,
+    the ends of arrangements they hold a live membership of, their evidence expiring within 30
+    days, the offer deadlines of call-offs they are invited to and their placements' ends.
+    Admins: all. Soonest first."""
     user = ctx.require_signed_in()
     today = local_day(ctx.clock.now())
     authority_id = user.org_id if user.org_kind is OrgKind.AUTHORITY else None
@@ -75,6 +83,32 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
                 working_days_left=None,
                 overdue=last_day < today,
                 link_path=f"/arrangements/{arrangement.id}",
+            )
+        )
+
+    scope = {"authority_id": authority_id, "provider_id": provider_id}
+    items = await repository.evidence_expiring(today + EVIDENCE_HORIZON, today, **scope)
+    items += await repository.placements_ending(today, **scope)
+    found += [
+        Deadline(
+            i.kind, i.entity_type, i.entity_id, i.title, i.due_on, (i.due_on - today).days, None, False, i.link_path
+        )
+        for i in items
+    ]
+    for kind, call_off_id, title, at in await repository.call_off_dates(**scope):
+        day = local_day(at)
+        what = "Offers close" if kind == "call_off_deadline" else "Standstill ends"
+        found.append(
+            Deadline(
+                kind,
+                "call_off",
+                call_off_id,
+                f"{what}: {title}",
+                day,
+                (day - today).days,
+                None,
+                at <= ctx.clock.now(),
+                f"/api/v1/call-offs/{call_off_id}",
             )
         )
     return sorted(found, key=lambda d: (d.due_on, d.entity_type, d.entity_id))
