@@ -32,13 +32,13 @@ SWEEP_HOUR = 7
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """The clock moves over a year; tokens outlive it."""
+    """The clock moves over more than a year; tokens outlive it."""
     return Settings.from_env(
         {
             "DPS_VAR_DIR": str(tmp_path / "var"),
             "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
             "DPS_SCHEDULER": "off",
-            "DPS_TOKEN_TTL_HOURS": str(24 * 400),
+            "DPS_TOKEN_TTL_HOURS": str(24 * 800),
         }
     )
 
@@ -171,3 +171,33 @@ async def test_a_year_of_call_offs_concerns_evidence_and_inspections_each_once_o
     assert await deadlines.next_check("concern", concern.json()["id"]) is None
     duplicates = await rows("SELECT key, user_id FROM notifications GROUP BY key, user_id HAVING count(*) > 1")
     assert duplicates == []
+
+
+async def test_the_annual_refresh_is_requested_then_the_membership_suspended_and_reinstated(api: Api) -> None:
+    s = await scene(api, profile="pa2023_dynamic_market", insurance=True)
+    a_id, a, _ = await member(api, s)  # admitted 1 November 2026
+    await insure(api, s, a, "2028-12-31")  # attached on 23 November 2026: the last verification
+    [membership] = await rows("SELECT id FROM memberships WHERE provider = {}", a_id)
+    async with DB.transaction():
+        await deadlines.track("membership_reaccreditation", membership["id"], api.clock.now())
+    diary = Diary(api)
+
+    await diary.run(date(2026, 11, 24), date(2028, 1, 4))
+    assert await membership_status(s.arrangement_id, a_id) == "suspended"
+    api.clock.set(datetime(2028, 1, 5, 9, tzinfo=UTC))
+    await insure(api, s, a, "2029-01-31")  # the refresh comes in late
+    await diary.run(date(2028, 1, 6), date(2028, 1, 6))
+
+    assert diary.days == {
+        date(2027, 3, 11): {"setting.ofsted_overdue": 1},  # inspected 10 March 2026, a children's home
+        # 11 months after 23 November 2026, to A; due on the anniversary, then 30 days' grace.
+        date(2027, 10, 23): {"membership.refresh_requested": 1},
+        date(2027, 12, 23): {"membership.suspended_for_refresh": 2},  # A and Bolton's officer
+    }
+    assert await membership_status(s.arrangement_id, a_id) == "active"
+    reasons = await rows("SELECT action FROM audit_events WHERE entity_type = 'membership' ORDER BY id")
+    assert [r["action"] for r in reasons] == ["membership.suspended", "membership.reinstated"]
+    # The next refresh is asked 11 months after the late one.
+    assert await deadlines.next_check("membership_reaccreditation", membership["id"]) == datetime(
+        2028, 12, 5, tzinfo=UTC
+    )
