@@ -27,6 +27,15 @@ async def test_seed_demo_is_idempotent_and_prints_credentials(clean_database: st
     assert "already loaded" in second.stdout
     assert await scalar("SELECT count(*) FROM providers") == 12
     assert await scalar("SELECT name FROM authorities WHERE ons_code = 'E08000001'") == "Bolton Council"
+    # The demo market: a published DPS, five members admitted through evaluation with approved rate
+    # cards, one application awaiting its decision, and an audit chain that verifies.
+    assert await scalar("SELECT status FROM arrangements WHERE reference = 'PNW-RES-DPS-2026'") == "open"
+    assert await scalar("SELECT count(*) FROM memberships WHERE status = 'active'") == 5
+    assert await scalar("SELECT count(*) FROM applications WHERE status = 'submitted'") == 1
+    assert await scalar("SELECT count(*) FROM rate_cards WHERE status = 'approved'") == 5
+    assert await scalar("SELECT count(*) FROM notifications WHERE kind = 'application.decided'") == 5
+    verified = run(clean_database, tmp_path, "audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 async def test_users_create_and_audit_verify(clean_database: str, tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """Demo data: a North West consortium of 6 councils (Bolton leads), 12 providers with settings in
-real postcodes, and one user per role. Loaded through the services, so it is audited like any
-other change. Running it again changes nothing."""
+real postcodes, one user per role, and a live residential DPS with its members
+(`dps.demo.market`). Loaded through the services, so it is audited like any other change.
+Running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -13,7 +14,19 @@ from dps.accounts.services import authorities, providers, users
 from dps.contracts.services import templates as contract_templates
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
+from dps.core.db import DB
 from dps.core.errors import Conflict
+from dps.demo.market import Applicant, Person, seed_market
+
+# (1-based index into PROVIDERS, lot code, decided?, weekly price in pounds for standard needs)
+MARKET_APPLICANTS = [
+    (2, "LOT-1", True, 4_900),  # Harbour House Care
+    (3, "LOT-1", True, 5_100),  # Irwell Homes
+    (6, "LOT-1", True, 4_700),  # Stockport Therapeutic Care
+    (9, "LOT-1", True, 5_300),  # Ribble Valley Homes
+    (4, "LOT-2", True, 1_950),  # Mersey Futures
+    (8, "LOT-2", False, 2_100),  # Wigan Pier Supported Living: awaiting its decision
+]
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - demo data only; README says so
 ADMIN_EMAIL = "admin@demo.dps.test"
@@ -142,6 +155,7 @@ PROVIDERS = [
 STAFF = [  # (role, email, name, index into AUTHORITIES)
     (Role.PROCUREMENT_OFFICER, "officer@demo.dps.test", "Priya Officer", 0),
     (Role.EVALUATOR, "evaluator@demo.dps.test", "Evan Evaluator", 0),
+    (Role.EVALUATOR, "evaluator2@demo.dps.test", "Esther Evaluator", 1),
     (Role.LEGAL_OFFICER, "legal@demo.dps.test", "Leah Legal", 0),
     (Role.COMMISSIONER, "commissioner@demo.dps.test", "Colin Commissioner", 1),
 ]
@@ -158,7 +172,12 @@ def _credentials() -> list[str]:
 
 
 async def seed_demo(system: Context) -> list[str]:
-    """Load the demo consortium unless it is already there; return lines to print."""
+    """Load the demo consortium unless it is already there, all or nothing; return lines to print."""
+    async with DB.transaction():
+        return await _seed(system)
+
+
+async def _seed(system: Context) -> list[str]:
     try:
         admin = await users.create_user_with_password(system, ADMIN_EMAIL, "Ada Admin", Role.ADMIN, DEMO_PASSWORD)
     except Conflict:
@@ -169,10 +188,13 @@ async def seed_demo(system: Context) -> list[str]:
     for name, code in AUTHORITIES:
         authority = await authorities.create_authority(as_admin, name, code, Region.NORTH_WEST)
         authority_ids.append(authority.id)
+    staff: dict[str, Person] = {}
     for role, email, name, index in STAFF:
-        await users.create_user_with_password(
+        user = await users.create_user_with_password(
             system, email, name, role, DEMO_PASSWORD, authority_id=authority_ids[index]
         )
+        staff[email] = Person.of(system, user.id, email, role, OrgKind.AUTHORITY, authority_ids[index])
+    provider_people: list[Person] = []
 
     for n, (legal_name, company, setting_type, postcode, ages, needs, grade) in enumerate(PROVIDERS, start=1):
         email = f"provider{n}@demo.dps.test"
@@ -195,6 +217,7 @@ async def seed_demo(system: Context) -> list[str]:
             system,
             principal=Principal(provider_admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id),
         )
+        provider_people.append(Person(as_provider))
         await providers.create_setting(
             as_provider,
             provider.id,
@@ -221,4 +244,10 @@ async def seed_demo(system: Context) -> list[str]:
                 provider_id=provider.id,
             )
     await contract_templates.load_shipped_templates(system)
-    return [f"loaded {len(AUTHORITIES)} authorities and {len(PROVIDERS)} providers", *_credentials()]
+    market = await seed_market(
+        staff["officer@demo.dps.test"],
+        [staff["evaluator@demo.dps.test"], staff["evaluator2@demo.dps.test"]],
+        authority_ids[1:],
+        [Applicant(provider_people[index - 1], lot, decide, price) for index, lot, decide, price in MARKET_APPLICANTS],
+    )
+    return [f"loaded {len(AUTHORITIES)} authorities and {len(PROVIDERS)} providers", market, *_credentials()]
