@@ -8,6 +8,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from typing import Any, TextIO
 
 from dps.core import audit, db, migrations
 from dps.core.auth import Role
@@ -135,6 +136,68 @@ def cmd_scheduler(settings: Settings, _: argparse.Namespace) -> int:
         return 0
 
 
+# --- contracts ------------------------------------------------------------------------------------
+
+
+def progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int], None]:
+    """A plain-text progress bar redrawn in place, e.g. `[###############...............] 500/1000`."""
+
+    def show(done: int, total: int) -> None:
+        filled = width * done // total if total else width
+        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
+def cmd_contracts_fee_variations(settings: Settings, args: argparse.Namespace) -> int:
+    from dps.contracts.services.placements import issue_fee_variations_for_uplift
+
+    async def work() -> int:
+        ctx = _system_context(settings)
+        result = await issue_fee_variations_for_uplift(ctx, args.uplift, progress_bar(sys.stderr))
+        print(
+            f"uplift {result.uplift_id}: {result.placements} live placements change; "
+            f"{len(result.created)} fee variations generated, {len(result.skipped)} had one already"
+        )
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_contracts_convert_pdfs(settings: Settings, args: argparse.Namespace) -> int:
+    from dps.contracts.pdf import default_converter
+    from dps.contracts.services.generation import convert_all_pending_pdfs
+
+    async def work() -> int:
+        if not default_converter().available:
+            print("LibreOffice (soffice) is not installed here: PDF copies stay pending", file=sys.stderr)
+            return 1
+        ready, failed = await convert_all_pending_pdfs(
+            _system_context(settings), batch=args.batch, progress=progress_bar(sys.stderr)
+        )
+        print(f"{ready} PDF copies made, {failed} failed")
+        return 1 if failed else 0
+
+    return _with_database(settings, work)
+
+
+def _add_contracts_commands(sub: Any) -> None:
+    contracts = sub.add_parser("contracts", help="contract documents").add_subparsers(
+        dest="contracts_command", required=True
+    )
+    variations = contracts.add_parser(
+        "fee-variations", help="generate the fee variations of an applied uplift's live placements"
+    )
+    variations.add_argument("--uplift", type=int, required=True, help="the applied uplift's id")
+    variations.set_defaults(handler=cmd_contracts_fee_variations)
+    pdfs = contracts.add_parser("convert-pdfs", help="make the PDF copies still pending (needs LibreOffice)")
+    pdfs.add_argument("--batch", type=int, default=200, help="documents read and converted at a time")
+    pdfs.set_defaults(handler=cmd_contracts_convert_pdfs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dps", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     scheduler.add_subparsers(dest="scheduler_command").add_parser(
         "run-once", help="one sweep and one delivery pass, then exit (cron, tests)"
     ).set_defaults(handler=cmd_scheduler_run_once)
+    _add_contracts_commands(sub)
     return parser
 
 

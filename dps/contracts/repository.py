@@ -348,6 +348,10 @@ async def pending_pdfs(limit: int) -> list[Contract]:
     return [_contract(r) for r in rows]
 
 
+async def count_pending_pdfs() -> int:
+    return int(await t.Contract.count().where(t.Contract.pdf_status == PdfStatus.PENDING.value))
+
+
 async def list_contracts(
     limit: int,
     after_id: int,

@@ -3,6 +3,10 @@ fee variations an applied uplift brings to the live placements it changes (DESIG
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -302,3 +306,61 @@ async def test_story_7_an_applied_uplift_varies_the_fees_of_live_placements_once
     assert again.status_code == 200, again.text
     assert again.json()["created"] == []
     assert again.json()["already_varied_placement_ids"] == sorted([first["id"], second["id"]])
+
+
+def dps(database_url: str, tmp_path: Path, *args: str, soffice: str) -> subprocess.CompletedProcess[str]:
+    """The `dps` command on the test's database and document folder, as an operator runs it."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DPS_VAR_DIR": str(tmp_path / "var"),
+        "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
+        "DPS_SOFFICE": soffice,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "dps.cli", *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+async def test_the_cli_issues_an_uplifts_variations_with_a_progress_bar_and_catches_up_pdfs(
+    api: Api, clean_database: str, tmp_path: Path
+) -> None:
+    await load_templates(api)
+    c = await consortium(api)
+    first = await placed(api, c)
+    second = await placed(api, c)
+    defined = await api.client.post(
+        "/api/v1/uplifts",
+        json={"arrangement_id": c.arrangement_id, "description": "April 2027 uplift", "effective_on": "2027-04-01",
+              "method": "flat", "flat_percentage": "3.8"},
+        headers=api.auth(c.officer),
+    )  # fmt: skip
+    uplift_id = str(defined.json()["id"])
+    assert (await api.client.post(f"/api/v1/uplifts/{uplift_id}/apply", headers=api.auth(c.officer))).status_code == 200
+
+    absent = "/nonexistent/bin/soffice"
+    issued = dps(clean_database, tmp_path, "contracts", "fee-variations", "--uplift", uplift_id, soffice=absent)
+    assert issued.returncode == 0, issued.stderr
+    assert "[" + "#" * 30 + "] 2/2" in issued.stderr  # redrawn in place (carriage returns)
+    assert "2 live placements change; 2 fee variations generated, 0 had one already" in issued.stdout
+    listed = await api.client.get(CONTRACTS, params={"kind": "fee_variation"}, headers=api.auth(c.wigan_legal))
+    variations = listed.json()["items"]
+    assert len(variations) == 2 and {v["pdf_status"] for v in variations} == {"pending"}
+    assert all(f"CH-CO-{p['call_off_id']:06d}" in " ".join(v["title"] for v in variations) for p in (first, second))
+
+    again = dps(clean_database, tmp_path, "contracts", "fee-variations", "--uplift", uplift_id, soffice=absent)
+    assert again.returncode == 0, again.stderr
+    assert "0 fee variations generated, 2 had one already" in again.stdout
+    missing = dps(clean_database, tmp_path, "contracts", "fee-variations", "--uplift", "999999", soffice=absent)
+    assert missing.returncode == 2 and "not_found" in missing.stderr
+
+    # Without LibreOffice the catch-up says so and leaves them pending; with it, they are made.
+    refused = dps(clean_database, tmp_path, "contracts", "convert-pdfs", soffice=absent)
+    assert refused.returncode == 1 and "not installed" in refused.stderr
+    if shutil.which("soffice") is None:
+        return  # .ci/run installs LibreOffice; the PDF itself is read back in the integration tests
+    converted = dps(clean_database, tmp_path, "contracts", "convert-pdfs", soffice="soffice")
+    assert converted.returncode == 0, converted.stderr
+    assert "2 PDF copies made, 0 failed" in converted.stdout and "2/2" in converted.stderr
+    listed = await api.client.get(CONTRACTS, params={"kind": "fee_variation"}, headers=api.auth(c.wigan_legal))
+    assert {v["pdf_status"] for v in listed.json()["items"]} == {"ready"}

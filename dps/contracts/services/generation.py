@@ -180,6 +180,28 @@ async def convert_pending_pdfs(ctx: Context, *, limit: int = 200, converter: Pdf
     return sum(1 for c in done if c.pdf_status is PdfStatus.READY)
 
 
+async def convert_all_pending_pdfs(
+    ctx: Context, *, batch: int = 200, converter: PdfConverter | None = None, progress: Progress | None = None
+) -> tuple[int, int]:
+    """Catch up every pending PDF copy, `batch` at a time; returns (ready, failed). Nothing
+    happens without LibreOffice (they stay pending); each file ends `ready` or `failed`, so this
+    always finishes."""
+    converter = converter or default_converter()
+    if not converter.available:
+        return 0, 0
+    total = await repository.count_pending_pdfs()
+    ready = failed = 0
+    while pending := await repository.pending_pdfs(batch):
+        documents = [await ctx.store.get(c.document.key) for c in pending]
+        done = await _attach_pdfs(ctx, pending, documents, converter)
+        made = sum(1 for c in done if c.pdf_status is PdfStatus.READY)
+        ready, failed = ready + made, failed + len(done) - made
+        total = max(total, ready + failed)  # more may arrive while we work
+        if progress:
+            progress(ready + failed, total)
+    return ready, failed
+
+
 async def generate_one(ctx: Context, draft: Draft, converter: PdfConverter | None) -> Contract:
     """Generate one document (the caller has checked permission); 409 `already_generated` when
     its subject has one already."""
