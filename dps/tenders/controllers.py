@@ -187,6 +187,20 @@ class CallOffController(Controller):
         )
         return _offer(offer, distance)
 
+    @post("/{call_off_id:int}/offers/{offer_id:int}/revised-fee", operation_id="ReviseOfferFee", status_code=200)
+    async def revise_fee(
+        self,
+        call_off_id: FromPath[int],
+        offer_id: FromPath[int],
+        data: JSONBody[s.RevisedFeeIn],
+        ctx: NamedDependency[Context],
+    ) -> Response[s.OfferOut]:
+        """Second round (price only): the provider of one of the top offers lowers its weekly fee,
+        never above the first (422 `revised_fee_not_lower`), before the round's deadline (409
+        `deadline_passed`); other offers are 403 `not_in_second_round`. Sealed until the round closes."""
+        offer, distance = await offers.revise_fee(ctx, call_off_id, offer_id, data.weekly_fee_pence)
+        return _offer(offer, distance)
+
     @post("/{call_off_id:int}/offers/{offer_id:int}/withdraw", operation_id="WithdrawOffer", status_code=200)
     async def withdraw_offer(
         self, call_off_id: FromPath[int], offer_id: FromPath[int], ctx: NamedDependency[Context]
@@ -221,8 +235,18 @@ class CallOffController(Controller):
     async def evaluate(self, call_off_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:
         """Score and rank the opened offers: total = quality share + price + proximity (see
         `criteria`; ties by quality, fee, distance, then the earlier offer). 409
-        `moderation_required` while evaluators disagree on a question nobody has moderated."""
+        `moderation_required` while evaluators disagree on a question nobody has moderated. After a
+        second round has closed, scores again with the revised fees."""
         return _call_off(await award.evaluate_call_off(ctx, call_off_id))
+
+    @post("/{call_off_id:int}/second-round", operation_id="StartSecondRound", status_code=200)
+    async def second_round(
+        self, call_off_id: FromPath[int], data: JSONBody[s.SecondRoundIn], ctx: NamedDependency[Context]
+    ) -> Response[s.CallOffOut]:
+        """After evaluation, an optional price-only round among the top `size` ranked offers until
+        `deadline`: their providers may lower their fees. Once it closes, `evaluate` again scores
+        every offer by the same formula with the revised fees; the award waits for that."""
+        return _call_off(await award.start_second_round(ctx, call_off_id, data.size, data.deadline))
 
     @post("/{call_off_id:int}/award", operation_id="AwardCallOff", status_code=200)
     async def award_(

@@ -59,6 +59,9 @@ def _call_off(row: dict[str, Any]) -> CallOff:
         standstill_ends_at=row["standstill_ends_at"],
         concluded_at=row["concluded_at"],
         version=row["version"],
+        second_round_size=row["second_round_size"],
+        second_round_deadline=row["second_round_deadline"],
+        second_round_scored_at=row["second_round_scored_at"],
     )
 
 
@@ -79,6 +82,9 @@ def _call_off_values(c: CallOff) -> dict[Any, Any]:
         x.awarded_at: c.awarded_at,
         x.standstill_ends_at: c.standstill_ends_at,
         x.concluded_at: c.concluded_at,
+        x.second_round_size: c.second_round_size,
+        x.second_round_deadline: c.second_round_deadline,
+        x.second_round_scored_at: c.second_round_scored_at,
         x.version: c.version,
     }
 
@@ -306,6 +312,8 @@ def _offer(row: dict[str, Any]) -> Offer:
         submitted_at=row["submitted_at"],
         updated_at=row["updated_at"],
         version=row["version"],
+        revised_fee_pence=row["revised_fee_pence"],
+        revised_at=row["revised_at"],
     )
 
 
@@ -323,6 +331,8 @@ def _offer_values(o: Offer) -> dict[Any, Any]:
         x.status: o.status.value,
         x.submitted_at: o.submitted_at,
         x.updated_at: o.updated_at,
+        x.revised_fee_pence: o.revised_fee_pence,
+        x.revised_at: o.revised_at,
         x.version: o.version,
     }
 
@@ -455,9 +465,11 @@ class OfferToScore:
 
 async def offers_to_score(call_off_id: int, offer_ids: Sequence[int] | None = None) -> list[OfferToScore]:
     """The submitted offers of a call-off (or only `offer_ids` of them) with each setting's distance
-    from the child's home, in one query, in offer id order."""
+    from the child's home, in one query, in offer id order; the fee is the second round's where
+    one was given."""
     sql = (
-        "SELECT o.id, o.provider, o.setting, o.weekly_fee_pence, o.updated_at, i.distance_miles "
+        "SELECT o.id, o.provider, o.setting, COALESCE(o.revised_fee_pence, o.weekly_fee_pence) AS weekly_fee_pence, "
+        "o.updated_at, i.distance_miles "
         "FROM offers o LEFT JOIN call_off_invitations i ON i.call_off = o.call_off AND i.setting = o.setting "
         "WHERE o.call_off = {} AND o.status = 'submitted'"
     )

@@ -144,6 +144,9 @@ class CallOffOut(Struct, kw_only=True):
     awarded_at: datetime | None
     standstill_ends_at: datetime | None
     concluded_at: datetime | None
+    second_round_size: int | None
+    second_round_deadline: datetime | None
+    second_round_scored_at: datetime | None
     version: int
 
     @classmethod
@@ -193,6 +196,9 @@ class CallOffOut(Struct, kw_only=True):
             awarded_at=c.awarded_at,
             standstill_ends_at=c.standstill_ends_at,
             concluded_at=c.concluded_at,
+            second_round_size=c.second_round_size,
+            second_round_deadline=c.second_round_deadline,
+            second_round_scored_at=c.second_round_scored_at,
             version=c.version,
         )
 
@@ -316,6 +322,8 @@ class OfferOut(Struct, kw_only=True):
     submitted_at: datetime
     updated_at: datetime
     version: int
+    revised_fee_pence: int | None = None  # the second round's fee (sealed from the council until it closes)
+    revised_at: datetime | None = None
     score: ScoreOut | None = None
 
     @classmethod
@@ -340,6 +348,8 @@ class OfferOut(Struct, kw_only=True):
             submitted_at=x.submitted_at,
             updated_at=x.updated_at,
             version=x.version,
+            revised_fee_pence=x.revised_fee_pence,
+            revised_at=x.revised_at,
             score=ScoreOut.of(score) if score else None,
         )
 
@@ -393,6 +403,17 @@ class MarkIn(Input, kw_only=True):
 
 class MarksIn(Input, kw_only=True):
     marks: Annotated[list[MarkIn], Meta(min_length=1, max_length=30)]
+
+
+class SecondRoundIn(Input, kw_only=True):
+    """A price-only round among the top `size` ranked offers, closing at `deadline`."""
+
+    size: Annotated[int, Meta(ge=2, le=50)]
+    deadline: datetime
+
+
+class RevisedFeeIn(Input, kw_only=True):
+    weekly_fee_pence: Pence
 
 
 class AwardIn(Input, kw_only=True):

@@ -44,6 +44,9 @@ class CallOff(Table, db=DB, tablename="call_offs"):
     awarded_at = Timestamptz(null=True, default=None)
     standstill_ends_at = Timestamptz(null=True, default=None)
     concluded_at = Timestamptz(null=True, default=None)
+    second_round_size = Integer(null=True, default=None)  # the optional price-only round among the top N
+    second_round_deadline = Timestamptz(null=True, default=None)
+    second_round_scored_at = Timestamptz(null=True, default=None)
     version = Integer(null=False, default=1)
     created_at = Timestamptz(null=False)
 
@@ -72,6 +75,8 @@ class Offer(Table, db=DB, tablename="offers"):
     answers = JSONB(null=False, default="[]")
     notes = Text(null=False, default="")
     fee_flags = Array(Varchar(length=40), null=False, default=list)
+    revised_fee_pence = BigInt(null=True, default=None)  # the second round's fee, never above the first
+    revised_at = Timestamptz(null=True, default=None)
     content_sha256 = Varchar(length=64, null=False)
     status = Varchar(length=20, null=False)
     submitted_at = Timestamptz(null=False)

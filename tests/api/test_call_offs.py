@@ -518,3 +518,61 @@ async def test_story_4_leaves_out_a_provider_under_a_concern_and_one_with_expire
     )  # fmt: skip
     [event] = trail.json()["items"]
     assert (event["after"]["invited_settings"], event["after"]["left_out_settings"]) == (1, 2)
+
+
+async def test_a_price_only_second_round_among_the_top_two_reranks_by_the_revised_fees(api: Api) -> None:
+    s = await scene(api)
+    _, a, a_setting = await member(api, s, postcode="BL1 1AA")
+    _, b, b_setting = await member(api, s)
+    _, c, c_setting = await member(api, s)
+    deadline = api.clock.now() + timedelta(days=10)
+    url = f"{CALL_OFFS}/{(await raise_and_publish(api, s, deadline))['id']}"
+    ids = {}
+    for name, token, setting, fee in (("a", a, a_setting, 450_000), ("b", b, b_setting, 400_000),
+                                      ("c", c, c_setting, 420_000)):  # fmt: skip
+        sent = await api.client.post(f"{url}/offers", json=offer_body(setting, fee), headers=api.auth(token))
+        ids[name] = sent.json()["id"]
+    api.clock.set(deadline)
+    call_off_id = int(url.rsplit("/", 1)[1])
+    for name, marks in (("a", (5, 4)), ("b", (3, 3)), ("c", (2, 2))):
+        await mark_all(api, s, call_off_id, ids[name], marks)
+    assert (await api.client.post(f"{url}/evaluate", headers=api.auth(s.commissioner))).status_code == 200
+
+    round_end = api.clock.now() + timedelta(days=2)
+    started = await api.client.post(
+        f"{url}/second-round", json={"size": 2, "deadline": round_end.isoformat()}, headers=api.auth(s.commissioner)
+    )
+    assert started.status_code == 200 and started.json()["second_round_size"] == 2, started.text
+    inbox = (await api.client.get("/api/v1/notifications", headers=api.auth(b))).json()["items"]
+    assert any(n["kind"] == "call_off.second_round" for n in inbox)
+
+    def revise(token: str, offer: str, fee: int) -> Any:
+        return api.client.post(f"{url}/offers/{ids[offer]}/revised-fee", json={"weekly_fee_pence": fee},
+                               headers=api.auth(token))  # fmt: skip
+
+    problem(await revise(c, "c", 100_000), 403, "not_in_second_round")  # ranked third
+    problem(await revise(b, "b", 400_001), 422, "revised_fee_not_lower")
+    problem(await revise(a, "b", 100_000), 403, "permission_denied")
+    lowered = await revise(b, "b", 100_000)
+    assert lowered.status_code == 200 and lowered.json()["revised_fee_pence"] == 100_000, lowered.text
+    # The revised fee is sealed from the council until the round closes; the award waits for it.
+    seen = (await api.client.get(f"{url}/offers/{ids['b']}", headers=api.auth(s.commissioner))).json()
+    assert seen["revised_fee_pence"] is None and seen["weekly_fee_pence"] == 400_000
+    problem(await api.client.post(f"{url}/evaluate", headers=api.auth(s.commissioner)), 409, "deadline_not_reached")
+    problem(await api.client.post(f"{url}/award", json={"offer_id": ids["a"]}, headers=api.auth(s.commissioner)),
+            409, "second_round_not_scored")  # fmt: skip
+
+    api.clock.set(round_end)
+    problem(await revise(a, "a", 300_000), 409, "deadline_passed")
+    rescored = await api.client.post(f"{url}/evaluate", headers=api.auth(s.commissioner))
+    assert rescored.status_code == 200 and rescored.json()["second_round_scored_at"] is not None, rescored.text
+    listing = (await api.client.get(f"{url}/offers", headers=api.auth(s.commissioner))).json()["items"]
+    by_id = {o["id"]: o for o in listing}
+    assert by_id[ids["b"]]["revised_fee_pence"] == 100_000
+    # Same formula, revised fees: B is now the cheapest (30 of 30); A's price falls to 30 x 1/4.5.
+    assert by_id[ids["b"]]["score"]["price_score"] == "30.00" and by_id[ids["a"]]["score"]["price_score"] == "6.67"
+    assert [by_id[ids[n]]["score"]["rank"] for n in "bac"] == [1, 2, 3]
+    awarded = await api.client.post(f"{url}/award", json={"offer_id": ids["b"]}, headers=api.auth(s.commissioner))
+    assert awarded.status_code == 200 and awarded.json()["status"] == "concluded", awarded.text
+    [placement] = (await api.client.get("/api/v1/placements", headers=api.auth(b))).json()["items"]
+    assert placement["weekly_fee_pence"] == 100_000

@@ -27,7 +27,15 @@ from dps.tenders.domain.call_offs import (
     sealed,
     standstill_ends_at,
 )
-from dps.tenders.domain.offers import OfferFacts, moderated_marks, score_offers
+from dps.tenders.domain.offers import (
+    Answer,
+    Offer,
+    OfferContent,
+    OfferFacts,
+    OfferStatus,
+    moderated_marks,
+    score_offers,
+)
 from dps.tenders.domain.placements import (
     EndingKind,
     FeeBand,
@@ -394,3 +402,72 @@ def test_offers_sharing_marks_and_fees_score_alike_and_rank_by_distance() -> Non
     assert scored[3].price_score == scored[6].price_score == Decimal("30.00")
     # Equal fee and quality: the nearer offer ranks first.
     assert scored[3].rank is not None and scored[6].rank is not None and scored[3].rank < scored[6].rank
+
+
+# --- the price-only second round ----------------------------------------------------------------------
+
+ROUND_END = DEADLINE + timedelta(days=2)
+
+
+def test_a_second_round_follows_evaluation_once_and_needs_two_offers_and_a_future_deadline() -> None:
+    evaluated = call_off(status=CallOffStatus.EVALUATED)
+    after = DEADLINE + timedelta(hours=1)
+    started = evaluated.start_second_round(3, ROUND_END, after)
+    assert (started.second_round_size, started.second_round_deadline, started.version) == (3, ROUND_END, 2)
+    with pytest.raises(Conflict) as caught:
+        started.start_second_round(3, ROUND_END, after)
+    assert caught.value.code == "second_round_exists"
+    with pytest.raises(Conflict) as caught:
+        call_off(status=CallOffStatus.CLOSED).start_second_round(3, ROUND_END, after)
+    assert caught.value.code == "not_evaluated"
+    with pytest.raises(RuleViolation) as caught:
+        evaluated.start_second_round(1, ROUND_END, after)
+    assert caught.value.code == "second_round_too_small"
+    with pytest.raises(RuleViolation) as caught:
+        evaluated.start_second_round(2, after, after)
+    assert caught.value.code == "deadline_in_past"
+
+
+@pytest.mark.parametrize(
+    ("at", "open_"),
+    [(ROUND_END - timedelta(seconds=1), True), (ROUND_END, False), (ROUND_END + timedelta(seconds=1), False)],
+)
+def test_second_round_fees_are_taken_until_its_deadline_and_scored_from_it(at: datetime, open_: bool) -> None:
+    started = call_off(status=CallOffStatus.EVALUATED, second_round_size=2, second_round_deadline=ROUND_END)
+    assert started.second_round_open(at) is open_
+    if open_:
+        started.require_second_round_open(at)
+        with pytest.raises(Conflict) as caught:
+            started.second_round_scored(at)
+        assert caught.value.code == "deadline_not_reached"
+    else:
+        with pytest.raises(Conflict) as caught:
+            started.require_second_round_open(at)
+        assert caught.value.code == "deadline_passed"
+        assert started.second_round_scored(at).second_round_scored_at == at
+
+
+def test_the_award_waits_for_the_second_round_to_be_scored() -> None:
+    started = call_off(status=CallOffStatus.EVALUATED, second_round_size=2, second_round_deadline=ROUND_END)
+    with pytest.raises(Conflict) as caught:
+        started.award(1, 1, None, ROUND_END, None)
+    assert caught.value.code == "second_round_not_scored"
+    scored = started.second_round_scored(ROUND_END)
+    assert scored.award(1, 1, None, ROUND_END, None).status is CallOffStatus.AWARDED
+
+
+def first_offer(fee: int = 400_000) -> Offer:
+    content = OfferContent(1, fee, (), date(2026, 12, 14), (Answer(1, "a"), Answer(2, "b")), "")
+    return Offer(1, 1, 1, content, (), OfferStatus.SUBMITTED, NOW, NOW, 1)
+
+
+@pytest.mark.parametrize(("fee", "ok"), [(400_000, True), (399_999, True), (1, True), (400_001, False), (0, False)])
+def test_a_revised_fee_is_never_higher_than_the_first(fee: int, ok: bool) -> None:
+    if ok:
+        revised = first_offer().revise_fee(fee, NOW)
+        assert (revised.agreed_fee_pence, revised.content.weekly_fee_pence) == (fee, 400_000)
+    else:
+        with pytest.raises(RuleViolation) as caught:
+            first_offer().revise_fee(fee, NOW)
+        assert caught.value.code == "revised_fee_not_lower"
+    assert first_offer().agreed_fee_pence == 400_000

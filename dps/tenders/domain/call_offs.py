@@ -274,6 +274,10 @@ class CallOff:
     standstill_ends_at: datetime | None
     concluded_at: datetime | None
     version: int
+    # The optional price-only second round among the top N offers, started after evaluation.
+    second_round_size: int | None = None
+    second_round_deadline: datetime | None = None
+    second_round_scored_at: datetime | None = None
 
     def _to(self, target: CallOffStatus, **changes: object) -> CallOff:
         if target not in CALL_OFF_TRANSITIONS[self.status]:
@@ -309,13 +313,51 @@ class CallOff:
     def evaluated(self) -> CallOff:
         return self._to(CallOffStatus.EVALUATED)
 
+    def start_second_round(self, size: int, deadline: datetime, at: datetime) -> CallOff:
+        """Invite the providers of the top `size` ranked offers to a price-only second round that
+        closes at `deadline`: each may lower (never raise) its weekly fee; quality and proximity
+        stand. One round per call-off, after evaluation and before the award. A further round of
+        the competition on price alone is open to the authority where the call-off's documents
+        say so (PCR 2015 reg 34(13)-(14); PA 2023 s.46 competitive flexible procedure rounds)."""
+        if self.status is not CallOffStatus.EVALUATED:
+            raise Conflict("a second round follows the evaluation, before the award", code="not_evaluated")
+        if self.second_round_size is not None:
+            raise Conflict("this call-off has had its second round", code="second_round_exists")
+        if size < 2:
+            raise RuleViolation("a price round needs at least two offers", code="second_round_too_small", field="size")
+        if deadline <= at:
+            raise RuleViolation("the second round's deadline must be in the future", code="deadline_in_past")
+        return replace(self, second_round_size=size, second_round_deadline=deadline, version=self.version + 1)
+
+    def second_round_open(self, at: datetime) -> bool:
+        return self.second_round_deadline is not None and offers_open(self.second_round_deadline, at)
+
+    def require_second_round_open(self, at: datetime) -> None:
+        if self.second_round_deadline is None or self.status is not CallOffStatus.EVALUATED:
+            raise Conflict("there is no second round open", code="no_second_round")
+        require_offers_open(self.second_round_deadline, at)
+
+    def second_round_scored(self, at: datetime) -> CallOff:
+        """Rescore once the second round has closed (at or after its deadline)."""
+        if self.second_round_deadline is None or self.status is not CallOffStatus.EVALUATED:
+            raise Conflict("there is no second round to score", code="no_second_round")
+        if offers_open(self.second_round_deadline, at):
+            raise Conflict("the second round is open until its deadline", code="deadline_not_reached")
+        return replace(self, second_round_scored_at=at, version=self.version + 1)
+
     def award(
         self, offer_id: int, top_offer_id: int, reason: str | None, at: datetime, standstill_end: datetime | None
     ) -> CallOff:
         """Award the top-ranked offer, or another one with a recorded reason (PCR 2015 reg 84:
-        the procurement record shows why the award went where it went)."""
+        the procurement record shows why the award went where it went). After a second round, only
+        once its revised fees have been scored."""
         if self.status is not CallOffStatus.EVALUATED:
             raise IllegalTransition("call_off", self.status.value, CallOffStatus.AWARDED.value)
+        if self.second_round_deadline is not None and self.second_round_scored_at is None:
+            raise Conflict(
+                "score the second round (evaluate) once its deadline has passed, then award",
+                code="second_round_not_scored",
+            )
         cleaned = reason.strip() if reason else None
         if offer_id != top_offer_id and not cleaned:
             raise RuleViolation(

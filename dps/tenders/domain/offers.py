@@ -86,6 +86,25 @@ class Offer:
     submitted_at: datetime
     updated_at: datetime
     version: int
+    revised_fee_pence: int | None = None  # the second round's fee, sealed until that round's deadline
+    revised_at: datetime | None = None
+
+    @property
+    def agreed_fee_pence(self) -> int:
+        """The weekly fee that counts: the second round's when one was given, else the first."""
+        return self.revised_fee_pence if self.revised_fee_pence is not None else self.content.weekly_fee_pence
+
+    def revise_fee(self, fee_pence: int, at: datetime) -> Offer:
+        """A second-round fee: positive and not higher than the first (the round only lowers prices)."""
+        if self.status is not OfferStatus.SUBMITTED:
+            raise Conflict("a withdrawn offer is not in the second round", code="offer_withdrawn")
+        if not 0 < fee_pence <= self.content.weekly_fee_pence:
+            raise RuleViolation(
+                "the revised weekly fee is positive and no higher than the first offer's",
+                code="revised_fee_not_lower",
+                first_fee_pence=self.content.weekly_fee_pence,
+            )
+        return replace(self, revised_fee_pence=fee_pence, revised_at=at, version=self.version + 1)
 
     def revise(self, content: OfferContent, flags: tuple[str, ...], at: datetime) -> Offer:
         if self.status is OfferStatus.WITHDRAWN:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from dps.accounts import repository as accounts
 from dps.accounts.domain import Region
 from dps.core import audit, deadlines
@@ -30,10 +32,13 @@ async def _locked_open(ctx: Context, call_off_id: int) -> CallOff:
 
 async def evaluate_call_off(ctx: Context, call_off_id: int) -> CallOff:
     """Score and rank every submitted offer from the moderated marks (`score_offers` documents the
-    formula and the tie-break); the call-off moves to evaluated."""
+    formula and the tie-break); the call-off moves to evaluated. After a second round has closed,
+    score again by the same formula with the revised fees."""
     async with DB.transaction():
         before = await _locked_open(ctx, call_off_id)
         access.require_manage(ctx.user, before)
+        if before.status is CallOffStatus.EVALUATED and before.second_round_deadline is not None:
+            return await _score_second_round(ctx, before)
         if before.status is not CallOffStatus.CLOSED:
             raise Conflict(f"the call-off is {before.status.value}; offers are scored once it has closed",
                            code="not_in_evaluation")  # fmt: skip
@@ -71,6 +76,50 @@ async def _score(call_off: CallOff, offers: list[repository.OfferToScore]) -> li
     scores = score_offers(call_off.criteria, facts)
     await repository.save_scores(scores)
     return scores
+
+
+async def _score_second_round(ctx: Context, before: CallOff) -> CallOff:
+    after = before.second_round_scored(ctx.clock.now())
+    scores = await _score(after, await repository.offers_to_score(before.id))
+    await repository.update_call_off(before, after)
+    await audit.record(ctx, "call_off.second_round_scored", ENTITY, before.id, before=before,
+                       after={"call_off": after, "scores": scores})  # fmt: skip
+    return after
+
+
+async def start_second_round(ctx: Context, call_off_id: int, size: int, deadline: datetime) -> CallOff:
+    """Invite the providers of the top `size` ranked offers (ties at the cut included) to a
+    price-only round closing at `deadline`: each may lower its weekly fee, sealed until then; the
+    others' offers stand as they are. The invited providers are told."""
+    async with DB.transaction():
+        before = await repository.get_call_off(call_off_id, lock="UPDATE")
+        access.require_manage(ctx.user, before)
+        now = ctx.clock.now()
+        after = before.start_second_round(size, deadline, now)
+        scores = await repository.scores_of(call_off_id)
+        in_round = sorted(s.offer_id for s in scores.values() if s.rank is not None and s.rank <= size)
+        if len(in_round) < 2:
+            raise Conflict(
+                "fewer than two ranked offers: a price round has nobody to compete", code="second_round_too_small"
+            )
+        await repository.update_call_off(before, after)
+        offers = await repository.offers_to_score(call_off_id, in_round)
+        recipients = await repository.provider_recipients(sorted({o.provider_id for o in offers}))
+        await notify(
+            [r for rs in recipients.values() for r in rs],
+            kind="call_off.second_round",
+            key=f"call_off:{call_off_id}:second_round",
+            subject=f"Second round (price only): {after.title}",
+            body=(
+                f"Your offer is among the top {size}. You may lower your weekly fee (never raise it) until "
+                f"{deadline.isoformat()}; quality and distance scores stand."
+            ),
+            link_path=f"/api/v1/call-offs/{call_off_id}/offers",
+            at=now,
+        )
+        await audit.record(ctx, "call_off.second_round_started", ENTITY, call_off_id, before=before,
+                           after={"call_off": after, "offer_ids": in_round})  # fmt: skip
+    return after
 
 
 def _nation(region: Region) -> Nation:
@@ -177,7 +226,7 @@ async def _conclude(ctx: Context, before: CallOff) -> CallOff:
             setting_id=setting.id,
             home_district=after.child.home_district,
             start_date=offer.content.start_date,
-            weekly_fee_pence=offer.content.weekly_fee_pence,
+            weekly_fee_pence=offer.agreed_fee_pence,
             distance_miles=miles,
             out_of_area=out_of_area,
             over_20_miles=far,

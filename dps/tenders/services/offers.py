@@ -3,7 +3,8 @@ evaluators' marks and the moderator's after it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 
 from dps.core import audit
@@ -40,6 +41,7 @@ def _sealed_event(offer: Offer) -> dict[str, object]:
         "status": offer.status.value,
         "version": offer.version,
         "content_sha256": offer.content.digest(),
+        "fee_revised": offer.revised_fee_pence is not None,
     }
 
 
@@ -137,6 +139,38 @@ async def withdraw_offer(ctx: Context, call_off_id: int, offer_id: int) -> Offer
     return after
 
 
+async def revise_fee(ctx: Context, call_off_id: int, offer_id: int, fee_pence: int) -> tuple[Offer, Decimal | None]:
+    """In the price-only second round, the provider of one of the top offers lowers its weekly fee
+    before that round's deadline (409 `deadline_passed` at or after it); sealed until then."""
+    provider_id = _provider(ctx)
+    async with DB.transaction():
+        call_off = await repository.get_call_off(call_off_id, lock="SHARE")
+        now = ctx.clock.now()
+        call_off.require_second_round_open(now)
+        before = await _own_offer(call_off_id, offer_id, provider_id)
+        score = (await repository.scores_of(call_off_id)).get(offer_id)
+        assert call_off.second_round_size is not None
+        if score is None or score.rank is None or score.rank > call_off.second_round_size:
+            raise PermissionDenied(
+                f"only the top {call_off.second_round_size} offers take part in the second round",
+                code="not_in_second_round",
+            )
+        after = before.revise_fee(fee_pence, now)
+        await repository.update_offer(before, after)
+        await audit.record(
+            ctx, "offer.fee_revised", ENTITY, offer_id, before=_sealed_event(before), after=_sealed_event(after)
+        )
+        distances = await repository.distances(call_off_id, [after.content.setting_id])
+    return after, distances.get(after.content.setting_id)
+
+
+def _unsealed(call_off: CallOff, offer: Offer, at: datetime) -> Offer:
+    """What the council may see of an offer: a second-round fee stays sealed until that round closes."""
+    if call_off.second_round_open(at):
+        return replace(offer, revised_fee_pence=None, revised_at=None)
+    return offer
+
+
 async def _own_offer(call_off_id: int, offer_id: int, provider_id: int) -> Offer:
     offer = await repository.get_offer(call_off_id, offer_id, for_update=True)
     if offer.provider_id != provider_id:
@@ -168,6 +202,8 @@ async def get_offer(ctx: Context, call_off_id: int, offer_id: int) -> OfferView:
             raise PermissionDenied("this is another provider's offer")
     elif sealed(call_off.deadline, ctx.clock.now()):
         raise PermissionDenied("offers stay sealed until the deadline", code="offer_sealed", deadline=call_off.deadline)
+    else:
+        offer = _unsealed(call_off, offer, ctx.clock.now())
     return (await _view(call_off_id, [offer]))[0]
 
 
@@ -191,7 +227,8 @@ async def list_offers(ctx: Context, call_off_id: int) -> OfferListing:
     submitted, withdrawn = await repository.count_offers(call_off_id)
     if sealed(call_off.deadline, ctx.clock.now()):
         return OfferListing(True, submitted, withdrawn, [])
-    offers = await repository.list_offers(call_off_id)
+    now = ctx.clock.now()
+    offers = [_unsealed(call_off, o, now) for o in await repository.list_offers(call_off_id)]
     return OfferListing(False, submitted, withdrawn, await _view(call_off_id, offers))
 
 
