@@ -27,9 +27,10 @@ from dps.accounts.domain import (
 )
 from dps.core.auth import OrgKind, Principal, Role, org_kind_for
 from dps.core.db import DB
-from dps.core.errors import Conflict, NotFound, StaleVersion
+from dps.core.errors import Conflict, NotFound
 from dps.core.notifications import Recipient
 from dps.core.pagination import Page, page_of
+from dps.core.rows import one_row, unique_conflict, update_versioned
 
 # --- unique constraints -> stable codes ------------------------------------------------------
 
@@ -44,9 +45,7 @@ UNIQUE_CODES = {
 
 def conflict_from_unique(error: UniqueViolationError) -> Conflict:
     """Turn a unique-constraint violation into a 409 with a stable code."""
-    name = getattr(error, "constraint_name", "") or ""
-    code, detail = UNIQUE_CODES.get(name, ("duplicate", "this record already exists"))
-    return Conflict(detail, code=code)
+    return unique_conflict(error, UNIQUE_CODES)
 
 
 # --- authorities -----------------------------------------------------------------------------
@@ -129,12 +128,13 @@ async def insert_provider(provider: Provider) -> Provider:
 
 
 async def get_provider(provider_id: int, *, for_update: bool = False) -> Provider:
-    query = t.Provider.select().where(t.Provider.id == provider_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"provider {provider_id} does not exist", entity="provider")
+    row = await one_row(
+        t.Provider,
+        t.Provider.id == provider_id,
+        entity="provider",
+        detail=f"provider {provider_id} does not exist",
+        for_update=for_update,
+    )
     return _provider(row)
 
 
@@ -148,28 +148,20 @@ async def list_providers(limit: int, after_id: int, name_contains: str | None) -
 
 async def update_provider(before: Provider, after: Provider) -> None:
     """Write `after` only if the row is still at `before.version` (no lost update)."""
+    values = {
+        t.Provider.legal_name: after.legal_name,
+        t.Provider.trading_name: after.trading_name,
+        t.Provider.company_number: after.company_number,
+        t.Provider.charity_number: after.charity_number,
+        t.Provider.address: after.address,
+        t.Provider.postcode: after.postcode,
+        t.Provider.contacts: _contacts_json(after.contacts),
+        t.Provider.version: after.version,
+    }
     try:
-        rows = (
-            await t.Provider.update(
-                {
-                    t.Provider.legal_name: after.legal_name,
-                    t.Provider.trading_name: after.trading_name,
-                    t.Provider.company_number: after.company_number,
-                    t.Provider.charity_number: after.charity_number,
-                    t.Provider.address: after.address,
-                    t.Provider.postcode: after.postcode,
-                    t.Provider.contacts: _contacts_json(after.contacts),
-                    t.Provider.version: after.version,
-                }
-            )
-            .where((t.Provider.id == before.id) & (t.Provider.version == before.version))
-            .returning(t.Provider.id)
-        )
+        await update_versioned(t.Provider, before.id, before.version, values)
     except UniqueViolationError as error:
         raise conflict_from_unique(error) from error
-    if not rows:
-        current = await get_provider(before.id)
-        raise StaleVersion(before.version, current.version)
 
 
 # --- settings --------------------------------------------------------------------------------
@@ -226,12 +218,13 @@ async def insert_setting(setting: Setting, at: datetime) -> Setting:
 
 
 async def get_setting(setting_id: int, *, for_update: bool = False) -> Setting:
-    query = t.Setting.select().where(t.Setting.id == setting_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"setting {setting_id} does not exist", entity="setting")
+    row = await one_row(
+        t.Setting,
+        t.Setting.id == setting_id,
+        entity="setting",
+        detail=f"setting {setting_id} does not exist",
+        for_update=for_update,
+    )
     return _setting(row)
 
 
@@ -247,16 +240,9 @@ async def list_settings(provider_id: int, limit: int, after_id: int) -> Page[Set
 
 async def update_setting(before: Setting, after: Setting) -> None:
     try:
-        rows = (
-            await t.Setting.update(_setting_values(after))
-            .where((t.Setting.id == before.id) & (t.Setting.version == before.version))
-            .returning(t.Setting.id)
-        )
+        await update_versioned(t.Setting, before.id, before.version, _setting_values(after))
     except UniqueViolationError as error:
         raise conflict_from_unique(error) from error
-    if not rows:
-        current = await get_setting(before.id)
-        raise StaleVersion(before.version, current.version)
 
 
 # --- users -----------------------------------------------------------------------------------

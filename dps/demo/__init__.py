@@ -174,7 +174,8 @@ def _credentials() -> list[str]:
 async def seed_demo(system: Context) -> list[str]:
     """Load the demo consortium unless it is already there, all or nothing; return lines to print."""
     async with DB.transaction():
-        return await _seed(system)
+        lines = await _seed(system)
+    return lines
 
 
 async def _seed(system: Context) -> list[str]:

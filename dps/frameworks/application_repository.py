@@ -12,9 +12,10 @@ from asyncpg.exceptions import UniqueViolationError
 from piccolo.querystring import QueryString
 
 from dps.core.db import DB
-from dps.core.errors import Conflict, NotFound, StaleVersion
+from dps.core.errors import Conflict, NotFound
 from dps.core.evaluation import Mark
 from dps.core.pagination import Page, page_of
+from dps.core.rows import one_row, update_versioned
 from dps.frameworks import tables as t
 from dps.frameworks.domain.applications import (
     Application,
@@ -148,24 +149,18 @@ async def insert_application(a: Application, at: datetime) -> Application:
 
 
 async def get_application(application_id: int, *, for_update: bool = False) -> Application:
-    query = t.Application.select().where(t.Application.id == application_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"application {application_id} does not exist", entity="application")
+    row = await one_row(
+        t.Application,
+        t.Application.id == application_id,
+        entity="application",
+        detail=f"application {application_id} does not exist",
+        for_update=for_update,
+    )
     return _application(row)
 
 
 async def update_application(before: Application, after: Application) -> None:
-    rows = (
-        await t.Application.update(_application_values(after))
-        .where((t.Application.id == before.id) & (t.Application.version == before.version))
-        .returning(t.Application.id)
-    )
-    if not rows:
-        current = await get_application(before.id)
-        raise StaleVersion(before.version, current.version)
+    await update_versioned(t.Application, before.id, before.version, _application_values(after))
 
 
 async def list_applications(
@@ -251,12 +246,13 @@ async def insert_clarification(c: Clarification) -> Clarification:
 
 
 async def get_clarification(clarification_id: int, *, for_update: bool = False) -> Clarification:
-    query = t.Clarification.select().where(t.Clarification.id == clarification_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"clarification {clarification_id} does not exist", entity="clarification")
+    row = await one_row(
+        t.Clarification,
+        t.Clarification.id == clarification_id,
+        entity="clarification",
+        detail=f"clarification {clarification_id} does not exist",
+        for_update=for_update,
+    )
     return _clarification(row)
 
 

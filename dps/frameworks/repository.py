@@ -9,8 +9,9 @@ import msgspec
 from asyncpg.exceptions import UniqueViolationError
 from piccolo.columns import Array
 
-from dps.core.errors import Conflict, NotFound, StaleVersion
+from dps.core.errors import Conflict
 from dps.core.pagination import Page, page_of
+from dps.core.rows import one_row, unique_conflict, update_versioned
 from dps.frameworks import tables as t
 from dps.frameworks.domain.applications import Membership, MembershipStatus
 from dps.frameworks.domain.arrangements import (
@@ -34,9 +35,7 @@ UNIQUE_CODES = {
 
 def conflict_from_unique(error: UniqueViolationError) -> Conflict:
     """Turn a unique-constraint violation into a 409 with a stable code."""
-    name = getattr(error, "constraint_name", "") or ""
-    code, detail = UNIQUE_CODES.get(name, ("duplicate", "this record already exists"))
-    return Conflict(detail, code=code)
+    return unique_conflict(error, UNIQUE_CODES)
 
 
 def _json(value: Any) -> str:
@@ -103,12 +102,13 @@ async def insert_arrangement(arrangement: Arrangement, at: datetime) -> Arrangem
 
 
 async def get_arrangement(arrangement_id: int, *, for_update: bool = False) -> Arrangement:
-    query = t.Arrangement.select().where(t.Arrangement.id == arrangement_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"arrangement {arrangement_id} does not exist", entity="arrangement")
+    row = await one_row(
+        t.Arrangement,
+        t.Arrangement.id == arrangement_id,
+        entity="arrangement",
+        detail=f"arrangement {arrangement_id} does not exist",
+        for_update=for_update,
+    )
     return _arrangement(row)
 
 
@@ -142,14 +142,7 @@ async def list_arrangements(
 
 async def update_arrangement(before: Arrangement, after: Arrangement) -> None:
     """Write `after` only if the row is still at `before.version` (no lost update)."""
-    rows = (
-        await t.Arrangement.update(_arrangement_values(after))
-        .where((t.Arrangement.id == before.id) & (t.Arrangement.version == before.version))
-        .returning(t.Arrangement.id)
-    )
-    if not rows:
-        current = await get_arrangement(before.id)
-        raise StaleVersion(before.version, current.version)
+    await update_versioned(t.Arrangement, before.id, before.version, _arrangement_values(after))
 
 
 # --- lots ------------------------------------------------------------------------------------
@@ -189,12 +182,13 @@ async def insert_lot(lot: Lot) -> Lot:
 
 
 async def get_lot(arrangement_id: int, lot_id: int, *, for_update: bool = False) -> Lot:
-    query = t.Lot.select().where((t.Lot.id == lot_id) & (t.Lot.arrangement == arrangement_id))
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"lot {lot_id} does not exist in arrangement {arrangement_id}", entity="lot")
+    row = await one_row(
+        t.Lot,
+        (t.Lot.id == lot_id) & (t.Lot.arrangement == arrangement_id),
+        entity="lot",
+        detail=f"lot {lot_id} does not exist in arrangement {arrangement_id}",
+        for_update=for_update,
+    )
     return _lot(row)
 
 
@@ -256,12 +250,13 @@ async def insert_membership(m: Membership) -> Membership:
 
 
 async def get_membership(membership_id: int, *, for_update: bool = False) -> Membership:
-    query = t.Membership.select().where(t.Membership.id == membership_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"membership {membership_id} does not exist", entity="membership")
+    row = await one_row(
+        t.Membership,
+        t.Membership.id == membership_id,
+        entity="membership",
+        detail=f"membership {membership_id} does not exist",
+        for_update=for_update,
+    )
     return _membership(row)
 
 
@@ -296,17 +291,9 @@ async def list_memberships(
 
 
 async def update_membership(before: Membership, after: Membership) -> None:
-    rows = (
-        await t.Membership.update(
-            {
-                t.Membership.status: after.status.value,
-                t.Membership.status_reason: after.status_reason,
-                t.Membership.version: after.version,
-            }
-        )
-        .where((t.Membership.id == before.id) & (t.Membership.version == before.version))
-        .returning(t.Membership.id)
-    )
-    if not rows:
-        current = await get_membership(before.id)
-        raise StaleVersion(before.version, current.version)
+    values = {
+        t.Membership.status: after.status.value,
+        t.Membership.status_reason: after.status_reason,
+        t.Membership.version: after.version,
+    }
+    await update_versioned(t.Membership, before.id, before.version, values)
