@@ -11,7 +11,8 @@ Run from the repository root: `.venv/bin/python bench/contracts.py [--ipas N] [-
    the rendering alone (`render_docx`), to show where the time goes.
 3. batch: one `generate_fee_variations` call for N placements (default 1,000), without PDF.
 4. pdf: converts N generated .docx files with LibreOffice headless in one batched call
-   (`PdfConverter.convert`, 100 files per soffice start) and reports conversions per second
+   (`PdfConverter.convert`: split between one soffice per CPU, each with its own profile, up to
+   100 files per soffice start) and reports conversions per second
    (0 and "skipped" when soffice is not installed).
 5. Prints a table, then as the last line of stdout one JSON object of figures. Logs go to stderr.
 
@@ -143,7 +144,8 @@ async def run(url: str, folder: Path, ipas: int, batch: int, pdfs: int) -> dict[
         converted = 0
         if converter.available and pdfs:
             documents = [await ctx.store.get(c.document.key) for c in result.created[:pdfs]]
-            await converter.convert(documents[:1])  # first start creates the LibreOffice profile
+            # The first start in a profile creates it: warm one per worker (one soffice per CPU).
+            await converter.convert(documents[: converter.workers])
             started = time.perf_counter()
             out = await converter.convert(documents)
             pdf_s = time.perf_counter() - started
@@ -159,7 +161,7 @@ async def run(url: str, folder: Path, ipas: int, batch: int, pdfs: int) -> dict[
         ("  of which rendering alone (p50)", f"{statistics.median(render_ms):.1f} ms", "", None),
         (f"fee variations, batch of {batch}", f"{batch_s:.1f} s ({batch / batch_s:.0f}/s)", "< 120 s", batch_s < 120),
         (
-            f"PDF conversions in batch ({converted} files)",
+            f"PDF conversions in batch ({converted} files, {converter.workers} soffice in parallel)",
             f"{pdf_rate:.1f}/s in {pdf_s:.1f} s" if converter.available else "skipped: soffice not installed",
             ">= 5/s",
             pdf_rate >= 5 if converter.available else None,
@@ -175,6 +177,7 @@ async def run(url: str, folder: Path, ipas: int, batch: int, pdfs: int) -> dict[
         "fee_variations_batch_size": batch,
         "fee_variations_batch_s": round(batch_s, 2),
         "pdf_conversions_per_s": round(pdf_rate, 2),
+        "pdf_workers": converter.workers,
     }
 
 

@@ -1,24 +1,31 @@
-"""PDF copies of generated documents through LibreOffice headless, converted in batches.
+"""PDF copies of generated documents through LibreOffice headless, converted in batches and in
+parallel.
 
 One `soffice` start costs a second or two, so many files go through one invocation
-(`soffice --headless --convert-to pdf --outdir OUT a.docx b.docx ...`). Each converter has its
-own LibreOffice profile (`-env:UserInstallation=file:///tmp/...`), so it neither touches a user's
-profile nor collides with another process's, and calls are serialised per converter because one
-profile cannot be used by two soffice processes at once. Everything blocking runs in a worker
-thread. When the binary is missing the converter says so (`available`), and the contract's PDF
-simply stays `pending`.
+(`soffice --headless --convert-to pdf --outdir OUT a.docx b.docx ...`). One soffice converts on
+one CPU, so a batch is split between `workers` soffice processes (one per CPU by default,
+DPS_PDF_WORKERS to choose), each with its own LibreOffice profile
+(`-env:UserInstallation=file:///tmp/...`): a profile cannot be used by two soffice processes at
+once, and a private one never touches a user's. Profiles are made once per converter and reused
+(the first start in a fresh profile is the slow one); a worker holds its profile for the whole of
+its share, so concurrent calls never share one. Everything blocking runs in worker threads. When
+the binary is missing the converter says so (`available`), and the contract's PDF simply stays
+`pending`; a batch that overruns its timeout comes back as failures, not a hang.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +35,14 @@ DEFAULT_TIMEOUT_SECONDS = 180
 DEFAULT_BATCH_SIZE = 100  # each soffice start costs seconds; more files per start amortise it
 
 
+def default_workers() -> int:
+    """One soffice per CPU (DPS_PDF_WORKERS overrides)."""
+    configured = os.environ.get("DPS_PDF_WORKERS", "").strip()
+    if configured:
+        return max(1, int(configured))
+    return max(1, os.cpu_count() or 1)
+
+
 class PdfConverter:
     def __init__(
         self,
@@ -35,15 +50,20 @@ class PdfConverter:
         *,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        workers: int | None = None,
     ) -> None:
         self.binary = binary
         self.timeout_seconds = timeout_seconds
         self.batch_size = batch_size
-        self._lock = threading.Lock()
-        self._profile: Path | None = None
+        self.workers = workers if workers is not None else default_workers()
+        if self.workers < 1 or self.batch_size < 1:
+            raise ValueError("a converter needs at least one worker and a batch of at least one file")
+        self._free_profiles: queue.SimpleQueue[Path] = queue.SimpleQueue()
+        self._profiles_made = 0
+        self._profiles_lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"PdfConverter(binary={self.binary!r})"
+        return f"PdfConverter(binary={self.binary!r}, workers={self.workers})"
 
     @property
     def executable(self) -> str | None:
@@ -60,19 +80,47 @@ class PdfConverter:
             return [None] * len(documents)
         return await asyncio.to_thread(self._convert_all, list(documents))
 
+    def shares(self, count: int) -> list[range]:
+        """Positions of `count` documents split into contiguous shares, one per soffice process: as
+        many processes as there are workers and files, each share as even as it can be."""
+        parts = min(self.workers, count)
+        if parts == 0:
+            return []
+        size = math.ceil(count / parts)
+        return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
     def _convert_all(self, documents: list[bytes]) -> list[bytes | None]:
-        results: list[bytes | None] = []
-        with self._lock:
+        shares = self.shares(len(documents))
+        if len(shares) == 1:
+            return self._convert_share([documents[i] for i in shares[0]])
+        with ThreadPoolExecutor(max_workers=len(shares), thread_name_prefix="soffice") as pool:
+            converted = pool.map(self._convert_share, [[documents[i] for i in share] for share in shares])
+            return [pdf for share in converted for pdf in share]
+
+    def _convert_share(self, documents: list[bytes]) -> list[bytes | None]:
+        """One worker's share, in batches through one soffice profile held throughout."""
+        profile = self._take_profile()
+        try:
+            results: list[bytes | None] = []
             for start in range(0, len(documents), self.batch_size):
-                results.extend(self._convert_batch(documents[start : start + self.batch_size]))
-        return results
+                results.extend(self._convert_batch(documents[start : start + self.batch_size], profile))
+            return results
+        finally:
+            self._free_profiles.put(profile)
 
-    def _profile_dir(self) -> Path:
-        if self._profile is None:
-            self._profile = Path(tempfile.mkdtemp(prefix="dps-soffice-profile-"))
-        return self._profile
+    def _take_profile(self) -> Path:
+        """A free profile; a new one while fewer than `workers` exist, else wait for one."""
+        try:
+            return self._free_profiles.get_nowait()
+        except queue.Empty:
+            pass
+        with self._profiles_lock:
+            if self._profiles_made < self.workers:
+                self._profiles_made += 1
+                return Path(tempfile.mkdtemp(prefix="dps-soffice-profile-"))
+        return self._free_profiles.get()
 
-    def _convert_batch(self, documents: list[bytes]) -> list[bytes | None]:
+    def _convert_batch(self, documents: list[bytes], profile: Path) -> list[bytes | None]:
         executable = self.executable
         if executable is None:
             return [None] * len(documents)
@@ -85,7 +133,7 @@ class PdfConverter:
                 (source / f"{name}.docx").write_bytes(data)
             command = [
                 executable,
-                f"-env:UserInstallation={self._profile_dir().as_uri()}",
+                f"-env:UserInstallation={profile.as_uri()}",
                 "--headless",
                 "--norestore",
                 "--nolockcheck",
@@ -101,7 +149,7 @@ class PdfConverter:
                     capture_output=True,
                     timeout=self.timeout_seconds,
                     check=False,
-                    env={**os.environ, "HOME": str(self._profile_dir())},
+                    env={**os.environ, "HOME": str(profile)},
                 )
             except subprocess.TimeoutExpired:
                 log.error("soffice did not finish %d conversions within %s s", len(documents), self.timeout_seconds)

@@ -201,3 +201,30 @@ async def test_a_converter_pointing_at_a_missing_binary_reports_it_is_unavailabl
 
 def test_issue_dates_come_from_the_clock(world: World) -> None:
     assert world.ctx.clock.now().date() == date(2026, 11, 23)
+
+
+@pytest.mark.skipif(not HAS_LIBREOFFICE, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+async def test_parallel_soffice_processes_keep_each_pdf_with_its_document(world: World) -> None:
+    fees = [100_000 + n * 1_111 for n in range(5)]
+    batch = await generation.generate_fee_variations(
+        world.ctx,
+        [_variation(world, n, fee, fee + 3_800) for n, fee in enumerate(fees, start=1)],
+        converter=NO_LIBREOFFICE,
+    )
+    documents = [await world.ctx.store.get(c.document.key) for c in batch.created]
+    # Two soffice processes with two files per start: shares of 3 and 2, in batches of 2 and 1.
+    pdfs = await PdfConverter(workers=2, batch_size=2).convert(documents)
+    for fee, pdf in zip(fees, pdfs, strict=True):
+        assert pdf is not None
+        with pdfplumber.open(io.BytesIO(pdf)) as opened:
+            text = " ".join(" ".join(page.extract_text() or "" for page in opened.pages).split())
+        pounds, pence = divmod(fee, 100)
+        assert f"£{pounds:,}.{pence:02d}" in text
+
+
+async def test_a_soffice_that_hangs_is_cut_off_at_the_timeout(tmp_path: Path) -> None:
+    hanging = tmp_path / "soffice"
+    hanging.write_text("#!/bin/sh\nexec sleep 30\n")
+    hanging.chmod(0o755)
+    converter = PdfConverter(str(hanging), timeout_seconds=0.5, workers=2)
+    assert await converter.convert([b"a", b"b", b"c"]) == [None, None, None]
