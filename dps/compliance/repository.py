@@ -33,8 +33,9 @@ from dps.compliance.domain.requirements import (
     RequirementKind,
 )
 from dps.core.db import DB
-from dps.core.errors import Conflict, NotFound, StaleVersion
+from dps.core.errors import Conflict, NotFound
 from dps.core.pagination import Page, page_of
+from dps.core.rows import one_row, update_versioned
 
 # --- requirements ----------------------------------------------------------------------------
 
@@ -171,12 +172,13 @@ async def insert_evidence(e: Evidence, submitted_by: int | None) -> Evidence:
 
 
 async def get_evidence(evidence_id: int, *, for_update: bool = False) -> Evidence:
-    query = t.Evidence.select().where(t.Evidence.id == evidence_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"evidence {evidence_id} does not exist", entity="evidence")
+    row = await one_row(
+        t.Evidence,
+        t.Evidence.id == evidence_id,
+        entity="evidence",
+        detail=f"evidence {evidence_id} does not exist",
+        for_update=for_update,
+    )
     return _evidence(row)
 
 
@@ -444,24 +446,18 @@ async def insert_concern(c: Concern, at: datetime) -> Concern:
 
 
 async def get_concern(concern_id: int, *, for_update: bool = False) -> Concern:
-    query = t.Concern.select().where(t.Concern.id == concern_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"concern {concern_id} does not exist", entity="concern")
+    row = await one_row(
+        t.Concern,
+        t.Concern.id == concern_id,
+        entity="concern",
+        detail=f"concern {concern_id} does not exist",
+        for_update=for_update,
+    )
     return _concern(row)
 
 
 async def update_concern(before: Concern, after: Concern) -> None:
-    rows = (
-        await t.Concern.update(_concern_values(after))
-        .where((t.Concern.id == before.id) & (t.Concern.version == before.version))
-        .returning(t.Concern.id)
-    )
-    if not rows:
-        current = await get_concern(before.id)
-        raise StaleVersion(before.version, current.version)
+    await update_versioned(t.Concern, before.id, before.version, _concern_values(after))
 
 
 async def list_concerns(
@@ -604,12 +600,13 @@ async def insert_action(visit_id: int, finding: str, owner: str, due_on: date, a
 
 
 async def get_action(action_id: int, *, for_update: bool = False) -> ActionItemRecord:
-    query = t.ActionItem.select().where(t.ActionItem.id == action_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"action item {action_id} does not exist", entity="action_item")
+    row = await one_row(
+        t.ActionItem,
+        t.ActionItem.id == action_id,
+        entity="action_item",
+        detail=f"action item {action_id} does not exist",
+        for_update=for_update,
+    )
     return _action(row)
 
 

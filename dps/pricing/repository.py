@@ -13,8 +13,9 @@ from asyncpg.exceptions import ExclusionViolationError, UniqueViolationError
 from piccolo.querystring import QueryString
 
 from dps.core.db import DB
-from dps.core.errors import Conflict, NotFound, StaleVersion
+from dps.core.errors import Conflict, NotFound
 from dps.core.pagination import Page, page_of
+from dps.core.rows import one_row, update_versioned
 from dps.frameworks.domain.applications import MembershipStatus
 from dps.frameworks.tables import Membership
 from dps.pricing import tables as t
@@ -96,34 +97,32 @@ async def insert_band(band: PriceBand, at: datetime) -> PriceBand:
 
 
 async def get_band(band_id: int, *, for_update: bool = False) -> PriceBand:
-    query = t.PriceBand.select().where(t.PriceBand.id == band_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"price band {band_id} does not exist", entity="price_band")
+    row = await one_row(
+        t.PriceBand,
+        t.PriceBand.id == band_id,
+        entity="price_band",
+        detail=f"price band {band_id} does not exist",
+        for_update=for_update,
+    )
     return _band(row)
 
 
 async def update_band(before: PriceBand, after: PriceBand) -> None:
     """Write `after` only if the row is still at `before.version`."""
     try:
-        rows = (
-            await t.PriceBand.update(
-                {
-                    t.PriceBand.floor_pence: after.floor_pence,
-                    t.PriceBand.ceiling_pence: after.ceiling_pence,
-                    t.PriceBand.effective_to: after.period.ends_on,
-                    t.PriceBand.version: after.version,
-                }
-            )
-            .where((t.PriceBand.id == before.id) & (t.PriceBand.version == before.version))
-            .returning(t.PriceBand.id)
+        await update_versioned(
+            t.PriceBand,
+            before.id,
+            before.version,
+            {
+                t.PriceBand.floor_pence: after.floor_pence,
+                t.PriceBand.ceiling_pence: after.ceiling_pence,
+                t.PriceBand.effective_to: after.period.ends_on,
+                t.PriceBand.version: after.version,
+            },
         )
     except ExclusionViolationError as error:
         raise _conflict(error) from error
-    if not rows:
-        raise StaleVersion(before.version, (await get_band(before.id)).version)
 
 
 async def list_bands(
@@ -400,24 +399,21 @@ async def save_rate_card(before: RateCard, after: RateCard, decided_by: int | No
     """Write status, period, decision and exception decisions if still at `before.version`."""
     r = t.RateCard
     try:
-        rows = (
-            await r.update(
-                {
-                    r.status: after.status.value,
-                    r.effective_to: after.period.ends_on,
-                    r.decided_at: after.decided_at,
-                    r.decided_by: decided_by if after.decided_at != before.decided_at else None,
-                    r.decision_note: after.decision_note,
-                    r.version: after.version,
-                }
-            )
-            .where((r.id == before.id) & (r.version == before.version))
-            .returning(r.id)
+        await update_versioned(
+            r,
+            before.id,
+            before.version,
+            {
+                r.status: after.status.value,
+                r.effective_to: after.period.ends_on,
+                r.decided_at: after.decided_at,
+                r.decided_by: decided_by if after.decided_at != before.decided_at else None,
+                r.decision_note: after.decision_note,
+                r.version: after.version,
+            },
         )
     except ExclusionViolationError as error:
         raise _conflict(error) from error
-    if not rows:
-        raise StaleVersion(before.version, (await get_rate_card(before.id)).version)
     old_lines = {line.id: line for line in before.lines}
     for line in after.lines:
         if old_lines.get(line.id) != line:
@@ -474,12 +470,13 @@ async def insert_uplift(uplift: Uplift, at: datetime) -> Uplift:
 
 
 async def get_uplift(uplift_id: int, *, for_update: bool = False) -> Uplift:
-    query = t.Uplift.select().where(t.Uplift.id == uplift_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"uplift {uplift_id} does not exist", entity="uplift")
+    row = await one_row(
+        t.Uplift,
+        t.Uplift.id == uplift_id,
+        entity="uplift",
+        detail=f"uplift {uplift_id} does not exist",
+        for_update=for_update,
+    )
     return _uplift(row)
 
 
@@ -498,20 +495,17 @@ async def list_uplifts(
 
 
 async def mark_uplift_applied(before: Uplift, after: Uplift, user_id: int | None) -> None:
-    rows = (
-        await t.Uplift.update(
-            {
-                t.Uplift.status: after.status.value,
-                t.Uplift.applied_at: after.applied_at,
-                t.Uplift.applied_by: user_id,
-                t.Uplift.version: after.version,
-            }
-        )
-        .where((t.Uplift.id == before.id) & (t.Uplift.version == before.version))
-        .returning(t.Uplift.id)
+    await update_versioned(
+        t.Uplift,
+        before.id,
+        before.version,
+        {
+            t.Uplift.status: after.status.value,
+            t.Uplift.applied_at: after.applied_at,
+            t.Uplift.applied_by: user_id,
+            t.Uplift.version: after.version,
+        },
     )
-    if not rows:
-        raise StaleVersion(before.version, (await get_uplift(before.id)).version)
 
 
 async def cards_in_force(arrangement_id: int, on: date, *, lock: bool = True) -> list[RateCard]:

@@ -15,11 +15,12 @@ from piccolo.querystring import QueryString
 from dps.accounts import tables as at
 from dps.accounts.domain import UserStatus
 from dps.core.db import DB
-from dps.core.errors import Conflict, NotFound, StaleVersion
+from dps.core.errors import Conflict, NotFound
 from dps.core.evaluation import Mark
 from dps.core.geo import METRES_PER_MILE
 from dps.core.notifications import Recipient
 from dps.core.pagination import Page, page_of
+from dps.core.rows import one_row, update_versioned
 from dps.tenders import tables as t
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferScore, OfferStatus
@@ -117,14 +118,7 @@ async def get_call_off(call_off_id: int, *, lock: str | None = None) -> CallOff:
 
 async def update_call_off(before: CallOff, after: CallOff) -> None:
     """Write `after` only if the row is still at `before.version` (no lost update)."""
-    rows = (
-        await t.CallOff.update(_call_off_values(after))
-        .where((t.CallOff.id == before.id) & (t.CallOff.version == before.version))
-        .returning(t.CallOff.id)
-    )
-    if not rows:
-        current = await get_call_off(before.id)
-        raise StaleVersion(before.version, current.version)
+    await update_versioned(t.CallOff, before.id, before.version, _call_off_values(after))
 
 
 async def list_call_offs(
@@ -351,23 +345,18 @@ async def insert_offer(o: Offer) -> Offer:
 
 
 async def get_offer(call_off_id: int, offer_id: int, *, for_update: bool = False) -> Offer:
-    query = t.Offer.select().where((t.Offer.id == offer_id) & (t.Offer.call_off == call_off_id))
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"offer {offer_id} does not exist in call-off {call_off_id}", entity="offer")
+    row = await one_row(
+        t.Offer,
+        (t.Offer.id == offer_id) & (t.Offer.call_off == call_off_id),
+        entity="offer",
+        detail=f"offer {offer_id} does not exist in call-off {call_off_id}",
+        for_update=for_update,
+    )
     return _offer(row)
 
 
 async def update_offer(before: Offer, after: Offer) -> None:
-    rows = (
-        await t.Offer.update(_offer_values(after))
-        .where((t.Offer.id == before.id) & (t.Offer.version == before.version))
-        .returning(t.Offer.id)
-    )
-    if not rows:
-        raise StaleVersion(before.version, (await get_offer(before.call_off_id, before.id)).version)
+    await update_versioned(t.Offer, before.id, before.version, _offer_values(after))
 
 
 async def list_offers(
@@ -637,12 +626,13 @@ async def insert_placement(p: Placement, at: datetime) -> Placement:
 
 
 async def get_placement(placement_id: int, *, for_update: bool = False) -> Placement:
-    query = t.Placement.select().where(t.Placement.id == placement_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"placement {placement_id} does not exist", entity="placement")
+    row = await one_row(
+        t.Placement,
+        t.Placement.id == placement_id,
+        entity="placement",
+        detail=f"placement {placement_id} does not exist",
+        for_update=for_update,
+    )
     return _placement(row)
 
 
@@ -672,21 +662,18 @@ async def placement_of_call_off(call_off_id: int) -> Placement | None:
 
 async def save_placement_ending(before: Placement, after: Placement) -> None:
     p = t.Placement
-    rows = (
-        await p.update(
-            {
-                p.ended_on: after.ended_on,
-                p.ending_kind: after.ending_kind.value if after.ending_kind else None,
-                p.ending_reason: after.ending_reason.value if after.ending_reason else None,
-                p.ending_note: after.ending_note,
-                p.version: after.version,
-            }
-        )
-        .where((p.id == before.id) & (p.version == before.version))
-        .returning(p.id)
+    await update_versioned(
+        p,
+        before.id,
+        before.version,
+        {
+            p.ended_on: after.ended_on,
+            p.ending_kind: after.ending_kind.value if after.ending_kind else None,
+            p.ending_reason: after.ending_reason.value if after.ending_reason else None,
+            p.ending_note: after.ending_note,
+            p.version: after.version,
+        },
     )
-    if not rows:
-        raise StaleVersion(before.version, (await get_placement(before.id)).version)
 
 
 async def list_placements(
