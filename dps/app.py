@@ -46,7 +46,7 @@ from dps.pricing.controllers import (
     UpliftController,
 )
 from dps.scheduler.controllers import DeadlineController
-from dps.tenders.controllers import CallOffController, PlacementController
+from dps.tenders.controllers import CallOffController, PlacementController, PlacementReportController
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ ROUTES: list[ControllerRouterHandler] = [
     PricingReportController,
     CallOffController,
     PlacementController,
+    PlacementReportController,
     ContractTemplateController,
     ContractController,
 ]

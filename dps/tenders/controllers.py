@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import date
+
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -14,7 +17,7 @@ from dps.tenders import schemas as s
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 from dps.tenders.domain.offers import Offer
 from dps.tenders.domain.placements import Placement
-from dps.tenders.services import award, call_offs, offers, placements
+from dps.tenders.services import award, call_offs, offers, placements, reports
 
 
 def _call_off(call_off: CallOff, status_code: int = 200) -> Response[s.CallOffOut]:
@@ -330,3 +333,30 @@ class PlacementController(Controller):
             data.weekly_fee_pence,
         )
         return _placement(new, status_code=201)
+
+
+class PlacementReportController(Controller):
+    path = "/api/v1/reports"
+    guards = [signed_in]
+    tags = ["Reports"]
+
+    @get("/placements", operation_id="PlacementReport")
+    async def placements(
+        self,
+        ctx: NamedDependency[Context],
+        first_day: FromQuery[date],
+        last_day: FromQuery[date],
+        authority_id: FromQuery[int | None] = None,
+    ) -> s.PlacementReportOut:
+        """Placement figures per council for a period (DESIGN.md story 9, the DfE's SSDA903
+        measures): placements started and ended, unplanned endings, live placements out of area
+        and over 20 miles from home at the end, children with 3 or more placements in the year to
+        the last day (a child is followed through its moves), spend over the period pro rata by
+        day, and the weekly spend of live placements. Council staff see their own council; admins
+        any (`authority_id`) or all."""
+        figures = await reports.placement_report(ctx, first_day, last_day, authority_id)
+        return s.PlacementReportOut(
+            first_day=first_day,
+            last_day=last_day,
+            councils=[s.CouncilFiguresOut(**asdict(f)) for f in figures],
+        )

@@ -25,6 +25,7 @@ from dps.tenders import tables as t
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferScore, OfferStatus
 from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
+from dps.tenders.domain.reports import PlacementFact
 
 
 def _json(value: Any) -> str:
@@ -698,3 +699,38 @@ async def list_placements(
         query = query.where(p.ended_on <= ended_by)
     rows = await query.order_by(p.id).limit(limit + 1)
     return page_of([_placement(r) for r in rows], limit)
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+async def placement_facts(authority_id: int | None, since: date, until: date) -> list[PlacementFact]:
+    """Placements that occupied any day from `since` to `until`, of one council or all."""
+    p = t.Placement
+    query = p.select(
+        p.id,
+        p.previous_placement_id,
+        p.authority,
+        p.start_date,
+        p.ended_on,
+        p.ending_kind,
+        p.weekly_fee_pence,
+        p.out_of_area,
+        p.over_20_miles,
+    ).where((p.start_date <= until) & (p.ended_on.is_null() | (p.ended_on > since)))
+    if authority_id is not None:
+        query = query.where(p.authority == authority_id)
+    return [
+        PlacementFact(
+            id=r["id"],
+            previous_placement_id=r["previous_placement_id"],
+            authority_id=r["authority"],
+            start_date=r["start_date"],
+            ended_on=r["ended_on"],
+            unplanned=r["ending_kind"] == "unplanned",
+            weekly_fee_pence=r["weekly_fee_pence"],
+            out_of_area=r["out_of_area"],
+            over_20_miles=r["over_20_miles"],
+        )
+        for r in await query.order_by(p.id)
+    ]

@@ -486,3 +486,23 @@ class MovePlacementIn(Input, kw_only=True):
     setting_id: int
     start_date: date
     weekly_fee_pence: Pence
+
+
+class CouncilFiguresOut(Struct, kw_only=True):
+    authority_id: int
+    started: int
+    ended: int
+    unplanned_endings: int
+    live_at_end: int
+    out_of_area_live: int
+    over_20_miles_live: int
+    children_live: int
+    children_with_3_plus_placements: int
+    spend_pence: int
+    weekly_spend_live_pence: int
+
+
+class PlacementReportOut(Struct, kw_only=True):
+    first_day: date
+    last_day: date
+    councils: list[CouncilFiguresOut]

@@ -307,6 +307,18 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert await band_use(api, s, "2026-12-20") == [("8-12", "complex", 1)]
     assert await band_use(api, s, "2026-12-21") == []
 
+    # Story 9: the council's placement figures for 2026 show the placement and its unplanned end;
+    # spend runs from the start date up to the day the child left, pro rata by day.
+    year = {"first_day": "2026-01-01", "last_day": "2026-12-31"}
+    report = await api.client.get("/api/v1/reports/placements", params=year, headers=api.auth(s.commissioner))
+    assert report.status_code == 200, report.text
+    [figures] = report.json()["councils"]
+    days = (date(2026, 12, 20) - date.fromisoformat(placement["start_date"])).days
+    assert (figures["started"], figures["ended"], figures["unplanned_endings"], figures["live_at_end"]) == (1, 1, 1, 0)
+    assert figures["spend_pence"] == (450_000 * days * 2 + 7) // 14  # half up to the penny
+    problem(await api.client.get("/api/v1/reports/placements", params=year, headers=api.auth(near)), 403,
+            "permission_denied")  # fmt: skip
+
 
 async def band_use(api: Api, s: Scene, on: str) -> list[tuple[str, str, int]]:
     """The pricing analysis's band utilisation of the arrangement on a day, as the officer sees it."""
