@@ -37,9 +37,7 @@ async def track(entity_type: str, entity_id: int, next_check_at: datetime | None
     Call inside the caller's transaction whenever a date the scheduler watches is set/changed."""
     if next_check_at is None:
         await DB.run_querystring(
-            QueryString(
-                "DELETE FROM deadline_checks WHERE entity_type = {} AND entity_id = {}", entity_type, entity_id
-            )
+            QueryString("DELETE FROM deadline_checks WHERE entity_type = {} AND entity_id = {}", entity_type, entity_id)
         )
         return
     if next_check_at.tzinfo is None:

@@ -16,7 +16,7 @@ async def test_officer_suspends_and_reinstates_a_member_who_sees_only_its_own_pl
     _, officer = await api.staff("procurement_officer", lead)
     _, outsider = await api.staff("commissioner", outsider_council)
     provider_a, token_a = await api.provider()
-    provider_b, token_b = await api.provider()
+    provider_b, _ = await api.provider()
     arrangement = await create(api, officer)
     lot = await add_lot(api, officer, arrangement["id"], "LOT-1")
     await api.client.post(f"/api/v1/arrangements/{arrangement['id']}/publish", headers=api.auth(officer))
