@@ -161,7 +161,7 @@ async def run(url: str, folder: Path, ipas: int, batch: int, pdfs: int) -> dict[
         ("  of which rendering alone (p50)", f"{statistics.median(render_ms):.1f} ms", "", None),
         (f"fee variations, batch of {batch}", f"{batch_s:.1f} s ({batch / batch_s:.0f}/s)", "< 120 s", batch_s < 120),
         (
-            f"PDF conversions in batch ({converted} files, {converter.workers} soffice in parallel)",
+            f"PDFs in batch ({converted} files, {converter.workers} soffice at once)",
             f"{pdf_rate:.1f}/s in {pdf_s:.1f} s" if converter.available else "skipped: soffice not installed",
             ">= 5/s",
             pdf_rate >= 5 if converter.available else None,
