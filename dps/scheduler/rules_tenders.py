@@ -7,13 +7,16 @@ itself; the scheduler only says when). Run inside the sweep's batch transaction,
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
 from dps.accounts import repository as accounts
 from dps.contracts import repository as contracts
+from dps.contracts.pdf import PdfConverter
+from dps.contracts.services.placements import generate_placement_agreement_for
 from dps.core.auth import Role
 from dps.core.context import Context
-from dps.core.errors import NotFound
+from dps.core.errors import Conflict, NotFound, RuleViolation
 from dps.core.notifications import Recipient
 from dps.scheduler import repository
 from dps.scheduler.domain import local_day, series_state
@@ -38,6 +41,7 @@ from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 from dps.tenders.services.award import conclude_call_off
 from dps.tenders.services.call_offs import close_call_off
 
+log = logging.getLogger(__name__)
 COMMISSIONERS = (Role.COMMISSIONER,)
 CONTRACT_OFFICERS = (Role.LEGAL_OFFICER, Role.PROCUREMENT_OFFICER, Role.COMMISSIONER)
 
@@ -73,11 +77,15 @@ async def check_call_off(ctx: Context, call_off_id: int, now: datetime) -> datet
 
 
 async def check_placement(ctx: Context, placement_id: int, now: datetime) -> datetime | None:
-    """A placement with a planned end: the placing council's commissioners and the provider are
-    reminded 28 days (the national contract's notice period) and 7 days before it ends."""
+    """A new placement gets its Individual Placement Agreement (the IPA called off under the
+    national contract, DESIGN.md story 4). A placement with a planned end: the placing council's
+    commissioners and the provider are reminded 28 days (the national contract's notice period)
+    and 7 days before it ends."""
     found = await repository.placement_context(placement_id)
     if found is None:
         return None
+    if not await _placement_agreement_made(ctx, placement_id):
+        return now + IPA_RETRY
     today = local_day(now)
     ending = Ending(f"placement:{placement_id}", found.ended_on, live=True)
     if not ending_still_ahead(ending, today):
@@ -90,6 +98,29 @@ async def check_placement(ctx: Context, placement_id: int, now: datetime) -> dat
         people += await providers_people([found.provider_id])
         await send(people, state.due, message, now)
     return state.next_at
+
+
+# An empty binary name is never found on the PATH: the IPA's PDF copy stays pending here and is made
+# by `run_once` after the sweep's transaction has committed (LibreOffice takes seconds per batch).
+PDF_AFTER_THE_SWEEP = PdfConverter(binary="")
+IPA_RETRY = timedelta(hours=1)
+
+
+async def _placement_agreement_made(ctx: Context, placement_id: int) -> bool:
+    """Whether the placement has its IPA, generating it now when it has none. Without an approved
+    template for the service type the IPA waits (a legal officer must approve one) and the
+    placement is looked at again later."""
+    try:
+        await generate_placement_agreement_for(ctx.as_system(), placement_id, converter=PDF_AFTER_THE_SWEEP)
+    except Conflict as error:
+        if error.code != "already_generated":
+            raise
+    except RuleViolation as error:
+        if error.code != "no_approved_template":
+            raise
+        log.warning("placement %s waits for its IPA: %s", placement_id, error.detail)
+        return False
+    return True
 
 
 async def check_contract(ctx: Context, contract_id: int, now: datetime) -> datetime | None:

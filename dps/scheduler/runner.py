@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from dps.contracts.services.generation import convert_pending_pdfs
 from dps.core.context import Context
 from dps.core.email import DeliveryResult, EmailSender, deliver_all_due, sender_from_settings
 from dps.scheduler.engine import SweepResult, sweep
@@ -42,6 +43,8 @@ class PassReport:
 async def run_once(ctx: Context, *, sender: EmailSender | None = None) -> PassReport:
     """One sweep, then one delivery pass with `sender` (default: from the settings)."""
     swept = await sweep(ctx)
+    # PDF copies of documents the sweep generated (and any left pending), outside its transaction.
+    await convert_pending_pdfs(ctx)
     sender = sender or sender_from_settings(ctx.settings)
     delivery = None
     if sender is not None:
