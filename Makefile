@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,17 @@ run: $(VENV)/.installed
 	$(BIN)/dps seed demo
 	$(BIN)/dps serve
 
+## Contract PDFs are made by LibreOffice headless (Debian's libreoffice-writer-nogui): installed
+## here when missing and we are root, so the suite tests real PDFs; otherwise they are skipped.
+system-deps:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+		if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update && apt-get install -y --no-install-recommends libreoffice-writer-nogui; \
+		else echo "LibreOffice (soffice) not found and not root: the PDF tests will be skipped"; fi; \
+	fi
+
 ## Set everything up with dev extras; lint, type-check, check imports, run the whole suite
-test: $(VENV)/.installed-dev lint typecheck
+test: system-deps $(VENV)/.installed-dev lint typecheck
 	$(BIN)/pytest -q -W error::DeprecationWarning:dps
 
 lint: $(VENV)/.installed-dev
