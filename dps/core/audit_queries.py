@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dps.core.auth import Role
+from piccolo.columns.combination import WhereRaw
+
+from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
 from dps.core.pagination import Page, page_of
 from dps.core.tables import AuditEvent
@@ -39,9 +41,12 @@ async def list_events(
     actor_user_id: int | None,
     action: str | None,
 ) -> Page[AuditEntry]:
-    """Events in chain order with optional filters."""
+    """Events in chain order with optional filters, narrowed to what the caller's council may see."""
     ctx.user.require_role(*AUDIT_READERS)
     query = AuditEvent.select().where(AuditEvent.id > after_id)
+    scope = _council_scope(ctx.user)
+    if scope is not None:
+        query = query.where(scope)
     if entity_type is not None:
         query = query.where(AuditEvent.entity_type == entity_type)
     if entity_id is not None:
@@ -53,3 +58,23 @@ async def list_events(
     rows = await query.order_by(AuditEvent.id).limit(limit + 1).output(load_json=True)
     entries = [AuditEntry(**{k: r[k] for k in AuditEntry.__slots__}) for r in rows]  # type: ignore[attr-defined]
     return page_of(entries, limit)
+
+
+def _council_scope(p: Principal) -> WhereRaw | None:
+    """Role AND organisation (DESIGN.md "Auth"): a council's officers see the trail of every record
+    their council has acted on (with what providers and the system did to it), and of records no
+    council has acted on (providers' own records, which council staff may read anyway). Records only
+    other councils have worked on - their arrangements, evaluations, call-offs, placements and
+    contracts - stay with those councils. Platform admins see everything."""
+    if p.is_admin:
+        return None
+    if p.org_kind is not OrgKind.AUTHORITY or p.org_id is None:
+        return WhereRaw("FALSE")
+    return WhereRaw(
+        "(EXISTS (SELECT 1 FROM audit_events AS ours WHERE ours.entity_type = audit_events.entity_type"
+        " AND ours.entity_id = audit_events.entity_id AND ours.actor_org_kind = 'authority'"
+        " AND ours.actor_org_id = {})"
+        " OR NOT EXISTS (SELECT 1 FROM audit_events AS councils WHERE councils.entity_type = audit_events.entity_type"
+        " AND councils.entity_id = audit_events.entity_id AND councils.actor_org_kind = 'authority'))",
+        p.org_id,
+    )

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+from asyncpg.exceptions import DataError, ForeignKeyViolationError
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException, ValidationException
@@ -79,6 +80,31 @@ def _http_problem(exc: HTTPException) -> ProblemDetailsException:
     )
 
 
+def _data_problem(exc: DataError) -> ProblemDetailsException:
+    # A value PostgreSQL cannot take: an id or number past its column's range (ids are 32-bit,
+    # pence 64-bit) or text with a NUL character. The request is at fault, not the server; the
+    # message names the value, so it is logged, not sent.
+    log.info("refused a value the database cannot store: %s", exc)
+    return ProblemDetailsException(
+        status_code=400,
+        title="Invalid input",
+        detail="a value in the request is out of range or contains characters that cannot be stored",
+        extra={"code": "invalid_value"},
+    )
+
+
+def _reference_problem(exc: ForeignKeyViolationError) -> ProblemDetailsException:
+    # Services check the records a request names; this is the safety net when one slips through
+    # (the transaction has rolled back, so nothing is half-written).
+    log.warning("foreign key refused a request: %s", exc)
+    return ProblemDetailsException(
+        status_code=422,
+        title="Business rule violated",
+        detail="the request names a record that does not exist",
+        extra={"code": "unknown_reference"},
+    )
+
+
 def _unexpected_problem(exc: Exception) -> ProblemDetailsException:
     # Log the internals; never send them.
     log.exception("unhandled error", exc_info=exc)
@@ -97,6 +123,8 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
                 DomainError: _domain_problem,
                 ValidationException: _validation_problem,
                 HTTPException: _http_problem,
+                DataError: _data_problem,
+                ForeignKeyViolationError: _reference_problem,
                 Exception: _unexpected_problem,
             }
         )

@@ -1,0 +1,62 @@
+"""Review findings in frameworks, accounts and core: each test failed before its fix."""
+
+from __future__ import annotations
+
+from tests.api.test_applications import APPS, set_up
+from tests.support import Api, problem
+
+AUDIT = "/api/v1/audit"
+
+
+async def test_another_councils_officers_do_not_read_an_applications_audit_trail(api: Api) -> None:
+    world = await set_up(api)
+    officer = world["officer"]
+    provider_id, provider = await api.provider()
+    opened = await api.client.post(
+        APPS, json={"arrangement_id": world["arrangement_id"], "lot_ids": world["lots"]}, headers=api.auth(provider)
+    )
+    assert opened.status_code == 201, opened.text
+    salford = await api.authority("Salford City Council", "E08000006")
+    _, outsider = await api.staff("procurement_officer", salford)
+    _, outside_lawyer = await api.staff("legal_officer", salford)
+
+    arrangement_trail = {"entity_type": "arrangement", "entity_id": str(world["arrangement_id"])}
+    seen_by_lead = (await api.client.get(AUDIT, params=arrangement_trail, headers=api.auth(officer))).json()["items"]
+    assert "arrangement.published" in [e["action"] for e in seen_by_lead]
+    for token in (outsider, outside_lawyer):
+        response = await api.client.get(AUDIT, params=arrangement_trail, headers=api.auth(token))
+        assert response.status_code == 200, response.text
+        assert response.json()["items"] == []
+        everything = (await api.client.get(AUDIT, params={"limit": 100}, headers=api.auth(token))).json()["items"]
+        assert not any(e["entity_type"] in {"arrangement", "lot", "question"} for e in everything)
+        # The lead council's users (their sign-ins) are the lead's business too.
+        assert not any(e["actor_org_kind"] == "authority" and e["actor_org_id"] != salford for e in everything)
+
+    # Provider records no council has worked on stay visible to council staff (due diligence).
+    provider_trail = {"entity_type": "provider", "entity_id": str(provider_id)}
+    seen = await api.client.get(AUDIT, params=provider_trail, headers=api.auth(outsider))
+    assert [e["action"] for e in seen.json()["items"]] == ["provider.registered"]
+
+
+async def test_values_the_database_cannot_store_are_a_400_not_a_500(api: Api) -> None:
+    world = await set_up(api)
+    _, provider = await api.provider()
+    huge = 10**20
+    for response in (
+        await api.client.post(APPS, json={"arrangement_id": huge, "lot_ids": []}, headers=api.auth(provider)),
+        await api.client.post(APPS, json={"arrangement_id": 2**40, "lot_ids": []}, headers=api.auth(provider)),
+        await api.client.get(f"{APPS}/{huge}", headers=api.auth(provider)),
+        await api.client.get("/api/v1/memberships", params={"lot_id": huge}, headers=api.auth(provider)),
+        await api.client.post(
+            f"/api/v1/arrangements/{world['arrangement_id']}/clarifications",
+            json={"question": "nul \u0000 inside"},
+            headers=api.auth(provider),
+        ),
+        await api.client.get(AUDIT, params={"actor_user_id": huge}, headers=api.auth(world["officer"])),
+    ):
+        problem(response, 400, "invalid_value")
+    # Nothing was half-written by the refused question.
+    listed = await api.client.get(
+        f"/api/v1/arrangements/{world['arrangement_id']}/clarifications", headers=api.auth(provider)
+    )
+    assert listed.json()["items"] == []
