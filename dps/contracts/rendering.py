@@ -8,24 +8,33 @@ fails instead of printing nothing into a contract).
 `check()` renders a template with its kind's sample context and reports every problem at once:
 undefined variables and sandbox violations are collected rather than raised, so a legal officer
 sees the full list in one 422; a syntax error stops Jinja, so it is reported on its own.
+
+Both environments carry the limits of `dps.contracts.sandbox` (steps, time, size of every value
+and of the output), and the upload check runs in a child process with a memory limit and a
+timeout, so a template that would render gigabytes or loop for ever is refused, not obeyed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import multiprocessing
+import os
+import resource
 import threading
 import zipfile
 from collections import OrderedDict
+from multiprocessing.connection import Connection
 from typing import Any, ClassVar
 
 from docxtpl import DocxTemplate
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from lxml.etree import XMLSyntaxError
 
 from dps.contracts.domain.contexts import as_mapping
 from dps.contracts.domain.templates import TemplateProblem
+from dps.contracts.sandbox import LimitedEnvironment, RenderLimitExceeded, limited
 from dps.core.errors import RuleViolation
 
 
@@ -34,7 +43,7 @@ class RenderFailed(RuleViolation):
     title = "The template could not be filled"
 
 
-class _RenderEnvironment(SandboxedEnvironment):
+class _RenderEnvironment(LimitedEnvironment):
     """The sandbox, remembering compiled templates: the same approved template is filled again and
     again (a batch of a thousand variations), and compiling its XML costs more than rendering it.
     Compiled templates are immutable and safe to share between threads."""
@@ -85,9 +94,12 @@ def render_docx(template: bytes, context: Any) -> bytes:
     """Fill `template` with `context` (a context dataclass) and return the new .docx (blocking)."""
     document = _CachedDocxTemplate(io.BytesIO(template))
     try:
-        document.render(as_mapping(context), jinja_env=_ENVIRONMENT, autoescape=True)
+        with limited():
+            document.render(as_mapping(context), jinja_env=_ENVIRONMENT, autoescape=True)
     except TemplateError as error:
         raise RenderFailed(f"the template could not be filled: {error.message or error}") from error
+    except Exception as error:  # 1/0, a TypeError, deep recursion...: the template's fault, not a 500
+        raise RenderFailed(f"the template could not be filled: {type(error).__name__}: {error}") from error
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -138,7 +150,7 @@ class _CollectingUndefined(ChainableUndefined):
         return self
 
 
-class _CheckingEnvironment(SandboxedEnvironment):
+class _CheckingEnvironment(LimitedEnvironment):
     collector: _Collector
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
@@ -154,17 +166,80 @@ def check_docx(template: bytes, sample_context: Any) -> list[TemplateProblem]:
     undefined = type("CheckUndefined", (_CollectingUndefined,), {"__slots__": (), "collector": collector})
     env = _CheckingEnvironment(undefined=undefined, autoescape=True)
     env.collector = collector
+    document = DocxTemplate(io.BytesIO(template))
     try:
-        DocxTemplate(io.BytesIO(template)).render(as_mapping(sample_context), jinja_env=env, autoescape=True)
+        document.init_docx()
+    except (zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as error:
+        collector.add("not_a_template", f"the file is not a usable Word template: {error}")
+        return collector.problems
+    try:
+        with limited():
+            document.render(as_mapping(sample_context), jinja_env=env, autoescape=True)
     except TemplateSyntaxError as error:
         collector.add("syntax_error", _with_context(error), error.lineno)
+    except RenderLimitExceeded as error:
+        collector.add("too_expensive", str(error))
     except SecurityError as error:
         collector.add("sandbox_violation", str(error))
     except TemplateError as error:
         collector.add("render_error", error.message or str(error), getattr(error, "lineno", None))
-    except (zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as error:
+    except XMLSyntaxError as error:  # the tags split Word's XML so that the result is not a document
         collector.add("not_a_template", f"the file is not a usable Word template: {error}")
+    except MemoryError:
+        collector.add("too_expensive", "the template needs more memory than one document may use")
+    except RecursionError:
+        collector.add("too_expensive", "the template calls itself too deeply")
+    except Exception as error:  # 1/0, '%d' % 'x', ...: Python's own complaint, reported, never a 500
+        collector.add("render_error", f"{type(error).__name__}: {error}")
     return collector.problems
+
+
+# The upload check runs in a child process: if a template gets past the sandbox's limits, the child
+# runs out of its memory or time, not the server.
+CHECK_SECONDS = 30.0
+CHECK_MEMORY_BYTES = 1 << 30  # on top of what the (preloaded) child already maps
+
+
+def _check_in_child(conn: Connection, template: bytes, sample_context: Any) -> None:
+    with open("/proc/self/statm") as statm:
+        mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = mapped + CHECK_MEMORY_BYTES
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        problems = check_docx(template, sample_context)
+    except MemoryError:
+        problems = [TemplateProblem("too_expensive", "the template needs more memory than one document may use")]
+    conn.send(problems)
+    conn.close()
+
+
+_TOO_EXPENSIVE = "the template could not be checked: it needs more memory or time than one document may use"
+
+
+def check_docx_isolated(template: bytes, sample_context: Any, timeout: float = CHECK_SECONDS) -> list[TemplateProblem]:
+    """`check_docx` in a child process with a memory limit, killed after `timeout` seconds.
+
+    The child is forked (everything is already imported, so it starts in milliseconds); it only
+    checks the template and sends the problems back, and leaves through `os._exit`, so nothing the
+    parent holds (database connections, the event loop) is touched."""
+    mp = multiprocessing.get_context("fork")
+    receiver, sender = mp.Pipe(duplex=False)
+    child = mp.Process(target=_check_in_child, args=(sender, template, sample_context), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if receiver.poll(timeout):
+            try:
+                problems: list[TemplateProblem] = receiver.recv()
+                return problems
+            except EOFError:  # the child died (out of memory)
+                pass
+        return [TemplateProblem("too_expensive", _TOO_EXPENSIVE)]
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
 
 
 def _with_context(error: TemplateError) -> str:
@@ -211,7 +286,7 @@ class ContractRenderer:
 
     async def check(self, template: bytes, sample_context: Any) -> list[TemplateProblem]:
         """Every problem found rendering the template with the sample context."""
-        return await asyncio.to_thread(check_docx, template, sample_context)
+        return await asyncio.to_thread(check_docx_isolated, template, sample_context)
 
 
 RENDERER = ContractRenderer()

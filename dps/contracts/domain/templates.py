@@ -55,7 +55,7 @@ class TemplateVersion:
 class TemplateProblem:
     """One reason a template cannot be used: what went wrong and, when known, on which line."""
 
-    kind: str  # undefined_variable, syntax_error, sandbox_violation, render_error, not_a_template
+    kind: str  # undefined_variable, syntax_error, sandbox_violation, too_expensive, render_error, not_a_template
     message: str
     line: int | None = None
 
