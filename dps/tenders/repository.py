@@ -309,6 +309,7 @@ def _offer(row: dict[str, Any]) -> Offer:
         version=row["version"],
         revised_fee_pence=row["revised_fee_pence"],
         revised_at=row["revised_at"],
+        content_salt=row["content_salt"],
     )
 
 
@@ -322,7 +323,8 @@ def _offer_values(o: Offer) -> dict[Any, Any]:
         x.answers: _json(o.content.answers),
         x.notes: o.content.notes,
         x.fee_flags: list(o.fee_flags),
-        x.content_sha256: o.content.digest(),
+        x.content_sha256: o.content_digest,
+        x.content_salt: o.content_salt,
         x.status: o.status.value,
         x.submitted_at: o.submitted_at,
         x.updated_at: o.updated_at,

@@ -409,7 +409,7 @@ class SecondRoundIn(Input, kw_only=True):
     """A price-only round among the top `size` ranked offers, closing at `deadline`."""
 
     size: Annotated[int, Meta(ge=2, le=50)]
-    deadline: datetime
+    deadline: Instant
 
 
 class RevisedFeeIn(Input, kw_only=True):

@@ -78,6 +78,7 @@ class Offer(Table, db=DB, tablename="offers"):
     revised_fee_pence = BigInt(null=True, default=None)  # the second round's fee, never above the first
     revised_at = Timestamptz(null=True, default=None)
     content_sha256 = Varchar(length=64, null=False)
+    content_salt = Varchar(length=32, null=False, default="")  # salts content_sha256 (never shown)
     status = Varchar(length=20, null=False)
     submitted_at = Timestamptz(null=False)
     updated_at = Timestamptz(null=False)

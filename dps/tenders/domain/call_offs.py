@@ -159,7 +159,8 @@ class Criteria:
             raise RuleViolation("a quality weight needs at least one scored question", code="quality_without_questions")
         if self.quality_weight == 0 and scored:
             raise RuleViolation("scored questions need a quality weight above 0", code="questions_without_weight")
-        if not (0 <= self.full_marks_within_miles < self.zero_beyond_miles):
+        band = (self.full_marks_within_miles, self.zero_beyond_miles)
+        if not all(m.is_finite() for m in band) or not (0 <= band[0] < band[1]):
             raise RuleViolation(
                 "full marks must start at 0 miles or more and before the distance that scores zero",
                 code="invalid_proximity_band",

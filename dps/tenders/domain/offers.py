@@ -57,10 +57,13 @@ class OfferContent:
     answers: tuple[Answer, ...]
     notes: str
 
-    def digest(self) -> str:
-        """SHA-256 of the content: the audit trail records this, never the content, before the
-        deadline, so the trail proves what was offered without unsealing it."""
-        return hashlib.sha256(msgspec.json.encode(self, order="sorted")).hexdigest()
+    def digest(self, salt: str = "") -> str:
+        """SHA-256 of the salt and the content: the audit trail records this, never the content,
+        before the deadline, so the trail proves what was offered without unsealing it. The salt is
+        the offer's own secret (`Offer.content_salt`): without it a fee is guessable from the digest
+        by trying every amount against the otherwise predictable content (invited setting, the
+        child's start date, no answers when the call-off asks no questions)."""
+        return hashlib.sha256(salt.encode() + msgspec.json.encode(self, order="sorted")).hexdigest()
 
 
 def check_offer_content(content: OfferContent, criteria: Criteria, invited_setting_ids: frozenset[int]) -> None:
@@ -88,6 +91,11 @@ class Offer:
     version: int
     revised_fee_pence: int | None = None  # the second round's fee, sealed until that round's deadline
     revised_at: datetime | None = None
+    content_salt: str = ""  # random, kept with the offer and never shown: salts `content_digest`
+
+    @property
+    def content_digest(self) -> str:
+        return self.content.digest(self.content_salt)
 
     @property
     def agreed_fee_pence(self) -> int:

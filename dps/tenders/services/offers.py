@@ -3,6 +3,7 @@ evaluators' marks and the moderator's after it."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -40,7 +41,7 @@ def _sealed_event(offer: Offer) -> dict[str, object]:
         "provider_id": offer.provider_id,
         "status": offer.status.value,
         "version": offer.version,
-        "content_sha256": offer.content.digest(),
+        "content_sha256": offer.content_digest,
         "fee_revised": offer.revised_fee_pence is not None,
     }
 
@@ -97,12 +98,12 @@ async def submit_offer(ctx: Context, call_off_id: int, content: OfferContent) ->
         if existing:
             before = existing[0]
             offer = Offer(before.id, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now,
-                          before.version + 1)  # fmt: skip
+                          before.version + 1, content_salt=before.content_salt or secrets.token_hex(16))  # fmt: skip
             await repository.update_offer(before, offer)
         else:
-            offer = await repository.insert_offer(
-                Offer(0, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now, 1)
-            )
+            fresh = Offer(0, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now, 1,
+                          content_salt=secrets.token_hex(16))  # fmt: skip
+            offer = await repository.insert_offer(fresh)
         await audit.record(ctx, "offer.submitted", ENTITY, offer.id, after=_sealed_event(offer))
     return offer, invited[content.setting_id]
 
@@ -250,9 +251,11 @@ async def _markable(ctx: Context, call_off_id: int, offer_id: int) -> tuple[Call
 async def submit_marks(ctx: Context, call_off_id: int, offer_id: int, marks: list[Mark]) -> None:
     """An evaluator marks every question of one opened offer, each with its rationale, once
     (independent marking: `dps.core.evaluation.check_submission`)."""
+    # Who may mark is checked first: another council or a provider learns nothing of the
+    # call-off's state or its offers from the refusal.
+    access.require_evaluator(ctx.user, await repository.get_call_off(call_off_id))
     async with DB.transaction():
         call_off, _ = await _markable(ctx, call_off_id, offer_id)
-        access.require_evaluator(ctx.user, call_off)
         check_submission(call_off.criteria.criteria(), marks)
         await repository.insert_marks(offer_id, ctx.user.user_id, marks, moderated=False, at=ctx.clock.now())
         await audit.record(ctx, "offer.marked", ENTITY, offer_id, after={"evaluator_user_id": ctx.user.user_id,
@@ -262,9 +265,9 @@ async def submit_marks(ctx: Context, call_off_id: int, offer_id: int, marks: lis
 async def moderate_marks(ctx: Context, call_off_id: int, offer_id: int, marks: list[Mark]) -> None:
     """The commissioner records the moderated mark, with its reason, for questions the evaluators
     disagree on (or any other); a moderated mark replaces an earlier one."""
+    access.require_manage(ctx.user, await repository.get_call_off(call_off_id))
     async with DB.transaction():
         call_off, _ = await _markable(ctx, call_off_id, offer_id)
-        access.require_manage(ctx.user, call_off)
         by_id = {c.id: c for c in call_off.criteria.criteria()}
         for mark in marks:
             if mark.criterion_id not in by_id:
