@@ -15,10 +15,30 @@ class ReportSection(StrEnum):
     ABOVE_CEILING = "above_ceiling"
 
 
+# A spreadsheet runs a cell starting with one of these as a formula; names come from providers.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """Text that a spreadsheet would read as a formula is written as text, behind an apostrophe
+    (OWASP "CSV injection"); numbers are written as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\r\n")
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([_cell(v) for v in row])
+
+
 def report_csv(report: PricingReport, section: ReportSection) -> str:
     """One section of the report as CSV with a header row; money in pence."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = _SafeWriter(out)
     band = ["lot_id", "age_band", "need_level", "area"]
     if section is ReportSection.SPREADS:
         writer.writerow(

@@ -369,6 +369,14 @@ async def list_rate_cards(
     return page_of(await _cards(rows), limit)
 
 
+async def lock_provider_cards(provider_id: int, lot_id: int) -> None:
+    """Serialise approvals of one provider's cards for a lot: two officers approving two
+    overlapping cards at once would each miss the other's (uncommitted) approval."""
+    await DB.run_querystring(
+        QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", f"rate_cards:{provider_id}:{lot_id}")
+    )
+
+
 async def approved_cards(provider_id: int, lot_id: int, *, for_update: bool = False) -> list[RateCard]:
     r = t.RateCard
     query = r.select().where(

@@ -130,8 +130,32 @@ class Requirement:
         return self.kind is RequirementKind.OFSTED
 
 
+# Current ratios are stored as numeric(8, 2): at most two decimals (a third would be rounded away
+# silently and could turn a fail at the minimum into a pass) and below a million.
+MAX_CURRENT_RATIO = Decimal("999999.99")
+CURRENT_RATIO_PLACES = 2
+
+
+def check_current_ratio(value: Decimal) -> Decimal:
+    """A current ratio (current assets / current liabilities) is a finite number from 0 with at
+    most two decimals; returns it unchanged."""
+    if (
+        not value.is_finite()
+        or value.is_signed()
+        or value > MAX_CURRENT_RATIO
+        or value != value.quantize(Decimal(1).scaleb(-CURRENT_RATIO_PLACES))
+    ):
+        raise RuleViolation(
+            f"a current ratio is a number from 0 to {MAX_CURRENT_RATIO} with at most two decimals",
+            code="invalid_current_ratio",
+        )
+    return value
+
+
 def check_requirement(r: Requirement) -> Requirement:
     """The requirement's parameters fit its kind; returns it unchanged."""
+    if r.min_current_ratio is not None:
+        check_current_ratio(r.min_current_ratio)
     if r.kind is RequirementKind.INSURANCE:
         if r.insurance_kind is None or r.min_cover_pence is None or r.min_cover_pence <= 0:
             raise RuleViolation(

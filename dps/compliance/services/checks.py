@@ -24,6 +24,7 @@ from dps.compliance.domain.requirements import (
     Override,
     Requirement,
     RequirementKind,
+    check_current_ratio,
     check_evidence_dates,
     check_requirement,
 )
@@ -124,6 +125,8 @@ async def attach_evidence(ctx: Context, data: EvidenceIn) -> Evidence:
         raise PermissionDenied("only the provider's own users attach its evidence")
     access.require_attach_evidence(principal, provider_id)
     check_evidence_dates(data.starts_on, data.expires_on)
+    if data.current_ratio is not None:
+        check_current_ratio(data.current_ratio)
     now = ctx.clock.now()
     if data.expires_on is not None and data.expires_on < now.date():
         raise RuleViolation("this evidence has already expired", code="evidence_expired")

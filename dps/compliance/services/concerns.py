@@ -109,17 +109,23 @@ async def issue_concern(ctx: Context, concern_id: int) -> Concern:
     """Share a draft with every member council of the affected arrangements and the provider."""
     async with DB.transaction():
         before = await repository.get_concern(concern_id, for_update=True)
+        await _require_visible(ctx, before)
         access.require_issuer(ctx.user, before)
         after = await _issue(ctx, before, await _arrangements(before.arrangement_ids))
     return after
 
 
-async def get_concern(ctx: Context, concern_id: int) -> Concern:
-    concern = await repository.get_concern(concern_id)
+async def _require_visible(ctx: Context, concern: Concern) -> None:
+    """404 for anyone who may not see the concern, exactly as for an id that does not exist:
+    nobody learns of concerns they may not see, whether reading or trying to act on one (ISP)."""
     members = _member_authorities(await _arrangements(concern.arrangement_ids))
     if not access.may_read_concern(ctx.user, concern, members):
-        # The same answer whether or not it exists: nobody learns of concerns they may not see.
-        raise NotFound(f"concern {concern_id} does not exist", entity="concern")
+        raise NotFound(f"concern {concern.id} does not exist", entity="concern")
+
+
+async def get_concern(ctx: Context, concern_id: int) -> Concern:
+    concern = await repository.get_concern(concern_id)
+    await _require_visible(ctx, concern)
     return concern
 
 
@@ -158,6 +164,7 @@ async def respond_to_concern(ctx: Context, concern_id: int, response: str) -> Co
         before = await repository.get_concern(concern_id, for_update=True)
         if before.status is ConcernStatus.DRAFT:
             raise NotFound(f"concern {concern_id} does not exist", entity="concern")
+        await _require_visible(ctx, before)
         access.require_respond(ctx.user, before)
         after = before.respond(response, ctx.clock.now())
         await repository.update_concern(before, after)
@@ -179,6 +186,7 @@ async def rescind_concern(ctx: Context, concern_id: int, reason: str) -> Concern
     """The issuing council withdraws a concern once rectified; eligibility returns with it."""
     async with DB.transaction():
         before = await repository.get_concern(concern_id, for_update=True)
+        await _require_visible(ctx, before)
         access.require_issuer(ctx.user, before)
         after = before.rescind(reason, ctx.clock.now())
         await repository.update_concern(before, after)

@@ -12,7 +12,7 @@ from dps.compliance import access, repository
 from dps.compliance.domain.eligibility import Reason, SettingEligibility
 from dps.compliance.domain.requirements import GRADE_RANK, grade_at_least
 from dps.compliance.eligibility import _eligibility
-from dps.compliance.repository import SettingRow
+from dps.compliance.repository import LotContext, SettingRow
 from dps.core import geo
 from dps.core.context import Context
 from dps.core.errors import PermissionDenied
@@ -51,6 +51,9 @@ async def search_settings(
     """Settings matching every filter, nearest first from a postcode or district (straight line on
     the OS grid, in miles); with a lot, only its members' settings, each with its eligibility."""
     access.require_search(ctx.user)
+    if lot_id is not None:
+        # Eligibility names live concerns and failed checks: only the arrangement's councils see it.
+        _require_lot_council(ctx, await repository.lot_context(lot_id))
     origin = await asyncio.to_thread(geo.default_directory().locate, near) if near else None
     fetch = limit * ELIGIBLE_ONLY_OVERFETCH if (eligible_only and lot_id is not None) else limit
     hits = await repository.search_settings(
@@ -96,6 +99,13 @@ async def search_settings(
     return results[:limit]
 
 
+def _require_lot_council(ctx: Context, lot: LotContext) -> None:
+    """Staff of the lead and member councils of the lot's arrangement, and admins."""
+    p = ctx.user
+    if not (p.is_admin or (p.is_authority_staff and p.org_id in {lot.lead_authority_id, *lot.member_authority_ids})):
+        raise PermissionDenied("only councils taking part in the arrangement see its eligibility")
+
+
 async def lot_eligibility(
     ctx: Context,
     lot_id: int,
@@ -107,10 +117,7 @@ async def lot_eligibility(
 ) -> list[SettingEligibility]:
     """Who may be invited to a call-off in this lot now, and why not (staff of the lead and member
     councils, admins)."""
-    p = ctx.user
-    lot = await repository.lot_context(lot_id)
-    if not (p.is_admin or (p.is_authority_staff and p.org_id in {lot.lead_authority_id, *lot.member_authority_ids})):
-        raise PermissionDenied("only councils taking part in the arrangement see its eligibility")
+    _require_lot_council(ctx, await repository.lot_context(lot_id))
     return await _eligibility(
         lot_id,
         ctx.clock.now(),

@@ -47,7 +47,12 @@ def weighted_percentage(components: tuple[IndexComponent, ...]) -> Decimal:
     """The blended percentage; the weights must add up to exactly 100."""
     if not components:
         raise RuleViolation("a weighted uplift needs at least one index", code="no_indices")
-    if any(c.weight <= 0 for c in components):
+    # Checked before any arithmetic: NaN cannot be compared and a huge exponent overflows Decimal.
+    if any(not (c.weight.is_finite() and c.rate.is_finite()) for c in components):
+        raise RuleViolation("index weights and rates are numbers", code="invalid_index")
+    if any(not -HUNDRED <= c.rate <= HUNDRED for c in components):
+        raise RuleViolation("an index rate is between -100% and 100%", code="invalid_index_rate")
+    if any(not 0 < c.weight <= HUNDRED for c in components):
         raise RuleViolation("each index weight must be above zero", code="invalid_weight")
     if sum(c.weight for c in components) != HUNDRED:
         raise RuleViolation("index weights must add up to 100", code="weights_not_100")

@@ -134,6 +134,7 @@ async def approve_rate_card(ctx: Context, card_id: int, expected_version: int, d
     async with DB.transaction():
         before = await _decidable(ctx, card_id, expected_version)
         after = before.approve(ctx.clock.now(), data.note, data.abnormally_low_review)
+        await repository.lock_provider_cards(before.provider_id, before.lot_id)
         earlier = await repository.approved_cards(before.provider_id, before.lot_id, for_update=True)
         for old, closed in ((c, x) for c in earlier for x in check_succession(after, [c])):
             await repository.save_rate_card(old, closed, None)
