@@ -60,3 +60,28 @@ async def test_values_the_database_cannot_store_are_a_400_not_a_500(api: Api) ->
         f"/api/v1/arrangements/{world['arrangement_id']}/clarifications", headers=api.auth(provider)
     )
     assert listed.json()["items"] == []
+
+
+async def test_the_decision_clock_starts_on_the_day_of_receipt_in_england_not_in_utc(api: Api) -> None:
+    from datetime import UTC, datetime
+
+    from tests.api.test_applications import complete_answers
+
+    world = await set_up(api)
+    _, provider = await api.provider()
+    body = {"arrangement_id": world["arrangement_id"], "lot_ids": world["lots"]}
+    app_id = (await api.client.post(APPS, json=body, headers=api.auth(provider))).json()["id"]
+    await complete_answers(api, world, provider, f"{APPS}/{app_id}")
+    # 23:30 UTC on Sunday 6 June 2027 is 00:30 BST on Monday 7 June: received on the Monday, so
+    # 10 working days later is Monday 21 June (not Friday 18 June, counting from the Sunday).
+    api.clock.set(datetime(2027, 6, 6, 23, 30, tzinfo=UTC))
+    provider, officer = await api.renew(provider), await api.renew(world["officer"])
+    submitted = await api.client.post(f"{APPS}/{app_id}/submit", headers=api.auth(provider))
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["decision_due_on"] == "2027-06-21"
+    assert submitted.json()["working_days_left"] == 10
+    extended = await api.client.post(
+        f"{APPS}/{app_id}/extend-decision", json={"reason": "audited accounts awaited"}, headers=api.auth(officer)
+    )
+    # 15 working days from Monday 7 June 2027 is Monday 28 June.
+    assert extended.json()["decision_due_on"] == "2027-06-28"

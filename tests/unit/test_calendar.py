@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import holidays
 import pytest
 
-from dps.core.calendar import Nation, WorkingDays
+from dps.core.calendar import Nation, WorkingDays, uk_date
 
 ENGLAND = WorkingDays(Nation.ENGLAND)
 
@@ -182,3 +182,16 @@ def test_bank_holidays_of_a_year() -> None:
     bank_holidays = ENGLAND.bank_holidays(2027)
     assert date(2027, 3, 29) in bank_holidays
     assert len(bank_holidays) == 10  # the usual eight, plus Monday and Tuesday for a weekend Christmas
+
+
+@pytest.mark.parametrize(
+    ("instant", "day"),
+    [
+        (datetime(2027, 6, 6, 22, 59, 59, tzinfo=UTC), date(2027, 6, 6)),  # 23:59:59 BST Sunday
+        (datetime(2027, 6, 6, 23, 0, 0, tzinfo=UTC), date(2027, 6, 7)),  # 00:00 BST Monday
+        (datetime(2026, 11, 23, 23, 59, 59, tzinfo=UTC), date(2026, 11, 23)),  # GMT: UTC's day
+        (datetime(2026, 11, 24, 0, 0, 0, tzinfo=UTC), date(2026, 11, 24)),
+    ],
+)
+def test_a_day_of_receipt_is_the_day_in_the_uk(instant: datetime, day: date) -> None:
+    assert uk_date(instant) == day

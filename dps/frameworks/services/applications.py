@@ -9,7 +9,7 @@ from datetime import date
 from dps.accounts import repository as accounts
 from dps.accounts.domain import nation_of
 from dps.core import audit, deadlines
-from dps.core.calendar import WorkingDays
+from dps.core.calendar import WorkingDays, uk_date
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
@@ -95,7 +95,7 @@ async def get_application(ctx: Context, application_id: int) -> ApplicationView:
     application = await repo.get_application(application_id)
     arrangement = await repository.get_arrangement(application.arrangement_id)
     answers = await repo.list_answers(application_id) if await _readable(ctx, application, arrangement) else None
-    clock = _clock(application, await lead_calendar(arrangement), ctx.clock.now().date())
+    clock = _clock(application, await lead_calendar(arrangement), uk_date(ctx.clock.now()))
     return ApplicationView(application, answers, clock)
 
 
@@ -186,7 +186,7 @@ async def submit_application(ctx: Context, application_id: int) -> Application:
             raise RuleViolation(
                 f"{len(missing)} mandatory items are missing", code="application_incomplete", missing=missing
             )
-        due = decision_due(profile, now.date(), await lead_calendar(arrangement), arrangement.decision_period_days)
+        due = decision_due(profile, uk_date(now), await lead_calendar(arrangement), arrangement.decision_period_days)
         after = before.submit(now, due)
         await repo.update_application(before, after)
         await deadlines.track("application", application_id, now)
@@ -216,7 +216,7 @@ async def extend_decision(ctx: Context, application_id: int, reason: str) -> App
             raise RuleViolation("only a submitted application has a decision period", code="not_submitted")
         new_due = extended_decision_due(
             get_profile(arrangement.profile_code),
-            before.submitted_at.date(),
+            uk_date(before.submitted_at),
             await lead_calendar(arrangement),
             reason,
         )
@@ -239,7 +239,7 @@ async def list_applications(
     officer's view); answers are not included in lists."""
     scope = access.application_scope(ctx.user)
     page = await repo.list_applications(limit, after_id, arrangement_id=arrangement_id, status=status, **scope)
-    today = ctx.clock.now().date()
+    today = uk_date(ctx.clock.now())
     calendars: dict[int, WorkingDays] = {}
     views = []
     for application in page.items:

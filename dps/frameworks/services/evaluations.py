@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from dps.accounts import repository as accounts
 from dps.core import audit, deadlines, evaluation
+from dps.core.calendar import uk_date
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
@@ -268,7 +269,7 @@ async def decide(ctx: Context, application_id: int, decisions: Sequence[LotDecis
                         provider_id=before.provider_id,
                         application_id=application_id,
                         status=MembershipStatus.ACTIVE,
-                        started_on=now.date(),
+                        started_on=uk_date(now),
                         status_reason=None,
                         version=1,
                     )
