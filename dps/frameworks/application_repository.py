@@ -15,7 +15,7 @@ from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.evaluation import Mark
 from dps.core.pagination import Page, page_of
-from dps.core.rows import one_row, update_versioned
+from dps.core.rows import Lock, one_row, update_versioned
 from dps.frameworks import tables as t
 from dps.frameworks.domain.applications import (
     Application,
@@ -148,13 +148,15 @@ async def insert_application(a: Application, at: datetime) -> Application:
     return _application(rows[0])
 
 
-async def get_application(application_id: int, *, for_update: bool = False) -> Application:
+async def get_application(application_id: int, *, for_update: bool = False, lock: Lock | None = None) -> Application:
+    """`lock="SHARE"` holds off a concurrent withdrawal or decision until the caller commits."""
     row = await one_row(
         t.Application,
         t.Application.id == application_id,
         entity="application",
         detail=f"application {application_id} does not exist",
         for_update=for_update,
+        lock=lock,
     )
     return _application(row)
 

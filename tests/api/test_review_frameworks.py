@@ -85,3 +85,24 @@ async def test_the_decision_clock_starts_on_the_day_of_receipt_in_england_not_in
     )
     # 15 working days from Monday 7 June 2027 is Monday 28 June.
     assert extended.json()["decision_due_on"] == "2027-06-28"
+
+
+async def test_evaluators_cannot_mark_an_application_once_it_is_withdrawn(api: Api) -> None:
+    from tests.api.test_applications import complete_answers
+
+    world = await set_up(api)
+    officer, q = world["officer"], world["q"]
+    (e1_id, e1), (e2_id, _), _ = world["evaluators"]
+    _, provider = await api.provider()
+    body = {"arrangement_id": world["arrangement_id"], "lot_ids": world["lots"]}
+    url = f"{APPS}/{(await api.client.post(APPS, json=body, headers=api.auth(provider))).json()['id']}"
+    await complete_answers(api, world, provider, url)
+    assert (await api.client.post(f"{url}/submit", headers=api.auth(provider))).status_code == 200
+    await api.client.post(f"{url}/evaluators", json={"evaluator_ids": [e1_id, e2_id]}, headers=api.auth(officer))
+    await api.client.post(f"{url}/evaluations/declaration", json={"has_conflict": False}, headers=api.auth(e1))
+    marks = {"marks": [{"question_id": q["care"], "score": 4, "rationale": "good"}]}
+    assert (await api.client.put(f"{url}/evaluations/marks", json=marks, headers=api.auth(e1))).status_code == 200
+
+    assert (await api.client.post(f"{url}/withdraw", headers=api.auth(provider))).json()["status"] == "withdrawn"
+    problem(await api.client.put(f"{url}/evaluations/marks", json=marks, headers=api.auth(e1)), 409, "not_evaluable")
+    problem(await api.client.post(f"{url}/evaluations/submit", headers=api.auth(e1)), 409, "not_evaluable")

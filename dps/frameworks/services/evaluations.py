@@ -40,6 +40,12 @@ async def _criteria(application: Application) -> list[Criterion]:
     return [c for q in questions if q.applies_to(application.lot_ids) and (c := q.criterion()) is not None]
 
 
+def _require_under_evaluation(application: Application) -> None:
+    """Marks are given while the application is under evaluation: not after a decision or a withdrawal."""
+    if application.status is not ApplicationStatus.UNDER_EVALUATION:
+        raise Conflict(f"a {application.status.value} application is not evaluated", code="not_evaluable")
+
+
 async def _overseen(ctx: Context, application_id: int) -> tuple[Application, Arrangement]:
     application = await repo.get_application(application_id, for_update=True)
     arrangement = await repository.get_arrangement(application.arrangement_id)
@@ -97,7 +103,8 @@ async def save_marks(ctx: Context, application_id: int, marks: Sequence[Mark]) -
     async with DB.transaction():
         assignment = await repo.get_assignment(application_id, ctx.user.user_id, for_update=True)
         assignment.require_may_mark()
-        application = await repo.get_application(application_id)
+        application = await repo.get_application(application_id, lock="SHARE")
+        _require_under_evaluation(application)
         criteria = {c.id: c for c in await _criteria(application)}
         for mark in marks:
             criterion = criteria.get(mark.criterion_id)
@@ -126,7 +133,8 @@ async def submit_marks(ctx: Context, application_id: int) -> Assignment:
     """Make the evaluator's marks final; every evaluated question must be marked."""
     async with DB.transaction():
         before = await repo.get_assignment(application_id, ctx.user.user_id, for_update=True)
-        application = await repo.get_application(application_id)
+        application = await repo.get_application(application_id, lock="SHARE")
+        _require_under_evaluation(application)
         criteria = await _criteria(application)
         marks = (await repo.list_marks([before.id]))[before.id]
         after = before.submit(evaluation.missing_marks(criteria, marks), ctx.clock.now())
