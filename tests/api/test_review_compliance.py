@@ -140,3 +140,31 @@ async def test_current_ratios_must_be_finite_positive_and_fit(api: Api) -> None:
     assert checks.status_code == 200, checks.text
     outcome = next(x for x in checks.json()["checks"] if x["requirement_id"] == accounts["id"])
     assert outcome["outcome"] == "pass"
+
+
+async def test_an_ofsted_concern_recorded_by_an_outside_council_is_issued_by_the_lead(api: Api) -> None:
+    """Ofsted grades are public facts any council's officer may record, but the concern it raises
+    belongs to the arrangement: a council outside it is not made the issuer (it would then see and
+    rescind a concern about an arrangement it takes no part in, which member councils could not)."""
+    c = await consortium(api)
+    _, outside_officer = await api.staff("procurement_officer", c.outsider)
+    recorded = await api.client.post(
+        f"/api/v1/compliance/settings/{c.setting_id}/ofsted-judgements",
+        json={"grade": "inadequate", "inspection_date": "2026-11-20"},
+        headers=api.auth(outside_officer),
+    )
+    assert recorded.status_code == 201, recorded.text
+    [concern_id] = recorded.json()["concern_ids"]
+    concern = await api.client.get(f"/api/v1/concerns/{concern_id}", headers=api.auth(c.officer))
+    assert concern.json()["issuing_authority_id"] == c.lead
+    problem(await api.client.get(f"/api/v1/concerns/{concern_id}", headers=api.auth(outside_officer)), 404, "not_found")
+
+
+async def test_an_override_for_an_unknown_provider_is_refused(api: Api) -> None:
+    c = await consortium(api)
+    response = await api.client.post(
+        f"/api/v1/compliance/arrangements/{c.arrangement_id}/overrides",
+        json={"requirement_id": c.insurance_id, "provider_id": 999_999, "outcome": "pass", "reason": "seen it"},
+        headers=api.auth(c.officer),
+    )
+    assert response.status_code in (404, 422), response.text

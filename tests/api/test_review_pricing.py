@@ -125,3 +125,24 @@ async def test_a_council_outside_the_arrangement_lists_none_of_its_cards(api: Ap
         403,
         "permission_denied",
     )
+
+
+async def test_a_flat_uplift_is_applied_exactly_as_defined(api: Api) -> None:
+    """The flat percentage is stored with four decimals: a fifth is refused rather than rounded
+    away between the definition and the apply."""
+    s = await setup(api)
+    body = {
+        "arrangement_id": s["arrangement_id"],
+        "description": "April uplift",
+        "effective_on": "2027-04-01",
+        "method": "flat",
+    }
+    refused = await api.client.post(
+        "/api/v1/uplifts", json={**body, "flat_percentage": "3.12345"}, headers=api.auth(s["officer"])
+    )
+    problem(refused, 422, "too_many_decimals")
+    kept = await api.client.post(
+        "/api/v1/uplifts", json={**body, "flat_percentage": "3.1234"}, headers=api.auth(s["officer"])
+    )
+    assert kept.status_code == 201, kept.text
+    assert kept.json()["percentage"] == "3.1234"

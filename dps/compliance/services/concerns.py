@@ -266,7 +266,15 @@ async def record_ofsted_judgement(ctx: Context, setting_id: int, data: OfstedJud
             setting_id=setting_id,
             reason=f"Ofsted: setting {before.name} ({before.ofsted_urn}) {what}",
         )
-        issuer = principal.org_id if principal.org_kind is OrgKind.AUTHORITY and principal.org_id else None
+        # The recording council issues the concern only if it takes part in every affected
+        # arrangement (as for any concern, ISP); otherwise the (first) arrangement's lead does.
+        issuer = (
+            principal.org_id
+            if principal.org_kind is OrgKind.AUTHORITY
+            and principal.org_id
+            and all(a.is_member(principal.org_id) for a in arrangements)
+            else None
+        )
         concern = await repository.insert_concern(
             Concern(
                 id=0,

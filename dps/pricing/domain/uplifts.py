@@ -22,6 +22,7 @@ from dps.pricing.domain.rate_cards import RateCard, RateLine, ServicePrice
 
 MAX_UPLIFT = Decimal(100)  # a sanity bound: no annual uplift doubles prices
 MIN_UPLIFT = Decimal(-50)
+FLAT_PLACES = Decimal("0.0001")  # uplifts.flat_percentage is numeric(9, 4)
 
 
 class UpliftMethod(StrEnum):
@@ -102,6 +103,10 @@ def check_uplift(method: UpliftMethod, flat: Decimal | None, components: tuple[I
         percentage = weighted_percentage(components)
     if not percentage.is_finite() or not MIN_UPLIFT <= percentage <= MAX_UPLIFT:
         raise RuleViolation(f"an uplift is between {MIN_UPLIFT}% and {MAX_UPLIFT}%", code="uplift_out_of_range")
+    if flat is not None and flat != flat.quantize(FLAT_PLACES):
+        # Stored as numeric(9, 4): a fifth decimal would be rounded away silently, so the uplift
+        # applied would not be the one the officer defined.
+        raise RuleViolation("a flat uplift has at most four decimals", code="too_many_decimals")
     return percentage
 
 
