@@ -51,6 +51,8 @@ def _hashed_fields(row: dict[str, Any]) -> dict[str, Any]:
         "entity_id": row["entity_id"],
         "before": row["before"],
         "after": row["after"],
+        # Only in sealed events' hashes, so every event written before seals existed still verifies.
+        **({"sealed_until": row["sealed_until"].astimezone(UTC).isoformat()} if row.get("sealed_until") else {}),
     }
 
 
@@ -62,8 +64,10 @@ async def record(
     *,
     before: Any = None,
     after: Any = None,
+    sealed_until: datetime | None = None,
 ) -> None:
-    """Append one event; call inside the service's transaction."""
+    """Append one event; call inside the service's transaction. A `sealed_until` event (an offer
+    before its deadline: who offered is itself sealed) is shown to no reader until that time."""
     if DB.current_transaction.get() is None:
         raise RuntimeError("audit.record must run inside the service's transaction")
     await DB.run_querystring(_lock_chain())
@@ -81,6 +85,7 @@ async def record(
         "entity_id": str(entity_id),
         "before": to_json_value(before),
         "after": to_json_value(after),
+        "sealed_until": sealed_until,
     }
     digest = event_hash(prev_hash, _hashed_fields(row))
     await AuditEvent.insert(

@@ -44,6 +44,8 @@ async def list_events(
     """Events in chain order with optional filters, narrowed to what the caller's council may see."""
     ctx.user.require_role(*AUDIT_READERS)
     query = AuditEvent.select().where(AuditEvent.id > after_id)
+    # Sealed events (offers before their deadline) stay hidden from everyone, admins included.
+    query = query.where(AuditEvent.sealed_until.is_null() | (AuditEvent.sealed_until <= ctx.clock.now()))
     scope = _council_scope(ctx.user)
     if scope is not None:
         query = query.where(scope)

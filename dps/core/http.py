@@ -10,7 +10,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from asyncpg.exceptions import DataError, ForeignKeyViolationError
+from asyncpg.exceptions import (
+    CheckViolationError,
+    DataError,
+    ExclusionViolationError,
+    ForeignKeyViolationError,
+    IntegrityConstraintViolationError,
+    UniqueViolationError,
+)
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException, ValidationException
@@ -105,6 +112,25 @@ def _reference_problem(exc: ForeignKeyViolationError) -> ProblemDetailsException
     )
 
 
+# Services turn the constraints they expect into their own codes; these are the safety net for one
+# that slips through (a race past a lock, a rule the domain missed). The transaction has rolled back.
+_CONSTRAINT_PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
+    UniqueViolationError: (409, "duplicate", "this record already exists"),
+    ExclusionViolationError: (409, "overlaps_existing", "this overlaps an existing record for the same period"),
+    CheckViolationError: (422, "constraint_violated", "the request breaks a rule the data must keep"),
+}
+
+
+def _constraint_problem(exc: IntegrityConstraintViolationError) -> ProblemDetailsException:
+    log.warning("a database constraint refused a request: %s", exc)
+    status, code, detail = next(
+        (v for kind, v in _CONSTRAINT_PROBLEMS.items() if isinstance(exc, kind)),
+        (409, "conflict", "the request conflicts with the stored data"),
+    )
+    title = "Conflict with the current state" if status == 409 else "Business rule violated"
+    return ProblemDetailsException(status_code=status, title=title, detail=detail, extra={"code": code})
+
+
 def _unexpected_problem(exc: Exception) -> ProblemDetailsException:
     # Log the internals; never send them.
     log.exception("unhandled error", exc_info=exc)
@@ -125,6 +151,7 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
                 HTTPException: _http_problem,
                 DataError: _data_problem,
                 ForeignKeyViolationError: _reference_problem,
+                IntegrityConstraintViolationError: _constraint_problem,
                 Exception: _unexpected_problem,
             }
         )

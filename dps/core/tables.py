@@ -24,6 +24,8 @@ class AuditEvent(Table, db=DB, tablename="audit_events"):
     after = JSONB(null=True, default=None)
     prev_hash = Varchar(length=64, null=False)
     hash = Varchar(length=64, null=False, unique=True)
+    # Sealed events (offers before their deadline) are kept from every reader until this time.
+    sealed_until = Timestamptz(null=True, default=None)
 
 
 class Notification(Table, db=DB, tablename="notifications"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from asyncpg.exceptions import CheckViolationError, ExclusionViolationError, UniqueViolationError
 from piccolo.querystring import QueryString
 
 from dps.core import audit
@@ -128,3 +130,29 @@ async def test_health_and_openapi(api: Api) -> None:
         for method, operation in operations.items():
             assert operation.get("operationId"), (method, path)
             assert operation.get("description"), f"{method.upper()} {path} has no description"
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (UniqueViolationError, 409, "duplicate"),
+        (ExclusionViolationError, 409, "overlaps_existing"),
+        (CheckViolationError, 422, "constraint_violated"),
+    ],
+)
+async def test_a_constraint_that_slips_past_a_service_is_a_problem_not_a_500(
+    api: Api, error: type[Exception], status: int, code: str
+) -> None:
+    token = await api.admin()
+    original = api.app.state.resolve_token
+
+    async def refused(*_: object) -> None:
+        raise error('constraint "price_bands_no_overlap" of relation secret_table')
+
+    api.app.state.resolve_token = refused
+    try:
+        response = await api.client.get("/api/v1/me", headers=api.auth(token))
+    finally:
+        api.app.state.resolve_token = original
+    problem(response, status, code)
+    assert "secret_table" not in response.text

@@ -104,7 +104,9 @@ async def submit_offer(ctx: Context, call_off_id: int, content: OfferContent) ->
             fresh = Offer(0, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now, 1,
                           content_salt=secrets.token_hex(16))  # fmt: skip
             offer = await repository.insert_offer(fresh)
-        await audit.record(ctx, "offer.submitted", ENTITY, offer.id, after=_sealed_event(offer))
+        await audit.record(
+            ctx, "offer.submitted", ENTITY, offer.id, after=_sealed_event(offer), sealed_until=call_off.deadline
+        )
     return offer, invited[content.setting_id]
 
 
@@ -121,7 +123,13 @@ async def revise_offer(
         after = before.revise(content, flags, ctx.clock.now())
         await repository.update_offer(before, after)
         await audit.record(
-            ctx, "offer.revised", ENTITY, offer_id, before=_sealed_event(before), after=_sealed_event(after)
+            ctx,
+            "offer.revised",
+            ENTITY,
+            offer_id,
+            before=_sealed_event(before),
+            after=_sealed_event(after),
+            sealed_until=call_off.deadline,
         )
     return after, invited[content.setting_id]
 
@@ -130,12 +138,18 @@ async def withdraw_offer(ctx: Context, call_off_id: int, offer_id: int) -> Offer
     """Withdraw an offer before the deadline."""
     provider_id = _provider(ctx)
     async with DB.transaction():
-        await _open_call_off(ctx, call_off_id)
+        call_off = await _open_call_off(ctx, call_off_id)
         before = await _own_offer(call_off_id, offer_id, provider_id)
         after = before.withdraw(ctx.clock.now())
         await repository.update_offer(before, after)
         await audit.record(
-            ctx, "offer.withdrawn", ENTITY, offer_id, before=_sealed_event(before), after=_sealed_event(after)
+            ctx,
+            "offer.withdrawn",
+            ENTITY,
+            offer_id,
+            before=_sealed_event(before),
+            after=_sealed_event(after),
+            sealed_until=call_off.deadline,
         )
     return after
 
@@ -159,7 +173,13 @@ async def revise_fee(ctx: Context, call_off_id: int, offer_id: int, fee_pence: i
         after = before.revise_fee(fee_pence, now)
         await repository.update_offer(before, after)
         await audit.record(
-            ctx, "offer.fee_revised", ENTITY, offer_id, before=_sealed_event(before), after=_sealed_event(after)
+            ctx,
+            "offer.fee_revised",
+            ENTITY,
+            offer_id,
+            before=_sealed_event(before),
+            after=_sealed_event(after),
+            sealed_until=call_off.second_round_deadline,
         )
         distances = await repository.distances(call_off_id, [after.content.setting_id])
     return after, distances.get(after.content.setting_id)
