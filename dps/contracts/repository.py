@@ -302,6 +302,15 @@ async def get_contract(contract_id: int, *, for_update: bool = False) -> Contrac
     return _contract(row)
 
 
+async def contract_context(contract_id: int) -> dict[str, Any]:
+    """The context a contract's document was rendered from."""
+    row = await t.Contract.select(t.Contract.data).where(t.Contract.id == contract_id).first()
+    if row is None:
+        raise NotFound(f"contract {contract_id} does not exist", entity="contract")
+    data = row["data"]
+    return dict(msgspec.json.decode(data) if isinstance(data, str | bytes) else data)
+
+
 async def existing_subjects(subject_keys: Sequence[str]) -> set[str]:
     if not subject_keys:
         return set()

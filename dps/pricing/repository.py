@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -728,6 +728,32 @@ async def arrangement_of_lot(lot_id: int) -> int:
     if row is None:
         raise NotFound(f"lot {lot_id} does not exist", entity="lot")
     return int(row["arrangement"])
+
+
+async def continue_agreed_fee(agreed_fee_id: int, weekly_fee_pence: int, from_day: date, at: datetime) -> int:
+    """End an agreed fee the day before `from_day` and record the same placement's fee from that
+    day at `weekly_fee_pence` (same council, provider, lot and band); returns the new record's id."""
+    row = await one_row(
+        t.AgreedFee,
+        t.AgreedFee.id == agreed_fee_id,
+        entity="agreed_fee",
+        detail=f"agreed fee {agreed_fee_id} does not exist",
+        for_update=True,
+    )
+    await t.AgreedFee.update({t.AgreedFee.end_on: from_day - timedelta(days=1)}).where(t.AgreedFee.id == agreed_fee_id)
+    return await insert_agreed_fee(
+        authority_id=row["authority"],
+        provider_id=row["provider"],
+        lot_id=row["lot"],
+        key=BandKey(row["age_band"], row["need_level"], row["area"] or None),
+        weekly_fee_pence=weekly_fee_pence,
+        start_on=from_day,
+        end_on=row["end_on"],
+        source=row["source"],
+        source_id=row["source_id"],
+        rate_card_id=row["rate_card"],
+        at=at,
+    )
 
 
 async def end_agreed_fee(agreed_fee_id: int, end_on: date) -> None:

@@ -663,6 +663,16 @@ async def placement_of_call_off(call_off_id: int) -> Placement | None:
     return _placement(row) if row else None
 
 
+async def save_placement_fee(before: Placement, after: Placement) -> None:
+    p = t.Placement
+    await update_versioned(
+        p,
+        before.id,
+        before.version,
+        {p.weekly_fee_pence: after.weekly_fee_pence, p.agreed_fee_id: after.agreed_fee_id, p.version: after.version},
+    )
+
+
 async def save_placement_ending(before: Placement, after: Placement) -> None:
     p = t.Placement
     await update_versioned(

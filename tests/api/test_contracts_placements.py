@@ -307,6 +307,25 @@ async def test_story_7_an_applied_uplift_varies_the_fees_of_live_placements_once
     assert again.json()["created"] == []
     assert again.json()["already_varied_placement_ids"] == sorted([first["id"], second["id"]])
 
+    # Issued, signed by the provider against the exact document, countersigned by the placing
+    # council: the placement's weekly fee is the varied one from 1 April, so the next uplift
+    # starts from it, and pricing counts each fee for the days it applied.
+    for step, token in (("issue", c.wigan_legal), ("sign", c.provider), ("activate", c.wigan_legal)):
+        json = {"document_sha256": variation["document_sha256"]} if step == "sign" else None
+        done = await api.client.post(f"{CONTRACTS}/{variation['id']}/{step}", json=json, headers=api.auth(token))
+        assert done.status_code == 200, done.text
+    assert done.json()["status"] == "active"
+    varied = await api.client.get(f"/api/v1/placements/{first['id']}", headers=api.auth(c.wigan_commissioner))
+    assert varied.json()["weekly_fee_pence"] == 128_148
+    unsigned = await api.client.get(f"/api/v1/placements/{second['id']}", headers=api.auth(c.wigan_commissioner))
+    assert unsigned.json()["weekly_fee_pence"] == 120_000  # its variation is not agreed yet
+    trail = await api.client.get(
+        "/api/v1/audit",
+        params={"entity_type": "placement", "entity_id": str(first["id"])},
+        headers=api.auth(c.wigan_legal),
+    )
+    assert "placement.fee_varied" in [e["action"] for e in trail.json()["items"]]
+
 
 def dps(database_url: str, tmp_path: Path, *args: str, soffice: str) -> subprocess.CompletedProcess[str]:
     """The `dps` command on the test's database and document folder, as an operator runs it."""

@@ -103,3 +103,23 @@ def test_the_card_price_wins_over_the_percentage_when_they_disagree() -> None:
 def test_the_child_is_referred_to_by_the_call_off_never_by_name() -> None:
     assert child_reference(42) == "CH-CO-000042"
     assert child_reference(1_234_567) == "CH-CO-1234567"
+
+
+@pytest.mark.parametrize("pence", [0, 1, 99, 100, 128_148, 123_456_789, -1_234])
+def test_the_fee_a_variation_states_reads_back_exactly(pence: int) -> None:
+    from dps.contracts.domain.formatting import money, pence_of
+
+    assert pence_of(money(pence)) == pence
+
+
+def test_a_variations_terms_come_from_its_subject_and_its_stated_fee() -> None:
+    from datetime import date
+
+    from dps.contracts.domain.variation_terms import FeeVariationTerms, fee_variation_terms
+
+    terms = fee_variation_terms("placement:42:fee:2027-04-01", {"new_weekly_fee": "£1,281.48"})
+    assert terms == FeeVariationTerms(42, date(2027, 4, 1), 128_148)
+    with pytest.raises(ValueError):
+        fee_variation_terms("membership:7", {"new_weekly_fee": "£1.00"})
+    with pytest.raises(ValueError):
+        fee_variation_terms("placement:42:fee:2027-04-01", {"new_weekly_fee": "1281.48 GBP"})

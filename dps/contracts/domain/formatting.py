@@ -13,6 +13,15 @@ def money(pence: int) -> str:
     return f"{sign}£{pounds:,}.{rest:02d}"
 
 
+def pence_of(text: str) -> int:
+    """The pence a `money` text states, e.g. "£1,234.56" -> 123456 (its exact inverse)."""
+    sign = -1 if text.startswith("-") else 1
+    pounds, _, rest = text.removeprefix("-").removeprefix("£").replace(",", "").partition(".")
+    if not pounds.isdigit() or len(rest) != 2 or not rest.isdigit():
+        raise ValueError(f"not an amount written by money(): {text!r}")
+    return sign * (int(pounds) * 100 + int(rest))
+
+
 def long_date(day: date) -> str:
     """A date as written in English legal documents, e.g. "1 April 2027" (no leading zero)."""
     return f"{day.day} {day:%B %Y}"

@@ -17,12 +17,14 @@ from dps.contracts.domain.contracts import (
     Signature,
     SignatureMethod,
 )
+from dps.contracts.domain.variation_terms import fee_variation_terms
 from dps.core import audit, deadlines, notifications
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, DomainError, NotFound, RuleViolation
 from dps.core.pagination import Page
 from dps.core.storage import DOCX, PDF
+from dps.tenders.services.placements import vary_weekly_fee
 
 
 class ContractDocumentCorrupted(DomainError):
@@ -160,15 +162,21 @@ async def sign_with_copy(ctx: Context, contract_id: int, document_id: int) -> Co
 
 
 async def activate_contract(ctx: Context, contract_id: int) -> Contract:
-    """The council countersigns a signed contract: it is in force."""
+    """The council countersigns a signed contract: it is in force. A fee variation in force
+    changes the placement's weekly fee from its day, in the same transaction."""
     user = ctx.user
-    return await _step(
-        ctx,
-        contract_id,
-        "contract.activated",
-        lambda c: access.require_manage_contract(user, c),
-        lambda c: c.activate(ctx.clock.now()),
-    )
+    async with DB.transaction():
+        contract = await _step(
+            ctx,
+            contract_id,
+            "contract.activated",
+            lambda c: access.require_manage_contract(user, c),
+            lambda c: c.activate(ctx.clock.now()),
+        )
+        if contract.kind is ContractKind.FEE_VARIATION:
+            terms = fee_variation_terms(contract.subject_key, await repository.contract_context(contract_id))
+            await vary_weekly_fee(ctx, terms.placement_id, terms.weekly_fee_pence, terms.from_day)
+    return contract
 
 
 async def end_contract(ctx: Context, contract_id: int) -> Contract:

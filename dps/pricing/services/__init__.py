@@ -2,6 +2,6 @@
 
 Other packages call `check_offer_fee` and `record_agreed_fee` (see fees.py)."""
 
-from dps.pricing.services.fees import check_offer_fee, end_agreed_fee, record_agreed_fee
+from dps.pricing.services.fees import check_offer_fee, end_agreed_fee, record_agreed_fee, vary_agreed_fee
 
-__all__ = ["check_offer_fee", "end_agreed_fee", "record_agreed_fee"]
+__all__ = ["check_offer_fee", "end_agreed_fee", "record_agreed_fee", "vary_agreed_fee"]

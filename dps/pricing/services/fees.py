@@ -63,6 +63,13 @@ async def record_agreed_fee(
     )
 
 
+async def vary_agreed_fee(ctx: Context, agreed_fee_id: int, weekly_fee_pence: int, from_day: date) -> int:
+    """A placement's agreed fee changes from `from_day` (a contract variation was agreed): the old
+    record ends the day before, a new one starts that day, so the analysis counts each fee for
+    the days it applied. Call inside your transaction; returns the new record's id."""
+    return await repository.continue_agreed_fee(agreed_fee_id, weekly_fee_pence, from_day, ctx.clock.now())
+
+
 async def end_agreed_fee(agreed_fee_id: int, end_on: date) -> None:
     """The placement ended (or its fee changed): the fee stops counting after `end_on`."""
     await repository.end_agreed_fee(agreed_fee_id, end_on)

@@ -58,6 +58,15 @@ class Placement:
     def is_live(self, today: date) -> bool:
         return self.ended_on is None or self.ended_on > today
 
+    def vary_fee(self, weekly_fee_pence: int, from_day: date) -> Placement:
+        """The weekly fee from `from_day` on, as a contract variation agreed (the placement must be
+        live that day; the fee stays positive)."""
+        if weekly_fee_pence <= 0:
+            raise RuleViolation("a weekly fee is a positive number of pence", code="invalid_fee")
+        if from_day < self.start_date or not self.is_live(from_day):
+            raise Conflict("the placement is not live on the day the new fee applies", code="placement_not_live")
+        return replace(self, weekly_fee_pence=weekly_fee_pence, version=self.version + 1)
+
     def end(self, on: date, kind: EndingKind, reason: UnplannedReason | None, note: str | None) -> Placement:
         """End the placement on `on` (the day the child leaves); an unplanned ending needs its reason code."""
         if self.ended_on is not None:

@@ -16,7 +16,7 @@ from dps.core.db import DB
 from dps.core.errors import PermissionDenied, RuleViolation
 from dps.core.pagination import Page
 from dps.frameworks import repository as frameworks
-from dps.pricing.services import end_agreed_fee, record_agreed_fee
+from dps.pricing.services import end_agreed_fee, record_agreed_fee, vary_agreed_fee
 from dps.tenders import access, repository
 from dps.tenders.domain.call_offs import CallOff
 from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason, fee_band, placement_flags
@@ -109,6 +109,25 @@ async def list_placements(
         live_on=today if live is True else None,
         ended_by=today if live is False else None,
     )
+
+
+async def vary_weekly_fee(ctx: Context, placement_id: int, weekly_fee_pence: int, from_day: date) -> Placement:
+    """A contract variation the placing council agreed changes the placement's weekly fee from
+    `from_day`: the placement carries the new fee (so the next uplift starts from it) and pricing
+    counts each fee for the days it applied. The placing council's staff, admins, or the system."""
+    async with DB.transaction():
+        before = await repository.get_placement(placement_id, for_update=True)
+        p = ctx.principal
+        if p is not None and not (p.is_admin or p.is_authority(before.authority_id)):
+            raise PermissionDenied("only the placing council varies a placement's fee")
+        after = before.vary_fee(weekly_fee_pence, from_day)
+        if before.agreed_fee_id is not None:
+            after = replace(
+                after, agreed_fee_id=await vary_agreed_fee(ctx, before.agreed_fee_id, weekly_fee_pence, from_day)
+            )
+        await repository.save_placement_fee(before, after)
+        await audit.record(ctx, "placement.fee_varied", ENTITY, placement_id, before=before, after=after)
+    return after
 
 
 async def end_placement(
