@@ -1,4 +1,4 @@
-"""The `dps` command: serve, db upgrade, seed demo, users create, audit verify."""
+"""The `dps` command: serve, db upgrade, seed demo, users create, audit verify, scheduler, contracts."""
 
 from __future__ import annotations
 
