@@ -176,3 +176,16 @@ async def admit_member(arrangement_id: int, lot_id: int, provider_id: int, start
         )
     )
     return membership.id
+
+
+async def links_to_no_route(app: Litestar) -> list[str]:
+    """The link paths of stored notifications that name no route of `app` (should be none)."""
+    import re
+
+    from piccolo.querystring import QueryString
+
+    from dps.core.db import DB
+
+    patterns = [re.compile("^" + re.sub(r"\{[^}]+\}", r"[^/]+", route.path) + "$") for route in app.routes]
+    rows = await DB.run_querystring(QueryString("SELECT DISTINCT link_path FROM notifications ORDER BY 1"))
+    return [r["link_path"] for r in rows if not any(p.match(r["link_path"]) for p in patterns)]

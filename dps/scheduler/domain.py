@@ -208,7 +208,7 @@ def long_date(d: date) -> str:
 
 
 def application_message(event: Event, application_id: int, arrangement_title: str, due_on: date) -> Message:
-    link = f"/applications/{application_id}"
+    link = f"/api/v1/applications/{application_id}"
     if event.name == "decision-warning":
         return Message(
             "application.decision_warning",
@@ -227,7 +227,7 @@ def application_message(event: Event, application_id: int, arrangement_title: st
 
 
 def term_message(event: Event, arrangement_id: int, title: str, last_day: date) -> Message:
-    link = f"/arrangements/{arrangement_id}"
+    link = f"/api/v1/arrangements/{arrangement_id}"
     if event.name == "expiry":
         return Message(
             "arrangement.expired",
@@ -245,7 +245,7 @@ def term_message(event: Event, arrangement_id: int, title: str, last_day: date) 
 
 
 def window_message(event: Event, arrangement_id: int, title: str, window: ReopeningWindow) -> Message:
-    link = f"/arrangements/{arrangement_id}"
+    link = f"/api/v1/arrangements/{arrangement_id}"
     closes = window.closes_at.astimezone(ENGLAND)
     if event.name == "window-opened":
         return Message(

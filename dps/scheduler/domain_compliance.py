@@ -229,13 +229,15 @@ def reinspection_overdue(setting_type: SettingType, last_inspection: date | None
     return expected if today > expected else None
 
 
-def ofsted_message(setting_id: int, setting_name: str, provider_name: str, last: date, expected: date) -> Message:
+def ofsted_message(
+    provider_id: int, setting_id: int, setting_name: str, provider_name: str, last: date, expected: date
+) -> Message:
     return Message(
         "setting.ofsted_overdue",
         f"Ofsted re-inspection overdue: {setting_name}",
         f"{setting_name} ({provider_name}) was last inspected by Ofsted on {long_date(last)}; the next "
         f"inspection was expected by {long_date(expected)}. Record the latest judgement or ask the provider.",
-        f"/api/v1/providers/settings/{setting_id}",
+        f"/api/v1/providers/{provider_id}/settings/{setting_id}",
     )
 
 

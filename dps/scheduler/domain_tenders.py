@@ -155,7 +155,7 @@ def reopening_events(facts: ReopeningFacts) -> list[Event]:
 
 
 def reopening_message(event: Event, arrangement_id: int, title: str, reopen_by: date) -> Message:
-    link = f"/arrangements/{arrangement_id}"
+    link = f"/api/v1/arrangements/{arrangement_id}"
     if event.name == "reopening-overdue":
         return Message(
             "arrangement.reopening_overdue",

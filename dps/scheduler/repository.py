@@ -297,6 +297,7 @@ async def membership_context(membership_id: int) -> MembershipContext | None:
 @dataclass(frozen=True, slots=True)
 class SettingInspection:
     setting_id: int
+    provider_id: int
     name: str
     setting_type: str
     last_inspection_date: date
@@ -308,7 +309,7 @@ async def settings_inspected_before(day: date) -> list[SettingInspection]:
     """Settings last inspected before `day` whose provider holds a live membership of a live
     arrangement, with the lead authorities of those arrangements (one query)."""
     rows = await _fetch(
-        """SELECT s.id, s.name, s.setting_type, s.last_inspection_date, p.legal_name,
+        """SELECT s.id, s.provider, s.name, s.setting_type, s.last_inspection_date, p.legal_name,
                   array_agg(DISTINCT r.lead_authority ORDER BY r.lead_authority) AS leads
            FROM provider_settings s
            JOIN providers p ON p.id = s.provider
@@ -320,7 +321,13 @@ async def settings_inspected_before(day: date) -> list[SettingInspection]:
     )
     return [
         SettingInspection(
-            r["id"], r["name"], r["setting_type"], r["last_inspection_date"], r["legal_name"], tuple(r["leads"])
+            r["id"],
+            r["provider"],
+            r["name"],
+            r["setting_type"],
+            r["last_inspection_date"],
+            r["legal_name"],
+            tuple(r["leads"]),
         )
         for r in rows
     ]

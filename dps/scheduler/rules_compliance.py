@@ -137,7 +137,12 @@ async def check_ofsted_census(ctx: Context, entity_id: int, now: datetime) -> da
                 officers[lead] = await accounts.recipients_of_authority(lead, OFFICER_ROLES)
             people += officers[lead]
         message = ofsted_message(
-            setting.setting_id, setting.name, setting.provider_name, setting.last_inspection_date, expected
+            setting.provider_id,
+            setting.setting_id,
+            setting.name,
+            setting.provider_name,
+            setting.last_inspection_date,
+            expected,
         )
         event = Event("ofsted-overdue", now, f"setting:{setting.setting_id}:ofsted-overdue:{expected.isoformat()}")
         await send(people, event, message, now)

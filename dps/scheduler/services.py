@@ -62,7 +62,7 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
                 days_left=(due - today).days,
                 working_days_left=calendar.working_days_left(today, due),
                 overdue=today > due,
-                link_path=f"/applications/{application.facts.id}",
+                link_path=f"/api/v1/applications/{application.facts.id}",
             )
         )
 
@@ -82,7 +82,7 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
                 days_left=(last_day - today).days,
                 working_days_left=None,
                 overdue=last_day < today,
-                link_path=f"/arrangements/{arrangement.id}",
+                link_path=f"/api/v1/arrangements/{arrangement.id}",
             )
         )
 

@@ -74,7 +74,7 @@ async def test_each_organisation_sees_what_falls_due_for_it(api: Api) -> None:
     assert officer_view[1] | {"title": None} == {
         "kind": "application_decision", "entity_type": "application", "entity_id": application, "title": None,
         "due_on": "2026-11-30", "days_left": 7, "working_days_left": 5, "overdue": False,
-        "link_path": f"/applications/{application}",
+        "link_path": f"/api/v1/applications/{application}",
     }  # fmt: skip
     assert officer_view[2]["due_on"] == "2027-04-30" and officer_view[2]["working_days_left"] is None
     assert all(d["entity_id"] != later or d["kind"] != "arrangement_term_end" for d in officer_view)

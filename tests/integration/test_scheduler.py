@@ -25,7 +25,7 @@ from dps.core.storage import LocalDocumentStore
 from dps.frameworks import tables as ft
 from dps.scheduler import engine
 from dps.scheduler.engine import HANDLERS, sweep
-from tests.support import Api, admit_member, scalar
+from tests.support import Api, admit_member, links_to_no_route, scalar
 
 SWEEP_HOUR = 7  # the daily sweep runs at 07:00 UTC
 
@@ -197,6 +197,7 @@ async def test_a_year_of_a_consortium_each_reminder_and_transition_once_on_its_d
     # Nothing is left to watch but the standing daily Ofsted census; one email per notification.
     assert await scalar("SELECT entity_type FROM deadline_checks") == "setting_ofsted"
     assert await scalar("SELECT count(*) FROM outbound_emails") == await scalar("SELECT count(*) FROM notifications")
+    assert await links_to_no_route(api.app) == []  # every message links to a route of the API
 
 
 async def test_after_downtime_one_sweep_catches_up_once_with_the_latest_reminder(api: Api) -> None:

@@ -25,7 +25,7 @@ from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
 from dps.scheduler.engine import sweep
 from tests.api.test_call_offs import CALL_OFFS, insure, mark_all, member, offer_body, raise_and_publish, scene
-from tests.support import Api, scalar
+from tests.support import Api, links_to_no_route, scalar
 
 SWEEP_HOUR = 7
 
@@ -171,6 +171,7 @@ async def test_a_year_of_call_offs_concerns_evidence_and_inspections_each_once_o
     assert await deadlines.next_check("concern", concern.json()["id"]) is None
     duplicates = await rows("SELECT key, user_id FROM notifications GROUP BY key, user_id HAVING count(*) > 1")
     assert duplicates == []
+    assert await links_to_no_route(api.app) == []  # every message links to a route of the API
 
 
 async def test_the_annual_refresh_is_requested_then_the_membership_suspended_and_reinstated(api: Api) -> None:
@@ -195,6 +196,7 @@ async def test_the_annual_refresh_is_requested_then_the_membership_suspended_and
         date(2027, 12, 23): {"membership.suspended_for_refresh": 2},  # A and Bolton's officer
     }
     assert await membership_status(s.arrangement_id, a_id) == "active"
+    assert await links_to_no_route(api.app) == []
     reasons = await rows("SELECT action FROM audit_events WHERE entity_type = 'membership' ORDER BY id")
     assert [r["action"] for r in reasons] == ["membership.suspended", "membership.reinstated"]
     # The next refresh is asked 11 months after the late one.
