@@ -134,7 +134,7 @@ class ApplicationController(Controller):
             ctx,
             application_id,
             parse_if_match(if_match),
-            data.lot_ids if not isinstance(data.lot_ids, type(s.UNSET)) else None,
+            data.chosen_lots(),
             data.domain_answers(),
         )
         return _application(view)

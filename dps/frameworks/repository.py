@@ -202,6 +202,12 @@ async def list_lots(arrangement_id: int, limit: int, after_id: int) -> Page[Lot]
     return page_of([_lot(r) for r in rows], limit)
 
 
+async def all_lots(arrangement_id: int) -> list[Lot]:
+    """Every lot of an arrangement (an arrangement has a handful), in id order."""
+    rows = await t.Lot.select().where(t.Lot.arrangement == arrangement_id).order_by(t.Lot.id)
+    return [_lot(r) for r in rows]
+
+
 async def count_lots(arrangement_id: int) -> int:
     return int(await t.Lot.count().where(t.Lot.arrangement == arrangement_id))
 

@@ -117,6 +117,10 @@ class ApplicationPatch(Input, kw_only=True):
     lot_ids: LotIds | UnsetType = UNSET
     answers: Annotated[list[AnswerIn], Meta(max_length=500)] = msgspec.field(default_factory=list)
 
+    def chosen_lots(self) -> list[int] | None:
+        """The lots to apply for now, or None to keep the current choice."""
+        return None if isinstance(self.lot_ids, UnsetType) else self.lot_ids
+
     def domain_answers(self) -> list[Answer]:
         return [Answer(a.question_id, a.value, a.document_id) for a in self.answers]
 

@@ -161,7 +161,7 @@ async def test_pdf_is_pending_without_libreoffice_and_made_later(world: World) -
     assert hashlib.sha256(pdf).hexdigest() == stored.pdf.sha256
 
 
-@pytest.mark.skipif(not HAS_LIBREOFFICE, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+@pytest.mark.skipif(not HAS_LIBREOFFICE, reason="LibreOffice (soffice) is not installed; make test installs it as root")
 async def test_pdf_copies_read_back_with_the_same_parties_fees_and_welsh_names(world: World) -> None:
     ipa = await generation.generate_placement_agreement(world.ctx, _placement(world, 1), converter=PdfConverter())
     batch = await generation.generate_fee_variations(
@@ -203,7 +203,7 @@ def test_issue_dates_come_from_the_clock(world: World) -> None:
     assert world.ctx.clock.now().date() == date(2026, 11, 23)
 
 
-@pytest.mark.skipif(not HAS_LIBREOFFICE, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+@pytest.mark.skipif(not HAS_LIBREOFFICE, reason="LibreOffice (soffice) is not installed; make test installs it as root")
 async def test_parallel_soffice_processes_keep_each_pdf_with_its_document(world: World) -> None:
     fees = [100_000 + n * 1_111 for n in range(5)]
     batch = await generation.generate_fee_variations(

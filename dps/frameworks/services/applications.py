@@ -9,6 +9,7 @@ from datetime import date
 from dps.accounts import repository as accounts
 from dps.accounts.domain import nation_of
 from dps.core import audit, deadlines
+from dps.core.auth import OrgKind
 from dps.core.calendar import WorkingDays, uk_date
 from dps.core.concurrency import require_version
 from dps.core.context import Context
@@ -57,7 +58,7 @@ def _clock(application: Application, calendar: WorkingDays, today: date) -> Deci
 
 
 async def _lot_ids(arrangement_id: int) -> frozenset[int]:
-    return frozenset(lot.id for lot in (await repository.list_lots(arrangement_id, 1000, 0)).items)
+    return frozenset(lot.id for lot in await repository.all_lots(arrangement_id))
 
 
 async def open_application(ctx: Context, arrangement_id: int, lot_ids: Sequence[int]) -> Application:
@@ -79,7 +80,7 @@ async def _readable(ctx: Context, application: Application, arrangement: Arrange
     p = ctx.user
     if p.is_provider(application.provider_id) or access.may_oversee_application(p, arrangement):
         return True
-    if p.org_kind.value == "authority":
+    if p.org_kind is OrgKind.AUTHORITY:
         try:
             assignment = await repo.get_assignment(application.id, p.user_id)
         except NotFound:

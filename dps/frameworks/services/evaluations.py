@@ -308,7 +308,7 @@ async def _send_decision_notice(
     result: evaluation.Result,
     decisions: list[LotDecision],
 ) -> None:
-    lots = {lot.id: lot for lot in (await repository.list_lots(arrangement.id, 1000, 0)).items}
+    lots = {lot.id: lot for lot in await repository.all_lots(arrangement.id)}
     lines = [
         f"Your application to {arrangement.title} ({arrangement.reference}) has been decided.",
         f"Weighted quality score: {result.weighted_total} (pass mark {arrangement.quality_threshold}).",

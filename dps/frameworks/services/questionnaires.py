@@ -19,7 +19,7 @@ from dps.frameworks.services.arrangements import get_arrangement, lock_editable_
 
 
 async def _check_lots(arrangement_id: int, lot_ids: frozenset[int]) -> None:
-    known = {lot.id for lot in (await repository.list_lots(arrangement_id, 1000, 0)).items}
+    known = {lot.id for lot in await repository.all_lots(arrangement_id)}
     unknown = sorted(lot_ids - known)
     if unknown:
         raise RuleViolation("these lots are not in the arrangement", code="unknown_lots", lot_ids=unknown)
