@@ -112,19 +112,28 @@ def create_app(
 
     @asynccontextmanager
     async def scheduler(app: Litestar) -> AsyncIterator[None]:
-        """Deadline sweeps and email delivery every DPS_SCHEDULER_INTERVAL_SECONDS (DPS_SCHEDULER=off: none)."""
+        """Deadline sweeps and email delivery every DPS_SCHEDULER_INTERVAL_SECONDS (DPS_SCHEDULER=off:
+        none), run by one app process of the deployment at a time (scheduler/leadership.py)."""
         if not settings.scheduler_enabled:
             yield
             return
         from dps.core.context import Context
+        from dps.scheduler.leadership import Leadership
         from dps.scheduler.runner import build_scheduler
 
         running = build_scheduler(Context(None, app.state.clock, settings, app.state.store))
-        running.start()
+        leadership = Leadership(
+            db.DB.config["dsn"],
+            settings.scheduler_interval_seconds,
+            start=running.start,
+            stop=lambda: running.shutdown(wait=False),
+        )
+        app.state.scheduler_leadership = leadership
+        leadership.begin()
         try:
             yield
         finally:
-            running.shutdown(wait=False)
+            await leadership.end()
 
     app_config = AppConfig(
         route_handlers=ROUTES,

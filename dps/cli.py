@@ -6,11 +6,14 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, TextIO
 
-from dps.core import audit, db, migrations
+from dps.core import audit, db, embedded, migrations
 from dps.core.auth import Role
 from dps.core.clock import SystemClock
 from dps.core.context import Context
@@ -44,15 +47,33 @@ def cmd_db_upgrade(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """Apply migrations, then serve with N worker processes behind one port.
+
+    With no DATABASE_URL this process holds the embedded server for as long as it serves and
+    hands its URL to the workers, which attach to it; the in-app scheduler runs in one process
+    of the deployment at a time (scheduler/leadership.py)."""
     import uvicorn
 
-    from dps.app import create_app
-
-    if not args.no_upgrade:
-        cmd_db_upgrade(settings, args)
-    host, port = args.host or settings.host, args.port or settings.port
-    print(f"dps serving on http://{host}:{port} (OpenAPI at /schema)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+    workers = args.workers or os.cpu_count() or 1
+    # uvicorn re-raises SIGTERM after its graceful shutdown, which would end the process before
+    # the `finally` below lets go of the embedded server: make SIGTERM an ordinary exit instead.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    embedded_dir = None if settings.database_url else settings.embedded_pg_dir
+    try:
+        if embedded_dir is not None:
+            url = asyncio.run(db.resolve_database_url(settings))  # holds the server until `finally`
+            os.environ["DATABASE_URL"] = url
+            settings = replace(settings, database_url=url)
+        if not args.no_upgrade:
+            cmd_db_upgrade(settings, args)
+        host, port = args.host or settings.host, args.port or settings.port
+        print(f"dps serving on http://{host}:{port} with {workers} worker(s) (OpenAPI at /schema)", flush=True)
+        uvicorn.run(
+            "dps.app:create_app", factory=True, host=host, port=port, workers=workers, log_level=settings.log_level
+        )
+    finally:
+        if embedded_dir is not None:
+            embedded.release(embedded_dir)
     return 0
 
 
@@ -206,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--no-upgrade", action="store_true", help="do not apply migrations first")
+    serve.add_argument("--workers", type=int, default=None, help="worker processes (default: one per CPU)")
     serve.set_defaults(handler=cmd_serve)
 
     database = sub.add_parser("db", help="database commands").add_subparsers(dest="db_command", required=True)

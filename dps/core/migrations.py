@@ -12,11 +12,25 @@ def folder(app_name: str) -> str:
     return str(MIGRATIONS_ROOT / app_name)
 
 
+# Arbitrary constant naming the lock that lets one process at a time apply migrations.
+MIGRATIONS_LOCK = 7_310_003
+
+
 async def upgrade() -> None:
-    """Apply every pending migration of every app, in registry order."""
+    """Apply every pending migration of every app, in registry order, one process at a time:
+    any number of processes may start together on one database; the first applies what is
+    pending while the others wait, then find nothing left to do."""
     os.environ.setdefault("PICCOLO_CONF", "dps.piccolo_conf")
+    import asyncpg
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    result = await run_forwards(app_name="all", migration_id="all", fake=False)
-    if not result.success:
-        raise RuntimeError(f"migrations failed: {result.message}")
+    from dps.core.db import DB
+
+    holder = await asyncpg.connect(DB.config["dsn"])
+    try:
+        await holder.execute("SELECT pg_advisory_lock($1)", MIGRATIONS_LOCK)
+        result = await run_forwards(app_name="all", migration_id="all", fake=False)
+        if not result.success:
+            raise RuntimeError(f"migrations failed: {result.message}")
+    finally:
+        await holder.close()  # closing the session releases its lock
