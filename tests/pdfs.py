@@ -5,6 +5,7 @@ ones (image-only scans, encrypted, damaged, far too long)."""
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterable, Sequence
 
 from reportlab.lib.pagesizes import A4
@@ -144,3 +145,143 @@ def damaged() -> bytes:
 
 def too_long(pages: int = 40) -> bytes:
     return _pdf([[(f"Terms and conditions, page {n + 1}",)] for n in range(pages)])
+
+
+# --- hand-built PDFs: bombs, slow pages, active content, junk -----------------------------------
+
+
+def raw_pdf(objects: Sequence[bytes], *, root: int = 1, extra_trailer: bytes = b"") -> bytes:
+    """A classic PDF from the bodies of objects 1..n, with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root %d 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        root,
+        extra_trailer,
+        xref,
+    )
+    return bytes(out)
+
+
+def _stream(data: bytes, attrs: bytes = b"", *, compress: bool = True) -> bytes:
+    if compress:
+        data = zlib.compress(data, 9)
+        attrs += b" /Filter /FlateDecode"
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), attrs) + data + b"\nendstream"
+
+
+def _page_objects(content: bytes, *, catalog_extra: bytes = b"", compress: bool = True) -> list[bytes]:
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        _stream(content, compress=compress),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+
+
+def minimal(text: str = "Certificate of insurance") -> bytes:
+    """A small valid one-page PDF, written by hand."""
+    return raw_pdf(_page_objects(b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text.encode("latin-1")))
+
+
+def bomb(inflated_mb: int = 50) -> bytes:
+    """A page whose Flate content stream is ~50 KB on disk and inflates to `inflated_mb` MB."""
+    content = b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n" + b" " * (inflated_mb * 1024 * 1024)
+    return raw_pdf(_page_objects(content))
+
+
+def slow(megabytes: int = 12) -> bytes:
+    """A page of `megabytes` MB of text operators (under the decompression cap): reading it takes
+    far longer than any deadline."""
+    line = b"BT /F1 1 Tf 10 10 Td (abcdefghijklmnopqrstuvwxyz) Tj ET\n"
+    return raw_pdf(_page_objects(line * (megabytes * 1024 * 1024 // len(line))))
+
+
+def with_catalog_entry(entry: bytes, *extra_objects: bytes) -> bytes:
+    """A valid page whose catalog carries `entry` (objects 6.. are `extra_objects`)."""
+    objects = _page_objects(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET", catalog_extra=entry)
+    return raw_pdf([*objects, *extra_objects])
+
+
+def javascript_open_action() -> bytes:
+    return with_catalog_entry(b"/OpenAction 6 0 R ", b"<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>")
+
+
+def launch_action() -> bytes:
+    return with_catalog_entry(b"/OpenAction 6 0 R ", b"<< /Type /Action /S /Launch /F (calc.exe) >>")
+
+
+def embedded_file() -> bytes:
+    return with_catalog_entry(
+        b"/Names << /EmbeddedFiles << /Names [(a.exe) 6 0 R] >> >> ",
+        b"<< /Type /Filespec /F (a.exe) /EF << /F 7 0 R >> >>",
+        _stream(b"MZ\x90\x00", b"/Type /EmbeddedFile"),
+    )
+
+
+def rich_media() -> bytes:
+    return with_catalog_entry(b"", b"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 10 10] >>")
+
+
+def hex_escaped_javascript() -> bytes:
+    """`/J#61vaScript` is `/JavaScript` to a PDF reader."""
+    return with_catalog_entry(b"/OpenAction 6 0 R ", b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>")
+
+
+def open_action_to_a_page() -> bytes:
+    """A harmless OpenAction: open at page 1."""
+    return with_catalog_entry(b"/OpenAction [3 0 R /Fit] ")
+
+
+def javascript_in_object_stream() -> bytes:
+    """PDF 1.5: the JavaScript action is compressed inside an object stream, listed by an xref
+    stream, so its names appear nowhere in the file's bytes."""
+    body = _page_objects(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET", catalog_extra=b"/OpenAction 6 0 R ")
+    hidden = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+    objstm_data = b"6 0 " + hidden
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, obj in enumerate(body, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    offsets.append(len(out))  # object 7: the object stream
+    out += b"7 0 obj\n" + _stream(objstm_data, b"/Type /ObjStm /N 1 /First 4") + b"\nendobj\n"
+    xref_offset = len(out)  # object 8: the xref stream
+    rows = [b"\x00" + (0).to_bytes(4, "big") + b"\xff\xff"]
+    rows += [b"\x01" + offset.to_bytes(4, "big") + b"\x00\x00" for offset in offsets[:5]]
+    rows.append(b"\x02" + (7).to_bytes(4, "big") + b"\x00\x00")  # object 6 is item 0 of stream 7
+    rows.append(b"\x01" + offsets[5].to_bytes(4, "big") + b"\x00\x00")
+    rows.append(b"\x01" + xref_offset.to_bytes(4, "big") + b"\x00\x00")
+    out += b"8 0 obj\n" + _stream(b"".join(rows), b"/Type /XRef /Size 9 /W [1 4 2] /Root 1 0 R") + b"\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % xref_offset
+    return bytes(out)
+
+
+def junk_after_header() -> bytes:
+    return b"%PDF-1.7\n" + bytes(range(256)) * 40
+
+
+def of_size(size: int) -> bytes:
+    """A valid one-page PDF of exactly `size` bytes (padded with an unused stream)."""
+
+    def build(padding: int) -> bytes:
+        return raw_pdf(
+            [*_page_objects(b"BT /F1 12 Tf 72 720 Td (Padded) Tj ET"), _stream(b"0" * padding, compress=False)]
+        )
+
+    padding = size - len(build(0))
+    for _ in range(3):  # the digits of the length and the offsets grow with the padding
+        data = build(padding)
+        if len(data) == size:
+            return data
+        padding += size - len(data)
+    raise ValueError(f"cannot build a PDF of exactly {size} bytes")

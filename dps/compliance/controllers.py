@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from dps.accounts.domain import Need, OfstedGrade, SettingType
 from dps.compliance import schemas as s
 from dps.compliance.domain.concerns import Concern, ConcernStatus
-from dps.compliance.services import checks, concerns, search, visits
+from dps.compliance.services import checks, concerns, extraction, search, visits
 from dps.compliance.services.checks import MembershipCompliance
 from dps.core.concurrency import etag
 from dps.core.context import Context
@@ -142,7 +142,7 @@ class ComplianceController(Controller):
         the URN, inspection date and overall effectiveness. Image-only PDFs give `found: false`;
         corrupt, encrypted, too long or too slow PDFs a 422 (`pdf_unreadable`, `pdf_encrypted`,
         `pdf_too_many_pages`, `pdf_too_slow`)."""
-        result = await checks.extract(ctx, data.document_id, data.kind)
+        result = await extraction.extract(ctx, data.document_id, data.kind)
         return s.ExtractionOut.of(result.document_id, result.pages, result.proposal)
 
     # --- Ofsted, visits, action plans ---
