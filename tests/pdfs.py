@@ -285,3 +285,161 @@ def of_size(size: int) -> bytes:
             return data
         padding += size - len(data)
     raise ValueError(f"cannot build a PDF of exactly {size} bytes")
+
+
+# --- issue 12: the layouts real certificates, letters and reports use ---------------------------
+
+
+def statutory_el_certificate() -> bytes:
+    """Single column, the statutory wording (Employers' Liability (Compulsory Insurance)
+    Regulations 1998, schedule 1): the limit on its own line well below the class, an excess line
+    before it, and the period as 'Date of commencement' / 'Date of expiry'."""
+    return _pdf(
+        [
+            [
+                ("CERTIFICATE OF EMPLOYERS' LIABILITY INSURANCE (a)",),
+                ("Where required by regulation 5 of the Employers' Liability (Compulsory Insurance)",),
+                ("Regulations 1998 one or more copies of this certificate must be displayed.",),
+                ("Policy number: EL/775/2025",),
+                ("Name of policy holder: Kestrel Fostering Ltd",),
+                ("Date of commencement of insurance policy: 23 August 2025",),
+                ("Date of expiry of insurance policy: 22 August 2026",),
+                ("Territorial limits: Great Britain, Northern Ireland, the Channel Islands and the Isle of Man",),
+                ("Excess: GBP 500 each and every claim",),
+                ("Limit of indemnity ..........................: GBP 10,000,000",),
+                ("Signed on behalf of Marlow Insurance Company Limited (Authorised Insurer)",),
+            ]
+        ]
+    )
+
+
+def two_column_schedule() -> bytes:
+    """Labels on the left, values on the right, each value on the line after its label; the
+    period on the line after its label with an en dash; an excess row between the classes."""
+    return _pdf(
+        [
+            [
+                ("POLICY SCHEDULE",),
+                ("Insurer", "Harbour Mutual plc"),
+                ("Period of insurance",),
+                ("", "15/02/2026 \u2013 14/02/2027"),
+                ("Public Liability", "Limit of indemnity"),
+                ("", "GBP 5,000,000"),
+                ("Excess", "GBP 500"),
+                ("Professional Indemnity", "Limit of indemnity"),
+                ("", "GBP 2,000,000"),
+            ]
+        ]
+    )
+
+
+def side_by_side_classes() -> bytes:
+    """Two classes side by side with their limits side by side on the line below."""
+    return _pdf(
+        [
+            [
+                ("INSURANCE SUMMARY",),
+                ("Policy period: 23 August 2025 to 22 August 2026",),
+                ("Employers' Liability", "Public Liability"),
+                ("Limit: £10,000,000", "Limit: £5,000,000"),
+                ("Excess: £250", "Excess: £250"),
+            ]
+        ]
+    )
+
+
+def broker_letter() -> bytes:
+    """A broker's letter in prose: one class with a limit and an excess in one sentence, two
+    classes said not to be covered, and the period in words."""
+    return _pdf(
+        [
+            [
+                ("Dear Commissioning Team,",),
+                ("We act as insurance brokers to Oakfield Supported Living Ltd and confirm cover as follows.",),
+                ("Insurer: Aviva Insurance Limited",),
+                ("Policy period: 23 August 2025 to 22 August 2026",),
+                ("Public liability: limit of indemnity £5,000,000 any one occurrence, excess £250 each claim.",),
+                ("Employers' liability: not insured under this policy",),
+                ("Abuse and molestation: excluded",),
+                ("Yours faithfully, Client Services, Northgate Brokers",),
+            ]
+        ]
+    )
+
+
+def table_with_excess_column() -> bytes:
+    """A table: class, limit, excess; one class marked not insured."""
+    return _pdf(
+        [
+            [
+                ("SCHEDULE OF COVER",),
+                ("Period of insurance: From 01/04/2026 to 31/03/2027 both days inclusive",),
+                ("Class", "Limit of indemnity", "Excess"),
+                ("Public Liability", "£5,000,000", "£250"),
+                ("Professional Indemnity", "£1,000,000", "£1,000"),
+                ("Employers' Liability", "Not insured", "-"),
+            ]
+        ]
+    )
+
+
+def ofsted_interim(urn: str = "SC498765") -> bytes:
+    """An interim inspection of a children's home: no overall grade, only progress since the last
+    full inspection, whose grade is quoted."""
+    return _pdf(
+        [
+            [
+                ("Interim inspection of children's home",),
+                ("Unique reference number:", urn),
+                ("Inspection date:", "9 September 2026"),
+                ("Judgement outcome:", "sustained effectiveness"),
+                ("Overall judgement at last inspection:", "good"),
+                ("Date of last inspection:", "2 May 2025"),
+            ],
+            [("The home has sustained its effectiveness since the last inspection.",)],
+        ]
+    )
+
+
+SA_SENTENCES = {
+    1: ("Consistently strong service delivery leads to typically positive experiences", "and progress for children."),
+    2: ("Inconsistent quality of service delivery adversely affects some children's", "experiences."),
+    3: ("Serious or widespread weaknesses lead to significant concerns about the", "experiences of children."),
+}
+
+
+def ofsted_supported_accommodation(outcome: int, *, labelled: bool = True) -> bytes:
+    """A supported accommodation report: the outcome as Ofsted's sentence (no 'outcome N')."""
+    first, second = SA_SENTENCES[outcome]
+    heading: list[Row] = [("Overall outcome",)] if labelled else []
+    return _pdf(
+        [
+            [
+                ("Supported accommodation inspection",),
+                ("Unique reference number:", "2700123"),
+                ("Inspection dates:", "3 to 5 June 2026"),
+                *heading,
+                (first,),
+                (second,),
+            ],
+            [("Young people say staff help them to learn to cook and budget.",)],
+        ]
+    )
+
+
+def ofsted_judgement_below_label() -> bytes:
+    """A two-column report where the judgement sits on the line below its label, and a narrative
+    sentence with 'good' under another heading."""
+    return _pdf(
+        [
+            [
+                ("Children's home inspection - full",),
+                ("URN", "SC600111"),
+                ("Inspection dates", "30 September to 1 October 2025"),
+                ("Overall experiences and progress of children and young people",),
+                ("Requires improvement to be good",),
+                ("How well children and young people are helped and protected",),
+                ("Children make good progress at school.",),
+            ]
+        ]
+    )

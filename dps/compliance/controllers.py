@@ -139,9 +139,13 @@ class ComplianceController(Controller):
     async def extract(self, data: JSONBody[s.ExtractionIn], ctx: NamedDependency[Context]) -> s.ExtractionOut:
         """Read proposed values from a stored PDF for a person to confirm: from an insurance
         certificate the classes of cover, limits of indemnity and the period; from an Ofsted report
-        the URN, inspection date and overall effectiveness. Image-only PDFs give `found: false`;
-        corrupt, encrypted, too long or too slow PDFs a 422 (`pdf_unreadable`, `pdf_encrypted`,
-        `pdf_too_many_pages`, `pdf_too_slow`)."""
+        the URN, inspection date and overall effectiveness (none for an interim inspection). Each
+        value comes with the page and line it was read from (`sources`, and `source` and
+        `limit_source` per cover); where the text is not clear nothing is proposed. Image-only PDFs
+        give `found: false`; corrupt, encrypted, too long, too slow or bomb PDFs a 422
+        (`pdf_unreadable`, `pdf_encrypted`, `pdf_too_many_pages`, `pdf_too_slow`,
+        `pdf_too_large_when_decompressed`, `pdf_too_expensive`); more extractions at once than an
+        organisation may run a 429 (`too_many_extractions`)."""
         result = await extraction.extract(ctx, data.document_id, data.kind)
         return s.ExtractionOut.of(result.document_id, result.pages, result.proposal)
 

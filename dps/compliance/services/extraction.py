@@ -38,7 +38,6 @@ async def extract(ctx: Context, document_id: int, kind: ExtractionKind) -> Extra
     text = await read_pdf_text(
         download.data, settings=ctx.settings, organisation=(principal.org_kind, principal.org_id)
     )
-    proposal = (
-        extract_insurance(text.text) if kind is ExtractionKind.INSURANCE_CERTIFICATE else extract_ofsted(text.text)
-    )
+    pages = text.page_texts
+    proposal = extract_insurance(pages) if kind is ExtractionKind.INSURANCE_CERTIFICATE else extract_ofsted(pages)
     return Extraction(document_id=document_id, pages=text.pages, proposal=proposal)
