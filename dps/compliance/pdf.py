@@ -6,7 +6,7 @@ decompression capped; so a corrupt, encrypted, too long, too slow or bomb PDF is
 (`pdf_unreadable`, `pdf_encrypted`, `pdf_too_many_pages`, `pdf_too_slow`,
 `pdf_too_large_when_decompressed`, `pdf_too_expensive`) and never holds up the server. An
 image-only scan yields no text (the caller reports "nothing found"). An organisation runs at most
-`pdf_jobs_per_org` extractions at once (429 `too_many_extractions`).
+`pdf_reads_per_org` extractions at once (429 `too_many_extractions`).
 """
 
 from __future__ import annotations
@@ -46,6 +46,6 @@ async def read_pdf_text(
     """The text of a PDF's pages, read in a limited child; 422 when unreadable, too long or too slow."""
     limits = settings or Settings.from_env({})
     if time_limit is not None:
-        limits = replace(limits, pdf_seconds=time_limit)
+        limits = replace(limits, pdf_read_seconds=time_limit)
     read = await run_pdf_job(EXTRACTIONS, organisation, limits, read_page_texts, data, max_pages, MAX_CHARS)
     return PdfText(pages=read.pages, page_texts=read.texts)

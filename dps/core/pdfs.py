@@ -1,9 +1,9 @@
 """The server's side of reading untrusted PDFs: limits per organisation, a child process per job.
 
 Every job (checking an upload, reading an insurance certificate's text) runs through `run_pdf_job`:
-at most `pdf_jobs_per_org` at once per organisation (429 beyond, so one organisation cannot crowd
-out the others), at most `pdf_jobs_total` at once in this process (the rest wait their turn), each
-in a child process limited to `pdf_memory_bytes` and `pdf_seconds` (issue 13, item 3). Whatever
+at most `pdf_reads_per_org` at once per organisation (429 beyond, so one organisation cannot crowd
+out the others), at most `pdf_reads_total` at once in this process (the rest wait their turn), each
+in a child process limited to `pdf_read_memory_bytes` and `pdf_read_seconds` (issue 13, item 3). Whatever
 goes wrong is a 422 with a stable code, never a hung request.
 """
 
@@ -37,10 +37,10 @@ async def run_pdf_job(
     limit: ConcurrencyLimit, key: Hashable, settings: Settings, target: Callable[..., T], *args: Any
 ) -> T:
     """`target(*args)` (a function of `dps.core.pdfguard`) in a limited child; 422 on any failure."""
-    seconds = settings.pdf_seconds
-    async with limit.slot(key, per_key=settings.pdf_jobs_per_org, total=settings.pdf_jobs_total):
+    seconds = settings.pdf_read_seconds
+    async with limit.slot(key, per_key=settings.pdf_reads_per_org, total=settings.pdf_reads_total):
         try:
-            return await run_isolated(target, *args, seconds=seconds, memory_bytes=settings.pdf_memory_bytes)
+            return await run_isolated(target, *args, seconds=seconds, memory_bytes=settings.pdf_read_memory_bytes)
         except PdfRefused as refused:
             raise PdfUnreadable(refused.message, code=refused.code) from None
         except IsolatedTimeout:

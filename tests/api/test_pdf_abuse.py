@@ -27,7 +27,7 @@ EXTRACTIONS = "/api/v1/compliance/extractions"
 @pytest_asyncio.fixture
 async def api(clean_database: str, settings: Settings, clock: FixedClock, tmp_path: Path) -> AsyncIterator[Api]:
     """The app with a short PDF deadline (2 s), two PDF jobs per organisation and four in all."""
-    limited = dataclasses.replace(settings, pdf_seconds=2.0, pdf_jobs_per_org=2, pdf_jobs_total=4)
+    limited = dataclasses.replace(settings, pdf_read_seconds=2.0, pdf_reads_per_org=2, pdf_reads_total=4)
     app = create_app(limited, clock=clock, store=LocalDocumentStore(tmp_path / "documents"), manage_database=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
         yield Api(client, clock, app)
