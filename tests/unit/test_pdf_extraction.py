@@ -157,6 +157,8 @@ def limits(text: str) -> dict[InsuranceKind, int | None]:
         # a bare figure under a "Limit of indemnity" label in the right-hand column
         ("Public Liability Limit of indemnity\nGBP 5,000,000", {PL: 5_000_000_00}),
         ("Public Liability\n£5,000,000 any one occurrence", {PL: 5_000_000_00}),
+        ("Public & Products Liability: £5m any one occurrence", {PL: 5_000_000_00}),
+        ("Employers Liability - GBP10,000,000", {EL: 10_000_000_00}),
         # a labelled figure without a currency sign
         ("Employers' Liability\nLimit of indemnity: 10,000,000", {EL: 10_000_000_00}),
         # two classes side by side, their limits side by side below
@@ -165,7 +167,15 @@ def limits(text: str) -> dict[InsuranceKind, int | None]:
             {EL: 10_000_000_00, PL: 5_000_000_00},
         ),
     ],
-    ids=["own-line", "next-line-under-label", "next-line-bare", "no-currency", "side-by-side"],
+    ids=[
+        "own-line",
+        "next-line-under-label",
+        "next-line-bare",
+        "ampersand",
+        "no-apostrophe",
+        "no-currency",
+        "side-by-side",
+    ],
 )
 def test_a_limit_is_read_where_layouts_put_it(text: str, expected: dict[InsuranceKind, int | None]) -> None:
     assert limits(text) == expected

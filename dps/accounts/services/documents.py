@@ -1,5 +1,9 @@
 """Documents: sniffed, size-limited uploads with SHA-256, readable only by permitted callers.
 
+A PDF is also opened in a limited child process and refused when it is malformed, needs a password
+or carries active content; the name it is stored under is made safe (`dps.accounts.filenames`); an
+organisation's documents together stay within its storage quota (`DPS_STORAGE_QUOTA_MB`).
+
 Ordering keeps rows and blobs consistent: the blob is written first, then the row commits; if the
 row cannot be written the blob is deleted again. So no row ever points at a missing blob, and a
 failed upload leaves no row.
@@ -54,12 +58,11 @@ async def upload_document(
     now = ctx.clock.now()
     check_expiry_not_past(expires_on, now.date())
     is_provider = principal.org_kind is OrgKind.PROVIDER
-    owner = (principal.org_kind, principal.org_id)
-    if media_type == PDF:
-        # Structure and active content are checked in a limited child process (issue 13, item 10).
-        await check_uploaded_pdf(data, owner, ctx.settings)
     quota = ctx.settings.storage_quota_bytes
     _check_quota(await repository.storage_used(is_provider, principal.org_id), len(data), quota)
+    if media_type == PDF:
+        # Structure and active content are checked in a limited child process (issue 13, item 10).
+        await check_uploaded_pdf(data, (principal.org_kind, principal.org_id), ctx.settings)
     key = f"documents/{now:%Y/%m}/{uuid.uuid4().hex}"
     blob = await ctx.store.put(key, data, media_type)
     draft = Document(

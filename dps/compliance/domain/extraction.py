@@ -106,7 +106,7 @@ _BARE_AMOUNT = re.compile(r"(?<![\d/.])(\d{1,3}(?:,\d{3}){2,})(?![\d/])")
 # Insurers word the classes differently; each pattern names one class (UK market usage).
 _KIND_PATTERNS: tuple[tuple[InsuranceKind, re.Pattern[str]], ...] = (
     (InsuranceKind.EMPLOYERS_LIABILITY, re.compile(r"employer['’]?s['’]?\s+liability", re.IGNORECASE)),
-    (InsuranceKind.PUBLIC_LIABILITY, re.compile(r"public(?:\s+and\s+products)?\s+liability", re.IGNORECASE)),
+    (InsuranceKind.PUBLIC_LIABILITY, re.compile(r"public(?:\s+(?:and|&)\s+products)?\s+liability", re.IGNORECASE)),
     (InsuranceKind.PROFESSIONAL_INDEMNITY, re.compile(r"professional\s+indemnity", re.IGNORECASE)),
     (
         InsuranceKind.HISTORICAL_ABUSE,
