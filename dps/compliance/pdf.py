@@ -18,10 +18,9 @@ from dps.core.pdfguard import read_page_texts
 from dps.core.pdfs import EXTRACTIONS, PdfUnreadable, run_pdf_job
 from dps.core.settings import Settings
 
-__all__ = ["MAX_CHARS", "MAX_PAGES", "TIMEOUT_SECONDS", "PdfText", "PdfUnreadable", "read_pdf_text"]
+__all__ = ["MAX_CHARS", "MAX_PAGES", "PdfText", "PdfUnreadable", "read_pdf_text"]
 
 MAX_PAGES = 30
-TIMEOUT_SECONDS = 10.0
 MAX_CHARS = 400_000
 
 
