@@ -219,6 +219,21 @@ def test_a_class_the_document_says_is_not_covered_is_proposed_as_nothing(text: s
     assert extract_insurance(text).covers == ()
 
 
+def test_a_class_named_in_passing_takes_its_limit_from_the_schedule_not_from_another_section() -> None:
+    text = (
+        "Please find your employers' liability certificate attached.\n"
+        "Buildings\nSum insured: £2,000,000\n"
+        "SCHEDULE\nEmployers' Liability\nLimit of indemnity: £10,000,000"
+    )
+    (cover,) = extract_insurance(text).covers
+    assert cover.limit_pence == 10_000_000_00
+    assert cover.limit_source == SourceLine(1, "Limit of indemnity: £10,000,000")
+
+
+def test_a_limit_under_another_section_is_not_the_class_above() -> None:
+    assert limits("Public Liability cover applies\nMaterial damage\nSum insured £3,000,000") == {PL: None}
+
+
 def test_an_excess_of_nil_is_not_a_negation() -> None:
     assert limits("Public Liability £5,000,000 Excess: nil") == {PL: 5_000_000_00}
 

@@ -136,6 +136,13 @@ _LIMIT_LABEL = re.compile(
 # Amounts that are not the cover: what the insured pays first or pays for the policy.
 _NOT_A_LIMIT = re.compile(r"excess|deductible|premium|wage\s?roll|turnover|fee\b|tax\b|\bipt\b", re.IGNORECASE)
 _INSURER = re.compile(r"^\s*(?:insurers?|underwritten\s+by|insurance\s+company)\s*[:\-]?\s*(.*?)\s*$", re.IGNORECASE)
+# Other sections of a combined policy: a limit below one of these is not the class above's.
+_OTHER_SECTION = re.compile(
+    r"\b(?:buildings|contents|stock|motor|business\s+interruption|money|goods\s+in\s+transit|cyber|terrorism"
+    r"|material\s+damage|legal\s+expenses|personal\s+accident|directors['’]?\s+(?:and|&)\s+officers|fidelity"
+    r"|engineering|section\s+\d+)\b",
+    re.IGNORECASE,
+)
 # How far below a class its limit may be written (a statutory certificate puts it ~10 lines down).
 _SECTION_LINES = 15
 # No UK insurer writes these classes for less; a smaller figure is an excess or a sub-limit.
@@ -326,6 +333,7 @@ def extract_insurance(pages: Pages) -> InsuranceProposal:
     """Classes of cover with their limits, the period of insurance and the insurer."""
     lines = _source_lines(pages)
     covers: dict[InsuranceKind, ProposedCover] = {}
+    distance: dict[InsuranceKind, int] = {}  # lines between a cover's class and its limit
     negated: set[InsuranceKind] = set()
     for index, line in enumerate(lines):
         mentions = _mentions(line.text)
@@ -340,11 +348,12 @@ def extract_insurance(pages: Pages) -> InsuranceProposal:
             if _says_not_covered(before, segment, following[0] if following else None):
                 negated.add(mention.kind)
                 continue
-            if mention.kind in covers and covers[mention.kind].limit_pence is not None:
-                continue
-            limit, limit_source = _limit_for(segment, line, following, paired, position)
-            if mention.kind not in covers or limit is not None:
+            limit, limit_source, lines_away = _limit_for(segment, line, following, paired, position)
+            # A class named in passing ("the employers' liability certificate is attached") and
+            # again in the schedule: the limit read closest to its class wins.
+            if mention.kind not in covers or (limit is not None and lines_away < distance[mention.kind]):
                 covers[mention.kind] = ProposedCover(mention.kind, limit, line, limit_source)
+                distance[mention.kind] = lines_away
     starts_on, expires_on, period_sources = _period(lines)
     insurer, insurer_source = _insurer(lines)
     sources = dict(period_sources)
@@ -380,29 +389,33 @@ def _paired_limits(mentions: list[_Mention], next_line: SourceLine | None) -> li
     return amounts if len(amounts) == len(mentions) else None
 
 
+_NOT_FOUND = _SECTION_LINES + 1
+
+
 def _limit_for(
     segment: str, line: SourceLine, following: list[SourceLine], paired: list[int] | None, position: int
-) -> tuple[int | None, SourceLine | None]:
+) -> tuple[int | None, SourceLine | None, int]:
+    """The limit of the class named at `segment`, where it was read, and how many lines below."""
     on_line = _limit_amounts(segment, labelled=False)
     if on_line:
-        return on_line[0], line
+        return on_line[0], line, 0
     if paired is not None:
-        return paired[position], following[0]
-    # Below the class, until another class is named: "Limit of indemnity ...: GBP 10,000,000" on
-    # its own line, or a bare figure under the class or under a "Limit of indemnity" label.
+        return paired[position], following[0], 1
+    # Below the class, until another class or section is named: "Limit of indemnity ...: GBP
+    # 10,000,000" on its own line, or a bare figure under the class or under a "Limit of indemnity" label.
     after_label = not segment.strip(" :-–.") or bool(_LIMIT_LABEL.fullmatch(segment.strip(" :-–.")))
-    for follower in following:
-        if _mentions(follower.text):
+    for lines_away, follower in enumerate(following, start=1):
+        if _mentions(follower.text) or _OTHER_SECTION.search(follower.text):
             break
         labelled = bool(_LIMIT_LABEL.search(follower.text))
         amounts = _limit_amounts(follower.text, labelled=labelled)
         if amounts and (labelled or (after_label and _value_only(follower.text))):
-            return amounts[0], follower
+            return amounts[0], follower, lines_away
         if _MONEY.search(follower.text) and not amounts:
             after_label = False  # an excess or premium line: what follows is not under the class
             continue
         after_label = labelled and not amounts
-    return None, None
+    return None, None, _NOT_FOUND
 
 
 def _insurer(lines: list[SourceLine]) -> tuple[str | None, SourceLine | None]:
