@@ -57,7 +57,7 @@ def pdf_workers() -> list[psutil.Process]:
         try:
             if "forkserver" in " ".join(child.cmdline()):
                 workers.extend(child.children(recursive=True))
-        except psutil.NoSuchProcess:
+        except psutil.Error:
             continue
     return workers
 
