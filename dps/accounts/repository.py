@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 from asyncpg.exceptions import UniqueViolationError
+from piccolo.query.functions.aggregate import Sum
+from piccolo.querystring import QueryString
 
 from dps.accounts import tables as t
 from dps.accounts.domain import (
@@ -492,3 +494,17 @@ async def recipients_of_authority(authority_id: int, roles: Collection[Role] | N
         query = query.where(t.User.role.is_in([r.value for r in roles]))
     rows = await query.order_by(t.User.id)
     return [Recipient(user_id=r["id"], email=r["email"]) for r in rows]
+
+
+async def storage_used(is_provider: bool, org_id: int | None) -> int:
+    """Bytes of documents an organisation (a provider, or an authority) has stored."""
+    owner = t.Document.provider if is_provider else t.Document.authority
+    rows = await t.Document.select(Sum(t.Document.size_bytes, alias="used")).where(owner == org_id)
+    return int(rows[0]["used"] or 0) if rows else 0
+
+
+async def lock_storage_used(is_provider: bool, org_id: int | None) -> int:
+    """`storage_used` under the organisation's transaction-scoped lock (call inside a transaction)."""
+    kind = "provider" if is_provider else "authority"
+    await DB.run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", f"documents:{kind}:{org_id}"))
+    return await storage_used(is_provider, org_id)

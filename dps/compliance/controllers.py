@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from dps.accounts.domain import Need, OfstedGrade, SettingType
 from dps.compliance import schemas as s
 from dps.compliance.domain.concerns import Concern, ConcernStatus
-from dps.compliance.services import checks, concerns, search, visits
+from dps.compliance.services import checks, concerns, extraction, search, visits
 from dps.compliance.services.checks import MembershipCompliance
 from dps.core.concurrency import etag
 from dps.core.context import Context
@@ -139,10 +139,14 @@ class ComplianceController(Controller):
     async def extract(self, data: JSONBody[s.ExtractionIn], ctx: NamedDependency[Context]) -> s.ExtractionOut:
         """Read proposed values from a stored PDF for a person to confirm: from an insurance
         certificate the classes of cover, limits of indemnity and the period; from an Ofsted report
-        the URN, inspection date and overall effectiveness. Image-only PDFs give `found: false`;
-        corrupt, encrypted, too long or too slow PDFs a 422 (`pdf_unreadable`, `pdf_encrypted`,
-        `pdf_too_many_pages`, `pdf_too_slow`)."""
-        result = await checks.extract(ctx, data.document_id, data.kind)
+        the URN, inspection date and overall effectiveness (none for an interim inspection). Each
+        value comes with the page and line it was read from (`sources`, and `source` and
+        `limit_source` per cover); where the text is not clear nothing is proposed. Image-only PDFs
+        give `found: false`; corrupt, encrypted, too long, too slow or bomb PDFs a 422
+        (`pdf_unreadable`, `pdf_encrypted`, `pdf_too_many_pages`, `pdf_too_slow`,
+        `pdf_too_large_when_decompressed`, `pdf_too_expensive`); more extractions at once than an
+        organisation may run a 429 (`too_many_extractions`)."""
+        result = await extraction.extract(ctx, data.document_id, data.kind)
         return s.ExtractionOut.of(result.document_id, result.pages, result.proposal)
 
     # --- Ofsted, visits, action plans ---

@@ -13,7 +13,7 @@ from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
 from dps.compliance.domain import concerns as c
 from dps.compliance.domain import requirements as r
 from dps.compliance.domain.eligibility import SettingEligibility
-from dps.compliance.domain.extraction import ExtractionKind, InsuranceProposal, OfstedProposal
+from dps.compliance.domain.extraction import ExtractionKind, InsuranceProposal, OfstedProposal, SourceLine
 from dps.compliance.repository import ActionItemRecord, VisitRecord
 
 Title = Annotated[str, Meta(min_length=1, max_length=200)]
@@ -143,9 +143,22 @@ class ExtractionIn(Input, kw_only=True):
     kind: ExtractionKind
 
 
+class SourceOut(Struct, kw_only=True):
+    """Where a proposed value was read, so a person can check it: the page (from 1) and the line."""
+
+    page: int
+    line: str
+
+    @classmethod
+    def of(cls, source: SourceLine | None) -> SourceOut | None:
+        return None if source is None else cls(page=source.page, line=source.text)
+
+
 class CoverOut(Struct, kw_only=True):
     insurance_kind: r.InsuranceKind
     limit_pence: int | None
+    source: SourceOut | None = None  # the line naming the class of cover
+    limit_source: SourceOut | None = None  # the line the limit was read from
 
 
 class ExtractionOut(Struct, kw_only=True):
@@ -163,11 +176,15 @@ class ExtractionOut(Struct, kw_only=True):
     urn: str | None = None
     inspection_date: date | None = None
     overall_effectiveness: OfstedGrade | None = None
+    interim_inspection: bool | None = None  # an interim inspection gives no overall grade
+    # For each proposed value (by field name), the page and line it was read from.
+    sources: dict[str, SourceOut] = {}
 
     @classmethod
     def of(cls, document_id: int, pages: int, proposal: InsuranceProposal | OfstedProposal) -> ExtractionOut:
         found = proposal.found_anything
         message = "values found; check them against the document" if found else "nothing found in the PDF's text"
+        sources = {name: SourceOut(page=x.page, line=x.text) for name, x in proposal.sources.items()}
         if isinstance(proposal, InsuranceProposal):
             return cls(
                 document_id=document_id,
@@ -175,10 +192,19 @@ class ExtractionOut(Struct, kw_only=True):
                 pages=pages,
                 found=found,
                 message=message,
-                covers=[CoverOut(insurance_kind=x.insurance_kind, limit_pence=x.limit_pence) for x in proposal.covers],
+                covers=[
+                    CoverOut(
+                        insurance_kind=x.insurance_kind,
+                        limit_pence=x.limit_pence,
+                        source=SourceOut.of(x.source),
+                        limit_source=SourceOut.of(x.limit_source),
+                    )
+                    for x in proposal.covers
+                ],
                 starts_on=proposal.starts_on,
                 expires_on=proposal.expires_on,
                 insurer=proposal.insurer,
+                sources=sources,
             )
         return cls(
             document_id=document_id,
@@ -189,6 +215,8 @@ class ExtractionOut(Struct, kw_only=True):
             urn=proposal.urn,
             inspection_date=proposal.inspection_date,
             overall_effectiveness=proposal.overall_effectiveness,
+            interim_inspection=proposal.interim_inspection,
+            sources=sources,
         )
 
 

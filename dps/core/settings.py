@@ -36,6 +36,12 @@ class Settings:
     host: str
     port: int
     log_level: str
+    # Untrusted PDFs are read in a limited child process (dps.core.isolation).
+    pdf_read_seconds: float = 10.0
+    pdf_read_memory_bytes: int = 512 * MEGABYTE
+    pdf_reads_per_org: int = 2
+    pdf_reads_total: int = 4
+    storage_quota_bytes: int = 2048 * MEGABYTE
 
     @property
     def embedded_pg_dir(self) -> Path:
@@ -67,4 +73,9 @@ class Settings:
             host=e.get("DPS_HOST", "127.0.0.1"),
             port=int(e.get("DPS_PORT", "8000")),
             log_level=e.get("DPS_LOG_LEVEL", "info"),
+            pdf_read_seconds=float(e.get("DPS_PDF_READ_SECONDS", "10")),
+            pdf_read_memory_bytes=int(e.get("DPS_PDF_READ_MEMORY_MB", "512")) * MEGABYTE,
+            pdf_reads_per_org=int(e.get("DPS_PDF_READS_PER_ORG", "2")),
+            pdf_reads_total=int(e.get("DPS_PDF_READS", "4")),
+            storage_quota_bytes=int(e.get("DPS_STORAGE_QUOTA_MB", "2048")) * MEGABYTE,
         )

@@ -1,7 +1,8 @@
 """Where uploaded documents' bytes live: one `DocumentStore` interface, a local folder or S3.
 
-Services see only `DocumentStore`; the blocking work (file I/O, boto3) runs in a worker thread so
-the event loop never waits on a disk or the network (STYLE.md rule 8). Every blob's SHA-256 is
+Services see only `DocumentStore`; the blocking work (file I/O, boto3) runs in the storage thread
+pool (`dps.core.blocking.run_io`), so the event loop never waits on a disk or the network (STYLE.md
+rule 8) and other blocking work cannot make storage (or `/health`) wait. Every blob's SHA-256 is
 computed here, on the bytes actually stored, so callers record a digest they did not have to trust.
 
 The type of an upload is decided by `check_upload` from the bytes themselves: a client's declared
@@ -10,7 +11,6 @@ The type of an upload is decided by `check_upload` from the bytes themselves: a 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import io
@@ -27,6 +27,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from dps.core.blocking import run_io
 from dps.core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ class LocalDocumentStore:
     async def put(self, key: str, data: bytes, media_type: str) -> StoredBlob:
         """Write `data` to a temporary file beside the target, fsync it, then rename it into place."""
         path = self._path(key)
-        return await asyncio.to_thread(self._put_blocking, key, path, data)
+        return await run_io(self._put_blocking, key, path, data)
 
     def _put_blocking(self, key: str, path: Path, data: bytes) -> StoredBlob:
         digest = _sha256(data)
@@ -188,7 +189,7 @@ class LocalDocumentStore:
         """The file's bytes; `NotFound` when there is no such blob."""
         path = self._path(key)
         try:
-            return await asyncio.to_thread(path.read_bytes)
+            return await run_io(path.read_bytes)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             # A "directory" key (a prefix of other keys) is not a blob either, as in S3.
             raise NotFound(f"no document is stored under {key!r}", key=key) from None
@@ -196,17 +197,17 @@ class LocalDocumentStore:
     async def delete(self, key: str) -> None:
         """Remove the file if it is there."""
         path = self._path(key)
-        await asyncio.to_thread(_unlink_file, path)
+        await run_io(_unlink_file, path)
 
     async def exists(self, key: str) -> bool:
         """Whether a file (not a directory) is stored under `key`."""
         path = self._path(key)
-        return await asyncio.to_thread(path.is_file)
+        return await run_io(path.is_file)
 
     async def check(self) -> None:
         """Create the root if needed and make sure it is a writable directory."""
         try:
-            await asyncio.to_thread(self._check_blocking)
+            await run_io(self._check_blocking)
         except OSError as exc:
             raise StorageUnavailable(f"document folder {self.root} is not usable: {exc}") from exc
 
@@ -312,7 +313,7 @@ class S3DocumentStore:
         # Content-MD5 is understood by every S3 implementation and makes the server refuse a body
         # damaged in transit; the SHA-256 travels as metadata so the object describes itself.
         content_md5 = base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode("ascii")
-        await asyncio.to_thread(
+        await run_io(
             self._client.put_object,
             Bucket=self.bucket,
             Key=object_key,
@@ -327,7 +328,7 @@ class S3DocumentStore:
         """The object's bytes; `NotFound` when there is no such object."""
         object_key = self._object_key(key)
         try:
-            return await asyncio.to_thread(self._get_blocking, object_key)
+            return await run_io(self._get_blocking, object_key)
         except ClientError as exc:
             if _error_code(exc) in _MISSING_OBJECT_CODES:
                 raise NotFound(f"no document is stored under {key!r}", key=key) from None
@@ -344,13 +345,13 @@ class S3DocumentStore:
     async def delete(self, key: str) -> None:
         """Delete the object; S3 already treats deleting a missing object as success."""
         object_key = self._object_key(key)
-        await asyncio.to_thread(self._client.delete_object, Bucket=self.bucket, Key=object_key)
+        await run_io(self._client.delete_object, Bucket=self.bucket, Key=object_key)
 
     async def exists(self, key: str) -> bool:
         """Whether the object exists (a HEAD request)."""
         object_key = self._object_key(key)
         try:
-            await asyncio.to_thread(self._client.head_object, Bucket=self.bucket, Key=object_key)
+            await run_io(self._client.head_object, Bucket=self.bucket, Key=object_key)
         except ClientError as exc:
             if _error_code(exc) in _MISSING_OBJECT_CODES:
                 return False
@@ -360,13 +361,13 @@ class S3DocumentStore:
     async def check(self) -> None:
         """HEAD the bucket: proves the endpoint answers, the credentials work and the bucket exists."""
         try:
-            await asyncio.to_thread(self._client.head_bucket, Bucket=self.bucket)
+            await run_io(self._client.head_bucket, Bucket=self.bucket)
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailable(f"S3 bucket {self.bucket!r} is not usable: {exc}") from exc
 
     async def ensure_bucket(self) -> None:
         """Create the bucket if it does not exist yet (tests, the demo, first start on MinIO)."""
-        await asyncio.to_thread(self._ensure_bucket_blocking)
+        await run_io(self._ensure_bucket_blocking)
 
     def _ensure_bucket_blocking(self) -> None:
         try:

@@ -34,8 +34,42 @@ from dps.frameworks.services import applications, arrangements, evaluations, que
 from dps.pricing.schemas import ApproveIn, BandIn, LineIn, RateCardIn
 from dps.pricing.services import prices, rate_cards
 
-# A one-page PDF: enough for the document store's sniffing; the values are entered as evidence.
-CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A valid one-page PDF (uploads are checked); the values are entered as evidence.
+CERTIFICATE_PDF = (
+    b"%PDF-1.4\n"
+    b"%dps1\n"
+    b"1 0 obj\n"
+    b"<< /Type /Catalog /Pages 2 0 R >>\n"
+    b"endobj\n"
+    b"2 0 obj\n"
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>\n"
+    b"endobj\n"
+    b"3 0 obj\n"
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>\n"
+    b"endobj\n"
+    b"4 0 obj\n"
+    b"<< /Length 55  >>\n"
+    b"stream\n"
+    b"BT /F1 12 Tf 72 720 Td (Certificate of insurance) Tj ET\n"
+    b"endstream\n"
+    b"endobj\n"
+    b"5 0 obj\n"
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\n"
+    b"endobj\n"
+    b"xref\n"
+    b"0 6\n"
+    b"0000000000 65535 f \n"
+    b"0000000015 00000 n \n"
+    b"0000000064 00000 n \n"
+    b"0000000121 00000 n \n"
+    b"0000000247 00000 n \n"
+    b"0000000353 00000 n \n"
+    b"trailer\n"
+    b"<< /Size 6 /Root 1 0 R >>\n"
+    b"startxref\n"
+    b"423\n"
+    b"%%EOF\n"
+)
 POUNDS = 100  # pence
 
 

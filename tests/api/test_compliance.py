@@ -161,11 +161,12 @@ async def test_bad_pdfs_give_a_clear_answer(api: Api) -> None:
     assert nothing.json()["found"] is False
     assert nothing.json()["message"] == "nothing found in the PDF's text"
     assert nothing.json()["covers"] == []
-    locked = await upload_certificate(api, c.provider, pdfs.encrypted())
+    # A password-protected PDF is refused when uploaded: nobody could read it (nor check it).
     problem(
         await api.client.post(
-            "/api/v1/compliance/extractions",
-            json={"document_id": locked, "kind": "insurance_certificate"},
+            "/api/v1/documents",
+            files={"file": ("certificate.pdf", pdfs.encrypted(), "application/pdf")},
+            data={"document_type": "insurance_certificate"},
             headers=api.auth(c.provider),
         ),
         422,

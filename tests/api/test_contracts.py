@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests import pdfs
 from tests.support import Api, problem, scalar
 from tests.support_contracts import NO_LIBREOFFICE, WELSH_PROVIDER, docx_text, load_templates, member, table_rows
 
@@ -175,7 +176,7 @@ async def test_provider_signs_with_an_uploaded_signed_copy_and_council_terminate
         )
     ).json()
     await api.client.post(f"{BASE}/{contract['id']}/issue", headers=api.auth(m.legal))
-    pdf = b"%PDF-1.4\n% signed copy\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    pdf = pdfs.minimal("signed copy")
     uploaded = await api.client.post(
         "/api/v1/documents",
         files={"file": ("signed.pdf", pdf, "application/pdf")},

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import docx
 
+from tests import pdfs
 from tests.support import Api, problem
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdfs.minimal()
 
 
 def a_docx() -> bytes:
@@ -62,7 +63,7 @@ async def test_too_large_is_413(api: Api) -> None:
     _, token = await api.provider()
     limit = 1024 * 1024  # the test settings allow 1 MB
     problem(await upload(api, token, PDF + b"0" * limit), 413, "payload_too_large")  # type: ignore[arg-type]
-    ok = await upload(api, token, PDF + b"0" * (limit - len(PDF)))
+    ok = await upload(api, token, pdfs.of_size(limit))
     assert ok.status_code == 201  # type: ignore[attr-defined]
 
 

@@ -1,5 +1,9 @@
 """Documents: sniffed, size-limited uploads with SHA-256, readable only by permitted callers.
 
+A PDF is also opened in a limited child process and refused when it is malformed, needs a password
+or carries active content; the name it is stored under is made safe (`dps.accounts.filenames`); an
+organisation's documents together stay within its storage quota (`DPS_STORAGE_QUOTA_MB`).
+
 Ordering keeps rows and blobs consistent: the blob is written first, then the row commits; if the
 row cannot be written the blob is deleted again. So no row ever points at a missing blob, and a
 failed upload leaves no row.
@@ -13,14 +17,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from dps.accounts import access, repository
-from dps.accounts.domain import Document, DocumentType, check_expiry_not_past, safe_filename
+from dps.accounts.domain import Document, DocumentType, check_expiry_not_past
+from dps.accounts.filenames import stored_filename
 from dps.core import audit
 from dps.core.auth import OrgKind
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import DomainError, PermissionDenied
+from dps.core.errors import DomainError, PayloadTooLarge, PermissionDenied
 from dps.core.pagination import Page
-from dps.core.storage import check_upload
+from dps.core.pdfs import check_uploaded_pdf
+from dps.core.settings import MEGABYTE
+from dps.core.storage import PDF, check_upload
+
+
+class StorageQuotaExceeded(PayloadTooLarge):
+    code = "storage_quota_exceeded"
+    title = "Storage quota exceeded"
 
 
 class DocumentCorrupted(DomainError):
@@ -45,16 +57,21 @@ async def upload_document(
     media_type = check_upload(data, ctx.settings.max_upload_bytes)
     now = ctx.clock.now()
     check_expiry_not_past(expires_on, now.date())
+    is_provider = principal.org_kind is OrgKind.PROVIDER
+    quota = ctx.settings.storage_quota_bytes
+    _check_quota(await repository.storage_used(is_provider, principal.org_id), len(data), quota)
+    if media_type == PDF:
+        # Structure and active content are checked in a limited child process (issue 13, item 10).
+        await check_uploaded_pdf(data, (principal.org_kind, principal.org_id), ctx.settings)
     key = f"documents/{now:%Y/%m}/{uuid.uuid4().hex}"
     blob = await ctx.store.put(key, data, media_type)
-    is_provider = principal.org_kind is OrgKind.PROVIDER
     draft = Document(
         id=0,
         owner_kind=principal.org_kind,
         provider_id=principal.org_id if is_provider else None,
         authority_id=None if is_provider else principal.org_id,
         document_type=document_type,
-        filename=safe_filename(filename),
+        filename=stored_filename(filename, media_type),
         media_type=media_type,
         size_bytes=blob.size,
         sha256=blob.sha256,
@@ -65,12 +82,27 @@ async def upload_document(
     )
     try:
         async with DB.transaction():
+            # Checked again under a per-organisation lock: two uploads at once cannot both fit.
+            used = await repository.lock_storage_used(is_provider, principal.org_id)
+            _check_quota(used, blob.size, quota)
             document = await repository.insert_document(draft)
             await audit.record(ctx, "document.uploaded", "document", document.id, after=document)
     except BaseException:
         await ctx.store.delete(key)
         raise
     return document
+
+
+def _check_quota(used: int, adding: int, quota: int) -> None:
+    """Refuse an upload that would take the organisation's stored documents over its quota (413)."""
+    if used + adding > quota:
+        raise StorageQuotaExceeded(
+            f"your organisation stores {used / MEGABYTE:.1f} MB of documents; this file would take it over "
+            f"its quota of {quota / MEGABYTE:.0f} MB. Ask the platform operator for more room",
+            used_bytes=used,
+            quota_bytes=quota,
+            file_bytes=adding,
+        )
 
 
 async def get_document(ctx: Context, document_id: int) -> Document:

@@ -6,15 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dps.accounts import repository as accounts
-from dps.accounts.services.documents import download_document
 from dps.compliance import access, facts, repository
-from dps.compliance.domain.extraction import (
-    ExtractionKind,
-    InsuranceProposal,
-    OfstedProposal,
-    extract_insurance,
-    extract_ofsted,
-)
 from dps.compliance.domain.requirements import (
     DEFAULT_GATEWAY,
     ComplianceSummary,
@@ -28,7 +20,6 @@ from dps.compliance.domain.requirements import (
     check_evidence_dates,
     check_requirement,
 )
-from dps.compliance.pdf import read_pdf_text
 from dps.compliance.schemas import EvidenceIn, OverrideIn, RequirementIn
 from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
@@ -202,28 +193,6 @@ async def list_evidence(
     return await repository.list_evidence(
         limit, after_id, provider_id=provider_id, requirement_id=requirement_id, include_replaced=include_replaced
     )
-
-
-# --- extraction ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Extraction:
-    document_id: int
-    pages: int
-    proposal: InsuranceProposal | OfstedProposal
-
-
-async def extract(ctx: Context, document_id: int, kind: ExtractionKind) -> Extraction:
-    """Propose values from a stored PDF for a person to confirm (nothing is saved)."""
-    download = await download_document(ctx, document_id)
-    if download.document.media_type != "application/pdf":
-        raise RuleViolation("values can only be read from a PDF", code="not_a_pdf")
-    text = await read_pdf_text(download.data)
-    proposal = (
-        extract_insurance(text.text) if kind is ExtractionKind.INSURANCE_CERTIFICATE else extract_ofsted(text.text)
-    )
-    return Extraction(document_id=document_id, pages=text.pages, proposal=proposal)
 
 
 # --- checks ----------------------------------------------------------------------------------
