@@ -101,6 +101,13 @@ async def list_requirements(arrangement_ids: Collection[int]) -> list[Requiremen
     return [_requirement(r) for r in rows]
 
 
+async def list_requirements_by_id(requirement_ids: Collection[int]) -> list[Requirement]:
+    if not requirement_ids:
+        return []
+    rows = await t.Requirement.select().where(t.Requirement.id.is_in(list(requirement_ids)))
+    return [_requirement(r) for r in rows]
+
+
 async def count_evidence_for_requirement(requirement_id: int) -> int:
     return int(await t.Evidence.count().where(t.Evidence.requirement == requirement_id))
 
@@ -132,18 +139,38 @@ def _evidence(row: dict[str, Any]) -> Evidence:
     )
 
 
-async def replace_current_evidence(requirement_id: int, provider_id: int) -> list[int]:
-    """Mark the provider's current (or expired) evidence for a requirement as replaced; their ids."""
-    rows = (
-        await t.Evidence.update({t.Evidence.status: "replaced"})
-        .where(
-            (t.Evidence.requirement == requirement_id)
-            & (t.Evidence.provider == provider_id)
-            & (t.Evidence.status != "replaced")
+async def held_evidence(requirement_id: int, provider_id: int) -> list[Evidence]:
+    """The provider's held (not replaced) pieces for one requirement, serialised per requirement and
+    provider: a transaction-scoped advisory lock keeps two attachments from interleaving."""
+    await DB.run_querystring(QueryString("SELECT pg_advisory_xact_lock({}::int, {}::int)", requirement_id, provider_id))
+    rows = await DB.run_querystring(
+        QueryString(
+            """SELECT * FROM compliance_evidence WHERE requirement = {} AND provider = {}
+               AND status <> 'replaced' ORDER BY id FOR UPDATE""",
+            requirement_id,
+            provider_id,
         )
-        .returning(t.Evidence.id)
     )
-    return [r["id"] for r in rows]
+    return [_evidence(r) for r in rows]
+
+
+async def mark_replaced(evidence_ids: Collection[int]) -> None:
+    if evidence_ids:
+        await t.Evidence.update({t.Evidence.status: "replaced"}).where(t.Evidence.id.is_in(list(evidence_ids)))
+
+
+async def held_evidence_of(evidence_ids: Collection[int]) -> list[Evidence]:
+    """Every held piece sharing a requirement and provider with one of these pieces (one query)."""
+    if not evidence_ids:
+        return []
+    rows = await DB.run_querystring(
+        QueryString(
+            """SELECT e.* FROM compliance_evidence e WHERE e.status <> 'replaced' AND (e.requirement, e.provider) IN
+               (SELECT requirement, provider FROM compliance_evidence WHERE id = ANY({}::bigint[]))""",
+            list(evidence_ids),
+        )
+    )
+    return [_evidence(r) for r in rows]
 
 
 async def insert_evidence(e: Evidence, submitted_by: int | None) -> Evidence:
