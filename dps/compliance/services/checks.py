@@ -244,9 +244,18 @@ async def renewed_evidence_ids(evidence_ids: Collection[int]) -> set[int]:
     }
 
 
+async def councils_of(ctx: Context, provider_id: int) -> frozenset[int]:
+    """The councils holding an arrangement with the provider (looked up for council staff only)."""
+    if not ctx.user.is_authority_staff:
+        return frozenset()
+    return await repository.councils_with_arrangement(provider_id)
+
+
 async def get_evidence(ctx: Context, evidence_id: int) -> Evidence:
     evidence = await repository.get_evidence(evidence_id)
-    access.require_read_evidence(ctx.user, evidence.provider_id)
+    access.require_read_record(
+        ctx.user, evidence.provider_id, await councils_of(ctx, evidence.provider_id), "evidence", evidence_id
+    )
     return evidence
 
 
@@ -265,7 +274,7 @@ async def list_evidence(
         if principal.org_kind is not OrgKind.PROVIDER or principal.org_id is None:
             raise RuleViolation("name the provider whose evidence to list", code="provider_required")
         provider_id = principal.org_id
-    access.require_read_evidence(principal, provider_id)
+    access.require_read_evidence(principal, provider_id, await councils_of(ctx, provider_id))
     return await repository.list_evidence(
         limit, after_id, provider_id=provider_id, requirement_id=requirement_id, include_replaced=include_replaced
     )
@@ -305,7 +314,9 @@ class MembershipCompliance:
 async def membership_compliance(ctx: Context, membership_id: int) -> MembershipCompliance:
     """A membership's compliance status with every check behind it."""
     membership = await frameworks.get_membership(membership_id)
-    access.require_read_evidence(ctx.user, membership.provider_id)
+    access.require_read_record(
+        ctx.user, membership.provider_id, await councils_of(ctx, membership.provider_id), "membership", membership_id
+    )
     arrangement = await frameworks.get_arrangement(membership.arrangement_id)
     gathered = await facts.gather([arrangement.id], [membership.provider_id])
     summary = gathered.membership_summary(
@@ -315,12 +326,17 @@ async def membership_compliance(ctx: Context, membership_id: int) -> MembershipC
 
 
 async def arrangement_compliance(ctx: Context, arrangement_id: int) -> list[MembershipCompliance]:
-    """Every membership of an arrangement with its compliance status (council staff)."""
+    """Every membership of an arrangement with its compliance status: staff of its lead and member
+    councils (and admins), not every council (issue 13 item 10)."""
     arrangement = await frameworks.get_arrangement(arrangement_id)
     principal = ctx.user
     frameworks_access.require_read_arrangement(principal, arrangement)
     if not principal.is_authority_staff:
         raise PermissionDenied("the compliance overview is for council staff")
+    if not (principal.is_admin or (principal.org_id is not None and arrangement.is_member(principal.org_id))):
+        raise PermissionDenied(
+            "the compliance overview is for the arrangement's own councils", code="not_a_member_authority"
+        )
     memberships = await frameworks.list_memberships(arrangement_id=arrangement_id)
     gathered = await facts.gather([arrangement_id], {m.provider_id for m in memberships})
     today = ctx.clock.now().date()
