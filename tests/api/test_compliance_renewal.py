@@ -4,6 +4,7 @@ leaves a gap lets the membership be suspended at the expiry and reinstated on it
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -147,3 +148,17 @@ async def test_a_renewal_that_leaves_a_gap_suspends_at_the_expiry_and_reinstates
     await run_scheduler(api)  # idempotent: told once
     assert len(await notes(api, c.provider)) == 2
     assert await links_to_no_route(api.app) == []
+
+
+async def test_two_attachments_at_once_leave_one_piece_per_start_day(api: Api) -> None:
+    """Attachments for one requirement are serialised (an advisory lock per requirement and
+    provider): two sent at once for the same start day both succeed, the later corrects the
+    earlier, and exactly one piece is in force."""
+    c = await consortium(api)
+    first, second = await asyncio.gather(
+        attach(api, c, "2026-04-01", "2027-03-31"), attach(api, c, "2026-04-01", "2027-03-31")
+    )
+    statuses = dict(await held(api, c))
+    assert sorted(statuses.values()) == ["current", "replaced"]
+    assert statuses[max(first, second)] == "current"
+    assert (await compliance(api, c))["compliance_status"] == "compliant"
