@@ -242,6 +242,7 @@ async def test_an_officer_overrides_a_review_result_with_a_reason(api: Api) -> N
         "evidence_id": scored.json()["id"],
         "expires_on": None,
         "overridden": True,
+        "renewal_id": None,
     }
     assert (await eligibility(api, c))["eligible"] is True
     trail = await api.client.get("/api/v1/audit", params={"action": "check.overridden"}, headers=api.auth(c.officer))

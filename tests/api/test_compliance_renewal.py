@@ -88,7 +88,12 @@ async def test_an_early_renewal_keeps_the_provider_compliant_and_covers_the_expi
     status = await compliance(api, c, c.provider)
     assert status["compliance_status"] == "compliant"
     (check,) = [x for x in status["checks"] if x["requirement_id"] == c.insurance_id]
-    assert (check["outcome"], check["evidence_id"], check["expires_on"]) == ("pass", current, "2027-03-31")
+    assert (check["outcome"], check["evidence_id"], check["expires_on"], check["renewal_id"]) == (
+        "pass",
+        current,
+        "2027-03-31",
+        renewal,
+    )
     assert (await eligibility(api, c))["eligible"] is True
     assert await evidence_deadlines(api, c.provider) == []
     assert await evidence_deadlines(api, c.officer) == []
