@@ -203,6 +203,8 @@ class SettingIn(Input, kw_only=True):
 
 class SettingPatch(Input, kw_only=True):
     name: Name | UnsetType = UNSET
+    # Read-only to providers (403 `ofsted_facts_read_only`): council officers record the grade and
+    # inspection date as an Ofsted judgement; only admins correct an imported value here.
     ofsted_grade: d.OfstedGrade | UnsetType | None = UNSET
     last_inspection_date: date | UnsetType | None = UNSET
     postcode: PostcodeText | UnsetType = UNSET

@@ -1,4 +1,4 @@
-"""Gathering the facts checks need, in bulk: requirements, current evidence, overrides, settings.
+"""Gathering the facts checks need, in bulk: requirements, held evidence, overrides, settings.
 
 A handful of queries for any number of providers (never one query per provider); the decisions
 stay in `dps.compliance.domain`.
@@ -21,16 +21,16 @@ from dps.compliance.domain.requirements import (
     Requirement,
     SettingFacts,
     evaluate,
-    latest_evidence,
     summarise,
 )
+from dps.compliance.domain.timeline import check_on_day, group_held
 from dps.compliance.repository import SettingRow
 
 
 @dataclass(frozen=True, slots=True)
 class ComplianceFacts:
     requirements: dict[int, list[Requirement]]  # by arrangement
-    evidence: dict[tuple[int, int], Evidence]  # (requirement, provider) -> current piece
+    evidence: dict[tuple[int, int], list[Evidence]]  # (requirement, provider) -> held pieces (timeline)
     overrides: dict[tuple[int, int, int | None], Override]
     settings: dict[int, list[SettingRow]]  # by provider
     withdrawn: set[int]  # settings whose registration is withdrawn
@@ -41,12 +41,13 @@ class ComplianceFacts:
             self.per_setting[arrangement_id] = [r for r in requirements if r.per_setting]
 
     def provider_results(self, arrangement_id: int, provider_id: int, today: date) -> list[CheckResult]:
-        """Provider-level checks (insurance, finance, policies...) for one arrangement."""
+        """Provider-level checks (insurance, finance, policies...) for one arrangement, each from the
+        piece of evidence in force on `today` (the timeline)."""
         return [
-            evaluate(
+            check_on_day(
                 r,
                 provider_id,
-                self.evidence.get((r.id, provider_id)),
+                self.evidence.get((r.id, provider_id), ()),
                 today,
                 override=self.overrides.get((r.id, provider_id, None)),
             )
@@ -98,7 +99,7 @@ async def gather(arrangement_ids: Collection[int], provider_ids: Collection[int]
     for r in requirements:
         by_arrangement[r.arrangement_id].append(r)
     requirement_ids = [r.id for r in requirements]
-    evidence = latest_evidence(await repository.live_evidence(requirement_ids, provider_ids))
+    evidence = group_held(await repository.live_evidence(requirement_ids, provider_ids))
     overrides = await repository.overrides_for(requirement_ids, provider_ids)
     settings: dict[int, list[SettingRow]] = defaultdict(list)
     for row in await repository.settings_of_providers(provider_ids):

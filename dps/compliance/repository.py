@@ -101,6 +101,13 @@ async def list_requirements(arrangement_ids: Collection[int]) -> list[Requiremen
     return [_requirement(r) for r in rows]
 
 
+async def list_requirements_by_id(requirement_ids: Collection[int]) -> list[Requirement]:
+    if not requirement_ids:
+        return []
+    rows = await t.Requirement.select().where(t.Requirement.id.is_in(list(requirement_ids)))
+    return [_requirement(r) for r in rows]
+
+
 async def count_evidence_for_requirement(requirement_id: int) -> int:
     return int(await t.Evidence.count().where(t.Evidence.requirement == requirement_id))
 
@@ -132,18 +139,38 @@ def _evidence(row: dict[str, Any]) -> Evidence:
     )
 
 
-async def replace_current_evidence(requirement_id: int, provider_id: int) -> list[int]:
-    """Mark the provider's current (or expired) evidence for a requirement as replaced; their ids."""
-    rows = (
-        await t.Evidence.update({t.Evidence.status: "replaced"})
-        .where(
-            (t.Evidence.requirement == requirement_id)
-            & (t.Evidence.provider == provider_id)
-            & (t.Evidence.status != "replaced")
+async def held_evidence(requirement_id: int, provider_id: int) -> list[Evidence]:
+    """The provider's held (not replaced) pieces for one requirement, serialised per requirement and
+    provider: a transaction-scoped advisory lock keeps two attachments from interleaving."""
+    await DB.run_querystring(QueryString("SELECT pg_advisory_xact_lock({}::int, {}::int)", requirement_id, provider_id))
+    rows = await DB.run_querystring(
+        QueryString(
+            """SELECT * FROM compliance_evidence WHERE requirement = {} AND provider = {}
+               AND status <> 'replaced' ORDER BY id FOR UPDATE""",
+            requirement_id,
+            provider_id,
         )
-        .returning(t.Evidence.id)
     )
-    return [r["id"] for r in rows]
+    return [_evidence(r) for r in rows]
+
+
+async def mark_replaced(evidence_ids: Collection[int]) -> None:
+    if evidence_ids:
+        await t.Evidence.update({t.Evidence.status: "replaced"}).where(t.Evidence.id.is_in(list(evidence_ids)))
+
+
+async def held_evidence_of(evidence_ids: Collection[int]) -> list[Evidence]:
+    """Every held piece sharing a requirement and provider with one of these pieces (one query)."""
+    if not evidence_ids:
+        return []
+    rows = await DB.run_querystring(
+        QueryString(
+            """SELECT e.* FROM compliance_evidence e WHERE e.status <> 'replaced' AND (e.requirement, e.provider) IN
+               (SELECT requirement, provider FROM compliance_evidence WHERE id = ANY({}::bigint[]))""",
+            list(evidence_ids),
+        )
+    )
+    return [_evidence(r) for r in rows]
 
 
 async def insert_evidence(e: Evidence, submitted_by: int | None) -> Evidence:
@@ -731,3 +758,26 @@ async def lot_context(lot_id: int) -> LotContext:
     return LotContext(
         r["id"], r["arrangement"], r["service_type"], r["lead_authority"], frozenset(r["member_authority_ids"])
     )
+
+
+# --- who holds an arrangement with a provider ------------------------------------------------
+
+
+async def councils_with_arrangement(provider_id: int) -> frozenset[int]:
+    """The lead and member councils of every arrangement where the provider holds a membership
+    (any status) or an application that was submitted (and not withdrawn): one query."""
+    rows = await DB.run_querystring(
+        QueryString(
+            """SELECT r.lead_authority, r.member_authority_ids FROM arrangements r
+               WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.arrangement = r.id AND m.provider = {})
+                  OR EXISTS (SELECT 1 FROM applications a WHERE a.arrangement = r.id AND a.provider = {}
+                             AND a.status IN ('submitted', 'under_evaluation', 'decided'))""",
+            provider_id,
+            provider_id,
+        )
+    )
+    found: set[int] = set()
+    for r in rows:
+        found.add(r["lead_authority"])
+        found.update(r["member_authority_ids"] or ())
+    return frozenset(found)

@@ -232,6 +232,9 @@ class CheckOut(Struct, kw_only=True):
     evidence_id: int | None
     expires_on: date | None
     overridden: bool
+    # The renewal held that takes over without a gap when this evidence expires (no reminders,
+    # no suspension); None when there is none or it leaves a gap.
+    renewal_id: int | None
 
     @classmethod
     def of(cls, x: r.CheckResult) -> CheckOut:

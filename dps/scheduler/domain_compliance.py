@@ -24,6 +24,10 @@ class EvidenceFacts:
     id: int
     status: str  # current | replaced | expired
     expires_on: date | None
+    # Set when the piece was attached ahead of its start day (an early renewal): it takes over then.
+    takes_effect_on: date | None = None
+    # A held renewal covers the expiry without a gap (compliance's timeline says so): no reminders.
+    renewed: bool = False
 
 
 def evidence_lapses_at(expires_on: date) -> datetime:
@@ -33,17 +37,33 @@ def evidence_lapses_at(expires_on: date) -> datetime:
     return datetime.combine(expires_on + ONE_DAY, time(0), tzinfo=UTC)
 
 
+def evidence_takes_effect_at(starts_on: date) -> datetime:
+    """A renewal takes over on its start day, judged (like the lapse) on the UTC date."""
+    return datetime.combine(starts_on, time(0), tzinfo=UTC)
+
+
 def evidence_events(facts: EvidenceFacts) -> list[Event]:
-    """Reminders 30 and 7 days before expiry, and the expiry itself (the check becomes `expired`
-    and memberships relying on it as a mandatory requirement are suspended)."""
-    if facts.status != "current" or facts.expires_on is None:
+    """The day an early renewal takes over (what it overtakes is replaced; memberships suspended
+    for a gap in cover are reinstated), reminders 30 and 7 days before expiry unless a renewal
+    held covers it (issue 12), and the expiry itself (the check becomes `expired` and memberships
+    relying on it as a mandatory requirement are suspended, unless a renewal is in force)."""
+    if facts.status != "current":
         return []
-    expires = facts.expires_on
     prefix = f"evidence:{facts.id}"
-    events = [
-        Event(f"expiring-{n}d", start_of(expires - timedelta(days=n)), f"{prefix}:expiring-{n}d:{expires.isoformat()}")
-        for n in EVIDENCE_REMINDER_DAYS
-    ]
+    events: list[Event] = []
+    if facts.takes_effect_on is not None:
+        starts = facts.takes_effect_on
+        events.append(Event("takes-effect", evidence_takes_effect_at(starts), f"{prefix}:takes-effect:{starts}"))
+    if facts.expires_on is None:
+        return events
+    expires = facts.expires_on
+    if not facts.renewed:
+        events += [
+            Event(
+                f"expiring-{n}d", start_of(expires - timedelta(days=n)), f"{prefix}:expiring-{n}d:{expires.isoformat()}"
+            )
+            for n in EVIDENCE_REMINDER_DAYS
+        ]
     events.append(Event("expiry", evidence_lapses_at(expires), f"{prefix}:expired"))
     return events
 

@@ -195,27 +195,6 @@ async def arrangements_ending(
 
 
 @dataclass(frozen=True, slots=True)
-class EvidenceContext:
-    id: int
-    provider_id: int
-    status: str
-    expires_on: date | None
-    requirement_title: str
-
-
-async def evidence_context(evidence_id: int) -> EvidenceContext | None:
-    rows = await _fetch(
-        """SELECT e.id, e.provider, e.status, e.expires_on, q.title FROM compliance_evidence e
-           JOIN compliance_requirements q ON q.id = e.requirement WHERE e.id = {}""",
-        evidence_id,
-    )
-    if not rows:
-        return None
-    r = rows[0]
-    return EvidenceContext(r["id"], r["provider"], r["status"], r["expires_on"], r["title"])
-
-
-@dataclass(frozen=True, slots=True)
 class ConcernContext:
     id: int
     status: str
@@ -387,7 +366,8 @@ async def evidence_expiring(
     until: date, today: date, *, authority_id: int | None, provider_id: int | None
 ) -> list[DueItem]:
     """Current evidence expiring between today and `until`: a provider's own, or for a council
-    the evidence its members hold for requirements of arrangements it leads."""
+    the evidence its members hold for requirements of arrangements it leads. (The deadlines view
+    leaves out those a held renewal covers: compliance's timeline decides.)"""
     rows = await _fetch(
         """SELECT e.id, e.expires_on, q.title, p.legal_name FROM compliance_evidence e
            JOIN compliance_requirements q ON q.id = e.requirement

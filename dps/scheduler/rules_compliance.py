@@ -2,7 +2,8 @@
 
 Transitions belong to their packages: an evidence expiry is `dps.compliance.services.checks.
 on_evidence_expired` (it marks the check expired, suspends memberships that rely on a mandatory
-requirement and tells the provider and the lead's officers; new evidence reinstates them), a
+requirement and tells the provider and the lead's officers; new evidence reinstates them), an
+early renewal's start day is `on_evidence_in_force`, a
 re-accreditation suspension is `dps.frameworks.services.memberships.change_membership_status`.
 Run inside the sweep's batch transaction, as the system.
 """
@@ -14,7 +15,7 @@ from datetime import datetime
 from dps.accounts import repository as accounts
 from dps.accounts.domain import SettingType
 from dps.compliance.domain.concerns import ConcernStatus
-from dps.compliance.services.checks import on_evidence_expired
+from dps.compliance.services.checks import evidence_outlook, on_evidence_expired, on_evidence_in_force
 from dps.core.auth import Role
 from dps.core.context import Context
 from dps.core.notifications import Recipient
@@ -48,20 +49,35 @@ OFSTED_CENSUS_ID = 0
 
 
 async def check_evidence(ctx: Context, evidence_id: int, now: datetime) -> datetime | None:
-    """Reminders to the provider 30 and 7 days before its evidence expires; on the day after the
-    expiry date compliance marks it expired and suspends what relied on it (story 5)."""
-    found = await repository.evidence_context(evidence_id)
-    if found is None:
+    """Reminders to the provider 30 and 7 days before its evidence expires, unless it holds a
+    renewal that covers the expiry; on the day after the expiry date compliance marks it expired
+    and suspends what relied on it (story 5) unless a renewal is in force by then; on an early
+    renewal's start day compliance puts it in force (and reinstates after a gap). What counts as
+    in force and as a covering renewal is compliance's timeline (issue 12)."""
+    outlook = await evidence_outlook(evidence_id)
+    if outlook is None:
         return None
-    facts = EvidenceFacts(found.id, found.status, found.expires_on)
+    found = outlook.evidence
+    submitted_on = found.submitted_at.date() if found.submitted_at is not None else None
+    ahead = found.starts_on is not None and (submitted_on is None or found.starts_on > submitted_on)
+    facts = EvidenceFacts(
+        found.id,
+        found.status,
+        found.expires_on,
+        takes_effect_on=found.starts_on if ahead else None,
+        renewed=outlook.renewal is not None,
+    )
     state = series_state(evidence_events(facts), now)
     if state.due is None:
         return state.next_at
     if state.due.name == "expiry":
         await on_evidence_expired(ctx.as_system(), evidence_id)
         return None
+    if state.due.name == "takes-effect":
+        await on_evidence_in_force(ctx.as_system(), evidence_id)
+        return state.next_at
     assert found.expires_on is not None
-    message = evidence_message(evidence_id, found.requirement_title, found.expires_on, local_day(now))
+    message = evidence_message(evidence_id, outlook.requirement_title, found.expires_on, local_day(now))
     await send(await providers_people([found.provider_id]), state.due, message, now)
     return state.next_at
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dps.compliance.services.checks import renewed_evidence_ids
 from dps.core.auth import OrgKind
 from dps.core.context import Context
 from dps.frameworks.profiles import get_profile
@@ -87,7 +88,9 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
         )
 
     scope = {"authority_id": authority_id, "provider_id": provider_id}
-    items = await repository.evidence_expiring(today + EVIDENCE_HORIZON, today, **scope)
+    expiring = await repository.evidence_expiring(today + EVIDENCE_HORIZON, today, **scope)
+    renewed = await renewed_evidence_ids([i.entity_id for i in expiring])
+    items = [i for i in expiring if i.entity_id not in renewed]  # a renewal held covers the expiry
     items += await repository.placements_ending(today, **scope)
     found += [
         Deadline(

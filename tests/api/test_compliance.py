@@ -101,10 +101,11 @@ async def test_a_provider_cannot_see_or_use_another_providers_evidence(api: Api)
     assert attached.status_code == 201, attached.text
     evidence_id = attached.json()["id"]
 
+    # To another provider its evidence does not exist (issue 13 item 10: no 403 that confirms an id).
     problem(
         await api.client.get(f"/api/v1/compliance/evidence/{evidence_id}", headers=api.auth(other)),
-        403,
-        "permission_denied",
+        404,
+        "not_found",
     )
     problem(
         await api.client.get(
@@ -116,8 +117,8 @@ async def test_a_provider_cannot_see_or_use_another_providers_evidence(api: Api)
     assert (await api.client.get("/api/v1/compliance/evidence", headers=api.auth(other))).json()["items"] == []
     problem(
         await api.client.get(f"/api/v1/compliance/memberships/{c.membership_id}", headers=api.auth(other)),
-        403,
-        "permission_denied",
+        404,
+        "not_found",
     )
     # Nor attach someone else's document, nor read values out of it.
     stolen = await api.client.post(
@@ -242,6 +243,7 @@ async def test_an_officer_overrides_a_review_result_with_a_reason(api: Api) -> N
         "evidence_id": scored.json()["id"],
         "expires_on": None,
         "overridden": True,
+        "renewal_id": None,
     }
     assert (await eligibility(api, c))["eligible"] is True
     trail = await api.client.get("/api/v1/audit", params={"action": "check.overridden"}, headers=api.auth(c.officer))
@@ -428,10 +430,18 @@ async def test_quality_visits_forms_a_to_d_and_the_action_plan(api: Api) -> None
         "form_incomplete",
     )
 
-    # Recorded once, seen by every council (including a non-member) and the provider; not by others.
-    for token in (c.commissioner, c.outsider_commissioner, c.provider):
+    # Recorded once, seen by every council holding an arrangement with the provider and by the
+    # provider; not by other providers nor councils outside (issue 13 item 10).
+    for token in (c.commissioner, c.provider):
         listed = await api.client.get(f"/api/v1/compliance/settings/{c.setting_id}/visits", headers=api.auth(token))
         assert [v["form"] for v in listed.json()["items"]] == ["A", "B", "C"]
+    problem(
+        await api.client.get(
+            f"/api/v1/compliance/settings/{c.setting_id}/visits", headers=api.auth(c.outsider_commissioner)
+        ),
+        403,
+        "no_arrangement_with_provider",
+    )
     problem(
         await api.client.get(f"/api/v1/compliance/settings/{c.setting_id}/visits", headers=api.auth(other)),
         403,
@@ -453,8 +463,8 @@ async def test_quality_visits_forms_a_to_d_and_the_action_plan(api: Api) -> None
         await api.client.post(
             f"/api/v1/compliance/action-items/{action['id']}/status", json={"status": "open"}, headers=api.auth(other)
         ),
-        403,
-        "permission_denied",
+        404,
+        "not_found",
     )
     problem(
         await api.client.post(

@@ -1,5 +1,6 @@
 """DESIGN.md stories 5 and 6 through the API: an expired certificate suspends and a new one
-reinstates; a concern suspends from call-offs and rescinding restores; with the audit trail."""
+reinstates, an early renewal keeps the provider compliant; a concern suspends from call-offs and
+rescinding restores; with the audit trail."""
 
 from __future__ import annotations
 
@@ -286,6 +287,32 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
         "membership.reinstated",
     ]
     assert await audit_actions(api, c.officer, "evidence", evidence_id) == ["evidence.attached", "evidence.expired"]
+
+    # Early renewal (issue 12): a month before the next expiry the provider attaches next year's
+    # certificate; it is held alongside, the membership stays compliant and eligible, and the
+    # expiry suspends nothing because the renewal takes over the next day.
+    await travel(api, c, datetime(2028, 3, 1, 9, 0, tzinfo=UTC))
+    early = await api.client.post(
+        "/api/v1/compliance/evidence",
+        json={
+            "requirement_id": c.insurance_id,
+            "starts_on": "2028-04-01",
+            "expires_on": "2029-03-31",
+            "cover_pence": TEN_MILLION,
+        },
+        headers=api.auth(c.provider),
+    )
+    assert early.status_code == 201, early.text
+    assert (await compliance(api, c, c.provider))["compliance_status"] == "compliant"
+    assert (await eligibility(api, c))["eligible"] is True
+    await travel(api, c, datetime(2028, 4, 1, 6, 0, tzinfo=UTC))
+    await on_evidence_expired(ctx, renewed.json()["id"])
+    membership = await api.client.get(f"/api/v1/memberships/{c.membership_id}", headers=api.auth(c.officer))
+    assert membership.json()["status"] == "active"
+    checks = (await compliance(api, c))["checks"]
+    assert [(x["outcome"], x["evidence_id"]) for x in checks if x["requirement_id"] == c.insurance_id] == [
+        ("pass", early.json()["id"])
+    ]
 
 
 async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Api) -> None:

@@ -4,10 +4,11 @@ it, and out-of-range figures are refused with a problem instead of a server erro
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from tests.api.test_compliance_stories import Consortium, add_requirement, consortium
-from tests.support import Api, problem
+from tests.support import Api, admit_member, problem
 
 
 async def _issued_concern(api: Api, c: Consortium, **body: Any) -> dict[str, Any]:
@@ -142,12 +143,42 @@ async def test_current_ratios_must_be_finite_positive_and_fit(api: Api) -> None:
     assert outcome["outcome"] == "pass"
 
 
-async def test_an_ofsted_concern_recorded_by_an_outside_council_is_issued_by_the_lead(api: Api) -> None:
-    """Ofsted grades are public facts any council's officer may record, but the concern it raises
-    belongs to the arrangement: a council outside it is not made the issuer (it would then see and
-    rescind a concern about an arrangement it takes no part in, which member councils could not)."""
+async def test_an_ofsted_concern_recorded_by_a_council_outside_an_affected_arrangement_is_issued_by_its_lead(
+    api: Api,
+) -> None:
+    """Only councils holding an arrangement with the provider record its Ofsted judgements (issue 13
+    item 1); the concern a judgement raises belongs to the affected arrangements: a recording
+    council that is not in every one of them is not made the issuer (it would then rescind a
+    concern about an arrangement it takes no part in), the first arrangement's lead is."""
     c = await consortium(api)
     _, outside_officer = await api.staff("procurement_officer", c.outsider)
+    refused = await api.client.post(
+        f"/api/v1/compliance/settings/{c.setting_id}/ofsted-judgements",
+        json={"grade": "inadequate", "inspection_date": "2026-11-20"},
+        headers=api.auth(outside_officer),
+    )
+    problem(refused, 403, "no_arrangement_with_provider")
+    # Leeds now leads its own residential DPS with the provider as a member.
+    created = await api.client.post(
+        "/api/v1/arrangements",
+        json={
+            "reference": "LD-RES",
+            "title": "Leeds residential DPS",
+            "service_type": "residential",
+            "profile_code": "pcr2015_dps",
+            "term_start": "2026-12-01",
+            "term_end": "2029-02-23",
+        },
+        headers=api.auth(outside_officer),
+    )
+    assert created.status_code == 201, created.text
+    lot = await api.client.post(
+        f"/api/v1/arrangements/{created.json()['id']}/lots",
+        json={"code": "L1", "title": "Homes", "age_bands": [{"label": "8-17", "min_age": 8, "max_age": 17}]},
+        headers=api.auth(outside_officer),
+    )
+    await add_requirement(api, outside_officer, created.json()["id"], kind="ofsted", title="Ofsted")
+    await admit_member(created.json()["id"], lot.json()["id"], c.provider_id, date(2026, 12, 1))
     recorded = await api.client.post(
         f"/api/v1/compliance/settings/{c.setting_id}/ofsted-judgements",
         json={"grade": "inadequate", "inspection_date": "2026-11-20"},
@@ -157,7 +188,7 @@ async def test_an_ofsted_concern_recorded_by_an_outside_council_is_issued_by_the
     [concern_id] = recorded.json()["concern_ids"]
     concern = await api.client.get(f"/api/v1/concerns/{concern_id}", headers=api.auth(c.officer))
     assert concern.json()["issuing_authority_id"] == c.lead
-    problem(await api.client.get(f"/api/v1/concerns/{concern_id}", headers=api.auth(outside_officer)), 404, "not_found")
+    assert concern.json()["arrangement_ids"] == [c.arrangement_id, created.json()["id"]]
 
 
 async def test_an_override_for_an_unknown_provider_is_refused(api: Api) -> None:

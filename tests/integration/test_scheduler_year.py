@@ -194,6 +194,7 @@ async def test_the_annual_refresh_is_requested_then_the_membership_suspended_and
         # 11 months after 23 November 2026, to A; due on the anniversary, then 30 days' grace.
         date(2027, 10, 23): {"membership.refresh_requested": 1},
         date(2027, 12, 23): {"membership.suspended_for_refresh": 2},  # A and Bolton's officer
+        date(2028, 1, 6): {"membership.reinstated": 1},  # A is told its place is back (issue 12)
     }
     assert await membership_status(s.arrangement_id, a_id) == "active"
     assert await links_to_no_route(api.app) == []

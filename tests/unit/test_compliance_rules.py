@@ -23,7 +23,6 @@ from dps.compliance.domain.requirements import (
     check_requirement,
     evaluate,
     grade_at_least,
-    latest_evidence,
     summarise,
 )
 from dps.core.errors import RuleViolation
@@ -313,10 +312,3 @@ def test_any_failing_mandatory_check_makes_the_membership_non_compliant() -> Non
     summary = summarise([ok, missing, optional_missing], TODAY)
     assert summary.status is ComplianceStatus.NON_COMPLIANT
     assert [r.requirement_id for r in summary.failing] == [2]
-
-
-def test_the_newest_unreplaced_piece_is_current() -> None:
-    pieces = [evidence(id=1), evidence(id=3, status="replaced"), evidence(id=2), evidence(id=4, provider_id=8)]
-    chosen = latest_evidence(pieces)
-    assert chosen[(1, 3)].id == 2
-    assert chosen[(1, 8)].id == 4

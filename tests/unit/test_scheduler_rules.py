@@ -258,3 +258,20 @@ def test_the_last_reopening_is_the_latest_window_opened_since_the_first_award() 
     assert last_reopened_on(windows, first_award, datetime(2027, 1, 1, tzinfo=UTC)) is None
     assert last_reopened_on(windows, first_award, datetime(2028, 6, 2, tzinfo=UTC)) == date(2028, 6, 1)
     assert last_reopened_on(windows, first_award, datetime(2030, 1, 1, tzinfo=UTC)) == date(2029, 6, 1)
+
+
+def test_a_covering_renewal_stops_the_reminders_but_not_the_lapse() -> None:
+    events = evidence_events(EvidenceFacts(4, "current", EXPIRES, renewed=True))
+    assert [e.name for e in events] == ["expiry"]
+
+
+def test_an_early_renewal_takes_effect_at_the_start_of_its_start_day() -> None:
+    facts = EvidenceFacts(5, "current", date(2028, 6, 30), takes_effect_on=date(2027, 7, 1))
+    (first, *_) = sorted(evidence_events(facts), key=lambda e: e.at)
+    assert (first.name, first.at, first.key) == (
+        "takes-effect",
+        datetime(2027, 7, 1, tzinfo=UTC),
+        "evidence:5:takes-effect:2027-07-01",
+    )
+    assert series_state(evidence_events(facts), datetime(2027, 6, 30, 23, 59, tzinfo=UTC)).due is None
+    assert series_state(evidence_events(facts), datetime(2027, 7, 1, tzinfo=UTC)).due == first

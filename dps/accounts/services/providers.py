@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from dataclasses import replace
 
 import msgspec
@@ -38,7 +39,7 @@ from dps.core.auth import Role, hash_password
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import NotFound
+from dps.core.errors import NotFound, PermissionDenied
 from dps.core.pagination import Page
 
 
@@ -190,9 +191,11 @@ async def list_settings(ctx: Context, provider_id: int, limit: int, after_id: in
 async def update_setting(
     ctx: Context, provider_id: int, setting_id: int, expected_version: int, patch: SettingPatch
 ) -> Setting:
-    """Change a setting if nobody changed it since `expected_version` was read."""
+    """Change a setting if nobody changed it since `expected_version` was read. Its Ofsted grade
+    and inspection date are not the provider's to change (issue 13 item 2)."""
     access.require_edit_settings(ctx.user, provider_id)
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    _refuse_officer_recorded_facts(ctx, setting_id, changes.keys())
     location = await locate(changes.pop("postcode")) if "postcode" in changes else None
     min_age, max_age = changes.pop("min_age", None), changes.pop("max_age", None)
     if "needs" in changes:
@@ -219,6 +222,22 @@ async def update_setting(
         await repository.update_setting(before, after)
         await audit.record(ctx, "setting.updated", "setting", setting_id, before=before, after=after)
     return after
+
+
+# Officer-recorded (or imported) facts: a provider that could set its own grade could undo an
+# "Inadequate" suspension and pass grade gateways (issue 13 item 2). Council officers record them
+# as Ofsted judgements (dps.compliance); admins may still correct an imported value here.
+OFFICER_RECORDED_FIELDS = frozenset({"ofsted_grade", "last_inspection_date"})
+
+
+def _refuse_officer_recorded_facts(ctx: Context, setting_id: int, fields: Collection[str]) -> None:
+    named = sorted(OFFICER_RECORDED_FIELDS.intersection(fields))
+    if named and not ctx.user.is_admin:
+        raise PermissionDenied(
+            f"{' and '.join(named)} are recorded by council officers as an Ofsted judgement "
+            f"(POST /api/v1/compliance/settings/{setting_id}/ofsted-judgements), not by the provider",
+            code="ofsted_facts_read_only",
+        )
 
 
 def _not_this_providers(setting_id: int) -> NotFound:

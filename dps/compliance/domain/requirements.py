@@ -9,7 +9,7 @@ setting's Ofsted facts into one result with its reason; nothing here reads a clo
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -184,8 +184,9 @@ def check_requirement(r: Requirement) -> Requirement:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What a provider attached to a requirement (one piece is current per requirement; a new one
-    replaces it)."""
+    """What a provider attached to a requirement. A provider may hold several pieces per
+    requirement at once (the one in force and a renewal starting later): see
+    `dps.compliance.domain.timeline` for which one is in force on a day."""
 
     id: int
     requirement_id: int
@@ -247,6 +248,8 @@ class CheckResult:
     evidence_id: int | None = None
     expires_on: date | None = None
     overridden: bool = False
+    # A held renewal that takes over without a gap when this evidence expires (timeline).
+    renewal_id: int | None = None
 
 
 def _pounds(pence: int) -> str:
@@ -371,18 +374,6 @@ def _gateway(
     return Outcome.PASS, f"grade {grade.value} passes the gateway"
 
 
-def latest_evidence(items: Iterable[Evidence]) -> dict[tuple[int, int], Evidence]:
-    """The current piece of evidence per (requirement, provider): the newest one not replaced."""
-    chosen: dict[tuple[int, int], Evidence] = {}
-    for e in items:
-        if e.status == "replaced":
-            continue
-        key = (e.requirement_id, e.provider_id)
-        if key not in chosen or e.id > chosen[key].id:
-            chosen[key] = e
-    return chosen
-
-
 @dataclass(frozen=True, slots=True)
 class ComplianceSummary:
     status: ComplianceStatus
@@ -395,11 +386,15 @@ class ComplianceSummary:
 
 def summarise(results: Collection[CheckResult], today: date) -> ComplianceSummary:
     """Non-compliant when any mandatory check is not a pass (a `review` waits for an officer);
-    expiring when a passing piece of evidence lapses within 30 days; else compliant."""
+    expiring when a passing piece of evidence lapses within 30 days with no renewal held that
+    covers its expiry; else compliant."""
     ordered = tuple(results)
     if any(r.mandatory and r.outcome is not Outcome.PASS for r in ordered):
         return ComplianceSummary(ComplianceStatus.NON_COMPLIANT, ordered)
     horizon = today + timedelta(days=EXPIRING_WITHIN_DAYS)
-    if any(r.outcome is Outcome.PASS and r.expires_on is not None and r.expires_on <= horizon for r in ordered):
+    if any(
+        r.outcome is Outcome.PASS and r.expires_on is not None and r.expires_on <= horizon and r.renewal_id is None
+        for r in ordered
+    ):
         return ComplianceSummary(ComplianceStatus.EXPIRING, ordered)
     return ComplianceSummary(ComplianceStatus.COMPLIANT, ordered)

@@ -3,6 +3,7 @@ reinstates it (DESIGN.md story 5)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from dps.accounts import repository as accounts
@@ -20,6 +21,7 @@ from dps.compliance.domain.requirements import (
     check_evidence_dates,
     check_requirement,
 )
+from dps.compliance.domain.timeline import corrected_by, group_held, has_started, overtaken, renewal_covering
 from dps.compliance.schemas import EvidenceIn, OverrideIn, RequirementIn
 from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
@@ -107,9 +109,10 @@ async def _requirement_of(arrangement_id: int, requirement_id: int) -> Requireme
 
 
 async def attach_evidence(ctx: Context, data: EvidenceIn) -> Evidence:
-    """A provider attaches evidence to a requirement; it replaces the previous piece, the scheduler
-    is told when to look at it again, and a membership this requirement suspended is reinstated
-    once everything mandatory passes again (story 5)."""
+    """A provider attaches evidence to a requirement. A piece in force today replaces the one
+    before; a piece starting later (an early renewal) is held alongside it and takes over on its
+    start day (issue 12). The scheduler is told when to look at it again, and a membership this
+    requirement suspended is reinstated once everything mandatory passes again (story 5)."""
     principal = ctx.user
     provider_id = principal.org_id
     if provider_id is None:
@@ -135,31 +138,38 @@ async def attach_evidence(ctx: Context, data: EvidenceIn) -> Evidence:
     if requirement.kind is RequirementKind.INSURANCE and insurance_kind is None:
         insurance_kind = requirement.insurance_kind
     async with DB.transaction():
-        replaced = await repository.replace_current_evidence(requirement.id, provider_id)
-        evidence = await repository.insert_evidence(
-            Evidence(
-                id=0,
-                requirement_id=requirement.id,
-                provider_id=provider_id,
-                document_id=data.document_id,
-                issuer=data.issuer,
-                starts_on=data.starts_on,
-                expires_on=data.expires_on,
-                cover_pence=data.cover_pence,
-                insurance_kind=insurance_kind,
-                credit_score=data.credit_score,
-                current_ratio=data.current_ratio,
-                turnover_pence=data.turnover_pence,
-                status="current",
-                submitted_at=now,
-            ),
-            principal.user_id,
+        held = await repository.held_evidence(requirement.id, provider_id)
+        draft = Evidence(
+            # Provisionally after every held piece (ids only grow), so the timeline can say now
+            # which held pieces this one corrects or overtakes, before it is stored.
+            id=max((e.id for e in held), default=0) + 1,
+            requirement_id=requirement.id,
+            provider_id=provider_id,
+            document_id=data.document_id,
+            issuer=data.issuer,
+            starts_on=data.starts_on,
+            expires_on=data.expires_on,
+            cover_pence=data.cover_pence,
+            insurance_kind=insurance_kind,
+            credit_score=data.credit_score,
+            current_ratio=data.current_ratio,
+            turnover_pence=data.turnover_pence,
+            status="current",
+            submitted_at=now,
         )
+        # A piece starting later is held alongside the one in force (an early renewal); a piece
+        # in force today replaces those it overtakes; the same start day is a correction.
+        replaced = sorted(
+            {e.id for e in corrected_by(held, draft)} | {e.id for e in overtaken([*held, draft], now.date())}
+        )
+        await repository.mark_replaced(replaced)
+        evidence = await repository.insert_evidence(draft, principal.user_id)
         for old_id in replaced:
             await deadlines.track("evidence", old_id, None)
-        if evidence.expires_on is not None:
+        if evidence.expires_on is not None or not has_started(evidence, now.date()):
             # "Look at this soon": the scheduler's evidence rule (dps.scheduler) works out the
-            # reminders (30 and 7 days before) and the lapse, and stores its next time itself.
+            # reminders (30 and 7 days before), the day a renewal takes over and the lapse, and
+            # stores its next time itself.
             await deadlines.track("evidence", evidence.id, now)
         await audit.record(
             ctx, "evidence.attached", "evidence", evidence.id, after={"evidence": evidence, "replaced": replaced}
@@ -168,9 +178,75 @@ async def attach_evidence(ctx: Context, data: EvidenceIn) -> Evidence:
     return evidence
 
 
+async def on_evidence_in_force(ctx: Context, evidence_id: int) -> None:
+    """The scheduler's start-day rule for a piece attached ahead of its start (an early renewal):
+    from its start day it is in force, the pieces it overtakes are replaced, and memberships
+    compliance suspended for a gap in cover are reinstated once every mandatory check passes.
+    Idempotent; does nothing before the start day."""
+    async with DB.transaction():
+        evidence = await repository.get_evidence(evidence_id)
+        today = ctx.clock.now().date()
+        if evidence.status != "current" or not has_started(evidence, today):
+            return
+        held = await repository.held_evidence(evidence.requirement_id, evidence.provider_id)
+        gone = [e.id for e in overtaken(held, today)]
+        if gone:
+            await repository.mark_replaced(gone)
+            system = ctx.as_system()
+            for old_id in gone:
+                await deadlines.track("evidence", old_id, None)
+            await audit.record(system, "evidence.in_force", "evidence", evidence_id, after={"replaced": gone})
+        await reinstate_if_compliant(ctx, evidence.provider_id)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceOutlook:
+    """One piece of evidence with what the timeline says about it: the renewal held that covers
+    its expiry (None: none, or one that leaves a gap or falls short)."""
+
+    evidence: Evidence
+    requirement_title: str
+    renewal: Evidence | None
+
+
+async def evidence_outlook(evidence_id: int) -> EvidenceOutlook | None:
+    """For the scheduler: a piece of evidence and the renewal covering its expiry, if any."""
+    try:
+        evidence = await repository.get_evidence(evidence_id)
+    except NotFound:
+        return None
+    requirement = await repository.get_requirement(evidence.requirement_id)
+    held = await repository.held_evidence_of([evidence_id])
+    return EvidenceOutlook(evidence, requirement.title, renewal_covering(requirement, evidence, held))
+
+
+async def renewed_evidence_ids(evidence_ids: Collection[int]) -> set[int]:
+    """Of these pieces, those a held renewal covers without a gap (the deadlines view leaves them
+    out: nothing is due). A fixed number of queries for any number of pieces."""
+    held = await repository.held_evidence_of(evidence_ids)
+    by_key = group_held(held)
+    requirements = {r.id: r for r in await repository.list_requirements_by_id({e.requirement_id for e in held})}
+    wanted = set(evidence_ids)
+    return {
+        e.id
+        for e in held
+        if e.id in wanted
+        and renewal_covering(requirements[e.requirement_id], e, by_key[(e.requirement_id, e.provider_id)]) is not None
+    }
+
+
+async def councils_of(ctx: Context, provider_id: int) -> frozenset[int]:
+    """The councils holding an arrangement with the provider (looked up for council staff only)."""
+    if not ctx.user.is_authority_staff:
+        return frozenset()
+    return await repository.councils_with_arrangement(provider_id)
+
+
 async def get_evidence(ctx: Context, evidence_id: int) -> Evidence:
     evidence = await repository.get_evidence(evidence_id)
-    access.require_read_evidence(ctx.user, evidence.provider_id)
+    access.require_read_record(
+        ctx.user, evidence.provider_id, await councils_of(ctx, evidence.provider_id), "evidence", evidence_id
+    )
     return evidence
 
 
@@ -189,7 +265,7 @@ async def list_evidence(
         if principal.org_kind is not OrgKind.PROVIDER or principal.org_id is None:
             raise RuleViolation("name the provider whose evidence to list", code="provider_required")
         provider_id = principal.org_id
-    access.require_read_evidence(principal, provider_id)
+    access.require_read_evidence(principal, provider_id, await councils_of(ctx, provider_id))
     return await repository.list_evidence(
         limit, after_id, provider_id=provider_id, requirement_id=requirement_id, include_replaced=include_replaced
     )
@@ -207,7 +283,9 @@ class MembershipCompliance:
 async def membership_compliance(ctx: Context, membership_id: int) -> MembershipCompliance:
     """A membership's compliance status with every check behind it."""
     membership = await frameworks.get_membership(membership_id)
-    access.require_read_evidence(ctx.user, membership.provider_id)
+    access.require_read_record(
+        ctx.user, membership.provider_id, await councils_of(ctx, membership.provider_id), "membership", membership_id
+    )
     arrangement = await frameworks.get_arrangement(membership.arrangement_id)
     gathered = await facts.gather([arrangement.id], [membership.provider_id])
     summary = gathered.membership_summary(
@@ -217,12 +295,17 @@ async def membership_compliance(ctx: Context, membership_id: int) -> MembershipC
 
 
 async def arrangement_compliance(ctx: Context, arrangement_id: int) -> list[MembershipCompliance]:
-    """Every membership of an arrangement with its compliance status (council staff)."""
+    """Every membership of an arrangement with its compliance status: staff of its lead and member
+    councils (and admins), not every council (issue 13 item 10)."""
     arrangement = await frameworks.get_arrangement(arrangement_id)
     principal = ctx.user
     frameworks_access.require_read_arrangement(principal, arrangement)
     if not principal.is_authority_staff:
         raise PermissionDenied("the compliance overview is for council staff")
+    if not (principal.is_admin or (principal.org_id is not None and arrangement.is_member(principal.org_id))):
+        raise PermissionDenied(
+            "the compliance overview is for the arrangement's own councils", code="not_a_member_authority"
+        )
     memberships = await frameworks.list_memberships(arrangement_id=arrangement_id)
     gathered = await facts.gather([arrangement_id], {m.provider_id for m in memberships})
     today = ctx.clock.now().date()

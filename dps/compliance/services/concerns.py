@@ -10,7 +10,7 @@ from dps.compliance import access, repository
 from dps.compliance.domain.concerns import Concern, ConcernCategory, ConcernStatus, check_concern_setting
 from dps.compliance.domain.requirements import FAILING_GRADES, RequirementKind
 from dps.compliance.schemas import ConcernIn, OfstedJudgementIn
-from dps.compliance.services.checks import OFSTED_JUDGEMENT, reinstate_if_compliant, suspend_memberships
+from dps.compliance.services.checks import OFSTED_JUDGEMENT, councils_of, reinstate_if_compliant, suspend_memberships
 from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
 from dps.core.context import Context
@@ -224,7 +224,8 @@ async def record_ofsted_judgement(ctx: Context, setting_id: int, data: OfstedJud
     requirement says so and issues an `ofsted_judgement` concern to their members (as Placements
     North West does); a passing grade lets compliance reinstate them."""
     principal = ctx.user
-    access.require_record_ofsted(principal)
+    setting = await accounts.get_setting(setting_id)
+    access.require_record_ofsted(principal, await councils_of(ctx, setting.provider_id))
     if data.grade is None and not data.registration_withdrawn:
         raise RuleViolation("give the grade, or record that the registration was withdrawn", code="judgement_required")
     now = ctx.clock.now()

@@ -11,6 +11,7 @@ from dps.compliance import access, repository
 from dps.compliance.domain.concerns import ActionStatus, VisitForm, check_action_due, check_action_move
 from dps.compliance.repository import ActionItemRecord, VisitRecord
 from dps.compliance.schemas import VisitIn
+from dps.compliance.services.checks import councils_of
 from dps.core import audit
 from dps.core.auth import OrgKind
 from dps.core.context import Context
@@ -47,7 +48,7 @@ async def record_visit(ctx: Context, setting_id: int, data: VisitIn) -> tuple[Vi
     """Record one form for a setting, once, for every council to see; findings open action items."""
     setting = await accounts.get_setting(setting_id)
     principal = ctx.user
-    access.require_record_visit(principal, data.form, setting.provider_id)
+    access.require_record_visit(principal, data.form, setting.provider_id, await councils_of(ctx, setting.provider_id))
     details = form_details(data)
     now = ctx.clock.now()
     if data.visited_on > now.date():
@@ -79,7 +80,7 @@ async def record_visit(ctx: Context, setting_id: int, data: VisitIn) -> tuple[Vi
 
 async def list_visits(ctx: Context, setting_id: int) -> tuple[list[VisitRecord], list[ActionItemRecord]]:
     setting = await accounts.get_setting(setting_id)
-    access.require_read_visits(ctx.user, setting.provider_id)
+    access.require_read_visits(ctx.user, setting.provider_id, await councils_of(ctx, setting.provider_id))
     visits = await repository.list_visits(setting_id)
     return visits, await repository.actions_of_visits([v.id for v in visits])
 
@@ -89,7 +90,8 @@ async def move_action(ctx: Context, action_id: int, target: ActionStatus) -> Act
     async with DB.transaction():
         before = await repository.get_action(action_id, for_update=True)
         visit = await repository.get_visit(before.visit_id)
-        access.require_update_action(ctx.user, visit.provider_id)
+        councils = await councils_of(ctx, visit.provider_id)
+        access.require_update_action(ctx.user, visit.provider_id, visit.authority_id, councils, action_id)
         check_action_move(before.status, target)
         await repository.set_action_status(action_id, target, before.version + 1, ctx.clock.now())
         after = await repository.get_action(action_id)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dps.accounts import repository as accounts
 from dps.core import audit
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.notifications import notify
 from dps.core.pagination import Page, page_of
 from dps.frameworks import access, repository
 from dps.frameworks.domain.applications import Membership, MembershipStatus
@@ -33,7 +35,27 @@ async def change_membership_status(
         after = before.move_to(target, reason)
         await repository.update_membership(before, after)
         await audit.record(ctx, ACTIONS[target], "membership", membership_id, before=before, after=after)
+        if before.status is MembershipStatus.SUSPENDED and target is MembershipStatus.ACTIVE:
+            await _tell_provider_reinstated(ctx, after)
     return after
+
+
+async def _tell_provider_reinstated(ctx: Context, membership: Membership) -> None:
+    """Issue 12 "messages people miss": the provider hears that its place is back, whoever
+    reinstated it (compliance, the re-accreditation rule or an officer); once per reinstatement."""
+    arrangement = await repository.get_arrangement(membership.arrangement_id)
+    await notify(
+        await accounts.recipients_of_provider(membership.provider_id),
+        kind="membership.reinstated",
+        key=f"membership:{membership.id}:reinstated:{membership.version}",
+        subject=f"Membership of {arrangement.title} reinstated",
+        body=(
+            f"Your membership {membership.id} of {arrangement.title} is active again: {membership.status_reason}. "
+            "You can be invited to new call-offs in its lot."
+        ),
+        link_path=f"/api/v1/memberships/{membership.id}",
+        at=ctx.clock.now(),
+    )
 
 
 async def get_membership(ctx: Context, membership_id: int) -> Membership:
