@@ -229,7 +229,8 @@ class ApplicationPages(Controller):
             except DomainError as exc:
                 form.problem(exc, "lot_ids")
                 if isinstance(exc, StaleVersion):
-                    form.values = _lot_values((await applications.get_application(portal.ctx, application_id)).application)
+                    current = await applications.get_application(portal.ctx, application_id)
+                    form.values = _lot_values(current.application)
             else:
                 return redirect(portal, f"/applications/{application_id}", banner="lots_saved")
         return await self._lots_page(portal, view.application, form, status=400)

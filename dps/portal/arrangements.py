@@ -13,13 +13,14 @@ from litestar.response import Redirect, Template
 
 from dps.accounts.services import authorities
 from dps.compliance.services import checks
-from dps.core.errors import DomainError
+from dps.core.errors import DomainError, PermissionDenied
 from dps.core.pagination import MAX_LIMIT
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
 from dps.frameworks.profiles import get_profile
 from dps.frameworks.services import arrangements, clarifications, questionnaires
 from dps.portal.forms import Form
 from dps.portal.web import Portal, page, redirect
+from dps.pricing.domain.bands import PriceBand
 from dps.pricing.services import prices
 
 PAGE_SIZE = 20
@@ -31,7 +32,10 @@ async def conditions(portal: Portal, arrangement: Arrangement) -> dict[str, Any]
     ctx = portal.ctx
     lots = (await arrangements.list_lots(ctx, arrangement.id, MAX_LIMIT, 0)).items
     questions = await questionnaires.list_questions(ctx, arrangement.id)
-    bands = (await prices.list_bands(ctx, arrangement.id, MAX_LIMIT, 0, None, None)).items
+    try:
+        bands: list[PriceBand] | None = (await prices.list_bands(ctx, arrangement.id, MAX_LIMIT, 0, None, None)).items
+    except PermissionDenied:
+        bands = None  # pricing shows the bands to the arrangement's members and its councils only
     lot_titles = {lot.id: f"{lot.code}: {lot.title}" for lot in lots}
     ordered = sorted(questions, key=lambda q: (q.position, q.id))
     sections = [(name, list(items)) for name, items in groupby(ordered, key=lambda q: q.section)]
@@ -43,7 +47,9 @@ async def conditions(portal: Portal, arrangement: Arrangement) -> dict[str, Any]
         "lot_titles": lot_titles,
         "sections": sections,
         "requirements": await checks.list_requirements(ctx, arrangement.id),
-        "bands": sorted(bands, key=lambda b: (b.lot_id, b.min_age, b.key.need_level, b.period.starts_on)),
+        "bands": sorted(bands, key=lambda b: (b.lot_id, b.min_age, b.key.need_level, b.period.starts_on))
+        if bands is not None
+        else None,
     }
 
 

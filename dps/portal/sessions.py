@@ -16,7 +16,7 @@ from dps.accounts.services import auth, providers
 from dps.core.auth import MIN_PASSWORD_LENGTH, OrgKind
 from dps.core.errors import DomainError
 from dps.frameworks.domain.applications import ApplicationStatus
-from dps.frameworks.services import applications
+from dps.frameworks.services import applications, arrangements
 from dps.portal.forms import Form, shape_error
 from dps.portal.web import SESSION_COOKIE, Portal, expired_cookie, page, redirect, session_cookie
 
@@ -40,10 +40,16 @@ class SessionPages(Controller):
         if principal.org_kind is not OrgKind.PROVIDER:
             return page(portal, "staff_home.html")
         recent = await applications.list_applications(portal.ctx, 5, 0, arrangement_id=None, status=None)
+        titles = {}
+        for view in recent.items:
+            aid = view.application.arrangement_id
+            if aid not in titles:
+                titles[aid] = (await arrangements.get_arrangement(portal.ctx, aid)).title
         return page(
             portal,
             "dashboard.html",
             applications=recent.items,
+            titles=titles,
             drafts=sum(1 for v in recent.items if v.application.status is ApplicationStatus.DRAFT),
             provider=await providers.get_provider(portal.ctx, portal.provider_id()),
         )
@@ -82,7 +88,8 @@ class SessionPages(Controller):
         """Revoke the session's token (not just forget the cookie), then say so."""
         if portal.principal is not None:
             await auth.logout(portal.ctx)
-        return redirect(portal, "/sign-in", banner="signed_out", cookies=[expired_cookie(SESSION_COOKIE, portal.secure)])
+        gone = expired_cookie(SESSION_COOKIE, portal.secure)
+        return redirect(portal, "/sign-in", banner="signed_out", cookies=[gone])
 
     @get("/register", name="register")
     async def register_form(self, portal: NamedDependency[Portal]) -> Template:

@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup
 
 from dps.core.calendar import UK_TIME
 from dps.portal import labels
@@ -49,6 +50,11 @@ def pounds(pence: int | None) -> str:
     return f"{sign}£{whole:,}" + (f".{part:02d}" if part else "")
 
 
+def link(href: str, text: object) -> Markup:
+    """A link for a table cell's `html`, with its text escaped."""
+    return Markup('<a class="govuk-link" href="{}">{}</a>').format(href, text)
+
+
 def environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader(
@@ -63,6 +69,7 @@ def environment() -> Environment:
     )
     env.filters.update(uk_datetime=uk_datetime, long_date=long_date, pounds=pounds, label=labels.label)
     env.globals["error_for"] = error_for
+    env.globals["link"] = link
     env.globals["consortium_name"] = os.environ.get("DPS_CONSORTIUM_NAME", DEFAULT_CONSORTIUM)
     return env
 

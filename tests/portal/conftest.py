@@ -141,6 +141,7 @@ def browser_type_launch_args() -> dict[str, Any]:
 @pytest.fixture
 def console_errors(page: Page) -> list[str]:
     """Errors the page logs (a script the CSP refused, a missing asset): there should be none."""
+    page.set_default_timeout(10_000)  # fail in seconds, not half a minute
     errors: list[str] = []
 
     def keep(message: ConsoleMessage) -> None:
