@@ -360,14 +360,12 @@ class ApplicationPages(Controller):
         except RuleViolation as exc:
             if exc.code != "application_incomplete":
                 form.problem(exc)
-            by_id = {q.id: q for q in questions}
-            for item in exc.extra.get("missing", []):
-                question = by_id.get(int(item["question_id"]))
-                if question is not None:
-                    missing = "Attach the document for" if question.kind is QuestionKind.EVIDENCE else "Answer"
+            missing = {int(item["question_id"]) for item in exc.extra.get("missing", [])}
+            for question in questions:  # in the questionnaire's order
+                if question.id in missing:
+                    what = "Upload a file for" if question.kind is QuestionKind.EVIDENCE else "Answer"
                     form.error(
-                        f"/applications/{application_id}/questions/{question.id}",
-                        f"{missing}: {question.text}",
+                        f"/applications/{application_id}/questions/{question.id}", f"{what} “{question.text}”"
                     )
         except DomainError as exc:
             form.problem(exc)

@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     "arrangement_not_open": (None, "This arrangement is not taking applications"),
     "outside_window": (None, "Applications are only accepted while a reopening window is open"),
     "closed_to_new_suppliers": (None, "This framework does not take new suppliers after the award"),
+    "application_exists": (
+        "lot_ids",
+        "You already have an application to this arrangement. Carry on with it from Applications",
+    ),
     "no_lots_chosen": ("lot_ids", "Select at least one lot"),
     "unknown_lots": ("lot_ids", "Select lots from this arrangement"),
     "application_not_editable": (None, "This application has been submitted and can no longer be changed"),
@@ -61,7 +65,7 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     "document_not_expected": ("answer", "This question does not take a document"),
     "question_required": ("question", "Enter your question"),
     # documents
-    "payload_too_large": ("document", "The file must be smaller than the size limit"),
+    "payload_too_large": ("document", "The file is too large. Upload a file no bigger than the limit shown"),
     "unsupported_media_type": ("document", "The file must be a PDF, DOCX, PNG or JPEG"),
     "document_expired": ("document", "This document has already expired. Attach a current one"),
 }
