@@ -306,7 +306,7 @@ class ApplicationPages(Controller):
                     answer = Answer(question_id, value, document_id)
                     await applications.save_application(portal.ctx, application_id, version, None, [answer])
             except StaleVersion as exc:
-                form.problem(exc)
+                form.problem(exc, "answer")
                 view = await applications.get_application(portal.ctx, application_id)
                 theirs = (view.answers or {}).get(question_id)
                 form.values["version"] = str(view.application.version)
@@ -364,9 +364,7 @@ class ApplicationPages(Controller):
             for question in questions:  # in the questionnaire's order
                 if question.id in missing:
                     what = "Upload a file for" if question.kind is QuestionKind.EVIDENCE else "Answer"
-                    form.error(
-                        f"/applications/{application_id}/questions/{question.id}", f"{what} “{question.text}”"
-                    )
+                    form.error(f"/applications/{application_id}/questions/{question.id}", f"{what} “{question.text}”")
         except DomainError as exc:
             form.problem(exc)
         else:

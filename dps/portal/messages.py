@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dps.core.errors import DomainError
+from dps.core.settings import MEGABYTE
 
 # code -> (the form field it usually belongs to, or None for the page as a whole; the message)
 MESSAGES: dict[str, tuple[str | None, str]] = {
@@ -65,8 +66,8 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     "document_not_expected": ("answer", "This question does not take a document"),
     "question_required": ("question", "Enter your question"),
     # documents
-    "payload_too_large": ("document", "The file is too large. Upload a file no bigger than the limit shown"),
-    "unsupported_media_type": ("document", "The file must be a PDF, DOCX, PNG or JPEG"),
+    "payload_too_large": ("document", "The selected file must be smaller than {limit_mb} MB"),
+    "unsupported_media_type": ("document", "The selected file must be a PDF, DOCX, PNG or JPEG"),
     "document_expired": ("document", "This document has already expired. Attach a current one"),
 }
 
@@ -79,7 +80,16 @@ class Problem:
     message: str
 
 
+class _Details(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def explain(error: DomainError) -> Problem:
-    """The plain-English message for a service's error, and the field it belongs to."""
+    """The plain-English message for a service's error, and the field it belongs to. A message may
+    name the error's details in braces (e.g. `{limit_mb}`)."""
     field, message = MESSAGES.get(error.code, (None, FALLBACK))
-    return Problem(field=error.extra.get("field") or field, message=message)
+    details = _Details(error.extra)
+    if isinstance(error.extra.get("limit_bytes"), int):
+        details["limit_mb"] = max(error.extra["limit_bytes"] // MEGABYTE, 1)
+    return Problem(field=error.extra.get("field") or field, message=message.format_map(details))

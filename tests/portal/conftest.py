@@ -97,7 +97,12 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         # The server starts (imports, binds) while the scene loads; it reads no data until asked.
         loaded = subprocess.run(
-            [sys.executable, "-m", "tests.portal.scene"], env=env, cwd=REPO, check=True, capture_output=True, timeout=120
+            [sys.executable, "-m", "tests.portal.scene"],
+            env=env,
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         scene.update(json.loads(loaded.stdout.decode().strip().splitlines()[-1]))
         _wait_until_up(base, server)

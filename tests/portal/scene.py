@@ -37,7 +37,7 @@ from dps.frameworks.services import applications, arrangements, questionnaires
 from dps.pricing.schemas import BandIn
 from dps.pricing.services import prices
 
-PASSWORD = "demo-password-2026"  # noqa: S105 - test data
+PASSWORD = "demo-password-2026"
 POUNDS = 100
 
 
@@ -71,9 +71,7 @@ async def load(system: Context) -> dict[str, int]:
     officer_user = await users.create_user_with_password(
         system, "officer@portal.test", "Priya Officer", Role.PROCUREMENT_OFFICER, PASSWORD, authority_id=bolton.id
     )
-    officer = _as(
-        system, officer_user.id, officer_user.email, Role.PROCUREMENT_OFFICER, OrgKind.AUTHORITY, bolton.id
-    )
+    officer = _as(system, officer_user.id, officer_user.email, Role.PROCUREMENT_OFFICER, OrgKind.AUTHORITY, bolton.id)
     arrangement = await arrangements.create_arrangement(
         officer,
         ArrangementIn(
@@ -92,7 +90,10 @@ async def load(system: Context) -> dict[str, int]:
         LotIn(
             code="LOT-1",
             title="Children's homes, ages 8 to 17",
-            age_bands=[AgeBandIn(label="8-12", min_age=8, max_age=12), AgeBandIn(label="13-17", min_age=13, max_age=17)],
+            age_bands=[
+                AgeBandIn(label="8-12", min_age=8, max_age=12),
+                AgeBandIn(label="13-17", min_age=13, max_age=17),
+            ],
             need_levels=["standard", "complex"],
         ),
     )

@@ -100,14 +100,14 @@ def test_uploads_that_are_too_large_or_of_the_wrong_type_are_refused(page: Page,
 
     upload.set_input_files({"name": "big.pdf", "mimeType": "application/pdf", "buffer": PDF + b"0" * 1_100_000})
     page.get_by_role("button", name="Save answer").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("The file is too large")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The selected file must be smaller than 1 MB")
     look("too-large")
 
     page.get_by_label("Upload a file").set_input_files(
         {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"just some notes"}
     )
     page.get_by_role("button", name="Save answer").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("The file must be a PDF, DOCX, PNG or JPEG")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The selected file must be a PDF, DOCX, PNG or JPEG")
     look("wrong-type")
     page.locator(".govuk-error-summary").get_by_role("link").click()
     expect(page.get_by_label("Upload a file")).to_be_focused()
