@@ -17,9 +17,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
-## Set everything up, apply migrations, load demo data and serve on http://127.0.0.1:8000
+## Set everything up, apply migrations, load demo data and serve the portal on http://127.0.0.1:8000/
 run: $(VENV)/.installed
 	$(BIN)/dps seed demo
+	@echo "The portal: http://127.0.0.1:8000/ - sign in as the demo provider provider1@demo.dps.test, password demo-password-2026"
 	$(BIN)/dps serve
 
 ## Contract PDFs are made by LibreOffice headless (Debian's libreoffice-writer-nogui): installed
