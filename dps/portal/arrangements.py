@@ -45,6 +45,7 @@ async def conditions(portal: Portal, arrangement: Arrangement) -> dict[str, Any]
         "lead": await authorities.get_authority(ctx, arrangement.lead_authority_id),
         "lots": lots,
         "lot_titles": lot_titles,
+        "lot_codes": {lot.id: lot.code for lot in lots},
         "sections": sections,
         "requirements": await checks.list_requirements(ctx, arrangement.id),
         "bands": sorted(bands, key=lambda b: (b.lot_id, b.min_age, b.key.need_level, b.period.starts_on))
