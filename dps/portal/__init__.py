@@ -3,4 +3,4 @@ service. It calls the packages' services (as the JSON API does), never the JSON 
 
 Modules: `wiring` (how the app mounts it), `web` (sessions, pages, redirects), `forms`,
 `messages` (problem codes in plain English), `templating`, `labels`, and one module per area of
-the journey: `sessions`, `organisation`, `settings_pages`, `arrangements`, `applications`."""
+the journey: `dashboard`, `sessions`, `organisation`, `settings_pages`, `arrangements`, `applications`."""

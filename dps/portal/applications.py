@@ -19,9 +19,9 @@ from dps.accounts.domain import Document, DocumentType
 from dps.accounts.services import documents
 from dps.core.errors import DomainError, NotFound, RuleViolation, StaleVersion
 from dps.core.pagination import MAX_LIMIT
-from dps.frameworks.domain.applications import Application
+from dps.frameworks.domain.applications import Application, ApplicationStatus
 from dps.frameworks.domain.questionnaires import Answer, Question, QuestionKind
-from dps.frameworks.services import applications, arrangements, questionnaires
+from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
 from dps.portal.forms import Form, date_fields
 from dps.portal.web import Portal, page, redirect
 
@@ -183,6 +183,10 @@ class ApplicationPages(Controller):
         lots = (await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
         sections = _sections(questions, view.answers or {})
         done = sum(1 for _, tasks in sections for task in tasks if task.done)
+        decision = None
+        if view.application.status is ApplicationStatus.DECIDED:
+            _, lot_decisions, total = await evaluations.get_decision(portal.ctx, view.application.id)
+            decision = {"lots": lot_decisions, "total": total}
         return page(
             portal,
             "applications/overview.html",
@@ -193,6 +197,8 @@ class ApplicationPages(Controller):
             sections=sections,
             done=done,
             total=len(questions),
+            decision=decision,
+            lot_titles={lot.id: f"{lot.code}: {lot.title}" for lot in lots},
             **extra,
         )
 

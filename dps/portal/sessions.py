@@ -1,5 +1,5 @@
-"""Signing in and out, registering an organisation with its first administrator, accepting an
-invitation, and the home page that sends each person where their work is."""
+"""Signing in and out, registering an organisation with its first administrator, and accepting an
+invitation."""
 
 from __future__ import annotations
 
@@ -13,10 +13,8 @@ from litestar.response import Redirect, Template
 
 from dps.accounts.schemas import RegisterProviderIn
 from dps.accounts.services import auth, providers
-from dps.core.auth import MIN_PASSWORD_LENGTH, OrgKind
+from dps.core.auth import MIN_PASSWORD_LENGTH
 from dps.core.errors import DomainError
-from dps.frameworks.domain.applications import ApplicationStatus
-from dps.frameworks.services import applications, arrangements
 from dps.portal.forms import Form, shape_error
 from dps.portal.web import SESSION_COOKIE, Portal, expired_cookie, page, redirect, session_cookie
 
@@ -30,29 +28,6 @@ def _safe_next(raw: str | None) -> str:
 
 class SessionPages(Controller):
     path = "/"
-
-    @get("/", name="home")
-    async def home(self, portal: NamedDependency[Portal]) -> Template:
-        """The start page for visitors; a provider's dashboard once signed in."""
-        principal = portal.principal
-        if principal is None:
-            return page(portal, "start.html")
-        if principal.org_kind is not OrgKind.PROVIDER:
-            return page(portal, "staff_home.html")
-        recent = await applications.list_applications(portal.ctx, 5, 0, arrangement_id=None, status=None)
-        titles = {}
-        for view in recent.items:
-            aid = view.application.arrangement_id
-            if aid not in titles:
-                titles[aid] = (await arrangements.get_arrangement(portal.ctx, aid)).title
-        return page(
-            portal,
-            "dashboard.html",
-            applications=recent.items,
-            titles=titles,
-            drafts=sum(1 for v in recent.items if v.application.status is ApplicationStatus.DRAFT),
-            provider=await providers.get_provider(portal.ctx, portal.provider_id()),
-        )
 
     @get("/sign-in", name="sign_in")
     async def sign_in_form(

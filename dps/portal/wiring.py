@@ -23,7 +23,7 @@ from litestar.types import ControllerRouterHandler, Message, Scope
 
 from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
 from dps.core.settings import Settings
-from dps.portal import applications, arrangements, organisation, sessions, settings_pages
+from dps.portal import applications, arrangements, dashboard, organisation, sessions, settings_pages
 from dps.portal.messages import explain
 from dps.portal.templating import template_config
 from dps.portal.web import provide_portal, with_query
@@ -125,6 +125,7 @@ def portal(settings: Settings) -> PortalWiring:
     pages = Router(
         path="/",
         route_handlers=[
+            *dashboard.CONTROLLERS,
             *sessions.CONTROLLERS,
             *organisation.CONTROLLERS,
             *settings_pages.CONTROLLERS,

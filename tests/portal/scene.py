@@ -4,7 +4,8 @@
 A North West consortium (Bolton leads, Wigan joins) with an open residential DPS of two lots, a
 questionnaire (a pass/fail, a scored, a number, an evidence question, and a choice question for
 lot 2 only), a compliance requirement and price bands; two providers, each with an administrator;
-Birch Homes has a draft application (another provider's URL for the 404 test).
+Birch Homes's application has been through evaluation and admitted to lot 1 (its decision page,
+and another provider's URL for the 404 test).
 
 Run as `python -m tests.portal.scene` with DATABASE_URL set; prints the ids as JSON."""
 
@@ -19,6 +20,7 @@ from decimal import Decimal
 from dps.accounts.domain import DocumentType, Region
 from dps.accounts.schemas import ContactIn, ProviderIn, RegisterProviderIn
 from dps.accounts.services import authorities, providers, users
+from dps.accounts.services.documents import upload_document
 from dps.app import document_store_for
 from dps.compliance.domain.requirements import InsuranceKind, RequirementKind
 from dps.compliance.schemas import RequirementIn
@@ -27,18 +29,21 @@ from dps.core import db, migrations
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.clock import SystemClock
 from dps.core.context import Context
+from dps.core.evaluation import Mark
 from dps.core.settings import Settings
+from dps.frameworks.domain.applications import LotDecision, LotDecisionKind
 from dps.frameworks.domain.arrangements import ServiceType
-from dps.frameworks.domain.questionnaires import QuestionKind
+from dps.frameworks.domain.questionnaires import Answer, Question, QuestionKind
 from dps.frameworks.profiles import ProfileCode
 from dps.frameworks.schemas import AgeBandIn, ArrangementIn, LotIn
 from dps.frameworks.schemas_applications import QuestionIn
-from dps.frameworks.services import applications, arrangements, questionnaires
+from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
 from dps.pricing.schemas import BandIn
 from dps.pricing.services import prices
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100
+CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _as(system: Context, user_id: int, email: str, role: Role, kind: OrgKind, org_id: int | None) -> Context:
@@ -107,6 +112,7 @@ async def load(system: Context) -> dict[str, int]:
             need_levels=["standard"],
         ),
     )
+    questions = []
     for question in (
         QuestionIn(
             section="Safeguarding",
@@ -144,7 +150,7 @@ async def load(system: Context) -> dict[str, int]:
             lot_ids=[lot2.id],
         ),
     ):
-        await questionnaires.add_question(officer, arrangement.id, question)
+        questions.append(await questionnaires.add_question(officer, arrangement.id, question))
     await checks.add_requirement(
         officer,
         arrangement.id,
@@ -177,15 +183,62 @@ async def load(system: Context) -> dict[str, int]:
 
     alder = await _provider(system, "Alder Care Ltd", "30000001", "alder@portal.test")
     birch = await _provider(system, "Birch Homes Ltd", "30000002", "birch@portal.test")
-    birch_draft = await applications.open_application(birch, arrangement.id, [lot1.id])
+    birch_application = await _admitted(system, officer, birch, questions, lot1.id, bolton.id, wigan.id)
     assert alder.principal is not None and birch.principal is not None
     return {
         "arrangement_id": arrangement.id,
         "lot1_id": lot1.id,
         "lot2_id": lot2.id,
         "alder_provider_id": alder.principal.org_id or 0,
-        "birch_application_id": birch_draft.id,
+        "birch_application_id": birch_application,
     }
+
+
+async def _admitted(
+    system: Context,
+    officer: Context,
+    provider: Context,
+    questions: list[Question],
+    lot_id: int,
+    *authority_ids: int,
+) -> int:
+    """An application answered, submitted, marked by two evaluators, moderated and admitted."""
+    safeguarding, quality, staff, insurance = questions[:4]
+    certificate = await upload_document(
+        provider, CERTIFICATE_PDF, "public-liability.pdf", DocumentType.INSURANCE_CERTIFICATE, None
+    )
+    application = await applications.open_application(provider, questions[0].arrangement_id, [lot_id])
+    answers = [
+        Answer(safeguarding.id, "Yes: reviewed in March 2026", None),
+        Answer(quality.id, "Safer recruitment and a missing-from-care protocol", None),
+        Answer(staff.id, 9, None),
+        Answer(insurance.id, "Certificate attached", certificate.id),
+    ]
+    await applications.save_application(provider, application.id, application.version, None, answers)
+    await applications.submit_application(provider, application.id)
+    evaluators = []
+    for n, authority_id in enumerate(authority_ids, start=1):
+        email = f"evaluator{n}@portal.test"
+        user = await users.create_user_with_password(
+            system, email, f"Evaluator {n}", Role.EVALUATOR, PASSWORD, authority_id=authority_id
+        )
+        evaluators.append(_as(system, user.id, email, Role.EVALUATOR, OrgKind.AUTHORITY, authority_id))
+    await evaluations.assign_evaluators(officer, application.id, [e.user.user_id for e in evaluators])
+    marks = [
+        Mark(safeguarding.id, None, True, "policy seen, dated March 2026"),
+        Mark(quality.id, 4, None, "clear safeguarding practice with examples"),
+    ]
+    for evaluator in evaluators:
+        await evaluations.declare_interests(evaluator, application.id, False, "")
+        await evaluations.save_marks(evaluator, application.id, marks)
+        await evaluations.submit_marks(evaluator, application.id)
+    await evaluations.moderate(officer, application.id, marks)
+    await evaluations.decide(
+        officer,
+        application.id,
+        [LotDecision(lot_id, LotDecisionKind.ADMIT, "Meets every requirement; quality score 80 out of 100")],
+    )
+    return application.id
 
 
 async def main() -> None:

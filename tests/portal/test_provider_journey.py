@@ -180,3 +180,21 @@ def test_a_provider_registers_describes_itself_and_applies(page: Page, look: Loo
     page.get_by_role("link", name="Applications", exact=True).click()
     expect(page.get_by_role("table")).to_contain_text("Submitted")
     look("applications")
+
+
+def test_after_the_decision_the_provider_sees_each_lots_outcome_and_its_membership(page: Page, look: Look) -> None:
+    sign_in(page, "birch@portal.test")
+    members = page.get_by_role("table").first
+    expect(page.get_by_role("heading", name="Where you are a member")).to_be_visible()
+    expect(members).to_contain_text("LOT-1: Children's homes, ages 8 to 17")
+    expect(members).to_contain_text("Active")
+    look("dashboard-member")
+    page.get_by_role("link", name="Applications", exact=True).click()
+    page.get_by_role("link", name="Placements North West children's residential DPS").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your application is decided")
+    expect(page.get_by_text("Your moderated quality score: 80 out of 100")).to_be_visible()
+    decision = page.locator(".govuk-summary-card")
+    expect(decision.get_by_role("heading", level=3)).to_have_text("LOT-1: Children's homes, ages 8 to 17")
+    expect(decision).to_contain_text("Admitted")
+    expect(decision).to_contain_text("Meets every requirement; quality score 80 out of 100")
+    look("decision")
