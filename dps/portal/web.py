@@ -14,7 +14,7 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
-from dps.core.auth import OrgKind, Principal
+from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
 from dps.core.errors import NotFound
 from dps.portal.banners import BANNERS
@@ -44,6 +44,14 @@ class Portal:
         if principal.org_kind is not OrgKind.PROVIDER or principal.org_id is None:
             raise NotFound("this page is for providers", entity="page")
         return principal.org_id
+
+    def council_staff(self, *roles: Role) -> Principal:
+        """The signed-in council officer (in one of `roles`, when given); pages for council staff
+        are not found for anyone else."""
+        principal = self.signed_in()
+        if principal.org_kind is not OrgKind.AUTHORITY or (roles and principal.role not in roles):
+            raise NotFound("this page is for council staff", entity="page")
+        return principal
 
     @property
     def secure(self) -> bool:

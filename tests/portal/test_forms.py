@@ -114,3 +114,16 @@ def test_money_is_shown_in_pounds() -> None:
 def test_codes_of_different_vocabularies_with_the_same_value_keep_their_own_words() -> None:
     assert label(SettingType.SUPPORTED_ACCOMMODATION) == "Supported accommodation (16 and 17 year olds)"
     assert label(ServiceType.SUPPORTED_ACCOMMODATION) == "Supported accommodation"
+
+
+def test_tables_page_on_with_more_and_back_to_the_first_page() -> None:
+    from dps.portal.templating import environment
+
+    macro = environment().from_string(
+        '{% from "pagination.html" import pages %}{{ pages("/organisation/settings", after, next_after) }}'
+    )
+    first = macro.render(after=0, next_after=20)
+    assert 'href="/organisation/settings?after=20"' in first and "First page" not in first
+    middle = macro.render(after=20, next_after=40)
+    assert 'href="/organisation/settings"' in middle and "?after=40" in middle
+    assert macro.render(after=0, next_after=None).strip() == ""

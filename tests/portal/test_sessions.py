@@ -69,3 +69,21 @@ def test_pages_carry_the_security_headers_and_forms_without_the_csrf_token_are_r
     )
     assert refused.status == 403
     assert "Your form has expired" in refused.text()
+
+
+def test_council_staff_sign_in_to_their_own_home_and_providers_pages_are_not_theirs(page: Page, look: Look) -> None:
+    sign_in(page, "officer@portal.test")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are signed in")
+    look("staff-home")
+    response = page.goto("/organisation/settings")
+    assert response is not None and response.status == 404
+
+
+def test_too_many_wrong_passwords_lock_the_account_as_the_api_does(page: Page, look: Look) -> None:
+    for _ in range(5):  # DPS_LOGIN_MAX_FAILURES defaults to 5
+        sign_in(page, "evaluator2@portal.test", "not-the-password")
+    sign_in(page, "evaluator2@portal.test")  # the right password, too late
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "There have been too many wrong passwords. Your account is locked for a while"
+    )
+    look("locked")
