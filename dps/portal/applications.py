@@ -22,8 +22,9 @@ from dps.core.pagination import MAX_LIMIT
 from dps.frameworks.domain.applications import Application, ApplicationStatus
 from dps.frameworks.domain.questionnaires import Answer, Question, QuestionKind
 from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
+from dps.portal.evidence import insurance_requirements
 from dps.portal.forms import Form, date_fields
-from dps.portal.web import Portal, page, redirect
+from dps.portal.web import Portal, page, redirect, with_query
 
 PAGE_SIZE = 20
 MEGABYTE = 1024 * 1024
@@ -296,6 +297,7 @@ class ApplicationPages(Controller):
         document_id = previous.document_id if previous is not None else None
         upload = data.get("document")
         theirs = None
+        uploaded = None
         if form.ok:
             try:
                 if question.kind is QuestionKind.EVIDENCE and isinstance(upload, UploadFile) and upload.filename:
@@ -307,6 +309,7 @@ class ApplicationPages(Controller):
                             portal.ctx, content, upload.filename, document_type, expires_on
                         )
                         document_id = stored.id
+                        uploaded = stored
                 if form.ok:
                     version = int(form.get("version") or 0)
                     answer = Answer(question_id, value, document_id)
@@ -324,6 +327,11 @@ class ApplicationPages(Controller):
                     target = f"/applications/{application_id}/questions/{questions[index + 1].id}"
                 else:
                     target = f"/applications/{application_id}"
+                if uploaded is not None and uploaded.document_type is DocumentType.INSURANCE_CERTIFICATE:
+                    if await insurance_requirements(portal, view.application.arrangement_id):
+                        # Confirm the certificate's details (read from the PDF) for the compliance checks.
+                        confirm = f"/applications/{application_id}/evidence/{uploaded.id}"
+                        return redirect(portal, with_query(confirm, {"then": target}), banner="certificate_uploaded")
                 return redirect(portal, target, banner="answer_saved")
         return await self._question_page(portal, view, questions, question, form, status=400, theirs=theirs)
 

@@ -15,5 +15,7 @@ BANNERS: dict[str, str] = {
     "application_started": "Application started. Answer each question; your answers are saved as drafts",
     "lots_saved": "Your choice of lots has been saved",
     "answer_saved": "Answer saved",
+    "certificate_uploaded": "Certificate uploaded. Now confirm its details",
+    "evidence_confirmed": "Certificate saved with the details you confirmed",
     "application_submitted": "Application submitted",
 }

@@ -65,6 +65,10 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     "unknown_document": ("answer", "Attach one of your organisation's own documents"),
     "document_not_expected": ("answer", "This question does not take a document"),
     "question_required": ("question", "Enter your question"),
+    # evidence
+    "evidence_expired": ("expires_on", "This certificate has already expired. Upload a current one"),
+    "invalid_evidence_dates": ("expires_on", "The expiry date must be after the start date"),
+    "not_your_document": ("document", "Attach one of your organisation's own documents"),
     # documents
     "payload_too_large": ("document", "The selected file must be smaller than {limit_mb} MB"),
     "unsupported_media_type": ("document", "The selected file must be a PDF, DOCX, PNG or JPEG"),

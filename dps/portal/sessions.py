@@ -16,14 +16,7 @@ from dps.accounts.services import auth, providers
 from dps.core.auth import MIN_PASSWORD_LENGTH
 from dps.core.errors import DomainError
 from dps.portal.forms import Form, shape_error
-from dps.portal.web import SESSION_COOKIE, Portal, expired_cookie, page, redirect, session_cookie
-
-
-def _safe_next(raw: str | None) -> str:
-    """Only a path on this site (never '//elsewhere' or a full URL): no open redirect."""
-    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-        return raw
-    return "/"
+from dps.portal.web import SESSION_COOKIE, Portal, expired_cookie, local_path, page, redirect, session_cookie
 
 
 class SessionPages(Controller):
@@ -35,13 +28,13 @@ class SessionPages(Controller):
         portal: NamedDependency[Portal],
         next_path: Annotated[str | None, QueryParameter(name="next", required=False)] = None,
     ) -> Template:
-        return page(portal, "sign_in.html", form=Form(), next_path=_safe_next(next_path))
+        return page(portal, "sign_in.html", form=Form(), next_path=local_path(next_path))
 
     @post("/sign-in", status_code=303)
     async def sign_in(self, portal: NamedDependency[Portal]) -> Template | Redirect:
         """Email and password; the same lockout rules as the API."""
         form = Form.of(await portal.request.form())
-        next_path = _safe_next(form.get("next"))
+        next_path = local_path(form.get("next"))
         email = form.required("email", "Enter your email address")
         password = form.get("password")
         if not password:

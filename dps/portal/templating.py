@@ -55,6 +55,11 @@ def link(href: str, text: object) -> Markup:
     return Markup('<a class="govuk-link" href="{}">{}</a>').format(href, text)
 
 
+def lines(text: object) -> Markup:
+    """Text people typed over several lines, shown with its line breaks (and escaped)."""
+    return Markup('<span class="portal-answer">{}</span>').format(text)
+
+
 def environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader(
@@ -70,6 +75,7 @@ def environment() -> Environment:
     env.filters.update(uk_datetime=uk_datetime, long_date=long_date, pounds=pounds, label=labels.label)
     env.globals["error_for"] = error_for
     env.globals["link"] = link
+    env.globals["lines"] = lines
     env.globals["consortium_name"] = os.environ.get("DPS_CONSORTIUM_NAME", DEFAULT_CONSORTIUM)
     return env
 

@@ -112,6 +112,13 @@ def redirect(portal: Portal, path: str, banner: str | None = None, cookies: list
     return Redirect(path=path, status_code=303, cookies=extra)
 
 
+def local_path(raw: str | None, default: str = "/") -> str:
+    """A path on this site only (never '//elsewhere' or a full URL): no open redirects."""
+    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
+        return raw
+    return default
+
+
 def with_query(path: str, params: Mapping[str, object]) -> str:
     kept = {k: v for k, v in params.items() if v not in (None, "")}
     return f"{path}?{urlencode(kept)}" if kept else path

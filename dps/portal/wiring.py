@@ -23,7 +23,7 @@ from litestar.types import ControllerRouterHandler, Message, Scope
 
 from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
 from dps.core.settings import Settings
-from dps.portal import applications, arrangements, dashboard, organisation, sessions, settings_pages
+from dps.portal import applications, arrangements, dashboard, evidence, organisation, sessions, settings_pages
 from dps.portal.messages import explain
 from dps.portal.templating import template_config
 from dps.portal.web import provide_portal, with_query
@@ -131,6 +131,7 @@ def portal(settings: Settings) -> PortalWiring:
             *settings_pages.CONTROLLERS,
             *arrangements.CONTROLLERS,
             *applications.CONTROLLERS,
+            *evidence.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={

@@ -8,10 +8,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.pdfs import insurance_schedule
 from tests.portal.conftest import Look, sign_in
 
 PASSWORD = "a long walk on a cold beach"
-CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def h1(page: Page) -> object:
@@ -155,13 +155,29 @@ def test_a_provider_registers_describes_itself_and_applies(page: Page, look: Loo
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Attach your public liability insurance certificate")
     page.get_by_label("Upload a file").set_input_files(
-        {"name": "public-liability.pdf", "mimeType": "application/pdf", "buffer": CERTIFICATE_PDF}
+        {"name": "public-liability.pdf", "mimeType": "application/pdf", "buffer": insurance_schedule()}
     )
-    page.get_by_label("Day", exact=True).fill("30")
-    page.get_by_label("Month", exact=True).fill("9")
-    page.get_by_label("Year", exact=True).fill("2027")
     look("evidence")
     page.get_by_role("button", name="Save and continue").click()
+    # The certificate's details, read from the PDF, are proposed for confirming or correcting.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your certificate's details")
+    expect(page.get_by_label("Insurer")).to_have_value("Northern Mutual Insurance plc")
+    expect(page.get_by_label("Limit of indemnity, in pounds")).to_have_value("5000000")
+    starts = page.get_by_role("group", name="Cover starts on")
+    expect(starts.get_by_label("Day", exact=True)).to_have_value("1")
+    expect(starts.get_by_label("Month", exact=True)).to_have_value("4")
+    ends = page.get_by_role("group", name="Cover ends on")
+    expect(ends.get_by_label("Year", exact=True)).to_have_value("2027")
+    look("confirm-certificate")
+    ends.get_by_label("Year", exact=True).fill("2025")  # a slip: before the cover starts
+    page.get_by_label("Limit of indemnity, in pounds").fill("5,000,000.00")  # typed as people do
+    page.get_by_role("button", name="Confirm details").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The expiry date must be after the start date")
+    expect(page.get_by_label("Insurer")).to_have_value("Northern Mutual Insurance plc")
+    look("certificate-dates-wrong")
+    ends.get_by_label("Year", exact=True).fill("2027")
+    page.get_by_role("button", name="Confirm details").click()
+    expect(page.get_by_text("Certificate saved with the details you confirmed")).to_be_visible()
     page.get_by_label("Yes").check()
     look("choice")
     page.get_by_role("button", name="Save answer").click()
