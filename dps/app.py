@@ -39,6 +39,7 @@ from dps.frameworks.application_controllers import (
 )
 from dps.frameworks.controllers import ArrangementController
 from dps.frameworks.membership_controllers import MembershipController
+from dps.portal.wiring import portal, security_headers
 from dps.pricing.controllers import (
     PriceBandController,
     PricingReportController,
@@ -135,8 +136,12 @@ def create_app(
         finally:
             await leadership.end()
 
+    web = portal(settings)  # the HTML portal: pages under /, assets under /assets
     app_config = AppConfig(
-        route_handlers=ROUTES,
+        route_handlers=[*ROUTES, *web.routes],
+        template_config=web.templates,
+        csrf_config=web.csrf,
+        before_send=[security_headers],
         dependencies={"ctx": Provide(provide_ctx)},
         plugins=[problem_details_plugin()],
         lifespan=[database, scheduler],

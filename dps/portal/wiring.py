@@ -1,0 +1,150 @@
+"""How the app mounts the portal: its pages under `/`, GOV.UK Frontend under `/assets`, CSRF on
+every form (the JSON API under /api/ is excluded: it takes bearer tokens, not cookies), security
+headers, and error pages instead of problem+json for the portal's routes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from litestar import Request, Response, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader, MutableScopeHeaders
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from litestar.types import ControllerRouterHandler, Message, Scope
+
+from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
+from dps.core.settings import Settings
+from dps.portal import applications, arrangements, dashboard, evidence, organisation, sessions, settings_pages
+from dps.portal.messages import explain
+from dps.portal.templating import template_config
+from dps.portal.web import provide_portal, with_query
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+API_PATHS = ("/api/", "/schema")
+
+# No inline script or style anywhere (GOV.UK Frontend's body-class snippet is an external file);
+# forms post only to us; nobody may frame the portal (clickjacking).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+async def security_headers(message: Message, scope: Scope) -> None:
+    """Every response: no MIME sniffing, no referrer beyond our origin, no framing; the portal's
+    pages also get the CSP (the OpenAPI viewer under /schema loads its own scripts)."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["X-Frame-Options"] = "DENY"
+    if not scope.get("path", "").startswith(API_PATHS):
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+
+
+def csrf_config(settings: Settings) -> CSRFConfig:
+    """Double-submit tokens signed with DPS_SECRET_KEY. Several app instances must share the key;
+    without one each process makes its own (fine for one instance, like `make run`)."""
+    secret = os.environ.get("DPS_SECRET_KEY") or secrets.token_hex(32)
+    return CSRFConfig(
+        secret=secret,
+        cookie_name="dps_csrf",
+        cookie_secure=settings.public_base_url.startswith("https://"),
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        exclude=["^/api/", "^/schema", "^/health"],
+    )
+
+
+# --- error pages -----------------------------------------------------------------------------
+
+
+def _error_page(request: Request[Any, Any, Any], template: str, status: int, **context: Any) -> Template:
+    return Template(
+        template_name=template,
+        status_code=status,
+        context={"principal": getattr(request.state, "portal_principal", None), "banner": None, **context},
+    )
+
+
+def _unauthenticated(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    """A page that needs a signed-in person sends everyone else to sign in, and back afterwards."""
+    return Redirect(path=with_query("/sign-in", {"next": request.url.path}), status_code=303)
+
+
+def _not_found(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    # Something that is not yours looks exactly like something that does not exist.
+    return _error_page(request, "errors/not_found.html", 404)
+
+
+def _domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    assert isinstance(exc, DomainError)
+    if isinstance(exc, Unauthenticated):
+        return _unauthenticated(request, exc)
+    if isinstance(exc, NotFound | PermissionDenied):
+        return _not_found(request, exc)
+    return _error_page(request, "errors/problem.html", exc.status, message=explain(exc).message)
+
+
+def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 403:  # the CSRF check: the form is older than the visitor's cookie
+        return _error_page(request, "errors/form_expired.html", 403)
+    if exc.status_code in {404, 405}:
+        return _not_found(request, exc)
+    message = "The file is too large" if exc.status_code == 413 else "Check what you entered and try again"
+    return _error_page(request, "errors/problem.html", exc.status_code, message=message)
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("portal page failed", exc_info=exc)
+    return _error_page(request, "errors/unexpected.html", 500)
+
+
+@dataclass(frozen=True, slots=True)
+class PortalWiring:
+    routes: list[ControllerRouterHandler]
+    templates: TemplateConfig[Any]
+    csrf: CSRFConfig
+
+
+def portal(settings: Settings) -> PortalWiring:
+    """Everything the app needs to serve the portal."""
+    pages = Router(
+        path="/",
+        route_handlers=[
+            *dashboard.CONTROLLERS,
+            *sessions.CONTROLLERS,
+            *organisation.CONTROLLERS,
+            *settings_pages.CONTROLLERS,
+            *arrangements.CONTROLLERS,
+            *applications.CONTROLLERS,
+            *evidence.CONTROLLERS,
+        ],
+        dependencies={"portal": Provide(provide_portal)},
+        exception_handlers={
+            DomainError: _domain_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+        include_in_schema=False,
+    )
+    assets = create_static_files_router(
+        path="/assets",
+        directories=[STATIC],
+        cache_control=CacheControlHeader(max_age=86_400, public=True),
+        name="assets",
+    )
+    return PortalWiring(routes=[pages, assets], templates=template_config(), csrf=csrf_config(settings))
