@@ -17,6 +17,7 @@ from dps.compliance.domain.extraction import ExtractionKind, InsuranceProposal
 from dps.compliance.domain.requirements import Requirement, RequirementKind
 from dps.compliance.schemas import EvidenceIn
 from dps.compliance.services import checks
+from dps.compliance.services import extraction as extraction_service
 from dps.core.errors import DomainError, NotFound
 from dps.frameworks.services import applications
 from dps.portal.forms import Form, date_fields
@@ -69,7 +70,7 @@ class EvidencePages(Controller):
     ) -> Template:
         _, document, requirements = await _scene(portal, application_id, document_id)
         try:
-            extraction = await checks.extract(portal.ctx, document_id, ExtractionKind.INSURANCE_CERTIFICATE)
+            extraction = await extraction_service.extract(portal.ctx, document_id, ExtractionKind.INSURANCE_CERTIFICATE)
             proposal = extraction.proposal if isinstance(extraction.proposal, InsuranceProposal) else None
         except DomainError:
             proposal = None  # not a PDF, or unreadable: the provider types the values
