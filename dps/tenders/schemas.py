@@ -10,10 +10,11 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
-from dps.core.evaluation import CriterionKind
+from dps.core.evaluation import CriterionKind, Mark
 from dps.tenders import repository as r
 from dps.tenders.domain import call_offs as d
 from dps.tenders.domain import offers as o
+from dps.tenders.domain.panel import PanelMember, PanelProgress
 from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
 
 Text = Annotated[str, Meta(min_length=1, max_length=2000)]
@@ -66,6 +67,7 @@ class CriteriaIn(Input, kw_only=True):
     proximity_weight: Weight
     full_marks_within_miles: Decimal = Decimal(5)
     zero_beyond_miles: Decimal = Decimal(50)
+    min_evaluators: Annotated[int, Meta(ge=1, le=20)] | None = None  # above the profile's minimum panel
 
 
 class CallOffIn(Input, kw_only=True):
@@ -122,6 +124,7 @@ class CriteriaOut(Struct, kw_only=True):
     proximity_weight: Decimal
     full_marks_within_miles: Decimal
     zero_beyond_miles: Decimal
+    min_evaluators: int | None = None
     tie_break: str = "highest total; then higher quality score, lower weekly fee, shorter distance, earlier submission"
 
 
@@ -184,6 +187,7 @@ class CallOffOut(Struct, kw_only=True):
                 proximity_weight=cr.proximity_weight,
                 full_marks_within_miles=cr.full_marks_within_miles,
                 zero_beyond_miles=cr.zero_beyond_miles,
+                min_evaluators=cr.min_evaluators,
             ),
             deadline=c.deadline,
             urgent_reason=c.urgent_reason,
@@ -419,6 +423,81 @@ class RevisedFeeIn(Input, kw_only=True):
 class AwardIn(Input, kw_only=True):
     offer_id: int
     reason: Reason | None = None  # required when the offer is not the top-ranked one
+
+
+# --- the evaluation panel ------------------------------------------------------------------------
+
+
+class EvaluatorsIn(Input, kw_only=True):
+    """Users (the raising council's evaluators or commissioners) to put on the panel."""
+
+    evaluator_ids: Annotated[list[int], Meta(min_length=1, max_length=20)]
+
+
+class PanelMemberOut(Struct, kw_only=True):
+    evaluator_id: int
+    state: str  # "submitted" (every offer marked), "marking" or "released"
+    offers_marked: int
+    assigned_at: datetime
+    released_at: datetime | None
+    release_reason: str | None
+
+
+class PanelOut(Struct, kw_only=True):
+    """The panel; evaluation completes when nobody is `marking` and at least `minimum` submitted."""
+
+    minimum: int
+    complete: bool
+    members: list[PanelMemberOut]
+
+    @classmethod
+    def of(cls, members: list[PanelMember], state: PanelProgress, marked: dict[int, int], minimum: int) -> PanelOut:
+        def state_of(evaluator_id: int) -> str:
+            if evaluator_id in state.released:
+                return "released"
+            return "submitted" if evaluator_id in state.submitted else "marking"
+
+        return cls(
+            minimum=minimum,
+            complete=not state.marking and len(state.submitted) >= minimum,
+            members=[
+                PanelMemberOut(
+                    evaluator_id=m.evaluator_id,
+                    state=state_of(m.evaluator_id),
+                    offers_marked=marked.get(m.evaluator_id, 0),
+                    assigned_at=m.assigned_at,
+                    released_at=m.released_at,
+                    release_reason=m.release_reason,
+                )
+                for m in members
+            ],
+        )
+
+
+class MarkOut(Struct, kw_only=True):
+    question_id: int
+    score: int | None
+    passed: bool | None
+    rationale: str
+
+
+class OfferMarksOut(Struct, kw_only=True):
+    """One evaluator's marks on the offer (`evaluator_id`), or the moderated marks (`moderated`)."""
+
+    evaluator_id: int | None
+    moderated: bool
+    marks: list[MarkOut]
+
+    @classmethod
+    def of(cls, evaluator_id: int, moderated: bool, marks: list[Mark]) -> OfferMarksOut:
+        return cls(
+            evaluator_id=None if moderated else evaluator_id,
+            moderated=moderated,
+            marks=[
+                MarkOut(question_id=m.criterion_id, score=m.score, passed=m.passed, rationale=m.rationale)
+                for m in marks
+            ],
+        )
 
 
 # --- placements ----------------------------------------------------------------------------------

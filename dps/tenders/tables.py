@@ -109,6 +109,19 @@ class OfferMark(Table, db=DB, tablename="offer_marks"):
     marked_at = Timestamptz(null=False)
 
 
+class CallOffEvaluator(Table, db=DB, tablename="call_off_evaluators"):
+    """The evaluation panel of a call-off: each evaluator assigned, and released with a reason."""
+
+    id = Serial(primary_key=True)
+    call_off = ForeignKey(CallOff, null=False, on_delete=OnDelete.restrict, index=True)
+    evaluator = ForeignKey(User, null=False, on_delete=OnDelete.restrict)
+    assigned_by = BigInt(null=False)
+    assigned_at = Timestamptz(null=False)
+    released_at = Timestamptz(null=True, default=None)
+    released_by = BigInt(null=True, default=None)
+    release_reason = Text(null=True, default=None)
+
+
 class OfferScore(Table, db=DB, tablename="offer_scores"):
     id = Serial(primary_key=True)
     offer = ForeignKey(Offer, null=False, on_delete=OnDelete.restrict, unique=True)

@@ -42,7 +42,10 @@ CALL_OFF_TRANSITIONS: dict[CallOffStatus, frozenset[CallOffStatus]] = {
     CallOffStatus.DRAFT: frozenset({CallOffStatus.PUBLISHED, CallOffStatus.CANCELLED}),
     CallOffStatus.PUBLISHED: frozenset({CallOffStatus.CLOSED, CallOffStatus.CANCELLED}),
     CallOffStatus.CLOSED: frozenset({CallOffStatus.EVALUATED, CallOffStatus.NO_AWARD, CallOffStatus.CANCELLED}),
-    CallOffStatus.EVALUATED: frozenset({CallOffStatus.AWARDED, CallOffStatus.NO_AWARD, CallOffStatus.CANCELLED}),
+    # Back to closed: an officer reopens the evaluation before the award, with a recorded reason.
+    CallOffStatus.EVALUATED: frozenset(
+        {CallOffStatus.AWARDED, CallOffStatus.NO_AWARD, CallOffStatus.CANCELLED, CallOffStatus.CLOSED}
+    ),
     CallOffStatus.AWARDED: frozenset({CallOffStatus.CONCLUDED, CallOffStatus.CANCELLED}),
     CallOffStatus.CONCLUDED: frozenset(),
     CallOffStatus.NO_AWARD: frozenset(),
@@ -145,8 +148,11 @@ class Criteria:
     proximity_weight: Decimal
     full_marks_within_miles: Decimal = Decimal(5)
     zero_beyond_miles: Decimal = Decimal(50)
+    min_evaluators: int | None = None  # more than the profile's minimum panel (`domain.panel`)
 
     def __post_init__(self) -> None:
+        if self.min_evaluators is not None and self.min_evaluators < 1:
+            raise RuleViolation("a panel has at least one evaluator", code="invalid_min_evaluators")
         weights = (self.quality_weight, self.price_weight, self.proximity_weight)
         if any(not w.is_finite() or w < 0 for w in weights) or sum(weights) != HUNDRED:
             raise RuleViolation(
@@ -307,12 +313,25 @@ class CallOff:
 
     def close(self, at: datetime) -> CallOff:
         """Stop taking offers and open them; only at or after the deadline."""
-        if self.status is CallOffStatus.PUBLISHED and offers_open(self.deadline, at):
+        if self.status is not CallOffStatus.PUBLISHED:
+            raise IllegalTransition("call_off", self.status.value, CallOffStatus.CLOSED.value)
+        if offers_open(self.deadline, at):
             raise Conflict("offers are still open until the deadline", code="deadline_not_reached")
         return self._to(CallOffStatus.CLOSED, closed_at=at)
 
     def evaluated(self) -> CallOff:
         return self._to(CallOffStatus.EVALUATED)
+
+    def reopen_evaluation(self, reason: str) -> CallOff:
+        """Back to marking before the award (a mark found wrong, an evaluator to add or release),
+        with the reason on the record (PCR 2015 reg 84). Not once a second round has started: its
+        providers were invited on the ranking, and revised fees are in."""
+        if self.status is not CallOffStatus.EVALUATED:
+            raise IllegalTransition("call_off", self.status.value, CallOffStatus.CLOSED.value)
+        if self.second_round_size is not None:
+            raise Conflict("a second round has started on this evaluation", code="second_round_exists")
+        _reason(reason)
+        return self._to(CallOffStatus.CLOSED)
 
     def start_second_round(self, size: int, deadline: datetime, at: datetime) -> CallOff:
         """Invite the providers of the top `size` ranked offers to a price-only second round that

@@ -112,7 +112,9 @@ class Offer:
                 code="revised_fee_not_lower",
                 first_fee_pence=self.content.weekly_fee_pence,
             )
-        return replace(self, revised_fee_pence=fee_pence, revised_at=at, version=self.version + 1)
+        # The version stays: a council reading the offers while the round is open must not tell
+        # from a changed version (or ETag) which provider revised (issue 13 item 10).
+        return replace(self, revised_fee_pence=fee_pence, revised_at=at)
 
     def revise(self, content: OfferContent, flags: tuple[str, ...], at: datetime) -> Offer:
         if self.status is OfferStatus.WITHDRAWN:

@@ -14,11 +14,13 @@ from dps.core.errors import Conflict, RuleViolation
 from dps.core.notifications import notify
 from dps.frameworks import repository as frameworks
 from dps.frameworks.profiles import calendar_for, get_profile
-from dps.tenders import access, repository
+from dps.tenders import repository
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, standstill_ends_at
 from dps.tenders.domain.offers import Offer, OfferFacts, OfferScore, OfferStatus, moderated_marks, score_offers
+from dps.tenders.domain.panel import require_complete
 from dps.tenders.domain.placements import Placement, placement_flags
-from dps.tenders.services.call_offs import distance_of, opened
+from dps.tenders.services.call_offs import distance_of, opened, require_manage
+from dps.tenders.services.panel import minimum_panel, panel_progress
 from dps.tenders.services.placements import started
 
 ENTITY = "call_off"
@@ -36,7 +38,7 @@ async def evaluate_call_off(ctx: Context, call_off_id: int) -> CallOff:
     score again by the same formula with the revised fees."""
     async with DB.transaction():
         before = await _locked_open(ctx, call_off_id)
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         if before.status is CallOffStatus.EVALUATED and before.second_round_deadline is not None:
             return await _score_second_round(ctx, before)
         if before.status is not CallOffStatus.CLOSED:
@@ -45,6 +47,8 @@ async def evaluate_call_off(ctx: Context, call_off_id: int) -> CallOff:
         offers = await repository.offers_to_score(call_off_id)
         if not offers:
             raise Conflict("there are no offers to evaluate; end the call-off without an award", code="no_offers")
+        _, state, _ = await panel_progress(call_off_id)
+        require_complete(state, await minimum_panel(before))
         scores = await _score(before, offers)
         after = before.evaluated()
         await repository.update_call_off(before, after)
@@ -57,6 +61,12 @@ async def _score(call_off: CallOff, offers: list[repository.OfferToScore]) -> li
     """Score and rank these offers from their moderated marks (two queries in all: the offers with
     their distances are read by the caller, the marks here), and save every score in one statement."""
     marks = await repository.marks_of(call_off.id)
+    # Only the marks of evaluators still on the panel count (a released evaluator's do not).
+    counted = {m.evaluator_id for m in await repository.panel_of(call_off.id) if m.active}
+    marks = repository.CallOffMarks(
+        {o: {e: ms for e, ms in by.items() if e in counted} for o, by in marks.evaluator_marks.items()},
+        marks.moderated,
+    )
     criterion_list = call_off.criteria.criteria()
     facts = [
         OfferFacts(
@@ -93,7 +103,7 @@ async def start_second_round(ctx: Context, call_off_id: int, size: int, deadline
     others' offers stand as they are. The invited providers are told."""
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         now = ctx.clock.now()
         after = before.start_second_round(size, deadline, now)
         scores = await repository.scores_of(call_off_id)
@@ -142,7 +152,7 @@ async def award_call_off(ctx: Context, call_off_id: int, offer_id: int, reason: 
     call-off concludes at once and the placement is recorded."""
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         scores = await repository.scores_of(call_off_id)
         chosen = scores.get(offer_id)
         if chosen is None or chosen.rank is None:
@@ -198,7 +208,7 @@ async def conclude_call_off(ctx: Context, call_off_id: int) -> CallOff:
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         if ctx.principal is not None:
-            access.require_manage(ctx.principal, before)
+            await require_manage(ctx, before)
         after = before if before.status is CallOffStatus.CONCLUDED else await _conclude(ctx, before)
     return after
 
@@ -250,7 +260,7 @@ async def end_without_award(ctx: Context, call_off_id: int, reason: str) -> Call
     """End an opened call-off without an award (no suitable offer), telling every offering provider."""
     async with DB.transaction():
         before = await _locked_open(ctx, call_off_id)
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         after = before.end_without_award(reason)
         await repository.update_call_off(before, after)
         offers = await repository.list_offers(call_off_id, status=OfferStatus.SUBMITTED)

@@ -69,6 +69,7 @@ def _criteria(data: CriteriaIn) -> Criteria:
         proximity_weight=data.proximity_weight,
         full_marks_within_miles=data.full_marks_within_miles,
         zero_beyond_miles=data.zero_beyond_miles,
+        min_evaluators=data.min_evaluators,
     )
 
 
@@ -143,7 +144,7 @@ async def update_call_off(ctx: Context, call_off_id: int, expected_version: int,
         changes["urgent_reason"] = patch.urgent_reason.strip() if patch.urgent_reason else None
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         require_version(expected_version, before.version)
         before.require_draft()
         after = replace(before, **changes, version=before.version + 1)
@@ -163,7 +164,7 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
     """
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         arrangement = await frameworks.get_arrangement(before.arrangement_id)
         _require_callable(arrangement)
         profile = get_profile(arrangement.profile_code)
@@ -233,7 +234,7 @@ async def close_call_off(ctx: Context, call_off_id: int) -> CallOff:
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         if ctx.principal is not None:
-            access.require_manage(ctx.principal, before)
+            await require_manage(ctx, before)
         if before.status is not CallOffStatus.PUBLISHED:
             if before.status is CallOffStatus.DRAFT:
                 raise IllegalTransition(ENTITY, before.status.value, CallOffStatus.CLOSED.value)
@@ -264,7 +265,7 @@ async def cancel_call_off(ctx: Context, call_off_id: int, reason: str) -> CallOf
     """Cancel with a reason (the child's plan changed, ...); invited providers are told."""
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         after = before.cancel(reason)
         await repository.update_call_off(before, after)
         if before.status is not CallOffStatus.DRAFT:
@@ -282,17 +283,36 @@ async def cancel_call_off(ctx: Context, call_off_id: int, reason: str) -> CallOf
     return after
 
 
-async def readable_call_off(ctx: Context, call_off_id: int) -> CallOff:
-    """The call-off if the caller may read it: the raising council's staff, an admin, or a provider
-    invited to it (never a draft, never one it was not invited to)."""
-    call_off = await repository.get_call_off(call_off_id)
+async def may_read(ctx: Context, call_off: CallOff) -> bool:
+    """The raising council's staff, an admin, or a provider invited to it (never to a draft)."""
     p = ctx.user
-    if not access.is_council_staff(p, call_off):
-        provider_id = access.provider_of(p)
-        if provider_id is None or call_off.status is CallOffStatus.DRAFT:
-            raise PermissionDenied("you may not see this placement request")
-        if not await repository.invited_settings(call_off_id, provider_id):
-            raise PermissionDenied("your organisation was not invited to this placement request")
+    if access.is_council_staff(p, call_off):
+        return True
+    provider_id = access.provider_of(p)
+    if provider_id is None or call_off.status is CallOffStatus.DRAFT:
+        return False
+    return bool(await repository.invited_settings(call_off.id, provider_id))
+
+
+async def require_visible(ctx: Context, call_off: CallOff) -> None:
+    """404 to whoever may not read the call-off, exactly as for one that does not exist: a 403
+    would tell an outsider that a placement request with this id exists (issue 13 item 10)."""
+    if not await may_read(ctx, call_off):
+        raise NotFound(f"call-off {call_off.id} does not exist", entity="call_off")
+
+
+async def require_manage(ctx: Context, call_off: CallOff) -> None:
+    """The raising council's commissioners (or an admin); outsiders learn nothing (404), readers
+    without the right are told so (403)."""
+    if not access.may_manage(ctx.user, call_off):
+        await require_visible(ctx, call_off)
+        access.require_manage(ctx.user, call_off)
+
+
+async def readable_call_off(ctx: Context, call_off_id: int) -> CallOff:
+    """The call-off if the caller may read it (`may_read`), else 404 as if it did not exist."""
+    call_off = await repository.get_call_off(call_off_id)
+    await require_visible(ctx, call_off)
     return await opened(ctx, call_off)
 
 
@@ -340,8 +360,9 @@ async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> re
     """An invited provider asks a question before the deadline; the council is told."""
     async with DB.transaction():
         call_off = await repository.get_call_off(call_off_id, lock="SHARE")
+        await require_visible(ctx, call_off)
         provider_id = access.provider_of(ctx.user)
-        if provider_id is None or not await repository.invited_settings(call_off_id, provider_id):
+        if provider_id is None:
             raise PermissionDenied("only invited providers ask clarification questions")
         now = ctx.clock.now()
         if call_off.status is not CallOffStatus.PUBLISHED or not sealed(call_off.deadline, now):
@@ -358,7 +379,7 @@ async def answer_clarification(
     asked (equal treatment, PCR 2015 reg 18)."""
     async with DB.transaction():
         call_off = await repository.get_call_off(call_off_id, lock="SHARE")
-        access.require_manage(ctx.user, call_off)
+        await require_manage(ctx, call_off)
         before = await repository.get_clarification(call_off_id, clarification_id, for_update=True)
         if before.answer is not None:
             raise Conflict("this question is already answered", code="already_answered")
