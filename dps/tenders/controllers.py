@@ -62,13 +62,19 @@ class CallOffController(Controller):
         status: FromQuery[CallOffStatus | None] = None,
     ) -> s.CallOffPage:
         """Placement requests you may see: your council's, or (providers) those you were invited to."""
-        page = await call_offs.list_call_offs(ctx, limit, after_id(cursor), status)
-        return s.CallOffPage(items=[s.CallOffOut.of(c) for c in page.items], next_cursor=page.next_cursor)
+        page = await call_offs.list_call_off_views(ctx, limit, after_id(cursor), status)
+        return s.CallOffPage(
+            items=[s.CallOffOut.withheld(v.call_off, v.profile_withheld) for v in page.items],
+            next_cursor=page.next_cursor,
+        )
 
     @get("/{call_off_id:int}", operation_id="GetCallOff")
     async def get_one(self, call_off_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:
         """One placement request. Read after the deadline, a published request is closed first."""
-        return _call_off(await call_offs.get_call_off(ctx, call_off_id))
+        view = await call_offs.view_call_off(ctx, call_off_id)
+        return Response(
+            s.CallOffOut.withheld(view.call_off, view.profile_withheld), headers={"ETag": etag(view.call_off.version)}
+        )
 
     @patch("/{call_off_id:int}", operation_id="UpdateCallOff")
     async def update(

@@ -530,6 +530,20 @@ async def scores_of(call_off_id: int) -> dict[int, OfferScore]:
     }
 
 
+async def awarded_providers(call_off_ids: Sequence[int]) -> dict[int, int]:
+    """The provider of each call-off's awarded offer (call-offs without an award are left out)."""
+    if not call_off_ids:
+        return {}
+    rows = await DB.run_querystring(
+        QueryString(
+            "SELECT c.id, o.provider FROM call_offs c JOIN offers o ON o.id = c.awarded_offer_id "
+            "WHERE c.id = ANY({}::bigint[])",
+            list(call_off_ids),
+        )
+    )
+    return {r["id"]: r["provider"] for r in rows}
+
+
 # --- the evaluation panel ------------------------------------------------------------------------
 
 

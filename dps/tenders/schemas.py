@@ -129,12 +129,15 @@ class CriteriaOut(Struct, kw_only=True):
 
 
 class CallOffOut(Struct, kw_only=True):
+    """`child` is null and `title` generic (`profile_withheld`) for an invited provider that did
+    not win, once the request has ended."""
+
     id: int
     arrangement_id: int
     lot_id: int
     authority_id: int
     title: str
-    child: ChildOut
+    child: ChildOut | None
     criteria: CriteriaOut
     deadline: datetime
     urgent_reason: str | None
@@ -151,6 +154,15 @@ class CallOffOut(Struct, kw_only=True):
     second_round_deadline: datetime | None
     second_round_scored_at: datetime | None
     version: int
+    profile_withheld: bool = False
+
+    @classmethod
+    def withheld(cls, c: d.CallOff, withheld: bool) -> CallOffOut:
+        """The call-off, without the child's profile and title when `withheld`."""
+        out = cls.of(c)
+        if withheld:
+            out.child, out.title, out.profile_withheld = None, f"Placement request {c.id}", True
+        return out
 
     @classmethod
     def of(cls, c: d.CallOff) -> CallOffOut:

@@ -418,6 +418,18 @@ class CallOff:
         return None
 
 
+# Once a call-off has ended, the providers invited to it no longer need the child's profile; only
+# the winner, who places the child, keeps it (UK GDPR art. 5(1)(c) and (e): no more, and for no
+# longer, than the purpose needs).
+ENDED = frozenset({CallOffStatus.CONCLUDED, CallOffStatus.NO_AWARD, CallOffStatus.CANCELLED})
+
+
+def profile_withheld(status: CallOffStatus, *, council_staff: bool, winner: bool) -> bool:
+    """Whether a reader no longer sees the child's profile (and the title): an invited provider
+    that did not win, once the call-off has ended. The raising council's staff always see it."""
+    return not council_staff and not winner and status in ENDED
+
+
 def _reason(reason: str) -> str:
     if not reason.strip():
         raise RuleViolation("give the reason", code="reason_required")

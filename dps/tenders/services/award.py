@@ -19,7 +19,7 @@ from dps.tenders.domain.call_offs import CallOff, CallOffStatus, standstill_ends
 from dps.tenders.domain.offers import Offer, OfferFacts, OfferScore, OfferStatus, moderated_marks, score_offers
 from dps.tenders.domain.panel import require_complete
 from dps.tenders.domain.placements import Placement, placement_flags
-from dps.tenders.services.call_offs import distance_of, opened, require_manage
+from dps.tenders.services.call_offs import check_texts, distance_of, opened, require_manage
 from dps.tenders.services.panel import minimum_panel, panel_progress
 from dps.tenders.services.placements import started
 
@@ -119,7 +119,7 @@ async def start_second_round(ctx: Context, call_off_id: int, size: int, deadline
             [r for rs in recipients.values() for r in rs],
             kind="call_off.second_round",
             key=f"call_off:{call_off_id}:second_round",
-            subject=f"Second round (price only): {after.title}",
+            subject="Second round (price only) of a placement request",
             body=(
                 f"Your offer is among the top {size}. You may lower your weekly fee (never raise it) until "
                 f"{deadline.isoformat()}; quality and distance scores stand."
@@ -150,6 +150,7 @@ async def award_call_off(ctx: Context, call_off_id: int, offer_id: int, reason: 
     provider receives its assessment summary (its scores and the winner's: PCR 2015 reg 86 /
     Procurement Act 2023 s.50). A standstill follows where the profile has one; without one the
     call-off concludes at once and the placement is recorded."""
+    check_texts(ctx, [("reason", reason)])
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         await require_manage(ctx, before)
@@ -195,7 +196,7 @@ async def _send_assessments(call_off: CallOff, offers: list[Offer], scores: dict
             recipients[offer.provider_id],
             kind="call_off.awarded",
             key=f"call_off:{call_off.id}:assessment:{offer.id}",
-            subject=f"Outcome of placement request: {call_off.title}",
+            subject="Outcome of a placement request",
             body=body,
             link_path=f"/api/v1/call-offs/{call_off.id}/offers/{offer.id}",
             at=call_off.awarded_at,
@@ -258,6 +259,7 @@ async def _conclude(ctx: Context, before: CallOff) -> CallOff:
 
 async def end_without_award(ctx: Context, call_off_id: int, reason: str) -> CallOff:
     """End an opened call-off without an award (no suitable offer), telling every offering provider."""
+    check_texts(ctx, [("reason", reason)])
     async with DB.transaction():
         before = await _locked_open(ctx, call_off_id)
         await require_manage(ctx, before)
@@ -269,8 +271,8 @@ async def end_without_award(ctx: Context, call_off_id: int, reason: str) -> Call
             [r for rs in recipients.values() for r in rs],
             kind="call_off.no_award",
             key=f"call_off:{call_off_id}:no_award",
-            subject=f"No award: {after.title}",
-            body=f"The placement request ended without an award: {after.status_reason}",
+            subject="A placement request ended without an award",
+            body="A placement request you offered for ended without an award. Sign in to read the reason.",
             link_path=f"/api/v1/call-offs/{call_off_id}",
             at=ctx.clock.now(),
         )

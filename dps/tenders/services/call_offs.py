@@ -4,7 +4,7 @@ read, and clarifications."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -23,14 +23,17 @@ from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
 from dps.frameworks.profiles import get_profile
 from dps.tenders import access, repository
 from dps.tenders.domain.call_offs import (
+    ENDED,
     CallOff,
     CallOffStatus,
     ChildProfile,
     Criteria,
     QualityQuestion,
     home_district,
+    profile_withheld,
     sealed,
 )
+from dps.tenders.domain.personal_data import check_free_text
 from dps.tenders.schemas import CallOffIn, CallOffPatch, ChildIn, CriteriaIn
 
 ENTITY = "call_off"
@@ -86,10 +89,32 @@ async def _check_lot(arrangement: Arrangement, lot_id: int, child: ChildProfile)
         )
 
 
+def call_off_texts(
+    title: str | None, child: ChildProfile | None, criteria: Criteria | None, urgent_reason: str | None
+) -> list[tuple[str, str | None]]:
+    """Every free-text field of a call-off, by the name the API gives it."""
+    fields: list[tuple[str, str | None]] = [("title", title), ("urgent_reason", urgent_reason)]
+    if child is not None:
+        fields += [
+            ("child.education_needs", child.education_needs),
+            ("child.risks", child.risks),
+            ("child.need_level", child.need_level),
+        ]
+    if criteria is not None:
+        fields += [(f"criteria.questions[{n}].text", q.text) for n, q in enumerate(criteria.questions)]
+    return fields
+
+
+def check_texts(ctx: Context, fields: list[tuple[str, str | None]]) -> None:
+    """Refuse a child's identifying details in free text (`domain.personal_data`)."""
+    check_free_text(fields, ctx.clock.now().date())
+
+
 async def create_call_off(ctx: Context, data: CallOffIn) -> CallOff:
     """A draft placement request by a commissioner of a member authority of the arrangement."""
     child = _child(data.child)
     criteria = _criteria(data.criteria)
+    check_texts(ctx, call_off_texts(data.title, child, criteria, data.urgent_reason))
     await _locate(child.home_district)
     async with DB.transaction():
         arrangement = await frameworks.get_arrangement(data.arrangement_id)
@@ -142,6 +167,12 @@ async def update_call_off(ctx: Context, call_off_id: int, expected_version: int,
         changes["deadline"] = patch.deadline
     if patch.urgent_reason is not msgspec.UNSET:
         changes["urgent_reason"] = patch.urgent_reason.strip() if patch.urgent_reason else None
+    check_texts(
+        ctx,
+        call_off_texts(
+            changes.get("title"), changes.get("child"), changes.get("criteria"), changes.get("urgent_reason")
+        ),
+    )
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         await require_manage(ctx, before)
@@ -207,10 +238,12 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
             await repository.invited_recipients(call_off_id),
             kind="call_off.invited",
             key=f"call_off:{call_off_id}:invited",
-            subject=f"Placement request: {after.title}",
+            # Notifications are also emailed: no title or other free text, only a link to read it
+            # signed in (issue 13 item 9).
+            subject="A new placement request",
             body=(
-                f"You are invited to offer for a placement request ({after.child.placement_type.value}, age "
-                f"{after.child.age}). Offers close at {after.deadline.isoformat()}."
+                f"You are invited to offer for a new placement request. Offers close at "
+                f"{after.deadline.isoformat()}. Sign in to read it."
             ),
             link_path=f"/api/v1/call-offs/{call_off_id}",
             at=now,
@@ -263,6 +296,7 @@ async def opened(ctx: Context, call_off: CallOff) -> CallOff:
 
 async def cancel_call_off(ctx: Context, call_off_id: int, reason: str) -> CallOff:
     """Cancel with a reason (the child's plan changed, ...); invited providers are told."""
+    check_texts(ctx, [("reason", reason)])
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         await require_manage(ctx, before)
@@ -273,8 +307,8 @@ async def cancel_call_off(ctx: Context, call_off_id: int, reason: str) -> CallOf
                 await repository.invited_recipients(call_off_id),
                 kind="call_off.cancelled",
                 key=f"call_off:{call_off_id}:cancelled",
-                subject=f"Placement request cancelled: {after.title}",
-                body=f"The placement request was cancelled: {after.status_reason}",
+                subject="A placement request was cancelled",
+                body="A placement request you were invited to was cancelled. Sign in to read the reason.",
                 link_path=f"/api/v1/call-offs/{call_off_id}",
                 at=ctx.clock.now(),
             )
@@ -343,6 +377,47 @@ async def list_call_offs(ctx: Context, limit: int, after_id: int, status: CallOf
     return page
 
 
+@dataclass(frozen=True, slots=True)
+class CallOffView:
+    call_off: CallOff
+    profile_withheld: bool  # an invited provider that did not win, once the call-off has ended
+
+    @property
+    def id(self) -> int:
+        return self.call_off.id
+
+
+async def _views(ctx: Context, items: list[CallOff]) -> list[CallOffView]:
+    provider_id = access.provider_of(ctx.user)
+    ended = [c.id for c in items if c.status in ENDED]
+    winners = await repository.awarded_providers(ended) if provider_id is not None else {}
+    return [
+        CallOffView(
+            c,
+            profile_withheld(
+                c.status,
+                council_staff=access.is_council_staff(ctx.user, c),
+                winner=provider_id is not None and winners.get(c.id) == provider_id,
+            ),
+        )
+        for c in items
+    ]
+
+
+async def view_call_off(ctx: Context, call_off_id: int) -> CallOffView:
+    """One call-off as the caller may see it (`get_call_off`), with the child's profile withheld
+    from the invited providers that did not win once it has ended (issue 13 item 9)."""
+    return (await _views(ctx, [await get_call_off(ctx, call_off_id)]))[0]
+
+
+async def list_call_off_views(
+    ctx: Context, limit: int, after_id: int, status: CallOffStatus | None
+) -> Page[CallOffView]:
+    """`list_call_offs`, each with its profile withheld where `view_call_off` withholds it."""
+    page = await list_call_offs(ctx, limit, after_id, status)
+    return Page(items=await _views(ctx, page.items), next_after_id=page.next_after_id)
+
+
 async def list_invitations(
     ctx: Context, call_off_id: int, limit: int, after_id: int, invited: bool | None
 ) -> Page[repository.InvitationRow]:
@@ -358,6 +433,7 @@ async def list_invitations(
 
 async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> repository.ClarificationRow:
     """An invited provider asks a question before the deadline; the council is told."""
+    check_texts(ctx, [("question", question)])
     async with DB.transaction():
         call_off = await repository.get_call_off(call_off_id, lock="SHARE")
         await require_visible(ctx, call_off)
@@ -377,6 +453,7 @@ async def answer_clarification(
 ) -> repository.ClarificationRow:
     """The commissioner answers; the answer goes to every invited provider, without saying who
     asked (equal treatment, PCR 2015 reg 18)."""
+    check_texts(ctx, [("answer", answer)])
     async with DB.transaction():
         call_off = await repository.get_call_off(call_off_id, lock="SHARE")
         await require_manage(ctx, call_off)
@@ -390,8 +467,8 @@ async def answer_clarification(
             await repository.invited_recipients(call_off_id),
             kind="call_off.clarification",
             key=f"call_off:{call_off_id}:clarification:{clarification_id}",
-            subject=f"Clarification published: {call_off.title}",
-            body=f"Q: {after.question}\nA: {after.answer}",
+            subject="A clarification was published",
+            body="A clarification was published on a placement request you were invited to. Sign in to read it.",
             link_path=f"/api/v1/call-offs/{call_off_id}/clarifications",
             at=now,
         )
