@@ -162,6 +162,7 @@ class InvitationRow:
     invited: bool
     reasons: tuple[dict[str, str], ...]
     distance_miles: Decimal | None
+    preferred_needs_met: tuple[str, ...] = ()
 
 
 _INSERT_INVITATIONS = """
@@ -215,6 +216,7 @@ def _invitation(row: dict[str, Any]) -> InvitationRow:
         invited=row["invited"],
         reasons=tuple(_loaded(row["reasons"])),
         distance_miles=row["distance_miles"],
+        preferred_needs_met=tuple(row.get("preferred_needs_met") or ()),
     )
 
 
@@ -229,6 +231,22 @@ async def list_invitations(
         query = query.where(i.provider == provider_id)
     rows = await query.order_by(i.id).limit(limit + 1)
     return page_of([_invitation(r) for r in rows], limit)
+
+
+async def record_preferred_needs(call_off_id: int, preferred: Sequence[str]) -> None:
+    """Freeze, on each invited setting's row, which of the preferred needs it met at publication
+    (what it is scored on: a need added after the call-off was seen does not count)."""
+    if not preferred:
+        return
+    await DB.run_querystring(
+        QueryString(
+            "UPDATE call_off_invitations i SET preferred_needs_met = ARRAY(SELECT n FROM unnest(s.needs) AS n "
+            "WHERE n = ANY({}::varchar[]) ORDER BY n) FROM provider_settings s "
+            "WHERE s.id = i.setting AND i.call_off = {} AND i.invited",
+            list(preferred),
+            call_off_id,
+        )
+    )
 
 
 async def invited_settings(call_off_id: int, provider_id: int) -> dict[int, Decimal | None]:
@@ -454,6 +472,8 @@ class OfferToScore:
     weekly_fee_pence: int
     updated_at: datetime
     distance_miles: Decimal | None
+    additional_services_pence: int = 0
+    preferred_needs_met: int = 0
 
 
 async def offers_to_score(call_off_id: int, offer_ids: Sequence[int] | None = None) -> list[OfferToScore]:
@@ -462,7 +482,10 @@ async def offers_to_score(call_off_id: int, offer_ids: Sequence[int] | None = No
     one was given."""
     sql = (
         "SELECT o.id, o.provider, o.setting, COALESCE(o.revised_fee_pence, o.weekly_fee_pence) AS weekly_fee_pence, "
-        "o.updated_at, i.distance_miles "
+        "o.updated_at, i.distance_miles, "
+        "(SELECT COALESCE(sum((s.value->>'weekly_fee_pence')::bigint), 0) "
+        " FROM jsonb_array_elements(o.additional_services) AS s) AS additional_services_pence, "
+        "COALESCE(cardinality(i.preferred_needs_met), 0) AS preferred_needs_met "
         "FROM offers o LEFT JOIN call_off_invitations i ON i.call_off = o.call_off AND i.setting = o.setting "
         "WHERE o.call_off = {} AND o.status = 'submitted'"
     )
@@ -472,7 +495,16 @@ async def offers_to_score(call_off_id: int, offer_ids: Sequence[int] | None = No
         args.append(list(offer_ids))
     rows = await DB.run_querystring(QueryString(sql + " ORDER BY o.id", *args))
     return [
-        OfferToScore(r["id"], r["provider"], r["setting"], r["weekly_fee_pence"], r["updated_at"], r["distance_miles"])
+        OfferToScore(
+            r["id"],
+            r["provider"],
+            r["setting"],
+            r["weekly_fee_pence"],
+            r["updated_at"],
+            r["distance_miles"],
+            int(r["additional_services_pence"]),
+            int(r["preferred_needs_met"]),
+        )
         for r in rows
     ]
 

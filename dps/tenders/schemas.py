@@ -34,12 +34,19 @@ class Input(Struct, forbid_unknown_fields=True, kw_only=True):
 # --- call-offs -----------------------------------------------------------------------------------
 
 
+class NeedIn(Input, kw_only=True):
+    need: Need
+    priority: d.NeedPriority = d.NeedPriority.ESSENTIAL
+
+
 class ChildIn(Input, kw_only=True):
-    """The anonymised child: no name, date of birth or full postcode (a full postcode is refused)."""
+    """The anonymised child: no name, date of birth or full postcode (a full postcode is refused).
+    Each need is a bare name (essential, as before) or `{"need": ..., "priority": "essential" |
+    "preferred"}`."""
 
     age: Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
     sex: d.Sex
-    needs: Annotated[list[Need], Meta(max_length=30)] = msgspec.field(default_factory=list)
+    needs: Annotated[list[Need | NeedIn], Meta(max_length=30)] = msgspec.field(default_factory=list)
     need_level: Annotated[str, Meta(min_length=1, max_length=40)] | None = None
     home_district: Annotated[str, Meta(min_length=2, max_length=8, examples=["M5"])]
     education_needs: ShortText = ""
@@ -68,6 +75,8 @@ class CriteriaIn(Input, kw_only=True):
     full_marks_within_miles: Decimal = Decimal(5)
     zero_beyond_miles: Decimal = Decimal(50)
     min_evaluators: Annotated[int, Meta(ge=1, le=20)] | None = None  # above the profile's minimum panel
+    # Beside the questions' weights: the weight of the share of preferred needs a setting meets.
+    preferred_needs_weight: Weight = Decimal(0)
 
 
 class CallOffIn(Input, kw_only=True):
@@ -95,7 +104,8 @@ class ReasonIn(Input, kw_only=True):
 class ChildOut(Struct, kw_only=True):
     age: int
     sex: d.Sex
-    needs: list[Need]
+    needs: list[Need]  # essential
+    preferred_needs: list[Need]
     need_level: str | None
     home_district: str
     education_needs: str
@@ -125,7 +135,11 @@ class CriteriaOut(Struct, kw_only=True):
     full_marks_within_miles: Decimal
     zero_beyond_miles: Decimal
     min_evaluators: int | None = None
-    tie_break: str = "highest total; then higher quality score, lower weekly fee, shorter distance, earlier submission"
+    preferred_needs_weight: Decimal = Decimal(0)
+    tie_break: str = (
+        "highest total; then higher quality score, lower weekly total (fee + additional services), shorter distance, "
+        "earlier submission"
+    )
 
 
 class CallOffOut(Struct, kw_only=True):
@@ -177,6 +191,7 @@ class CallOffOut(Struct, kw_only=True):
                 age=ch.age,
                 sex=ch.sex,
                 needs=sorted(ch.needs),
+                preferred_needs=sorted(ch.preferred_needs),
                 need_level=ch.need_level,
                 home_district=ch.home_district,
                 education_needs=ch.education_needs,
@@ -200,6 +215,7 @@ class CallOffOut(Struct, kw_only=True):
                 full_marks_within_miles=cr.full_marks_within_miles,
                 zero_beyond_miles=cr.zero_beyond_miles,
                 min_evaluators=cr.min_evaluators,
+                preferred_needs_weight=cr.preferred_needs_weight,
             ),
             deadline=c.deadline,
             urgent_reason=c.urgent_reason,
@@ -237,6 +253,7 @@ class InvitationOut(Struct, kw_only=True):
     invited: bool
     reasons: list[ReasonOut]
     distance_miles: Decimal | None
+    preferred_needs_met: list[str]  # of the child's preferred needs, those the setting met when invited
 
     @classmethod
     def of(cls, i: r.InvitationRow) -> InvitationOut:
@@ -248,6 +265,7 @@ class InvitationOut(Struct, kw_only=True):
             invited=i.invited,
             reasons=[ReasonOut(code=x["code"], detail=x["detail"]) for x in i.reasons],
             distance_miles=i.distance_miles,
+            preferred_needs_met=list(i.preferred_needs_met),
         )
 
 
@@ -329,6 +347,8 @@ class OfferOut(Struct, kw_only=True):
     setting_id: int
     weekly_fee_pence: int
     additional_services: list[ServiceOut]
+    additional_services_pence: int  # the services' weekly fees together
+    weekly_total_pence: int  # fee that counts (the revised one once shown) + services: what price is scored on
     start_date: date
     answers: list[AnswerOut]
     notes: str
@@ -355,6 +375,8 @@ class OfferOut(Struct, kw_only=True):
                 ServiceOut(description=s.description, weekly_fee_pence=s.weekly_fee_pence)
                 for s in c.additional_services
             ],
+            additional_services_pence=c.additional_services_pence,
+            weekly_total_pence=x.weekly_total_pence,
             start_date=c.start_date,
             answers=[AnswerOut(question_id=a.question_id, text=a.text) for a in c.answers],
             notes=c.notes,

@@ -62,6 +62,8 @@ class Invitation(Table, db=DB, tablename="call_off_invitations"):
     invited = Boolean(null=False)
     reasons = JSONB(null=False, default="[]")
     distance_miles = Numeric(digits=(8, 2), null=True, default=None)
+    # The call-off's preferred needs this setting met when invited (scored as quality).
+    preferred_needs_met = Array(Varchar(length=40), null=False, default=list)
 
 
 class Offer(Table, db=DB, tablename="offers"):

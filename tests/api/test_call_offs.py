@@ -278,8 +278,13 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert evaluated.status_code == 200 and evaluated.json()["status"] == "evaluated", evaluated.text
     scored = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers", headers=api.auth(s.commissioner))).json()
     by_id = {o["id"]: o["score"] for o in scored["items"]}
-    # Near: quality (60% x 1 + 40% x 0.8) = 92% of 50 = 46; price 30 x 400000/450000 = 26.67; close to home.
-    assert by_id[near_offer]["quality_score"] == "46.00" and by_id[near_offer]["price_score"] == "26.67"
+    # Price is scored on the weekly total, the fee plus the additional services (35,000 each), and
+    # both show: near 450,000 + 35,000 = 485,000; far 400,000 + 35,000 = 435,000.
+    totals = {o["id"]: (o["weekly_fee_pence"], o["additional_services_pence"], o["weekly_total_pence"])
+              for o in scored["items"]}  # fmt: skip
+    assert totals == {near_offer: (450_000, 35_000, 485_000), far_offer: (400_000, 35_000, 435_000)}
+    # Near: quality (60% x 1 + 40% x 0.8) = 92% of 50 = 46; price 30 x 435000/485000 = 26.91; close to home.
+    assert by_id[near_offer]["quality_score"] == "46.00" and by_id[near_offer]["price_score"] == "26.91"
     assert by_id[far_offer]["price_score"] == "30.00" and by_id[far_offer]["quality_score"] == "30.00"
     assert by_id[near_offer]["rank"] == 1 and by_id[far_offer]["rank"] == 2
 
@@ -293,6 +298,7 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     loser_inbox = (await api.client.get("/api/v1/notifications", headers=api.auth(far))).json()["items"]
     summary = next(n for n in loser_inbox if n["kind"] == "call_off.awarded")
     assert "rank 2" in summary["body"] and "The awarded offer" in summary["body"]
+    assert "weekly total 485000 pence (fee 450000 + additional services 35000)" in summary["body"]
 
     placements = (await api.client.get("/api/v1/placements?live=true", headers=api.auth(s.commissioner))).json()
     [placement] = placements["items"]
@@ -606,8 +612,10 @@ async def test_a_price_only_second_round_among_the_top_two_reranks_by_the_revise
     listing = (await api.client.get(f"{url}/offers", headers=api.auth(s.commissioner))).json()["items"]
     by_id = {o["id"]: o for o in listing}
     assert by_id[ids["b"]]["revised_fee_pence"] == 100_000
-    # Same formula, revised fees: B is now the cheapest (30 of 30); A's price falls to 30 x 1/4.5.
-    assert by_id[ids["b"]]["score"]["price_score"] == "30.00" and by_id[ids["a"]]["score"]["price_score"] == "6.67"
+    # Same formula, revised fees: B is now the cheapest (30 of 30) at 100,000 + 35,000 of services;
+    # A's price falls to 30 x 135,000 / 485,000.
+    assert by_id[ids["b"]]["weekly_total_pence"] == 135_000
+    assert by_id[ids["b"]]["score"]["price_score"] == "30.00" and by_id[ids["a"]]["score"]["price_score"] == "8.35"
     assert [by_id[ids[n]]["score"]["rank"] for n in "bac"] == [1, 2, 3]
     awarded = await api.client.post(f"{url}/award", json={"offer_id": ids["b"]}, headers=api.auth(s.commissioner))
     assert awarded.status_code == 200 and awarded.json()["status"] == "concluded", awarded.text

@@ -72,6 +72,8 @@ async def _score(call_off: CallOff, offers: list[repository.OfferToScore]) -> li
         OfferFacts(
             offer_id=o.offer_id,
             weekly_fee_pence=o.weekly_fee_pence,
+            additional_services_pence=o.additional_services_pence,
+            preferred_needs_met=o.preferred_needs_met,
             distance_miles=distance_of(o.distance_miles),
             submitted_at=o.updated_at,
             marks=moderated_marks(
@@ -83,7 +85,7 @@ async def _score(call_off: CallOff, offers: list[repository.OfferToScore]) -> li
         )
         for o in offers
     ]
-    scores = score_offers(call_off.criteria, facts)
+    scores = score_offers(call_off.criteria, facts, len(call_off.child.preferred_needs))
     await repository.save_scores(scores)
     return scores
 
@@ -136,11 +138,15 @@ def _nation(region: Region) -> Nation:
     return Nation.WALES if region is Region.WALES else Nation.ENGLAND
 
 
-def _summary(score: OfferScore) -> str:
+def _summary(score: OfferScore, offer: Offer) -> str:
+    priced = (
+        f"weekly total {offer.weekly_total_pence} pence (fee {offer.agreed_fee_pence} + additional services "
+        f"{offer.content.additional_services_pence})"
+    )
     if score.rank is None:
-        return f"failed gateway question(s) {', '.join(map(str, score.failed_gateways))}; not ranked"
+        return f"{priced}; failed gateway question(s) {', '.join(map(str, score.failed_gateways))}; not ranked"
     return (
-        f"quality {score.quality_score}, price {score.price_score}, proximity {score.proximity_score}, "
+        f"{priced}; quality {score.quality_score}, price {score.price_score}, proximity {score.proximity_score}, "
         f"total {score.total}, rank {score.rank}"
     )
 
@@ -182,6 +188,7 @@ async def award_call_off(ctx: Context, call_off_id: int, offer_id: int, reason: 
 async def _send_assessments(call_off: CallOff, offers: list[Offer], scores: dict[int, OfferScore]) -> None:
     assert call_off.awarded_offer_id is not None and call_off.awarded_at is not None
     winner = scores[call_off.awarded_offer_id]
+    winning_offer = next(o for o in offers if o.id == call_off.awarded_offer_id)
     recipients = await repository.provider_recipients(sorted({o.provider_id for o in offers}))
     standstill = (
         f" A standstill runs until {call_off.standstill_ends_at.isoformat()}." if call_off.standstill_ends_at else ""
@@ -189,8 +196,9 @@ async def _send_assessments(call_off: CallOff, offers: list[Offer], scores: dict
     for offer in offers:
         won = offer.id == call_off.awarded_offer_id
         body = (
-            f"Your offer {offer.id}: {_summary(scores[offer.id])}.\n"
-            f"{'Your offer was awarded.' if won else f'The awarded offer: {_summary(winner)}.'}{standstill}"
+            f"Your offer {offer.id}: {_summary(scores[offer.id], offer)}.\n"
+            f"{'Your offer was awarded.' if won else f'The awarded offer: {_summary(winner, winning_offer)}.'}"
+            f"{standstill}"
         )
         await notify(
             recipients[offer.provider_id],

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from dps.accounts.domain import Need
 from dps.compliance.eligibility import eligibility_for_lot
 from dps.core import audit, deadlines, geo
 from dps.core.concurrency import require_version
@@ -28,7 +29,9 @@ from dps.tenders.domain.call_offs import (
     CallOffStatus,
     ChildProfile,
     Criteria,
+    NeedPriority,
     QualityQuestion,
+    check_preferred_needs,
     home_district,
     profile_withheld,
     sealed,
@@ -43,10 +46,13 @@ CALL_OFF_ARRANGEMENT_STATES = frozenset({ArrangementStatus.OPEN, ArrangementStat
 
 
 def _child(data: ChildIn) -> ChildProfile:
+    # A need given without a mark is essential: the request shape before needs could be preferred.
+    marked = [(n, NeedPriority.ESSENTIAL) if isinstance(n, Need) else (n.need, n.priority) for n in data.needs]
     return ChildProfile(
         age=data.age,
         sex=data.sex,
-        needs=frozenset(data.needs),
+        needs=frozenset(n for n, priority in marked if priority is NeedPriority.ESSENTIAL),
+        preferred_needs=frozenset(n for n, priority in marked if priority is NeedPriority.PREFERRED),
         need_level=data.need_level.strip() if data.need_level else None,
         home_district=home_district(data.home_district),
         education_needs=data.education_needs.strip(),
@@ -73,6 +79,7 @@ def _criteria(data: CriteriaIn) -> Criteria:
         full_marks_within_miles=data.full_marks_within_miles,
         zero_beyond_miles=data.zero_beyond_miles,
         min_evaluators=data.min_evaluators,
+        preferred_needs_weight=data.preferred_needs_weight,
     )
 
 
@@ -115,6 +122,7 @@ async def create_call_off(ctx: Context, data: CallOffIn) -> CallOff:
     child = _child(data.child)
     criteria = _criteria(data.criteria)
     check_texts(ctx, call_off_texts(data.title, child, criteria, data.urgent_reason))
+    check_preferred_needs(child, criteria)
     await _locate(child.home_district)
     async with DB.transaction():
         arrangement = await frameworks.get_arrangement(data.arrangement_id)
@@ -179,6 +187,7 @@ async def update_call_off(ctx: Context, call_off_id: int, expected_version: int,
         require_version(expected_version, before.version)
         before.require_draft()
         after = replace(before, **changes, version=before.version + 1)
+        check_preferred_needs(after.child, after.criteria)
         if "child" in changes:
             await _check_lot(await frameworks.get_arrangement(before.arrangement_id), before.lot_id, after.child)
         await repository.update_call_off(before, after)
@@ -232,6 +241,7 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
                 for v in verdicts
             ],
         )
+        await repository.record_preferred_needs(call_off_id, sorted(n.value for n in before.child.preferred_needs))
         await repository.update_call_off(before, after)
         invited, left_out = await repository.count_invitations(call_off_id)
         await notify(
