@@ -119,8 +119,8 @@ async def test_a_released_evaluator_frees_the_evaluation_but_not_below_the_profi
     await mark(api, url, offer, one, 4)
     problem(await api.client.post(f"{url}/evaluators/{two_id}/release", json={"reason": " "},
                                   headers=api.auth(s.officer)), 422, "reason_required")  # fmt: skip
-    released = await api.client.post(f"{url}/evaluators/{two_id}/release",
-                                     json={"reason": "declared a conflict of interest"}, headers=api.auth(s.officer))  # fmt: skip
+    conflict = {"reason": "declared a conflict of interest"}
+    released = await api.client.post(f"{url}/evaluators/{two_id}/release", json=conflict, headers=api.auth(s.officer))
     assert released.status_code == 200, released.text
     assert [m["state"] for m in released.json()["members"]] == ["submitted", "released"]
     problem(await api.client.post(f"{url}/offers/{offer}/marks", json=marks(4, "r"), headers=api.auth(two)),

@@ -56,8 +56,8 @@ async def test_a_draft_cannot_be_changed_to_carry_a_name_and_a_cancel_reason_is_
                                     headers=api.auth(s.commissioner))  # fmt: skip
     url = f"{CALL_OFFS}/{created.json()['id']}"
     child = {**call_off_body(s, api.clock.now())["child"], "risks": "contact with Mr Okafor is supervised"}
-    patched = await api.client.patch(url, json={"child": child},
-                                     headers={**api.auth(s.commissioner), "If-Match": created.headers["etag"]})  # fmt: skip
+    headers = {**api.auth(s.commissioner), "If-Match": created.headers["etag"]}
+    patched = await api.client.patch(url, json={"child": child}, headers=headers)
     assert problem(patched, 422, "personal_data_in_free_text")["field"] == "child.risks"
     cancelled = await api.client.post(f"{url}/cancel", json={"reason": "Olivia returned home"},
                                       headers=api.auth(s.commissioner))  # fmt: skip
@@ -103,6 +103,9 @@ async def test_no_title_in_notifications_and_the_profile_ends_with_the_call_off_
     # No notification (nor its queued email) carries the title.
     for token in (winner, loser, s.commissioner):
         assert "UNIQUE-TITLE" not in (await api.client.get("/api/v1/notifications", headers=api.auth(token))).text
-    for table in ("notifications", "outbound_emails"):
-        assert await scalar(f"SELECT count(*) FROM {table} WHERE subject LIKE '%UNIQUE%' OR body LIKE '%UNIQUE%'") == 0
+    for sql in (
+        "SELECT count(*) FROM notifications WHERE subject LIKE '%UNIQUE%' OR body LIKE '%UNIQUE%'",
+        "SELECT count(*) FROM outbound_emails WHERE subject LIKE '%UNIQUE%' OR body LIKE '%UNIQUE%'",
+    ):
+        assert await scalar(sql) == 0
     assert await scalar("SELECT count(*) FROM outbound_emails WHERE subject = 'A new placement request'") == 2

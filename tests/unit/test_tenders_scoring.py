@@ -34,8 +34,8 @@ def test_one_penny_of_services_more_is_one_penny_dearer() -> None:
 
 
 def test_an_offers_weekly_total_uses_the_second_round_fee_and_keeps_the_services() -> None:
-    content = OfferContent(7, 400_000, (AdditionalService("1:1 support", 35_000), AdditionalService("transport", 5_000)),
-                           date(2026, 12, 14), (), "")  # fmt: skip
+    services = (AdditionalService("1:1 support", 35_000), AdditionalService("transport", 5_000))
+    content = OfferContent(7, 400_000, services, date(2026, 12, 14), (), "")
     offer = Offer(1, 1, 1, content, (), OfferStatus.SUBMITTED, NOW, NOW, 1)
     assert (content.additional_services_pence, offer.weekly_total_pence) == (40_000, 440_000)
     revised = offer.revise_fee(300_000, NOW)
