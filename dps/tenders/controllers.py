@@ -48,9 +48,12 @@ class CallOffController(Controller):
     @post("/", operation_id="CreateCallOff")
     async def create(self, data: JSONBody[s.CallOffIn], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:
         """Raise a draft placement request (commissioners of a member council of the arrangement).
-        The child is anonymised: age, sex, needs, postcode DISTRICT only (a full postcode is 422
-        `full_postcode_not_allowed`), education, risks, placement type, siblings, start date.
-        Weights of quality, price and proximity add up to 100."""
+        The child is anonymised: age, sex, needs (each essential, a filter, or preferred, scored as
+        quality at `criteria.preferred_needs_weight`), postcode DISTRICT only (a full postcode is 422
+        `full_postcode_not_allowed`), education, risks, placement type, siblings, start date. No
+        free-text field may carry a full postcode, an NHS number, a date of birth or a name (422
+        `personal_data_in_free_text` naming the `field`). Weights of quality, price and proximity
+        add up to 100."""
         return _call_off(await call_offs.create_call_off(ctx, data), status_code=201)
 
     @get("/", operation_id="ListCallOffs")
@@ -242,8 +245,10 @@ class CallOffController(Controller):
 
     @post("/{call_off_id:int}/evaluate", operation_id="EvaluateCallOff", status_code=200)
     async def evaluate(self, call_off_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:
-        """Score and rank the opened offers: total = quality share + price + proximity (see
-        `criteria`; ties by quality, fee, distance, then the earlier offer). 409
+        """Score and rank the opened offers: total = quality share + price (on the weekly total: fee
+        plus additional services) + proximity (see `criteria`; ties by quality, weekly total,
+        distance, then the earlier offer). 409 `evaluation_incomplete` while an assigned evaluator
+        has not marked every offer, `too_few_evaluators` below the minimum panel,
         `moderation_required` while evaluators disagree on a question nobody has moderated. After a
         second round has closed, scores again with the revised fees."""
         return _call_off(await award.evaluate_call_off(ctx, call_off_id))

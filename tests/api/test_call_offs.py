@@ -199,7 +199,8 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     # Invited providers were told; to the left-out one the request does not exist (404, as for an
     # id never used: a 403 would say it exists).
     inbox = (await api.client.get("/api/v1/notifications", headers=api.auth(near))).json()
-    assert any(n["kind"] == "call_off.invited" for n in inbox["items"])
+    [invitation] = [n for n in inbox["items"] if n["kind"] == "call_off.invited"]
+    assert invitation["subject"] == "A new placement request" and call_off["title"] not in str(invitation)
     missing = problem(await api.client.get(f"{CALL_OFFS}/999999", headers=api.auth(outsider)), 404, "not_found")
     hidden = problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(outsider)), 404, "not_found")
     assert hidden["detail"] == missing["detail"].replace("999999", str(call_off_id))
@@ -271,8 +272,11 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
         "status"
     ] == "closed"
 
-    # Two evaluators mark independently; they agree closely, so no moderation is needed.
+    # Two evaluators on the panel mark independently; they agree closely, so no moderation is
+    # needed. The evaluation closes only once both have marked every offer.
     await mark_all(api, s, call_off_id, near_offer, (5, 4))
+    problem(await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluate", headers=api.auth(s.commissioner)),
+            409, "evaluation_incomplete")  # fmt: skip
     await mark_all(api, s, call_off_id, far_offer, (3, 3))
     evaluated = await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluate", headers=api.auth(s.commissioner))
     assert evaluated.status_code == 200 and evaluated.json()["status"] == "evaluated", evaluated.text
@@ -297,6 +301,9 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert awarded.json()["status"] == "concluded" and awarded.json()["standstill_ends_at"] is None
     loser_inbox = (await api.client.get("/api/v1/notifications", headers=api.auth(far))).json()["items"]
     summary = next(n for n in loser_inbox if n["kind"] == "call_off.awarded")
+    # Concluded: the provider that did not win no longer sees the child's profile; the winner does.
+    assert (await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(far))).json()["child"] is None
+    assert (await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(near))).json()["child"]["age"] == 12
     assert "rank 2" in summary["body"] and "The awarded offer" in summary["body"]
     assert "weekly total 485000 pence (fee 450000 + additional services 35000)" in summary["body"]
 
