@@ -544,6 +544,13 @@ async def save_scores(scores: Sequence[OfferScore]) -> None:
     )
 
 
+async def delete_scores(call_off_id: int) -> None:
+    """Forget the call-off's scores (its evaluation was reopened; evaluating again writes them)."""
+    await DB.run_querystring(
+        QueryString("DELETE FROM offer_scores WHERE offer IN (SELECT id FROM offers WHERE call_off = {})", call_off_id)
+    )
+
+
 async def scores_of(call_off_id: int) -> dict[int, OfferScore]:
     s = t.OfferScore
     rows = await s.select().where(s.offer.call_off == call_off_id)

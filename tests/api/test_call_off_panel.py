@@ -93,6 +93,8 @@ async def test_the_evaluation_waits_for_every_assigned_evaluator_and_drafts_stay
     reason = "evaluator 2 marked question 2 of the first offer against the wrong answer"
     reopened = await api.client.post(f"{url}/reopen-evaluation", json={"reason": reason}, headers=api.auth(s.officer))
     assert reopened.status_code == 200 and reopened.json()["status"] == "closed", reopened.text
+    listed = (await api.client.get(f"{url}/offers", headers=api.auth(s.commissioner))).json()["items"]
+    assert [o["score"] for o in listed] == [None, None]  # no stale ranking while it is marked again
     events = await api.client.get("/api/v1/audit", params={"action": "call_off.evaluation_reopened"},
                                   headers=api.auth(s.officer))  # fmt: skip
     assert [e["after"]["reason"] for e in events.json()["items"]] == [reason]

@@ -79,6 +79,12 @@ async def test_no_title_in_notifications_and_the_profile_ends_with_the_call_off_
     seen = (await api.client.get(url, headers=api.auth(loser))).json()
     assert seen["child"]["age"] == 12 and seen["title"] == title and seen["profile_withheld"] is False
 
+    asked = await api.client.post(f"{url}/clarifications", json={"question": "Is there a sibling?"},
+                                  headers=api.auth(loser))  # fmt: skip
+    answer = {"answer": "A younger brother, placed nearby"}
+    answered = await api.client.post(f"{url}/clarifications/{asked.json()['id']}/answer", json=answer,
+                                     headers=api.auth(s.commissioner))  # fmt: skip
+    assert answered.status_code == 200, answered.text
     offers = {}
     for token, setting, fee in ((winner, winner_setting, 400_000), (loser, loser_setting, 450_000)):
         sent = await api.client.post(f"{url}/offers", json=offer_body(setting, fee), headers=api.auth(token))
@@ -95,6 +101,8 @@ async def test_no_title_in_notifications_and_the_profile_ends_with_the_call_off_
     assert lost.status_code == 200, lost.text
     assert lost.json()["child"] is None and lost.json()["profile_withheld"] is True
     assert "UNIQUE-TITLE" not in lost.text and "missing" not in lost.text
+    assert (await api.client.get(f"{url}/clarifications", headers=api.auth(loser))).json() == []
+    assert len((await api.client.get(f"{url}/clarifications", headers=api.auth(winner))).json()) == 1
     listed = (await api.client.get(CALL_OFFS, headers=api.auth(loser))).json()["items"]
     assert [(c["id"], c["child"]) for c in listed] == [(call_off["id"], None)]
     won = (await api.client.get(url, headers=api.auth(winner))).json()

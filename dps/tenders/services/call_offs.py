@@ -487,9 +487,12 @@ async def answer_clarification(
 
 
 async def list_clarifications(ctx: Context, call_off_id: int) -> tuple[list[repository.ClarificationRow], int | None]:
-    """(clarifications, the caller's provider id or None)."""
+    """(clarifications, the caller's provider id or None). Withheld, like the profile, from an
+    invited provider that did not win once the call-off has ended (answers may describe the child)."""
     call_off = await readable_call_off(ctx, call_off_id)
     provider_id = None if access.is_council_staff(ctx.user, call_off) else access.provider_of(ctx.user)
+    if (await _views(ctx, [call_off]))[0].profile_withheld:
+        return [], provider_id
     return await repository.list_clarifications(call_off_id, provider_id=provider_id), provider_id
 
 

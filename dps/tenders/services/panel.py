@@ -150,7 +150,8 @@ async def offer_marks(ctx: Context, call_off_id: int, offer_id: int) -> list[Vis
         raise PermissionDenied("marks are the raising council's")
     await repository.get_offer(call_off_id, offer_id)
     _, state, _ = await panel_progress(call_off_id)
-    moderator = access.may_oversee(ctx.user, call_off)
+    # A commissioner who also marks is no moderator until their own marks are in (no anchoring).
+    moderator = access.may_oversee(ctx.user, call_off) and ctx.user.user_id not in state.marking
     by_evaluator: dict[int, list[Mark]] = {}
     moderated: list[Mark] = []
     for row in await repository.marks_of_offer(offer_id):
@@ -177,6 +178,7 @@ async def reopen_evaluation(ctx: Context, call_off_id: int, reason: str) -> Call
                 code="not_evaluated",
             ) from error
         await repository.update_call_off(before, after)
+        await repository.delete_scores(call_off_id)  # no stale ranking while it is marked again
         await audit.record(ctx, "call_off.evaluation_reopened", ENTITY, call_off_id, before=before,
                            after={"call_off": after, "reason": reason.strip()})  # fmt: skip
     return after
