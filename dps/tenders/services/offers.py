@@ -224,13 +224,15 @@ async def get_offer(ctx: Context, call_off_id: int, offer_id: int) -> OfferView:
     """The offering provider reads its own offer at any time. Anyone else (the raising council's
     staff) only once the deadline has passed: before it, 403 `offer_sealed`."""
     call_off = await readable_call_off(ctx, call_off_id)
-    offer = await repository.get_offer(call_off_id, offer_id)
     provider_id = access.provider_of(ctx.user)
+    # Sealed before the offer is even looked up: the same 403 for any id, so the council cannot
+    # tell which ids are offers before the deadline.
+    if provider_id is None and sealed(call_off.deadline, ctx.clock.now()):
+        raise PermissionDenied("offers stay sealed until the deadline", code="offer_sealed", deadline=call_off.deadline)
+    offer = await repository.get_offer(call_off_id, offer_id)
     if provider_id is not None:
         if offer.provider_id != provider_id:
             raise _no_such_offer(call_off_id, offer_id)
-    elif sealed(call_off.deadline, ctx.clock.now()):
-        raise PermissionDenied("offers stay sealed until the deadline", code="offer_sealed", deadline=call_off.deadline)
     else:
         offer = _unsealed(call_off, offer, ctx.clock.now())
     return (await _view(call_off_id, [offer]))[0]
