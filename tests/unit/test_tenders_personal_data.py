@@ -78,6 +78,10 @@ def test_identifying_details_are_found(text: str, kind: PersonalData) -> None:
         "budget of 1234567890 pence",  # ten digits failing the check
         "Christmas and Easter with the foster family; North West region",
         "Placement with Parent and Child assessment",
+        "UK born, speaks English and 2 other languages",
+        "born abroad may need an interpreter",
+        "a stubborn 15 year old who loves football",
+        "seen at St Thomas' Hospital; St George's Primary has a place",
     ],
 )
 def test_ordinary_care_words_are_not_refused(text: str) -> None:

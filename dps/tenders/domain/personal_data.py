@@ -86,8 +86,12 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})\b", re.IGNORECASE)
 _MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.IGNORECASE)
-_BIRTH_CUE = re.compile(r"\b(born|d\.?o\.?b\b|date\s+of\s+birth|birthday)\W{0,3}.{0,20}?(\d|" + _MONTH + ")",
-                        re.IGNORECASE)  # fmt: skip
+# "born", "DOB", "date of birth" or "birthday", then within a few words of the same clause a number
+# or a month followed by a number ("born in March 2014", "DOB: 3/4", "birthday is 3rd April").
+_BIRTH_CUE = re.compile(
+    r"\b(?:born|d\.?o\.?b\b|date\s+of\s+birth|birthday)\W{0,3}[^.;,\n\d]{0,12}?(?:\d|" + _MONTH + r"\s*\d)",
+    re.IGNORECASE,
+)
 # A child in care is under 18, a care leaver under 25: a full date this far back may be a birth.
 LIFETIME_YEARS = 26
 
@@ -149,13 +153,15 @@ AMBIGUOUS_GIVEN_NAMES = frozenset(
 )
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|Dr)\.?\s+[A-Z][a-z'’-]+")
 _CUED = re.compile(r"\b(?:named|called|known as|name is|name's|goes by|nicknamed)\s+([A-Z][a-z'’-]+)")
-_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)\b")
-_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+# A saint's name is a place (St Thomas' Hospital, St George's Primary), not a person.
+_NOT_AFTER_SAINT = r"(?<!\bSt )(?<!\bSt\. )(?<!\bSaint )"
+_PAIR = re.compile(_NOT_AFTER_SAINT + r"\b([A-Z][a-z]+)\s+([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)\b")
+_WORD = re.compile(_NOT_AFTER_SAINT + r"\b[A-Z][a-z]+\b")
 # Capitalised words of care, school and place that follow a name-like word without being a surname.
 NOT_SURNAMES = frozenset(
-    """Academy Avenue Centre Church College Council Court Close Drive Farm Grammar Green Hall Health High Home
-    House Infant Infants Junior Lane Lodge Manor Park Place Primary Road School Service Services Street Team
-    Terrace Trust Unit Way""".split()
+    """Academy Avenue Centre Church Clinic College Council Court Close Drive Farm Grammar Green Hall Health High
+    Home Hospice Hospital House Infant Infants Junior Lane Lodge Manor Park Place Primary Road School Service
+    Services Street Surgery Team Terrace Trust Unit Ward Way""".split()
 )
 # Organisations and services a cue word may name ("she called Childline").
 NOT_NAMES = frozenset("""Childline Police CAMHS Social Services NSPCC Ofsted School Barnardo Barnardo's""".split())
