@@ -285,6 +285,10 @@ async def in_process(url: str, var_dir: Path, ids: dict[str, Any]) -> dict[str, 
         clock.set(deadline)
         await call_offs.close_call_off(ctx, draft.id)
         submitted = await repository.list_offers(draft.id)
+        from dps.tenders.domain.panel import PanelMember
+
+        panel = (ids["commissioner_user_id"], ids["evaluator_user_id"])
+        await repository.insert_panel_members(draft.id, [PanelMember(u, panel[0], clock.now()) for u in panel])
         for evaluator in (1, 2):
             for offer in submitted:
                 await repository.insert_marks(

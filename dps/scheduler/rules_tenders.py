@@ -52,6 +52,11 @@ async def _raiser(call_off: CallOff) -> list[Recipient]:
     return [p for p in people if p.user_id == call_off.created_by]
 
 
+def _named(call_off_id: int) -> str:
+    """How a message names a call-off: its number, never its title (free text stays out of email)."""
+    return f"placement request {call_off_id}"
+
+
 async def check_call_off(ctx: Context, call_off_id: int, now: datetime) -> datetime | None:
     """Close at the deadline (offers open: PCR 2015 reg 34) and conclude once the standstill has
     ended (Procurement Act 2023 s.51), through the tenders services; the raising commissioner is
@@ -65,12 +70,12 @@ async def check_call_off(ctx: Context, call_off_id: int, now: datetime) -> datet
         after = await close_call_off(ctx.as_system(), call_off_id)
         if after.status is CallOffStatus.CLOSED:
             count = await repository.submitted_offer_count(call_off_id)
-            message = offers_opened_message(call_off_id, after.title, count)
+            message = offers_opened_message(call_off_id, _named(call_off_id), count)
             await send(await _raiser(after), call_off_event(call_off_id, step, now), message, now)
         return after.next_check_at()
     if step is CallOffStep.CONCLUDE:
         after = await conclude_call_off(ctx.as_system(), call_off_id)
-        message = concluded_message(call_off_id, after.title)
+        message = concluded_message(call_off_id, _named(call_off_id))
         await send(await _raiser(after), call_off_event(call_off_id, step, now), message, now)
         return after.next_check_at()
     return call_off.next_check_at()

@@ -41,3 +41,14 @@ def require_evaluator(p: Principal, call_off: CallOff) -> None:
 def provider_of(p: Principal) -> int | None:
     """The caller's provider, for provider users; None for everyone else."""
     return p.org_id if p.role in PROVIDER_ROLES else None
+
+
+def may_oversee(p: Principal, call_off: CallOff) -> bool:
+    """Run the evaluation (assign and release evaluators, reopen it before the award): the raising
+    council's commissioners and procurement officers, or an admin."""
+    return may_manage(p, call_off) or (p.role is Role.PROCUREMENT_OFFICER and p.is_authority(call_off.authority_id))
+
+
+def may_sit_on_panel(role: Role, authority_id: int | None, call_off: CallOff) -> bool:
+    """Who may be assigned to mark offers: the raising council's evaluators and commissioners."""
+    return role in {Role.EVALUATOR, Role.COMMISSIONER} and authority_id == call_off.authority_id

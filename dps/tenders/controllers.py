@@ -17,7 +17,7 @@ from dps.tenders import schemas as s
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 from dps.tenders.domain.offers import Offer
 from dps.tenders.domain.placements import Placement
-from dps.tenders.services import award, call_offs, offers, placements, reports
+from dps.tenders.services import award, call_offs, offers, panel, placements, reports
 
 
 def _call_off(call_off: CallOff, status_code: int = 200) -> Response[s.CallOffOut]:
@@ -48,9 +48,12 @@ class CallOffController(Controller):
     @post("/", operation_id="CreateCallOff")
     async def create(self, data: JSONBody[s.CallOffIn], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:
         """Raise a draft placement request (commissioners of a member council of the arrangement).
-        The child is anonymised: age, sex, needs, postcode DISTRICT only (a full postcode is 422
-        `full_postcode_not_allowed`), education, risks, placement type, siblings, start date.
-        Weights of quality, price and proximity add up to 100."""
+        The child is anonymised: age, sex, needs (each essential, a filter, or preferred, scored as
+        quality at `criteria.preferred_needs_weight`), postcode DISTRICT only (a full postcode is 422
+        `full_postcode_not_allowed`), education, risks, placement type, siblings, start date. No
+        free-text field may carry a full postcode, an NHS number, a date of birth or a name (422
+        `personal_data_in_free_text` naming the `field`). Weights of quality, price and proximity
+        add up to 100."""
         return _call_off(await call_offs.create_call_off(ctx, data), status_code=201)
 
     @get("/", operation_id="ListCallOffs")
@@ -62,13 +65,19 @@ class CallOffController(Controller):
         status: FromQuery[CallOffStatus | None] = None,
     ) -> s.CallOffPage:
         """Placement requests you may see: your council's, or (providers) those you were invited to."""
-        page = await call_offs.list_call_offs(ctx, limit, after_id(cursor), status)
-        return s.CallOffPage(items=[s.CallOffOut.of(c) for c in page.items], next_cursor=page.next_cursor)
+        page = await call_offs.list_call_off_views(ctx, limit, after_id(cursor), status)
+        return s.CallOffPage(
+            items=[s.CallOffOut.withheld(v.call_off, v.profile_withheld) for v in page.items],
+            next_cursor=page.next_cursor,
+        )
 
     @get("/{call_off_id:int}", operation_id="GetCallOff")
     async def get_one(self, call_off_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:
         """One placement request. Read after the deadline, a published request is closed first."""
-        return _call_off(await call_offs.get_call_off(ctx, call_off_id))
+        view = await call_offs.view_call_off(ctx, call_off_id)
+        return Response(
+            s.CallOffOut.withheld(view.call_off, view.profile_withheld), headers={"ETag": etag(view.call_off.version)}
+        )
 
     @patch("/{call_off_id:int}", operation_id="UpdateCallOff")
     async def update(
@@ -236,11 +245,64 @@ class CallOffController(Controller):
 
     @post("/{call_off_id:int}/evaluate", operation_id="EvaluateCallOff", status_code=200)
     async def evaluate(self, call_off_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:
-        """Score and rank the opened offers: total = quality share + price + proximity (see
-        `criteria`; ties by quality, fee, distance, then the earlier offer). 409
+        """Score and rank the opened offers: total = quality share + price (on the weekly total: fee
+        plus additional services) + proximity (see `criteria`; ties by quality, weekly total,
+        distance, then the earlier offer). 409 `evaluation_incomplete` while an assigned evaluator
+        has not marked every offer, `too_few_evaluators` below the minimum panel,
         `moderation_required` while evaluators disagree on a question nobody has moderated. After a
         second round has closed, scores again with the revised fees."""
         return _call_off(await award.evaluate_call_off(ctx, call_off_id))
+
+    @post("/{call_off_id:int}/evaluators", operation_id="AssignCallOffEvaluators", status_code=200)
+    async def assign_evaluators(
+        self, call_off_id: FromPath[int], data: JSONBody[s.EvaluatorsIn], ctx: NamedDependency[Context]
+    ) -> s.PanelOut:
+        """Put the raising council's evaluators or commissioners on the evaluation panel (the raising
+        council's commissioners and procurement officers); each is told. Only panel members mark
+        (409 `not_on_panel`), and the evaluation completes only when every one has marked every offer
+        or was released with a reason (409 `evaluation_incomplete`), with at least the profile's (or
+        the call-off's `min_evaluators`) minimum (409 `too_few_evaluators`)."""
+        await panel.assign_evaluators(ctx, call_off_id, data.evaluator_ids)
+        return await self._panel(ctx, call_off_id)
+
+    @get("/{call_off_id:int}/evaluators", operation_id="GetCallOffPanel")
+    async def get_panel(self, call_off_id: FromPath[int], ctx: NamedDependency[Context]) -> s.PanelOut:
+        """The evaluation panel and where each evaluator stands (the raising council's staff)."""
+        return await self._panel(ctx, call_off_id)
+
+    async def _panel(self, ctx: Context, call_off_id: int) -> s.PanelOut:
+        view = await panel.get_panel(ctx, call_off_id)
+        return s.PanelOut.of(view.members, view.state, view.offers_marked, view.minimum)
+
+    @post("/{call_off_id:int}/evaluators/{evaluator_id:int}/release", operation_id="ReleaseCallOffEvaluator",
+          status_code=200)  # fmt: skip
+    async def release_evaluator(
+        self,
+        call_off_id: FromPath[int],
+        evaluator_id: FromPath[int],
+        data: JSONBody[s.ReasonIn],
+        ctx: NamedDependency[Context],
+    ) -> s.PanelOut:
+        """Release an evaluator from the panel with the reason (audited); their marks stop counting."""
+        await panel.release_evaluator(ctx, call_off_id, evaluator_id, data.reason)
+        return await self._panel(ctx, call_off_id)
+
+    @post("/{call_off_id:int}/reopen-evaluation", operation_id="ReopenCallOffEvaluation", status_code=200)
+    async def reopen_evaluation(
+        self, call_off_id: FromPath[int], data: JSONBody[s.ReasonIn], ctx: NamedDependency[Context]
+    ) -> Response[s.CallOffOut]:
+        """Reopen an evaluated request for marking before the award, with the reason (audited; 409
+        once awarded or after a second round has started)."""
+        return _call_off(await panel.reopen_evaluation(ctx, call_off_id, data.reason))
+
+    @get("/{call_off_id:int}/offers/{offer_id:int}/marks", operation_id="ListOfferMarks")
+    async def offer_marks(
+        self, call_off_id: FromPath[int], offer_id: FromPath[int], ctx: NamedDependency[Context]
+    ) -> list[s.OfferMarksOut]:
+        """The marks on an offer you may see: your own; another evaluator's only once both of you
+        have marked every offer; the moderator each evaluator's once they have, and the moderation."""
+        return [s.OfferMarksOut.of(v.evaluator_id, v.moderated, v.marks)
+                for v in await panel.offer_marks(ctx, call_off_id, offer_id)]  # fmt: skip
 
     @post("/{call_off_id:int}/second-round", operation_id="StartSecondRound", status_code=200)
     async def second_round(

@@ -24,6 +24,7 @@ from dps.core.rows import one_row, update_versioned
 from dps.tenders import tables as t
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferScore, OfferStatus
+from dps.tenders.domain.panel import PanelMember
 from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
 from dps.tenders.domain.reports import PlacementFact
 
@@ -161,6 +162,7 @@ class InvitationRow:
     invited: bool
     reasons: tuple[dict[str, str], ...]
     distance_miles: Decimal | None
+    preferred_needs_met: tuple[str, ...] = ()
 
 
 _INSERT_INVITATIONS = """
@@ -214,6 +216,7 @@ def _invitation(row: dict[str, Any]) -> InvitationRow:
         invited=row["invited"],
         reasons=tuple(_loaded(row["reasons"])),
         distance_miles=row["distance_miles"],
+        preferred_needs_met=tuple(row.get("preferred_needs_met") or ()),
     )
 
 
@@ -228,6 +231,22 @@ async def list_invitations(
         query = query.where(i.provider == provider_id)
     rows = await query.order_by(i.id).limit(limit + 1)
     return page_of([_invitation(r) for r in rows], limit)
+
+
+async def record_preferred_needs(call_off_id: int, preferred: Sequence[str]) -> None:
+    """Freeze, on each invited setting's row, which of the preferred needs it met at publication
+    (what it is scored on: a need added after the call-off was seen does not count)."""
+    if not preferred:
+        return
+    await DB.run_querystring(
+        QueryString(
+            "UPDATE call_off_invitations i SET preferred_needs_met = ARRAY(SELECT n FROM unnest(s.needs) AS n "
+            "WHERE n = ANY({}::varchar[]) ORDER BY n) FROM provider_settings s "
+            "WHERE s.id = i.setting AND i.call_off = {} AND i.invited",
+            list(preferred),
+            call_off_id,
+        )
+    )
 
 
 async def invited_settings(call_off_id: int, provider_id: int) -> dict[int, Decimal | None]:
@@ -453,6 +472,8 @@ class OfferToScore:
     weekly_fee_pence: int
     updated_at: datetime
     distance_miles: Decimal | None
+    additional_services_pence: int = 0
+    preferred_needs_met: int = 0
 
 
 async def offers_to_score(call_off_id: int, offer_ids: Sequence[int] | None = None) -> list[OfferToScore]:
@@ -461,7 +482,10 @@ async def offers_to_score(call_off_id: int, offer_ids: Sequence[int] | None = No
     one was given."""
     sql = (
         "SELECT o.id, o.provider, o.setting, COALESCE(o.revised_fee_pence, o.weekly_fee_pence) AS weekly_fee_pence, "
-        "o.updated_at, i.distance_miles "
+        "o.updated_at, i.distance_miles, "
+        "(SELECT COALESCE(sum((s.value->>'weekly_fee_pence')::bigint), 0) "
+        " FROM jsonb_array_elements(o.additional_services) AS s) AS additional_services_pence, "
+        "COALESCE(cardinality(i.preferred_needs_met), 0) AS preferred_needs_met "
         "FROM offers o LEFT JOIN call_off_invitations i ON i.call_off = o.call_off AND i.setting = o.setting "
         "WHERE o.call_off = {} AND o.status = 'submitted'"
     )
@@ -471,7 +495,16 @@ async def offers_to_score(call_off_id: int, offer_ids: Sequence[int] | None = No
         args.append(list(offer_ids))
     rows = await DB.run_querystring(QueryString(sql + " ORDER BY o.id", *args))
     return [
-        OfferToScore(r["id"], r["provider"], r["setting"], r["weekly_fee_pence"], r["updated_at"], r["distance_miles"])
+        OfferToScore(
+            r["id"],
+            r["provider"],
+            r["setting"],
+            r["weekly_fee_pence"],
+            r["updated_at"],
+            r["distance_miles"],
+            int(r["additional_services_pence"]),
+            int(r["preferred_needs_met"]),
+        )
         for r in rows
     ]
 
@@ -511,6 +544,13 @@ async def save_scores(scores: Sequence[OfferScore]) -> None:
     )
 
 
+async def delete_scores(call_off_id: int) -> None:
+    """Forget the call-off's scores (its evaluation was reopened; evaluating again writes them)."""
+    await DB.run_querystring(
+        QueryString("DELETE FROM offer_scores WHERE offer IN (SELECT id FROM offers WHERE call_off = {})", call_off_id)
+    )
+
+
 async def scores_of(call_off_id: int) -> dict[int, OfferScore]:
     s = t.OfferScore
     rows = await s.select().where(s.offer.call_off == call_off_id)
@@ -527,6 +567,120 @@ async def scores_of(call_off_id: int) -> dict[int, OfferScore]:
         )
         for r in rows
     }
+
+
+async def awarded_providers(call_off_ids: Sequence[int]) -> dict[int, int]:
+    """The provider of each call-off's awarded offer (call-offs without an award are left out)."""
+    if not call_off_ids:
+        return {}
+    rows = await DB.run_querystring(
+        QueryString(
+            "SELECT c.id, o.provider FROM call_offs c JOIN offers o ON o.id = c.awarded_offer_id "
+            "WHERE c.id = ANY({}::bigint[])",
+            list(call_off_ids),
+        )
+    )
+    return {r["id"]: r["provider"] for r in rows}
+
+
+# --- the evaluation panel ------------------------------------------------------------------------
+
+
+def _panel_member(r: dict[str, Any]) -> PanelMember:
+    return PanelMember(
+        evaluator_id=r["evaluator"],
+        assigned_by=r["assigned_by"],
+        assigned_at=r["assigned_at"],
+        released_at=r["released_at"],
+        released_by=r["released_by"],
+        release_reason=r["release_reason"],
+    )
+
+
+async def panel_of(call_off_id: int) -> list[PanelMember]:
+    """The call-off's evaluators in the order they were assigned."""
+    e = t.CallOffEvaluator
+    rows = await e.select().where(e.call_off == call_off_id).order_by(e.id)
+    return [_panel_member(r) for r in rows]
+
+
+async def insert_panel_members(call_off_id: int, members: Sequence[PanelMember]) -> None:
+    if not members:
+        return
+    try:
+        await t.CallOffEvaluator.insert(
+            *[
+                t.CallOffEvaluator(
+                    call_off=call_off_id, evaluator=m.evaluator_id, assigned_by=m.assigned_by, assigned_at=m.assigned_at
+                )
+                for m in members
+            ]
+        )
+    except UniqueViolationError as error:
+        raise Conflict("this evaluator is already on the panel", code="already_assigned") from error
+
+
+async def save_panel_release(call_off_id: int, member: PanelMember) -> None:
+    e = t.CallOffEvaluator
+    await e.update(
+        {e.released_at: member.released_at, e.released_by: member.released_by, e.release_reason: member.release_reason}
+    ).where((e.call_off == call_off_id) & (e.evaluator == member.evaluator_id))
+
+
+async def marked_offers(call_off_id: int) -> dict[int, set[int]]:
+    """Per evaluator, the offers of this call-off they have marked (their own marks, not moderation)."""
+    rows = await DB.run_querystring(
+        QueryString(
+            "SELECT DISTINCT m.evaluator, m.offer FROM offer_marks m JOIN offers o ON o.id = m.offer "
+            "WHERE o.call_off = {} AND NOT m.moderated",
+            call_off_id,
+        )
+    )
+    result: dict[int, set[int]] = {}
+    for r in rows:
+        result.setdefault(r["evaluator"], set()).add(r["offer"])
+    return result
+
+
+async def submitted_offer_ids(call_off_id: int) -> list[int]:
+    rows = await t.Offer.select(t.Offer.id).where(
+        (t.Offer.call_off == call_off_id) & (t.Offer.status == OfferStatus.SUBMITTED.value)
+    )
+    return sorted(r["id"] for r in rows)
+
+
+async def evaluator_marks(call_off_id: int, evaluator_id: int) -> dict[int, list[Mark]]:
+    """One evaluator's own marks on the call-off's offers, per offer."""
+    rows = await DB.run_querystring(
+        QueryString(
+            "SELECT m.offer, m.question_id, m.score, m.passed, m.rationale FROM offer_marks m "
+            "JOIN offers o ON o.id = m.offer WHERE o.call_off = {} AND m.evaluator = {} AND NOT m.moderated "
+            "ORDER BY m.offer, m.question_id",
+            call_off_id,
+            evaluator_id,
+        )
+    )
+    result: dict[int, list[Mark]] = {}
+    for r in rows:
+        result.setdefault(r["offer"], []).append(Mark(r["question_id"], r["score"], r["passed"], r["rationale"]))
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class OfferMarkRow:
+    evaluator_id: int
+    mark: Mark
+    moderated: bool
+
+
+async def marks_of_offer(offer_id: int) -> list[OfferMarkRow]:
+    """Every mark on one offer (evaluators' and the moderator's), oldest first."""
+    m = t.OfferMark
+    rows = await m.select().where(m.offer == offer_id).order_by(m.id)
+    return [
+        OfferMarkRow(r["evaluator"], Mark(r["question_id"], r["score"], r["passed"], r["rationale"]), r["moderated"])
+        for r in rows
+    ]
 
 
 # --- clarifications ------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
-from dps.core.evaluation import CriterionKind
+from dps.core.evaluation import CriterionKind, Mark
 from dps.tenders import repository as r
 from dps.tenders.domain import call_offs as d
 from dps.tenders.domain import offers as o
+from dps.tenders.domain.panel import PanelMember, PanelProgress
 from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
 
 Text = Annotated[str, Meta(min_length=1, max_length=2000)]
@@ -33,12 +34,19 @@ class Input(Struct, forbid_unknown_fields=True, kw_only=True):
 # --- call-offs -----------------------------------------------------------------------------------
 
 
+class NeedIn(Input, kw_only=True):
+    need: Need
+    priority: d.NeedPriority = d.NeedPriority.ESSENTIAL
+
+
 class ChildIn(Input, kw_only=True):
-    """The anonymised child: no name, date of birth or full postcode (a full postcode is refused)."""
+    """The anonymised child: no name, date of birth or full postcode (a full postcode is refused).
+    Each need is a bare name (essential, as before) or `{"need": ..., "priority": "essential" |
+    "preferred"}`."""
 
     age: Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
     sex: d.Sex
-    needs: Annotated[list[Need], Meta(max_length=30)] = msgspec.field(default_factory=list)
+    needs: Annotated[list[Need | NeedIn], Meta(max_length=30)] = msgspec.field(default_factory=list)
     need_level: Annotated[str, Meta(min_length=1, max_length=40)] | None = None
     home_district: Annotated[str, Meta(min_length=2, max_length=8, examples=["M5"])]
     education_needs: ShortText = ""
@@ -66,6 +74,9 @@ class CriteriaIn(Input, kw_only=True):
     proximity_weight: Weight
     full_marks_within_miles: Decimal = Decimal(5)
     zero_beyond_miles: Decimal = Decimal(50)
+    min_evaluators: Annotated[int, Meta(ge=1, le=20)] | None = None  # above the profile's minimum panel
+    # Beside the questions' weights: the weight of the share of preferred needs a setting meets.
+    preferred_needs_weight: Weight = Decimal(0)
 
 
 class CallOffIn(Input, kw_only=True):
@@ -93,7 +104,8 @@ class ReasonIn(Input, kw_only=True):
 class ChildOut(Struct, kw_only=True):
     age: int
     sex: d.Sex
-    needs: list[Need]
+    needs: list[Need]  # essential
+    preferred_needs: list[Need]
     need_level: str | None
     home_district: str
     education_needs: str
@@ -122,16 +134,24 @@ class CriteriaOut(Struct, kw_only=True):
     proximity_weight: Decimal
     full_marks_within_miles: Decimal
     zero_beyond_miles: Decimal
-    tie_break: str = "highest total; then higher quality score, lower weekly fee, shorter distance, earlier submission"
+    min_evaluators: int | None = None
+    preferred_needs_weight: Decimal = Decimal(0)
+    tie_break: str = (
+        "highest total; then higher quality score, lower weekly total (fee + additional services), shorter distance, "
+        "earlier submission"
+    )
 
 
 class CallOffOut(Struct, kw_only=True):
+    """`child` is null and `title` generic (`profile_withheld`) for an invited provider that did
+    not win, once the request has ended."""
+
     id: int
     arrangement_id: int
     lot_id: int
     authority_id: int
     title: str
-    child: ChildOut
+    child: ChildOut | None
     criteria: CriteriaOut
     deadline: datetime
     urgent_reason: str | None
@@ -148,6 +168,15 @@ class CallOffOut(Struct, kw_only=True):
     second_round_deadline: datetime | None
     second_round_scored_at: datetime | None
     version: int
+    profile_withheld: bool = False
+
+    @classmethod
+    def withheld(cls, c: d.CallOff, withheld: bool) -> CallOffOut:
+        """The call-off, without the child's profile and title when `withheld`."""
+        out = cls.of(c)
+        if withheld:
+            out.child, out.title, out.profile_withheld = None, f"Placement request {c.id}", True
+        return out
 
     @classmethod
     def of(cls, c: d.CallOff) -> CallOffOut:
@@ -162,6 +191,7 @@ class CallOffOut(Struct, kw_only=True):
                 age=ch.age,
                 sex=ch.sex,
                 needs=sorted(ch.needs),
+                preferred_needs=sorted(ch.preferred_needs),
                 need_level=ch.need_level,
                 home_district=ch.home_district,
                 education_needs=ch.education_needs,
@@ -184,6 +214,8 @@ class CallOffOut(Struct, kw_only=True):
                 proximity_weight=cr.proximity_weight,
                 full_marks_within_miles=cr.full_marks_within_miles,
                 zero_beyond_miles=cr.zero_beyond_miles,
+                min_evaluators=cr.min_evaluators,
+                preferred_needs_weight=cr.preferred_needs_weight,
             ),
             deadline=c.deadline,
             urgent_reason=c.urgent_reason,
@@ -221,6 +253,7 @@ class InvitationOut(Struct, kw_only=True):
     invited: bool
     reasons: list[ReasonOut]
     distance_miles: Decimal | None
+    preferred_needs_met: list[str]  # of the child's preferred needs, those the setting met when invited
 
     @classmethod
     def of(cls, i: r.InvitationRow) -> InvitationOut:
@@ -232,6 +265,7 @@ class InvitationOut(Struct, kw_only=True):
             invited=i.invited,
             reasons=[ReasonOut(code=x["code"], detail=x["detail"]) for x in i.reasons],
             distance_miles=i.distance_miles,
+            preferred_needs_met=list(i.preferred_needs_met),
         )
 
 
@@ -313,6 +347,8 @@ class OfferOut(Struct, kw_only=True):
     setting_id: int
     weekly_fee_pence: int
     additional_services: list[ServiceOut]
+    additional_services_pence: int  # the services' weekly fees together
+    weekly_total_pence: int  # fee that counts (the revised one once shown) + services: what price is scored on
     start_date: date
     answers: list[AnswerOut]
     notes: str
@@ -339,6 +375,8 @@ class OfferOut(Struct, kw_only=True):
                 ServiceOut(description=s.description, weekly_fee_pence=s.weekly_fee_pence)
                 for s in c.additional_services
             ],
+            additional_services_pence=c.additional_services_pence,
+            weekly_total_pence=x.weekly_total_pence,
             start_date=c.start_date,
             answers=[AnswerOut(question_id=a.question_id, text=a.text) for a in c.answers],
             notes=c.notes,
@@ -419,6 +457,81 @@ class RevisedFeeIn(Input, kw_only=True):
 class AwardIn(Input, kw_only=True):
     offer_id: int
     reason: Reason | None = None  # required when the offer is not the top-ranked one
+
+
+# --- the evaluation panel ------------------------------------------------------------------------
+
+
+class EvaluatorsIn(Input, kw_only=True):
+    """Users (the raising council's evaluators or commissioners) to put on the panel."""
+
+    evaluator_ids: Annotated[list[int], Meta(min_length=1, max_length=20)]
+
+
+class PanelMemberOut(Struct, kw_only=True):
+    evaluator_id: int
+    state: str  # "submitted" (every offer marked), "marking" or "released"
+    offers_marked: int
+    assigned_at: datetime
+    released_at: datetime | None
+    release_reason: str | None
+
+
+class PanelOut(Struct, kw_only=True):
+    """The panel; evaluation completes when nobody is `marking` and at least `minimum` submitted."""
+
+    minimum: int
+    complete: bool
+    members: list[PanelMemberOut]
+
+    @classmethod
+    def of(cls, members: list[PanelMember], state: PanelProgress, marked: dict[int, int], minimum: int) -> PanelOut:
+        def state_of(evaluator_id: int) -> str:
+            if evaluator_id in state.released:
+                return "released"
+            return "submitted" if evaluator_id in state.submitted else "marking"
+
+        return cls(
+            minimum=minimum,
+            complete=not state.marking and len(state.submitted) >= minimum,
+            members=[
+                PanelMemberOut(
+                    evaluator_id=m.evaluator_id,
+                    state=state_of(m.evaluator_id),
+                    offers_marked=marked.get(m.evaluator_id, 0),
+                    assigned_at=m.assigned_at,
+                    released_at=m.released_at,
+                    release_reason=m.release_reason,
+                )
+                for m in members
+            ],
+        )
+
+
+class MarkOut(Struct, kw_only=True):
+    question_id: int
+    score: int | None
+    passed: bool | None
+    rationale: str
+
+
+class OfferMarksOut(Struct, kw_only=True):
+    """One evaluator's marks on the offer (`evaluator_id`), or the moderated marks (`moderated`)."""
+
+    evaluator_id: int | None
+    moderated: bool
+    marks: list[MarkOut]
+
+    @classmethod
+    def of(cls, evaluator_id: int, moderated: bool, marks: list[Mark]) -> OfferMarksOut:
+        return cls(
+            evaluator_id=None if moderated else evaluator_id,
+            moderated=moderated,
+            marks=[
+                MarkOut(question_id=m.criterion_id, score=m.score, passed=m.passed, rationale=m.rationale)
+                for m in marks
+            ],
+        )
 
 
 # --- placements ----------------------------------------------------------------------------------

@@ -62,6 +62,8 @@ class Invitation(Table, db=DB, tablename="call_off_invitations"):
     invited = Boolean(null=False)
     reasons = JSONB(null=False, default="[]")
     distance_miles = Numeric(digits=(8, 2), null=True, default=None)
+    # The call-off's preferred needs this setting met when invited (scored as quality).
+    preferred_needs_met = Array(Varchar(length=40), null=False, default=list)
 
 
 class Offer(Table, db=DB, tablename="offers"):
@@ -107,6 +109,19 @@ class OfferMark(Table, db=DB, tablename="offer_marks"):
     rationale = Text(null=False)
     moderated = Boolean(null=False, default=False)  # the moderator's mark, which counts
     marked_at = Timestamptz(null=False)
+
+
+class CallOffEvaluator(Table, db=DB, tablename="call_off_evaluators"):
+    """The evaluation panel of a call-off: each evaluator assigned, and released with a reason."""
+
+    id = Serial(primary_key=True)
+    call_off = ForeignKey(CallOff, null=False, on_delete=OnDelete.restrict, index=True)
+    evaluator = ForeignKey(User, null=False, on_delete=OnDelete.restrict)
+    assigned_by = BigInt(null=False)
+    assigned_at = Timestamptz(null=False)
+    released_at = Timestamptz(null=True, default=None)
+    released_by = BigInt(null=True, default=None)
+    release_reason = Text(null=True, default=None)
 
 
 class OfferScore(Table, db=DB, tablename="offer_scores"):

@@ -38,6 +38,7 @@ class Scene:
     officer: str
     commissioner: str
     evaluators: list[str]
+    evaluator_ids: list[int]
 
 
 async def scene(api: Api, profile: str = "pcr2015_dps", *, insurance: bool = False, **arrangement: Any) -> Scene:
@@ -46,7 +47,8 @@ async def scene(api: Api, profile: str = "pcr2015_dps", *, insurance: bool = Fal
     authority_id = await api.authority()
     _, officer = await api.staff("procurement_officer", authority_id)
     _, commissioner = await api.staff("commissioner", authority_id)
-    evaluators = [(await api.staff("evaluator", authority_id))[1] for _ in range(2)]
+    staff = [await api.staff("evaluator", authority_id) for _ in range(2)]
+    evaluators, evaluator_ids = [token for _, token in staff], [user_id for user_id, _ in staff]
     created = await api.client.post(
         "/api/v1/arrangements",
         json={
@@ -86,7 +88,7 @@ async def scene(api: Api, profile: str = "pcr2015_dps", *, insurance: bool = Fal
         assert requirement.status_code == 201, requirement.text
     published = await api.client.post(f"/api/v1/arrangements/{arrangement_id}/publish", headers=api.auth(officer))
     assert published.status_code == 200, published.text
-    return Scene(arrangement_id, lot.json()["id"], authority_id, officer, commissioner, evaluators)
+    return Scene(arrangement_id, lot.json()["id"], authority_id, officer, commissioner, evaluators, evaluator_ids)
 
 
 async def member(api: Api, s: Scene, postcode: str = "M5 4WT", **setting: Any) -> tuple[int, str, int]:
@@ -154,7 +156,18 @@ def offer_body(setting_id: int, fee: int, **overrides: Any) -> dict[str, Any]:
     }
 
 
+async def assign_panel(api: Api, s: Scene, call_off_id: int) -> dict[str, Any]:
+    """The commissioner puts both evaluators on the call-off's panel (again: no change)."""
+    assigned = await api.client.post(
+        f"{CALL_OFFS}/{call_off_id}/evaluators", json={"evaluator_ids": s.evaluator_ids},
+        headers=api.auth(s.commissioner),
+    )  # fmt: skip
+    assert assigned.status_code == 200, assigned.text
+    return dict(assigned.json())
+
+
 async def mark_all(api: Api, s: Scene, call_off_id: int, offer_id: int, scores: tuple[int, int]) -> None:
+    await assign_panel(api, s, call_off_id)
     for token in s.evaluators:
         response = await api.client.post(
             f"{CALL_OFFS}/{call_off_id}/offers/{offer_id}/marks",
@@ -183,10 +196,14 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert set(invited) == {near_setting, far_setting}
     assert [i["setting_id"] for i in left_out] == [outsider_setting] and left_out[0]["reasons"]
     assert invited[near_setting]["distance_miles"] < invited[far_setting]["distance_miles"]
-    # Invited providers were told; the left-out one sees the request refused.
+    # Invited providers were told; to the left-out one the request does not exist (404, as for an
+    # id never used: a 403 would say it exists).
     inbox = (await api.client.get("/api/v1/notifications", headers=api.auth(near))).json()
-    assert any(n["kind"] == "call_off.invited" for n in inbox["items"])
-    problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(outsider)), 403, "permission_denied")
+    [invitation] = [n for n in inbox["items"] if n["kind"] == "call_off.invited"]
+    assert invitation["subject"] == "A new placement request" and call_off["title"] not in str(invitation)
+    missing = problem(await api.client.get(f"{CALL_OFFS}/999999", headers=api.auth(outsider)), 404, "not_found")
+    hidden = problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(outsider)), 404, "not_found")
+    assert hidden["detail"] == missing["detail"].replace("999999", str(call_off_id))
     seen = await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(near))
     assert seen.status_code == 200 and "name" not in seen.json()["child"]
 
@@ -216,7 +233,7 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert revised.status_code == 200 and revised.json()["weekly_fee_pence"] == 400_000
     problem(
         await api.client.post(f"{CALL_OFFS}/{call_off_id}/offers", json=offer_body(outsider_setting, 1),
-                              headers=api.auth(outsider)), 403, "permission_denied",
+                              headers=api.auth(outsider)), 404, "not_found",
     )  # fmt: skip
     problem(
         await api.client.post(f"{CALL_OFFS}/{call_off_id}/offers", json=offer_body(far_setting, 390_000),
@@ -231,10 +248,15 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     # Before the deadline the council sees counts only, and no offer content anywhere.
     listing = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers", headers=api.auth(s.commissioner))).json()
     assert listing == {"sealed": True, "submitted": 2, "withdrawn": 0, "items": []}
-    problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers/{near_offer}", headers=api.auth(s.officer)),
-            403, "offer_sealed")  # fmt: skip
-    problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers/{near_offer}", headers=api.auth(far)),
-            403, "permission_denied")  # fmt: skip
+    for offer_id in (near_offer, 999999):  # the same answer for any id: no telling which are offers
+        problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers/{offer_id}", headers=api.auth(s.officer)),
+                403, "offer_sealed")  # fmt: skip
+    # Another provider's offer is 404, word for word as an id that does not exist: no counting by probing.
+    probed = problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers/{near_offer}", headers=api.auth(far)),
+                     404, "not_found")  # fmt: skip
+    unused = problem(await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers/999999", headers=api.auth(far)),
+                     404, "not_found")  # fmt: skip
+    assert probed["detail"] == unused["detail"].replace("999999", str(near_offer))
     trail = await api.client.get("/api/v1/audit?limit=100", headers=api.auth(await api.admin()))
     assert trail.status_code == 200, trail.text
     assert "SECRET-PLAN" not in trail.text and "450000" not in trail.text
@@ -251,15 +273,23 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
         "status"
     ] == "closed"
 
-    # Two evaluators mark independently; they agree closely, so no moderation is needed.
+    # Two evaluators on the panel mark independently; they agree closely, so no moderation is
+    # needed. The evaluation closes only once both have marked every offer.
     await mark_all(api, s, call_off_id, near_offer, (5, 4))
+    problem(await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluate", headers=api.auth(s.commissioner)),
+            409, "evaluation_incomplete")  # fmt: skip
     await mark_all(api, s, call_off_id, far_offer, (3, 3))
     evaluated = await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluate", headers=api.auth(s.commissioner))
     assert evaluated.status_code == 200 and evaluated.json()["status"] == "evaluated", evaluated.text
     scored = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers", headers=api.auth(s.commissioner))).json()
     by_id = {o["id"]: o["score"] for o in scored["items"]}
-    # Near: quality (60% x 1 + 40% x 0.8) = 92% of 50 = 46; price 30 x 400000/450000 = 26.67; close to home.
-    assert by_id[near_offer]["quality_score"] == "46.00" and by_id[near_offer]["price_score"] == "26.67"
+    # Price is scored on the weekly total, the fee plus the additional services (35,000 each), and
+    # both show: near 450,000 + 35,000 = 485,000; far 400,000 + 35,000 = 435,000.
+    totals = {o["id"]: (o["weekly_fee_pence"], o["additional_services_pence"], o["weekly_total_pence"])
+              for o in scored["items"]}  # fmt: skip
+    assert totals == {near_offer: (450_000, 35_000, 485_000), far_offer: (400_000, 35_000, 435_000)}
+    # Near: quality (60% x 1 + 40% x 0.8) = 92% of 50 = 46; price 30 x 435000/485000 = 26.91; close to home.
+    assert by_id[near_offer]["quality_score"] == "46.00" and by_id[near_offer]["price_score"] == "26.91"
     assert by_id[far_offer]["price_score"] == "30.00" and by_id[far_offer]["quality_score"] == "30.00"
     assert by_id[near_offer]["rank"] == 1 and by_id[far_offer]["rank"] == 2
 
@@ -272,7 +302,11 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert awarded.json()["status"] == "concluded" and awarded.json()["standstill_ends_at"] is None
     loser_inbox = (await api.client.get("/api/v1/notifications", headers=api.auth(far))).json()["items"]
     summary = next(n for n in loser_inbox if n["kind"] == "call_off.awarded")
+    # Concluded: the provider that did not win no longer sees the child's profile; the winner does.
+    assert (await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(far))).json()["child"] is None
+    assert (await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(near))).json()["child"]["age"] == 12
     assert "rank 2" in summary["body"] and "The awarded offer" in summary["body"]
+    assert "weekly total 485000 pence (fee 450000 + additional services 35000)" in summary["body"]
 
     placements = (await api.client.get("/api/v1/placements?live=true", headers=api.auth(s.commissioner))).json()
     [placement] = placements["items"]
@@ -430,6 +464,7 @@ async def test_disagreeing_evaluators_need_moderation_and_a_standstill_delays_th
     a_offer = (await api.client.post(f"{url}/offers", json=offer_body(a_setting, 400_000), headers=api.auth(a))).json()
     b_offer = (await api.client.post(f"{url}/offers", json=offer_body(b_setting, 380_000), headers=api.auth(b))).json()
     api.clock.set(deadline)
+    await assign_panel(api, s, call_off_id)
     # Evaluators disagree on question 1 of offer A (1 vs 5).
     for token, score in zip(s.evaluators, (1, 5), strict=True):
         marked = await api.client.post(
@@ -518,9 +553,7 @@ async def test_story_4_leaves_out_a_provider_under_a_concern_and_one_with_expire
 
     # The left-out providers cannot see or answer the request; the invited one can.
     for token in (concerned, lapsed):
-        problem(
-            await api.client.get(f"{CALL_OFFS}/{call_off['id']}", headers=api.auth(token)), 403, "permission_denied"
-        )
+        problem(await api.client.get(f"{CALL_OFFS}/{call_off['id']}", headers=api.auth(token)), 404, "not_found")
     mine = (await api.client.get(CALL_OFFS, headers=api.auth(good))).json()["items"]
     assert [c["id"] for c in mine] == [call_off["id"]] and good_id != concerned_id
     # Publication is in the audit trail with the counts of the frozen list.
@@ -564,11 +597,17 @@ async def test_a_price_only_second_round_among_the_top_two_reranks_by_the_revise
 
     problem(await revise(c, "c", 100_000), 403, "not_in_second_round")  # ranked third
     problem(await revise(b, "b", 400_001), 422, "revised_fee_not_lower")
-    problem(await revise(a, "b", 100_000), 403, "permission_denied")
+    problem(await revise(a, "b", 100_000), 404, "not_found")  # another's offer: as if it did not exist
+    council_view = (await api.client.get(f"{url}/offers", headers=api.auth(s.commissioner))).json()
+    b_before = await api.client.get(f"{url}/offers/{ids['b']}", headers=api.auth(s.commissioner))
     lowered = await revise(b, "b", 100_000)
     assert lowered.status_code == 200 and lowered.json()["revised_fee_pence"] == 100_000, lowered.text
-    # The revised fee is sealed from the council until the round closes; the award waits for it.
-    seen = (await api.client.get(f"{url}/offers/{ids['b']}", headers=api.auth(s.commissioner))).json()
+    # The revised fee is sealed from the council until the round closes, and so is WHO revised:
+    # the council's view (versions, timestamps, ETags included) is exactly as before the revision.
+    assert (await api.client.get(f"{url}/offers", headers=api.auth(s.commissioner))).json() == council_view
+    b_after = await api.client.get(f"{url}/offers/{ids['b']}", headers=api.auth(s.commissioner))
+    assert b_after.json() == b_before.json() and b_after.headers["etag"] == b_before.headers["etag"]
+    seen = b_after.json()
     assert seen["revised_fee_pence"] is None and seen["weekly_fee_pence"] == 400_000
     problem(await api.client.post(f"{url}/evaluate", headers=api.auth(s.commissioner)), 409, "deadline_not_reached")
     problem(await api.client.post(f"{url}/award", json={"offer_id": ids["a"]}, headers=api.auth(s.commissioner)),
@@ -581,8 +620,10 @@ async def test_a_price_only_second_round_among_the_top_two_reranks_by_the_revise
     listing = (await api.client.get(f"{url}/offers", headers=api.auth(s.commissioner))).json()["items"]
     by_id = {o["id"]: o for o in listing}
     assert by_id[ids["b"]]["revised_fee_pence"] == 100_000
-    # Same formula, revised fees: B is now the cheapest (30 of 30); A's price falls to 30 x 1/4.5.
-    assert by_id[ids["b"]]["score"]["price_score"] == "30.00" and by_id[ids["a"]]["score"]["price_score"] == "6.67"
+    # Same formula, revised fees: B is now the cheapest (30 of 30) at 100,000 + 35,000 of services;
+    # A's price falls to 30 x 135,000 / 485,000.
+    assert by_id[ids["b"]]["weekly_total_pence"] == 135_000
+    assert by_id[ids["b"]]["score"]["price_score"] == "30.00" and by_id[ids["a"]]["score"]["price_score"] == "8.35"
     assert [by_id[ids[n]]["score"]["rank"] for n in "bac"] == [1, 2, 3]
     awarded = await api.client.post(f"{url}/award", json={"offer_id": ids["b"]}, headers=api.auth(s.commissioner))
     assert awarded.status_code == 200 and awarded.json()["status"] == "concluded", awarded.text

@@ -146,6 +146,10 @@ async def placed(api: Api, c: Consortium, *, fee: int = CARD_PRICE, services: bo
     )  # fmt: skip
     assert offer.status_code == 201, offer.text
     api.clock.set(deadline + timedelta(seconds=1))
+    panel = [(await api.client.get("/api/v1/me", headers=api.auth(t))).json()["user_id"] for t in c.evaluators]
+    assigned = await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluators", json={"evaluator_ids": panel},
+                                     headers=api.auth(c.wigan_commissioner))  # fmt: skip
+    assert assigned.status_code == 200, assigned.text
     for token in c.evaluators:
         marked = await api.client.post(
             f"{CALL_OFFS}/{call_off_id}/offers/{offer.json()['id']}/marks",

@@ -103,7 +103,8 @@ async def test_a_second_round_deadline_without_a_time_zone_is_refused_not_a_500(
 
 async def test_marking_is_refused_to_outsiders_before_anything_about_the_call_off_is_said(api: Api) -> None:
     """Another council's commissioner, or a provider, marking an offer of a call-off still open
-    is told 403, not the call-off's state (409 `not_in_evaluation` said it was still open)."""
+    is told 404 (the outsider: as if the call-off did not exist) or 403 (the invited provider),
+    never the call-off's state (409 `not_in_evaluation` said it was still open)."""
     s = await scene(api)
     _, token, setting = await member(api, s, postcode="BL1 1AA")
     url = f"{CALL_OFFS}/{(await raise_and_publish(api, s, api.clock.now() + timedelta(days=10)))['id']}"
@@ -112,8 +113,8 @@ async def test_marking_is_refused_to_outsiders_before_anything_about_the_call_of
     wigan = await api.authority("Wigan Council", "E08000010")
     _, stranger = await api.staff("commissioner", wigan)
     marks = {"marks": [{"question_id": 1, "score": 5, "rationale": "good"}]}
-    for who in (stranger, token):
+    for who, status, code in ((stranger, 404, "not_found"), (token, 403, "permission_denied")):
         problem(await api.client.post(f"{url}/offers/{offer_id}/marks", json=marks, headers=api.auth(who)),
-                403, "permission_denied")  # fmt: skip
+                status, code)  # fmt: skip
         problem(await api.client.post(f"{url}/offers/{offer_id}/moderation", json=marks, headers=api.auth(who)),
-                403, "permission_denied")  # fmt: skip
+                status, code)  # fmt: skip

@@ -42,7 +42,10 @@ CALL_OFF_TRANSITIONS: dict[CallOffStatus, frozenset[CallOffStatus]] = {
     CallOffStatus.DRAFT: frozenset({CallOffStatus.PUBLISHED, CallOffStatus.CANCELLED}),
     CallOffStatus.PUBLISHED: frozenset({CallOffStatus.CLOSED, CallOffStatus.CANCELLED}),
     CallOffStatus.CLOSED: frozenset({CallOffStatus.EVALUATED, CallOffStatus.NO_AWARD, CallOffStatus.CANCELLED}),
-    CallOffStatus.EVALUATED: frozenset({CallOffStatus.AWARDED, CallOffStatus.NO_AWARD, CallOffStatus.CANCELLED}),
+    # Back to closed: an officer reopens the evaluation before the award, with a recorded reason.
+    CallOffStatus.EVALUATED: frozenset(
+        {CallOffStatus.AWARDED, CallOffStatus.NO_AWARD, CallOffStatus.CANCELLED, CallOffStatus.CLOSED}
+    ),
     CallOffStatus.AWARDED: frozenset({CallOffStatus.CONCLUDED, CallOffStatus.CANCELLED}),
     CallOffStatus.CONCLUDED: frozenset(),
     CallOffStatus.NO_AWARD: frozenset(),
@@ -62,6 +65,13 @@ class PlacementType(StrEnum):
     LONG_TERM = "long_term"
     SHORT_BREAK = "short_break"
     REMAND = "remand"
+
+
+class NeedPriority(StrEnum):
+    """How a commissioner marks each of the child's needs."""
+
+    ESSENTIAL = "essential"  # a filter: only settings meeting it are invited (the eligibility function)
+    PREFERRED = "preferred"  # scored as a quality criterion (`preferred_needs_criterion`)
 
 
 # --- the anonymised child ----------------------------------------------------------------------
@@ -91,7 +101,7 @@ class ChildProfile:
 
     age: int
     sex: Sex
-    needs: frozenset[Need]
+    needs: frozenset[Need]  # essential: a setting must meet every one to be invited
     need_level: str | None  # one of the lot's need levels: the price band the fee is checked against
     home_district: str
     education_needs: str
@@ -101,8 +111,17 @@ class ChildProfile:
     parent_and_child: bool
     start_date: date
     expected_duration_weeks: int | None
+    # Preferred: not a filter; how many of them a setting meets is scored as a quality criterion.
+    preferred_needs: frozenset[Need] = frozenset()
 
     def __post_init__(self) -> None:
+        both = self.needs & self.preferred_needs
+        if both:
+            raise RuleViolation(
+                f"a need is either essential or preferred, not both: {', '.join(sorted(both))}",
+                code="need_both_essential_and_preferred",
+                field="needs",
+            )
         if not 0 <= self.age <= MAX_AGE_SERVED:
             raise RuleViolation(f"age runs from 0 to {MAX_AGE_SERVED}", code="invalid_age", field="age")
         if self.siblings < 0:
@@ -145,8 +164,14 @@ class Criteria:
     proximity_weight: Decimal
     full_marks_within_miles: Decimal = Decimal(5)
     zero_beyond_miles: Decimal = Decimal(50)
+    min_evaluators: int | None = None  # more than the profile's minimum panel (`domain.panel`)
+    # The relative weight, among the quality questions' weights, of the share of the child's
+    # preferred needs a setting meets (`preferred_needs_criterion`); 0 without preferred needs.
+    preferred_needs_weight: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
+        if self.min_evaluators is not None and self.min_evaluators < 1:
+            raise RuleViolation("a panel has at least one evaluator", code="invalid_min_evaluators")
         weights = (self.quality_weight, self.price_weight, self.proximity_weight)
         if any(not w.is_finite() or w < 0 for w in weights) or sum(weights) != HUNDRED:
             raise RuleViolation(
@@ -154,9 +179,16 @@ class Criteria:
             )
         for question in self.questions:
             question.criterion()  # the shared rule: scored needs max_score and weight, gateways neither
-        scored = [q for q in self.questions if q.kind is CriterionKind.SCORED]
+        if not self.preferred_needs_weight.is_finite() or self.preferred_needs_weight < 0:
+            raise RuleViolation("the preferred needs' weight is 0 or more", code="invalid_weights")
+        scored: list[object] = [q for q in self.questions if q.kind is CriterionKind.SCORED]
+        if self.preferred_needs_weight > 0:
+            scored.append(self.preferred_needs_weight)
         if self.quality_weight > 0 and not scored:
-            raise RuleViolation("a quality weight needs at least one scored question", code="quality_without_questions")
+            raise RuleViolation(
+                "a quality weight needs at least one scored question (or preferred needs with a weight)",
+                code="quality_without_questions",
+            )
         if self.quality_weight == 0 and scored:
             raise RuleViolation("scored questions need a quality weight above 0", code="questions_without_weight")
         band = (self.full_marks_within_miles, self.zero_beyond_miles)
@@ -169,7 +201,38 @@ class Criteria:
             raise RuleViolation("questions are numbered 1..n", code="invalid_question_ids")
 
     def criteria(self) -> list[Criterion]:
+        """The questions evaluators mark (the preferred needs are scored from facts, not marked)."""
         return [q.criterion() for q in self.questions]
+
+
+# Questions are numbered 1..n; the preferred needs take criterion 0.
+PREFERRED_NEEDS_CRITERION = 0
+
+
+def preferred_needs_criterion(criteria: Criteria, preferred: int) -> Criterion | None:
+    """The preferred needs as one scored quality criterion: a setting meeting m of the child's p
+    preferred needs scores m out of p, weighted `preferred_needs_weight` beside the questions. None
+    when the call-off has no preferred needs."""
+    if preferred == 0 or criteria.preferred_needs_weight == 0:
+        return None
+    return Criterion(PREFERRED_NEEDS_CRITERION, CriterionKind.SCORED, preferred, criteria.preferred_needs_weight)
+
+
+def check_preferred_needs(child: ChildProfile, criteria: Criteria) -> None:
+    """Preferred needs count only with a weight, and a weight only with preferred needs (PCR 2015
+    reg 67(5): every award criterion and its weighting is stated in the call-off)."""
+    if child.preferred_needs and criteria.preferred_needs_weight == 0:
+        raise RuleViolation(
+            "preferred needs are scored as quality: give them a preferred_needs_weight above 0",
+            code="preferred_needs_without_weight",
+            field="criteria.preferred_needs_weight",
+        )
+    if not child.preferred_needs and criteria.preferred_needs_weight > 0:
+        raise RuleViolation(
+            "a preferred_needs_weight needs at least one need marked preferred",
+            code="weight_without_preferred_needs",
+            field="criteria.preferred_needs_weight",
+        )
 
 
 # --- deadlines -------------------------------------------------------------------------------
@@ -307,12 +370,25 @@ class CallOff:
 
     def close(self, at: datetime) -> CallOff:
         """Stop taking offers and open them; only at or after the deadline."""
-        if self.status is CallOffStatus.PUBLISHED and offers_open(self.deadline, at):
+        if self.status is not CallOffStatus.PUBLISHED:
+            raise IllegalTransition("call_off", self.status.value, CallOffStatus.CLOSED.value)
+        if offers_open(self.deadline, at):
             raise Conflict("offers are still open until the deadline", code="deadline_not_reached")
         return self._to(CallOffStatus.CLOSED, closed_at=at)
 
     def evaluated(self) -> CallOff:
         return self._to(CallOffStatus.EVALUATED)
+
+    def reopen_evaluation(self, reason: str) -> CallOff:
+        """Back to marking before the award (a mark found wrong, an evaluator to add or release),
+        with the reason on the record (PCR 2015 reg 84). Not once a second round has started: its
+        providers were invited on the ranking, and revised fees are in."""
+        if self.status is not CallOffStatus.EVALUATED:
+            raise IllegalTransition("call_off", self.status.value, CallOffStatus.CLOSED.value)
+        if self.second_round_size is not None:
+            raise Conflict("a second round has started on this evaluation", code="second_round_exists")
+        _reason(reason)
+        return self._to(CallOffStatus.CLOSED)
 
     def start_second_round(self, size: int, deadline: datetime, at: datetime) -> CallOff:
         """Invite the providers of the top `size` ranked offers to a price-only second round that
@@ -397,6 +473,18 @@ class CallOff:
         if self.status is CallOffStatus.AWARDED:
             return self.standstill_ends_at or self.awarded_at
         return None
+
+
+# Once a call-off has ended, the providers invited to it no longer need the child's profile; only
+# the winner, who places the child, keeps it (UK GDPR art. 5(1)(c) and (e): no more, and for no
+# longer, than the purpose needs).
+ENDED = frozenset({CallOffStatus.CONCLUDED, CallOffStatus.NO_AWARD, CallOffStatus.CANCELLED})
+
+
+def profile_withheld(status: CallOffStatus, *, council_staff: bool, winner: bool) -> bool:
+    """Whether a reader no longer sees the child's profile (and the title): an invited provider
+    that did not win, once the call-off has ended. The raising council's staff always see it."""
+    return not council_staff and not winner and status in ENDED
 
 
 def _reason(reason: str) -> str:

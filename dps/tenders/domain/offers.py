@@ -26,7 +26,7 @@ from dps.core.evaluation import (
     suggested_consensus,
     weighted_total,
 )
-from dps.tenders.domain.call_offs import Criteria
+from dps.tenders.domain.call_offs import PREFERRED_NEEDS_CRITERION, Criteria, preferred_needs_criterion
 
 
 class OfferStatus(StrEnum):
@@ -56,6 +56,11 @@ class OfferContent:
     start_date: date
     answers: tuple[Answer, ...]
     notes: str
+
+    @property
+    def additional_services_pence(self) -> int:
+        """The weekly fees of the additional services offered with the placement."""
+        return sum(s.weekly_fee_pence for s in self.additional_services)
 
     def digest(self, salt: str = "") -> str:
         """SHA-256 of the salt and the content: the audit trail records this, never the content,
@@ -98,6 +103,11 @@ class Offer:
         return self.content.digest(self.content_salt)
 
     @property
+    def weekly_total_pence(self) -> int:
+        """What the placement costs a week: the core fee that counts plus the additional services."""
+        return self.agreed_fee_pence + self.content.additional_services_pence
+
+    @property
     def agreed_fee_pence(self) -> int:
         """The weekly fee that counts: the second round's when one was given, else the first."""
         return self.revised_fee_pence if self.revised_fee_pence is not None else self.content.weekly_fee_pence
@@ -112,7 +122,9 @@ class Offer:
                 code="revised_fee_not_lower",
                 first_fee_pence=self.content.weekly_fee_pence,
             )
-        return replace(self, revised_fee_pence=fee_pence, revised_at=at, version=self.version + 1)
+        # The version stays: a council reading the offers while the round is open must not tell
+        # from a changed version (or ETag) which provider revised (issue 13 item 10).
+        return replace(self, revised_fee_pence=fee_pence, revised_at=at)
 
     def revise(self, content: OfferContent, flags: tuple[str, ...], at: datetime) -> Offer:
         if self.status is OfferStatus.WITHDRAWN:
@@ -174,10 +186,20 @@ class OfferFacts:
     """What scoring needs to know about one opened offer."""
 
     offer_id: int
-    weekly_fee_pence: int
+    weekly_fee_pence: int  # the core fee (the second round's where one was given)
     distance_miles: Decimal
     submitted_at: datetime
     marks: Mapping[int, Mark]  # the moderated mark per question
+    additional_services_pence: int = 0  # the weekly fees of the services offered with the placement
+    preferred_needs_met: int = 0  # how many of the child's preferred needs the setting meets
+
+    @property
+    def weekly_total_pence(self) -> int:
+        """What price is scored on: the core fee plus the additional services offered. An offer that
+        moves cost out of its fee into "additional" services costs the council the same, so pricing
+        the fee alone would reward the move (PCR 2015 reg 67: the most economically advantageous
+        tender on the price or cost of what is offered)."""
+        return self.weekly_fee_pence + self.additional_services_pence
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,27 +214,38 @@ class OfferScore:
     rank: int | None  # None when a gateway failed (the offer is not ranked)
 
 
-def score_offers(criteria: Criteria, offers: Sequence[OfferFacts]) -> list[OfferScore]:
+def score_offers(criteria: Criteria, offers: Sequence[OfferFacts], preferred_needs: int = 0) -> list[OfferScore]:
     """Score and rank opened offers.
 
     total = quality + price + proximity, each rounded half up to 0.01, where
-      quality   = quality_weight x weighted_total(moderated marks) / 100
-      price     = price_weight x lowest fee / this fee   (lowest among the offers passing every gateway)
+      quality   = quality_weight x weighted_total(moderated marks) / 100, the preferred needs
+                  counting as one more scored criterion: meeting m of the child's `preferred_needs`
+                  scores m out of that many, at `preferred_needs_weight` (`preferred_needs_criterion`)
+      price     = price_weight x lowest weekly total / this weekly total, where the weekly total is
+                  the core fee plus the additional services offered (lowest among the offers passing
+                  every gateway)
       proximity = proximity_weight x 1 within full_marks_within miles, falling linearly to 0 at
                   zero_beyond miles (`dps.core.evaluation.proximity_score`)
     An offer that fails a gateway question is not scored further and not ranked. Ranking is by
-    total, highest first; ties are broken by the higher quality score, then the lower weekly fee,
+    total, highest first; ties are broken by the higher quality score, then the lower weekly total,
     then the shorter distance, then the earlier submission (the last change before the deadline).
     """
     criterion_list = criteria.criteria()
     gateways = [c for c in criterion_list if c.kind is CriterionKind.PASS_FAIL]
+    needs_criterion = preferred_needs_criterion(criteria, preferred_needs)
+    if needs_criterion is not None:
+        criterion_list = [*criterion_list, needs_criterion]
+        offers = [
+            replace(o, marks={**o.marks, needs_criterion.id: _needs_mark(o.preferred_needs_met, preferred_needs)})
+            for o in offers
+        ]
     failed: dict[int, tuple[int, ...]] = {}
     for offer in offers:
         failures = tuple(g.id for g in gateways if not _gateway_passed(offer.marks, g.id))
         if failures:
             failed[offer.offer_id] = failures
     passing = [o for o in offers if o.offer_id not in failed]
-    lowest = min((o.weekly_fee_pence for o in passing), default=0)
+    lowest = min((o.weekly_total_pence for o in passing), default=0)
     scores: dict[int, OfferScore] = {}
     entries = []
     # Marks are small whole numbers, so many offers share a pattern of marks (and some a fee or a
@@ -232,7 +265,7 @@ def score_offers(criteria: Criteria, offers: Sequence[OfferFacts]) -> list[Offer
                 Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), None,
             )  # fmt: skip
             continue
-        fee = offer.weekly_fee_pence
+        fee = offer.weekly_total_pence
         if fee not in price_of:
             price_of[fee] = price_score(lowest, fee, criteria.price_weight)
         price = price_of[fee]
@@ -250,6 +283,12 @@ def score_offers(criteria: Criteria, offers: Sequence[OfferFacts]) -> list[Offer
     for ranked in rank(entries):
         scores[ranked.key] = replace(scores[ranked.key], rank=ranked.rank)
     return [scores[o.offer_id] for o in offers]
+
+
+def _needs_mark(met: int, preferred: int) -> Mark:
+    if not 0 <= met <= preferred:
+        raise RuleViolation("a setting meets between none and all of the preferred needs", code="invalid_needs_met")
+    return Mark(PREFERRED_NEEDS_CRITERION, met, None, f"meets {met} of {preferred} preferred needs")
 
 
 def _gateway_passed(marks: Mapping[int, Mark], criterion_id: int) -> bool:

@@ -14,11 +14,13 @@ from dps.core.errors import Conflict, RuleViolation
 from dps.core.notifications import notify
 from dps.frameworks import repository as frameworks
 from dps.frameworks.profiles import calendar_for, get_profile
-from dps.tenders import access, repository
+from dps.tenders import repository
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, standstill_ends_at
 from dps.tenders.domain.offers import Offer, OfferFacts, OfferScore, OfferStatus, moderated_marks, score_offers
+from dps.tenders.domain.panel import require_complete
 from dps.tenders.domain.placements import Placement, placement_flags
-from dps.tenders.services.call_offs import distance_of, opened
+from dps.tenders.services.call_offs import check_texts, distance_of, opened, require_manage
+from dps.tenders.services.panel import minimum_panel, panel_progress
 from dps.tenders.services.placements import started
 
 ENTITY = "call_off"
@@ -36,7 +38,7 @@ async def evaluate_call_off(ctx: Context, call_off_id: int) -> CallOff:
     score again by the same formula with the revised fees."""
     async with DB.transaction():
         before = await _locked_open(ctx, call_off_id)
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         if before.status is CallOffStatus.EVALUATED and before.second_round_deadline is not None:
             return await _score_second_round(ctx, before)
         if before.status is not CallOffStatus.CLOSED:
@@ -45,6 +47,8 @@ async def evaluate_call_off(ctx: Context, call_off_id: int) -> CallOff:
         offers = await repository.offers_to_score(call_off_id)
         if not offers:
             raise Conflict("there are no offers to evaluate; end the call-off without an award", code="no_offers")
+        _, state, _ = await panel_progress(call_off_id)
+        require_complete(state, await minimum_panel(before))
         scores = await _score(before, offers)
         after = before.evaluated()
         await repository.update_call_off(before, after)
@@ -57,11 +61,19 @@ async def _score(call_off: CallOff, offers: list[repository.OfferToScore]) -> li
     """Score and rank these offers from their moderated marks (two queries in all: the offers with
     their distances are read by the caller, the marks here), and save every score in one statement."""
     marks = await repository.marks_of(call_off.id)
+    # Only the marks of evaluators still on the panel count (a released evaluator's do not).
+    counted = {m.evaluator_id for m in await repository.panel_of(call_off.id) if m.active}
+    marks = repository.CallOffMarks(
+        {o: {e: ms for e, ms in by.items() if e in counted} for o, by in marks.evaluator_marks.items()},
+        marks.moderated,
+    )
     criterion_list = call_off.criteria.criteria()
     facts = [
         OfferFacts(
             offer_id=o.offer_id,
             weekly_fee_pence=o.weekly_fee_pence,
+            additional_services_pence=o.additional_services_pence,
+            preferred_needs_met=o.preferred_needs_met,
             distance_miles=distance_of(o.distance_miles),
             submitted_at=o.updated_at,
             marks=moderated_marks(
@@ -73,7 +85,7 @@ async def _score(call_off: CallOff, offers: list[repository.OfferToScore]) -> li
         )
         for o in offers
     ]
-    scores = score_offers(call_off.criteria, facts)
+    scores = score_offers(call_off.criteria, facts, len(call_off.child.preferred_needs))
     await repository.save_scores(scores)
     return scores
 
@@ -93,7 +105,7 @@ async def start_second_round(ctx: Context, call_off_id: int, size: int, deadline
     others' offers stand as they are. The invited providers are told."""
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         now = ctx.clock.now()
         after = before.start_second_round(size, deadline, now)
         scores = await repository.scores_of(call_off_id)
@@ -109,7 +121,7 @@ async def start_second_round(ctx: Context, call_off_id: int, size: int, deadline
             [r for rs in recipients.values() for r in rs],
             kind="call_off.second_round",
             key=f"call_off:{call_off_id}:second_round",
-            subject=f"Second round (price only): {after.title}",
+            subject="Second round (price only) of a placement request",
             body=(
                 f"Your offer is among the top {size}. You may lower your weekly fee (never raise it) until "
                 f"{deadline.isoformat()}; quality and distance scores stand."
@@ -126,11 +138,15 @@ def _nation(region: Region) -> Nation:
     return Nation.WALES if region is Region.WALES else Nation.ENGLAND
 
 
-def _summary(score: OfferScore) -> str:
+def _summary(score: OfferScore, offer: Offer) -> str:
+    priced = (
+        f"weekly total {offer.weekly_total_pence} pence (fee {offer.agreed_fee_pence} + additional services "
+        f"{offer.content.additional_services_pence})"
+    )
     if score.rank is None:
-        return f"failed gateway question(s) {', '.join(map(str, score.failed_gateways))}; not ranked"
+        return f"{priced}; failed gateway question(s) {', '.join(map(str, score.failed_gateways))}; not ranked"
     return (
-        f"quality {score.quality_score}, price {score.price_score}, proximity {score.proximity_score}, "
+        f"{priced}; quality {score.quality_score}, price {score.price_score}, proximity {score.proximity_score}, "
         f"total {score.total}, rank {score.rank}"
     )
 
@@ -140,9 +156,10 @@ async def award_call_off(ctx: Context, call_off_id: int, offer_id: int, reason: 
     provider receives its assessment summary (its scores and the winner's: PCR 2015 reg 86 /
     Procurement Act 2023 s.50). A standstill follows where the profile has one; without one the
     call-off concludes at once and the placement is recorded."""
+    check_texts(ctx, [("reason", reason)])
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         scores = await repository.scores_of(call_off_id)
         chosen = scores.get(offer_id)
         if chosen is None or chosen.rank is None:
@@ -171,6 +188,7 @@ async def award_call_off(ctx: Context, call_off_id: int, offer_id: int, reason: 
 async def _send_assessments(call_off: CallOff, offers: list[Offer], scores: dict[int, OfferScore]) -> None:
     assert call_off.awarded_offer_id is not None and call_off.awarded_at is not None
     winner = scores[call_off.awarded_offer_id]
+    winning_offer = next(o for o in offers if o.id == call_off.awarded_offer_id)
     recipients = await repository.provider_recipients(sorted({o.provider_id for o in offers}))
     standstill = (
         f" A standstill runs until {call_off.standstill_ends_at.isoformat()}." if call_off.standstill_ends_at else ""
@@ -178,14 +196,15 @@ async def _send_assessments(call_off: CallOff, offers: list[Offer], scores: dict
     for offer in offers:
         won = offer.id == call_off.awarded_offer_id
         body = (
-            f"Your offer {offer.id}: {_summary(scores[offer.id])}.\n"
-            f"{'Your offer was awarded.' if won else f'The awarded offer: {_summary(winner)}.'}{standstill}"
+            f"Your offer {offer.id}: {_summary(scores[offer.id], offer)}.\n"
+            f"{'Your offer was awarded.' if won else f'The awarded offer: {_summary(winner, winning_offer)}.'}"
+            f"{standstill}"
         )
         await notify(
             recipients[offer.provider_id],
             kind="call_off.awarded",
             key=f"call_off:{call_off.id}:assessment:{offer.id}",
-            subject=f"Outcome of placement request: {call_off.title}",
+            subject="Outcome of a placement request",
             body=body,
             link_path=f"/api/v1/call-offs/{call_off.id}/offers/{offer.id}",
             at=call_off.awarded_at,
@@ -198,7 +217,7 @@ async def conclude_call_off(ctx: Context, call_off_id: int) -> CallOff:
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         if ctx.principal is not None:
-            access.require_manage(ctx.principal, before)
+            await require_manage(ctx, before)
         after = before if before.status is CallOffStatus.CONCLUDED else await _conclude(ctx, before)
     return after
 
@@ -248,9 +267,10 @@ async def _conclude(ctx: Context, before: CallOff) -> CallOff:
 
 async def end_without_award(ctx: Context, call_off_id: int, reason: str) -> CallOff:
     """End an opened call-off without an award (no suitable offer), telling every offering provider."""
+    check_texts(ctx, [("reason", reason)])
     async with DB.transaction():
         before = await _locked_open(ctx, call_off_id)
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         after = before.end_without_award(reason)
         await repository.update_call_off(before, after)
         offers = await repository.list_offers(call_off_id, status=OfferStatus.SUBMITTED)
@@ -259,8 +279,8 @@ async def end_without_award(ctx: Context, call_off_id: int, reason: str) -> Call
             [r for rs in recipients.values() for r in rs],
             kind="call_off.no_award",
             key=f"call_off:{call_off_id}:no_award",
-            subject=f"No award: {after.title}",
-            body=f"The placement request ended without an award: {after.status_reason}",
+            subject="A placement request ended without an award",
+            body="A placement request you offered for ended without an award. Sign in to read the reason.",
             link_path=f"/api/v1/call-offs/{call_off_id}",
             at=ctx.clock.now(),
         )

@@ -4,12 +4,13 @@ read, and clarifications."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 import msgspec
 
+from dps.accounts.domain import Need
 from dps.compliance.eligibility import eligibility_for_lot
 from dps.core import audit, deadlines, geo
 from dps.core.concurrency import require_version
@@ -23,14 +24,19 @@ from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
 from dps.frameworks.profiles import get_profile
 from dps.tenders import access, repository
 from dps.tenders.domain.call_offs import (
+    ENDED,
     CallOff,
     CallOffStatus,
     ChildProfile,
     Criteria,
+    NeedPriority,
     QualityQuestion,
+    check_preferred_needs,
     home_district,
+    profile_withheld,
     sealed,
 )
+from dps.tenders.domain.personal_data import check_free_text
 from dps.tenders.schemas import CallOffIn, CallOffPatch, ChildIn, CriteriaIn
 
 ENTITY = "call_off"
@@ -40,10 +46,13 @@ CALL_OFF_ARRANGEMENT_STATES = frozenset({ArrangementStatus.OPEN, ArrangementStat
 
 
 def _child(data: ChildIn) -> ChildProfile:
+    # A need given without a mark is essential: the request shape before needs could be preferred.
+    marked = [(n, NeedPriority.ESSENTIAL) if isinstance(n, Need) else (n.need, n.priority) for n in data.needs]
     return ChildProfile(
         age=data.age,
         sex=data.sex,
-        needs=frozenset(data.needs),
+        needs=frozenset(n for n, priority in marked if priority is NeedPriority.ESSENTIAL),
+        preferred_needs=frozenset(n for n, priority in marked if priority is NeedPriority.PREFERRED),
         need_level=data.need_level.strip() if data.need_level else None,
         home_district=home_district(data.home_district),
         education_needs=data.education_needs.strip(),
@@ -69,6 +78,8 @@ def _criteria(data: CriteriaIn) -> Criteria:
         proximity_weight=data.proximity_weight,
         full_marks_within_miles=data.full_marks_within_miles,
         zero_beyond_miles=data.zero_beyond_miles,
+        min_evaluators=data.min_evaluators,
+        preferred_needs_weight=data.preferred_needs_weight,
     )
 
 
@@ -85,10 +96,33 @@ async def _check_lot(arrangement: Arrangement, lot_id: int, child: ChildProfile)
         )
 
 
+def call_off_texts(
+    title: str | None, child: ChildProfile | None, criteria: Criteria | None, urgent_reason: str | None
+) -> list[tuple[str, str | None]]:
+    """Every free-text field of a call-off, by the name the API gives it."""
+    fields: list[tuple[str, str | None]] = [("title", title), ("urgent_reason", urgent_reason)]
+    if child is not None:
+        fields += [
+            ("child.education_needs", child.education_needs),
+            ("child.risks", child.risks),
+            ("child.need_level", child.need_level),
+        ]
+    if criteria is not None:
+        fields += [(f"criteria.questions[{n}].text", q.text) for n, q in enumerate(criteria.questions)]
+    return fields
+
+
+def check_texts(ctx: Context, fields: list[tuple[str, str | None]]) -> None:
+    """Refuse a child's identifying details in free text (`domain.personal_data`)."""
+    check_free_text(fields, ctx.clock.now().date())
+
+
 async def create_call_off(ctx: Context, data: CallOffIn) -> CallOff:
     """A draft placement request by a commissioner of a member authority of the arrangement."""
     child = _child(data.child)
     criteria = _criteria(data.criteria)
+    check_texts(ctx, call_off_texts(data.title, child, criteria, data.urgent_reason))
+    check_preferred_needs(child, criteria)
     await _locate(child.home_district)
     async with DB.transaction():
         arrangement = await frameworks.get_arrangement(data.arrangement_id)
@@ -141,12 +175,19 @@ async def update_call_off(ctx: Context, call_off_id: int, expected_version: int,
         changes["deadline"] = patch.deadline
     if patch.urgent_reason is not msgspec.UNSET:
         changes["urgent_reason"] = patch.urgent_reason.strip() if patch.urgent_reason else None
+    check_texts(
+        ctx,
+        call_off_texts(
+            changes.get("title"), changes.get("child"), changes.get("criteria"), changes.get("urgent_reason")
+        ),
+    )
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         require_version(expected_version, before.version)
         before.require_draft()
         after = replace(before, **changes, version=before.version + 1)
+        check_preferred_needs(after.child, after.criteria)
         if "child" in changes:
             await _check_lot(await frameworks.get_arrangement(before.arrangement_id), before.lot_id, after.child)
         await repository.update_call_off(before, after)
@@ -163,7 +204,7 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
     """
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         arrangement = await frameworks.get_arrangement(before.arrangement_id)
         _require_callable(arrangement)
         profile = get_profile(arrangement.profile_code)
@@ -200,16 +241,19 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
                 for v in verdicts
             ],
         )
+        await repository.record_preferred_needs(call_off_id, sorted(n.value for n in before.child.preferred_needs))
         await repository.update_call_off(before, after)
         invited, left_out = await repository.count_invitations(call_off_id)
         await notify(
             await repository.invited_recipients(call_off_id),
             kind="call_off.invited",
             key=f"call_off:{call_off_id}:invited",
-            subject=f"Placement request: {after.title}",
+            # Notifications are also emailed: no title or other free text, only a link to read it
+            # signed in (issue 13 item 9).
+            subject="A new placement request",
             body=(
-                f"You are invited to offer for a placement request ({after.child.placement_type.value}, age "
-                f"{after.child.age}). Offers close at {after.deadline.isoformat()}."
+                f"You are invited to offer for a new placement request. Offers close at "
+                f"{after.deadline.isoformat()}. Sign in to read it."
             ),
             link_path=f"/api/v1/call-offs/{call_off_id}",
             at=now,
@@ -233,7 +277,7 @@ async def close_call_off(ctx: Context, call_off_id: int) -> CallOff:
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         if ctx.principal is not None:
-            access.require_manage(ctx.principal, before)
+            await require_manage(ctx, before)
         if before.status is not CallOffStatus.PUBLISHED:
             if before.status is CallOffStatus.DRAFT:
                 raise IllegalTransition(ENTITY, before.status.value, CallOffStatus.CLOSED.value)
@@ -262,9 +306,10 @@ async def opened(ctx: Context, call_off: CallOff) -> CallOff:
 
 async def cancel_call_off(ctx: Context, call_off_id: int, reason: str) -> CallOff:
     """Cancel with a reason (the child's plan changed, ...); invited providers are told."""
+    check_texts(ctx, [("reason", reason)])
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
-        access.require_manage(ctx.user, before)
+        await require_manage(ctx, before)
         after = before.cancel(reason)
         await repository.update_call_off(before, after)
         if before.status is not CallOffStatus.DRAFT:
@@ -272,8 +317,8 @@ async def cancel_call_off(ctx: Context, call_off_id: int, reason: str) -> CallOf
                 await repository.invited_recipients(call_off_id),
                 kind="call_off.cancelled",
                 key=f"call_off:{call_off_id}:cancelled",
-                subject=f"Placement request cancelled: {after.title}",
-                body=f"The placement request was cancelled: {after.status_reason}",
+                subject="A placement request was cancelled",
+                body="A placement request you were invited to was cancelled. Sign in to read the reason.",
                 link_path=f"/api/v1/call-offs/{call_off_id}",
                 at=ctx.clock.now(),
             )
@@ -282,17 +327,36 @@ async def cancel_call_off(ctx: Context, call_off_id: int, reason: str) -> CallOf
     return after
 
 
-async def readable_call_off(ctx: Context, call_off_id: int) -> CallOff:
-    """The call-off if the caller may read it: the raising council's staff, an admin, or a provider
-    invited to it (never a draft, never one it was not invited to)."""
-    call_off = await repository.get_call_off(call_off_id)
+async def may_read(ctx: Context, call_off: CallOff) -> bool:
+    """The raising council's staff, an admin, or a provider invited to it (never to a draft)."""
     p = ctx.user
-    if not access.is_council_staff(p, call_off):
-        provider_id = access.provider_of(p)
-        if provider_id is None or call_off.status is CallOffStatus.DRAFT:
-            raise PermissionDenied("you may not see this placement request")
-        if not await repository.invited_settings(call_off_id, provider_id):
-            raise PermissionDenied("your organisation was not invited to this placement request")
+    if access.is_council_staff(p, call_off):
+        return True
+    provider_id = access.provider_of(p)
+    if provider_id is None or call_off.status is CallOffStatus.DRAFT:
+        return False
+    return bool(await repository.invited_settings(call_off.id, provider_id))
+
+
+async def require_visible(ctx: Context, call_off: CallOff) -> None:
+    """404 to whoever may not read the call-off, exactly as for one that does not exist: a 403
+    would tell an outsider that a placement request with this id exists (issue 13 item 10)."""
+    if not await may_read(ctx, call_off):
+        raise NotFound(f"call-off {call_off.id} does not exist", entity="call_off")
+
+
+async def require_manage(ctx: Context, call_off: CallOff) -> None:
+    """The raising council's commissioners (or an admin); outsiders learn nothing (404), readers
+    without the right are told so (403)."""
+    if not access.may_manage(ctx.user, call_off):
+        await require_visible(ctx, call_off)
+        access.require_manage(ctx.user, call_off)
+
+
+async def readable_call_off(ctx: Context, call_off_id: int) -> CallOff:
+    """The call-off if the caller may read it (`may_read`), else 404 as if it did not exist."""
+    call_off = await repository.get_call_off(call_off_id)
+    await require_visible(ctx, call_off)
     return await opened(ctx, call_off)
 
 
@@ -323,6 +387,47 @@ async def list_call_offs(ctx: Context, limit: int, after_id: int, status: CallOf
     return page
 
 
+@dataclass(frozen=True, slots=True)
+class CallOffView:
+    call_off: CallOff
+    profile_withheld: bool  # an invited provider that did not win, once the call-off has ended
+
+    @property
+    def id(self) -> int:
+        return self.call_off.id
+
+
+async def _views(ctx: Context, items: list[CallOff]) -> list[CallOffView]:
+    provider_id = access.provider_of(ctx.user)
+    ended = [c.id for c in items if c.status in ENDED]
+    winners = await repository.awarded_providers(ended) if provider_id is not None else {}
+    return [
+        CallOffView(
+            c,
+            profile_withheld(
+                c.status,
+                council_staff=access.is_council_staff(ctx.user, c),
+                winner=provider_id is not None and winners.get(c.id) == provider_id,
+            ),
+        )
+        for c in items
+    ]
+
+
+async def view_call_off(ctx: Context, call_off_id: int) -> CallOffView:
+    """One call-off as the caller may see it (`get_call_off`), with the child's profile withheld
+    from the invited providers that did not win once it has ended (issue 13 item 9)."""
+    return (await _views(ctx, [await get_call_off(ctx, call_off_id)]))[0]
+
+
+async def list_call_off_views(
+    ctx: Context, limit: int, after_id: int, status: CallOffStatus | None
+) -> Page[CallOffView]:
+    """`list_call_offs`, each with its profile withheld where `view_call_off` withholds it."""
+    page = await list_call_offs(ctx, limit, after_id, status)
+    return Page(items=await _views(ctx, page.items), next_after_id=page.next_after_id)
+
+
 async def list_invitations(
     ctx: Context, call_off_id: int, limit: int, after_id: int, invited: bool | None
 ) -> Page[repository.InvitationRow]:
@@ -338,10 +443,12 @@ async def list_invitations(
 
 async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> repository.ClarificationRow:
     """An invited provider asks a question before the deadline; the council is told."""
+    check_texts(ctx, [("question", question)])
     async with DB.transaction():
         call_off = await repository.get_call_off(call_off_id, lock="SHARE")
+        await require_visible(ctx, call_off)
         provider_id = access.provider_of(ctx.user)
-        if provider_id is None or not await repository.invited_settings(call_off_id, provider_id):
+        if provider_id is None:
             raise PermissionDenied("only invited providers ask clarification questions")
         now = ctx.clock.now()
         if call_off.status is not CallOffStatus.PUBLISHED or not sealed(call_off.deadline, now):
@@ -356,9 +463,10 @@ async def answer_clarification(
 ) -> repository.ClarificationRow:
     """The commissioner answers; the answer goes to every invited provider, without saying who
     asked (equal treatment, PCR 2015 reg 18)."""
+    check_texts(ctx, [("answer", answer)])
     async with DB.transaction():
         call_off = await repository.get_call_off(call_off_id, lock="SHARE")
-        access.require_manage(ctx.user, call_off)
+        await require_manage(ctx, call_off)
         before = await repository.get_clarification(call_off_id, clarification_id, for_update=True)
         if before.answer is not None:
             raise Conflict("this question is already answered", code="already_answered")
@@ -369,8 +477,8 @@ async def answer_clarification(
             await repository.invited_recipients(call_off_id),
             kind="call_off.clarification",
             key=f"call_off:{call_off_id}:clarification:{clarification_id}",
-            subject=f"Clarification published: {call_off.title}",
-            body=f"Q: {after.question}\nA: {after.answer}",
+            subject="A clarification was published",
+            body="A clarification was published on a placement request you were invited to. Sign in to read it.",
             link_path=f"/api/v1/call-offs/{call_off_id}/clarifications",
             at=now,
         )
@@ -379,9 +487,12 @@ async def answer_clarification(
 
 
 async def list_clarifications(ctx: Context, call_off_id: int) -> tuple[list[repository.ClarificationRow], int | None]:
-    """(clarifications, the caller's provider id or None)."""
+    """(clarifications, the caller's provider id or None). Withheld, like the profile, from an
+    invited provider that did not win once the call-off has ended (answers may describe the child)."""
     call_off = await readable_call_off(ctx, call_off_id)
     provider_id = None if access.is_council_staff(ctx.user, call_off) else access.provider_of(ctx.user)
+    if (await _views(ctx, [call_off]))[0].profile_withheld:
+        return [], provider_id
     return await repository.list_clarifications(call_off_id, provider_id=provider_id), provider_id
 
 

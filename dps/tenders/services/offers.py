@@ -12,13 +12,14 @@ from dps.core import audit
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import Conflict, PermissionDenied, RuleViolation
+from dps.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from dps.core.evaluation import Mark, check_mark, check_submission
 from dps.pricing.services import check_offer_fee
 from dps.tenders import access, repository
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, require_offers_open, sealed
 from dps.tenders.domain.offers import Offer, OfferContent, OfferScore, OfferStatus, check_offer_content
-from dps.tenders.services.call_offs import opened, readable_call_off
+from dps.tenders.domain.panel import require_on_panel
+from dps.tenders.services.call_offs import opened, readable_call_off, require_manage, require_visible
 
 ENTITY = "offer"
 FEE_FLAGS = ("above_ceiling", "below_floor", "above_rate_card", "no_band", "no_rate_card")
@@ -51,7 +52,7 @@ async def _checked(
 ) -> tuple[tuple[str, ...], dict[int, Decimal | None]]:
     invited = await repository.invited_settings(call_off.id, provider_id)
     if not invited:
-        raise PermissionDenied("your organisation was not invited to this placement request")
+        raise NotFound(f"call-off {call_off.id} does not exist", entity="call_off")
     check_offer_content(content, call_off.criteria, frozenset(invited))
     # The fee is compared with the lot's band (age x need level) in force on the start date and
     # with the provider's approved rate card. Above the ceiling is flagged for the commissioner,
@@ -73,9 +74,9 @@ async def _open_call_off(ctx: Context, call_off_id: int) -> CallOff:
     # A share lock: many offers go in at once, but closing (FOR UPDATE) waits for them, so no
     # offer lands in a call-off that has just been opened.
     call_off = await repository.get_call_off(call_off_id, lock="SHARE")
+    # The invitation first: an outsider learns neither the state nor whether an offer id exists.
+    await require_visible(ctx, call_off)
     if call_off.status is not CallOffStatus.PUBLISHED:
-        if call_off.status is CallOffStatus.DRAFT:
-            raise PermissionDenied("your organisation was not invited to this placement request")
         raise Conflict("offers are no longer taken for this placement request", code="deadline_passed")
     require_offers_open(call_off.deadline, ctx.clock.now())
     return call_off
@@ -160,6 +161,7 @@ async def revise_fee(ctx: Context, call_off_id: int, offer_id: int, fee_pence: i
     provider_id = _provider(ctx)
     async with DB.transaction():
         call_off = await repository.get_call_off(call_off_id, lock="SHARE")
+        await require_visible(ctx, call_off)
         now = ctx.clock.now()
         call_off.require_second_round_open(now)
         before = await _own_offer(call_off_id, offer_id, provider_id)
@@ -195,8 +197,14 @@ def _unsealed(call_off: CallOff, offer: Offer, at: datetime) -> Offer:
 async def _own_offer(call_off_id: int, offer_id: int, provider_id: int) -> Offer:
     offer = await repository.get_offer(call_off_id, offer_id, for_update=True)
     if offer.provider_id != provider_id:
-        raise PermissionDenied("this is another provider's offer")
+        raise _no_such_offer(call_off_id, offer_id)
     return offer
+
+
+def _no_such_offer(call_off_id: int, offer_id: int) -> NotFound:
+    """Another provider's offer is 404, word for word as a missing one: a 403 would let a provider
+    count the offers in a call-off by probing ids (issue 13 item 10)."""
+    return NotFound(f"offer {offer_id} does not exist in call-off {call_off_id}", entity="offer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,13 +224,15 @@ async def get_offer(ctx: Context, call_off_id: int, offer_id: int) -> OfferView:
     """The offering provider reads its own offer at any time. Anyone else (the raising council's
     staff) only once the deadline has passed: before it, 403 `offer_sealed`."""
     call_off = await readable_call_off(ctx, call_off_id)
-    offer = await repository.get_offer(call_off_id, offer_id)
     provider_id = access.provider_of(ctx.user)
+    # Sealed before the offer is even looked up: the same 403 for any id, so the council cannot
+    # tell which ids are offers before the deadline.
+    if provider_id is None and sealed(call_off.deadline, ctx.clock.now()):
+        raise PermissionDenied("offers stay sealed until the deadline", code="offer_sealed", deadline=call_off.deadline)
+    offer = await repository.get_offer(call_off_id, offer_id)
     if provider_id is not None:
         if offer.provider_id != provider_id:
-            raise PermissionDenied("this is another provider's offer")
-    elif sealed(call_off.deadline, ctx.clock.now()):
-        raise PermissionDenied("offers stay sealed until the deadline", code="offer_sealed", deadline=call_off.deadline)
+            raise _no_such_offer(call_off_id, offer_id)
     else:
         offer = _unsealed(call_off, offer, ctx.clock.now())
     return (await _view(call_off_id, [offer]))[0]
@@ -272,20 +282,30 @@ async def submit_marks(ctx: Context, call_off_id: int, offer_id: int, marks: lis
     """An evaluator marks every question of one opened offer, each with its rationale, once
     (independent marking: `dps.core.evaluation.check_submission`)."""
     # Who may mark is checked first: another council or a provider learns nothing of the
-    # call-off's state or its offers from the refusal.
-    access.require_evaluator(ctx.user, await repository.get_call_off(call_off_id))
+    # call-off's state or its offers from the refusal (404 to outsiders, 403 to other readers).
+    call_off = await repository.get_call_off(call_off_id)
+    await require_visible(ctx, call_off)
+    access.require_evaluator(ctx.user, call_off)
     async with DB.transaction():
         call_off, _ = await _markable(ctx, call_off_id, offer_id)
+        require_on_panel(await repository.panel_of(call_off_id), ctx.user.user_id)
         check_submission(call_off.criteria.criteria(), marks)
         await repository.insert_marks(offer_id, ctx.user.user_id, marks, moderated=False, at=ctx.clock.now())
+        # The trail says who marked which offer; the marks themselves go in once the evaluator has
+        # marked every offer (their submission), so no reader sees marks before they are submitted.
         await audit.record(ctx, "offer.marked", ENTITY, offer_id, after={"evaluator_user_id": ctx.user.user_id,
-                           "marks": marks})  # fmt: skip
+                           "question_ids": [m.criterion_id for m in marks]})  # fmt: skip
+        own = await repository.evaluator_marks(call_off_id, ctx.user.user_id)
+        if set(await repository.submitted_offer_ids(call_off_id)) <= set(own):
+            await audit.record(ctx, "call_off.evaluator_submitted", "call_off", call_off_id,
+                               after={"evaluator_user_id": ctx.user.user_id,
+                                      "marks": {str(k): v for k, v in sorted(own.items())}})  # fmt: skip
 
 
 async def moderate_marks(ctx: Context, call_off_id: int, offer_id: int, marks: list[Mark]) -> None:
     """The commissioner records the moderated mark, with its reason, for questions the evaluators
     disagree on (or any other); a moderated mark replaces an earlier one."""
-    access.require_manage(ctx.user, await repository.get_call_off(call_off_id))
+    await require_manage(ctx, await repository.get_call_off(call_off_id))
     async with DB.transaction():
         call_off, _ = await _markable(ctx, call_off_id, offer_id)
         by_id = {c.id: c for c in call_off.criteria.criteria()}
