@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from dps.core.audit_owners import OWNER_QUERIES
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.tables import AuditEvent
@@ -65,9 +66,11 @@ async def record(
     before: Any = None,
     after: Any = None,
     sealed_until: datetime | None = None,
+    owner: tuple[str, int] | None = None,
 ) -> None:
     """Append one event; call inside the service's transaction. A `sealed_until` event (an offer
-    before its deadline: who offered is itself sealed) is shown to no reader until that time."""
+    before its deadline: who offered is itself sealed) is shown to no reader until that time.
+    The owner (who may read it) is found from the entity (dps.core.audit_owners) unless given."""
     if DB.current_transaction.get() is None:
         raise RuntimeError("audit.record must run inside the service's transaction")
     await DB.run_querystring(_lock_chain())
@@ -87,14 +90,37 @@ async def record(
         "after": to_json_value(after),
         "sealed_until": sealed_until,
     }
+    owner_kind, owner_id = owner if owner is not None else await owner_of(entity_type, entity_id)
     digest = event_hash(prev_hash, _hashed_fields(row))
     await AuditEvent.insert(
         AuditEvent(
             **{**row, "before": _jsonb(row["before"]), "after": _jsonb(row["after"])},
             prev_hash=prev_hash,
             hash=digest,
+            owner_kind=owner_kind,
+            owner_id=owner_id,
         )
     )
+
+
+async def owner_of(entity_type: str, entity_id: int | str) -> tuple[str | None, int | None]:
+    """Who owns an entity, so who may read its events (dps.core.audit_owners)."""
+    from piccolo.querystring import QueryString
+
+    sql = OWNER_QUERIES.get(entity_type)
+    number = _as_id(entity_id)
+    if sql is None or number is None:
+        return None, None
+    rows = await DB.run_querystring(QueryString(sql, number))
+    if not rows:
+        return None, None
+    kind, owner_id = rows[0].values()
+    return kind, owner_id
+
+
+def _as_id(entity_id: int | str) -> int | None:
+    text = str(entity_id)
+    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 def _jsonb(value: Any) -> str | None:

@@ -26,6 +26,9 @@ class AuditEvent(Table, db=DB, tablename="audit_events"):
     hash = Varchar(length=64, null=False, unique=True)
     # Sealed events (offers before their deadline) are kept from every reader until this time.
     sealed_until = Timestamptz(null=True, default=None)
+    # Whose records these are, so who may read them (dps.core.audit_owners); derived on write.
+    owner_kind = Varchar(length=20, null=True, default=None)
+    owner_id = BigInt(null=True, default=None)
 
 
 class Notification(Table, db=DB, tablename="notifications"):
