@@ -90,14 +90,16 @@ def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
+    """Seal what is pending, check the keyed chain and its signed checkpoint (dps.core.audit_chain)."""
+
     async def work() -> int:
+        audit.configure(settings, _system_context(settings).store)
         result = await audit.verify()
         if result.ok:
             print(f"audit chain intact: {result.checked} events verified")
             return 0
-        print(
-            f"audit chain BROKEN at event {result.first_bad_id}: {result.problem} ({result.checked} verified before it)"
-        )
+        where = f"at event {result.first_bad_id}" if result.first_bad_id is not None else "at its end"
+        print(f"audit chain BROKEN {where}: {result.problem} ({result.checked} verified before it)")
         return 1
 
     return _with_database(settings, work)

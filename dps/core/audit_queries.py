@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
+from piccolo.querystring import QueryString
 
 from dps.core.audit_owners import council_may_read
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
+from dps.core.db import DB
 from dps.core.pagination import Page, page_of
 from dps.core.tables import AuditEvent
 
@@ -30,7 +32,7 @@ class AuditEntry:
     entity_id: str
     before: Any
     after: Any
-    hash: str
+    hash: str | None  # the event's entry in the keyed chain; None until sealed (about a second)
 
 
 async def list_events(
@@ -66,8 +68,23 @@ async def list_events(
     if action is not None:
         query = query.where(AuditEvent.action == action)
     rows = await query.order_by(AuditEvent.id, ascending=not newest_first).limit(limit + 1).output(load_json=True)
-    entries = [AuditEntry(**{k: r[k] for k in AuditEntry.__slots__}) for r in rows]  # type: ignore[attr-defined]
+    hashes = await _chain_hashes([r["id"] for r in rows])
+    entries = [_entry(r, hashes.get(r["id"])) for r in rows]
     return page_of(entries, limit)
+
+
+def _entry(row: dict[str, Any], chain_hash: str | None) -> AuditEntry:
+    fields: dict[str, Any] = {k: row.get(k) for k in AuditEntry.__slots__}  # type: ignore[attr-defined]
+    return AuditEntry(**{**fields, "hash": chain_hash})
+
+
+async def _chain_hashes(event_ids: list[int]) -> dict[int, str]:
+    if not event_ids:
+        return {}
+    rows = await DB.run_querystring(
+        QueryString("SELECT event_id, hash FROM audit_chain WHERE event_id = ANY({}::bigint[])", event_ids)
+    )
+    return {r["event_id"]: r["hash"] for r in rows}
 
 
 def _council_scope(p: Principal) -> WhereRaw | None:

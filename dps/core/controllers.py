@@ -58,7 +58,7 @@ class AuditEventOut(Struct, kw_only=True):
     entity_id: str
     before: Any
     after: Any
-    hash: str
+    hash: str | None
 
 
 AuditOrder = Literal["asc", "desc"]

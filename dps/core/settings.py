@@ -36,6 +36,8 @@ class Settings:
     host: str
     port: int
     log_level: str
+    # The audit chain's HMAC key (dps.core.audit_chain); None: <var_dir>/audit.key, made on first use.
+    audit_key: str | None = None
 
     @property
     def embedded_pg_dir(self) -> Path:
@@ -67,4 +69,5 @@ class Settings:
             host=e.get("DPS_HOST", "127.0.0.1"),
             port=int(e.get("DPS_PORT", "8000")),
             log_level=e.get("DPS_LOG_LEVEL", "info"),
+            audit_key=e.get("DPS_AUDIT_KEY") or None,
         )
