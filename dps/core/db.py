@@ -137,25 +137,28 @@ async def grant_app_role(url: str, role: str = APP_ROLE) -> bool:
     privileges on every table (none to change the audit tables). False when there is no role."""
     conn = await asyncpg.connect(url)
     try:
-        exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
-        if not exists:
-            allowed = await conn.fetchval("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
-            if not allowed:
-                return False
-            try:
-                await conn.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS')
-            except asyncpg.DuplicateObjectError:
-                pass  # created by another process at the same moment
-        present = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        audit = ", ".join(t for t in AUDIT_TABLES if t in {r["tablename"] for r in present})
         async with conn.transaction():
-            # Grants are serialised: two processes granting at once would fail on "tuple concurrently updated".
+            # One process at a time: concurrent CREATE ROLE or GRANT on the same rows would fail.
             await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATIONS_LOCK)
+            if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
+                if not await conn.fetchval(
+                    "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
+                ):
+                    return False
+                # Roles are shared by every database on the server: another may create it meanwhile.
+                await conn.execute(
+                    f'DO $$ BEGIN CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;'
+                    " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+                )
+            tables = {
+                r["tablename"] for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            }
             await conn.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
             await conn.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
             await conn.execute(f'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
-            if await conn.fetchval("SELECT to_regclass('public.migration')"):
+            if "migration" in tables:
                 await conn.execute(f'REVOKE ALL ON TABLE migration FROM "{role}"')
+            audit = ", ".join(t for t in AUDIT_TABLES if t in tables)
             if audit:
                 await conn.execute(f'REVOKE ALL ON TABLE {audit} FROM "{role}"')
                 await conn.execute(f'GRANT SELECT, INSERT ON TABLE {audit} TO "{role}"')
