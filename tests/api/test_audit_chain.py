@@ -199,3 +199,26 @@ def test_the_key_is_generated_into_the_var_dir_once_or_taken_from_the_environmen
     assert audit_chain.load_key(settings) == key
     given = Settings.from_env({"DPS_VAR_DIR": str(tmp_path / "var"), "DPS_AUDIT_KEY": "from-a-secret-store"})
     assert audit_chain.load_key(given) == b"from-a-secret-store"
+
+
+async def test_an_event_slipped_in_behind_the_sealer_is_found(api: Api) -> None:
+    await three_providers(api)
+    await as_owner(
+        "INSERT INTO audit_events (occurred_at, action, entity_type, entity_id, writer_xid)"
+        " VALUES (now(), 'provider.forged', 'provider', '1', '3'::xid8)"
+    )
+    forged = await scalar("SELECT id FROM audit_events WHERE action = 'provider.forged'")
+    broken = await audit.verify()
+    assert (broken.ok, broken.first_bad_id) == (False, forged)
+    assert "never chained" in (broken.problem or "")
+
+
+async def test_listed_events_show_their_chain_hash_once_sealed(api: Api) -> None:
+    await api.provider()
+    admin = await api.admin()
+    before = (await api.client.get("/api/v1/audit", headers=api.auth(admin))).json()["items"]
+    assert before and all(e["hash"] is None for e in before)
+    await audit.seal_all()
+    after = (await api.client.get("/api/v1/audit", headers=api.auth(admin))).json()["items"]
+    chain = await DB.run_querystring(QueryString("SELECT event_id, hash FROM audit_chain"))
+    assert {e["id"]: e["hash"] for e in after} == {r["event_id"]: r["hash"] for r in chain}
