@@ -1,5 +1,9 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import JSONB, BigInt, Serial, Timestamptz, Varchar
+from piccolo.columns.column_types import BigInt
+from piccolo.columns.column_types import JSONB
+from piccolo.columns.column_types import Serial
+from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -9,7 +13,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="core", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="core", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="AuditEvent",

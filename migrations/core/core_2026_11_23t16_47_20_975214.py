@@ -1,5 +1,10 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import BigInt, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns.column_types import BigInt
+from piccolo.columns.column_types import Integer
+from piccolo.columns.column_types import Serial
+from piccolo.columns.column_types import Text
+from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
@@ -9,7 +14,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="core", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="core", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="OutboundEmail",
