@@ -78,7 +78,8 @@ async def ensure_database_exists(url: str) -> None:
             try:
                 await admin.execute(f'CREATE DATABASE "{name}"')
             except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
-                pass  # another process starting at the same moment created it
+                pass  # another process starting at the same moment created it first
+
     finally:
         await admin.close()
 
@@ -139,7 +140,7 @@ async def grant_app_role(url: str, role: str = APP_ROLE) -> bool:
     try:
         async with conn.transaction():
             # One process at a time: concurrent CREATE ROLE or GRANT on the same rows would fail.
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATIONS_LOCK)
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", GRANTS_LOCK)
             if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
                 if not await conn.fetchval(
                     "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
@@ -174,8 +175,8 @@ def as_role(url: str, role: str) -> str:
     return urlunsplit((parts.scheme, f"{role}@{host}", parts.path, parts.query, parts.fragment))
 
 
-# Arbitrary constant naming the lock that serialises migrations (and grants) across processes.
-MIGRATIONS_LOCK = 7_310_003
+# Arbitrary constant naming the lock that serialises granting the app's role across processes.
+GRANTS_LOCK = 7_310_005
 
 
 @asynccontextmanager

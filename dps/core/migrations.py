@@ -5,10 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import asyncpg
-
-from dps.core import db
-
 MIGRATIONS_ROOT = Path(__file__).resolve().parents[2] / "migrations"
 
 
@@ -16,21 +12,27 @@ def folder(app_name: str) -> str:
     return str(MIGRATIONS_ROOT / app_name)
 
 
+# Arbitrary constant naming the lock that lets one process at a time apply migrations.
+MIGRATIONS_LOCK = 7_310_003
+
+
 async def upgrade() -> None:
-    """Apply every pending migration of every app, in registry order, under a PostgreSQL advisory
-    lock held on its own connection (issue 18): any number of processes may start at once; the
-    first applies the migrations while the others wait, then find nothing left to do. Then grant
-    the app's role (dps.core.db.APP_ROLE), when there is one, its privileges on the new tables."""
+    """Apply every pending migration of every app, in registry order, one process at a time:
+    any number of processes may start together on one database; the first applies what is
+    pending while the others wait, then find nothing left to do."""
     os.environ.setdefault("PICCOLO_CONF", "dps.piccolo_conf")
+    import asyncpg
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    url = db.DB.config["dsn"]
-    holder = await asyncpg.connect(url)
+    from dps.core.db import DB, grant_app_role
+
+    holder = await asyncpg.connect(DB.config["dsn"])
     try:
-        await holder.execute("SELECT pg_advisory_lock($1)", db.MIGRATIONS_LOCK)
+        await holder.execute("SELECT pg_advisory_lock($1)", MIGRATIONS_LOCK)
         result = await run_forwards(app_name="all", migration_id="all", fake=False)
         if not result.success:
             raise RuntimeError(f"migrations failed: {result.message}")
     finally:
-        await holder.close()  # closing the session releases its lock, also after an error
-    await db.grant_app_role(url)
+        await holder.close()  # closing the session releases its lock
+    # The app's role (dps.core.db.APP_ROLE), when there is one, gets its privileges on new tables.
+    await grant_app_role(DB.config["dsn"])
