@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,7 +27,7 @@ from dps.accounts.controllers import (
 from dps.accounts.services.auth import resolve_token
 from dps.compliance.controllers import ComplianceController, ConcernController, SearchController
 from dps.contracts.controllers import ContractController, ContractTemplateController
-from dps.core import db
+from dps.core import audit_chain, db
 from dps.core.clock import Clock, SystemClock
 from dps.core.controllers import AuditController, HealthController
 from dps.core.http import problem_details_plugin, provide_ctx
@@ -108,8 +110,19 @@ def create_app(
         if not manage_database:
             yield
             return
-        async with db.connected(settings):
+        async with db.connected(settings, as_app_role=True):
             yield
+
+    @asynccontextmanager
+    async def audit_sealer(_: Litestar) -> AsyncIterator[None]:
+        """Chain committed audit events shortly after commit (dps.core.audit_chain)."""
+        task = asyncio.create_task(audit_chain.keep_sealing())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     @asynccontextmanager
     async def scheduler(app: Litestar) -> AsyncIterator[None]:
@@ -144,7 +157,7 @@ def create_app(
         before_send=[security_headers],
         dependencies={"ctx": Provide(provide_ctx)},
         plugins=[problem_details_plugin()],
-        lifespan=[database, scheduler],
+        lifespan=[database, audit_sealer, scheduler],
         # Multipart overhead on top of the largest document we accept.
         request_max_body_size=settings.max_upload_bytes + MEGABYTE,
         openapi_config=OpenAPIConfig(
@@ -166,4 +179,5 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.store = store or document_store_for(settings)
     app.state.resolve_token = resolve_token
+    audit_chain.configure(settings, app.state.store)
     return app

@@ -59,6 +59,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # the `finally` below lets go of the embedded server: make SIGTERM an ordinary exit instead.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     embedded_dir = None if settings.database_url else settings.embedded_pg_dir
+    url = settings.database_url or ""
     try:
         if embedded_dir is not None:
             url = asyncio.run(db.resolve_database_url(settings))  # holds the server until `finally`
@@ -66,6 +67,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             settings = replace(settings, database_url=url)
         if not args.no_upgrade:
             cmd_db_upgrade(settings, args)
+        if embedded_dir is not None and asyncio.run(db.grant_app_role(url)):
+            # The workers sign in as the app's role, which may only add to and read the audit trail.
+            os.environ["DATABASE_URL"] = db.as_role(url, db.APP_ROLE)
         host, port = args.host or settings.host, args.port or settings.port
         print(f"dps serving on http://{host}:{port} with {workers} worker(s) (OpenAPI at /schema)", flush=True)
         uvicorn.run(
@@ -111,14 +115,16 @@ def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
+    """Seal what is pending, check the keyed chain and its signed checkpoint (dps.core.audit_chain)."""
+
     async def work() -> int:
+        audit.configure(settings, _system_context(settings).store)
         result = await audit.verify()
         if result.ok:
             print(f"audit chain intact: {result.checked} events verified")
             return 0
-        print(
-            f"audit chain BROKEN at event {result.first_bad_id}: {result.problem} ({result.checked} verified before it)"
-        )
+        where = f"at event {result.first_bad_id}" if result.first_bad_id is not None else "at its end"
+        print(f"audit chain BROKEN {where}: {result.problem} ({result.checked} verified before it)")
         return 1
 
     return _with_database(settings, work)

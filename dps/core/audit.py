@@ -1,28 +1,29 @@
-"""The audit trail: append-only events, chained by SHA-256 so tampering is detectable.
+"""The audit trail: append-only events, chained by a keyed hash so tampering is detectable.
 
 Every service that changes state calls `record()` inside its own transaction, so the event and
-the change commit together or not at all. Each event's hash covers its content and the previous
-event's hash; `verify()` walks the chain and names the first event that does not fit (edited,
-deleted or inserted out of band). Appends take one transaction-scoped advisory lock so two
-writers never fork the chain.
+the change commit together or not at all. An append is one INSERT and takes no lock, so writers
+never wait on each other (issue 18): the sealer (dps.core.audit_chain) chains committed events in
+order shortly after commit, and `verify()` walks that chain, checks it against the last signed
+checkpoint and names the first event that does not fit (edited, deleted or removed from the end).
+Each event also stores the owner of its entity, which decides who may read it
+(dps.core.audit_owners, dps.core.audit_queries).
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
+from piccolo.querystring import QueryString
 
+from dps.core.audit_chain import GENESIS_HASH, VerifyResult, configure, seal_all, seal_pending
+from dps.core.audit_chain import verify as _verify
+from dps.core.audit_owners import OWNER_QUERIES
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.tables import AuditEvent
 
-GENESIS_HASH = "0" * 64
-# Arbitrary constant naming the lock that serialises appends to the chain.
-AUDIT_CHAIN_LOCK = 7_310_001
+__all__ = ["GENESIS_HASH", "VerifyResult", "configure", "owner_of", "record", "seal_all", "seal_pending", "verify"]
 
 
 def to_json_value(value: Any) -> Any:
@@ -32,28 +33,15 @@ def to_json_value(value: Any) -> Any:
     return msgspec.to_builtins(value, builtin_types=None, order="sorted")
 
 
-def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and the event's canonical JSON."""
-    body = msgspec.json.encode(fields, order="sorted")
-    return hashlib.sha256(prev_hash.encode() + b"\n" + body).hexdigest()
-
-
-def _hashed_fields(row: dict[str, Any]) -> dict[str, Any]:
-    occurred: datetime = row["occurred_at"]
-    return {
-        "occurred_at": occurred.astimezone(UTC).isoformat(),
-        "actor_user_id": row["actor_user_id"],
-        "actor_role": row["actor_role"],
-        "actor_org_kind": row["actor_org_kind"],
-        "actor_org_id": row["actor_org_id"],
-        "action": row["action"],
-        "entity_type": row["entity_type"],
-        "entity_id": row["entity_id"],
-        "before": row["before"],
-        "after": row["after"],
-        # Only in sealed events' hashes, so every event written before seals existed still verifies.
-        **({"sealed_until": row["sealed_until"].astimezone(UTC).isoformat()} if row.get("sealed_until") else {}),
-    }
+_INSERT = (
+    "INSERT INTO audit_events (occurred_at, actor_user_id, actor_role, actor_org_kind, actor_org_id, action,"
+    " entity_type, entity_id, before, after, sealed_until, owner_kind, owner_id)"
+    " SELECT {}::timestamptz, {}::bigint, {}::varchar, {}::varchar, {}::bigint, {}::varchar, {}::varchar,"
+    " {}::varchar, {}::jsonb, {}::jsonb, {}::timestamptz, owner.kind, owner.id"
+    " FROM (SELECT 1) AS one LEFT JOIN LATERAL (%s) AS owner (kind, id) ON TRUE"
+)
+_NO_OWNER = "SELECT NULL::varchar, NULL::bigint"
+_GIVEN_OWNER = "SELECT {}::varchar, {}::bigint"
 
 
 async def record(
@@ -65,76 +53,61 @@ async def record(
     before: Any = None,
     after: Any = None,
     sealed_until: datetime | None = None,
+    owner: tuple[str, int] | None = None,
 ) -> None:
     """Append one event; call inside the service's transaction. A `sealed_until` event (an offer
-    before its deadline: who offered is itself sealed) is shown to no reader until that time."""
+    before its deadline: who offered is itself sealed) is shown to no reader until that time.
+    The owner (who may read it) is found from the entity (dps.core.audit_owners) unless given."""
     if DB.current_transaction.get() is None:
         raise RuntimeError("audit.record must run inside the service's transaction")
-    await DB.run_querystring(_lock_chain())
-    last = await AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id, ascending=False).first()
-    prev_hash = last["hash"] if last else GENESIS_HASH
     principal = ctx.principal
-    row: dict[str, Any] = {
-        "occurred_at": ctx.clock.now().astimezone(UTC),
-        "actor_user_id": principal.user_id if principal else None,
-        "actor_role": principal.role.value if principal else None,
-        "actor_org_kind": principal.org_kind.value if principal else None,
-        "actor_org_id": principal.org_id if principal else None,
-        "action": action,
-        "entity_type": entity_type,
-        "entity_id": str(entity_id),
-        "before": to_json_value(before),
-        "after": to_json_value(after),
-        "sealed_until": sealed_until,
-    }
-    digest = event_hash(prev_hash, _hashed_fields(row))
-    await AuditEvent.insert(
-        AuditEvent(
-            **{**row, "before": _jsonb(row["before"]), "after": _jsonb(row["after"])},
-            prev_hash=prev_hash,
-            hash=digest,
-        )
-    )
+    values: list[Any] = [
+        ctx.clock.now().astimezone(UTC),
+        principal.user_id if principal else None,
+        principal.role.value if principal else None,
+        principal.org_kind.value if principal else None,
+        principal.org_id if principal else None,
+        action,
+        entity_type,
+        str(entity_id),
+        _jsonb(to_json_value(before)),
+        _jsonb(to_json_value(after)),
+        sealed_until,
+    ]
+    owner_sql, owner_values = _owner_query(entity_type, entity_id, owner)
+    # One statement, no lock: the owner is looked up in the same round trip.
+    await DB.run_querystring(QueryString(_INSERT % owner_sql, *values, *owner_values))
+
+
+def _owner_query(entity_type: str, entity_id: int | str, owner: tuple[str, int] | None) -> tuple[str, list[Any]]:
+    if owner is not None:
+        return _GIVEN_OWNER, list(owner)
+    sql = OWNER_QUERIES.get(entity_type)
+    number = _as_id(entity_id)
+    if sql is None or number is None:
+        return _NO_OWNER, []
+    return sql, [number]
+
+
+async def owner_of(entity_type: str, entity_id: int | str) -> tuple[str | None, int | None]:
+    """Who owns an entity, so who may read its events (dps.core.audit_owners)."""
+    sql, values = _owner_query(entity_type, entity_id, None)
+    rows = await DB.run_querystring(QueryString(sql, *values))
+    if not rows:
+        return None, None
+    kind, owner_id = rows[0].values()
+    return kind, owner_id
+
+
+def _as_id(entity_id: int | str) -> int | None:
+    text = str(entity_id)
+    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 def _jsonb(value: Any) -> str | None:
     return None if value is None else msgspec.json.encode(value, order="sorted").decode()
 
 
-def _lock_chain() -> Any:
-    from piccolo.querystring import QueryString
-
-    return QueryString("SELECT pg_advisory_xact_lock({})", AUDIT_CHAIN_LOCK)
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    checked: int
-    ok: bool
-    first_bad_id: int | None = None
-    problem: str | None = None
-
-
 async def verify(batch_size: int = 5000) -> VerifyResult:
-    """Walk the whole chain in order; report the first event whose hash or link is wrong."""
-    prev_hash = GENESIS_HASH
-    checked = 0
-    last_id = 0
-    while True:
-        rows = (
-            await AuditEvent.select()
-            .where(AuditEvent.id > last_id)
-            .order_by(AuditEvent.id)
-            .limit(batch_size)
-            .output(load_json=True)
-        )
-        if not rows:
-            return VerifyResult(checked=checked, ok=True)
-        for row in rows:
-            if row["prev_hash"] != prev_hash:
-                return VerifyResult(checked, False, row["id"], "the event before this one is missing or was altered")
-            if event_hash(prev_hash, _hashed_fields(row)) != row["hash"]:
-                return VerifyResult(checked, False, row["id"], "this event's content was altered")
-            prev_hash = row["hash"]
-            checked += 1
-            last_id = row["id"]
+    """Seal what is pending, then check the whole chain and its checkpoint (dps.core.audit_chain)."""
+    return await _verify(batch_size)

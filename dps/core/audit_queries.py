@@ -7,9 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
+from piccolo.querystring import QueryString
 
+from dps.core.audit_owners import council_may_read
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
+from dps.core.db import DB
 from dps.core.pagination import Page, page_of
 from dps.core.tables import AuditEvent
 
@@ -29,7 +32,7 @@ class AuditEntry:
     entity_id: str
     before: Any
     after: Any
-    hash: str
+    hash: str | None  # the event's entry in the keyed chain; None until sealed (about a second)
 
 
 async def list_events(
@@ -40,10 +43,17 @@ async def list_events(
     entity_id: str | None,
     actor_user_id: int | None,
     action: str | None,
+    newest_first: bool = False,
 ) -> Page[AuditEntry]:
-    """Events in chain order with optional filters, narrowed to what the caller's council may see."""
+    """Events in order of writing (or newest first) with optional filters, narrowed to what the
+    caller's council may see; the cursor continues after (or before) the last event shown."""
     ctx.user.require_role(*AUDIT_READERS)
-    query = AuditEvent.select().where(AuditEvent.id > after_id)
+    query = AuditEvent.select()
+    if newest_first:
+        if after_id:
+            query = query.where(AuditEvent.id < after_id)
+    else:
+        query = query.where(AuditEvent.id > after_id)
     # Sealed events (offers before their deadline) stay hidden from everyone, admins included.
     query = query.where(AuditEvent.sealed_until.is_null() | (AuditEvent.sealed_until <= ctx.clock.now()))
     scope = _council_scope(ctx.user)
@@ -57,26 +67,37 @@ async def list_events(
         query = query.where(AuditEvent.actor_user_id == actor_user_id)
     if action is not None:
         query = query.where(AuditEvent.action == action)
-    rows = await query.order_by(AuditEvent.id).limit(limit + 1).output(load_json=True)
-    entries = [AuditEntry(**{k: r[k] for k in AuditEntry.__slots__}) for r in rows]  # type: ignore[attr-defined]
+    rows = await query.order_by(AuditEvent.id, ascending=not newest_first).limit(limit + 1).output(load_json=True)
+    hashes = await _chain_hashes([r["id"] for r in rows])
+    entries = [_entry(r, hashes.get(r["id"])) for r in rows]
     return page_of(entries, limit)
 
 
+def _entry(row: dict[str, Any], chain_hash: str | None) -> AuditEntry:
+    fields: dict[str, Any] = {k: row.get(k) for k in AuditEntry.__slots__}  # type: ignore[attr-defined]
+    return AuditEntry(**{**fields, "hash": chain_hash})
+
+
+async def _chain_hashes(event_ids: list[int]) -> dict[int, str]:
+    if not event_ids:
+        return {}
+    rows = await DB.run_querystring(
+        QueryString("SELECT event_id, hash FROM audit_chain WHERE event_id = ANY({}::bigint[])", event_ids)
+    )
+    return {r["event_id"]: r["hash"] for r in rows}
+
+
 def _council_scope(p: Principal) -> WhereRaw | None:
-    """Role AND organisation (DESIGN.md "Auth"): a council's officers see the trail of every record
-    their council has acted on (with what providers and the system did to it), and of records no
-    council has acted on (providers' own records, which council staff may read anyway). Records only
-    other councils have worked on - their arrangements, evaluations, call-offs, placements and
-    contracts - stay with those councils. Platform admins see everything."""
+    """Role AND organisation (DESIGN.md "Auth"; issue 13 item 6): a council's officers read the
+    events of what their council owns or shares - its users, call-offs and the offers on them,
+    placements, the arrangements it leads or belongs to, contracts naming it, concerns shared
+    with it - and providers' own records (due diligence); never another council's users or
+    sign-ins, another arrangement's applications or who offered on another council's call-off.
+    Each event carries its owner from the moment it is written (dps.core.audit_owners).
+    Platform admins see everything."""
     if p.is_admin:
         return None
     if p.org_kind is not OrgKind.AUTHORITY or p.org_id is None:
         return WhereRaw("FALSE")
-    return WhereRaw(
-        "(EXISTS (SELECT 1 FROM audit_events AS ours WHERE ours.entity_type = audit_events.entity_type"
-        " AND ours.entity_id = audit_events.entity_id AND ours.actor_org_kind = 'authority'"
-        " AND ours.actor_org_id = {})"
-        " OR NOT EXISTS (SELECT 1 FROM audit_events AS councils WHERE councils.entity_type = audit_events.entity_type"
-        " AND councils.entity_id = audit_events.entity_id AND councils.actor_org_kind = 'authority'))",
-        p.org_id,
-    )
+    sql = council_may_read()
+    return WhereRaw(sql, *([p.org_id] * sql.count("{}")))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get
@@ -58,7 +58,10 @@ class AuditEventOut(Struct, kw_only=True):
     entity_id: str
     before: Any
     after: Any
-    hash: str
+    hash: str | None
+
+
+AuditOrder = Literal["asc", "desc"]
 
 
 class AuditPage(Struct, kw_only=True):
@@ -81,10 +84,12 @@ class AuditController(Controller):
         entity_id: FromQuery[str | None] = None,
         actor_user_id: FromQuery[int | None] = None,
         action: FromQuery[str | None] = None,
+        order: FromQuery[AuditOrder] = "asc",
     ) -> AuditPage:
-        """The audit trail, oldest first, filtered by entity, actor or action (officers and admins)."""
+        """The audit trail, oldest first (`order=desc`: newest first), filtered by entity, actor or
+        action (officers and admins; each council sees only the events of what it owns or shares)."""
         page = await audit_queries.list_events(
-            ctx, limit, after_id(cursor), entity_type, entity_id, actor_user_id, action
+            ctx, limit, after_id(cursor), entity_type, entity_id, actor_user_id, action, newest_first=order == "desc"
         )
         return AuditPage(
             items=[msgspec.convert(e, AuditEventOut, from_attributes=True) for e in page.items],

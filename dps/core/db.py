@@ -109,10 +109,68 @@ async def close_pool() -> None:
     await DB.close_connection_pool()
 
 
+# --- the app's role ----------------------------------------------------------------------------
+# The app runs as a role that may only INSERT and SELECT on the audit tables, so not even a bug
+# or an injection in the app can edit, delete or truncate the trail or disable its triggers
+# (issue 13 item 8); migrations run as the tables' owner. On the embedded server `dps` creates
+# this role; with an external DATABASE_URL create it once and grant it (README "Audit trail").
+APP_ROLE = "dps_app"
+AUDIT_TABLES = ("audit_events", "audit_chain", "audit_seals")
+
+
+async def grant_app_role(url: str, role: str = APP_ROLE) -> bool:
+    """As the owner at `url`: create `role` when missing (if allowed to) and grant it the app's
+    privileges on every table (none to change the audit tables). False when there is no role."""
+    conn = await asyncpg.connect(url)
+    try:
+        async with conn.transaction():
+            # One process at a time: concurrent CREATE ROLE or GRANT on the same rows would fail.
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", GRANTS_LOCK)
+            if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
+                if not await conn.fetchval(
+                    "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
+                ):
+                    return False
+                # Roles are shared by every database on the server: another may create it meanwhile.
+                await conn.execute(
+                    f'DO $$ BEGIN CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;'
+                    " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+                )
+            tables = {
+                r["tablename"] for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            }
+            await conn.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
+            await conn.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
+            await conn.execute(f'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+            if "migration" in tables:
+                await conn.execute(f'REVOKE ALL ON TABLE migration FROM "{role}"')
+            audit = ", ".join(t for t in AUDIT_TABLES if t in tables)
+            if audit:
+                await conn.execute(f'REVOKE ALL ON TABLE {audit} FROM "{role}"')
+                await conn.execute(f'GRANT SELECT, INSERT ON TABLE {audit} TO "{role}"')
+        return True
+    finally:
+        await conn.close()
+
+
+def as_role(url: str, role: str) -> str:
+    """The same server and database, signing in as `role` (the embedded server trusts its socket)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, f"{role}@{host}", parts.path, parts.query, parts.fragment))
+
+
+# Arbitrary constant naming the lock that serialises granting the app's role across processes.
+GRANTS_LOCK = 7_310_005
+
+
 @asynccontextmanager
-async def connected(settings: Settings, pool_size: int = 20) -> Any:
-    """Resolve the URL, point the engine at it and hold a pool open for the block."""
+async def connected(settings: Settings, pool_size: int = 20, *, as_app_role: bool = False) -> Any:
+    """Resolve the URL, point the engine at it and hold a pool open for the block. With
+    `as_app_role` on the embedded server, connect as the app's role (created when missing)."""
     url = await resolve_database_url(settings)
+    if as_app_role and not settings.database_url and await grant_app_role(url):
+        url = as_role(url, APP_ROLE)
     point_engine_at(url)
     await open_pool(pool_size)
     try:

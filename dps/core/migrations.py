@@ -24,7 +24,7 @@ async def upgrade() -> None:
     import asyncpg
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    from dps.core.db import DB
+    from dps.core.db import DB, grant_app_role
 
     holder = await asyncpg.connect(DB.config["dsn"])
     try:
@@ -34,3 +34,5 @@ async def upgrade() -> None:
             raise RuntimeError(f"migrations failed: {result.message}")
     finally:
         await holder.close()  # closing the session releases its lock
+    # The app's role (dps.core.db.APP_ROLE), when there is one, gets its privileges on new tables.
+    await grant_app_role(DB.config["dsn"])

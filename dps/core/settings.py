@@ -25,6 +25,8 @@ class Settings:
     s3_secret_access_key: str | None
     max_upload_bytes: int
     token_ttl_hours: int
+    # The audit chain's HMAC key (dps.core.audit_chain); None: <var_dir>/audit.key, made on first use.
+    audit_key: str | None
     login_max_failures: int
     login_lock_minutes: int
     smtp_host: str | None
@@ -62,6 +64,7 @@ class Settings:
             s3_secret_access_key=e.get("DPS_S3_SECRET_ACCESS_KEY") or None,
             max_upload_bytes=int(e.get("DPS_MAX_UPLOAD_MB", "25")) * MEGABYTE,
             token_ttl_hours=int(e.get("DPS_TOKEN_TTL_HOURS", "12")),
+            audit_key=e.get("DPS_AUDIT_KEY") or None,
             login_max_failures=int(e.get("DPS_LOGIN_MAX_FAILURES", "5")),
             login_lock_minutes=int(e.get("DPS_LOGIN_LOCK_MINUTES", "15")),
             smtp_host=e.get("DPS_SMTP_HOST") or None,

@@ -9,7 +9,7 @@ from dps.core.db import DB
 
 
 class AuditEvent(Table, db=DB, tablename="audit_events"):
-    """Append-only, hash-chained record of every state change (see dps.core.audit)."""
+    """Append-only record of every state change, chained after commit (see dps.core.audit)."""
 
     id = Serial(primary_key=True)
     occurred_at = Timestamptz(null=False)
@@ -22,10 +22,16 @@ class AuditEvent(Table, db=DB, tablename="audit_events"):
     entity_id = Varchar(length=60, null=False)
     before = JSONB(null=True, default=None)
     after = JSONB(null=True, default=None)
-    prev_hash = Varchar(length=64, null=False)
-    hash = Varchar(length=64, null=False, unique=True)
+    # The unkeyed SHA-256 chain of events written before the sealer (kept, no longer written);
+    # today's chain is the table audit_chain, written by dps.core.audit_chain after commit. The
+    # column writer_xid (xid8, the writing transaction) has no Piccolo type and is not declared.
+    prev_hash = Varchar(length=64, null=True, default=None)
+    hash = Varchar(length=64, null=True, default=None, unique=True)
     # Sealed events (offers before their deadline) are kept from every reader until this time.
     sealed_until = Timestamptz(null=True, default=None)
+    # Whose records these are, so who may read them (dps.core.audit_owners); derived on write.
+    owner_kind = Varchar(length=20, null=True, default=None)
+    owner_id = BigInt(null=True, default=None)
 
 
 class Notification(Table, db=DB, tablename="notifications"):

@@ -32,7 +32,7 @@ async def test_wrong_password_and_unknown_email_look_the_same(api: Api) -> None:
     )
 
 
-async def test_repeated_failures_lock_the_account_then_it_unlocks(api: Api) -> None:
+async def test_repeated_failures_slow_the_client_down_then_it_may_sign_in(api: Api) -> None:
     await api.provider()
     me = (await api.client.get("/api/v1/me", headers=api.auth(await api.admin()))).json()
     assert me["role"] == "admin"
@@ -43,9 +43,9 @@ async def test_repeated_failures_lock_the_account_then_it_unlocks(api: Api) -> N
             401,
             "invalid_credentials",
         )
-    # Locked now: even the right password is refused, with a Retry-After.
+    # This client must wait now: even the right password is not checked, with a Retry-After.
     locked = await api.client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-    problem(locked, 429, "login_locked")
+    problem(locked, 429, "login_throttled")
     assert 0 < int(locked.headers["retry-after"]) <= 15 * 60
 
     api.clock.advance(timedelta(minutes=15, seconds=1))

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from dps.accounts import repository
-from dps.accounts.domain import (
-    LoginPolicy,
-    User,
-    UserStatus,
-    after_failed_login,
-    after_successful_login,
-    is_locked,
-    normalise_email,
-)
-from dps.core import audit
+from dps.accounts.domain import User, UserStatus, after_successful_login, normalise_email
+from dps.core import audit, throttling
 from dps.core.auth import (
     DUMMY_PASSWORD_HASH,
     Principal,
@@ -29,8 +20,12 @@ from dps.core.clock import Clock
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, TooManyAttempts, Unauthenticated
+from dps.core.settings import Settings
+from dps.core.throttling import ThrottleRule, after_failure, retry_after_seconds, sign_in_keys
 
 WRONG_CREDENTIALS = "the email or password is wrong"
+# A run of failures on a key ends after a day without one.
+FORGET_FAILURES_AFTER = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,41 +35,57 @@ class IssuedToken:
     user: User
 
 
-async def login(ctx: Context, email: str, password: str) -> IssuedToken:
-    """Check the password, count failures, lock after too many, and issue a bearer token."""
+def sign_in_throttles(settings: Settings) -> tuple[ThrottleRule, ThrottleRule]:
+    """(one account from one client, one client across accounts): from the DPS_LOGIN_MAX_FAILURES-th
+    failure in a row, delays of 1 s doubling up to DPS_LOGIN_LOCK_MINUTES; a client gets four times
+    the failures before its own delays start (several people behind one office address)."""
+    longest = timedelta(minutes=settings.login_lock_minutes)
+    account = ThrottleRule(settings.login_max_failures, timedelta(seconds=1), longest, FORGET_FAILURES_AFTER)
+    return account, replace(account, limit=4 * settings.login_max_failures)
+
+
+async def login(ctx: Context, email: str, password: str, client: str | None = None) -> IssuedToken:
+    """Check the password and issue a bearer token. Failures slow down further attempts on the
+    same account from the same client, and from the same client on any account (429
+    `login_throttled` with Retry-After); unknown addresses are treated exactly like accounts."""
     now = ctx.clock.now()
-    policy = LoginPolicy(ctx.settings.login_max_failures, ctx.settings.login_lock_minutes)
     address = normalise_email(email)
+    account_rule, client_rule = sign_in_throttles(ctx.settings)
+    account_key, client_key = sign_in_keys(address, client)
     async with DB.transaction():
-        found = await repository.find_user_for_login(address)
-        if found is None:
-            verify_password(DUMMY_PASSWORD_HASH, password)  # same work as a real check
-            raise Unauthenticated(WRONG_CREDENTIALS, code="invalid_credentials")
-        user, password_hash = found
-        if is_locked(user, now):
-            assert user.locked_until is not None
-            retry = math.ceil((user.locked_until - now).total_seconds())
+        states = await throttling.load((account_key, client_key))
+        waits = [w for w in (state.waits(now) for state in states.values()) if w is not None]
+        if waits:
             raise TooManyAttempts(
-                "too many wrong passwords; this account is locked for a while",
-                code="login_locked",
-                retry_after_seconds=retry,
+                "too many failed sign-ins from here; wait a little and try again",
+                code="login_throttled",
+                retry_after_seconds=retry_after_seconds(max(waits)),
             )
-        if user.status is not UserStatus.ACTIVE or not password_hash or not verify_password(password_hash, password):
-            failed = after_failed_login(user, now, policy)
-            await repository.save_login_state(failed)
-            action = "user.locked" if failed.locked_until else "user.login_failed"
-            await audit.record(ctx, action, "user", user.id, after={"failed_logins": failed.failed_logins})
+        found = await repository.find_user_for_login(address)
+        user, password_hash = found if found is not None else (None, None)
+        # An unknown address costs the same password check as a real one (no timing oracle).
+        right = verify_password(password_hash or DUMMY_PASSWORD_HASH, password)
+        if user is None or user.status is not UserStatus.ACTIVE or not password_hash or not right:
+            account = after_failure(states[account_key], now, account_rule)
+            await throttling.save(account)
+            await throttling.save(after_failure(states[client_key], now, client_rule))
+            entity = ("user", user.id) if user is not None else ("sign_in", account_key.split("@")[0][8:])
+            await audit.record(
+                ctx, "user.login_failed", *entity, after={"failures": account.failures, "client": client}
+            )
             # Commit the count even though the caller gets an error.
             failure: Unauthenticated | None = Unauthenticated(WRONG_CREDENTIALS, code="invalid_credentials")
         else:
             failure = None
+            await throttling.clear(account_key)
             await repository.save_login_state(after_successful_login(user))
             token = new_token()
             expires_at = now + timedelta(hours=ctx.settings.token_ttl_hours)
             token_id = await repository.insert_token(user.id, token_digest(token), now, expires_at)
-            await audit.record(ctx, "user.signed_in", "user", user.id, after={"token_id": token_id})
+            await audit.record(ctx, "user.signed_in", "user", user.id, after={"token_id": token_id, "client": client})
     if failure is not None:
         raise failure
+    assert user is not None
     return IssuedToken(token=token, expires_at=expires_at, user=user)
 
 
