@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from dps.contracts.domain.contracts import Contract, ContractStatus
+from dps.contracts.domain.templates import TemplateVersion
 from dps.core.auth import AUTHORITY_STAFF, OrgKind, Principal, Role
 from dps.core.errors import NotFound, PermissionDenied
 
-# Legal officers own the templates (DESIGN.md, who uses it); admins run the platform.
+# Legal officers own their council's templates (DESIGN.md, who uses it); admins own the national
+# defaults (issue 13: a template belongs to an owner, and only the owner changes it).
 TEMPLATE_EDITORS = frozenset({Role.LEGAL_OFFICER, Role.ADMIN})
 # Council staff who generate, issue and manage contracts of their council.
 CONTRACT_MANAGERS = frozenset({Role.PROCUREMENT_OFFICER, Role.LEGAL_OFFICER})
@@ -19,6 +21,42 @@ CONTRACT_READERS = CONTRACT_MANAGERS | {Role.COMMISSIONER}
 def require_manage_templates(p: Principal) -> None:
     if p.role not in TEMPLATE_EDITORS:
         raise PermissionDenied("only legal officers upload, approve and retire contract templates")
+
+
+def template_owner_of(p: Principal) -> int | None:
+    """The owner of the versions `p` uploads: a legal officer's own council; an admin's are the
+    national defaults (None)."""
+    require_manage_templates(p)
+    if p.is_admin:
+        return None
+    if p.org_kind is not OrgKind.AUTHORITY or p.org_id is None:
+        raise PermissionDenied("only legal officers of a council upload its contract templates")
+    return p.org_id
+
+
+def require_template_owner(p: Principal, version: TemplateVersion, verb: str) -> None:
+    """Only the owner approves or retires a version: its council's legal officers, or admins for
+    a national default. Another council's legal officer is refused (it may not even see it: 404)."""
+    require_manage_templates(p)
+    owner = version.owner_authority_id
+    if p.is_admin:
+        if owner is None:
+            return
+        raise PermissionDenied(f"only the legal officers of the council that owns this template may {verb} it")
+    if owner is None:
+        raise PermissionDenied(f"only platform admins may {verb} a national default template")
+    if p.org_kind is OrgKind.AUTHORITY and p.org_id == owner:
+        return
+    raise NotFound(f"template version {version.id} does not exist", entity="contract_template_version")
+
+
+def require_see_template(p: Principal, version: TemplateVersion, visible_owners: Collection[int] | None) -> None:
+    """A version is seen by admins, and by council staff when it is national or owned by one of
+    `visible_owners` (their council and its consortia's leads): else 404, as if it did not exist."""
+    require_read_templates(p)
+    if visible_owners is None or version.owner_authority_id is None or version.owner_authority_id in visible_owners:
+        return
+    raise NotFound(f"template version {version.id} does not exist", entity="contract_template_version")
 
 
 def require_read_templates(p: Principal) -> None:

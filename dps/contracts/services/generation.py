@@ -55,6 +55,14 @@ class Draft:
     parent_id: int | None = None
     starts_on: date | None = None
     ends_on: date | None = None
+    # Whose approved template it is made from, in order of preference (the council party to it,
+    # then its consortium's lead); the national default after them. Never another council's.
+    template_owners: tuple[int, ...] = ()
+
+
+def owners(*authority_ids: int | None) -> tuple[int, ...]:
+    """Template owners in order of preference, without repeats or unknowns."""
+    return tuple(dict.fromkeys(a for a in authority_ids if a is not None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +86,9 @@ async def _generate(
             progress(len(drafts), len(drafts))
         return BatchResult(created=[], skipped=skipped)
 
-    templates = {kind: await approved_template(ctx, kind) for kind in {d.template_kind for d in todo}}
+    templates = {
+        key: await approved_template(ctx, *key) for key in {(d.template_kind, d.template_owners) for d in todo}
+    }
     now = ctx.clock.now()
     today = now.date()
     ids = await repository.next_contract_ids(len(todo))
@@ -87,9 +97,9 @@ async def _generate(
     documents: list[bytes] = []
     for start in range(0, len(todo), RENDER_CHUNK):
         chunk = range(start, min(start + RENDER_CHUNK, len(todo)))
-        by_kind: dict[TemplateKind, list[int]] = {}
+        by_kind: dict[tuple[TemplateKind, tuple[int, ...]], list[int]] = {}
         for n in chunk:
-            by_kind.setdefault(todo[n].template_kind, []).append(n)
+            by_kind.setdefault((todo[n].template_kind, todo[n].template_owners), []).append(n)
         rendered: dict[int, bytes] = {}
         for kind, positions in by_kind.items():
             out = await RENDERER.render_many(templates[kind][1], [contexts[n] for n in positions])
@@ -112,7 +122,7 @@ async def _generate(
                 )
             )
         for d, contract_id, key, blob in zip(todo, ids, keys, blobs, strict=True):
-            version = templates[d.template_kind][0]
+            version = templates[(d.template_kind, d.template_owners)][0]
             contracts.append(
                 Contract(
                     id=contract_id,
@@ -231,6 +241,7 @@ def placement_draft(facts: f.PlacementFacts) -> Draft:
         build=lambda reference, on: f.placement_context(facts, reference, on),
         starts_on=facts.start_date,
         ends_on=facts.end_date,
+        template_owners=owners(facts.authority_id, facts.lead_authority_id),
     )
 
 
@@ -243,7 +254,9 @@ async def generate_placement_agreement(
     return await generate_one(ctx, placement_draft(facts), converter)
 
 
-async def fee_variation_draft(facts: f.FeeVariationFacts) -> Draft:
+async def fee_variation_draft(facts: f.FeeVariationFacts, lead_authority_id: int | None = None) -> Draft:
+    """A fee variation of the placing council (made from its template, else its consortium
+    lead's `lead_authority_id`, else the national default)."""
     f.check_fee_variation(facts)
     parent_id, contract_reference = facts.contract_id, facts.contract_reference
     if parent_id is None:
@@ -263,6 +276,7 @@ async def fee_variation_draft(facts: f.FeeVariationFacts) -> Draft:
         build=lambda reference, on: f.fee_variation_context(linked, reference, on),
         parent_id=parent_id,
         starts_on=facts.effective_date,
+        template_owners=owners(facts.authority_id, lead_authority_id),
     )
 
 
@@ -289,7 +303,8 @@ async def fee_variation_batch(
 ) -> BatchResult:
     """`generate_fee_variations` once the caller has checked permission (an uplift's variations are
     issued by the lead council for every member council's placements)."""
-    drafts = [await fee_variation_draft(item) for item in items]
+    leads = await repository.lead_authorities_of_placements([i.placement_id for i in items])
+    drafts = [await fee_variation_draft(item, leads.get(item.placement_id)) for item in items]
     return await _generate(ctx, drafts, converter=converter, progress=progress)
 
 
@@ -309,6 +324,7 @@ async def generate_membership_agreement(
         build=lambda reference, on: f.membership_context(facts, reference, on),
         starts_on=facts.started_on,
         ends_on=facts.term_end,
+        template_owners=owners(facts.lead_authority_id),
     )
     return await generate_one(ctx, draft, converter)
 
@@ -328,5 +344,6 @@ async def generate_decision_letter(
         authority_ids=frozenset({facts.lead_authority_id}),
         title=f"Decision on application {application_id} to {facts.arrangement_reference}",
         build=lambda reference, on: f.decision_context(facts, reference, on),
+        template_owners=owners(facts.lead_authority_id),
     )
     return await generate_one(ctx, draft, converter)
