@@ -429,14 +429,44 @@ async def set_pdf(contract_id: int, pdf: StoredFile | None, status: PdfStatus) -
     ).where(t.Contract.id == contract_id)
 
 
-async def pending_pdfs(limit: int) -> list[Contract]:
-    rows = (
-        await t.Contract.select(*_COLUMNS)
-        .where(t.Contract.pdf_status == PdfStatus.PENDING.value)
-        .order_by(t.Contract.id)
-        .limit(limit)
+async def claim_pdfs(
+    limit: int, now: datetime, stale_before: datetime, ids: Sequence[int] | None = None
+) -> list[Contract]:
+    """Claim up to `limit` PDF copies to convert (pending ones, or claims older than
+    `stale_before` whose converter died), optionally only among `ids`: they turn `converting`.
+    `FOR UPDATE SKIP LOCKED` passes over rows another converter is claiming at this moment, so
+    two schedulers never take the same one and neither waits for the other."""
+    rows = await DB.run_querystring(
+        QueryString(
+            """UPDATE contracts SET pdf_status = 'converting', pdf_claimed_at = {}
+               WHERE id IN (
+                   SELECT id FROM contracts
+                   WHERE (pdf_status = 'pending' OR (pdf_status = 'converting' AND pdf_claimed_at < {}))
+                     AND ({}::bigint[] IS NULL OR id = ANY({}::bigint[]))
+                   ORDER BY id LIMIT {}
+                   FOR UPDATE SKIP LOCKED)
+               RETURNING id""",
+            now,
+            stale_before,
+            None if ids is None else list(ids),
+            None if ids is None else list(ids),
+            limit,
+        )
     )
-    return [_contract(r) for r in rows]
+    if not rows:
+        return []
+    claimed = await (
+        t.Contract.select(*_COLUMNS).where(t.Contract.id.is_in([r["id"] for r in rows])).order_by(t.Contract.id)
+    )
+    return [_contract(r) for r in claimed]
+
+
+async def release_pdf_claims(contract_ids: Sequence[int]) -> None:
+    """Put claimed copies back to `pending` (their conversion could not finish)."""
+    if contract_ids:
+        await t.Contract.update({t.Contract.pdf_status: PdfStatus.PENDING.value}).where(
+            t.Contract.id.is_in(list(contract_ids)) & (t.Contract.pdf_status == PdfStatus.CONVERTING.value)
+        )
 
 
 async def count_pending_pdfs() -> int:

@@ -77,6 +77,7 @@ class Contract(Table, db=DB, tablename="contracts"):
     pdf_key = Varchar(length=300, null=True, default=None, unique=True)
     pdf_sha256 = Varchar(length=64, null=True, default=None)
     pdf_size = BigInt(null=True, default=None)
+    pdf_claimed_at = Timestamptz(null=True, default=None)  # when a converter claimed it (`converting`)
     starts_on = Date(null=True, default=None)
     ends_on = Date(null=True, default=None)
     created_at = Timestamptz(null=False)

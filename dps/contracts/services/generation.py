@@ -3,8 +3,11 @@ then a PDF copy when LibreOffice is installed.
 
 Every document pins the template version and its SHA-256 and is stored with its own SHA-256.
 Blobs are written before the rows commit and deleted again if they do not, so no row points at a
-missing blob. PDFs are made after the commit, in batches, and recorded as they arrive; without
-LibreOffice a contract's `pdf_status` stays `pending` (`convert_pending_pdfs` catches up later).
+missing blob. PDF copies are made apart from the request (issue 13, item 5: LibreOffice can take
+minutes): a new document's `pdf_status` is `pending`, and the scheduler pass (or `dps contracts
+convert-pdfs`) claims the pending copies (`converting`, see `repository.claim_pdfs`: two
+schedulers never convert the same one), converts them in batches and records each `ready` or
+`failed`. Only a caller that names a converter (the CLI, tests) converts at once.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dps.contracts import access, repository
@@ -39,6 +42,8 @@ from dps.core.storage import DOCX, PDF
 Progress = Callable[[int, int], None]  # (documents done, documents in the batch)
 RENDER_CHUNK = 50
 STORE_CONCURRENCY = 8
+# A claim on a PDF copy older than this belongs to a converter that died: another may take it.
+STALE_CLAIM = timedelta(minutes=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,39 +159,70 @@ async def _generate(
         for key in keys:
             await ctx.store.delete(key)
         raise
-    contracts = await _attach_pdfs(ctx, contracts, documents, converter or default_converter())
+    if converter is not None and converter.available:
+        # The caller asked for the copies now (the CLI, tests); requests leave them to the scheduler.
+        claimed = {c.id for c in await _claim(ctx, len(contracts), [c.id for c in contracts])}
+        made = {
+            c.id: c
+            for c in await _attach_pdfs(
+                ctx,
+                [c for c in contracts if c.id in claimed],
+                [d for c, d in zip(contracts, documents, strict=True) if c.id in claimed],
+                converter,
+            )
+        }
+        contracts = [made.get(c.id, c) for c in contracts]
     return BatchResult(created=contracts, skipped=skipped)
+
+
+async def _claim(ctx: Context, limit: int, ids: Sequence[int] | None = None) -> list[Contract]:
+    now = ctx.clock.now()
+    return await repository.claim_pdfs(limit, now, now - STALE_CLAIM, ids)
 
 
 async def _attach_pdfs(
     ctx: Context, contracts: list[Contract], documents: list[bytes], converter: PdfConverter
 ) -> list[Contract]:
-    """Convert after the commit; a missing LibreOffice leaves them pending, a failed file `failed`."""
-    if not converter.available:
-        return contracts
-    pdfs = await converter.convert(documents)
-    done = []
-    for contract, pdf in zip(contracts, pdfs, strict=True):
-        if pdf is None:
-            await repository.set_pdf(contract.id, None, PdfStatus.FAILED)
-            done.append(contract.with_pdf(None, PdfStatus.FAILED))
-            continue
-        key = contract.document.key.removesuffix(".docx") + ".pdf"
-        blob = await ctx.store.put(key, pdf, PDF)
-        stored = StoredFile(key=key, sha256=blob.sha256, size_bytes=blob.size)
-        await repository.set_pdf(contract.id, stored, PdfStatus.READY)
-        done.append(contract.with_pdf(stored, PdfStatus.READY))
+    """Convert claimed copies and record each `ready` or `failed`; if that cannot finish, the
+    claims are released (back to `pending`) for the next pass."""
+    try:
+        pdfs = await converter.convert(documents)
+        done = []
+        for contract, pdf in zip(contracts, pdfs, strict=True):
+            if pdf is None:
+                await repository.set_pdf(contract.id, None, PdfStatus.FAILED)
+                done.append(contract.with_pdf(None, PdfStatus.FAILED))
+                continue
+            key = contract.document.key.removesuffix(".docx") + ".pdf"
+            blob = await ctx.store.put(key, pdf, PDF)
+            stored = StoredFile(key=key, sha256=blob.sha256, size_bytes=blob.size)
+            await repository.set_pdf(contract.id, stored, PdfStatus.READY)
+            done.append(contract.with_pdf(stored, PdfStatus.READY))
+    except BaseException:
+        await asyncio.shield(repository.release_pdf_claims([c.id for c in contracts]))
+        raise
     return done
 
 
+async def _convert_claimed(ctx: Context, limit: int, converter: PdfConverter) -> list[Contract]:
+    claimed = await _claim(ctx, limit)
+    if not claimed:
+        return []
+    try:
+        documents = [await ctx.store.get(c.document.key) for c in claimed]
+    except BaseException:
+        await asyncio.shield(repository.release_pdf_claims([c.id for c in claimed]))
+        raise
+    return await _attach_pdfs(ctx, claimed, documents, converter)
+
+
 async def convert_pending_pdfs(ctx: Context, *, limit: int = 200, converter: PdfConverter | None = None) -> int:
-    """Make the PDF copies still pending (LibreOffice was missing or busy); returns how many are ready."""
+    """Claim and make up to `limit` pending PDF copies (the scheduler pass); returns how many are
+    ready. Without LibreOffice nothing is claimed: they stay pending."""
     converter = converter or default_converter()
     if not converter.available:
         return 0
-    pending = await repository.pending_pdfs(limit)
-    documents = [await ctx.store.get(c.document.key) for c in pending]
-    done = await _attach_pdfs(ctx, pending, documents, converter)
+    done = await _convert_claimed(ctx, limit, converter)
     return sum(1 for c in done if c.pdf_status is PdfStatus.READY)
 
 
@@ -201,9 +237,7 @@ async def convert_all_pending_pdfs(
         return 0, 0
     total = await repository.count_pending_pdfs()
     ready = failed = 0
-    while pending := await repository.pending_pdfs(batch):
-        documents = [await ctx.store.get(c.document.key) for c in pending]
-        done = await _attach_pdfs(ctx, pending, documents, converter)
+    while done := await _convert_claimed(ctx, batch, converter):
         made = sum(1 for c in done if c.pdf_status is PdfStatus.READY)
         ready, failed = ready + made, failed + len(done) - made
         total = max(total, ready + failed)  # more may arrive while we work
