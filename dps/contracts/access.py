@@ -65,20 +65,25 @@ def require_read_templates(p: Principal) -> None:
         raise PermissionDenied("contract templates are for council staff")
 
 
-def require_generate_for(p: Principal | None, authority_ids: Collection[int]) -> None:
-    """Generate documents for these councils: their officers and legal officers, an admin, or the
-    system itself (no principal: batches run by the scheduler or the CLI)."""
+def require_generate_for(p: Principal | None, authority_ids: Collection[int], verb: str = "generate") -> None:
+    """Generate (or issue, countersign, end...) documents for these councils: their procurement
+    officers and legal officers, an admin, or the system itself (no principal: batches run by the
+    scheduler or the CLI). The refusal names what was attempted."""
     if p is None or p.is_admin:
         return
     if p.role in CONTRACT_MANAGERS and p.org_kind is OrgKind.AUTHORITY and p.org_id in authority_ids:
         return
-    raise PermissionDenied("only officers and legal officers of the councils party to it may generate this")
+    raise PermissionDenied(f"only procurement officers and legal officers of the councils party to it may {verb} this")
 
 
 def require_read_contract(p: Principal, c: Contract) -> None:
     """A provider sees its own contracts once issued (a draft is the council's work in progress, so
-    it is a 404 like another provider's contract); council staff of the councils party to it see it."""
+    it is a 404 like another provider's contract); council staff of the councils party to it see it,
+    and so does the officer who generated it (the lead council's officer who issued an uplift's
+    fee variations for a member council's placements)."""
     if p.is_admin:
+        return
+    if p.org_kind is OrgKind.AUTHORITY and c.created_by is not None and c.created_by == p.user_id:
         return
     if p.org_kind is OrgKind.PROVIDER:
         if p.org_id != c.provider_id or c.status is ContractStatus.DRAFT:
@@ -89,10 +94,11 @@ def require_read_contract(p: Principal, c: Contract) -> None:
     raise PermissionDenied("only staff of the councils party to this contract may see it")
 
 
-def require_manage_contract(p: Principal | None, c: Contract) -> None:
+def require_manage_contract(p: Principal | None, c: Contract, verb: str) -> None:
+    """Issue, countersign, end or terminate (`verb`): staff who manage the councils' contracts."""
     if p is not None:
         require_read_contract(p, c)
-    require_generate_for(p, c.authority_ids)
+    require_generate_for(p, c.authority_ids, verb)
 
 
 def require_sign(p: Principal, c: Contract) -> None:
@@ -103,7 +109,8 @@ def require_sign(p: Principal, c: Contract) -> None:
 
 
 def listing_scope(p: Principal) -> tuple[int | None, int | None, bool]:
-    """(provider id, authority id, hide drafts) that a contract list is limited to."""
+    """(provider id, authority id, hide drafts) that a contract list is limited to (council staff
+    also see the contracts they generated themselves, see `require_read_contract`)."""
     if p.is_admin:
         return None, None, False
     if p.org_kind is OrgKind.PROVIDER and p.org_id is not None:

@@ -483,11 +483,16 @@ async def list_contracts(
     kind: ContractKind | None,
     status: ContractStatus | None,
     parent_id: int | None,
+    or_created_by: int | None = None,
 ) -> Page[Contract]:
+    """Contracts after `after_id`; `authority_id` limits them to that council's (and, with
+    `or_created_by`, to those that user generated too)."""
     query = t.Contract.select(*_COLUMNS).where(t.Contract.id > after_id)
     if provider_id is not None:
         query = query.where(t.Contract.provider == provider_id)
-    if authority_id is not None:
+    if authority_id is not None and or_created_by is not None:
+        query = query.where(t.Contract.authority_ids.any(authority_id) | (t.Contract.created_by == or_created_by))
+    elif authority_id is not None:
         query = query.where(t.Contract.authority_ids.any(authority_id))
     if hide_drafts:
         query = query.where(t.Contract.status != ContractStatus.DRAFT.value)
