@@ -34,9 +34,12 @@ def template_owner_of(p: Principal) -> int | None:
     return p.org_id
 
 
-def require_template_owner(p: Principal, version: TemplateVersion, verb: str) -> None:
+def require_template_owner(
+    p: Principal, version: TemplateVersion, verb: str, visible_owners: Collection[int] | None
+) -> None:
     """Only the owner approves or retires a version: its council's legal officers, or admins for
-    a national default. Another council's legal officer is refused (it may not even see it: 404)."""
+    a national default. Another council's legal officer is refused: 403 when it may see the
+    version (its consortium lead's), else 404 as if it did not exist."""
     require_manage_templates(p)
     owner = version.owner_authority_id
     if p.is_admin:
@@ -47,7 +50,8 @@ def require_template_owner(p: Principal, version: TemplateVersion, verb: str) ->
         raise PermissionDenied(f"only platform admins may {verb} a national default template")
     if p.org_kind is OrgKind.AUTHORITY and p.org_id == owner:
         return
-    raise NotFound(f"template version {version.id} does not exist", entity="contract_template_version")
+    require_see_template(p, version, visible_owners)
+    raise PermissionDenied(f"only the legal officers of the council that owns this template may {verb} it")
 
 
 def require_see_template(p: Principal, version: TemplateVersion, visible_owners: Collection[int] | None) -> None:

@@ -91,6 +91,13 @@ async def test_another_councils_legal_officer_cannot_approve_retire_or_see_our_t
         "status"
     ] == "approved"
 
+    # Wigan sees its consortium lead's wording (its documents may use it) but cannot change it.
+    leads = await upload(api, c.legal, ipa_template("Clause 7: the consortium's wording."))
+    assert (await api.client.get(f"{BASE}/versions/{leads['id']}", headers=api.auth(c.wigan_legal))).status_code == 200
+    problem(await approve(api, c.wigan_legal, leads["id"]), 403, "permission_denied")
+    problem(await api.client.post(f"{BASE}/versions/{leads['id']}/retire", headers=api.auth(c.wigan_legal)), 403,
+            "permission_denied")  # fmt: skip
+
     # Nor can a council's legal officer retire (or replace) a national default every council uses.
     national = (await api.client.get(BASE, params={"kind": "decision_letter"}, headers=api.auth(salford_legal))).json()
     [default] = national["items"]

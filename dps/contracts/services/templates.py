@@ -120,9 +120,10 @@ async def approve_template_version(ctx: Context, version_id: int) -> TemplateVer
     previous one retires. Only the owner's legal officers (admins for a national default); under
     four eyes not the one who uploaded it (403 `second_approver_required`)."""
     access.require_manage_templates(ctx.user)
+    visible = await _visible_owners(ctx)
     async with DB.transaction():
         draft = await repository.get_template_version(version_id)
-        access.require_template_owner(ctx.user, draft, "approve")
+        access.require_template_owner(ctx.user, draft, "approve", visible)
         await repository.lock_template_kind(draft.kind, draft.owner_authority_id)
         draft = await repository.get_template_version(version_id, for_update=True)
         approved = await _approve(ctx, draft)
@@ -133,9 +134,10 @@ async def retire_template_version(ctx: Context, version_id: int) -> TemplateVers
     """Stop using a version (a draft that will not be approved, or an approved one withdrawn): the
     owner's documents fall back to its consortium lead's or the national default. Only the owner."""
     access.require_manage_templates(ctx.user)
+    visible = await _visible_owners(ctx)
     async with DB.transaction():
         before = await repository.get_template_version(version_id, for_update=True)
-        access.require_template_owner(ctx.user, before, "retire")
+        access.require_template_owner(ctx.user, before, "retire", visible)
         after = before.retire(ctx.clock.now())
         await repository.save_template_version(after)
         await audit.record(
