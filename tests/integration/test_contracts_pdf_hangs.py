@@ -21,7 +21,7 @@ from dps.contracts.domain.contexts import TemplateKind
 from dps.contracts.domain.contracts import PdfStatus
 from dps.contracts.domain.samples import sample_context
 from dps.contracts.pdf import PdfConverter
-from dps.contracts.rendering import check_docx
+from dps.contracts.rendering import RenderFailed, check_docx, render_docx
 from dps.contracts.services import generation
 from tests.integration.test_contracts_generation import World, _placement, _variation, world  # noqa: F401
 from tests.support_contracts import NO_LIBREOFFICE
@@ -90,15 +90,41 @@ async def test_after_a_timeout_no_soffice_of_ours_survives_and_the_next_conversi
     assert survivors(int(second_group), second_profile) == []
 
 
-def test_a_template_may_not_render_more_than_converts_in_time() -> None:
-    # ~19 million characters passed the old limit and hung LibreOffice; 2 million is the bound now.
-    assert sandbox.MAX_OUTPUT == 2_000_000
-    big = "{% for i in range(3000) %}" + "x" * 999 + "{% endfor %}"  # ~3 million characters of text
-    problems = check_docx(docx(big), sample_context(TemplateKind.DECISION_LETTER))
+def paragraphs(count: int, size: int) -> bytes:
+    """A template rendering `count` paragraphs of `size` characters."""
+    document = Document()
+    document.add_paragraph(f"{{%p for i in range({count}) %}}")
+    document.add_paragraph("x" * size)
+    document.add_paragraph("{%p endfor %}")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def one_paragraph(size: int) -> bytes:
+    return docx(f"{{% for i in range({size // 1000}) %}}" + "x" * 1000 + "{% endfor %}")
+
+
+@pytest.mark.parametrize(
+    ("template", "refused"),
+    [
+        (paragraphs(3000, 1000), "more than 2,000,000 characters"),  # ~3 million: the whole part
+        (one_paragraph(101_000), "a paragraph of more than 100,000 characters"),
+    ],
+)
+def test_a_template_may_not_render_more_than_converts_in_time(template: bytes, refused: str) -> None:
+    # ~19 million characters passed the old limit and hung LibreOffice (see the sandbox's measures).
+    problems = check_docx(template, sample_context(TemplateKind.DECISION_LETTER))
     assert [p.kind for p in problems] == ["too_expensive"]
-    assert "2,000,000" in problems[0].message
-    fits = "{% for i in range(1000) %}" + "x" * 999 + "{% endfor %}"  # ~1 million: converts in seconds
-    assert check_docx(docx(fits), sample_context(TemplateKind.DECISION_LETTER)) == []
+    assert refused in problems[0].message
+    with pytest.raises(RenderFailed):
+        render_docx(template, sample_context(TemplateKind.DECISION_LETTER))
+
+
+@pytest.mark.parametrize("template", [paragraphs(1800, 1000), one_paragraph(100_000)])
+def test_what_converts_in_time_is_accepted(template: bytes) -> None:
+    assert (sandbox.MAX_OUTPUT, sandbox.MAX_PARAGRAPH) == (2_000_000, 100_000)
+    assert check_docx(template, sample_context(TemplateKind.DECISION_LETTER)) == []
 
 
 async def test_generation_leaves_the_pdf_pending_for_the_scheduler(world: World) -> None:  # noqa: F811
