@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
@@ -64,7 +64,9 @@ class ContractTemplateController(Controller):
         limit: Limit = DEFAULT_PAGE_SIZE,
         kind: FromQuery[TemplateKind | None] = None,
     ) -> s.TemplateVersionPage:
-        """Every version of every template kind (or of one `kind`), oldest first (council staff)."""
+        """Template versions (or those of one `kind`), oldest first: the national defaults and the
+        versions of your council and of its consortia's lead authorities (council staff; admins
+        see all). `owner_authority_id` is null for a national default."""
         page = await templates.list_template_versions(ctx, kind, limit, after_id(cursor))
         return s.TemplateVersionPage(
             items=[s.TemplateVersionOut.of(v) for v in page.items], next_cursor=page.next_cursor
@@ -77,9 +79,11 @@ class ContractTemplateController(Controller):
         data: Annotated[s.TemplateUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
         ctx: NamedDependency[Context],
     ) -> s.TemplateVersionOut:
-        """Upload a new draft version of a template kind (legal officers; multipart: file, note).
-        It is rendered with the kind's sample data first: undefined variables, syntax errors and
-        anything the sandbox forbids are listed in a 422 `template_invalid` (`problems`)."""
+        """Upload a new draft version of a template kind (multipart: file, note). A legal officer's
+        version belongs to their council (its documents, and those of the consortium it leads,
+        use it once approved); an admin's is a national default. It is rendered with the kind's
+        sample data first: undefined variables, syntax errors and anything the sandbox forbids are
+        listed in a 422 `template_invalid` (`problems`)."""
         content = await data.file.read()
         version = await templates.upload_template_version(ctx, kind, content, data.file.filename, data.note)
         return s.TemplateVersionOut.of(version)
@@ -108,14 +112,34 @@ class ContractTemplateController(Controller):
 
     @post("/versions/{version_id:int}/approve", operation_id="ApproveTemplateVersion", status_code=200)
     async def approve(self, version_id: FromPath[int], ctx: NamedDependency[Context]) -> s.TemplateVersionOut:
-        """Approve a draft (legal officers): new documents of its kind use it from now on, and the
-        previously approved version is retired."""
+        """Approve a draft: the owner's new documents of its kind use it from now on, and the
+        owner's previously approved version is retired. Only legal officers of the owning council
+        (admins for a national default); unless an admin turned the council's four-eyes policy off,
+        not the one who uploaded it (403 `second_approver_required`)."""
         return s.TemplateVersionOut.of(await templates.approve_template_version(ctx, version_id))
 
     @post("/versions/{version_id:int}/retire", operation_id="RetireTemplateVersion", status_code=200)
     async def retire(self, version_id: FromPath[int], ctx: NamedDependency[Context]) -> s.TemplateVersionOut:
-        """Retire a version (legal officers); contracts made from it keep pointing at it."""
+        """Retire a version (legal officers of the owning council; admins for a national default);
+        contracts made from it keep pointing at it, and the council's documents fall back to its
+        consortium lead's version or the national default."""
         return s.TemplateVersionOut.of(await templates.retire_template_version(ctx, version_id))
+
+    @get("/approval-policies/{authority_id:int}", operation_id="GetTemplateApprovalPolicy")
+    async def get_policy(self, authority_id: FromPath[int], ctx: NamedDependency[Context]) -> s.ApprovalPolicyOut:
+        """Whether the council's templates need a second legal officer to approve them (four eyes,
+        on unless an admin turned it off). The council's staff and admins."""
+        return s.ApprovalPolicyOut(
+            authority_id=authority_id, four_eyes=await templates.approval_policy(ctx, authority_id)
+        )
+
+    @put("/approval-policies/{authority_id:int}", operation_id="SetTemplateApprovalPolicy")
+    async def set_policy(
+        self, authority_id: FromPath[int], data: JSONBody[s.ApprovalPolicyIn], ctx: NamedDependency[Context]
+    ) -> s.ApprovalPolicyOut:
+        """Turn the council's four-eyes rule for template approvals on or off (admins; audited)."""
+        four_eyes = await templates.set_approval_policy(ctx, authority_id, data.four_eyes)
+        return s.ApprovalPolicyOut(authority_id=authority_id, four_eyes=four_eyes)
 
 
 class MembershipAgreementIn(Struct, forbid_unknown_fields=True, kw_only=True):

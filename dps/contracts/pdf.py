@@ -11,6 +11,11 @@ once, and a private one never touches a user's. Profiles are made once per conve
 its share, so concurrent calls never share one. Everything blocking runs in worker threads. When
 the binary is missing the converter says so (`available`), and the contract's PDF simply stays
 `pending`; a batch that overruns its timeout comes back as failures, not a hang.
+
+`soffice` is a launcher that starts `soffice.bin`; killing only the launcher on a timeout left
+`soffice.bin` running and holding its profile, so every later conversion hung too (issue 13,
+item 5). Each soffice therefore starts in a session (and process group) of its own, the whole
+group is killed on a timeout, and the profile it used is deleted and replaced by a fresh one.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import math
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -98,15 +104,26 @@ class PdfConverter:
             return [pdf for share in converted for pdf in share]
 
     def _convert_share(self, documents: list[bytes]) -> list[bytes | None]:
-        """One worker's share, in batches through one soffice profile held throughout."""
+        """One worker's share, in batches through one soffice profile held throughout (replaced by
+        a fresh one after a timeout: a killed soffice may leave it locked or half written)."""
         profile = self._take_profile()
         try:
             results: list[bytes | None] = []
             for start in range(0, len(documents), self.batch_size):
-                results.extend(self._convert_batch(documents[start : start + self.batch_size], profile))
+                converted, timed_out = self._convert_batch(documents[start : start + self.batch_size], profile)
+                results.extend(converted)
+                if timed_out:
+                    profile = self._retire_profile(profile)
             return results
         finally:
             self._free_profiles.put(profile)
+
+    @staticmethod
+    def _retire_profile(profile: Path) -> Path:
+        """Delete a profile a killed soffice used and make a fresh one in its place."""
+        shutil.rmtree(profile, ignore_errors=True)
+        log.warning("retired LibreOffice profile %s after a timeout", profile)
+        return Path(tempfile.mkdtemp(prefix="dps-soffice-profile-"))
 
     def _take_profile(self) -> Path:
         """A free profile; a new one while fewer than `workers` exist, else wait for one."""
@@ -120,10 +137,11 @@ class PdfConverter:
                 return Path(tempfile.mkdtemp(prefix="dps-soffice-profile-"))
         return self._free_profiles.get()
 
-    def _convert_batch(self, documents: list[bytes], profile: Path) -> list[bytes | None]:
+    def _convert_batch(self, documents: list[bytes], profile: Path) -> tuple[list[bytes | None], bool]:
+        """PDFs of one batch through one soffice, and whether it timed out (and was killed)."""
         executable = self.executable
         if executable is None:
-            return [None] * len(documents)
+            return [None] * len(documents), False
         with tempfile.TemporaryDirectory(prefix="dps-pdf-") as work:
             source, out = Path(work, "in"), Path(work, "out")
             source.mkdir()
@@ -143,24 +161,40 @@ class PdfConverter:
                 str(out),
                 *(str(source / f"{name}.docx") for name in names),
             ]
+            process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "HOME": str(profile)},
+                start_new_session=True,  # its own process group: soffice.bin dies with it
+            )
             try:
-                completed = subprocess.run(  # noqa: S603 - fixed argument list, no shell
-                    command,
-                    capture_output=True,
-                    timeout=self.timeout_seconds,
-                    check=False,
-                    env={**os.environ, "HOME": str(profile)},
-                )
+                _, stderr = process.communicate(timeout=self.timeout_seconds)
             except subprocess.TimeoutExpired:
+                kill_group(process)
                 log.error("soffice did not finish %d conversions within %s s", len(documents), self.timeout_seconds)
-                return [None] * len(documents)
-            if completed.returncode != 0:
-                log.error("soffice exited with %s: %s", completed.returncode, completed.stderr[-2000:])
+                return [None] * len(documents), True
+            finally:
+                kill_group(process)  # whatever it left behind (a finished launcher's children too)
+            if process.returncode != 0:
+                log.error("soffice exited with %s: %s", process.returncode, stderr[-2000:])
             results: list[bytes | None] = []
             for name in names:
                 pdf = out / f"{name}.pdf"
                 results.append(pdf.read_bytes() if pdf.is_file() else None)
-            return results
+            return results, False
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill every process of `process`'s group (it leads its own session) and reap the leader."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group is gone already
+    try:
+        process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL cannot be ignored
+        log.error("soffice (pid %s) did not die after SIGKILL", process.pid)
 
 
 @cache

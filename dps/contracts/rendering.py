@@ -27,6 +27,7 @@ from collections import OrderedDict
 from multiprocessing.connection import Connection
 from typing import Any, ClassVar
 
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
@@ -34,7 +35,7 @@ from lxml.etree import XMLSyntaxError
 
 from dps.contracts.domain.contexts import as_mapping
 from dps.contracts.domain.templates import TemplateProblem
-from dps.contracts.sandbox import LimitedEnvironment, RenderLimitExceeded, limited
+from dps.contracts.sandbox import MAX_PARAGRAPH, LimitedEnvironment, RenderLimitExceeded, limited
 from dps.core.errors import RuleViolation
 
 
@@ -90,12 +91,29 @@ class _CachedDocxTemplate(DocxTemplate):  # type: ignore[misc]
 _ENVIRONMENT = _RenderEnvironment()
 
 
+def require_convertible(document: DocxTemplate) -> None:
+    """Refuse a rendered document with a paragraph longer than `MAX_PARAGRAPH` characters of text
+    in any part (body, headers, footers): LibreOffice would not convert it in time."""
+    for part in document.docx.part.package.iter_parts():
+        element = getattr(part, "element", None)
+        if element is None:
+            continue
+        for paragraph in element.iter(qn("w:p")):
+            size = sum(len(text.text or "") for text in paragraph.iter(qn("w:t")))
+            if size > MAX_PARAGRAPH:
+                raise RenderLimitExceeded(
+                    f"the template renders a paragraph of more than {MAX_PARAGRAPH:,} characters, "
+                    "more than converts to PDF in time; split it into paragraphs"
+                )
+
+
 def render_docx(template: bytes, context: Any) -> bytes:
     """Fill `template` with `context` (a context dataclass) and return the new .docx (blocking)."""
     document = _CachedDocxTemplate(io.BytesIO(template))
     try:
         with limited():
             document.render(as_mapping(context), jinja_env=_ENVIRONMENT, autoescape=True)
+        require_convertible(document)
     except TemplateError as error:
         raise RenderFailed(f"the template could not be filled: {error.message or error}") from error
     except Exception as error:  # 1/0, a TypeError, deep recursion...: the template's fault, not a 500
@@ -175,6 +193,7 @@ def check_docx(template: bytes, sample_context: Any) -> list[TemplateProblem]:
     try:
         with limited():
             document.render(as_mapping(sample_context), jinja_env=env, autoescape=True)
+        require_convertible(document)
     except TemplateSyntaxError as error:
         collector.add("syntax_error", _with_context(error), error.lineno)
     except RenderLimitExceeded as error:

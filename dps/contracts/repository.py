@@ -82,18 +82,30 @@ def _template(row: dict[str, Any]) -> TemplateVersion:
         approved_by=row["approved_by"],
         approved_at=row["approved_at"],
         retired_at=row["retired_at"],
+        owner_authority_id=row["owner_authority"],
     )
 
 
-async def lock_template_kind(kind: TemplateKind) -> None:
-    """Serialise uploads and approvals of one kind (version numbers, the single approved version)."""
-    await DB.run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", f"contract_template:{kind}"))
+def _owned_by(owner: int | None) -> Any:
+    column = t.ContractTemplateVersion.owner_authority
+    return column.is_null() if owner is None else column == owner
 
 
-async def next_template_version(kind: TemplateKind) -> int:
+async def lock_template_kind(kind: TemplateKind, owner: int | None) -> None:
+    """Serialise uploads and approvals of one kind by one owner (version numbers, the single
+    approved version)."""
+    await DB.run_querystring(
+        QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", f"contract_template:{kind}:{owner or 0}")
+    )
+
+
+async def next_template_version(kind: TemplateKind, owner: int | None) -> int:
     rows = await DB.run_querystring(
         QueryString(
-            "SELECT COALESCE(MAX(version), 0) + 1 AS n FROM contract_template_versions WHERE kind = {}", kind.value
+            """SELECT COALESCE(MAX(version), 0) + 1 AS n FROM contract_template_versions
+               WHERE kind = {} AND COALESCE(owner_authority, 0) = {}""",
+            kind.value,
+            owner or 0,
         )
     )
     return int(rows[0]["n"])
@@ -115,6 +127,7 @@ async def insert_template_version(v: TemplateVersion) -> TemplateVersion:
                 uploaded_at=v.uploaded_at,
                 approved_by=v.approved_by,
                 approved_at=v.approved_at,
+                owner_authority=v.owner_authority_id,
             )
         ).returning(*t.ContractTemplateVersion.all_columns())
     except UniqueViolationError as error:
@@ -132,13 +145,70 @@ async def get_template_version(version_id: int, *, for_update: bool = False) -> 
     return _template(row)
 
 
-async def approved_template(kind: TemplateKind) -> TemplateVersion | None:
+async def approved_template(kind: TemplateKind, owner: int | None) -> TemplateVersion | None:
+    """The approved version of `kind` that `owner` (None: the national default) owns."""
     row = await (
         t.ContractTemplateVersion.select()
-        .where((t.ContractTemplateVersion.kind == kind.value) & (t.ContractTemplateVersion.status == "approved"))
+        .where(
+            (t.ContractTemplateVersion.kind == kind.value)
+            & (t.ContractTemplateVersion.status == "approved")
+            & _owned_by(owner)
+        )
         .first()
     )
     return _template(row) if row else None
+
+
+async def approved_templates(kind: TemplateKind, owners: Sequence[int]) -> list[TemplateVersion]:
+    """The approved versions of `kind` owned by any of `owners` or national (the candidates a
+    document of those councils may be made from)."""
+    column = t.ContractTemplateVersion.owner_authority
+    owned = column.is_null() if not owners else column.is_null() | column.is_in(list(owners))
+    rows = await t.ContractTemplateVersion.select().where(
+        (t.ContractTemplateVersion.kind == kind.value) & (t.ContractTemplateVersion.status == "approved") & owned
+    )
+    return [_template(r) for r in rows]
+
+
+async def consortium_leads(authority_id: int) -> list[int]:
+    """The lead authorities of the arrangements `authority_id` leads or is a member of (its
+    consortia's leads), itself excluded."""
+    rows = await DB.run_querystring(
+        QueryString(
+            """SELECT DISTINCT lead_authority FROM arrangements
+               WHERE {} = ANY(member_authority_ids) AND lead_authority <> {} ORDER BY lead_authority""",
+            authority_id,
+            authority_id,
+        )
+    )
+    return [int(r["lead_authority"]) for r in rows]
+
+
+async def four_eyes_required(authority_id: int) -> bool:
+    """Whether a council's templates need a second legal officer to approve them (yes unless the
+    council's policy says otherwise)."""
+    row = await (
+        t.ContractTemplatePolicy.select(t.ContractTemplatePolicy.four_eyes)
+        .where(t.ContractTemplatePolicy.authority == authority_id)
+        .first()
+    )
+    return True if row is None else bool(row["four_eyes"])
+
+
+async def set_four_eyes(authority_id: int, four_eyes: bool, by: int | None, at: datetime) -> None:
+    await DB.run_querystring(
+        QueryString(
+            """INSERT INTO contract_template_policies (authority, four_eyes, updated_at, updated_by)
+               VALUES ({}, {}, {}, {})
+               ON CONFLICT (authority) DO UPDATE
+               SET four_eyes = EXCLUDED.four_eyes, updated_at = EXCLUDED.updated_at,
+                   updated_by = EXCLUDED.updated_by""",
+            authority_id,
+            four_eyes,
+            at,
+            by,
+        )
+    )
 
 
 async def save_template_version(v: TemplateVersion) -> None:
@@ -155,8 +225,15 @@ async def save_template_version(v: TemplateVersion) -> None:
         raise conflict_from_unique(error) from error
 
 
-async def list_template_versions(kind: TemplateKind | None, limit: int, after_id: int) -> Page[TemplateVersion]:
+async def list_template_versions(
+    kind: TemplateKind | None, limit: int, after_id: int, owners: Sequence[int] | None
+) -> Page[TemplateVersion]:
+    """Versions oldest first; `owners` limits them to those councils' and the national defaults
+    (None: every owner's)."""
     query = t.ContractTemplateVersion.select().where(t.ContractTemplateVersion.id > after_id)
+    if owners is not None:
+        column = t.ContractTemplateVersion.owner_authority
+        query = query.where(column.is_null() | column.is_in(list(owners)) if owners else column.is_null())
     if kind is not None:
         query = query.where(t.ContractTemplateVersion.kind == kind.value)
     rows = await query.order_by(t.ContractTemplateVersion.id).limit(limit + 1)
@@ -164,7 +241,12 @@ async def list_template_versions(kind: TemplateKind | None, limit: int, after_id
 
 
 async def template_kinds_present() -> set[TemplateKind]:
-    rows = await t.ContractTemplateVersion.select(t.ContractTemplateVersion.kind).distinct()
+    """Kinds that have a national default version (in any state)."""
+    rows = (
+        await t.ContractTemplateVersion.select(t.ContractTemplateVersion.kind)
+        .where(t.ContractTemplateVersion.owner_authority.is_null())
+        .distinct()
+    )
     return {TemplateKind(r["kind"]) for r in rows}
 
 
@@ -347,14 +429,44 @@ async def set_pdf(contract_id: int, pdf: StoredFile | None, status: PdfStatus) -
     ).where(t.Contract.id == contract_id)
 
 
-async def pending_pdfs(limit: int) -> list[Contract]:
-    rows = (
-        await t.Contract.select(*_COLUMNS)
-        .where(t.Contract.pdf_status == PdfStatus.PENDING.value)
-        .order_by(t.Contract.id)
-        .limit(limit)
+async def claim_pdfs(
+    limit: int, now: datetime, stale_before: datetime, ids: Sequence[int] | None = None
+) -> list[Contract]:
+    """Claim up to `limit` PDF copies to convert (pending ones, or claims older than
+    `stale_before` whose converter died), optionally only among `ids`: they turn `converting`.
+    `FOR UPDATE SKIP LOCKED` passes over rows another converter is claiming at this moment, so
+    two schedulers never take the same one and neither waits for the other."""
+    rows = await DB.run_querystring(
+        QueryString(
+            """UPDATE contracts SET pdf_status = 'converting', pdf_claimed_at = {}
+               WHERE id IN (
+                   SELECT id FROM contracts
+                   WHERE (pdf_status = 'pending' OR (pdf_status = 'converting' AND pdf_claimed_at < {}))
+                     AND ({}::bigint[] IS NULL OR id = ANY({}::bigint[]))
+                   ORDER BY id LIMIT {}
+                   FOR UPDATE SKIP LOCKED)
+               RETURNING id""",
+            now,
+            stale_before,
+            None if ids is None else list(ids),
+            None if ids is None else list(ids),
+            limit,
+        )
     )
-    return [_contract(r) for r in rows]
+    if not rows:
+        return []
+    claimed = await (
+        t.Contract.select(*_COLUMNS).where(t.Contract.id.is_in([r["id"] for r in rows])).order_by(t.Contract.id)
+    )
+    return [_contract(r) for r in claimed]
+
+
+async def release_pdf_claims(contract_ids: Sequence[int]) -> None:
+    """Put claimed copies back to `pending` (their conversion could not finish)."""
+    if contract_ids:
+        await t.Contract.update({t.Contract.pdf_status: PdfStatus.PENDING.value}).where(
+            t.Contract.id.is_in(list(contract_ids)) & (t.Contract.pdf_status == PdfStatus.CONVERTING.value)
+        )
 
 
 async def count_pending_pdfs() -> int:
@@ -371,11 +483,16 @@ async def list_contracts(
     kind: ContractKind | None,
     status: ContractStatus | None,
     parent_id: int | None,
+    or_created_by: int | None = None,
 ) -> Page[Contract]:
+    """Contracts after `after_id`; `authority_id` limits them to that council's (and, with
+    `or_created_by`, to those that user generated too)."""
     query = t.Contract.select(*_COLUMNS).where(t.Contract.id > after_id)
     if provider_id is not None:
         query = query.where(t.Contract.provider == provider_id)
-    if authority_id is not None:
+    if authority_id is not None and or_created_by is not None:
+        query = query.where(t.Contract.authority_ids.any(authority_id) | (t.Contract.created_by == or_created_by))
+    elif authority_id is not None:
         query = query.where(t.Contract.authority_ids.any(authority_id))
     if hide_drafts:
         query = query.where(t.Contract.status != ContractStatus.DRAFT.value)
@@ -543,6 +660,7 @@ async def placement_facts(placement_id: int) -> PlacementFacts:
         start_date=placement.start_date,
         end_date=placement.ended_on,
         fee_lines=tuple(lines),
+        lead_authority_id=arrangement["lead_authority"],
     )
 
 
@@ -621,6 +739,23 @@ async def origin_call_offs(placement_ids: Sequence[int]) -> dict[int, int]:
         )
     )
     return {int(r["start"]): int(r["call_off"]) for r in rows}
+
+
+async def lead_authorities_of_placements(placement_ids: Sequence[int]) -> dict[int, int]:
+    """The lead authority of the arrangement each placement was called off under (a moved
+    placement: its first placement's)."""
+    origins = await origin_call_offs(placement_ids)
+    if not origins:
+        return {}
+    rows = await DB.run_querystring(
+        QueryString(
+            """SELECT co.id, a.lead_authority FROM call_offs co JOIN arrangements a ON a.id = co.arrangement
+               WHERE co.id = ANY({}::bigint[])""",
+            sorted(set(origins.values())),
+        )
+    )
+    leads = {int(r["id"]): int(r["lead_authority"]) for r in rows}
+    return {placement: leads[call_off] for placement, call_off in origins.items() if call_off in leads}
 
 
 async def rate_cards_by_id(arrangement_id: int, card_ids: set[int]) -> dict[int, RateCard]:

@@ -45,6 +45,7 @@ class TemplateVersionOut(Struct, kw_only=True):
     approved_by: int | None
     approved_at: datetime | None
     retired_at: datetime | None
+    owner_authority_id: int | None  # None: a national default (owned by the platform's admins)
 
     @classmethod
     def of(cls, v: TemplateVersion) -> TemplateVersionOut:
@@ -62,7 +63,19 @@ class TemplateVersionOut(Struct, kw_only=True):
             approved_by=v.approved_by,
             approved_at=v.approved_at,
             retired_at=v.retired_at,
+            owner_authority_id=v.owner_authority_id,
         )
+
+
+class ApprovalPolicyIn(Input, kw_only=True):
+    """Whether a second legal officer, not the uploader, must approve the council's templates."""
+
+    four_eyes: bool
+
+
+class ApprovalPolicyOut(Struct, kw_only=True):
+    authority_id: int
+    four_eyes: bool
 
 
 class TemplateVersionPage(Struct, kw_only=True):

@@ -6,6 +6,7 @@ from piccolo.columns import (
     JSONB,
     Array,
     BigInt,
+    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -17,7 +18,7 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from dps.accounts.tables import Document, Provider, User
+from dps.accounts.tables import Authority, Document, Provider, User
 from dps.core.db import DB
 
 
@@ -38,6 +39,19 @@ class ContractTemplateVersion(Table, db=DB, tablename="contract_template_version
     approved_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.restrict)
     approved_at = Timestamptz(null=True, default=None)
     retired_at = Timestamptz(null=True, default=None)
+    # The council whose documents use it (a consortium's lead authority for the consortium);
+    # NULL: a national default, owned by the platform's admins.
+    owner_authority = ForeignKey(Authority, null=True, default=None, on_delete=OnDelete.restrict, index=True)
+
+
+class ContractTemplatePolicy(Table, db=DB, tablename="contract_template_policies"):
+    """A council's rule for approving its templates; without a row, four eyes (the default)."""
+
+    id = Serial(primary_key=True)
+    authority = ForeignKey(Authority, null=False, unique=True, on_delete=OnDelete.restrict)
+    four_eyes = Boolean(null=False, default=True)
+    updated_at = Timestamptz(null=False)
+    updated_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 class Contract(Table, db=DB, tablename="contracts"):
@@ -63,6 +77,7 @@ class Contract(Table, db=DB, tablename="contracts"):
     pdf_key = Varchar(length=300, null=True, default=None, unique=True)
     pdf_sha256 = Varchar(length=64, null=True, default=None)
     pdf_size = BigInt(null=True, default=None)
+    pdf_claimed_at = Timestamptz(null=True, default=None)  # when a converter claimed it (`converting`)
     starts_on = Date(null=True, default=None)
     ends_on = Date(null=True, default=None)
     created_at = Timestamptz(null=False)

@@ -1,5 +1,6 @@
-"""Demo data: a North West consortium of 6 councils (Bolton leads), 12 providers with settings in
-real postcodes, one user per role, and a live residential DPS with its members
+"""Demo data: a North West consortium of 6 councils (Bolton leads), each with a procurement officer,
+an evaluator, a legal officer and a commissioner; 12 providers with settings in real postcodes;
+and a live residential DPS with its members
 (`dps.demo.market`). Loaded through the services, so it is audited like any other change.
 Running it again changes nothing."""
 
@@ -152,20 +153,43 @@ PROVIDERS = [
     ),
 ]
 
-STAFF = [  # (role, email, name, index into AUTHORITIES)
+# Every council has the staff a real one has: a procurement officer, an evaluator, a legal officer
+# and a commissioner (issue 12: Manchester placed a child but nobody there could issue its IPA).
+# The first five keep the addresses the README and the tests have always used.
+NAMED_STAFF = [  # (role, email, name, index into AUTHORITIES)
     (Role.PROCUREMENT_OFFICER, "officer@demo.dps.test", "Priya Officer", 0),
     (Role.EVALUATOR, "evaluator@demo.dps.test", "Evan Evaluator", 0),
     (Role.EVALUATOR, "evaluator2@demo.dps.test", "Esther Evaluator", 1),
     (Role.LEGAL_OFFICER, "legal@demo.dps.test", "Leah Legal", 0),
     (Role.COMMISSIONER, "commissioner@demo.dps.test", "Colin Commissioner", 1),
 ]
+COUNCIL_ROLES = [  # (role, the local part of the email, job title)
+    (Role.PROCUREMENT_OFFICER, "officer", "Procurement Officer"),
+    (Role.EVALUATOR, "evaluator", "Evaluator"),
+    (Role.LEGAL_OFFICER, "legal", "Legal Officer"),
+    (Role.COMMISSIONER, "commissioner", "Commissioner"),
+]
+
+
+def _council_staff() -> list[tuple[Role, str, str, int]]:
+    """The named staff, then whoever else each council needs, e.g. legal.manchester@demo.dps.test."""
+    staff = list(NAMED_STAFF)
+    for index, (name, _) in enumerate(AUTHORITIES):
+        place = name.split()[0]
+        for role, local, title in COUNCIL_ROLES:
+            if not any(r is role and i == index for r, _, _, i in staff):
+                staff.append((role, f"{local}.{place.lower()}@demo.dps.test", f"{place} {title}", index))
+    return staff
+
+
+STAFF = _council_staff()
 
 
 def _credentials() -> list[str]:
     lines = ["demo users (password for all: " + DEMO_PASSWORD + ")"]
     lines.append(f"  admin                {ADMIN_EMAIL}")
-    for role, email, _, _ in STAFF:
-        lines.append(f"  {role.value:<20} {email}")
+    for role, email, _, index in STAFF:
+        lines.append(f"  {role.value:<20} {email:<38} {AUTHORITIES[index][0]}")
     lines.append("  provider_admin       provider1@demo.dps.test ... provider12@demo.dps.test")
     lines.append("  provider_user        staff1@demo.dps.test")
     return lines

@@ -6,8 +6,9 @@ One transaction per batch:
 2. Select up to `batch_size` due rows of `deadline_checks` by its `next_check_at` index.
 3. Hand each row to the handler registered for its `entity_type` (HANDLERS); the handler applies
    the pure rules, notifies (deterministic keys) and returns the next check time.
-4. Store the next times (None stops tracking) and commit: the notifications, the transitions,
-   their audit events and the new times commit together.
+4. Store the next times (None stops tracking), count what the batch did (the audit events and
+   notifications it wrote, see `dps.scheduler.domain_actions`) and commit: the notifications,
+   the transitions, their audit events and the new times commit together.
 
 If a handler raises, its batch rolls back whole (nothing half-done is kept); the failing row
 alone is then put off for FAILURE_RETRY, logged, and the error re-raised, so the rest is done by
@@ -20,12 +21,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.scheduler import repository, rules_compliance, rules_frameworks, rules_tenders
+from dps.scheduler.domain_actions import PassActions, tally
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ class SweepResult:
     batches: int
     unknown: int
     skipped: bool  # another instance held the sweep lock
+    actions: PassActions = field(default_factory=PassActions)  # what the committed batches did, per action
 
 
 async def sweep(
@@ -70,13 +73,15 @@ async def sweep(
     system = ctx.as_system()
     now = ctx.clock.now()
     checked = batches = unknown = 0
+    actions = PassActions()
     while True:
         current: repository.DueCheck | None = None
         try:
             async with DB.transaction():
                 if not await repository.try_sweep_lock():
                     log.info("another scheduler is sweeping; skipped")
-                    return SweepResult(checked, batches, unknown, skipped=True)
+                    return SweepResult(checked, batches, unknown, skipped=True, actions=actions)
+                written_after = await repository.newest_written_ids()
                 standing = [c for c in STANDING_CHECKS if c[0] in table]
                 if batches == 0 and standing:
                     await repository.ensure_tracked(standing, now)
@@ -103,6 +108,7 @@ async def sweep(
                     results.append((row.entity_type, row.entity_id, next_at))
                 current = None
                 await repository.set_next_checks(results)
+                done = tally(*await repository.written_in_this_transaction(*written_after))
         except Exception:
             if current is not None:
                 log.exception(
@@ -113,5 +119,6 @@ async def sweep(
             raise
         checked += len(rows)
         batches += 1
+        actions += done
         if len(rows) < batch_size:
-            return SweepResult(checked, batches, unknown, skipped=False)
+            return SweepResult(checked, batches, unknown, skipped=False, actions=actions)

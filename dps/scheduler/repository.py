@@ -448,3 +448,32 @@ async def placements_ending(today: date, *, authority_id: int | None, provider_i
         )
         for r in rows
     ]
+
+
+# --- what a pass did -------------------------------------------------------------------------
+
+
+async def newest_written_ids() -> tuple[int, int]:
+    """The newest audit event and notification ids now (a batch's own rows come after them)."""
+    rows = await _fetch(
+        """SELECT (SELECT COALESCE(MAX(id), 0) FROM audit_events) AS audit,
+                  (SELECT COALESCE(MAX(id), 0) FROM notifications) AS notifications"""
+    )
+    return int(rows[0]["audit"]), int(rows[0]["notifications"])
+
+
+async def written_in_this_transaction(audit_after: int, notifications_after: int) -> tuple[dict[str, int], int, int]:
+    """What the current transaction wrote after those ids: audit events per action, distinct
+    notification keys (messages) and notifications (recipients). Rows of other transactions
+    committed meanwhile are told apart by `xmin`, the id of the transaction that wrote them."""
+    actions = await _fetch(
+        """SELECT action, count(*) AS n FROM audit_events
+           WHERE id > {} AND xmin = pg_current_xact_id()::xid GROUP BY action""",
+        audit_after,
+    )
+    sent = await _fetch(
+        """SELECT count(DISTINCT key) AS messages, count(*) AS recipients FROM notifications
+           WHERE id > {} AND xmin = pg_current_xact_id()::xid""",
+        notifications_after,
+    )
+    return {r["action"]: int(r["n"]) for r in actions}, int(sent[0]["messages"]), int(sent[0]["recipients"])

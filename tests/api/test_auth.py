@@ -220,6 +220,7 @@ WRITE_ROUTES = [
     ("POST", "/api/v1/contract-templates/versions/1/approve"),
     ("POST", "/api/v1/contract-templates/versions/1/retire"),
     ("POST", "/api/v1/contract-templates/1/versions"),
+    ("PUT", "/api/v1/contract-templates/approval-policies/1"),
     ("POST", "/api/v1/contracts/1/activate"),
     ("POST", "/api/v1/contracts/decision-letters"),
     ("POST", "/api/v1/contracts/1/end"),

@@ -49,17 +49,21 @@ async def test_a_legal_officer_uploads_approves_and_new_documents_use_the_new_ve
     uploaded = await upload(api, m.legal, "membership_agreement", data)
     assert uploaded.status_code == 201, uploaded.text
     draft = uploaded.json()
-    assert (draft["version"], draft["status"], draft["note"]) == (2, "draft", "clause 5 reworded")
+    # The council's own first version; the shipped one is the national default (no owner).
+    assert (draft["version"], draft["status"], draft["note"]) == (1, "draft", "clause 5 reworded")
+    assert (draft["owner_authority_id"], shipped["owner_authority_id"]) == (m.lead, None)
     assert draft["sha256"] == hashlib.sha256(data).hexdigest()
     assert draft["uploaded_by"] == m.legal_user
 
-    # A draft is not used: documents still come from version 1.
-    approved = await api.client.post(f"{BASE}/versions/{draft['id']}/approve", headers=api.auth(m.legal))
+    # A draft is not used: documents still come from the national default. A second legal
+    # officer of the council approves it (four eyes).
+    second_user, second = await api.staff("legal_officer", m.lead)
+    approved = await api.client.post(f"{BASE}/versions/{draft['id']}/approve", headers=api.auth(second))
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
-    assert approved.json()["approved_by"] == m.legal_user
+    assert approved.json()["approved_by"] == second_user
     old = await api.client.get(f"{BASE}/versions/{shipped['id']}", headers=api.auth(m.legal))
-    assert old.json()["status"] == "retired"
+    assert old.json()["status"] == "approved"  # other councils still use the national default
 
     contract = (
         await api.client.post(
@@ -79,11 +83,16 @@ async def test_a_legal_officer_uploads_approves_and_new_documents_use_the_new_ve
     content = await api.client.get(f"{BASE}/versions/{draft['id']}/content", headers=api.auth(m.legal))
     assert content.content == data
 
-    # Retired stays retired.
+    # Approved once is approved; a council's legal officer does not touch the national default.
     problem(
-        await api.client.post(f"{BASE}/versions/{shipped['id']}/approve", headers=api.auth(m.legal)),
+        await api.client.post(f"{BASE}/versions/{draft['id']}/approve", headers=api.auth(second)),
         409,
         "illegal_transition",
+    )
+    problem(
+        await api.client.post(f"{BASE}/versions/{shipped['id']}/approve", headers=api.auth(m.legal)),
+        403,
+        "permission_denied",
     )
 
 

@@ -47,6 +47,7 @@ class ContractStatus(StrEnum):
 
 class PdfStatus(StrEnum):
     PENDING = "pending"  # not converted yet (or LibreOffice is not installed here)
+    CONVERTING = "converting"  # claimed by one converter (a scheduler pass); others leave it alone
     READY = "ready"
     FAILED = "failed"
 

@@ -60,6 +60,8 @@ class PlacementFacts:
     end_date: date | None
     fee_lines: Sequence[FeeLineFacts]
     notice_days: int = DEFAULT_NOTICE_DAYS
+    # The arrangement's lead authority: its template is used when the placing council has none.
+    lead_authority_id: int | None = None
 
     @property
     def weekly_total_pence(self) -> int:

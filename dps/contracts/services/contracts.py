@@ -63,6 +63,7 @@ async def list_contracts(
         after_id,
         provider_id=provider_id,
         authority_id=authority_id,
+        or_created_by=ctx.user.user_id if authority_id is not None else None,
         hide_drafts=hide_drafts,
         kind=kind,
         status=status,
@@ -125,7 +126,7 @@ async def issue_contract(ctx: Context, contract_id: int) -> Contract:
         ctx,
         contract_id,
         "contract.issued",
-        lambda c: access.require_manage_contract(user, c),
+        lambda c: access.require_manage_contract(user, c, "issue"),
         lambda c: c.issue(user.user_id, ctx.clock.now()),
     )
 
@@ -170,7 +171,7 @@ async def activate_contract(ctx: Context, contract_id: int) -> Contract:
             ctx,
             contract_id,
             "contract.activated",
-            lambda c: access.require_manage_contract(user, c),
+            lambda c: access.require_manage_contract(user, c, "countersign"),
             lambda c: c.activate(ctx.clock.now()),
         )
         if contract.kind is ContractKind.FEE_VARIATION:
@@ -186,7 +187,7 @@ async def end_contract(ctx: Context, contract_id: int) -> Contract:
         ctx,
         contract_id,
         "contract.ended",
-        lambda c: access.require_manage_contract(user, c),
+        lambda c: access.require_manage_contract(user, c, "end"),
         lambda c: c.end(ctx.clock.now()),
     )
 
@@ -198,6 +199,6 @@ async def terminate_contract(ctx: Context, contract_id: int, reason: str) -> Con
         ctx,
         contract_id,
         "contract.terminated",
-        lambda c: access.require_manage_contract(user, c),
+        lambda c: access.require_manage_contract(user, c, "terminate"),
         lambda c: c.terminate(reason, ctx.clock.now()),
     )

@@ -3,8 +3,11 @@ then a PDF copy when LibreOffice is installed.
 
 Every document pins the template version and its SHA-256 and is stored with its own SHA-256.
 Blobs are written before the rows commit and deleted again if they do not, so no row points at a
-missing blob. PDFs are made after the commit, in batches, and recorded as they arrive; without
-LibreOffice a contract's `pdf_status` stays `pending` (`convert_pending_pdfs` catches up later).
+missing blob. PDF copies are made apart from the request (issue 13, item 5: LibreOffice can take
+minutes): a new document's `pdf_status` is `pending`, and the scheduler pass (or `dps contracts
+convert-pdfs`) claims the pending copies (`converting`, see `repository.claim_pdfs`: two
+schedulers never convert the same one), converts them in batches and records each `ready` or
+`failed`. Only a caller that names a converter (the CLI, tests) converts at once.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dps.contracts import access, repository
@@ -39,6 +42,8 @@ from dps.core.storage import DOCX, PDF
 Progress = Callable[[int, int], None]  # (documents done, documents in the batch)
 RENDER_CHUNK = 50
 STORE_CONCURRENCY = 8
+# A claim on a PDF copy older than this belongs to a converter that died: another may take it.
+STALE_CLAIM = timedelta(minutes=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,14 @@ class Draft:
     parent_id: int | None = None
     starts_on: date | None = None
     ends_on: date | None = None
+    # Whose approved template it is made from, in order of preference (the council party to it,
+    # then its consortium's lead); the national default after them. Never another council's.
+    template_owners: tuple[int, ...] = ()
+
+
+def owners(*authority_ids: int | None) -> tuple[int, ...]:
+    """Template owners in order of preference, without repeats or unknowns."""
+    return tuple(dict.fromkeys(a for a in authority_ids if a is not None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +91,9 @@ async def _generate(
             progress(len(drafts), len(drafts))
         return BatchResult(created=[], skipped=skipped)
 
-    templates = {kind: await approved_template(ctx, kind) for kind in {d.template_kind for d in todo}}
+    templates = {
+        key: await approved_template(ctx, *key) for key in {(d.template_kind, d.template_owners) for d in todo}
+    }
     now = ctx.clock.now()
     today = now.date()
     ids = await repository.next_contract_ids(len(todo))
@@ -87,9 +102,9 @@ async def _generate(
     documents: list[bytes] = []
     for start in range(0, len(todo), RENDER_CHUNK):
         chunk = range(start, min(start + RENDER_CHUNK, len(todo)))
-        by_kind: dict[TemplateKind, list[int]] = {}
+        by_kind: dict[tuple[TemplateKind, tuple[int, ...]], list[int]] = {}
         for n in chunk:
-            by_kind.setdefault(todo[n].template_kind, []).append(n)
+            by_kind.setdefault((todo[n].template_kind, todo[n].template_owners), []).append(n)
         rendered: dict[int, bytes] = {}
         for kind, positions in by_kind.items():
             out = await RENDERER.render_many(templates[kind][1], [contexts[n] for n in positions])
@@ -112,7 +127,7 @@ async def _generate(
                 )
             )
         for d, contract_id, key, blob in zip(todo, ids, keys, blobs, strict=True):
-            version = templates[d.template_kind][0]
+            version = templates[(d.template_kind, d.template_owners)][0]
             contracts.append(
                 Contract(
                     id=contract_id,
@@ -144,39 +159,70 @@ async def _generate(
         for key in keys:
             await ctx.store.delete(key)
         raise
-    contracts = await _attach_pdfs(ctx, contracts, documents, converter or default_converter())
+    if converter is not None and converter.available:
+        # The caller asked for the copies now (the CLI, tests); requests leave them to the scheduler.
+        claimed = {c.id for c in await _claim(ctx, len(contracts), [c.id for c in contracts])}
+        made = {
+            c.id: c
+            for c in await _attach_pdfs(
+                ctx,
+                [c for c in contracts if c.id in claimed],
+                [d for c, d in zip(contracts, documents, strict=True) if c.id in claimed],
+                converter,
+            )
+        }
+        contracts = [made.get(c.id, c) for c in contracts]
     return BatchResult(created=contracts, skipped=skipped)
+
+
+async def _claim(ctx: Context, limit: int, ids: Sequence[int] | None = None) -> list[Contract]:
+    now = ctx.clock.now()
+    return await repository.claim_pdfs(limit, now, now - STALE_CLAIM, ids)
 
 
 async def _attach_pdfs(
     ctx: Context, contracts: list[Contract], documents: list[bytes], converter: PdfConverter
 ) -> list[Contract]:
-    """Convert after the commit; a missing LibreOffice leaves them pending, a failed file `failed`."""
-    if not converter.available:
-        return contracts
-    pdfs = await converter.convert(documents)
-    done = []
-    for contract, pdf in zip(contracts, pdfs, strict=True):
-        if pdf is None:
-            await repository.set_pdf(contract.id, None, PdfStatus.FAILED)
-            done.append(contract.with_pdf(None, PdfStatus.FAILED))
-            continue
-        key = contract.document.key.removesuffix(".docx") + ".pdf"
-        blob = await ctx.store.put(key, pdf, PDF)
-        stored = StoredFile(key=key, sha256=blob.sha256, size_bytes=blob.size)
-        await repository.set_pdf(contract.id, stored, PdfStatus.READY)
-        done.append(contract.with_pdf(stored, PdfStatus.READY))
+    """Convert claimed copies and record each `ready` or `failed`; if that cannot finish, the
+    claims are released (back to `pending`) for the next pass."""
+    try:
+        pdfs = await converter.convert(documents)
+        done = []
+        for contract, pdf in zip(contracts, pdfs, strict=True):
+            if pdf is None:
+                await repository.set_pdf(contract.id, None, PdfStatus.FAILED)
+                done.append(contract.with_pdf(None, PdfStatus.FAILED))
+                continue
+            key = contract.document.key.removesuffix(".docx") + ".pdf"
+            blob = await ctx.store.put(key, pdf, PDF)
+            stored = StoredFile(key=key, sha256=blob.sha256, size_bytes=blob.size)
+            await repository.set_pdf(contract.id, stored, PdfStatus.READY)
+            done.append(contract.with_pdf(stored, PdfStatus.READY))
+    except BaseException:
+        await asyncio.shield(repository.release_pdf_claims([c.id for c in contracts]))
+        raise
     return done
 
 
+async def _convert_claimed(ctx: Context, limit: int, converter: PdfConverter) -> list[Contract]:
+    claimed = await _claim(ctx, limit)
+    if not claimed:
+        return []
+    try:
+        documents = [await ctx.store.get(c.document.key) for c in claimed]
+    except BaseException:
+        await asyncio.shield(repository.release_pdf_claims([c.id for c in claimed]))
+        raise
+    return await _attach_pdfs(ctx, claimed, documents, converter)
+
+
 async def convert_pending_pdfs(ctx: Context, *, limit: int = 200, converter: PdfConverter | None = None) -> int:
-    """Make the PDF copies still pending (LibreOffice was missing or busy); returns how many are ready."""
+    """Claim and make up to `limit` pending PDF copies (the scheduler pass); returns how many are
+    ready. Without LibreOffice nothing is claimed: they stay pending."""
     converter = converter or default_converter()
     if not converter.available:
         return 0
-    pending = await repository.pending_pdfs(limit)
-    documents = [await ctx.store.get(c.document.key) for c in pending]
-    done = await _attach_pdfs(ctx, pending, documents, converter)
+    done = await _convert_claimed(ctx, limit, converter)
     return sum(1 for c in done if c.pdf_status is PdfStatus.READY)
 
 
@@ -191,9 +237,7 @@ async def convert_all_pending_pdfs(
         return 0, 0
     total = await repository.count_pending_pdfs()
     ready = failed = 0
-    while pending := await repository.pending_pdfs(batch):
-        documents = [await ctx.store.get(c.document.key) for c in pending]
-        done = await _attach_pdfs(ctx, pending, documents, converter)
+    while done := await _convert_claimed(ctx, batch, converter):
         made = sum(1 for c in done if c.pdf_status is PdfStatus.READY)
         ready, failed = ready + made, failed + len(done) - made
         total = max(total, ready + failed)  # more may arrive while we work
@@ -231,6 +275,7 @@ def placement_draft(facts: f.PlacementFacts) -> Draft:
         build=lambda reference, on: f.placement_context(facts, reference, on),
         starts_on=facts.start_date,
         ends_on=facts.end_date,
+        template_owners=owners(facts.authority_id, facts.lead_authority_id),
     )
 
 
@@ -243,7 +288,9 @@ async def generate_placement_agreement(
     return await generate_one(ctx, placement_draft(facts), converter)
 
 
-async def fee_variation_draft(facts: f.FeeVariationFacts) -> Draft:
+async def fee_variation_draft(facts: f.FeeVariationFacts, lead_authority_id: int | None = None) -> Draft:
+    """A fee variation of the placing council (made from its template, else its consortium
+    lead's `lead_authority_id`, else the national default)."""
     f.check_fee_variation(facts)
     parent_id, contract_reference = facts.contract_id, facts.contract_reference
     if parent_id is None:
@@ -263,6 +310,7 @@ async def fee_variation_draft(facts: f.FeeVariationFacts) -> Draft:
         build=lambda reference, on: f.fee_variation_context(linked, reference, on),
         parent_id=parent_id,
         starts_on=facts.effective_date,
+        template_owners=owners(facts.authority_id, lead_authority_id),
     )
 
 
@@ -289,7 +337,8 @@ async def fee_variation_batch(
 ) -> BatchResult:
     """`generate_fee_variations` once the caller has checked permission (an uplift's variations are
     issued by the lead council for every member council's placements)."""
-    drafts = [await fee_variation_draft(item) for item in items]
+    leads = await repository.lead_authorities_of_placements([i.placement_id for i in items])
+    drafts = [await fee_variation_draft(item, leads.get(item.placement_id)) for item in items]
     return await _generate(ctx, drafts, converter=converter, progress=progress)
 
 
@@ -309,6 +358,7 @@ async def generate_membership_agreement(
         build=lambda reference, on: f.membership_context(facts, reference, on),
         starts_on=facts.started_on,
         ends_on=facts.term_end,
+        template_owners=owners(facts.lead_authority_id),
     )
     return await generate_one(ctx, draft, converter)
 
@@ -328,5 +378,6 @@ async def generate_decision_letter(
         authority_ids=frozenset({facts.lead_authority_id}),
         title=f"Decision on application {application_id} to {facts.arrangement_reference}",
         build=lambda reference, on: f.decision_context(facts, reference, on),
+        template_owners=owners(facts.lead_authority_id),
     )
     return await generate_one(ctx, draft, converter)

@@ -1,5 +1,10 @@
 """The template registry: upload (checked by rendering with sample data), approve, retire, read.
 
+Every version belongs to an owner (a council, or the national defaults for admins); only the
+owner's legal officers approve or retire it, a second legal officer approves under the council's
+four-eyes policy (on unless an admin turned it off), and a council's documents are made from its
+own approved version, else its consortium lead's, else the national default.
+
 Blob first, then the row; if the row cannot be written the blob is deleted again, so no row ever
 points at a missing blob (the same ordering as accounts documents).
 """
@@ -13,12 +18,18 @@ from pathlib import Path
 from dps.contracts import access, repository
 from dps.contracts.domain.contexts import TemplateKind, Variable, catalogue
 from dps.contracts.domain.samples import sample_context
-from dps.contracts.domain.templates import TemplateInvalid, TemplateStatus, TemplateVersion, require_approved
+from dps.contracts.domain.templates import (
+    TemplateInvalid,
+    TemplateStatus,
+    TemplateVersion,
+    choose_template,
+    require_approved,
+)
 from dps.contracts.rendering import RENDERER
 from dps.core import audit
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import DomainError, RuleViolation, UnsupportedMediaType
+from dps.core.errors import DomainError, PermissionDenied, RuleViolation, UnsupportedMediaType
 from dps.core.pagination import Page
 from dps.core.storage import DOCX, check_upload
 
@@ -32,7 +43,7 @@ class TemplateCorrupted(DomainError):
 
 
 async def _store_version(
-    ctx: Context, kind: TemplateKind, data: bytes, filename: str, note: str, *, approve: bool
+    ctx: Context, kind: TemplateKind, owner: int | None, data: bytes, filename: str, note: str, *, approve: bool
 ) -> TemplateVersion:
     key = f"contract-templates/{kind.value}/{uuid.uuid4().hex}.docx"
     blob = await ctx.store.put(key, data, DOCX)
@@ -40,11 +51,11 @@ async def _store_version(
     user_id = ctx.principal.user_id if ctx.principal else None
     try:
         async with DB.transaction():
-            await repository.lock_template_kind(kind)
+            await repository.lock_template_kind(kind, owner)
             draft = TemplateVersion(
                 id=0,
                 kind=kind,
-                version=await repository.next_template_version(kind),
+                version=await repository.next_template_version(kind, owner),
                 status=TemplateStatus.DRAFT,
                 filename=filename,
                 note=note,
@@ -53,6 +64,7 @@ async def _store_version(
                 size_bytes=blob.size,
                 uploaded_by=user_id,
                 uploaded_at=now,
+                owner_authority_id=owner,
             )
             version = await repository.insert_template_version(draft)
             await audit.record(
@@ -71,21 +83,25 @@ async def upload_template_version(
     ctx: Context, kind: TemplateKind, data: bytes, filename: str | None, note: str = ""
 ) -> TemplateVersion:
     """A new draft version of `kind`, refused (422 `template_invalid`, every reason listed) unless
-    it renders with the kind's sample data inside the sandbox."""
-    access.require_manage_templates(ctx.user)
+    it renders with the kind's sample data inside the sandbox. A legal officer's version belongs
+    to their council; an admin's is a national default."""
+    owner = access.template_owner_of(ctx.user)
     if check_upload(data, ctx.settings.max_upload_bytes) != DOCX:
         raise UnsupportedMediaType("a contract template is a Word (.docx) document", allowed=[DOCX])
     problems = await RENDERER.check(data, sample_context(kind))
     if problems:
         raise TemplateInvalid(problems)
-    return await _store_version(ctx, kind, data, (filename or f"{kind.value}.docx")[:255], note, approve=False)
+    return await _store_version(ctx, kind, owner, data, (filename or f"{kind.value}.docx")[:255], note, approve=False)
 
 
 async def _approve(ctx: Context, draft: TemplateVersion) -> TemplateVersion:
-    """Approve `draft` and retire the version it replaces (inside the caller's transaction, kind locked)."""
+    """Approve `draft` and retire the owner's version it replaces (inside the caller's transaction,
+    the kind locked for the owner)."""
     now = ctx.clock.now()
-    approved = draft.approve(ctx.principal.user_id if ctx.principal else None, now)
-    previous = await repository.approved_template(draft.kind)
+    owner = draft.owner_authority_id
+    four_eyes = owner is not None and await repository.four_eyes_required(owner)
+    approved = draft.approve(ctx.principal.user_id if ctx.principal else None, now, four_eyes=four_eyes)
+    previous = await repository.approved_template(draft.kind, owner)
     if previous is not None:
         retired = previous.retire(now)
         await repository.save_template_version(retired)
@@ -100,21 +116,28 @@ async def _approve(ctx: Context, draft: TemplateVersion) -> TemplateVersion:
 
 
 async def approve_template_version(ctx: Context, version_id: int) -> TemplateVersion:
-    """Make a draft the version new documents of its kind are made from; the previous one retires."""
+    """Make a draft the version its owner's new documents of its kind are made from; the owner's
+    previous one retires. Only the owner's legal officers (admins for a national default); under
+    four eyes not the one who uploaded it (403 `second_approver_required`)."""
     access.require_manage_templates(ctx.user)
+    visible = await _visible_owners(ctx)
     async with DB.transaction():
         draft = await repository.get_template_version(version_id)
-        await repository.lock_template_kind(draft.kind)
+        access.require_template_owner(ctx.user, draft, "approve", visible)
+        await repository.lock_template_kind(draft.kind, draft.owner_authority_id)
         draft = await repository.get_template_version(version_id, for_update=True)
         approved = await _approve(ctx, draft)
     return approved
 
 
 async def retire_template_version(ctx: Context, version_id: int) -> TemplateVersion:
-    """Stop using a version (a draft that will not be approved, or an approved one withdrawn)."""
+    """Stop using a version (a draft that will not be approved, or an approved one withdrawn): the
+    owner's documents fall back to its consortium lead's or the national default. Only the owner."""
     access.require_manage_templates(ctx.user)
+    visible = await _visible_owners(ctx)
     async with DB.transaction():
         before = await repository.get_template_version(version_id, for_update=True)
+        access.require_template_owner(ctx.user, before, "retire", visible)
         after = before.retire(ctx.clock.now())
         await repository.save_template_version(after)
         await audit.record(
@@ -123,16 +146,58 @@ async def retire_template_version(ctx: Context, version_id: int) -> TemplateVers
     return after
 
 
+async def _visible_owners(ctx: Context) -> list[int] | None:
+    """Whose versions the caller sees besides the national defaults: a council's staff their own
+    council's and its consortia's leads' (the ones its documents may be made from); admins all."""
+    user = ctx.user
+    access.require_read_templates(user)
+    if user.is_admin or user.org_id is None:
+        return None
+    return [user.org_id, *await repository.consortium_leads(user.org_id)]
+
+
 async def list_template_versions(
     ctx: Context, kind: TemplateKind | None, limit: int, after_id: int
 ) -> Page[TemplateVersion]:
-    access.require_read_templates(ctx.user)
-    return await repository.list_template_versions(kind, limit, after_id)
+    """The national defaults and the versions of the caller's council and its consortia's leads."""
+    owners = await _visible_owners(ctx)
+    return await repository.list_template_versions(kind, limit, after_id, owners)
 
 
 async def get_template_version(ctx: Context, version_id: int) -> TemplateVersion:
-    access.require_read_templates(ctx.user)
-    return await repository.get_template_version(version_id)
+    owners = await _visible_owners(ctx)
+    version = await repository.get_template_version(version_id)
+    access.require_see_template(ctx.user, version, owners)
+    return version
+
+
+async def set_approval_policy(ctx: Context, authority_id: int, four_eyes: bool) -> bool:
+    """Whether a council's templates need a second legal officer to approve them (admins set it:
+    a legal officer could otherwise lift the check on their own approvals)."""
+    user = ctx.user
+    if not user.is_admin:
+        raise PermissionDenied("only platform admins change a council's template approval policy")
+    async with DB.transaction():
+        before = await repository.four_eyes_required(authority_id)
+        await repository.set_four_eyes(authority_id, four_eyes, user.user_id, ctx.clock.now())
+        await audit.record(
+            ctx,
+            "contract_template.policy_changed",
+            "authority",
+            authority_id,
+            before={"four_eyes": before},
+            after={"four_eyes": four_eyes},
+        )
+    return four_eyes
+
+
+async def approval_policy(ctx: Context, authority_id: int) -> bool:
+    """A council's four-eyes rule (its own staff and admins)."""
+    user = ctx.user
+    access.require_read_templates(user)
+    if not (user.is_admin or user.is_authority(authority_id)):
+        raise PermissionDenied("a council's template approval policy is for its own staff")
+    return await repository.four_eyes_required(authority_id)
 
 
 async def template_bytes(ctx: Context, version: TemplateVersion) -> bytes:
@@ -152,9 +217,13 @@ async def download_template_version(ctx: Context, version_id: int) -> tuple[Temp
     return version, await template_bytes(ctx, version)
 
 
-async def approved_template(ctx: Context, kind: TemplateKind) -> tuple[TemplateVersion, bytes]:
-    """The approved version of `kind` and its bytes; 422 `no_approved_template` when there is none."""
-    version = await repository.approved_template(kind)
+async def approved_template(
+    ctx: Context, kind: TemplateKind, owners: tuple[int, ...] = ()
+) -> tuple[TemplateVersion, bytes]:
+    """The approved version of `kind` a document of the councils `owners` (the council itself,
+    then its consortium's lead) is made from, and its bytes: the first owner's, else the national
+    default; 422 `no_approved_template` when there is none."""
+    version = choose_template(await repository.approved_templates(kind, owners), owners)
     if version is None:
         raise RuleViolation(
             f"there is no approved {kind.value} template; a legal officer must approve one first",
@@ -171,8 +240,9 @@ def variables_catalogue(ctx: Context) -> dict[TemplateKind, list[Variable]]:
 
 
 async def load_shipped_templates(ctx: Context) -> list[TemplateVersion]:
-    """Load templates/contracts/<kind>.docx as approved version 1 of every kind that has no version
-    yet (the demo, a fresh deployment, tests). Running it again changes nothing."""
+    """Load templates/contracts/<kind>.docx as the approved national default (version 1) of every
+    kind that has no national version yet (the demo, a fresh deployment, tests). Running it again
+    changes nothing."""
     present = await repository.template_kinds_present()
     loaded = []
     for kind in TemplateKind:
@@ -182,5 +252,7 @@ async def load_shipped_templates(ctx: Context) -> list[TemplateVersion]:
         problems = await RENDERER.check(data, sample_context(kind))
         if problems:
             raise TemplateInvalid(problems)
-        loaded.append(await _store_version(ctx, kind, data, f"{kind.value}.docx", "shipped with dps", approve=True))
+        loaded.append(
+            await _store_version(ctx, kind, None, data, f"{kind.value}.docx", "shipped with dps", approve=True)
+        )
     return loaded

@@ -1,0 +1,187 @@
+"""The README's walk-through of story 4, replayed call for call on the demo data (issue 12, "dead
+ends"): Manchester's commissioner raises a placement request, a member offers, Manchester's
+evaluator marks, the commissioner awards, and Manchester's own legal officer issues the IPA and
+countersigns it once the provider has signed: no admin, demo users only. Also: a refusal names
+the verb attempted, and the author of a document can read it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dps.core.context import Context
+from dps.core.settings import Settings
+from dps.demo import DEMO_PASSWORD, STAFF, seed_demo
+from tests.api.test_contracts_placements import consortium, placed
+from tests.support import Api, problem
+
+COUNCIL_ROLES = {"procurement_officer", "evaluator", "legal_officer", "commissioner"}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env(
+        {
+            "DPS_VAR_DIR": str(tmp_path / "var"),
+            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
+            "DPS_SCHEDULER": "off",
+            "DPS_TOKEN_TTL_HOURS": str(24 * 365),
+        }
+    )
+
+
+@pytest.fixture(autouse=True)
+def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support_contracts import NO_LIBREOFFICE
+
+    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+
+
+def test_every_demo_council_has_the_staff_a_real_council_has() -> None:
+    roles: dict[int, set[str]] = {}
+    for role, _, _, council in STAFF:
+        roles.setdefault(council, set()).add(role.value)
+    assert roles == {council: COUNCIL_ROLES for council in range(6)}
+    emails = [email for _, email, _, _ in STAFF]
+    assert len(emails) == len(set(emails))
+    assert {"legal.manchester@demo.dps.test", "officer.manchester@demo.dps.test"} <= set(emails)
+
+
+async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> None:
+    await seed_demo(Context(None, api.clock, api.app.state.settings, api.app.state.store))
+    c = api.client
+
+    async def login(email: str) -> dict[str, str]:
+        response = await c.post("/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 200, response.text
+        return api.auth(response.json()["token"])
+
+    async def ok(response: Any, status: int = 200) -> dict[str, Any]:
+        assert response.status_code == status, response.text
+        return dict(response.json())
+
+    commissioner = await login("commissioner@demo.dps.test")  # Manchester
+    # 1. Find the DPS and its lot 1.
+    arrangements = await ok(await c.get("/api/v1/arrangements", headers=commissioner))
+    dps = next(a for a in arrangements["items"] if a["reference"] == "PNW-RES-DPS-2026")
+    lots = await ok(await c.get(f"/api/v1/arrangements/{dps['id']}/lots", headers=commissioner))
+    lot = next(item for item in lots["items"] if item["code"] == "LOT-1")
+
+    # 2. Raise the placement request (urgent: offers in 90 seconds) and publish it.
+    deadline = api.clock.now() + timedelta(seconds=90)
+    call_off = await ok(
+        await c.post(
+            "/api/v1/call-offs",
+            json={
+                "arrangement_id": dps["id"],
+                "lot_id": lot["id"],
+                "title": "Young person, 14, residential",
+                "child": {"age": 14, "sex": "female", "needs": ["social_emotional_mental_health"],
+                          "need_level": "standard", "home_district": "M14", "placement_type": "long_term",
+                          "start_date": (api.clock.now().date() + timedelta(days=14)).isoformat()},
+                "criteria": {"questions": [{"text": "How will you help her settle?", "max_score": 5,
+                                            "weight": "100"}],
+                             "quality_weight": "60", "price_weight": "30", "proximity_weight": "10"},
+                "deadline": deadline.isoformat(),
+                "urgent_reason": "emergency placement; every member agreed a 90-second window (demo)",
+            },
+            headers=commissioner,
+        ),
+        201,
+    )  # fmt: skip
+    published = await ok(await c.post(f"/api/v1/call-offs/{call_off['id']}/publish", headers=commissioner))
+    assert published["status"] == "published"
+
+    # 3. Harbour House Care (provider2, a member of lot 1) offers from its Bolton home.
+    provider = await login("provider2@demo.dps.test")
+    me = await ok(await c.get("/api/v1/me", headers=provider))
+    settings = await ok(await c.get(f"/api/v1/providers/{me['organisation_id']}/settings", headers=provider))
+    offer = await ok(
+        await c.post(
+            f"/api/v1/call-offs/{call_off['id']}/offers",
+            json={"setting_id": settings["items"][0]["id"], "weekly_fee_pence": 490_000,
+                  "start_date": call_off["child"]["start_date"],
+                  "answers": [{"question_id": 1, "text": "A keyworker she meets before she moves in"}]},
+            headers=provider,
+        ),
+        201,
+    )  # fmt: skip
+
+    # 4. After the deadline: Manchester's evaluator marks, the commissioner evaluates and awards.
+    api.clock.set(deadline + timedelta(seconds=1))
+    closed = await ok(await c.post(f"/api/v1/call-offs/{call_off['id']}/close", headers=commissioner))
+    assert closed["status"] == "closed"
+    evaluator = await login("evaluator2@demo.dps.test")  # Manchester
+    marked = await c.post(
+        f"/api/v1/call-offs/{call_off['id']}/offers/{offer['id']}/marks",
+        json={"marks": [{"question_id": 1, "score": 4, "rationale": "a clear, child-centred plan"}]},
+        headers=evaluator,
+    )
+    assert marked.status_code == 204, marked.text
+    await ok(await c.post(f"/api/v1/call-offs/{call_off['id']}/evaluate", headers=commissioner))
+    awarded = await ok(
+        await c.post(f"/api/v1/call-offs/{call_off['id']}/award", json={"offer_id": offer["id"]}, headers=commissioner)
+    )
+    assert awarded["status"] == "concluded"
+    placements = await ok(await c.get("/api/v1/placements", headers=commissioner))
+    placement = next(p for p in placements["items"] if p["call_off_id"] == call_off["id"])
+
+    # 5. Manchester's legal officer makes the IPA (or finds the one the scheduler made) and issues it.
+    legal = await login("legal.manchester@demo.dps.test")
+    made = await c.post("/api/v1/contracts/placement-agreements", json={"placement_id": placement["id"]},
+                        headers=legal)  # fmt: skip
+    ipa_id = made.json().get("id") or made.json()["contract_id"]
+    assert made.status_code in (201, 409), made.text
+    # A commissioner may raise and award, but issuing is for officers and legal officers; the
+    # refusal says what was attempted.
+    refused = problem(await c.post(f"/api/v1/contracts/{ipa_id}/issue", headers=commissioner), 403,
+                      "permission_denied")  # fmt: skip
+    assert "may issue this" in refused["detail"] and "generate" not in refused["detail"]
+    issued = await ok(await c.post(f"/api/v1/contracts/{ipa_id}/issue", headers=legal))
+    assert issued["status"] == "issued"
+
+    # 6. The provider signs the exact document; Manchester's legal officer countersigns.
+    contract = await ok(await c.get(f"/api/v1/contracts/{ipa_id}", headers=provider))
+    signed = await ok(
+        await c.post(f"/api/v1/contracts/{ipa_id}/sign", json={"document_sha256": contract["document_sha256"]},
+                     headers=provider)
+    )  # fmt: skip
+    assert signed["status"] == "signed"
+    active = await ok(await c.post(f"/api/v1/contracts/{ipa_id}/activate", headers=legal))
+    assert active["status"] == "active" and active["authority_ids"] == [placement["authority_id"]]
+
+
+async def test_the_officer_who_generated_a_fee_variation_can_read_it(api: Api) -> None:
+    from tests.support_contracts import load_templates
+
+    await load_templates(api)
+    c = await consortium(api)  # Bolton leads; Wigan places
+    await placed(api, c)
+    uplift = await api.client.post(
+        "/api/v1/uplifts",
+        json={"arrangement_id": c.arrangement_id, "description": "April 2027 uplift", "effective_on": "2027-04-01",
+              "method": "flat", "flat_percentage": "3.8"},
+        headers=api.auth(c.officer),
+    )  # fmt: skip
+    assert uplift.status_code == 201, uplift.text
+    applied = await api.client.post(f"/api/v1/uplifts/{uplift.json()['id']}/apply", headers=api.auth(c.officer))
+    assert applied.status_code == 200, applied.text
+    issued = await api.client.post(
+        "/api/v1/contracts/fee-variations", json={"uplift_id": uplift.json()["id"]}, headers=api.auth(c.officer)
+    )
+    assert issued.status_code == 200, issued.text
+    [variation] = issued.json()["created"]
+    assert variation["authority_ids"] != []  # Wigan's placement, generated by Bolton's officer
+
+    read = await api.client.get(f"/api/v1/contracts/{variation['id']}", headers=api.auth(c.officer))
+    assert read.status_code == 200, read.text
+    document = await api.client.get(f"/api/v1/contracts/{variation['id']}/document", headers=api.auth(c.officer))
+    assert document.status_code == 200, document.text
+    listed = await api.client.get("/api/v1/contracts", params={"kind": "fee_variation"}, headers=api.auth(c.officer))
+    assert [v["id"] for v in listed.json()["items"]] == [variation["id"]]
+    # Bolton's legal officer, who did not generate it, still does not see Wigan's variation.
+    problem(await api.client.get(f"/api/v1/contracts/{variation['id']}", headers=api.auth(c.legal)), 403,
+            "permission_denied")  # fmt: skip
