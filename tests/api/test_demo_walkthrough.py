@@ -110,11 +110,16 @@ async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> No
         201,
     )  # fmt: skip
 
-    # 4. After the deadline: Manchester's evaluator marks, the commissioner evaluates and awards.
+    # 4. After the deadline: the commissioner puts Manchester's evaluator on the panel, who marks; the commissioner evaluates and awards.
     api.clock.set(deadline + timedelta(seconds=1))
     closed = await ok(await c.post(f"/api/v1/call-offs/{call_off['id']}/close", headers=commissioner))
     assert closed["status"] == "closed"
     evaluator = await login("evaluator2@demo.dps.test")  # Manchester
+    evaluator_id = (await ok(await c.get("/api/v1/me", headers=evaluator)))["user_id"]
+    panel = await c.post(
+        f"/api/v1/call-offs/{call_off['id']}/evaluators", json={"evaluator_ids": [evaluator_id]}, headers=commissioner
+    )
+    assert panel.status_code in (200, 201, 204), panel.text
     marked = await c.post(
         f"/api/v1/call-offs/{call_off['id']}/offers/{offer['id']}/marks",
         json={"marks": [{"question_id": 1, "score": 4, "rationale": "a clear, child-centred plan"}]},
