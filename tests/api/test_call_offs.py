@@ -303,9 +303,10 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     live = live_response.json()["items"]
     past = (await api.client.get("/api/v1/placements?live=false", headers=api.auth(near))).json()["items"]
     assert live == [] and [(p["id"], p["ending_reason"]) for p in past] == [(placement["id"], "placement_breakdown")]
-    # The fee counted up to the last day and no longer.
-    assert await band_use(api, s, "2026-12-20") == [("8-12", "complex", 1)]
-    assert await band_use(api, s, "2026-12-21") == []
+    # The fee counted up to the child's last day there (the day before the day they left) and no
+    # longer, as the placement report counts it.
+    assert await band_use(api, s, "2026-12-19") == [("8-12", "complex", 1)]
+    assert await band_use(api, s, "2026-12-20") == []
 
     # Story 9: the council's placement figures for 2026 show the placement and its unplanned end;
     # spend runs from the start date up to the day the child left, pro rata by day.
