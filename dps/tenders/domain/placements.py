@@ -99,8 +99,9 @@ class Placement:
         return fee_in_force(self.fee_schedule(), day)
 
     def scheduled_fees(self, today: date) -> tuple[FeeFrom, ...]:
-        """Fees agreed from a day after `today`: signed, not yet in force."""
-        return tuple(f for f in self.fee_schedule() if f.from_day > today)
+        """Variations agreed from a day after `today`: signed, not yet in force (the fee agreed at
+        the start is the placement's fee, shown as such before it starts)."""
+        return tuple(f for f in self.fee_schedule()[1:] if f.from_day > today)
 
     def fee_spans(self) -> tuple[FeeSpan, ...]:
         """Each fee with the days it is in force: from its day to the day before the next one,
