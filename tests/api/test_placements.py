@@ -281,6 +281,18 @@ async def test_the_consortium_lead_sees_every_member_council_and_members_only_th
         (c.salford.id, salford_spend),
     ]
     assert priced["spend_total"]["spend_pence"] == wigan_spend + salford_spend
+    csv = await api.client.get(
+        "/api/v1/reports/pricing",
+        params={"arrangement_id": c.arrangement_id, "format": "csv", "section": "spend", "spend_from": first,
+                "spend_to": last},
+        headers=api.auth(c.bolton.officer),
+    )  # fmt: skip
+    assert csv.text.splitlines() == [
+        "authority_id,authority_name,spend_from,spend_to,placements,spend_pence",
+        f"{c.wigan.id},Wigan Council,{first},{last},1,{wigan_spend}",
+        f"{c.salford.id},Salford City Council,{first},{last},1,{salford_spend}",
+        f"0,consortium,{first},{last},2,{wigan_spend + salford_spend}",
+    ]
 
     # A member council sees its own council only, in both reports.
     mine = await placement_report(api, c.wigan.commissioner, first, last, arrangement_id=c.arrangement_id)
