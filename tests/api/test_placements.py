@@ -354,3 +354,39 @@ async def test_a_moved_placement_gets_no_ends_reminder_while_a_planned_end_does(
         await run_once(system)
     assert await ending_reminders(api, c.wigan.commissioner, moving["id"]) == []
     assert len(await ending_reminders(api, c.wigan.commissioner, ending["id"])) == 2
+
+
+async def test_a_planned_end_is_brought_forward_by_a_move_and_its_reminders_stop(api: Api) -> None:
+    await load_templates(api)
+    c = await consortium(api)
+    placement = await place(api, c, c.wigan)
+    planned = await api.client.post(
+        f"{PLACEMENTS}/{placement['id']}/end",
+        json={"ended_on": "2027-02-28", "kind": "planned"},
+        headers={**api.auth(c.wigan.commissioner), "If-Match": f'"{placement["version"]}"'},
+    )
+    assert planned.status_code == 200, planned.text
+    system = Context(None, api.clock, api.app.state.settings, api.app.state.store)
+    api.clock.set(datetime(2027, 2, 1, 9, 0, tzinfo=UTC))  # 27 days before: the 28-day reminder
+    await run_once(system)
+    [reminder] = await ending_reminders(api, c.wigan.commissioner, placement["id"])
+    assert "28 February 2027" in reminder["subject"]
+
+    # The move the reminder asked for: the child moves on 10 February, before the planned end. A
+    # later end than the one recorded would be an extension, not an ending.
+    later = move_body(c.second.setting_id, SECOND_CARD_PRICE, ended_on="2027-03-01", start_date="2027-03-01")
+    problem(await move(api, c, planned.json(), later), 409, "end_after_recorded_end")
+    day = {"ended_on": "2027-02-10", "start_date": "2027-02-10"}
+    moved = await move(api, c, planned.json(), move_body(c.second.setting_id, SECOND_CARD_PRICE, **day))
+    assert moved.status_code == 201, moved.text
+    ended = (await api.client.get(f"{PLACEMENTS}/{placement['id']}", headers=api.auth(c.wigan.commissioner))).json()
+    assert (ended["ended_on"], ended["ending_kind"]) == ("2027-02-10", "unplanned")
+
+    # No reminder about either end day of the moved placement follows.
+    for when in (datetime(2027, 2, 4, 9, 0, tzinfo=UTC), datetime(2027, 2, 22, 9, 0, tzinfo=UTC)):
+        api.clock.set(when)
+        await run_once(system)
+    assert await ending_reminders(api, c.wigan.commissioner, placement["id"]) == [reminder]
+    # Once the day has passed, the end is history.
+    after = move_body(c.member.setting_id, CARD_PRICE, ended_on="2027-02-09", start_date="2027-02-22")
+    problem(await move(api, c, ended, after), 409, "placement_ended")

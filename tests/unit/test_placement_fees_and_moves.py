@@ -17,8 +17,10 @@ from dps.pricing.domain.fees import FeeCheck
 from dps.pricing.domain.spend import CouncilSpend, FeeSpan, PlacementSpans, council_spend, spend_pence, total_spend
 from dps.scheduler.domain_tenders import PLACEMENT_REMINDER_DAYS, ending_events, placement_ending
 from dps.tenders.domain.placements import (
+    EndingKind,
     FeeFrom,
     Placement,
+    UnplannedReason,
     fee_spans,
     move_refusals,
     off_framework_reason,
@@ -241,3 +243,25 @@ def test_a_moved_placement_has_no_ending_reminders_and_a_planned_end_has_them() 
     assert ending_events(placement_ending(1, end, moved=True), PLACEMENT_REMINDER_DAYS) == []
     planned = ending_events(placement_ending(1, end, moved=False), PLACEMENT_REMINDER_DAYS)
     assert [e.key for e in planned] == ["placement:1:ending-28d:2027-01-20", "placement:1:ending-7d:2027-01-20"]
+
+
+# --- an end recorded for a later day -----------------------------------------------------------------
+
+PLANNED_END = date(2027, 2, 28)
+
+
+@pytest.mark.parametrize("on", [date(2027, 2, 10), PLANNED_END])
+def test_an_end_still_ahead_may_be_brought_forward_or_kept(on: date) -> None:
+    planned = placement().end(PLANNED_END, EndingKind.PLANNED, None, None)
+    moved = planned.end(on, EndingKind.UNPLANNED, UnplannedReason.PLACEMENT_BREAKDOWN, None, date(2027, 2, 27))
+    assert (moved.ended_on, moved.ending_kind, moved.version) == (on, EndingKind.UNPLANNED, 3)
+
+
+def test_an_end_cannot_be_put_later_and_a_past_end_is_history() -> None:
+    planned = placement().end(PLANNED_END, EndingKind.PLANNED, None, None)
+    with pytest.raises(Conflict) as later:
+        planned.end(date(2027, 3, 1), EndingKind.PLANNED, None, None, date(2027, 2, 27))
+    assert later.value.code == "end_after_recorded_end"
+    with pytest.raises(Conflict) as past:
+        planned.end(date(2027, 2, 10), EndingKind.PLANNED, None, None, PLANNED_END)
+    assert past.value.code == "placement_ended"

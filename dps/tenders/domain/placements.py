@@ -126,10 +126,29 @@ class Placement:
         fees = (*(f for f in schedule if f.from_day != from_day), FeeFrom(from_day, weekly_fee_pence))
         return replace(self, fees=fees, weekly_fee_pence=weekly_fee_pence, version=self.version + 1)
 
-    def end(self, on: date, kind: EndingKind, reason: UnplannedReason | None, note: str | None) -> Placement:
-        """End the placement on `on` (the day the child leaves); an unplanned ending needs its reason code."""
+    def end(
+        self,
+        on: date,
+        kind: EndingKind,
+        reason: UnplannedReason | None,
+        note: str | None,
+        today: date | None = None,
+    ) -> Placement:
+        """End the placement on `on` (the day the child leaves); an unplanned ending needs its reason code.
+
+        An end recorded for a day still ahead of `today` is a plan: the child may leave or move
+        earlier (or on that day), which replaces it; a later day would extend the placement, which
+        takes a contract variation, not a new ending (409 `end_after_recorded_end`). An end on or
+        before today is history (409 `placement_ended`)."""
         if self.ended_on is not None:
-            raise Conflict("this placement has already ended", code="placement_ended")
+            if today is None or self.ended_on <= today:
+                raise Conflict("this placement has already ended", code="placement_ended")
+            if on > self.ended_on:
+                raise Conflict(
+                    f"the placement is recorded to end on {self.ended_on.isoformat()}; an ending can be brought "
+                    "forward, and a later end is an extension agreed by contract variation",
+                    code="end_after_recorded_end",
+                )
         if on < self.start_date:
             raise RuleViolation("a placement cannot end before it starts", code="end_before_start")
         if kind is EndingKind.UNPLANNED and reason is None:

@@ -177,12 +177,13 @@ async def end_placement(
     reason: UnplannedReason | None,
     note: str | None,
 ) -> Placement:
-    """Record the end of a placement with its date and reason (If-Match with the version read)."""
+    """Record the end of a placement with its date and reason (If-Match with the version read); an
+    end recorded for a later day may be brought forward."""
     async with DB.transaction():
         before = await repository.get_placement(placement_id, for_update=True)
         _require_manage(ctx, before)
         require_version(expected_version, before.version)
-        after = before.end(ended_on, kind, reason, note)
+        after = before.end(ended_on, kind, reason, note, today_of(ctx))
         await repository.save_placement_ending(before, after)
         await _ended(ctx, after)
         await audit.record(ctx, "placement.ended", ENTITY, placement_id, before=before, after=after)
@@ -261,7 +262,7 @@ async def move_placement(
         before = await repository.get_placement(placement_id, for_update=True)
         _require_manage(ctx, before)
         require_version(expected_version, before.version)
-        ended = before.end(ended_on, kind, reason, note)
+        ended = before.end(ended_on, kind, reason, note, today_of(ctx))
         setting = await accounts.get_setting(move.setting_id)
         call_off = None if move.off_framework else await _require_within_framework(ctx, before, setting, move)
         await repository.save_placement_ending(before, ended)
