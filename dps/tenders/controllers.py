@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-import msgspec
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -74,10 +73,10 @@ class CallOffController(Controller):
     async def get_one(self, call_off_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:
         """One placement request. Read after the deadline, a published request is closed first. A
         concluded request links to the placement it made (`placement_id`) for those who may see it."""
-        call_off, placement_id = await placements.get_call_off_and_placement(ctx, call_off_id)
-        response = _call_off(call_off)
-        response.content = msgspec.structs.replace(response.content, placement_id=placement_id)
-        return response
+        call_off = await call_offs.get_call_off(ctx, call_off_id)
+        out = s.CallOffOut.of(call_off)
+        out.placement_id = await placements.placement_link(ctx, call_off.id)
+        return Response(out, headers={"ETag": etag(call_off.version)})
 
     @patch("/{call_off_id:int}", operation_id="UpdateCallOff")
     async def update(

@@ -35,7 +35,6 @@ from dps.tenders.domain.placements import (
     placement_flags,
     reference_of_call_off,
 )
-from dps.tenders.services.call_offs import get_call_off
 
 ENTITY = "placement"
 
@@ -325,9 +324,8 @@ async def moved_on(placement_id: int) -> bool:
     return await repository.has_successor(placement_id)
 
 
-async def get_call_off_and_placement(ctx: Context, call_off_id: int) -> tuple[CallOff, int | None]:
-    """One call-off as `get_call_off` reads it, and the placement it made once concluded, when
-    the caller may see that placement (the placing council's staff, the placed provider)."""
-    call_off = await get_call_off(ctx, call_off_id)
+async def placement_link(ctx: Context, call_off_id: int) -> int | None:
+    """The placement a concluded call-off made, when the caller may see it (the placing council's
+    staff, the placed provider); None otherwise. Read the call-off itself first (its own checks)."""
     placement = await repository.placement_of_call_off(call_off_id)
-    return call_off, placement.id if placement is not None and _may_read(ctx, placement) else None
+    return placement.id if placement is not None and _may_read(ctx, placement) else None
