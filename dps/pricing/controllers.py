@@ -225,12 +225,19 @@ class PricingReportController(Controller):
         format: FromQuery[str | None] = None,  # the query parameter's public name
         section: FromQuery[ReportSection] = ReportSection.SPREADS,
         accept: Accept = None,
+        spend_from: FromQuery[date | None] = None,
+        spend_to: FromQuery[date | None] = None,
     ) -> Response[s.PricingReportOut] | Response[str]:
         """For the arrangement's procurement officers: each provider's weekly fees across councils and
         placements for comparable bands (min, median, max, spread), band utilisation, and approved prices
-        above the ceiling, for placements live on `on` (default today). CSV with `Accept: text/csv` or
-        `?format=csv`, one `section` per file (spreads, utilisation, above_ceiling)."""
-        report = await analysis.pricing_report(ctx, arrangement_id, on)
+        above the ceiling, for placements live on `on` (default today); and spend per council from
+        `spend_from` to `spend_to` (default: the month of `on` up to it), pro rata by day at the fee in
+        force each day, as the placement report counts it. The lead authority's officers see every
+        member council's spend and the consortium's total; a member council's officers their own.
+        Placements recorded outside the framework are not fees agreed under it and are not counted.
+        CSV with `Accept: text/csv` or `?format=csv`, one `section` per file (spreads, utilisation,
+        above_ceiling, spend)."""
+        report = await analysis.pricing_report(ctx, arrangement_id, on, spend_from, spend_to)
         if format == "csv" or (format is None and accept is not None and "text/csv" in accept):
             return Response(
                 report_csv(report, section),
@@ -258,5 +265,9 @@ class PricingReportController(Controller):
                     )
                     for a in report.above_ceiling
                 ],
+                spend_from=report.spend_from,
+                spend_to=report.spend_to,
+                spend=[s.CouncilSpendOut.of(c, report.authority_names) for c in report.spend],
+                spend_total=s.CouncilSpendOut.of(report.spend_total, {0: "consortium"}) if report.spend_total else None,
             )
         )

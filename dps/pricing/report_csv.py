@@ -13,6 +13,7 @@ class ReportSection(StrEnum):
     SPREADS = "spreads"
     UTILISATION = "utilisation"
     ABOVE_CEILING = "above_ceiling"
+    SPEND = "spend"
 
 
 # A spreadsheet runs a cell starting with one of these as a formula; names come from providers.
@@ -57,6 +58,12 @@ def report_csv(report: PricingReport, section: ReportSection) -> str:
             writer.writerow(
                 [u.lot_id, u.key.age_band, u.key.need_level, u.key.area or "", u.placements, u.share_percent]
             )
+    elif section is ReportSection.SPEND:
+        writer.writerow(["authority_id", "authority_name", "spend_from", "spend_to", "placements", "spend_pence"])
+        total = [report.spend_total] if report.spend_total is not None else []
+        for c in [*report.spend, *total]:
+            name = report.authority_names.get(c.authority_id, "") if c.authority_id else "consortium"
+            writer.writerow([c.authority_id, name, report.spend_from, report.spend_to, c.placements, c.spend_pence])
     else:
         writer.writerow(
             ["rate_card_id", "provider_id", "provider_name", *band, "weekly_price_pence", "ceiling_pence",

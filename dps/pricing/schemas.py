@@ -12,6 +12,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from dps.pricing.domain.analysis import BandUse, ProviderSpread
 from dps.pricing.domain.bands import BandKey, Position, PriceBand
 from dps.pricing.domain.rate_cards import AdditionalService, ExceptionStatus, RateCard, RateCardStatus, ServiceUnit
+from dps.pricing.domain.spend import CouncilSpend
 from dps.pricing.domain.uplifts import Uplift, UpliftMethod, UpliftPlan, UpliftStatus
 
 # Weekly fees are whole pence; GBP 100,000 a week is far above any placement.
@@ -448,9 +449,29 @@ class AboveCeilingOut(Struct, kw_only=True):
     exception_status: ExceptionStatus | None
 
 
+class CouncilSpendOut(Struct, kw_only=True):
+    authority_id: int  # 0 for the consortium's total
+    authority_name: str
+    placements: int
+    spend_pence: int
+
+    @classmethod
+    def of(cls, c: CouncilSpend, names: dict[int, str]) -> CouncilSpendOut:
+        return cls(
+            authority_id=c.authority_id,
+            authority_name=names.get(c.authority_id, ""),
+            placements=c.placements,
+            spend_pence=c.spend_pence,
+        )
+
+
 class PricingReportOut(Struct, kw_only=True):
     arrangement_id: int
     on: date
     spreads: list[SpreadOut]
     utilisation: list[UtilisationOut]
     above_ceiling: list[AboveCeilingOut]
+    spend_from: date | None = None
+    spend_to: date | None = None
+    spend: list[CouncilSpendOut] = msgspec.field(default_factory=list)  # per council you may see
+    spend_total: CouncilSpendOut | None = None  # the consortium's, for the lead authority's officers

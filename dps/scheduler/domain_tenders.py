@@ -101,6 +101,13 @@ def ending_still_ahead(ending: Ending, today: date) -> bool:
     return ending.live and ending.ends_on is not None and today < ending.ends_on
 
 
+def placement_ending(placement_id: int, ends_on: date | None, *, moved: bool) -> Ending:
+    """A placement's planned end, watched for reminders while nothing has replaced it: once the
+    child has been moved on (a later placement continues it) the move is arranged and there is
+    nothing left to plan, so no "placement ends" reminder goes out (issue 12)."""
+    return Ending(f"placement:{placement_id}", ends_on, live=not moved)
+
+
 def placement_ending_message(placement_id: int, setting_name: str, ends_on: date, today: date) -> Message:
     days = (ends_on - today).days
     return Message(

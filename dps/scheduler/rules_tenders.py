@@ -33,6 +33,7 @@ from dps.scheduler.domain_tenders import (
     ending_events,
     ending_still_ahead,
     offers_opened_message,
+    placement_ending,
     placement_ending_message,
 )
 from dps.scheduler.rules_frameworks import providers_people, send
@@ -40,6 +41,7 @@ from dps.tenders import repository as tenders
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 from dps.tenders.services.award import conclude_call_off
 from dps.tenders.services.call_offs import close_call_off
+from dps.tenders.services.placements import moved_on
 
 log = logging.getLogger(__name__)
 COMMISSIONERS = (Role.COMMISSIONER,)
@@ -85,14 +87,16 @@ async def check_placement(ctx: Context, placement_id: int, now: datetime) -> dat
     """A new placement gets its Individual Placement Agreement (the IPA called off under the
     national contract, DESIGN.md story 4). A placement with a planned end: the placing council's
     commissioners and the provider are reminded 28 days (the national contract's notice period)
-    and 7 days before it ends."""
+    and 7 days before it ends, unless the child has been moved on from it already (the move is
+    the plan the reminder asks for) or it has ended. A placement recorded outside the framework
+    gets no IPA under the DPS."""
     found = await repository.placement_context(placement_id)
     if found is None:
         return None
     if not await _placement_agreement_made(ctx, placement_id):
         return now + IPA_RETRY
     today = local_day(now)
-    ending = Ending(f"placement:{placement_id}", found.ended_on, live=True)
+    ending = placement_ending(placement_id, found.ended_on, moved=await moved_on(placement_id))
     if not ending_still_ahead(ending, today):
         return None
     assert found.ended_on is not None
@@ -118,6 +122,8 @@ async def _placement_agreement_made(ctx: Context, placement_id: int) -> bool:
     try:
         await generate_placement_agreement_for(ctx.as_system(), placement_id, converter=PDF_AFTER_THE_SWEEP)
     except Conflict as error:
+        if error.code == "off_framework_placement":
+            return True  # a spot purchase: no agreement under the DPS to make
         if error.code != "already_generated":
             raise
     except RuleViolation as error:

@@ -32,8 +32,12 @@ def _offer(offer: Offer, distance: object, status_code: int = 200) -> Response[s
     )
 
 
-def _placement(placement: Placement, status_code: int = 200) -> Response[s.PlacementOut]:
-    return Response(s.PlacementOut.of(placement), status_code=status_code, headers={"ETag": etag(placement.version)})
+def _placement(ctx: Context, placement: Placement, status_code: int = 200) -> Response[s.PlacementOut]:
+    return Response(
+        s.PlacementOut.of(placement, placements.today_of(ctx)),
+        status_code=status_code,
+        headers={"ETag": etag(placement.version)},
+    )
 
 
 def _marks(data: s.MarksIn) -> list[Mark]:
@@ -73,11 +77,12 @@ class CallOffController(Controller):
 
     @get("/{call_off_id:int}", operation_id="GetCallOff")
     async def get_one(self, call_off_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:
-        """One placement request. Read after the deadline, a published request is closed first."""
+        """One placement request. Read after the deadline, a published request is closed first. A
+        concluded request links to the placement it made (`placement_id`) for those who may see it."""
         view = await call_offs.view_call_off(ctx, call_off_id)
-        return Response(
-            s.CallOffOut.withheld(view.call_off, view.profile_withheld), headers={"ETag": etag(view.call_off.version)}
-        )
+        out = s.CallOffOut.withheld(view.call_off, view.profile_withheld)
+        out.placement_id = await placements.placement_link(ctx, view.call_off.id)
+        return Response(out, headers={"ETag": etag(view.call_off.version)})
 
     @patch("/{call_off_id:int}", operation_id="UpdateCallOff")
     async def update(
@@ -349,18 +354,33 @@ class PlacementController(Controller):
         authority_id: FromQuery[int | None] = None,
         provider_id: FromQuery[int | None] = None,
         live: FromQuery[bool | None] = None,
+        call_off_id: FromQuery[int | None] = None,
+        child_reference: FromQuery[str | None] = None,
     ) -> s.PlacementPage:
         """Placements you may see (your council's, or your organisation's as a provider), filtered
-        by authority, provider and live (true) / ended (false)."""
+        by authority, provider, live (true) / ended (false), and one child: `call_off_id` (the
+        placement the call-off made and every move since) or `child_reference` (e.g. CH-CO-000042).
+        `weekly_fee_pence` is the fee in force today; `scheduled_fees` those agreed from a later day."""
         page = await placements.list_placements(
-            ctx, limit, after_id(cursor), authority_id=authority_id, provider_id=provider_id, live=live
+            ctx,
+            limit,
+            after_id(cursor),
+            authority_id=authority_id,
+            provider_id=provider_id,
+            live=live,
+            call_off_id=call_off_id,
+            child_reference=child_reference,
         )
-        return s.PlacementPage(items=[s.PlacementOut.of(p) for p in page.items], next_cursor=page.next_cursor)
+        today = placements.today_of(ctx)
+        return s.PlacementPage(items=[s.PlacementOut.of(p, today) for p in page.items], next_cursor=page.next_cursor)
 
     @get("/{placement_id:int}", operation_id="GetPlacement")
     async def get_one(self, placement_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.PlacementOut]:
-        """One placement with its distance, out-of-area and over-20-miles flags."""
-        return _placement(await placements.get_placement(ctx, placement_id))
+        """One placement: the child's reference, lot and band, distance, out-of-area and
+        over-20-miles flags, whether it was recorded outside the framework, the weekly fee in force
+        today and the fees agreed from later days (a variation signed for next April shows there,
+        not as today's fee)."""
+        return _placement(ctx, await placements.get_placement(ctx, placement_id))
 
     @post("/{placement_id:int}/end", operation_id="EndPlacement", status_code=200)
     async def end(
@@ -374,7 +394,7 @@ class PlacementController(Controller):
         placement = await placements.end_placement(
             ctx, placement_id, parse_if_match(if_match), data.ended_on, data.kind, data.reason_code, data.note
         )
-        return _placement(placement)
+        return _placement(ctx, placement)
 
     @post("/{placement_id:int}/move", operation_id="MovePlacement", status_code=201)
     async def move(
@@ -384,17 +404,23 @@ class PlacementController(Controller):
         ctx: NamedDependency[Context],
         if_match: IfMatch = None,
     ) -> Response[s.PlacementOut]:
-        """Move the child: end this placement and create the next one (returned) in one step."""
+        """Move the child: end this placement and create the next one (returned) in one step. The
+        new setting and fee pass the same checks as an offer: the setting eligible for the child in
+        the lot (an active member, compliant, no suspending concern, type, ages, needs) and the fee
+        within the band and the provider's approved rate card; otherwise 422
+        `move_outside_framework` with `reasons`. A spot purchase outside the framework is recorded
+        only with `off_framework: true` and an `off_framework_reason`; it is flagged and gets no
+        contract under the DPS."""
         _, new = await placements.move_placement(
             ctx,
             placement_id,
             parse_if_match(if_match),
             (data.ended_on, data.kind, data.reason_code, data.note),
-            data.setting_id,
-            data.start_date,
-            data.weekly_fee_pence,
+            placements.Move(
+                data.setting_id, data.start_date, data.weekly_fee_pence, data.off_framework, data.off_framework_reason
+            ),
         )
-        return _placement(new, status_code=201)
+        return _placement(ctx, new, status_code=201)
 
 
 class PlacementReportController(Controller):
@@ -409,16 +435,24 @@ class PlacementReportController(Controller):
         first_day: FromQuery[date],
         last_day: FromQuery[date],
         authority_id: FromQuery[int | None] = None,
+        arrangement_id: FromQuery[int | None] = None,
     ) -> s.PlacementReportOut:
         """Placement figures per council for a period (DESIGN.md story 9, the DfE's SSDA903
         measures): placements started and ended, unplanned endings, live placements out of area
         and over 20 miles from home at the end, children with 3 or more placements in the year to
         the last day (a child is followed through its moves), spend over the period pro rata by
-        day, and the weekly spend of live placements. Council staff see their own council; admins
-        any (`authority_id`) or all."""
-        figures = await reports.placement_report(ctx, first_day, last_day, authority_id)
+        day at the fee in force each day, and the weekly spend of live placements at the fees in
+        force on the last day; placements recorded outside the framework are counted and also
+        shown apart (`off_framework_live`, `off_framework_spend_pence`). Council staff see their
+        own council; admins any (`authority_id`) or all. With `arrangement_id`, the placements made
+        under that arrangement: its lead authority's procurement officers see every member council
+        (or one, `authority_id`) and the whole consortium (`consortium`); a member council's staff
+        their own council only."""
+        report = await reports.placement_report(ctx, first_day, last_day, authority_id, arrangement_id)
         return s.PlacementReportOut(
             first_day=first_day,
             last_day=last_day,
-            councils=[s.CouncilFiguresOut(**asdict(f)) for f in figures],
+            arrangement_id=arrangement_id,
+            councils=[s.CouncilFiguresOut(**asdict(f)) for f in report.councils],
+            consortium=s.CouncilFiguresOut(**asdict(report.consortium)) if report.consortium else None,
         )

@@ -25,7 +25,7 @@ from dps.tenders import tables as t
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferScore, OfferStatus
 from dps.tenders.domain.panel import PanelMember
-from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
+from dps.tenders.domain.placements import EndingKind, FeeFrom, Placement, UnplannedReason, reference_of_call_off
 from dps.tenders.domain.reports import PlacementFact
 
 
@@ -759,7 +759,18 @@ def _placement(r: dict[str, Any]) -> Placement:
         ending_note=r["ending_note"],
         version=r["version"],
         agreed_fee_id=r["agreed_fee_id"],
+        fees=_fee_schedule(r["fee_schedule"]),
+        child_reference=r["child_reference"],
+        lot_id=r["lot"],
+        age_band=r["age_band"],
+        need_level=r["need_level"],
+        off_framework=r["off_framework"],
+        off_framework_reason=r["off_framework_reason"],
     )
+
+
+def _fee_schedule(raw: Any) -> tuple[FeeFrom, ...]:
+    return msgspec.convert(_loaded(raw), tuple[FeeFrom, ...]) if raw else ()
 
 
 async def insert_placement(p: Placement, at: datetime) -> Placement:
@@ -777,6 +788,13 @@ async def insert_placement(p: Placement, at: datetime) -> Placement:
             out_of_area=p.out_of_area,
             over_20_miles=p.over_20_miles,
             created_at=at,
+            fee_schedule=_json(p.fee_schedule()),
+            child_reference=p.child_reference,
+            lot=p.lot_id,
+            age_band=p.age_band,
+            need_level=p.need_level,
+            off_framework=p.off_framework,
+            off_framework_reason=p.off_framework_reason,
         )
     ).returning(*t.Placement.all_columns())
     return _placement(rows[0])
@@ -823,8 +841,24 @@ async def save_placement_fee(before: Placement, after: Placement) -> None:
         p,
         before.id,
         before.version,
-        {p.weekly_fee_pence: after.weekly_fee_pence, p.agreed_fee_id: after.agreed_fee_id, p.version: after.version},
+        {
+            p.weekly_fee_pence: after.weekly_fee_pence,
+            p.fee_schedule: _json(after.fee_schedule()),
+            p.agreed_fee_id: after.agreed_fee_id,
+            p.version: after.version,
+        },
     )
+
+
+async def set_placement_navigation(
+    placement_id: int, child_reference: str | None, lot_id: int | None, age_band: str | None, need_level: str | None
+) -> None:
+    """Record what a placement is found by: the child's reference, the lot and the band
+    (bookkeeping when the placement starts: its version stays)."""
+    p = t.Placement
+    await p.update(
+        {p.child_reference: child_reference, p.lot: lot_id, p.age_band: age_band, p.need_level: need_level}
+    ).where(p.id == placement_id)
 
 
 async def save_placement_ending(before: Placement, after: Placement) -> None:
@@ -851,12 +885,19 @@ async def list_placements(
     provider_id: int | None,
     live_on: date | None,
     ended_by: date | None,
+    child_reference: str | None = None,
+    call_off_id: int | None = None,
 ) -> Page[Placement]:
-    """Placements in id order; `live_on` keeps those not ended by that day, `ended_by` those ended by it."""
+    """Placements in id order; `live_on` keeps those not ended by that day, `ended_by` those ended
+    by it; `call_off_id` those of the child that call-off placed (its placement and every move)."""
     p = t.Placement
     query = p.select().where(p.id > after_id)
     if authority_id is not None:
         query = query.where(p.authority == authority_id)
+    if child_reference is not None:
+        query = query.where(p.child_reference == child_reference)
+    if call_off_id is not None:
+        query = query.where((p.call_off == call_off_id) | (p.child_reference == reference_of_call_off(call_off_id)))
     if provider_id is not None:
         query = query.where(p.provider == provider_id)
     if live_on is not None:
@@ -870,10 +911,15 @@ async def list_placements(
 # --- reports -----------------------------------------------------------------------------------
 
 
-async def placement_facts(authority_id: int | None, since: date, until: date) -> list[PlacementFact]:
-    """Placements that occupied any day from `since` to `until`, of one council or all."""
+async def placement_facts(
+    authority_id: int | None, since: date, until: date, *, arrangement_id: int | None = None
+) -> list[PlacementFact]:
+    """Placements that occupied any day from `since` to `until`, of one council or all; with
+    `arrangement_id`, only those placed under that arrangement's lots."""
     p = t.Placement
     query = p.select(
+        p.fee_schedule,
+        p.off_framework,
         p.id,
         p.previous_placement_id,
         p.authority,
@@ -886,6 +932,8 @@ async def placement_facts(authority_id: int | None, since: date, until: date) ->
     ).where((p.start_date <= until) & (p.ended_on.is_null() | (p.ended_on > since)))
     if authority_id is not None:
         query = query.where(p.authority == authority_id)
+    if arrangement_id is not None:
+        query = query.where(p.lot.arrangement == arrangement_id)  # type: ignore[attr-defined,union-attr]
     return [
         PlacementFact(
             id=r["id"],
@@ -897,6 +945,14 @@ async def placement_facts(authority_id: int | None, since: date, until: date) ->
             weekly_fee_pence=r["weekly_fee_pence"],
             out_of_area=r["out_of_area"],
             over_20_miles=r["over_20_miles"],
+            fees=_fee_schedule(r["fee_schedule"]),
+            off_framework=r["off_framework"],
         )
         for r in await query.order_by(p.id)
     ]
+
+
+async def has_successor(placement_id: int) -> bool:
+    """Whether a placement was followed by another (the child was moved from it)."""
+    p = t.Placement
+    return await p.exists().where(p.previous_placement_id == placement_id)

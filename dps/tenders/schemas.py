@@ -15,7 +15,7 @@ from dps.tenders import repository as r
 from dps.tenders.domain import call_offs as d
 from dps.tenders.domain import offers as o
 from dps.tenders.domain.panel import PanelMember, PanelProgress
-from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
+from dps.tenders.domain.placements import EndingKind, FeeFrom, Placement, UnplannedReason
 
 Text = Annotated[str, Meta(min_length=1, max_length=2000)]
 ShortText = Annotated[str, Meta(max_length=2000)]
@@ -169,6 +169,8 @@ class CallOffOut(Struct, kw_only=True):
     second_round_scored_at: datetime | None
     version: int
     profile_withheld: bool = False
+    # The placement a concluded call-off made (GET of one call-off, for those who may read it).
+    placement_id: int | None = None
 
     @classmethod
     def withheld(cls, c: d.CallOff, withheld: bool) -> CallOffOut:
@@ -537,18 +539,36 @@ class OfferMarksOut(Struct, kw_only=True):
 # --- placements ----------------------------------------------------------------------------------
 
 
+class FeeFromOut(Struct, kw_only=True):
+    from_day: date
+    weekly_fee_pence: int
+
+    @classmethod
+    def of(cls, f: FeeFrom) -> FeeFromOut:
+        return cls(from_day=f.from_day, weekly_fee_pence=f.weekly_fee_pence)
+
+
 class PlacementOut(Struct, kw_only=True):
     id: int
     call_off_id: int | None
     previous_placement_id: int | None
+    child_reference: str | None
     authority_id: int
     provider_id: int
     setting_id: int
+    lot_id: int | None
+    age_band: str | None
+    need_level: str | None
     start_date: date
-    weekly_fee_pence: int
+    weekly_fee_pence: int  # the fee in force on `fee_on` (today)
+    fee_on: date
+    scheduled_fees: list[FeeFromOut]  # agreed from a later day, not in force yet
+    fee_history: list[FeeFromOut]  # every fee agreed, oldest first, each from its day
     distance_miles: Decimal
     out_of_area: bool
     over_20_miles: bool
+    off_framework: bool
+    off_framework_reason: str | None
     ended_on: date | None
     ending_kind: EndingKind | None
     ending_reason: UnplannedReason | None
@@ -556,19 +576,28 @@ class PlacementOut(Struct, kw_only=True):
     version: int
 
     @classmethod
-    def of(cls, p: Placement) -> PlacementOut:
+    def of(cls, p: Placement, today: date) -> PlacementOut:
         return cls(
             id=p.id,
             call_off_id=p.call_off_id,
             previous_placement_id=p.previous_placement_id,
+            child_reference=p.child_reference,
             authority_id=p.authority_id,
             provider_id=p.provider_id,
             setting_id=p.setting_id,
+            lot_id=p.lot_id,
+            age_band=p.age_band,
+            need_level=p.need_level,
             start_date=p.start_date,
-            weekly_fee_pence=p.weekly_fee_pence,
+            weekly_fee_pence=p.fee_on(today),
+            fee_on=today,
+            scheduled_fees=[FeeFromOut.of(f) for f in p.scheduled_fees(today)],
+            fee_history=[FeeFromOut.of(f) for f in p.fee_schedule()],
             distance_miles=p.distance_miles,
             out_of_area=p.out_of_area,
             over_20_miles=p.over_20_miles,
+            off_framework=p.off_framework,
+            off_framework_reason=p.off_framework_reason,
             ended_on=p.ended_on,
             ending_kind=p.ending_kind,
             ending_reason=p.ending_reason,
@@ -599,6 +628,10 @@ class MovePlacementIn(Input, kw_only=True):
     setting_id: int
     start_date: date
     weekly_fee_pence: Pence
+    # A spot purchase outside the framework, recorded only on purpose with its reason (a move
+    # within the framework passes the offer's eligibility and fee checks instead).
+    off_framework: bool = False
+    off_framework_reason: Reason | None = None
 
 
 class CouncilFiguresOut(Struct, kw_only=True):
@@ -613,9 +646,13 @@ class CouncilFiguresOut(Struct, kw_only=True):
     children_with_3_plus_placements: int
     spend_pence: int
     weekly_spend_live_pence: int
+    off_framework_live: int
+    off_framework_spend_pence: int
 
 
 class PlacementReportOut(Struct, kw_only=True):
     first_day: date
     last_day: date
+    arrangement_id: int | None = None  # figures of placements under this arrangement only
     councils: list[CouncilFiguresOut]
+    consortium: CouncilFiguresOut | None = None  # the sum of `councils` (authority_id 0), for the lead

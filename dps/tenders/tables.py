@@ -156,3 +156,11 @@ class Placement(Table, db=DB, tablename="placements"):
     agreed_fee_id = BigInt(null=True, default=None)  # pricing's record of the fee (agreed_fees.id)
     version = Integer(null=False, default=1)
     created_at = Timestamptz(null=False)
+    # Added by the placement_fees migration (hand-written SQL).
+    fee_schedule = JSONB(null=False, default="[]")  # [{"from_day", "weekly_fee_pence"}], oldest first
+    child_reference = Varchar(length=20, null=True, default=None, index=True)
+    lot = ForeignKey(Lot, null=True, default=None, on_delete=OnDelete.restrict, index=True)
+    age_band = Varchar(length=40, null=True, default=None)
+    need_level = Varchar(length=40, null=True, default=None)
+    off_framework = Boolean(null=False, default=False)
+    off_framework_reason = Text(null=True, default=None)

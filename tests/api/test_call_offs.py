@@ -317,6 +317,16 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     # Pricing's analysis counts the placement in the lot's band for a 12-year-old with complex needs.
     assert await band_use(api, s, "2026-12-15") == [("8-12", "complex", 1)]
 
+    # A move to a setting of a provider with no place on the lot, at 100p a week, is refused with
+    # the reasons (the offer's eligibility and fee checks); the placement is untouched.
+    stranger_id, stranger = await api.provider()
+    stranger_setting = (await api.setting(stranger_id, stranger, postcode="BL1 1AA"))["id"]
+    move = {"ended_on": "2026-12-20", "kind": "planned", "setting_id": stranger_setting,
+            "start_date": "2026-12-20", "weekly_fee_pence": 100}  # fmt: skip
+    refused = await api.client.post(f"/api/v1/placements/{placement['id']}/move", json=move,
+                                    headers={**api.auth(s.commissioner), "If-Match": '"1"'})  # fmt: skip
+    assert "not_a_member" in [r["code"] for r in problem(refused, 422, "move_outside_framework")["reasons"]]
+
     # The placement ends unplanned: the reason code is required, and it leaves the live list.
     end_url = f"/api/v1/placements/{placement['id']}/end"
     headers = {**api.auth(s.commissioner), "If-Match": '"1"'}
@@ -337,9 +347,10 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     live = live_response.json()["items"]
     past = (await api.client.get("/api/v1/placements?live=false", headers=api.auth(near))).json()["items"]
     assert live == [] and [(p["id"], p["ending_reason"]) for p in past] == [(placement["id"], "placement_breakdown")]
-    # The fee counted up to the last day and no longer.
-    assert await band_use(api, s, "2026-12-20") == [("8-12", "complex", 1)]
-    assert await band_use(api, s, "2026-12-21") == []
+    # The fee counted up to the child's last day there (the day before the day they left) and no
+    # longer, as the placement report counts it.
+    assert await band_use(api, s, "2026-12-19") == [("8-12", "complex", 1)]
+    assert await band_use(api, s, "2026-12-20") == []
 
     # Story 9: the council's placement figures for 2026 show the placement and its unplanned end;
     # spend runs from the start date up to the day the child left, pro rata by day.
@@ -350,6 +361,10 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     days = (date(2026, 12, 20) - date.fromisoformat(placement["start_date"])).days
     assert (figures["started"], figures["ended"], figures["unplanned_endings"], figures["live_at_end"]) == (1, 1, 1, 0)
     assert figures["spend_pence"] == (450_000 * days * 2 + 7) // 14  # half up to the penny
+    # The arrangement's lead sees the consortium: its member councils and their total.
+    lead = await api.client.get("/api/v1/reports/placements", params={**year, "arrangement_id": s.arrangement_id},
+                                headers=api.auth(s.officer))  # fmt: skip
+    assert lead.json()["councils"] == [figures] and lead.json()["consortium"]["spend_pence"] == figures["spend_pence"]
     problem(await api.client.get("/api/v1/reports/placements", params=year, headers=api.auth(near)), 403,
             "permission_denied")  # fmt: skip
 

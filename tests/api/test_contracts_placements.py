@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -312,15 +312,31 @@ async def test_story_7_an_applied_uplift_varies_the_fees_of_live_placements_once
     assert again.json()["already_varied_placement_ids"] == sorted([first["id"], second["id"]])
 
     # Issued, signed by the provider against the exact document, countersigned by the placing
-    # council: the placement's weekly fee is the varied one from 1 April, so the next uplift
-    # starts from it, and pricing counts each fee for the days it applied.
+    # council in December: the placement's weekly fee is the varied one from 1 April (so the next
+    # uplift starts from it) and not before, and pricing counts each fee for the days it applied.
     for step, token in (("issue", c.wigan_legal), ("sign", c.provider), ("activate", c.wigan_legal)):
         json = {"document_sha256": variation["document_sha256"]} if step == "sign" else None
         done = await api.client.post(f"{CONTRACTS}/{variation['id']}/{step}", json=json, headers=api.auth(token))
         assert done.status_code == 200, done.text
     assert done.json()["status"] == "active"
+    assert api.clock.now().date() == date(2026, 12, 23)
     varied = await api.client.get(f"/api/v1/placements/{first['id']}", headers=api.auth(c.wigan_commissioner))
-    assert varied.json()["weekly_fee_pence"] == 128_148
+    assert varied.json()["weekly_fee_pence"] == CARD_PRICE  # in force today, in December
+    assert varied.json()["scheduled_fees"] == [{"from_day": "2027-04-01", "weekly_fee_pence": 128_148}]
+    # December's spend is at December's fee in the placement report and pricing's alike.
+    december = {"first_day": "2026-12-01", "last_day": "2026-12-31"}
+    report = await api.client.get("/api/v1/reports/placements", params=december, headers=api.auth(c.wigan_legal))
+    pricing = await api.client.get(
+        "/api/v1/reports/pricing",
+        params={"arrangement_id": c.arrangement_id, "spend_from": "2026-12-01", "spend_to": "2026-12-31"},
+        headers=api.auth(c.officer),
+    )
+    at_card_price = (CARD_PRICE * 18 * 2 + 7) // 14  # 14-31 December, half up
+    expected = 2 * at_card_price + (120_000 * 18 * 2 + 7) // 14
+    assert report.json()["councils"][0]["spend_pence"] == pricing.json()["spend"][0]["spend_pence"] == expected
+    api.clock.set(datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
+    varied = await api.client.get(f"/api/v1/placements/{first['id']}", headers=api.auth(c.wigan_commissioner))
+    assert varied.json()["weekly_fee_pence"] == 128_148 and varied.json()["scheduled_fees"] == []
     unsigned = await api.client.get(f"/api/v1/placements/{second['id']}", headers=api.auth(c.wigan_commissioner))
     assert unsigned.json()["weekly_fee_pence"] == 120_000  # its variation is not agreed yet
     trail = await api.client.get(

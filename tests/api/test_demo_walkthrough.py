@@ -110,7 +110,8 @@ async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> No
         201,
     )  # fmt: skip
 
-    # 4. After the deadline: the commissioner puts Manchester's evaluator on the panel, who marks; the commissioner evaluates and awards.
+    # 4. After the deadline: the commissioner puts Manchester's evaluator on the panel, who marks;
+    # the commissioner evaluates and awards.
     api.clock.set(deadline + timedelta(seconds=1))
     closed = await ok(await c.post(f"/api/v1/call-offs/{call_off['id']}/close", headers=commissioner))
     assert closed["status"] == "closed"

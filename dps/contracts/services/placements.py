@@ -21,6 +21,7 @@ from dps.contracts.services.generation import Progress
 from dps.core.context import Context
 from dps.core.errors import Conflict
 from dps.pricing.domain.uplifts import UpliftStatus
+from dps.tenders.services.placements import off_framework
 
 
 async def generate_placement_agreement_for(
@@ -28,9 +29,18 @@ async def generate_placement_agreement_for(
 ) -> Contract:
     """The IPA of a placement (with the standard terms of its service type), from the placement,
     the call-off that placed the child and the awarded offer. 409 `already_generated` the second
-    time. The scheduler may call it with a system context once a call-off concludes."""
+    time. The scheduler may call it with a system context once a call-off concludes. A placement
+    recorded outside the framework gets none (409 `off_framework_placement`)."""
     facts = await repository.placement_facts(placement_id)
     access.require_generate_placement_agreement(ctx.principal, facts.authority_id)
+    if await off_framework(placement_id):
+        # DESIGN.md story 4: the IPA is called off under the national contract the DPS awarded; a
+        # spot purchase outside the framework is contracted for outside it.
+        raise Conflict(
+            "this placement was recorded outside the framework (a spot purchase): it is not called off under "
+            "the DPS and gets no Individual Placement Agreement under its contract",
+            code="off_framework_placement",
+        )
     return await generation.generate_one(ctx, generation.placement_draft(facts), converter)
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from dps.pricing.domain.bands import BandKey, PriceBand, band_in_force
 from dps.pricing.domain.money import HUNDRED, round_pence
 from dps.pricing.domain.rate_cards import ExceptionStatus, RateCard
+from dps.pricing.domain.spend import CouncilSpend
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,3 +153,10 @@ class PricingReport:
     utilisation: list[BandUse]
     above_ceiling: list[AboveCeiling]
     provider_names: dict[int, str]
+    # Spend over [spend_from, spend_to] per council the caller may see, and the consortium's total
+    # for the lead authority's officers (None for a member council's, who see their own only).
+    spend_from: date | None = None
+    spend_to: date | None = None
+    spend: list[CouncilSpend] = field(default_factory=list)
+    spend_total: CouncilSpend | None = None
+    authority_names: dict[int, str] = field(default_factory=dict)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from dps.core.context import Context
-from dps.pricing import repository
+from dps.pricing import repository, repository_spend
 from dps.pricing.domain.bands import BandKey, PriceBand
 from dps.pricing.domain.fees import FeeCheck, check_fee
 
@@ -73,3 +73,10 @@ async def vary_agreed_fee(ctx: Context, agreed_fee_id: int, weekly_fee_pence: in
 async def end_agreed_fee(agreed_fee_id: int, end_on: date) -> None:
     """The placement ended (or its fee changed): the fee stops counting after `end_on`."""
     await repository.end_agreed_fee(agreed_fee_id, end_on)
+
+
+async def end_placement_fees(placement_id: int, last_day: date) -> None:
+    """A placement ended: every fee recorded for it (those of variations agreed for later days
+    too) stops counting after `last_day`, the last day the child was there. Call inside your
+    transaction."""
+    await repository_spend.end_agreed_fees_of("placement", placement_id, last_day)

@@ -8,8 +8,11 @@ through a chain of placements: a move ends one placement and starts the next wit
 `previous_placement_id`, so each chain is one child, and no name or date of birth is needed.
 
 A placement occupies the days from `start_date` up to the day before `ended_on` (the day the
-child leaves). Spend is each placement's weekly fee pro rata by day over the days it occupies
-in the period, rounded once per placement, half up to the penny.
+child leaves). Its fee is effective-dated: spend is each placement's weekly fees pro rata by day
+at the fee in force each day it occupies in the period, rounded once per placement, half up to
+the penny (`dps.pricing.domain.spend`, the rule pricing's report uses too, so both agree).
+Placements recorded outside the framework (spot purchases) count in every figure and are also
+shown apart (`off_framework_live`, `off_framework_spend_pence`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dps.core.errors import RuleViolation
-from dps.pricing.domain.money import round_half_up
+from dps.pricing.domain.spend import spend_pence
+from dps.tenders.domain.placements import FeeFrom, fee_in_force, fee_spans
 
 STABILITY_WINDOW_DAYS = 365  # "during the year"
 UNSTABLE_AT = 3  # 3 or more placements in the year
@@ -37,6 +41,18 @@ class PlacementFact:
     weekly_fee_pence: int
     out_of_area: bool
     over_20_miles: bool
+    fees: tuple[FeeFrom, ...] = ()  # the fee schedule; empty: `weekly_fee_pence` throughout
+    off_framework: bool = False
+
+    def schedule(self) -> tuple[FeeFrom, ...]:
+        return self.fees or (FeeFrom(self.start_date, self.weekly_fee_pence),)
+
+    def fee_on(self, day: date) -> int:
+        return fee_in_force(self.schedule(), day)
+
+    def spend_within(self, first: date, last: date) -> int:
+        """What the placement cost over [first, last]: each fee for the days it was in force."""
+        return spend_pence(fee_spans(self.schedule(), self.start_date, self.ended_on), first, last)
 
     def days_within(self, first: date, last: date) -> int:
         """Days of [first, last] (inclusive) the child spent in this placement."""
@@ -60,8 +76,10 @@ class CouncilFigures:
     over_20_miles_live: int
     children_live: int  # chains with a live placement at the end of the period
     children_with_3_plus_placements: int  # in the year up to the end of the period
-    spend_pence: int  # over the period, pro rata by day
-    weekly_spend_live_pence: int  # the weekly fees of placements live at the end
+    spend_pence: int  # over the period, pro rata by day at the fee in force each day
+    weekly_spend_live_pence: int  # the weekly fees in force on the last day of placements live then
+    off_framework_live: int = 0  # live at the end and recorded outside the framework
+    off_framework_spend_pence: int = 0  # their part of `spend_pence`
 
 
 def chain_roots(placements: Sequence[PlacementFact]) -> dict[int, int]:
@@ -109,8 +127,21 @@ def council_figures(
                 over_20_miles_live=sum(1 for p in live if p.over_20_miles),
                 children_live=len({roots[p.id] for p in live}),
                 children_with_3_plus_placements=sum(1 for n in in_year.values() if n >= UNSTABLE_AT),
-                spend_pence=sum(round_half_up(p.weekly_fee_pence * p.days_within(first, last), 7) for p in mine),
-                weekly_spend_live_pence=sum(p.weekly_fee_pence for p in live),
+                spend_pence=sum(p.spend_within(first, last) for p in mine),
+                weekly_spend_live_pence=sum(p.fee_on(last) for p in live),
+                off_framework_live=sum(1 for p in live if p.off_framework),
+                off_framework_spend_pence=sum(p.spend_within(first, last) for p in mine if p.off_framework),
             )
         )
     return figures
+
+
+def consortium_total(figures: Sequence[CouncilFigures]) -> CouncilFigures:
+    """The consortium's figures: the sum of its councils' (a child's chain of moves stays within
+    its placing council, so counts of children add up too). `authority_id` is 0."""
+    totals = {
+        name: sum(getattr(f, name) for f in figures)
+        for name in CouncilFigures.__dataclass_fields__
+        if name != "authority_id"
+    }
+    return CouncilFigures(authority_id=0, **totals)
