@@ -77,6 +77,21 @@ class ExtensionOut(Struct, kw_only=True):
     at: datetime
 
 
+class WaiverOut(Struct, kw_only=True):
+    check: d.PublishingCheck
+    reason: str
+    at: datetime
+
+
+class WaiverIn(Input, kw_only=True):
+    check: d.PublishingCheck
+    reason: Reason
+
+
+class QuestionnaireVersionIn(Input, kw_only=True):
+    reason: Reason  # why the questions, weights or pass marks change; announced to members
+
+
 class ArrangementOut(Struct, kw_only=True):
     id: int
     reference: str
@@ -94,6 +109,8 @@ class ArrangementOut(Struct, kw_only=True):
     windows: list[WindowOut]
     extensions: list[ExtensionOut]
     version: int
+    questionnaire_version: int = 1  # applications submitted now are made under this version
+    waivers: list[WaiverOut] = msgspec.field(default_factory=list)
 
     @classmethod
     def of(cls, a: d.Arrangement) -> ArrangementOut:
@@ -117,6 +134,8 @@ class ArrangementOut(Struct, kw_only=True):
                 for e in a.extensions
             ],
             version=a.version,
+            questionnaire_version=a.questionnaire_version,
+            waivers=[WaiverOut(check=w.check, reason=w.reason, at=w.at) for w in a.waivers],
         )
 
 
@@ -141,6 +160,7 @@ class LotIn(Input, kw_only=True):
     age_bands: Annotated[list[AgeBandIn], Meta(max_length=20)] = msgspec.field(default_factory=list)
     need_levels: Annotated[list[NeedLevel], Meta(max_length=20)] = msgspec.field(default_factory=list)
     areas: Annotated[list[OnsCode], Meta(max_length=100)] = msgspec.field(default_factory=list)
+    quality_threshold: Threshold | None = None  # this lot's pass mark; null: the arrangement's
 
 
 class LotPatch(Input, kw_only=True):
@@ -149,6 +169,7 @@ class LotPatch(Input, kw_only=True):
     age_bands: Annotated[list[AgeBandIn], Meta(max_length=20)] | UnsetType = UNSET
     need_levels: Annotated[list[NeedLevel], Meta(max_length=20)] | UnsetType = UNSET
     areas: Annotated[list[OnsCode], Meta(max_length=100)] | UnsetType = UNSET
+    quality_threshold: Threshold | UnsetType | None = UNSET
 
 
 class AgeBandOut(Struct, kw_only=True):
@@ -166,6 +187,9 @@ class LotOut(Struct, kw_only=True):
     age_bands: list[AgeBandOut]
     need_levels: list[str]
     areas: list[str]
+    quality_threshold: Decimal | None = None  # null: the arrangement's pass mark applies
+    withdrawn_at: datetime | None = None  # withdrawn lots are kept but no longer offered
+    withdrawn_reason: str | None = None
 
     @classmethod
     def of(cls, lot: d.Lot) -> LotOut:
@@ -178,6 +202,9 @@ class LotOut(Struct, kw_only=True):
             age_bands=[AgeBandOut(label=b.label, min_age=b.min_age, max_age=b.max_age) for b in lot.age_bands],
             need_levels=list(lot.need_levels),
             areas=list(lot.areas),
+            quality_threshold=lot.quality_threshold,
+            withdrawn_at=lot.withdrawn_at,
+            withdrawn_reason=lot.withdrawn_reason,
         )
 
 

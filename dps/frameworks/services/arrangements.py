@@ -14,8 +14,10 @@ from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, IllegalTransition, NotFound, RuleViolation
+from dps.core.evaluation import CriterionKind
 from dps.core.pagination import Page
 from dps.frameworks import access, repository
+from dps.frameworks import application_repository as answers_repo
 from dps.frameworks.domain.arrangements import (
     AgeBand,
     Arrangement,
@@ -24,9 +26,12 @@ from dps.frameworks.domain.arrangements import (
     ReopeningWindow,
     check_conditions_editable,
     check_lot_bands,
+    check_questionnaire_editable,
     check_term,
     check_windows_do_not_overlap,
+    unreachable_lots,
 )
+from dps.frameworks.domain.questionnaires import criteria_for_lot, threshold_applies
 from dps.frameworks.profiles import Profile, get_profile, term_end_allowed
 from dps.frameworks.schemas import AgeBandIn, ArrangementIn, ArrangementPatch, LotIn, LotPatch, WindowIn
 
@@ -154,8 +159,12 @@ async def update_arrangement(
         _require_not_expired(before)
         profile = get_profile(before.profile_code)
         if "quality_threshold" in changes and changes["quality_threshold"] != before.quality_threshold:
-            # The pass mark is a condition of membership: frozen once a dynamic market is open.
+            # The pass mark is a condition of membership: frozen once a dynamic market is open, and
+            # once an application was submitted under the current questionnaire version.
             check_conditions_editable(before, profile.conditions_locked_when_open)
+            check_questionnaire_editable(
+                before, await answers_repo.submitted_under(arrangement_id, before.questionnaire_version)
+            )
         if "member_authority_ids" in changes:
             changes["member_authority_ids"] = await _members(before.lead_authority_id, changes["member_authority_ids"])
         after = replace(before, **changes)
@@ -191,13 +200,36 @@ async def _move(
         if before.status not in allowed_from:
             raise IllegalTransition("arrangement", before.status.value, target.value)
         if target is ArrangementStatus.OPEN and before.status is ArrangementStatus.DRAFT:
-            if await repository.count_lots(arrangement_id) == 0:
-                raise RuleViolation("add at least one lot before publishing", code="no_lots")
+            await check_publishable(before)
         after = before.move_to(target)
         await repository.update_arrangement(before, after)
         await deadlines.track("arrangement", arrangement_id, ctx.clock.now())
         await audit.record(ctx, action, "arrangement", arrangement_id, before=before, after=after)
     return after
+
+
+async def check_publishable(arrangement: Arrangement) -> None:
+    """What frameworks itself requires of a draft before it opens: a lot, and a pass mark every
+    lot can reach (422 `threshold_unreachable` naming the lots)."""
+    lots = await repository.all_lots(arrangement.id)
+    if not lots:
+        raise RuleViolation("add at least one lot before publishing", code="no_lots")
+    questions = await answers_repo.list_questions(arrangement.id, arrangement.questionnaire_version)
+    scored = frozenset(
+        lot.id
+        for lot in lots
+        if any(c.kind is CriterionKind.SCORED for c in criteria_for_lot(questions, lot.id))
+    )
+    unreachable = unreachable_lots(lots, arrangement.quality_threshold, scored, threshold_applies(questions))
+    if unreachable:
+        codes = ", ".join(lot.code for lot in unreachable)
+        raise RuleViolation(
+            f"no scored question applies to lot(s) {codes}, so their total is always 0.00 and the pass mark can "
+            "never be met: add a scored question for them, or set their quality_threshold to 0 to admit on the "
+            "pass/fail questions alone",
+            code="threshold_unreachable",
+            lot_ids=[lot.id for lot in unreachable],
+        )
 
 
 async def publish_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
@@ -262,6 +294,8 @@ async def add_lot(ctx: Context, arrangement_id: int, data: LotIn) -> Lot:
     age_bands = _age_bands(data.age_bands)
     need_levels = tuple(n.strip() for n in data.need_levels)
     check_lot_bands(age_bands, need_levels)
+    if data.quality_threshold is not None:
+        check_quality_threshold(data.quality_threshold)
     async with DB.transaction():
         await lock_editable_arrangement(ctx, arrangement_id)
         lot = await repository.insert_lot(
@@ -274,6 +308,7 @@ async def add_lot(ctx: Context, arrangement_id: int, data: LotIn) -> Lot:
                 age_bands=age_bands,
                 need_levels=need_levels,
                 areas=tuple(data.areas),
+                quality_threshold=data.quality_threshold,
             )
         )
         await audit.record(ctx, "lot.created", "lot", lot.id, after=lot)
@@ -296,9 +331,14 @@ async def update_lot(ctx: Context, arrangement_id: int, lot_id: int, patch: LotP
         changes["areas"] = tuple(changes["areas"])
     if "title" in changes:
         changes["title"] = changes["title"].strip()
+    if changes.get("quality_threshold") is not None:
+        check_quality_threshold(changes["quality_threshold"])
     async with DB.transaction():
-        await lock_editable_arrangement(ctx, arrangement_id)
+        arrangement = await lock_editable_arrangement(ctx, arrangement_id)
         before = await repository.get_lot(arrangement_id, lot_id, for_update=True)
+        if "quality_threshold" in changes and changes["quality_threshold"] != before.quality_threshold:
+            submitted = await answers_repo.submitted_under(arrangement_id, arrangement.questionnaire_version)
+            check_questionnaire_editable(arrangement, submitted)
         after = replace(before, **changes)
         check_lot_bands(after.age_bands, after.need_levels)
         await repository.update_lot(after)
