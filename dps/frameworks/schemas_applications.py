@@ -13,7 +13,7 @@ from dps.accounts.domain import DocumentType
 from dps.core import evaluation as ev
 from dps.frameworks.domain import applications as d
 from dps.frameworks.domain.clarifications import Clarification
-from dps.frameworks.domain.questionnaires import Answer, Question, QuestionKind
+from dps.frameworks.domain.questionnaires import ANSWER_SHAPES, Answer, Question, QuestionKind
 from dps.frameworks.schemas import Input, Reason
 
 Text = Annotated[str, Meta(min_length=1, max_length=5000)]
@@ -116,9 +116,16 @@ class ApplicationIn(Input, kw_only=True):
     lot_ids: LotIds
 
 
+ANSWER_VALUE_DOC = (
+    "The answer, in the shape its question's kind takes: "
+    + "; ".join(f"{kind.value}: {shape}" for kind, shape in ANSWER_SHAPES.items())
+    + ". null clears the answer. A value of the wrong shape is 422 `invalid_answer`, naming the expected shape."
+)
+
+
 class AnswerIn(Input, kw_only=True):
     question_id: int
-    value: Any = None  # text, number, ISO date, one of the choices; checked against the question
+    value: Annotated[Any, Meta(description=ANSWER_VALUE_DOC)] = None  # checked against the question
     document_id: int | None = None  # evidence questions: one of your documents
 
 

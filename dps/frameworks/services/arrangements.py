@@ -216,9 +216,7 @@ async def check_publishable(arrangement: Arrangement) -> None:
         raise RuleViolation("add at least one lot before publishing", code="no_lots")
     questions = await answers_repo.list_questions(arrangement.id, arrangement.questionnaire_version)
     scored = frozenset(
-        lot.id
-        for lot in lots
-        if any(c.kind is CriterionKind.SCORED for c in criteria_for_lot(questions, lot.id))
+        lot.id for lot in lots if any(c.kind is CriterionKind.SCORED for c in criteria_for_lot(questions, lot.id))
     )
     unreachable = unreachable_lots(lots, arrangement.quality_threshold, scored, threshold_applies(questions))
     if unreachable:
