@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.api.test_arrangements import arrangement_body, lot_body
 from tests.support import Api
 
 BASE = "/api/v1/arrangements"
@@ -26,6 +25,8 @@ class World:
 async def arrangement(api: Api, *, profile_code: str = "pcr2015_dps", lots: tuple[str, ...] = ("A", "B")) -> World:
     """A draft arrangement of the lead council (Bolton) with a member (Wigan), two evaluators (one
     in each council) and the given lots."""
+    from tests.api.test_arrangements import arrangement_body, lot_body  # here: that module imports this one
+
     lead = await api.authority()
     member = await api.authority("Wigan Council", "E08000010")
     _, officer = await api.staff("procurement_officer", lead)
@@ -119,3 +120,15 @@ async def evaluate(api: Api, world: World, url: str, given: dict[str, int | bool
     )
     assert moderated.status_code == 200, moderated.text
     return dict(moderated.json())
+
+
+async def waive_publishing_checks(api: Api, token: str, arrangement_id: int) -> None:
+    """Waive the publishing checks (price bands, questionnaire, compliance requirements) with a
+    reason, for tests whose arrangements need none of them to be published."""
+    for check in ("price_bands", "questionnaire", "compliance_requirements"):
+        response = await api.client.post(
+            f"{BASE}/{arrangement_id}/waivers",
+            json={"check": check, "reason": "not needed for this test"},
+            headers=api.auth(token),
+        )
+        assert response.status_code == 200, response.text

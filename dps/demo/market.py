@@ -32,7 +32,7 @@ from dps.frameworks.schemas import AgeBandIn, ArrangementIn, LotIn
 from dps.frameworks.schemas_applications import QuestionIn
 from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
 from dps.pricing.schemas import ApproveIn, BandIn, LineIn, RateCardIn
-from dps.pricing.services import prices, rate_cards
+from dps.pricing.services import prices, rate_cards, setup
 
 # A one-page PDF: enough for the document store's sniffing; the values are entered as evidence.
 CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -166,7 +166,7 @@ async def seed_market(
                         effective_from=date(2026, 4, 1),
                     ),
                 )
-    await arrangements.publish_arrangement(officer.ctx, aid)
+    await setup.publish_arrangement(officer.ctx, aid)
 
     for applicant in applicants:
         ctx = applicant.provider.ctx

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from asyncpg.exceptions import UniqueViolationError
+from asyncpg.exceptions import ForeignKeyViolationError, UniqueViolationError
 from piccolo.columns import Array
 
 from dps.core.errors import Conflict
@@ -226,7 +226,10 @@ async def count_lots(arrangement_id: int) -> int:
 async def delete_lot(lot_id: int) -> None:
     """Delete a draft arrangement's lot (nothing can refer to it before publishing but its questions
     and prices, which the caller has checked)."""
-    await t.Lot.delete().where(t.Lot.id == lot_id)
+    try:
+        await t.Lot.delete().where(t.Lot.id == lot_id)
+    except ForeignKeyViolationError as error:
+        raise Conflict("price bands or other records name this lot: delete them first", code="lot_in_use") from error
 
 
 async def update_lot(lot: Lot) -> None:

@@ -9,7 +9,8 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from dps.accounts.domain import MAX_AGE_SERVED
+from dps.accounts.domain import MAX_AGE_SERVED, User
+from dps.core.auth import Role
 from dps.frameworks.domain import arrangements as d
 from dps.frameworks.domain.applications import Membership, MembershipStatus
 from dps.frameworks.profiles import ProfileCode
@@ -249,3 +250,19 @@ class MembershipPage(Struct, kw_only=True):
 
 class ReasonIn(Input, kw_only=True):
     reason: Reason
+
+
+class EvaluatorOut(Struct, kw_only=True):
+    user_id: int
+    full_name: str
+    email: str
+    role: Role
+    authority_id: int | None
+
+    @classmethod
+    def of(cls, u: User) -> EvaluatorOut:
+        return cls(user_id=u.id, full_name=u.full_name, email=u.email, role=u.role, authority_id=u.authority_id)
+
+
+class EvaluatorList(Struct, kw_only=True):
+    items: list[EvaluatorOut]

@@ -70,11 +70,13 @@ class TermExtension:
 
 
 class PublishingCheck(StrEnum):
-    """What publishing checks (issue 12): a questionnaire and compliance requirements exist, or
-    the officer waived the check with a recorded reason (e.g. due diligence done elsewhere)."""
+    """What publishing checks: every lot has price bands, a questionnaire and compliance
+    requirements exist; or the officer waived the check with a recorded reason (e.g. prices
+    agreed after admission, due diligence done by the region)."""
 
     QUESTIONNAIRE = "questionnaire"
     COMPLIANCE_REQUIREMENTS = "compliance_requirements"
+    PRICE_BANDS = "price_bands"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,9 @@ class Arrangement:
             raise RuleViolation("say why the check is waived", code="waiver_reason_required")
         kept = tuple(w for w in self.waivers if w.check is not check)
         waiver = Waiver(check, reason.strip(), at, by_user_id)
-        return replace(self, waivers=(*kept, waiver), version=self.version + 1)
+        # The version (the ETag of the arrangement's own fields) stays: a waiver is written under
+        # the row lock and touches none of the fields a PATCH sends, so no update can be lost.
+        return replace(self, waivers=(*kept, waiver))
 
     def waived(self, check: PublishingCheck) -> bool:
         return any(w.check is check for w in self.waivers)
@@ -227,6 +231,42 @@ class Lot:
         if not reason.strip():
             raise RuleViolation("say why the lot is withdrawn", code="reason_required")
         return replace(self, withdrawn_at=at, withdrawn_reason=reason.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """What a draft has for publishing, as counted by the packages that own each part."""
+
+    lots: tuple[Lot, ...]
+    lots_with_price_bands: frozenset[int]
+    questions: int
+    requirements: int
+
+
+def publishing_gaps(arrangement: Arrangement, readiness: Readiness) -> list[dict[str, object]]:
+    """What publishing still lacks, each check not waived: a lot without price bands (a provider
+    cannot price a rate card against it, nor a council check a fee), no questionnaire, no
+    compliance requirements. The published conditions must be complete (PCR 2015 reg 34(4):
+    the procurement documents state the nature and estimated quantity of the purchases, the
+    categories and their characteristics; the selection criteria are published in advance)."""
+    gaps: list[dict[str, object]] = []
+    offered = [lot for lot in readiness.lots if not lot.withdrawn]
+    unpriced = [lot for lot in offered if lot.id not in readiness.lots_with_price_bands]
+    if unpriced and not arrangement.waived(PublishingCheck.PRICE_BANDS):
+        gaps.append(
+            {
+                "check": PublishingCheck.PRICE_BANDS.value,
+                "detail": "lots without price bands: " + ", ".join(lot.code for lot in unpriced),
+                "lot_ids": [lot.id for lot in unpriced],
+            }
+        )
+    if readiness.questions == 0 and not arrangement.waived(PublishingCheck.QUESTIONNAIRE):
+        gaps.append({"check": PublishingCheck.QUESTIONNAIRE.value, "detail": "the questionnaire has no questions"})
+    if readiness.requirements == 0 and not arrangement.waived(PublishingCheck.COMPLIANCE_REQUIREMENTS):
+        gaps.append(
+            {"check": PublishingCheck.COMPLIANCE_REQUIREMENTS.value, "detail": "no compliance requirements are set"}
+        )
+    return gaps
 
 
 def check_lot_bands(age_bands: tuple[AgeBand, ...], need_levels: tuple[str, ...]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from dps.accounts import repository as accounts
+from dps.accounts.domain import User, UserStatus
 from dps.core import audit, deadlines
 from dps.core.concurrency import require_version
 from dps.core.context import Context
@@ -23,6 +24,7 @@ from dps.frameworks.domain.arrangements import (
     Arrangement,
     ArrangementStatus,
     Lot,
+    PublishingCheck,
     ReopeningWindow,
     check_conditions_editable,
     check_lot_bands,
@@ -342,3 +344,82 @@ async def update_lot(ctx: Context, arrangement_id: int, lot_id: int, patch: LotP
         await repository.update_lot(after)
         await audit.record(ctx, "lot.updated", "lot", lot_id, before=before, after=after)
     return after
+
+
+async def remove_lot(ctx: Context, arrangement_id: int, lot_id: int) -> None:
+    """Delete a draft arrangement's lot, a setup mistake (409 `lot_in_use` while questions or price
+    bands name it; 409 `arrangement_published` once published: withdraw it instead)."""
+    async with DB.transaction():
+        arrangement = await lock_editable_arrangement(ctx, arrangement_id)
+        if arrangement.status is not ArrangementStatus.DRAFT:
+            raise Conflict(
+                "a published arrangement's lot is kept for the record: withdraw it instead",
+                code="arrangement_published",
+            )
+        before = await repository.get_lot(arrangement_id, lot_id, for_update=True)
+        naming = [q.id for q in await answers_repo.list_questions(arrangement_id) if lot_id in q.lot_ids]
+        if naming:
+            raise Conflict(
+                "questions apply to this lot: change or delete them first",
+                code="lot_in_use",
+                question_ids=naming,
+            )
+        await repository.delete_lot(lot_id)
+        await audit.record(ctx, "lot.deleted", "lot", lot_id, before=before)
+
+
+async def withdraw_lot(ctx: Context, arrangement_id: int, lot_id: int, reason: str) -> Lot:
+    """Withdraw a published arrangement's lot: kept with its memberships and history, audited, no
+    longer offered to applicants (a draft's lot is deleted instead)."""
+    async with DB.transaction():
+        arrangement = await repository.get_arrangement(arrangement_id, for_update=True)
+        access.require_manage_arrangement(ctx.user, arrangement)
+        _require_not_expired(arrangement)
+        if arrangement.status is ArrangementStatus.DRAFT:
+            raise Conflict("a draft's lot is deleted, not withdrawn", code="arrangement_draft")
+        before = await repository.get_lot(arrangement_id, lot_id, for_update=True)
+        after = before.withdraw(reason, ctx.clock.now())
+        await repository.update_lot(after)
+        await audit.record(ctx, "lot.withdrawn", "lot", lot_id, before=before, after=after)
+    return after
+
+
+async def waive_publishing_check(ctx: Context, arrangement_id: int, check: PublishingCheck, reason: str) -> Arrangement:
+    """Record that a publishing check is waived for this draft, with the reason (audited)."""
+    async with DB.transaction():
+        before = await repository.get_arrangement(arrangement_id, for_update=True)
+        access.require_manage_arrangement(ctx.user, before)
+        after = before.waive(check, reason, ctx.clock.now(), ctx.user.user_id)
+        await repository.update_arrangement(before, after)
+        await audit.record(
+            ctx,
+            "arrangement.check_waived",
+            "arrangement",
+            arrangement_id,
+            before={"waivers": before.waivers},
+            after={"waivers": after.waivers},
+        )
+    return after
+
+
+async def list_evaluators(ctx: Context, arrangement_id: int) -> list[User]:
+    """The people who may be assigned to evaluate this arrangement's applications: active
+    evaluators and procurement officers of the lead and every member council. The procurement
+    officers of those councils may list them (assigning across councils needs their ids)."""
+    arrangement = await repository.get_arrangement(arrangement_id)
+    access.require_list_evaluators(ctx.user, arrangement)
+    found: list[User] = []
+    for authority_id in sorted({arrangement.lead_authority_id, *arrangement.member_authority_ids}):
+        after = 0
+        while True:
+            page = await accounts.list_users(100, after, authority_id=authority_id)
+            found.extend(
+                u
+                for u in page.items
+                if u.status is UserStatus.ACTIVE
+                and access.evaluator_may_be_assigned(u.role, u.authority_id, arrangement)
+            )
+            if page.next_after_id is None:
+                break
+            after = page.next_after_id
+    return found
