@@ -39,6 +39,7 @@ from dps.frameworks.application_controllers import (
 )
 from dps.frameworks.controllers import ArrangementController
 from dps.frameworks.membership_controllers import MembershipController
+from dps.frameworks.profile_controllers import ProfileController
 from dps.pricing.controllers import (
     PriceBandController,
     PricingReportController,
@@ -60,6 +61,7 @@ ROUTES: list[ControllerRouterHandler] = [
     DocumentController,
     AuditController,
     ArrangementController,
+    ProfileController,
     MembershipController,
     ComplianceController,
     ConcernController,

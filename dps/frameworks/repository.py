@@ -70,6 +70,7 @@ def _arrangement(row: dict[str, Any]) -> Arrangement:
         version=row["version"],
         questionnaire_version=row["questionnaire_version"],
         waivers=msgspec.convert(_loaded(row["waivers"]), tuple[Waiver, ...]),
+        window_reminder_days=row["window_reminder_days"],
     )
 
 
@@ -92,6 +93,7 @@ def _arrangement_values(a: Arrangement) -> dict[Any, Any]:
         t.Arrangement.version: a.version,
         t.Arrangement.questionnaire_version: a.questionnaire_version,
         t.Arrangement.waivers: _json(a.waivers),
+        t.Arrangement.window_reminder_days: a.window_reminder_days,
     }
 
 

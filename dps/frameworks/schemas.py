@@ -27,6 +27,8 @@ Age = Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
 OnsCode = Annotated[str, Meta(pattern=r"^[ENSW]\d{8}$", examples=["E08000003"])]
 Instant = Annotated[datetime, Meta(tz=True, examples=["2027-01-04T09:00:00Z"])]
 NeedLevel = Annotated[str, Meta(min_length=1, max_length=40)]
+# Days before a reopening window opens that members and officers are reminded.
+ReminderDays = Annotated[int, Meta(ge=1, le=365)]
 
 
 class Input(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -54,6 +56,7 @@ class ArrangementIn(Input, kw_only=True):
     min_evaluators: MinEvaluators = d.DEFAULT_MIN_EVALUATORS
     decision_period_days: DecisionDays | None = None
     windows: Annotated[list[WindowIn], Meta(max_length=50)] = msgspec.field(default_factory=list)
+    window_reminder_days: ReminderDays = d.DEFAULT_WINDOW_REMINDER_DAYS
 
 
 class ArrangementPatch(Input, kw_only=True):
@@ -64,6 +67,7 @@ class ArrangementPatch(Input, kw_only=True):
     quality_threshold: Threshold | UnsetType = UNSET
     min_evaluators: MinEvaluators | UnsetType = UNSET
     member_authority_ids: Annotated[list[int], Meta(max_length=100)] | UnsetType = UNSET
+    window_reminder_days: ReminderDays | UnsetType = UNSET
 
 
 class WindowOut(Struct, kw_only=True):
@@ -112,6 +116,7 @@ class ArrangementOut(Struct, kw_only=True):
     version: int
     questionnaire_version: int = 1  # applications submitted now are made under this version
     waivers: list[WaiverOut] = msgspec.field(default_factory=list)
+    window_reminder_days: int = d.DEFAULT_WINDOW_REMINDER_DAYS
 
     @classmethod
     def of(cls, a: d.Arrangement) -> ArrangementOut:
@@ -137,6 +142,7 @@ class ArrangementOut(Struct, kw_only=True):
             version=a.version,
             questionnaire_version=a.questionnaire_version,
             waivers=[WaiverOut(check=w.check, reason=w.reason, at=w.at) for w in a.waivers],
+            window_reminder_days=a.window_reminder_days,
         )
 
 

@@ -43,6 +43,7 @@ class Arrangement(Table, db=DB, tablename="arrangements"):
     created_at = Timestamptz(null=False)
     questionnaire_version = Integer(null=False, default=1)
     waivers = JSONB(null=False, default="[]")
+    window_reminder_days = Integer(null=False, default=14)
 
 
 class Lot(Table, db=DB, tablename="lots"):

@@ -5,7 +5,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 ID = "2026-12-05T13:20:43:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "per-lot thresholds, questionnaire versions, decided conditions, withdrawn lots, waivers"
+DESCRIPTION = "per-lot thresholds, questionnaire versions, decided conditions, withdrawn lots, waivers, window reminders"
 
 
 async def forwards():
@@ -40,6 +40,9 @@ async def forwards():
             "ALTER TABLE lot_decisions ADD COLUMN failed_gateways BIGINT[] NULL DEFAULT NULL",
             # Publishing checks an officer waived, each with its recorded reason.
             "ALTER TABLE arrangements ADD COLUMN waivers JSONB NOT NULL DEFAULT '[]'::jsonb",
+            # How many days before a reopening window opens its reminder goes out.
+            """ALTER TABLE arrangements ADD COLUMN window_reminder_days INTEGER NOT NULL DEFAULT 14
+                CONSTRAINT arrangements_window_reminder_days CHECK (window_reminder_days BETWEEN 1 AND 365)""",
         ):
             await DB.run_querystring(QueryString(sql))
 

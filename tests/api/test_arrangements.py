@@ -64,9 +64,8 @@ async def test_officer_sets_up_and_publishes_an_arrangement_a_provider_then_sees
     assert (await api.client.get(BASE, headers=api.auth(provider))).json()["items"] == []
 
     # Publishing checks the arrangement is complete (issue 12): every gap is listed at once.
-    gaps = problem(
-        await api.client.post(f"{BASE}/{arrangement_id}/publish", headers=api.auth(officer)), 422, "not_ready_to_publish"
-    )["gaps"]
+    publish = f"{BASE}/{arrangement_id}/publish"
+    gaps = problem(await api.client.post(publish, headers=api.auth(officer)), 422, "not_ready_to_publish")["gaps"]
     assert [g["check"] for g in gaps] == ["price_bands", "questionnaire", "compliance_requirements"]
     assert gaps[0]["lot_ids"] == [lots[0]["id"], lots[1]["id"]]
     question = await api.client.post(
@@ -89,9 +88,8 @@ async def test_officer_sets_up_and_publishes_an_arrangement_a_provider_then_sees
             headers=api.auth(officer),
         )
         assert band.status_code == 201, band.text
-    gaps = problem(
-        await api.client.post(f"{BASE}/{arrangement_id}/publish", headers=api.auth(officer)), 422, "not_ready_to_publish"
-    )["gaps"]
+    publish = f"{BASE}/{arrangement_id}/publish"
+    gaps = problem(await api.client.post(publish, headers=api.auth(officer)), 422, "not_ready_to_publish")["gaps"]
     assert [g["check"] for g in gaps] == ["compliance_requirements"]
     # Due diligence done elsewhere may be waived, with the reason recorded.
     waived = await api.client.post(

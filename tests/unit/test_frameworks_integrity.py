@@ -207,3 +207,45 @@ def test_a_wrong_shape_names_the_expected_one(q: Question, value: object, expect
         check_answer(q, Answer(q.id, value, None))
     assert caught.value.code == "invalid_answer"
     assert str(caught.value.extra["expected"]).startswith(expected)
+
+
+# --- publishing checks -------------------------------------------------------------------------
+
+
+def readiness(priced: frozenset[int], questions: int = 1, requirements: int = 1) -> Any:
+    from dps.frameworks.domain.arrangements import Readiness
+
+    return Readiness((lot(10), lot(20)), priced, questions, requirements)
+
+
+def test_publishing_lists_every_gap_and_none_when_complete() -> None:
+    from dps.frameworks.domain.arrangements import publishing_gaps
+
+    draft = arrangement()
+    assert publishing_gaps(draft, readiness(frozenset({10, 20}))) == []
+    gaps = publishing_gaps(draft, readiness(frozenset({10}), questions=0, requirements=0))
+    assert [(g["check"], g.get("lot_ids")) for g in gaps] == [
+        ("price_bands", [20]),
+        ("questionnaire", None),
+        ("compliance_requirements", None),
+    ]
+
+
+def test_a_waived_check_is_not_a_gap_and_a_withdrawn_lot_needs_no_prices() -> None:
+    from dataclasses import replace
+
+    from dps.frameworks.domain.arrangements import Readiness, publishing_gaps
+
+    waived = arrangement().waive(PublishingCheck.COMPLIANCE_REQUIREMENTS, "done by the region", AT, 5)
+    assert publishing_gaps(waived, readiness(frozenset({10, 20}), requirements=0)) == []
+    withdrawn = replace(lot(20), withdrawn_at=AT, withdrawn_reason="no demand")
+    assert publishing_gaps(arrangement(), Readiness((lot(10), withdrawn), frozenset({10}), 1, 1)) == []
+
+
+def test_a_lot_is_withdrawn_once_with_a_reason() -> None:
+    withdrawn = lot(10).withdraw(" no demand ", AT)
+    assert (withdrawn.withdrawn, withdrawn.withdrawn_reason) == (True, "no demand")
+    with pytest.raises(Conflict):
+        withdrawn.withdraw("again", AT)
+    with pytest.raises(RuleViolation):
+        lot(10).withdraw(" ", AT)

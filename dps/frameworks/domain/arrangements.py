@@ -42,6 +42,7 @@ ARRANGEMENT_TRANSITIONS: dict[ArrangementStatus, frozenset[ArrangementStatus]] =
 
 DEFAULT_MIN_EVALUATORS = 2
 DEFAULT_QUALITY_THRESHOLD = Decimal("60.00")
+DEFAULT_WINDOW_REMINDER_DAYS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,7 @@ class Arrangement:
     version: int
     questionnaire_version: int = 1  # the version new submissions are made under
     waivers: tuple[Waiver, ...] = ()  # publishing checks waived, each with its reason
+    window_reminder_days: int = DEFAULT_WINDOW_REMINDER_DAYS  # remind this many days before a window opens
 
     def move_to(self, target: ArrangementStatus) -> Arrangement:
         """The arrangement in `target`, if its life allows that step."""

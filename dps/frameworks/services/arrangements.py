@@ -118,6 +118,7 @@ async def create_arrangement(ctx: Context, data: ArrangementIn) -> Arrangement:
             windows=windows,
             extensions=(),
             version=1,
+            window_reminder_days=data.window_reminder_days,
         )
         arrangement = await repository.insert_arrangement(draft, ctx.clock.now())
         await audit.record(ctx, "arrangement.created", "arrangement", arrangement.id, after=arrangement)
