@@ -161,6 +161,7 @@ class ApplicationOut(Struct, kw_only=True):
     overdue: bool
     version: int
     answers: list[AnswerOut] | None = None  # absent in lists and for evaluators who have not declared
+    questionnaire_version: int | None = None  # the version it was submitted under (null while a draft)
 
     @classmethod
     def of(cls, a: d.Application, clock: d.DecisionClock, answers: dict[int, Answer] | None = None) -> ApplicationOut:
@@ -177,6 +178,7 @@ class ApplicationOut(Struct, kw_only=True):
             working_days_left=clock.working_days_left,
             overdue=clock.overdue,
             version=a.version,
+            questionnaire_version=a.questionnaire_version,
             answers=None
             if answers is None
             else [

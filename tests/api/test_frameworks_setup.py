@@ -41,7 +41,9 @@ async def test_setup_mistakes_are_deleted_in_draft_and_withdrawn_once_open(api: 
     removed = await api.client.delete(f"{BASE}/{aid}/questions/{wrong}", headers=auth)
     assert removed.json() == {"id": wrong, "outcome": "deleted"}
     assert (await api.client.get(f"{BASE}/{aid}/questions", headers=auth)).json()["items"] == []
-    mistaken = (await _post(api, officer, f"{BASE}/{aid}/price-bands", band(a, ceiling_pence=5_600))).json()
+    mistaken = (
+        await _post(api, officer, f"{BASE}/{aid}/price-bands", band(a, floor_pence=4_200, ceiling_pence=5_600))
+    ).json()
     assert (await api.client.delete(f"{BASE}/{aid}/price-bands/{mistaken['id']}", headers=auth)).status_code == 204
     service = (
         await _post(api, officer, f"{BASE}/{aid}/additional-services", {"code": "1-1", "name": "1:1", "unit": "hour"})

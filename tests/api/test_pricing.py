@@ -145,12 +145,12 @@ async def test_officer_sets_bands_members_read_them_and_overlaps_are_refused(api
             403,
             "permission_denied",
         )
+    # The bands of a published arrangement are part of its published conditions: a prospective
+    # applicant reads them too (issue 12).
     _, outsider = await api.provider("Not A Member Ltd")
-    problem(
-        await api.client.get(f"{ARRANGEMENTS}/{arrangement_id}/price-bands", headers=api.auth(outsider)),
-        403,
-        "permission_denied",
-    )
+    seen = await api.client.get(f"{ARRANGEMENTS}/{arrangement_id}/price-bands", headers=api.auth(outsider))
+    assert seen.status_code == 200, seen.text
+    assert len(seen.json()["items"]) == 3  # with their history
 
     # Corrections need the version read.
     url = f"{ARRANGEMENTS}/{arrangement_id}/price-bands/{band['id']}"
