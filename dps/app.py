@@ -41,6 +41,7 @@ from dps.frameworks.application_controllers import (
 )
 from dps.frameworks.controllers import ArrangementController
 from dps.frameworks.membership_controllers import MembershipController
+from dps.frameworks.profile_controllers import ProfileController
 from dps.portal.wiring import portal, security_headers
 from dps.pricing.controllers import (
     PriceBandController,
@@ -63,6 +64,7 @@ ROUTES: list[ControllerRouterHandler] = [
     DocumentController,
     AuditController,
     ArrangementController,
+    ProfileController,
     MembershipController,
     ComplianceController,
     ConcernController,

@@ -9,7 +9,8 @@ The mechanism, in order:
 
 1. **Independent marking.** Each evaluator marks every criterion on their own, with a rationale
    for every mark (`check_mark`, `missing_marks`, `check_submission`). Until an evaluator has
-   submitted, the others' marks stay sealed from them (`sealed_until_submitted`).
+   submitted, the others' marks stay sealed from them (`sealed_until_submitted`); nobody, the
+   moderator included, sees another's unsubmitted draft (`marks_visible`).
 2. **Spreads.** Once all have submitted, `spreads` shows where they disagree: scored criteria
    whose marks differ by more than a tolerance, and gateways where one passed and another failed.
    Moderation concentrates there.
@@ -160,6 +161,22 @@ def sealed_until_submitted(viewer_id: int, submitted: Collection[int]) -> bool:
     return viewer_id not in submitted
 
 
+def marks_visible(viewer_id: int, owner_id: int, submitted: Collection[int], *, moderator: bool) -> bool:
+    """Whether `viewer_id` may see the marks `owner_id` gave.
+
+    Everyone sees their own marks, drafts included. Nobody sees another evaluator's marks until
+    that evaluator has submitted them: a draft is work in progress and may still change, and a
+    moderator or colleague reading it would anchor, or be seen to steer, the final mark. Once the
+    owner has submitted, the moderator sees them; a fellow evaluator only once they have
+    submitted their own too (`sealed_until_submitted`). `submitted` holds who has submitted.
+    """
+    if viewer_id == owner_id:
+        return True
+    if owner_id not in submitted:
+        return False
+    return moderator or not sealed_until_submitted(viewer_id, submitted)
+
+
 @dataclass(frozen=True, slots=True)
 class Spread:
     """How far evaluators' marks on one criterion lie apart (pass/fail as 0 = fail, 1 = pass)."""
@@ -308,11 +325,19 @@ def weighted_total(criteria: Sequence[Criterion], moderated: Mapping[int, Mark])
     return round_half_up(Fraction(numerator) / (Fraction(weights) * common) * HUNDRED)
 
 
-def result(criteria: Sequence[Criterion], moderated: Mapping[int, Mark], threshold: Decimal) -> Result:
+def result(
+    criteria: Sequence[Criterion],
+    moderated: Mapping[int, Mark],
+    threshold: Decimal,
+    *,
+    threshold_applies: bool = True,
+) -> Result:
     """Apply the gateways and the threshold to the moderated marks.
 
     The threshold is compared with the rounded total, the figure published to the provider, so
     the decision and the number shown always agree (59.995 shows as 60.00 and meets 60.00).
+    With `threshold_applies=False` (a pass/fail questionnaire has no score to reach) the result
+    passes on the gateways alone; the total is still reported.
     """
     if not (threshold.is_finite() and 0 <= threshold <= 100):
         raise RuleViolation("the threshold runs from 0 to 100", code="invalid_threshold")
@@ -322,7 +347,7 @@ def result(criteria: Sequence[Criterion], moderated: Mapping[int, Mark], thresho
         if criterion.kind is CriterionKind.PASS_FAIL and not _moderated_mark(criterion, moderated).passed
     )
     total = weighted_total(criteria, moderated)
-    return Result(failed, total, not failed and total >= threshold)
+    return Result(failed, total, not failed and (not threshold_applies or total >= threshold))
 
 
 @dataclass(frozen=True, slots=True)

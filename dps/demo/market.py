@@ -32,7 +32,7 @@ from dps.frameworks.schemas import AgeBandIn, ArrangementIn, LotIn
 from dps.frameworks.schemas_applications import QuestionIn
 from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
 from dps.pricing.schemas import ApproveIn, BandIn, LineIn, RateCardIn
-from dps.pricing.services import prices, rate_cards
+from dps.pricing.services import prices, rate_cards, setup
 
 # A valid one-page PDF (uploads are checked); the values are entered as evidence.
 CERTIFICATE_PDF = (
@@ -200,7 +200,7 @@ async def seed_market(
                         effective_from=date(2026, 4, 1),
                     ),
                 )
-    await arrangements.publish_arrangement(officer.ctx, aid)
+    await setup.publish_arrangement(officer.ctx, aid)
 
     for applicant in applicants:
         ctx = applicant.provider.ctx

@@ -134,3 +134,14 @@ def evaluator_may_be_assigned(role: Role, authority_id: int | None, arrangement:
         and authority_id is not None
         and arrangement.is_member(authority_id)
     )
+
+
+def require_list_evaluators(p: Principal, arrangement: Arrangement) -> None:
+    """The procurement officers of the lead and member councils (and admins) may list who can
+    evaluate: an evaluation panel often draws on several councils of the consortium."""
+    if may_manage_arrangement(p, arrangement):
+        return
+    if p.role is Role.PROCUREMENT_OFFICER and p.org_kind is OrgKind.AUTHORITY and p.org_id is not None:
+        if arrangement.is_member(p.org_id):
+            return
+    raise PermissionDenied("only procurement officers of the arrangement's councils may list its evaluators")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, patch, post, put
+from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -11,6 +11,7 @@ from dps.core.context import Context
 from dps.core.http import DEFAULT_PAGE_SIZE, Cursor, IfMatch, Limit, after_id, signed_in
 from dps.frameworks import schemas_applications as s
 from dps.frameworks.domain.applications import ApplicationStatus
+from dps.frameworks.schemas import ArrangementOut, QuestionnaireVersionIn
 from dps.frameworks.services import applications, clarifications, evaluations, questionnaires
 from dps.frameworks.services.applications import ApplicationView
 
@@ -35,9 +36,14 @@ class QuestionnaireController(Controller):
         return s.QuestionOut.of(await questionnaires.add_question(ctx, arrangement_id, data))
 
     @get("/questions", operation_id="ListQuestions")
-    async def list_questions(self, arrangement_id: FromPath[int], ctx: NamedDependency[Context]) -> s.QuestionList:
-        """The questionnaire, in section and position order."""
-        questions = await questionnaires.list_questions(ctx, arrangement_id)
+    async def list_questions(
+        self,
+        arrangement_id: FromPath[int],
+        ctx: NamedDependency[Context],
+        version: FromQuery[int | None] = None,
+    ) -> s.QuestionList:
+        """The questionnaire, in section and position order: the current version, or `version`."""
+        questions = await questionnaires.list_questions(ctx, arrangement_id, version)
         return s.QuestionList(items=[s.QuestionOut.of(q) for q in questions])
 
     @patch("/questions/{question_id:int}", operation_id="UpdateQuestion")
@@ -48,8 +54,32 @@ class QuestionnaireController(Controller):
         data: JSONBody[s.QuestionPatch],
         ctx: NamedDependency[Context],
     ) -> s.QuestionOut:
-        """Change a question while the arrangement's conditions may change."""
+        """Change a question while no application was submitted under the current questionnaire version
+        (409 `conditions_locked`: start a new version). A question carried over from an earlier
+        version is replaced in the current one and the response has its new id."""
         return s.QuestionOut.of(await questionnaires.update_question(ctx, arrangement_id, question_id, data))
+
+    @delete("/questions/{question_id:int}", operation_id="DeleteQuestion", status_code=200)
+    async def delete_question(
+        self, arrangement_id: FromPath[int], question_id: FromPath[int], ctx: NamedDependency[Context]
+    ) -> s.RemovedOut:
+        """Remove a question from the current questionnaire: deleted while nobody answered it and it
+        is new in this version, otherwise withdrawn (kept for the applications made under earlier
+        versions; audited). 409 `conditions_locked` once an application was submitted under the
+        current version."""
+        outcome = await questionnaires.remove_question(ctx, arrangement_id, question_id)
+        return s.RemovedOut(id=question_id, outcome=outcome)
+
+    @post("/questionnaire-versions", operation_id="NewQuestionnaireVersion", status_code=201)
+    async def new_version(
+        self, arrangement_id: FromPath[int], data: JSONBody[QuestionnaireVersionIn], ctx: NamedDependency[Context]
+    ) -> ArrangementOut:
+        """Start a new questionnaire version after applications were submitted under the current one
+        (409 `questionnaire_not_locked` before that). Its questions, weights and pass marks may then
+        change and apply to applications submitted from now on; applications already submitted keep
+        theirs. Recorded with the reason and announced to the providers holding a place or applying.
+        A dynamic market's conditions never change once open (409 `conditions_locked`)."""
+        return ArrangementOut.of(await questionnaires.new_questionnaire_version(ctx, arrangement_id, data.reason))
 
     @post("/clarifications", operation_id="AskArrangementClarification")
     async def ask(
@@ -231,12 +261,22 @@ class ApplicationController(Controller):
         failed pass/fail question: 422 `below_threshold`). Admitted lots become active memberships;
         the provider is sent the decision with its scores."""
         decision = await evaluations.decide(ctx, application_id, [x.domain() for x in data.lots])
+        results = {r.lot_id: r for r in decision.lots}
+        totals = {r.result.weighted_total for r in decision.lots}
         return s.DecisionOut(
             application_id=decision.application.id,
             decided_at=decision.application.decided_at,
-            weighted_total=decision.result.weighted_total,
+            weighted_total=next(iter(totals)) if len(totals) == 1 else None,
             lots=[
-                s.LotDecisionOut(lot_id=x.lot_id, decision=x.decision, reasons=x.reasons)
+                s.LotDecisionOut(
+                    lot_id=x.lot_id,
+                    decision=x.decision,
+                    reasons=x.reasons,
+                    weighted_total=results[x.lot_id].result.weighted_total,
+                    threshold=results[x.lot_id].threshold,
+                    threshold_applies=results[x.lot_id].threshold_applies,
+                    failed_gateways=list(results[x.lot_id].result.failed_gateways),
+                )
                 for x in decision.lot_decisions
             ],
             membership_ids=[m.id for m in decision.memberships],
@@ -244,13 +284,39 @@ class ApplicationController(Controller):
 
     @get("/{application_id:int}/decision", operation_id="GetDecision")
     async def decision(self, application_id: FromPath[int], ctx: NamedDependency[Context]) -> s.DecisionOut:
-        """The decision per lot with reasons and the weighted total (the provider and the officers)."""
-        application, lots, total = await evaluations.get_decision(ctx, application_id)
+        """The decision per lot with its reasons, total and pass mark, and each evaluated question's
+        moderated score with the moderator's reason (the provider and the officers, once decided)."""
+        view = await evaluations.get_decision(ctx, application_id)
         return s.DecisionOut(
-            application_id=application.id,
-            decided_at=application.decided_at,
-            weighted_total=total,
-            lots=[s.LotDecisionOut(lot_id=x.lot_id, decision=x.decision, reasons=x.reasons) for x in lots],
+            application_id=view.application.id,
+            decided_at=view.application.decided_at,
+            weighted_total=view.total,
+            lots=[
+                s.LotDecisionOut(
+                    lot_id=x.decision.lot_id,
+                    decision=x.decision.decision,
+                    reasons=x.decision.reasons,
+                    weighted_total=x.weighted_total,
+                    threshold=x.threshold,
+                    threshold_applies=x.threshold_applies,
+                    failed_gateways=list(x.failed_gateways),
+                )
+                for x in view.lots
+            ],
+            questions=[
+                s.ModeratedQuestionOut(
+                    question_id=m.question.id,
+                    text=m.question.text,
+                    kind=m.question.kind,
+                    lot_ids=sorted(m.question.lot_ids),
+                    max_score=m.question.max_score,
+                    weight=m.question.weight,
+                    score=m.mark.score,
+                    passed=m.mark.passed,
+                    rationale=m.mark.rationale,
+                )
+                for m in view.moderated
+            ],
         )
 
 
@@ -268,4 +334,5 @@ def _moderation(view: evaluations.ModerationView) -> s.ModerationOut:
         moderated=[s.MarkOut.of(m) for m in view.moderated.values()],
         threshold=view.threshold,
         result=s.ResultOut.of(view.result) if view.result else None,
+        lots=[s.LotResultOut.of(r) for r in view.lots] if view.lots is not None else None,
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from dps.frameworks.domain.applications import (
     AssignmentStatus,
     LotDecision,
     LotDecisionKind,
+    LotResult,
 )
 from dps.frameworks.domain.clarifications import Clarification
 from dps.frameworks.domain.questionnaires import Answer, Descriptor, Question, QuestionKind
@@ -51,6 +53,8 @@ def _question(row: dict[str, Any]) -> Question:
         choices=tuple(row["choices"]),
         evidence_type=row["evidence_type"],
         lot_ids=frozenset(row["lot_ids"]),
+        from_version=row["from_version"],
+        until_version=row["until_version"],
     )
 
 
@@ -67,6 +71,8 @@ def _question_values(q: Question) -> dict[Any, Any]:
         t.Question.choices: list(q.choices),
         t.Question.evidence_type: q.evidence_type,
         t.Question.lot_ids: sorted(q.lot_ids),
+        t.Question.from_version: q.from_version,
+        t.Question.until_version: q.until_version,
     }
 
 
@@ -93,8 +99,9 @@ async def get_question(arrangement_id: int, question_id: int) -> Question:
     return _question(row)
 
 
-async def list_questions(arrangement_id: int) -> list[Question]:
-    """Every question of an arrangement, in section then position order (questionnaires are short)."""
+async def list_questions(arrangement_id: int, version: int | None = None) -> list[Question]:
+    """The questions of an arrangement's questionnaire `version` (every version's when None), in
+    section then position order (questionnaires are short)."""
     rows = (
         await t.Question.select()
         .where(t.Question.arrangement == arrangement_id)
@@ -102,7 +109,36 @@ async def list_questions(arrangement_id: int) -> list[Question]:
         .order_by(t.Question.position)
         .order_by(t.Question.id)
     )
-    return [_question(r) for r in rows]
+    questions = [_question(r) for r in rows]
+    return questions if version is None else [q for q in questions if q.in_version(version)]
+
+
+async def delete_question(question_id: int) -> None:
+    await t.Question.delete().where(t.Question.id == question_id)
+
+
+async def question_answered(question_id: int) -> bool:
+    return bool(await t.Answer.exists().where(t.Answer.question == question_id))
+
+
+async def submitted_under(arrangement_id: int, questionnaire_version: int) -> bool:
+    """Whether any application was submitted under this questionnaire version."""
+    return bool(
+        await t.Application.exists().where(
+            (t.Application.arrangement == arrangement_id)
+            & (t.Application.questionnaire_version == questionnaire_version)
+            & t.Application.submitted_at.is_not_null()
+        )
+    )
+
+
+async def live_applicant_providers(arrangement_id: int) -> list[int]:
+    """Providers with a draft or undecided application to the arrangement."""
+    rows = await t.Application.select(t.Application.provider).where(
+        (t.Application.arrangement == arrangement_id)
+        & t.Application.status.is_in(["draft", "submitted", "under_evaluation"])
+    )
+    return sorted({r["provider"] for r in rows})
 
 
 # --- applications ----------------------------------------------------------------------------
@@ -120,6 +156,8 @@ def _application(row: dict[str, Any]) -> Application:
         extension_reason=row["extension_reason"],
         decided_at=row["decided_at"],
         version=row["version"],
+        questionnaire_version=row["questionnaire_version"],
+        thresholds=tuple(sorted((int(k), Decimal(v)) for k, v in (_loaded(row["thresholds"]) or {}).items())),
     )
 
 
@@ -132,6 +170,10 @@ def _application_values(a: Application) -> dict[Any, Any]:
         t.Application.extension_reason: a.extension_reason,
         t.Application.decided_at: a.decided_at,
         t.Application.version: a.version,
+        t.Application.questionnaire_version: a.questionnaire_version,
+        t.Application.thresholds: None
+        if a.questionnaire_version is None
+        else msgspec.json.encode({str(k): str(v) for k, v in a.thresholds}).decode(),
     }
 
 
@@ -384,8 +426,9 @@ async def save_moderated_marks(application_id: int, marks: Sequence[Mark]) -> No
 
 
 async def insert_lot_decisions(
-    application_id: int, decisions: Sequence[LotDecision], weighted_total: Decimal, at: datetime
+    application_id: int, decisions: Sequence[LotDecision], results: Mapping[int, LotResult], at: datetime
 ) -> None:
+    """Each lot's decision with what decided it: its own total, pass mark and failed gateways."""
     await t.LotDecision.insert(
         *[
             t.LotDecision(
@@ -393,7 +436,10 @@ async def insert_lot_decisions(
                 lot=d.lot_id,
                 decision=d.decision.value,
                 reasons=d.reasons,
-                weighted_total=weighted_total,
+                weighted_total=results[d.lot_id].result.weighted_total,
+                threshold=results[d.lot_id].threshold,
+                threshold_applies=results[d.lot_id].threshold_applies,
+                failed_gateways=list(results[d.lot_id].result.failed_gateways),
                 decided_at=at,
             )
             for d in decisions
@@ -404,6 +450,31 @@ async def insert_lot_decisions(
 async def list_lot_decisions(application_id: int) -> list[LotDecision]:
     rows = await t.LotDecision.select().where(t.LotDecision.application == application_id).order_by(t.LotDecision.lot)
     return [LotDecision(r["lot"], LotDecisionKind(r["decision"]), r["reasons"]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class DecidedLot:
+    """A lot's decision as stored: what decided it never changes afterwards."""
+
+    decision: LotDecision
+    weighted_total: Decimal
+    threshold: Decimal | None  # None: decided before pass marks were stored per lot
+    threshold_applies: bool | None
+    failed_gateways: tuple[int, ...]
+
+
+async def decided_lots(application_id: int) -> list[DecidedLot]:
+    rows = await t.LotDecision.select().where(t.LotDecision.application == application_id).order_by(t.LotDecision.lot)
+    return [
+        DecidedLot(
+            LotDecision(r["lot"], LotDecisionKind(r["decision"]), r["reasons"]),
+            r["weighted_total"],
+            r["threshold"],
+            r["threshold_applies"],
+            tuple(r["failed_gateways"] or ()),
+        )
+        for r in rows
+    ]
 
 
 async def decided_total(application_id: int) -> Decimal | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -65,10 +65,22 @@ class ArrangementController(Controller):
         arrangement = await arrangements.update_arrangement(ctx, arrangement_id, parse_if_match(if_match), data)
         return _versioned(arrangement)
 
-    @post("/{arrangement_id:int}/publish", operation_id="PublishArrangement", status_code=200)
-    async def publish(self, arrangement_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.ArrangementOut]:
-        """Open a draft to applications; it needs at least one lot (422 `no_lots`)."""
-        return _versioned(await arrangements.publish_arrangement(ctx, arrangement_id))
+    @post("/{arrangement_id:int}/waivers", operation_id="WaivePublishingCheck", status_code=200)
+    async def waive(
+        self, arrangement_id: FromPath[int], data: JSONBody[s.WaiverIn], ctx: NamedDependency[Context]
+    ) -> Response[s.ArrangementOut]:
+        """Waive one publishing check of a draft (`price_bands`, `questionnaire` or
+        `compliance_requirements`) with the reason, recorded on the arrangement and in the audit
+        trail (409 `already_published` once published)."""
+        return _versioned(await arrangements.waive_publishing_check(ctx, arrangement_id, data.check, data.reason))
+
+    @get("/{arrangement_id:int}/evaluators", operation_id="ListArrangementEvaluators")
+    async def evaluators(self, arrangement_id: FromPath[int], ctx: NamedDependency[Context]) -> s.EvaluatorList:
+        """Who may be assigned to evaluate this arrangement's applications: the active evaluators and
+        procurement officers of the lead and every member council, with their council (procurement
+        officers of those councils)."""
+        users = await arrangements.list_evaluators(ctx, arrangement_id)
+        return s.EvaluatorList(items=[s.EvaluatorOut.of(u) for u in users])
 
     @post("/{arrangement_id:int}/close", operation_id="CloseArrangement", status_code=200)
     async def close(self, arrangement_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.ArrangementOut]:
@@ -113,5 +125,27 @@ class ArrangementController(Controller):
         data: JSONBody[s.LotPatch],
         ctx: NamedDependency[Context],
     ) -> s.LotOut:
-        """Change a lot while the arrangement's conditions may still change (409 `conditions_locked`)."""
+        """Change a lot while the arrangement's conditions may still change (409 `conditions_locked`);
+        overlapping age bands are 422 `age_bands_overlap` naming the two bands. Its own pass mark
+        (`quality_threshold`, null for the arrangement's) is fixed once an application is submitted."""
         return s.LotOut.of(await arrangements.update_lot(ctx, arrangement_id, lot_id, data))
+
+    @delete("/{arrangement_id:int}/lots/{lot_id:int}", operation_id="DeleteLot", status_code=204)
+    async def delete_lot(
+        self, arrangement_id: FromPath[int], lot_id: FromPath[int], ctx: NamedDependency[Context]
+    ) -> None:
+        """Delete a draft arrangement's lot (409 `lot_in_use` while questions or price bands name it;
+        409 `arrangement_published` once published: withdraw it instead)."""
+        await arrangements.remove_lot(ctx, arrangement_id, lot_id)
+
+    @post("/{arrangement_id:int}/lots/{lot_id:int}/withdraw", operation_id="WithdrawLot", status_code=200)
+    async def withdraw_lot(
+        self,
+        arrangement_id: FromPath[int],
+        lot_id: FromPath[int],
+        data: JSONBody[s.ReasonIn],
+        ctx: NamedDependency[Context],
+    ) -> s.LotOut:
+        """Withdraw a published arrangement's lot with a reason: kept (memberships, decisions and
+        history refer to it), audited, and no longer offered to applicants."""
+        return s.LotOut.of(await arrangements.withdraw_lot(ctx, arrangement_id, lot_id, data.reason))

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from asyncpg.exceptions import UniqueViolationError
+from asyncpg.exceptions import ForeignKeyViolationError, UniqueViolationError
 from piccolo.columns import Array
 
 from dps.core.errors import Conflict
@@ -22,6 +22,7 @@ from dps.frameworks.domain.arrangements import (
     ReopeningWindow,
     ServiceType,
     TermExtension,
+    Waiver,
 )
 
 # --- unique constraints -> stable codes ------------------------------------------------------
@@ -67,6 +68,9 @@ def _arrangement(row: dict[str, Any]) -> Arrangement:
         windows=msgspec.convert(_loaded(row["windows"]), tuple[ReopeningWindow, ...]),
         extensions=msgspec.convert(_loaded(row["extensions"]), tuple[TermExtension, ...]),
         version=row["version"],
+        questionnaire_version=row["questionnaire_version"],
+        waivers=msgspec.convert(_loaded(row["waivers"]), tuple[Waiver, ...]),
+        window_reminder_days=row["window_reminder_days"],
     )
 
 
@@ -87,6 +91,9 @@ def _arrangement_values(a: Arrangement) -> dict[Any, Any]:
         t.Arrangement.windows: _json(a.windows),
         t.Arrangement.extensions: _json(a.extensions),
         t.Arrangement.version: a.version,
+        t.Arrangement.questionnaire_version: a.questionnaire_version,
+        t.Arrangement.waivers: _json(a.waivers),
+        t.Arrangement.window_reminder_days: a.window_reminder_days,
     }
 
 
@@ -158,6 +165,9 @@ def _lot(row: dict[str, Any]) -> Lot:
         age_bands=msgspec.convert(_loaded(row["age_bands"]), tuple[AgeBand, ...]),
         need_levels=tuple(row["need_levels"]),
         areas=tuple(row["areas"]),
+        quality_threshold=row["quality_threshold"],
+        withdrawn_at=row["withdrawn_at"],
+        withdrawn_reason=row["withdrawn_reason"],
     )
 
 
@@ -169,6 +179,9 @@ def _lot_values(lot: Lot) -> dict[Any, Any]:
         t.Lot.age_bands: _json(lot.age_bands),
         t.Lot.need_levels: list(lot.need_levels),
         t.Lot.areas: list(lot.areas),
+        t.Lot.quality_threshold: lot.quality_threshold,
+        t.Lot.withdrawn_at: lot.withdrawn_at,
+        t.Lot.withdrawn_reason: lot.withdrawn_reason,
     }
 
 
@@ -210,6 +223,15 @@ async def all_lots(arrangement_id: int) -> list[Lot]:
 
 async def count_lots(arrangement_id: int) -> int:
     return int(await t.Lot.count().where(t.Lot.arrangement == arrangement_id))
+
+
+async def delete_lot(lot_id: int) -> None:
+    """Delete a draft arrangement's lot (nothing can refer to it before publishing but its questions
+    and prices, which the caller has checked)."""
+    try:
+        await t.Lot.delete().where(t.Lot.id == lot_id)
+    except ForeignKeyViolationError as error:
+        raise Conflict("price bands or other records name this lot: delete them first", code="lot_in_use") from error
 
 
 async def update_lot(lot: Lot) -> None:

@@ -9,7 +9,8 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from dps.accounts.domain import MAX_AGE_SERVED
+from dps.accounts.domain import MAX_AGE_SERVED, User
+from dps.core.auth import Role
 from dps.frameworks.domain import arrangements as d
 from dps.frameworks.domain.applications import Membership, MembershipStatus
 from dps.frameworks.profiles import ProfileCode
@@ -26,6 +27,8 @@ Age = Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
 OnsCode = Annotated[str, Meta(pattern=r"^[ENSW]\d{8}$", examples=["E08000003"])]
 Instant = Annotated[datetime, Meta(tz=True, examples=["2027-01-04T09:00:00Z"])]
 NeedLevel = Annotated[str, Meta(min_length=1, max_length=40)]
+# Days before a reopening window opens that members and officers are reminded.
+ReminderDays = Annotated[int, Meta(ge=1, le=365)]
 
 
 class Input(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -53,6 +56,7 @@ class ArrangementIn(Input, kw_only=True):
     min_evaluators: MinEvaluators = d.DEFAULT_MIN_EVALUATORS
     decision_period_days: DecisionDays | None = None
     windows: Annotated[list[WindowIn], Meta(max_length=50)] = msgspec.field(default_factory=list)
+    window_reminder_days: ReminderDays = d.DEFAULT_WINDOW_REMINDER_DAYS
 
 
 class ArrangementPatch(Input, kw_only=True):
@@ -63,6 +67,7 @@ class ArrangementPatch(Input, kw_only=True):
     quality_threshold: Threshold | UnsetType = UNSET
     min_evaluators: MinEvaluators | UnsetType = UNSET
     member_authority_ids: Annotated[list[int], Meta(max_length=100)] | UnsetType = UNSET
+    window_reminder_days: ReminderDays | UnsetType = UNSET
 
 
 class WindowOut(Struct, kw_only=True):
@@ -75,6 +80,21 @@ class ExtensionOut(Struct, kw_only=True):
     new_end: date
     reason: str
     at: datetime
+
+
+class WaiverOut(Struct, kw_only=True):
+    check: d.PublishingCheck
+    reason: str
+    at: datetime
+
+
+class WaiverIn(Input, kw_only=True):
+    check: d.PublishingCheck
+    reason: Reason
+
+
+class QuestionnaireVersionIn(Input, kw_only=True):
+    reason: Reason  # why the questions, weights or pass marks change; announced to members
 
 
 class ArrangementOut(Struct, kw_only=True):
@@ -94,6 +114,9 @@ class ArrangementOut(Struct, kw_only=True):
     windows: list[WindowOut]
     extensions: list[ExtensionOut]
     version: int
+    questionnaire_version: int = 1  # applications submitted now are made under this version
+    waivers: list[WaiverOut] = msgspec.field(default_factory=list)
+    window_reminder_days: int = d.DEFAULT_WINDOW_REMINDER_DAYS
 
     @classmethod
     def of(cls, a: d.Arrangement) -> ArrangementOut:
@@ -117,6 +140,9 @@ class ArrangementOut(Struct, kw_only=True):
                 for e in a.extensions
             ],
             version=a.version,
+            questionnaire_version=a.questionnaire_version,
+            waivers=[WaiverOut(check=w.check, reason=w.reason, at=w.at) for w in a.waivers],
+            window_reminder_days=a.window_reminder_days,
         )
 
 
@@ -141,6 +167,7 @@ class LotIn(Input, kw_only=True):
     age_bands: Annotated[list[AgeBandIn], Meta(max_length=20)] = msgspec.field(default_factory=list)
     need_levels: Annotated[list[NeedLevel], Meta(max_length=20)] = msgspec.field(default_factory=list)
     areas: Annotated[list[OnsCode], Meta(max_length=100)] = msgspec.field(default_factory=list)
+    quality_threshold: Threshold | None = None  # this lot's pass mark; null: the arrangement's
 
 
 class LotPatch(Input, kw_only=True):
@@ -149,6 +176,7 @@ class LotPatch(Input, kw_only=True):
     age_bands: Annotated[list[AgeBandIn], Meta(max_length=20)] | UnsetType = UNSET
     need_levels: Annotated[list[NeedLevel], Meta(max_length=20)] | UnsetType = UNSET
     areas: Annotated[list[OnsCode], Meta(max_length=100)] | UnsetType = UNSET
+    quality_threshold: Threshold | UnsetType | None = UNSET
 
 
 class AgeBandOut(Struct, kw_only=True):
@@ -166,6 +194,9 @@ class LotOut(Struct, kw_only=True):
     age_bands: list[AgeBandOut]
     need_levels: list[str]
     areas: list[str]
+    quality_threshold: Decimal | None = None  # null: the arrangement's pass mark applies
+    withdrawn_at: datetime | None = None  # withdrawn lots are kept but no longer offered
+    withdrawn_reason: str | None = None
 
     @classmethod
     def of(cls, lot: d.Lot) -> LotOut:
@@ -178,6 +209,9 @@ class LotOut(Struct, kw_only=True):
             age_bands=[AgeBandOut(label=b.label, min_age=b.min_age, max_age=b.max_age) for b in lot.age_bands],
             need_levels=list(lot.need_levels),
             areas=list(lot.areas),
+            quality_threshold=lot.quality_threshold,
+            withdrawn_at=lot.withdrawn_at,
+            withdrawn_reason=lot.withdrawn_reason,
         )
 
 
@@ -222,3 +256,19 @@ class MembershipPage(Struct, kw_only=True):
 
 class ReasonIn(Input, kw_only=True):
     reason: Reason
+
+
+class EvaluatorOut(Struct, kw_only=True):
+    user_id: int
+    full_name: str
+    email: str
+    role: Role
+    authority_id: int | None
+
+    @classmethod
+    def of(cls, u: User) -> EvaluatorOut:
+        return cls(user_id=u.id, full_name=u.full_name, email=u.email, role=u.role, authority_id=u.authority_id)
+
+
+class EvaluatorList(Struct, kw_only=True):
+    items: list[EvaluatorOut]

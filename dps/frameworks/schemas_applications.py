@@ -13,7 +13,7 @@ from dps.accounts.domain import DocumentType
 from dps.core import evaluation as ev
 from dps.frameworks.domain import applications as d
 from dps.frameworks.domain.clarifications import Clarification
-from dps.frameworks.domain.questionnaires import Answer, Question, QuestionKind
+from dps.frameworks.domain.questionnaires import ANSWER_SHAPES, Answer, Question, QuestionKind
 from dps.frameworks.schemas import Input, Reason
 
 Text = Annotated[str, Meta(min_length=1, max_length=5000)]
@@ -75,6 +75,8 @@ class QuestionOut(Struct, kw_only=True):
     choices: list[str]
     evidence_type: str | None
     lot_ids: list[int]
+    from_version: int = 1  # the questionnaire versions this question belongs to
+    until_version: int | None = None
 
     @classmethod
     def of(cls, q: Question) -> QuestionOut:
@@ -92,11 +94,18 @@ class QuestionOut(Struct, kw_only=True):
             choices=list(q.choices),
             evidence_type=q.evidence_type,
             lot_ids=sorted(q.lot_ids),
+            from_version=q.from_version,
+            until_version=q.until_version,
         )
 
 
 class QuestionList(Struct, kw_only=True):
     items: list[QuestionOut]
+
+
+class RemovedOut(Struct, kw_only=True):
+    id: int
+    outcome: str  # "deleted" (a draft's, or never answered) or "withdrawn" (kept, no longer offered)
 
 
 # --- applications ----------------------------------------------------------------------------
@@ -107,9 +116,16 @@ class ApplicationIn(Input, kw_only=True):
     lot_ids: LotIds
 
 
+ANSWER_VALUE_DOC = (
+    "The answer, in the shape its question's kind takes: "
+    + "; ".join(f"{kind.value}: {shape}" for kind, shape in ANSWER_SHAPES.items())
+    + ". null clears the answer. A value of the wrong shape is 422 `invalid_answer`, naming the expected shape."
+)
+
+
 class AnswerIn(Input, kw_only=True):
     question_id: int
-    value: Any = None  # text, number, ISO date, one of the choices; checked against the question
+    value: Annotated[Any, Meta(description=ANSWER_VALUE_DOC)] = None  # checked against the question
     document_id: int | None = None  # evidence questions: one of your documents
 
 
@@ -145,6 +161,7 @@ class ApplicationOut(Struct, kw_only=True):
     overdue: bool
     version: int
     answers: list[AnswerOut] | None = None  # absent in lists and for evaluators who have not declared
+    questionnaire_version: int | None = None  # the version it was submitted under (null while a draft)
 
     @classmethod
     def of(cls, a: d.Application, clock: d.DecisionClock, answers: dict[int, Answer] | None = None) -> ApplicationOut:
@@ -161,6 +178,7 @@ class ApplicationOut(Struct, kw_only=True):
             working_days_left=clock.working_days_left,
             overdue=clock.overdue,
             version=a.version,
+            questionnaire_version=a.questionnaire_version,
             answers=None
             if answers is None
             else [
@@ -323,12 +341,35 @@ class ResultOut(Struct, kw_only=True):
         )
 
 
+class LotResultOut(Struct, kw_only=True):
+    """One lot's result: the weighted total over the questions that apply to that lot only."""
+
+    lot_id: int
+    threshold: Decimal  # this lot's pass mark as the application was submitted under it
+    threshold_applies: bool  # false for a pass/fail questionnaire: admission on the gateways alone
+    failed_gateways: list[int]
+    weighted_total: Decimal
+    meets_threshold: bool
+
+    @classmethod
+    def of(cls, r: d.LotResult) -> LotResultOut:
+        return cls(
+            lot_id=r.lot_id,
+            threshold=r.threshold,
+            threshold_applies=r.threshold_applies,
+            failed_gateways=list(r.result.failed_gateways),
+            weighted_total=r.result.weighted_total,
+            meets_threshold=r.result.meets_threshold,
+        )
+
+
 class ModerationOut(Struct, kw_only=True):
     spreads: list[SpreadOut]
     suggestions: list[SuggestionOut]
     moderated: list[MarkOut]
     threshold: Decimal
-    result: ResultOut | None  # once every evaluated question is moderated
+    result: ResultOut | None  # once every evaluated question is moderated; over every question applied for
+    lots: list[LotResultOut] | None = None  # each lot's result, which its decision uses
 
 
 class LotDecisionIn(Input, kw_only=True):
@@ -348,11 +389,30 @@ class LotDecisionOut(Struct, kw_only=True):
     lot_id: int
     decision: d.LotDecisionKind
     reasons: str
+    weighted_total: Decimal | None = None  # this lot's total, over the questions that apply to it
+    threshold: Decimal | None = None  # this lot's pass mark
+    threshold_applies: bool | None = None  # false: a pass/fail questionnaire, decided on the gateways
+    failed_gateways: list[int] = msgspec.field(default_factory=list)
+
+
+class ModeratedQuestionOut(Struct, kw_only=True):
+    """An evaluated question's moderated mark and the moderator's reason (shown once decided)."""
+
+    question_id: int
+    text: str
+    kind: QuestionKind
+    lot_ids: list[int]  # empty: every lot
+    max_score: int
+    weight: Decimal
+    score: int | None
+    passed: bool | None
+    rationale: str
 
 
 class DecisionOut(Struct, kw_only=True):
     application_id: int
     decided_at: datetime | None
-    weighted_total: Decimal | None
+    weighted_total: Decimal | None  # the total when every lot's is the same; otherwise see `lots`
     lots: list[LotDecisionOut]
     membership_ids: list[int] = msgspec.field(default_factory=list)
+    questions: list[ModeratedQuestionOut] = msgspec.field(default_factory=list)

@@ -41,6 +41,9 @@ class Arrangement(Table, db=DB, tablename="arrangements"):
     extensions = JSONB(null=False, default="[]")
     version = Integer(null=False, default=1)
     created_at = Timestamptz(null=False)
+    questionnaire_version = Integer(null=False, default=1)
+    waivers = JSONB(null=False, default="[]")
+    window_reminder_days = Integer(null=False, default=14)
 
 
 class Lot(Table, db=DB, tablename="lots"):
@@ -52,6 +55,9 @@ class Lot(Table, db=DB, tablename="lots"):
     age_bands = JSONB(null=False, default="[]")
     need_levels = Array(Varchar(length=40), null=False, default=list)
     areas = Array(Varchar(length=9), null=False, default=list)
+    quality_threshold = Numeric(digits=(5, 2), null=True, default=None)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    withdrawn_reason = Text(null=True, default=None)
 
 
 class Question(Table, db=DB, tablename="questions"):
@@ -68,6 +74,8 @@ class Question(Table, db=DB, tablename="questions"):
     choices = Array(Varchar(length=200), null=False, default=list)
     evidence_type = Varchar(length=40, null=True, default=None)
     lot_ids = Array(BigInt(), null=False, default=list)
+    from_version = Integer(null=False, default=1)
+    until_version = Integer(null=True, default=None)
 
 
 class Application(Table, db=DB, tablename="applications"):
@@ -82,6 +90,8 @@ class Application(Table, db=DB, tablename="applications"):
     decided_at = Timestamptz(null=True, default=None)
     version = Integer(null=False, default=1)
     created_at = Timestamptz(null=False)
+    questionnaire_version = Integer(null=True, default=None)
+    thresholds = JSONB(null=True, default=None)
 
 
 class Answer(Table, db=DB, tablename="answers"):
@@ -140,6 +150,9 @@ class LotDecision(Table, db=DB, tablename="lot_decisions"):
     reasons = Text(null=False)
     weighted_total = Numeric(digits=(5, 2), null=False)
     decided_at = Timestamptz(null=False)
+    threshold = Numeric(digits=(5, 2), null=True, default=None)
+    threshold_applies = Boolean(null=True, default=None)
+    failed_gateways = Array(BigInt(), null=True, default=None)
 
 
 class Membership(Table, db=DB, tablename="memberships"):

@@ -184,10 +184,9 @@ class ApplicationPages(Controller):
         lots = (await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
         sections = _sections(questions, view.answers or {})
         done = sum(1 for _, tasks in sections for task in tasks if task.done)
-        decision = None
+        decision: evaluations.DecisionView | None = None
         if view.application.status is ApplicationStatus.DECIDED:
-            _, lot_decisions, total = await evaluations.get_decision(portal.ctx, view.application.id)
-            decision = {"lots": lot_decisions, "total": total}
+            decision = await evaluations.get_decision(portal.ctx, view.application.id)
         return page(
             portal,
             "applications/overview.html",

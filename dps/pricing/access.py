@@ -5,7 +5,7 @@ from __future__ import annotations
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.errors import PermissionDenied
 from dps.frameworks.access import may_manage_arrangement, require_manage_arrangement
-from dps.frameworks.domain.arrangements import Arrangement
+from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
 
 __all__ = ["require_manage_arrangement"]
 
@@ -16,11 +16,13 @@ def is_staff_of(p: Principal, arrangement: Arrangement) -> bool:
 
 
 def require_read_prices(p: Principal, arrangement: Arrangement, member_provider: bool) -> None:
-    """Bands and the services catalogue: the lead's officers, member councils' staff, admins, and
-    providers holding a place on the arrangement (members read the prices they are held to)."""
+    """Bands and the services catalogue: the lead's officers, member councils' staff, admins,
+    providers holding a place on the arrangement (members read the prices they are held to), and,
+    once published, every provider: the bands are part of the published conditions a prospective
+    applicant weighs before applying (PCR 2015 reg 34(4)(a), 18(1) transparency)."""
     if may_manage_arrangement(p, arrangement) or is_staff_of(p, arrangement):
         return
-    if p.org_kind is OrgKind.PROVIDER and member_provider:
+    if p.org_kind is OrgKind.PROVIDER and (member_provider or arrangement.status is not ArrangementStatus.DRAFT):
         return
     raise PermissionDenied("only the arrangement's councils and member providers see its prices")
 

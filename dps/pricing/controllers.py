@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 
 from dps.core.concurrency import etag, parse_if_match
 from dps.core.context import Context
 from dps.core.http import DEFAULT_PAGE_SIZE, Cursor, IfMatch, Limit, after_id, signed_in
+from dps.frameworks.schemas import ArrangementOut
 from dps.pricing import schemas as s
 from dps.pricing.domain.rate_cards import RateCard, RateCardStatus
 from dps.pricing.report_csv import ReportSection, report_csv
-from dps.pricing.services import analysis, prices, rate_cards, uplifts
+from dps.pricing.services import analysis, prices, rate_cards, setup, uplifts
 
 Accept = Annotated[str | None, HeaderParameter(name="Accept", required=False, description="text/csv for CSV")]
 
@@ -50,7 +51,8 @@ class PriceBandController(Controller):
         on: FromQuery[date | None] = None,
     ) -> s.BandPage:
         """The arrangement's price bands, with history (`on` keeps those in force that day). Staff of
-        the lead and member councils, and member providers, may read them."""
+        the lead and member councils may read them, and once the arrangement is published every
+        provider may (they are part of the published conditions)."""
         page = await prices.list_bands(ctx, arrangement_id, limit, after_id(cursor), lot_id, on)
         return s.BandPage(items=[s.BandOut.of(b) for b in page.items], next_cursor=page.next_cursor)
 
@@ -66,6 +68,55 @@ class PriceBandController(Controller):
         """Correct a band's floor, ceiling or end date (send If-Match: 412 when stale, 428 without)."""
         band = await prices.update_band(ctx, arrangement_id, band_id, parse_if_match(if_match), data)
         return Response(s.BandOut.of(band), headers={"ETag": etag(band.version)})
+
+    @delete("/price-bands/{band_id:int}", operation_id="DeletePriceBand", status_code=204)
+    async def delete_band(
+        self, arrangement_id: FromPath[int], band_id: FromPath[int], ctx: NamedDependency[Context]
+    ) -> None:
+        """Delete a draft arrangement's price band (409 `arrangement_published` once published:
+        withdraw it instead)."""
+        await setup.delete_band(ctx, arrangement_id, band_id)
+
+    @post("/price-bands/{band_id:int}/withdraw", operation_id="WithdrawPriceBand", status_code=204)
+    async def withdraw_band(
+        self,
+        arrangement_id: FromPath[int],
+        band_id: FromPath[int],
+        data: JSONBody[s.WithdrawIn],
+        ctx: NamedDependency[Context],
+    ) -> None:
+        """Withdraw a published arrangement's price band with a reason: kept and audited, no longer
+        offered (a replacement band may then be agreed for the same period)."""
+        await setup.withdraw_band(ctx, arrangement_id, band_id, data.reason)
+
+    @delete("/additional-services/{service_id:int}", operation_id="DeleteAdditionalService", status_code=204)
+    async def delete_service(
+        self, arrangement_id: FromPath[int], service_id: FromPath[int], ctx: NamedDependency[Context]
+    ) -> None:
+        """Delete a draft arrangement's additional service (409 `arrangement_published` once
+        published: withdraw it instead)."""
+        await setup.delete_service(ctx, arrangement_id, service_id)
+
+    @post("/additional-services/{service_id:int}/withdraw", operation_id="WithdrawAdditionalService", status_code=204)
+    async def withdraw_service(
+        self,
+        arrangement_id: FromPath[int],
+        service_id: FromPath[int],
+        data: JSONBody[s.WithdrawIn],
+        ctx: NamedDependency[Context],
+    ) -> None:
+        """Withdraw a published arrangement's additional service with a reason: kept for the rate
+        cards that priced it, audited, no longer offered for new ones."""
+        await setup.withdraw_service(ctx, arrangement_id, service_id, data.reason)
+
+    @post("/publish", operation_id="PublishArrangement", status_code=200)
+    async def publish(self, arrangement_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[ArrangementOut]:
+        """Open a draft to applications (the lead authority's officers). It needs a lot (422
+        `no_lots`), a pass mark every lot can reach (422 `threshold_unreachable`), and price bands for
+        every lot, a questionnaire and compliance requirements, each unless waived with a recorded
+        reason (`POST /arrangements/{id}/waivers`): 422 `not_ready_to_publish` lists every gap."""
+        arrangement = await setup.publish_arrangement(ctx, arrangement_id)
+        return Response(ArrangementOut.of(arrangement), headers={"ETag": etag(arrangement.version)})
 
     @post("/additional-services", operation_id="CreateAdditionalService")
     async def create_service(

@@ -137,8 +137,51 @@ async def list_bands(
         query = query.where(b.lot == lot_id)
     if on is not None:
         query = query.where((b.effective_from <= on) & (b.effective_to.is_null() | (b.effective_to >= on)))
+    query = query.where(b.withdrawn_at.is_null())  # a withdrawn band is kept, no longer offered
     rows = await query.order_by(b.lot, b.age_band, b.need_level, b.area, b.effective_from)
     return [_band(r) for r in rows]
+
+
+async def delete_band(band_id: int) -> None:
+    await t.PriceBand.delete().where(t.PriceBand.id == band_id)
+
+
+async def withdraw_band(band_id: int, at: datetime, reason: str) -> None:
+    await t.PriceBand.update(
+        {
+            t.PriceBand.withdrawn_at: at,
+            t.PriceBand.withdrawn_reason: reason,
+            t.PriceBand.version: t.PriceBand.version + 1,
+        }
+    ).where(t.PriceBand.id == band_id)
+
+
+async def get_service(service_id: int, *, for_update: bool = False) -> AdditionalService:
+    row = await one_row(
+        t.AdditionalService,
+        (t.AdditionalService.id == service_id) & t.AdditionalService.withdrawn_at.is_null(),
+        entity="additional_service",
+        detail=f"additional service {service_id} does not exist",
+        for_update=for_update,
+    )
+    return _service(row)
+
+
+async def delete_service(service_id: int) -> None:
+    await t.AdditionalService.delete().where(t.AdditionalService.id == service_id)
+
+
+async def withdraw_service(service_id: int, at: datetime, reason: str) -> None:
+    await t.AdditionalService.update(
+        {t.AdditionalService.withdrawn_at: at, t.AdditionalService.withdrawn_reason: reason}
+    ).where(t.AdditionalService.id == service_id)
+
+
+async def lots_with_bands(arrangement_id: int) -> frozenset[int]:
+    """The lots of an arrangement that have at least one price band not withdrawn."""
+    b = t.PriceBand
+    rows = await b.select(b.lot).where((b.arrangement == arrangement_id) & b.withdrawn_at.is_null()).distinct()
+    return frozenset(r["lot"] for r in rows)
 
 
 async def lock_lot_prices(lot_id: int) -> None:
@@ -178,9 +221,10 @@ async def insert_service(service: AdditionalService, at: datetime) -> Additional
 
 
 async def list_services(arrangement_id: int) -> list[AdditionalService]:
+    """The catalogue offered now (withdrawn services are kept but no longer offered)."""
     rows = (
         await t.AdditionalService.select()
-        .where(t.AdditionalService.arrangement == arrangement_id)
+        .where((t.AdditionalService.arrangement == arrangement_id) & t.AdditionalService.withdrawn_at.is_null())
         .order_by(t.AdditionalService.id)
     )
     return [_service(r) for r in rows]

@@ -53,6 +53,10 @@ class BandIn(Input, kw_only=True):
     effective_to: date | None = None
 
 
+class WithdrawIn(Input, kw_only=True):
+    reason: Text
+
+
 class BandPatch(Input, kw_only=True):
     floor_pence: Pence | UnsetType = UNSET
     ceiling_pence: Pence | UnsetType = UNSET

@@ -53,6 +53,8 @@ class PriceBand(Table, db=DB, tablename="price_bands"):
     uplift = ForeignKey(Uplift, null=True, default=None, on_delete=OnDelete.restrict)
     version = Integer(null=False, default=1)
     created_at = Timestamptz(null=False)
+    withdrawn_at = Timestamptz(null=True, default=None)  # kept, no longer offered
+    withdrawn_reason = Text(null=True, default=None)
 
 
 class AdditionalService(Table, db=DB, tablename="additional_services"):
@@ -63,6 +65,8 @@ class AdditionalService(Table, db=DB, tablename="additional_services"):
     unit = Varchar(length=10, null=False)
     description = Text(null=False, default="")
     created_at = Timestamptz(null=False)
+    withdrawn_at = Timestamptz(null=True, default=None)  # kept, no longer offered
+    withdrawn_reason = Text(null=True, default=None)
 
 
 class RateCard(Table, db=DB, tablename="rate_cards"):

@@ -32,10 +32,16 @@ from dps.scheduler.domain import (
     application_message,
     arrangement_plan,
     earliest,
+    local_day,
     series_state,
     term_message,
     window_message,
     window_of,
+)
+from dps.scheduler.domain_frameworks import (
+    decision_overdue_provider_message,
+    window_reminder_message,
+    window_reminder_plan,
 )
 from dps.scheduler.domain_tenders import ReopeningFacts, last_reopened_on, reopening_events, reopening_message
 
@@ -78,6 +84,12 @@ async def check_application(ctx: Context, application_id: int, now: datetime) ->
         message = application_message(state.due, application_id, found.arrangement_title, found.facts.decision_due_on)
         officers = await accounts.recipients_of_authority(found.lead_authority_id, OFFICER_ROLES)
         await send(officers, state.due, message, now)
+        if state.due.name == "decision-overdue":
+            told = decision_overdue_provider_message(
+                application_id, found.arrangement_title, found.facts.decision_due_on
+            )
+            provider_event = Event(state.due.name, state.due.at, f"{state.due.key}:provider")
+            await send(await providers_people([found.provider_id]), provider_event, told, now)
     return state.next_at
 
 
@@ -110,7 +122,8 @@ async def _expire(ctx: Context, arrangement: Arrangement, last_day_text: str) ->
 async def check_arrangement(ctx: Context, arrangement_id: int, now: datetime) -> datetime | None:
     """Term end: reminders 6, 3 and 1 months before to the lead's procurement officers; on the day
     after the last day of the term the arrangement and its live memberships expire. Reopening
-    windows: member providers and the officers are told when one opens and when it closes."""
+    windows: member providers and the officers are reminded `window_reminder_days` (default 14)
+    before one opens, and told when it opens and when it closes."""
     try:
         arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
     except NotFound:
@@ -132,7 +145,15 @@ async def check_arrangement(ctx: Context, arrangement_id: int, now: datetime) ->
         await send(officers + members, plan.window, message, now)
     if plan.term is not None and plan.term.name == "expiry":
         return None
-    return earliest(plan.next_at, await _reopening_duty(arrangement, officers, now))
+    reminder = window_reminder_plan(
+        arrangement.id, arrangement.status, arrangement.windows, arrangement.window_reminder_days, now
+    )
+    if reminder.due is not None and reminder.window is not None:
+        opens_on = local_day(reminder.window.opens_at)
+        message = window_reminder_message(arrangement.id, arrangement.title, reminder.window, opens_on)
+        members = await providers_people(await repository.member_provider_ids(arrangement.id))
+        await send(officers + members, reminder.due, message, now)
+    return earliest(plan.next_at, reminder.next_at, await _reopening_duty(arrangement, officers, now))
 
 
 async def _reopening_duty(arrangement: Arrangement, officers: list[Recipient], now: datetime) -> datetime | None:

@@ -10,6 +10,7 @@ from typing import Any
 from tests.api.test_arrangements import add_lot, create
 from tests.api.test_documents import PDF, upload
 from tests.support import Api, problem
+from tests.support_frameworks import waive_publishing_checks
 
 APPS = "/api/v1/applications"
 
@@ -60,6 +61,7 @@ async def set_up(api: Api) -> dict[str, Any]:
         kind="evidence",
         evidence_type="insurance_certificate",
     )
+    await waive_publishing_checks(api, officer, aid)
     published = await api.client.post(f"/api/v1/arrangements/{aid}/publish", headers=api.auth(officer))
     assert published.status_code == 200, published.text
     return {
@@ -151,6 +153,16 @@ async def test_provider_applies_evaluators_mark_officer_moderates_and_decides_pe
     assert submitted.json()["decision_due_on"] == "2026-12-07"
     assert submitted.json()["status"] == "submitted"
     problem(await api.client.post(f"{url}/submit", headers=api.auth(provider)), 409, "application_not_editable")
+    # The award criteria are fixed from the first submission (issue 12): no silent weight change.
+    problem(
+        await api.client.patch(
+            f"/api/v1/arrangements/{world['arrangement_id']}/questions/{q['care']}",
+            json={"weight": "70"},
+            headers=api.auth(officer),
+        ),
+        409,
+        "conditions_locked",
+    )
 
     listed = (await api.client.get(APPS, headers=api.auth(officer))).json()["items"]
     assert [(a["id"], a["working_days_left"], a["overdue"]) for a in listed] == [(app_id, 10, False)]
@@ -221,6 +233,11 @@ async def test_provider_applies_evaluators_mark_officer_moderates_and_decides_pe
     seen_by_e2 = (await api.client.get(f"{url}/evaluations", headers=api.auth(e2))).json()["items"]
     sealed = next(v for v in seen_by_e2 if v["assignment"]["evaluator_id"] == e1_id)
     assert sealed["sealed"] is True and sealed["marks"] == []
+    # e2's marks are a draft: sealed from e1 (who submitted) and from the officer alike.
+    for viewer in (e1, officer):
+        seen = (await api.client.get(f"{url}/evaluations", headers=api.auth(viewer))).json()["items"]
+        draft = next(v for v in seen if v["assignment"]["evaluator_id"] == e2_id)
+        assert draft["sealed"] is True and draft["marks"] == []
     problem(await api.client.get(f"{url}/moderation", headers=api.auth(officer)), 422, "evaluations_outstanding")
     await api.client.post(f"{url}/evaluations/submit", headers=api.auth(e2))
     unsealed = next(
@@ -250,6 +267,10 @@ async def test_provider_applies_evaluators_mark_officer_moderates_and_decides_pe
     assert moderated.status_code == 200, moderated.text
     # 100 * (3/5 * 60 + 4/5 * 40) / 100 = 68.00, above the 60.00 pass mark.
     assert moderated.json()["result"] == {"failed_gateways": [], "weighted_total": "68.00", "meets_threshold": True}
+    # Each lot is decided on its own total (here every question applies to both lots).
+    assert [(x["lot_id"], x["weighted_total"], x["meets_threshold"]) for x in moderated.json()["lots"]] == [
+        (lot, "68.00", True) for lot in sorted(world["lots"])
+    ]
 
     lot1, lot2 = world["lots"]
     decided = await api.client.post(
@@ -273,6 +294,12 @@ async def test_provider_applies_evaluators_mark_officer_moderates_and_decides_pe
 
     decision = (await api.client.get(f"{url}/decision", headers=api.auth(provider))).json()
     assert decision["weighted_total"] == "68.00"
+    assert [x["weighted_total"] for x in decision["lots"]] == ["68.00", "68.00"]
+    # Once decided, the provider sees each question's moderated mark and the moderator's reason.
+    assert {x["question_id"]: (x["score"], x["rationale"]) for x in decision["questions"]}[q["care"]] == (
+        3,
+        "agreed: good, partly evidenced",
+    )
     assert {d["lot_id"]: d["decision"] for d in decision["lots"]} == {lot1: "admit", lot2: "reject"}
 
     notices = await scalar_rows("SELECT subject, body FROM notifications WHERE kind = 'application.decided'")
@@ -494,6 +521,7 @@ async def test_light_touch_takes_applications_until_the_last_second_of_its_windo
     )
     aid = arrangement["id"]
     lot = await add_lot(api, officer, aid, "LOT-1")
+    await waive_publishing_checks(api, officer, aid)
     await api.client.post(f"/api/v1/arrangements/{aid}/publish", headers=api.auth(officer))
     _, on_time = await api.provider()
     _, late = await api.provider()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support import Api, problem
+from tests.support_frameworks import waive_publishing_checks
 
 BASE = "/api/v1/arrangements"
 
@@ -62,10 +63,48 @@ async def test_officer_sets_up_and_publishes_an_arrangement_a_provider_then_sees
     problem(await api.client.get(f"{BASE}/{arrangement_id}", headers=api.auth(provider)), 403, "permission_denied")
     assert (await api.client.get(BASE, headers=api.auth(provider))).json()["items"] == []
 
+    # Publishing checks the arrangement is complete (issue 12): every gap is listed at once.
+    publish = f"{BASE}/{arrangement_id}/publish"
+    gaps = problem(await api.client.post(publish, headers=api.auth(officer)), 422, "not_ready_to_publish")["gaps"]
+    assert [g["check"] for g in gaps] == ["price_bands", "questionnaire", "compliance_requirements"]
+    assert gaps[0]["lot_ids"] == [lots[0]["id"], lots[1]["id"]]
+    question = await api.client.post(
+        f"{BASE}/{arrangement_id}/questions",
+        json={"section": "Safeguarding", "position": 1, "text": "Safeguarding policy?", "kind": "pass_fail"},
+        headers=api.auth(officer),
+    )
+    assert question.status_code == 201, question.text
+    for lot in lots:
+        band = await api.client.post(
+            f"{BASE}/{arrangement_id}/price-bands",
+            json={
+                "lot_id": lot["id"],
+                "age_band": "8-12",
+                "need_level": "standard",
+                "floor_pence": 420_000,
+                "ceiling_pence": 560_000,
+                "effective_from": "2027-01-04",
+            },
+            headers=api.auth(officer),
+        )
+        assert band.status_code == 201, band.text
+    publish = f"{BASE}/{arrangement_id}/publish"
+    gaps = problem(await api.client.post(publish, headers=api.auth(officer)), 422, "not_ready_to_publish")["gaps"]
+    assert [g["check"] for g in gaps] == ["compliance_requirements"]
+    # Due diligence done elsewhere may be waived, with the reason recorded.
+    waived = await api.client.post(
+        f"{BASE}/{arrangement_id}/waivers",
+        json={"check": "compliance_requirements", "reason": "due diligence by the regional framework NW-2025"},
+        headers=api.auth(officer),
+    )
+    assert waived.status_code == 200, waived.text
     published = await api.client.post(f"{BASE}/{arrangement_id}/publish", headers=api.auth(officer))
     assert published.status_code == 200, published.text
     assert published.json()["status"] == "open"
     assert published.headers["etag"] == '"2"'
+    assert [(w["check"], w["reason"]) for w in published.json()["waivers"]] == [
+        ("compliance_requirements", "due diligence by the regional framework NW-2025")
+    ]
 
     read = await api.client.get(f"{BASE}/{arrangement_id}", headers=api.auth(provider))
     assert read.status_code == 200
@@ -89,8 +128,12 @@ async def test_officer_sets_up_and_publishes_an_arrangement_a_provider_then_sees
         headers=api.auth(officer),
     )
     assert trail.status_code == 200, trail.text
-    assert [e["action"] for e in trail.json()["items"]] == ["arrangement.created", "arrangement.published"]
-    assert trail.json()["items"][1]["after"]["status"] == "open"
+    assert [e["action"] for e in trail.json()["items"]] == [
+        "arrangement.created",
+        "arrangement.check_waived",
+        "arrangement.published",
+    ]
+    assert trail.json()["items"][2]["after"]["status"] == "open"
 
 
 async def test_only_the_lead_authoritys_officers_manage_its_lots(api: Api) -> None:
@@ -127,6 +170,7 @@ async def test_a_dynamic_markets_lots_are_frozen_once_open(api: Api) -> None:
         api, officer, reference="NW-DM-2027", profile_code="pa2023_dynamic_market", term_end="2031-01-03"
     )
     lot = await add_lot(api, officer, market["id"], "LOT-1")
+    await waive_publishing_checks(api, officer, market["id"])
     assert (await api.client.post(f"{BASE}/{market['id']}/publish", headers=api.auth(officer))).status_code == 200
 
     # Procurement Act 2023: the conditions for membership cannot change once the market is open.
@@ -177,6 +221,7 @@ async def test_a_published_term_moves_only_by_a_recorded_extension(api: Api) -> 
     _, officer = await api.staff("procurement_officer", await api.authority())
     arrangement_id = (await create(api, officer, term_end="2028-12-31"))["id"]
     await add_lot(api, officer, arrangement_id, "LOT-1")
+    await waive_publishing_checks(api, officer, arrangement_id)
     await api.client.post(f"{BASE}/{arrangement_id}/publish", headers=api.auth(officer))
     url = f"{BASE}/{arrangement_id}"
 

@@ -13,6 +13,7 @@ from dps.core import deadlines
 from dps.core.context import Context
 from tests import pdfs
 from tests.support import Api, admit_member, problem
+from tests.support_frameworks import waive_publishing_checks
 
 TEN_MILLION = 10_000_000_00
 
@@ -97,6 +98,7 @@ async def consortium(api: Api) -> Consortium:
         min_cover_pence=TEN_MILLION,
     )
     ofsted = await add_requirement(api, officer, arrangement_id, kind="ofsted", title="Ofsted: not Inadequate")
+    await waive_publishing_checks(api, officer, arrangement_id)
     published = await api.client.post(f"/api/v1/arrangements/{arrangement_id}/publish", headers=api.auth(officer))
     assert published.status_code == 200, published.text
     provider_id, provider = await api.provider("Brightside Children's Homes Ltd")

@@ -12,6 +12,7 @@ from dps.core.context import Context
 from dps.core.db import DB
 from dps.pricing.services import check_offer_fee, record_agreed_fee
 from tests.support import Api, admit_member, problem
+from tests.support_frameworks import waive_publishing_checks
 
 ARRANGEMENTS = "/api/v1/arrangements"
 
@@ -47,6 +48,7 @@ async def arrangement(api: Api, officer: str, members: list[int]) -> tuple[int, 
         headers=api.auth(officer),
     )
     assert lot.status_code == 201, lot.text
+    await waive_publishing_checks(api, officer, arrangement_id)
     published = await api.client.post(f"{ARRANGEMENTS}/{arrangement_id}/publish", headers=api.auth(officer))
     assert published.status_code == 200, published.text
     return arrangement_id, lot.json()["id"]
@@ -143,12 +145,12 @@ async def test_officer_sets_bands_members_read_them_and_overlaps_are_refused(api
             403,
             "permission_denied",
         )
+    # The bands of a published arrangement are part of its published conditions: a prospective
+    # applicant reads them too (issue 12).
     _, outsider = await api.provider("Not A Member Ltd")
-    problem(
-        await api.client.get(f"{ARRANGEMENTS}/{arrangement_id}/price-bands", headers=api.auth(outsider)),
-        403,
-        "permission_denied",
-    )
+    seen = await api.client.get(f"{ARRANGEMENTS}/{arrangement_id}/price-bands", headers=api.auth(outsider))
+    assert seen.status_code == 200, seen.text
+    assert len(seen.json()["items"]) == 3  # with their history
 
     # Corrections need the version read.
     url = f"{ARRANGEMENTS}/{arrangement_id}/price-bands/{band['id']}"

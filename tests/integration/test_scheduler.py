@@ -26,6 +26,7 @@ from dps.frameworks import tables as ft
 from dps.scheduler import engine
 from dps.scheduler.engine import HANDLERS, sweep
 from tests.support import Api, admit_member, links_to_no_route, scalar
+from tests.support_frameworks import waive_publishing_checks
 
 SWEEP_HOUR = 7  # the daily sweep runs at 07:00 UTC
 
@@ -76,6 +77,7 @@ class World:
         )
         assert lot.status_code == 201, lot.text
         self.lot = lot.json()["id"]
+        await waive_publishing_checks(api, token, self.arrangement)
         published = await api.client.post(f"/api/v1/arrangements/{self.arrangement}/publish", headers=api.auth(token))
         assert published.status_code == 200, published.text
         self.memberships = [
@@ -163,10 +165,13 @@ async def test_a_year_of_a_consortium_each_reminder_and_transition_once_on_its_d
     assert summary(created) == {
         # Two working days left: Thursday 24 December (Wednesday 23 still had three).
         date(2026, 12, 24): {"application.decision_warning": officers},
-        date(2026, 12, 31): {"application.decision_overdue": officers},
+        # The provider whose decision is overdue is told too (issue 12).
+        date(2026, 12, 31): {"application.decision_overdue": officers, "application.decision_overdue_provider": 1},
         # Two working days left before Monday 5 April: Thursday 1 April, before the Easter weekend.
         date(2027, 4, 1): {"application.decision_warning": officers},
-        date(2027, 4, 6): {"application.decision_overdue": officers},
+        date(2027, 4, 6): {"application.decision_overdue": officers, "application.decision_overdue_provider": 1},
+        # 14 days before the window opens (09:00 on 1 June): 18 May 09:00, after that day's sweep.
+        date(2027, 5, 19): {"arrangement.window_reminder": officers + members},
         date(2027, 5, 30): {"arrangement.term_ending": officers},  # 6 months before 30 November
         # The window opened at 09:00 on 1 June, after that day's 07:00 sweep.
         date(2027, 6, 2): {"arrangement.window_opened": officers + members},
@@ -210,7 +215,10 @@ async def test_after_downtime_one_sweep_catches_up_once_with_the_latest_reminder
     after = await run_days(world, date(2027, 1, 8), date(2027, 1, 12))
 
     assert list(after) == [date(2027, 1, 8)]
-    assert {n["key"] for n in after[date(2027, 1, 8)]} == {f"application:{application}:decision-overdue:2026-12-30"}
+    assert {n["key"] for n in after[date(2027, 1, 8)]} == {
+        f"application:{application}:decision-overdue:2026-12-30",
+        f"application:{application}:decision-overdue:2026-12-30:provider",
+    }
 
 
 async def test_a_second_sweep_at_the_same_moment_sends_nothing_new(api: Api) -> None:

@@ -315,15 +315,29 @@ def test_moderation_waits_for_the_minimum_number_of_evaluations() -> None:
 def test_lot_decisions_cover_each_lot_once_with_reasons() -> None:
     admit = LotDecision(1, LotDecisionKind.ADMIT, "met every requirement")
     reject = LotDecision(2, LotDecisionKind.REJECT, "no 16-17 provision")
-    check_lot_decisions(frozenset({1, 2}), [admit, reject], meets_threshold=True)
+    both = {1: True, 2: True}
+    check_lot_decisions(frozenset({1, 2}), [admit, reject], meets_threshold=both)
     with pytest.raises(RuleViolation):
-        check_lot_decisions(frozenset({1, 2}), [admit], meets_threshold=True)
+        check_lot_decisions(frozenset({1, 2}), [admit], meets_threshold=both)
     with pytest.raises(RuleViolation):
-        check_lot_decisions(frozenset({1}), [LotDecision(1, LotDecisionKind.ADMIT, "")], meets_threshold=True)
+        check_lot_decisions(frozenset({1}), [LotDecision(1, LotDecisionKind.ADMIT, "")], meets_threshold=both)
     with pytest.raises(RuleViolation) as caught:
-        check_lot_decisions(frozenset({1, 2}), [admit, reject], meets_threshold=False)
+        check_lot_decisions(frozenset({1, 2}), [admit, reject], meets_threshold={1: False, 2: False})
     assert caught.value.code == "below_threshold"
-    check_lot_decisions(frozenset({2}), [reject], meets_threshold=False)
+    check_lot_decisions(frozenset({2}), [reject], meets_threshold={2: False})
+
+
+def test_each_lot_is_admitted_on_its_own_result() -> None:
+    # Given lot 1 met its threshold and lot 2 did not
+    met = {1: True, 2: False}
+    admit_1 = LotDecision(1, LotDecisionKind.ADMIT, "met lot 1's pass mark")
+    # then lot 1 may be admitted while lot 2 is rejected
+    check_lot_decisions(frozenset({1, 2}), [admit_1, LotDecision(2, LotDecisionKind.REJECT, "below")], met)
+    # and admitting lot 2 is refused, naming it
+    with pytest.raises(RuleViolation) as caught:
+        check_lot_decisions(frozenset({1, 2}), [admit_1, LotDecision(2, LotDecisionKind.ADMIT, "x")], met)
+    assert caught.value.code == "below_threshold"
+    assert caught.value.extra["lot_ids"] == [2]
 
 
 def test_membership_suspend_reinstate_remove() -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
+from dps.core import evaluation
 from dps.core.errors import Conflict, IllegalTransition, PermissionDenied, RuleViolation
+from dps.core.evaluation import Criterion, Mark, Result
 
 
 class ApplicationStatus(StrEnum):
@@ -38,6 +42,10 @@ class Application:
     extension_reason: str | None
     decided_at: datetime | None
     version: int
+    # The conditions it was submitted under: the questionnaire version and each lot's pass mark
+    # (lot id, threshold). Later versions apply to later applications only.
+    questionnaire_version: int | None = None
+    thresholds: tuple[tuple[int, Decimal], ...] = ()
 
     @classmethod
     def draft(
@@ -72,11 +80,29 @@ class Application:
         self.require_editable()
         return replace(self, version=self.version + 1)
 
-    def submit(self, at: datetime, decision_due_on: date | None) -> Application:
-        """Submitted; the decision falls due on `decision_due_on` (the profile's period)."""
+    def submit(
+        self,
+        at: datetime,
+        decision_due_on: date | None,
+        questionnaire_version: int = 1,
+        thresholds: Mapping[int, Decimal] | None = None,
+    ) -> Application:
+        """Submitted; the decision falls due on `decision_due_on` (the profile's period). The
+        questionnaire version and the pass mark of each lot chosen are fixed from now on for it."""
         if not self.lot_ids:
             raise RuleViolation("choose at least one lot", code="no_lots_chosen")
-        return self._to(ApplicationStatus.SUBMITTED, submitted_at=at, decision_due_on=decision_due_on)
+        fixed = tuple(sorted((lot_id, t) for lot_id, t in (thresholds or {}).items() if lot_id in self.lot_ids))
+        return self._to(
+            ApplicationStatus.SUBMITTED,
+            submitted_at=at,
+            decision_due_on=decision_due_on,
+            questionnaire_version=questionnaire_version,
+            thresholds=fixed,
+        )
+
+    def threshold_of(self, lot_id: int, default: Decimal) -> Decimal:
+        """The pass mark of a lot as it stood when this application was submitted."""
+        return dict(self.thresholds).get(lot_id, default)
 
     def withdraw(self) -> Application:
         return self._to(ApplicationStatus.WITHDRAWN)
@@ -191,16 +217,56 @@ class LotDecision:
     reasons: str
 
 
-def check_lot_decisions(chosen: frozenset[int], decisions: list[LotDecision], meets_threshold: bool) -> None:
-    """One decision with reasons for each lot applied for; no admission below the threshold."""
+@dataclass(frozen=True, slots=True)
+class LotResult:
+    """One lot's result: over the questions that apply to that lot, against that lot's pass mark."""
+
+    lot_id: int
+    threshold: Decimal
+    threshold_applies: bool
+    result: Result
+
+
+def lot_results(
+    criteria_by_lot: Mapping[int, Sequence[Criterion]],
+    moderated: Mapping[int, Mark],
+    thresholds: Mapping[int, Decimal],
+    threshold_applies: bool,
+) -> list[LotResult]:
+    """Each lot's result, in lot id order. A question for lot B never counts in lot A's total
+    (PCR 2015 reg 18(1) equal treatment: each lot is a separate admission with its own published
+    criteria); each lot is compared with its own pass mark."""
+    return [
+        LotResult(
+            lot_id,
+            thresholds[lot_id],
+            threshold_applies,
+            evaluation.result(
+                criteria_by_lot[lot_id], moderated, thresholds[lot_id], threshold_applies=threshold_applies
+            ),
+        )
+        for lot_id in sorted(criteria_by_lot)
+    ]
+
+
+def check_lot_decisions(
+    chosen: frozenset[int], decisions: list[LotDecision], meets_threshold: Mapping[int, bool]
+) -> None:
+    """One decision with reasons for each lot applied for; no admission to a lot whose own result
+    is below its threshold or fails a gateway (`meets_threshold` per lot id)."""
     decided = [d.lot_id for d in decisions]
     if sorted(decided) != sorted(chosen) or len(set(decided)) != len(decided):
         raise RuleViolation("decide each lot applied for exactly once", code="lot_decisions_incomplete")
     if any(not d.reasons.strip() for d in decisions):
         raise RuleViolation("every decision needs its reasons", code="reasons_required")
-    if not meets_threshold and any(d.decision is LotDecisionKind.ADMIT for d in decisions):
+    below = sorted(
+        d.lot_id for d in decisions if d.decision is LotDecisionKind.ADMIT and not meets_threshold.get(d.lot_id, False)
+    )
+    if below:
         raise RuleViolation(
-            "the moderated result is below the quality threshold or fails a gateway", code="below_threshold"
+            "the moderated result for these lots is below the quality threshold or fails a gateway",
+            code="below_threshold",
+            lot_ids=below,
         )
 
 

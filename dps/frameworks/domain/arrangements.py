@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,6 +42,7 @@ ARRANGEMENT_TRANSITIONS: dict[ArrangementStatus, frozenset[ArrangementStatus]] =
 
 DEFAULT_MIN_EVALUATORS = 2
 DEFAULT_QUALITY_THRESHOLD = Decimal("60.00")
+DEFAULT_WINDOW_REMINDER_DAYS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,24 @@ class TermExtension:
     at: datetime
 
 
+class PublishingCheck(StrEnum):
+    """What publishing checks: every lot has price bands, a questionnaire and compliance
+    requirements exist; or the officer waived the check with a recorded reason (e.g. prices
+    agreed after admission, due diligence done by the region)."""
+
+    QUESTIONNAIRE = "questionnaire"
+    COMPLIANCE_REQUIREMENTS = "compliance_requirements"
+    PRICE_BANDS = "price_bands"
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    check: PublishingCheck
+    reason: str
+    at: datetime
+    by_user_id: int | None
+
+
 @dataclass(frozen=True, slots=True)
 class Arrangement:
     id: int
@@ -86,6 +106,9 @@ class Arrangement:
     windows: tuple[ReopeningWindow, ...]
     extensions: tuple[TermExtension, ...]
     version: int
+    questionnaire_version: int = 1  # the version new submissions are made under
+    waivers: tuple[Waiver, ...] = ()  # publishing checks waived, each with its reason
+    window_reminder_days: int = DEFAULT_WINDOW_REMINDER_DAYS  # remind this many days before a window opens
 
     def move_to(self, target: ArrangementStatus) -> Arrangement:
         """The arrangement in `target`, if its life allows that step."""
@@ -109,6 +132,25 @@ class Arrangement:
     def window_at(self, at: datetime) -> ReopeningWindow | None:
         return next((w for w in self.windows if w.contains(at)), None)
 
+    def waive(self, check: PublishingCheck, reason: str, at: datetime, by_user_id: int | None) -> Arrangement:
+        """Record that a publishing check is waived, with its reason (a draft only)."""
+        if self.status is not ArrangementStatus.DRAFT:
+            raise Conflict("publishing checks are waived before publishing", code="already_published")
+        if not reason.strip():
+            raise RuleViolation("say why the check is waived", code="waiver_reason_required")
+        kept = tuple(w for w in self.waivers if w.check is not check)
+        waiver = Waiver(check, reason.strip(), at, by_user_id)
+        # The version (the ETag of the arrangement's own fields) stays: a waiver is written under
+        # the row lock and touches none of the fields a PATCH sends, so no update can be lost.
+        return replace(self, waivers=(*kept, waiver))
+
+    def waived(self, check: PublishingCheck) -> bool:
+        return any(w.check is check for w in self.waivers)
+
+    def new_questionnaire_version(self) -> Arrangement:
+        """The next questionnaire version: applications submitted from now on are made under it."""
+        return replace(self, questionnaire_version=self.questionnaire_version + 1, version=self.version + 1)
+
 
 def check_term(start: date, end: date) -> None:
     if end <= start:
@@ -120,6 +162,20 @@ def check_windows_do_not_overlap(windows: tuple[ReopeningWindow, ...]) -> None:
     for earlier, later in pairwise(ordered):
         if later.opens_at < earlier.closes_at:
             raise RuleViolation("reopening windows overlap", code="windows_overlap")
+
+
+def check_questionnaire_editable(arrangement: Arrangement, submitted_under_current: bool) -> None:
+    """Once an application has been submitted under the current questionnaire version, its
+    questions, weights and pass marks are fixed: the award criteria and their weighting are those
+    published and applied to every applicant alike (PCR 2015 reg 18(1) and 67(5); Procurement Act
+    2023 s.12). A change needs a new version, which applies to applications submitted after it."""
+    if submitted_under_current:
+        raise Conflict(
+            f"applications were submitted under questionnaire version {arrangement.questionnaire_version}: its "
+            "questions, weights and pass marks are fixed; start a new questionnaire version to change them",
+            code="conditions_locked",
+            questionnaire_version=arrangement.questionnaire_version,
+        )
 
 
 def check_conditions_editable(arrangement: Arrangement, locked_when_open: bool) -> None:
@@ -157,11 +213,94 @@ class Lot:
     age_bands: tuple[AgeBand, ...]
     need_levels: tuple[str, ...]
     areas: tuple[str, ...]  # ONS codes of the authorities' areas served; empty = the whole region
+    quality_threshold: Decimal | None = None  # this lot's pass mark; None: the arrangement's
+    withdrawn_at: datetime | None = None  # withdrawn once open: kept, no longer offered
+    withdrawn_reason: str | None = None
+
+    def threshold(self, arrangement_threshold: Decimal) -> Decimal:
+        """The pass mark this lot's applications are decided against."""
+        return arrangement_threshold if self.quality_threshold is None else self.quality_threshold
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def withdraw(self, reason: str, at: datetime) -> Lot:
+        """Withdraw a lot of a published arrangement: kept for the record (memberships, decisions
+        and placements refer to it) but no longer offered to applicants."""
+        if self.withdrawn:
+            raise Conflict("the lot is already withdrawn", code="already_withdrawn")
+        if not reason.strip():
+            raise RuleViolation("say why the lot is withdrawn", code="reason_required")
+        return replace(self, withdrawn_at=at, withdrawn_reason=reason.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """What a draft has for publishing, as counted by the packages that own each part."""
+
+    lots: tuple[Lot, ...]
+    lots_with_price_bands: frozenset[int]
+    questions: int
+    requirements: int
+
+
+def publishing_gaps(arrangement: Arrangement, readiness: Readiness) -> list[dict[str, object]]:
+    """What publishing still lacks, each check not waived: a lot without price bands (a provider
+    cannot price a rate card against it, nor a council check a fee), no questionnaire, no
+    compliance requirements. The published conditions must be complete (PCR 2015 reg 34(4):
+    the procurement documents state the nature and estimated quantity of the purchases, the
+    categories and their characteristics; the selection criteria are published in advance)."""
+    gaps: list[dict[str, object]] = []
+    offered = [lot for lot in readiness.lots if not lot.withdrawn]
+    unpriced = [lot for lot in offered if lot.id not in readiness.lots_with_price_bands]
+    if unpriced and not arrangement.waived(PublishingCheck.PRICE_BANDS):
+        gaps.append(
+            {
+                "check": PublishingCheck.PRICE_BANDS.value,
+                "detail": "lots without price bands: " + ", ".join(lot.code for lot in unpriced),
+                "lot_ids": [lot.id for lot in unpriced],
+            }
+        )
+    if readiness.questions == 0 and not arrangement.waived(PublishingCheck.QUESTIONNAIRE):
+        gaps.append({"check": PublishingCheck.QUESTIONNAIRE.value, "detail": "the questionnaire has no questions"})
+    if readiness.requirements == 0 and not arrangement.waived(PublishingCheck.COMPLIANCE_REQUIREMENTS):
+        gaps.append(
+            {"check": PublishingCheck.COMPLIANCE_REQUIREMENTS.value, "detail": "no compliance requirements are set"}
+        )
+    return gaps
 
 
 def check_lot_bands(age_bands: tuple[AgeBand, ...], need_levels: tuple[str, ...]) -> None:
+    """Labels and need levels unique; age bands must not overlap, or a child of an age in both
+    would match two price bands of the same lot (ages are whole years, both ends inclusive)."""
     labels = [b.label for b in age_bands]
     if len(set(labels)) != len(labels):
         raise RuleViolation("age band labels must be unique within a lot", code="duplicate_age_band")
     if len(set(need_levels)) != len(need_levels):
         raise RuleViolation("need levels must be unique within a lot", code="duplicate_need_level")
+    ordered = sorted(age_bands, key=lambda b: (b.min_age, b.max_age))
+    for earlier, later in pairwise(ordered):
+        if later.min_age <= earlier.max_age:
+            raise RuleViolation(
+                f"age bands {earlier.label} ({earlier.min_age}-{earlier.max_age}) and {later.label} "
+                f"({later.min_age}-{later.max_age}) overlap: a child aged {later.min_age} would be in both",
+                code="age_bands_overlap",
+                age_bands=[earlier.label, later.label],
+            )
+
+
+def unreachable_lots(
+    lots: Sequence[Lot], arrangement_threshold: Decimal, scored_lots: frozenset[int], threshold_applies: bool
+) -> list[Lot]:
+    """Lots whose pass mark can never be met: the questionnaire has scored questions (so the
+    threshold applies) but none applies to the lot, whose total is therefore always 0.00, while
+    its pass mark is above 0. Give the lot a scored question, or a pass mark of 0 to admit on its
+    gateways alone."""
+    if not threshold_applies:
+        return []
+    return [
+        lot
+        for lot in lots
+        if not lot.withdrawn and lot.id not in scored_lots and lot.threshold(arrangement_threshold) > 0
+    ]

@@ -49,9 +49,18 @@ class Question:
     choices: tuple[str, ...]
     evidence_type: str | None  # DocumentType of the evidence an `evidence` question needs
     lot_ids: frozenset[int]  # empty: the question applies to every lot
+    # The questionnaire versions the question belongs to: from_version..until_version (None: to
+    # the current one). A question changed after applications were submitted is replaced in a new
+    # version, so the applications already submitted keep the question they answered.
+    from_version: int = 1
+    until_version: int | None = None
 
     def applies_to(self, chosen_lots: frozenset[int]) -> bool:
         return not self.lot_ids or bool(self.lot_ids & chosen_lots)
+
+    def in_version(self, version: int) -> bool:
+        """Part of questionnaire `version`."""
+        return self.from_version <= version and (self.until_version is None or version <= self.until_version)
 
     def criterion(self) -> Criterion | None:
         """The evaluation criterion this question is, if it is marked by evaluators."""
@@ -83,11 +92,41 @@ def check_question(
         raise RuleViolation("an evidence question names the document type it needs", code="evidence_type_required")
 
 
+def criteria_for_lot(questions: Sequence[Question], lot_id: int) -> list[Criterion]:
+    """The evaluated questions that apply to one lot, in questionnaire order: a lot is decided on
+    its own questions only (a question for another lot never counts towards this one's total)."""
+    ordered = sorted(questions, key=lambda q: (q.section, q.position, q.id))
+    return [c for q in ordered if q.applies_to(frozenset({lot_id})) and (c := q.criterion()) is not None]
+
+
+def threshold_applies(questions: Sequence[Question]) -> bool:
+    """The quality threshold is a weighted score to reach: it applies only when the questionnaire
+    has scored questions. A pass/fail questionnaire admits on passing every gateway (a dynamic
+    market's conditions of membership, Procurement Act 2023 s.35, may be pass/fail only)."""
+    return any(q.kind is QuestionKind.SCORED for q in questions)
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     question_id: int
     value: Any  # str, number, ISO date string, choice, or bool (the provider's own assertion)
     document_id: int | None
+
+
+# The value each kind of question takes, as published in OpenAPI and named in a 422.
+ANSWER_SHAPES: dict[QuestionKind, str] = {
+    QuestionKind.PASS_FAIL: "true or false (the provider's assertion), or a text of up to 20000 characters",
+    QuestionKind.SCORED: "a text of up to 20000 characters (the evaluators score it)",
+    QuestionKind.TEXT: "a text of up to 20000 characters",
+    QuestionKind.NUMBER: "a JSON number",
+    QuestionKind.DATE: "an ISO date text, e.g. 2026-03-10",
+    QuestionKind.CHOICE: "one of the question's choices, as text",
+    QuestionKind.EVIDENCE: "a text of up to 20000 characters, with document_id naming one of your documents",
+}
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= 20_000
 
 
 def check_answer(question: Question, answer: Answer) -> None:
@@ -97,8 +136,10 @@ def check_answer(question: Question, answer: Answer) -> None:
     ok = True
     if value is None:
         ok = True
-    elif kind in {QuestionKind.TEXT, QuestionKind.SCORED, QuestionKind.PASS_FAIL, QuestionKind.EVIDENCE}:
-        ok = isinstance(value, str) and len(value) <= 20_000
+    elif kind is QuestionKind.PASS_FAIL:
+        ok = isinstance(value, bool) or _is_text(value)
+    elif kind in {QuestionKind.TEXT, QuestionKind.SCORED, QuestionKind.EVIDENCE}:
+        ok = _is_text(value)
     elif kind is QuestionKind.NUMBER:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
     elif kind is QuestionKind.DATE:
@@ -106,10 +147,15 @@ def check_answer(question: Question, answer: Answer) -> None:
     elif kind is QuestionKind.CHOICE:
         ok = value in question.choices
     if not ok:
+        expected = ANSWER_SHAPES[kind]
+        if kind is QuestionKind.CHOICE:
+            expected = "one of: " + ", ".join(question.choices)
         raise RuleViolation(
-            f"the answer to question {question.id} is not a valid {kind.value} answer",
+            f"the answer to question {question.id} is not a valid {kind.value} answer: expected {expected}",
             code="invalid_answer",
             question_id=question.id,
+            kind=kind.value,
+            expected=expected,
         )
     if answer.document_id is not None and kind is not QuestionKind.EVIDENCE:
         raise RuleViolation(
@@ -151,6 +197,6 @@ def missing_items(
                 missing.append(MissingItem(q.id, f"attach a {q.evidence_type} document"))
             elif evidence_types.get(answer.document_id) != q.evidence_type:
                 missing.append(MissingItem(q.id, f"the attached document is not a {q.evidence_type}"))
-        elif answer is None or answer.value in (None, ""):
+        elif answer is None or answer.value is None or answer.value == "":
             missing.append(MissingItem(q.id, "answer this question"))
     return missing

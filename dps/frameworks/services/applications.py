@@ -15,6 +15,7 @@ from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
+from dps.core.notifications import notify
 from dps.core.pagination import Page
 from dps.frameworks import access, repository
 from dps.frameworks import application_repository as repo
@@ -58,7 +59,8 @@ def _clock(application: Application, calendar: WorkingDays, today: date) -> Deci
 
 
 async def _lot_ids(arrangement_id: int) -> frozenset[int]:
-    return frozenset(lot.id for lot in await repository.all_lots(arrangement_id))
+    """The lots offered to applicants (a withdrawn lot is no longer offered)."""
+    return frozenset(lot.id for lot in await repository.all_lots(arrangement_id) if not lot.withdrawn)
 
 
 async def open_application(ctx: Context, arrangement_id: int, lot_ids: Sequence[int]) -> Application:
@@ -133,12 +135,14 @@ async def save_application(
             after = before.choose_lots(frozenset(lot_ids), await _lot_ids(before.arrangement_id))
         else:
             after = before.saved()
-        questions = {q.id: q for q in await repo.list_questions(before.arrangement_id)}
+        arrangement = await repository.get_arrangement(before.arrangement_id)
+        current = await repo.list_questions(before.arrangement_id, arrangement.questionnaire_version)
+        questions = {q.id: q for q in current}
         for answer in answers:
             question = questions.get(answer.question_id)
             if question is None:
                 raise RuleViolation(
-                    f"question {answer.question_id} is not in this arrangement",
+                    f"question {answer.question_id} is not in this arrangement's current questionnaire",
                     code="unknown_question",
                     question_id=answer.question_id,
                 )
@@ -182,16 +186,35 @@ async def submit_application(ctx: Context, application_id: int) -> Application:
             profile.joining.value, arrangement.status is ArrangementStatus.OPEN, arrangement.window_at(now) is not None
         )
         before.require_editable()
-        missing = await _missing(before, await repo.list_questions(before.arrangement_id))
+        version = arrangement.questionnaire_version
+        missing = await _missing(before, await repo.list_questions(before.arrangement_id, version))
         if missing:
             raise RuleViolation(
                 f"{len(missing)} mandatory items are missing", code="application_incomplete", missing=missing
             )
         due = decision_due(profile, uk_date(now), await lead_calendar(arrangement), arrangement.decision_period_days)
-        after = before.submit(now, due)
+        # The conditions are fixed for this application as they stand now: the questionnaire
+        # version and each lot's pass mark (a later version applies to later applications only).
+        thresholds = {
+            lot.id: lot.threshold(arrangement.quality_threshold) for lot in await repository.all_lots(arrangement.id)
+        }
+        after = before.submit(now, due, version, thresholds)
         await repo.update_application(before, after)
         await deadlines.track("application", application_id, now)
         await audit.record(ctx, "application.submitted", "application", application_id, before=before, after=after)
+        await notify(
+            await accounts.recipients_of_provider(after.provider_id),
+            kind="application.received",
+            key=f"application:{application_id}:received",
+            subject=f"Application received: {arrangement.reference}",
+            body=(
+                f"Your application {application_id} to {arrangement.title} ({arrangement.reference}) was received "
+                f"on {uk_date(now).isoformat()}. The decision is due by "
+                f"{after.decision_due_on.isoformat() if after.decision_due_on else 'the end of the evaluation'}."
+            ),
+            link_path=f"/api/v1/applications/{application_id}",
+            at=now,
+        )
     return after
 
 

@@ -9,24 +9,31 @@ from typing import Any
 import msgspec
 
 from dps.accounts import repository as accounts
+from dps.accounts.domain import User, UserStatus
 from dps.core import audit, deadlines
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, IllegalTransition, NotFound, RuleViolation
+from dps.core.evaluation import CriterionKind
 from dps.core.pagination import Page
 from dps.frameworks import access, repository
+from dps.frameworks import application_repository as answers_repo
 from dps.frameworks.domain.arrangements import (
     AgeBand,
     Arrangement,
     ArrangementStatus,
     Lot,
+    PublishingCheck,
     ReopeningWindow,
     check_conditions_editable,
     check_lot_bands,
+    check_questionnaire_editable,
     check_term,
     check_windows_do_not_overlap,
+    unreachable_lots,
 )
+from dps.frameworks.domain.questionnaires import criteria_for_lot, threshold_applies
 from dps.frameworks.profiles import Profile, get_profile, term_end_allowed
 from dps.frameworks.schemas import AgeBandIn, ArrangementIn, ArrangementPatch, LotIn, LotPatch, WindowIn
 
@@ -111,6 +118,7 @@ async def create_arrangement(ctx: Context, data: ArrangementIn) -> Arrangement:
             windows=windows,
             extensions=(),
             version=1,
+            window_reminder_days=data.window_reminder_days,
         )
         arrangement = await repository.insert_arrangement(draft, ctx.clock.now())
         await audit.record(ctx, "arrangement.created", "arrangement", arrangement.id, after=arrangement)
@@ -154,8 +162,12 @@ async def update_arrangement(
         _require_not_expired(before)
         profile = get_profile(before.profile_code)
         if "quality_threshold" in changes and changes["quality_threshold"] != before.quality_threshold:
-            # The pass mark is a condition of membership: frozen once a dynamic market is open.
+            # The pass mark is a condition of membership: frozen once a dynamic market is open, and
+            # once an application was submitted under the current questionnaire version.
             check_conditions_editable(before, profile.conditions_locked_when_open)
+            check_questionnaire_editable(
+                before, await answers_repo.submitted_under(arrangement_id, before.questionnaire_version)
+            )
         if "member_authority_ids" in changes:
             changes["member_authority_ids"] = await _members(before.lead_authority_id, changes["member_authority_ids"])
         after = replace(before, **changes)
@@ -191,13 +203,34 @@ async def _move(
         if before.status not in allowed_from:
             raise IllegalTransition("arrangement", before.status.value, target.value)
         if target is ArrangementStatus.OPEN and before.status is ArrangementStatus.DRAFT:
-            if await repository.count_lots(arrangement_id) == 0:
-                raise RuleViolation("add at least one lot before publishing", code="no_lots")
+            await check_publishable(before)
         after = before.move_to(target)
         await repository.update_arrangement(before, after)
         await deadlines.track("arrangement", arrangement_id, ctx.clock.now())
         await audit.record(ctx, action, "arrangement", arrangement_id, before=before, after=after)
     return after
+
+
+async def check_publishable(arrangement: Arrangement) -> None:
+    """What frameworks itself requires of a draft before it opens: a lot, and a pass mark every
+    lot can reach (422 `threshold_unreachable` naming the lots)."""
+    lots = await repository.all_lots(arrangement.id)
+    if not lots:
+        raise RuleViolation("add at least one lot before publishing", code="no_lots")
+    questions = await answers_repo.list_questions(arrangement.id, arrangement.questionnaire_version)
+    scored = frozenset(
+        lot.id for lot in lots if any(c.kind is CriterionKind.SCORED for c in criteria_for_lot(questions, lot.id))
+    )
+    unreachable = unreachable_lots(lots, arrangement.quality_threshold, scored, threshold_applies(questions))
+    if unreachable:
+        codes = ", ".join(lot.code for lot in unreachable)
+        raise RuleViolation(
+            f"no scored question applies to lot(s) {codes}, so their total is always 0.00 and the pass mark can "
+            "never be met: add a scored question for them, or set their quality_threshold to 0 to admit on the "
+            "pass/fail questions alone",
+            code="threshold_unreachable",
+            lot_ids=[lot.id for lot in unreachable],
+        )
 
 
 async def publish_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
@@ -262,6 +295,8 @@ async def add_lot(ctx: Context, arrangement_id: int, data: LotIn) -> Lot:
     age_bands = _age_bands(data.age_bands)
     need_levels = tuple(n.strip() for n in data.need_levels)
     check_lot_bands(age_bands, need_levels)
+    if data.quality_threshold is not None:
+        check_quality_threshold(data.quality_threshold)
     async with DB.transaction():
         await lock_editable_arrangement(ctx, arrangement_id)
         lot = await repository.insert_lot(
@@ -274,6 +309,7 @@ async def add_lot(ctx: Context, arrangement_id: int, data: LotIn) -> Lot:
                 age_bands=age_bands,
                 need_levels=need_levels,
                 areas=tuple(data.areas),
+                quality_threshold=data.quality_threshold,
             )
         )
         await audit.record(ctx, "lot.created", "lot", lot.id, after=lot)
@@ -296,11 +332,95 @@ async def update_lot(ctx: Context, arrangement_id: int, lot_id: int, patch: LotP
         changes["areas"] = tuple(changes["areas"])
     if "title" in changes:
         changes["title"] = changes["title"].strip()
+    if changes.get("quality_threshold") is not None:
+        check_quality_threshold(changes["quality_threshold"])
     async with DB.transaction():
-        await lock_editable_arrangement(ctx, arrangement_id)
+        arrangement = await lock_editable_arrangement(ctx, arrangement_id)
         before = await repository.get_lot(arrangement_id, lot_id, for_update=True)
+        if "quality_threshold" in changes and changes["quality_threshold"] != before.quality_threshold:
+            submitted = await answers_repo.submitted_under(arrangement_id, arrangement.questionnaire_version)
+            check_questionnaire_editable(arrangement, submitted)
         after = replace(before, **changes)
         check_lot_bands(after.age_bands, after.need_levels)
         await repository.update_lot(after)
         await audit.record(ctx, "lot.updated", "lot", lot_id, before=before, after=after)
     return after
+
+
+async def remove_lot(ctx: Context, arrangement_id: int, lot_id: int) -> None:
+    """Delete a draft arrangement's lot, a setup mistake (409 `lot_in_use` while questions or price
+    bands name it; 409 `arrangement_published` once published: withdraw it instead)."""
+    async with DB.transaction():
+        arrangement = await lock_editable_arrangement(ctx, arrangement_id)
+        if arrangement.status is not ArrangementStatus.DRAFT:
+            raise Conflict(
+                "a published arrangement's lot is kept for the record: withdraw it instead",
+                code="arrangement_published",
+            )
+        before = await repository.get_lot(arrangement_id, lot_id, for_update=True)
+        naming = [q.id for q in await answers_repo.list_questions(arrangement_id) if lot_id in q.lot_ids]
+        if naming:
+            raise Conflict(
+                "questions apply to this lot: change or delete them first",
+                code="lot_in_use",
+                question_ids=naming,
+            )
+        await repository.delete_lot(lot_id)
+        await audit.record(ctx, "lot.deleted", "lot", lot_id, before=before)
+
+
+async def withdraw_lot(ctx: Context, arrangement_id: int, lot_id: int, reason: str) -> Lot:
+    """Withdraw a published arrangement's lot: kept with its memberships and history, audited, no
+    longer offered to applicants (a draft's lot is deleted instead)."""
+    async with DB.transaction():
+        arrangement = await repository.get_arrangement(arrangement_id, for_update=True)
+        access.require_manage_arrangement(ctx.user, arrangement)
+        _require_not_expired(arrangement)
+        if arrangement.status is ArrangementStatus.DRAFT:
+            raise Conflict("a draft's lot is deleted, not withdrawn", code="arrangement_draft")
+        before = await repository.get_lot(arrangement_id, lot_id, for_update=True)
+        after = before.withdraw(reason, ctx.clock.now())
+        await repository.update_lot(after)
+        await audit.record(ctx, "lot.withdrawn", "lot", lot_id, before=before, after=after)
+    return after
+
+
+async def waive_publishing_check(ctx: Context, arrangement_id: int, check: PublishingCheck, reason: str) -> Arrangement:
+    """Record that a publishing check is waived for this draft, with the reason (audited)."""
+    async with DB.transaction():
+        before = await repository.get_arrangement(arrangement_id, for_update=True)
+        access.require_manage_arrangement(ctx.user, before)
+        after = before.waive(check, reason, ctx.clock.now(), ctx.user.user_id)
+        await repository.update_arrangement(before, after)
+        await audit.record(
+            ctx,
+            "arrangement.check_waived",
+            "arrangement",
+            arrangement_id,
+            before={"waivers": before.waivers},
+            after={"waivers": after.waivers},
+        )
+    return after
+
+
+async def list_evaluators(ctx: Context, arrangement_id: int) -> list[User]:
+    """The people who may be assigned to evaluate this arrangement's applications: active
+    evaluators and procurement officers of the lead and every member council. The procurement
+    officers of those councils may list them (assigning across councils needs their ids)."""
+    arrangement = await repository.get_arrangement(arrangement_id)
+    access.require_list_evaluators(ctx.user, arrangement)
+    found: list[User] = []
+    for authority_id in sorted({arrangement.lead_authority_id, *arrangement.member_authority_ids}):
+        after = 0
+        while True:
+            page = await accounts.list_users(100, after, authority_id=authority_id)
+            found.extend(
+                u
+                for u in page.items
+                if u.status is UserStatus.ACTIVE
+                and access.evaluator_may_be_assigned(u.role, u.authority_id, arrangement)
+            )
+            if page.next_after_id is None:
+                break
+            after = page.next_after_id
+    return found

@@ -11,12 +11,13 @@ from decimal import Decimal
 
 from dps.accounts import repository as accounts
 from dps.core import audit, deadlines, evaluation
+from dps.core.auth import Role
 from dps.core.calendar import uk_date
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from dps.core.evaluation import Criterion, Mark
-from dps.core.notifications import notify
+from dps.core.notifications import Recipient, notify
 from dps.frameworks import access, repository
 from dps.frameworks import application_repository as repo
 from dps.frameworks.domain.applications import (
@@ -26,18 +27,64 @@ from dps.frameworks.domain.applications import (
     AssignmentStatus,
     LotDecision,
     LotDecisionKind,
+    LotResult,
     Membership,
     MembershipStatus,
     check_lot_decisions,
+    lot_results,
     ready_for_moderation,
 )
 from dps.frameworks.domain.arrangements import Arrangement
+from dps.frameworks.domain.questionnaires import Question, criteria_for_lot, threshold_applies
+
+
+async def _questions(application: Application) -> list[Question]:
+    """The questionnaire the application was submitted under (its version; the arrangement's
+    current one for an application submitted before versions were recorded)."""
+    version = application.questionnaire_version
+    if version is None:
+        version = (await repository.get_arrangement(application.arrangement_id)).questionnaire_version
+    return await repo.list_questions(application.arrangement_id, version)
 
 
 async def _criteria(application: Application) -> list[Criterion]:
     """The evaluated questions (pass/fail and scored) that apply to the lots applied for."""
-    questions = await repo.list_questions(application.arrangement_id)
+    questions = await _questions(application)
     return [c for q in questions if q.applies_to(application.lot_ids) and (c := q.criterion()) is not None]
+
+
+async def _lot_results(
+    application: Application, arrangement: Arrangement, moderated: dict[int, Mark]
+) -> list[LotResult] | None:
+    """Each lot's result over its own questions and pass mark, once every question is moderated;
+    for a decided application, what decided it, as stored (a decided result never changes)."""
+    if application.status is ApplicationStatus.DECIDED:
+        stored = await repo.decided_lots(application.id)
+        if stored and all(d.threshold is not None for d in stored):
+            return [
+                LotResult(
+                    d.decision.lot_id,
+                    d.threshold,  # type: ignore[arg-type]
+                    bool(d.threshold_applies),
+                    evaluation.Result(
+                        d.failed_gateways,
+                        d.weighted_total,
+                        not d.failed_gateways and (not d.threshold_applies or d.weighted_total >= d.threshold),  # type: ignore[operator]
+                    ),
+                )
+                for d in stored
+            ]
+    questions = await _questions(application)
+    criteria = [c for q in questions if q.applies_to(application.lot_ids) and (c := q.criterion()) is not None]
+    if evaluation.missing_marks(criteria, list(moderated.values())):
+        return None
+    lots = {lot.id: lot for lot in await repository.all_lots(arrangement.id)}
+    thresholds = {
+        lot_id: application.threshold_of(lot_id, lots[lot_id].threshold(arrangement.quality_threshold))
+        for lot_id in application.lot_ids
+    }
+    by_lot = {lot_id: criteria_for_lot(questions, lot_id) for lot_id in application.lot_ids}
+    return lot_results(by_lot, moderated, thresholds, threshold_applies(questions))
 
 
 def _require_under_evaluation(application: Application) -> None:
@@ -75,6 +122,19 @@ async def assign_evaluators(ctx: Context, application_id: int, evaluator_ids: Se
                 )
             assignment = await repo.insert_assignment(application_id, evaluator_id)
             await audit.record(ctx, "evaluator.assigned", "assignment", assignment.id, after=assignment)
+            await notify(
+                [Recipient(user.id, user.email)],
+                kind="evaluator.assigned",
+                key=f"application:{application_id}:evaluator:{evaluator_id}:assigned",
+                subject=f"You are asked to evaluate an application to {arrangement.reference}",
+                body=(
+                    f"You are assigned to evaluate application {application_id} to {arrangement.title} "
+                    f"({arrangement.reference}). Declare any conflict of interest first; the answers open "
+                    "to you once you have declared."
+                ),
+                link_path=f"/api/v1/applications/{application_id}",
+                at=ctx.clock.now(),
+            )
         if application.status is ApplicationStatus.SUBMITTED:
             after = application.start_evaluation()
             await repo.update_application(application, after)
@@ -92,6 +152,23 @@ async def declare_interests(ctx: Context, application_id: int, has_conflict: boo
         after = before.declare(has_conflict, note, ctx.clock.now())
         await repo.save_assignment(after)
         await audit.record(ctx, "evaluator.declared", "assignment", after.id, before=before, after=after)
+        if after.status is AssignmentStatus.CONFLICTED:
+            # The officer must know at once: the evaluation may need another evaluator.
+            application = await repo.get_application(application_id)
+            arrangement = await repository.get_arrangement(application.arrangement_id)
+            evaluator = await accounts.get_user(ctx.user.user_id)
+            await notify(
+                await accounts.recipients_of_authority(arrangement.lead_authority_id, [Role.PROCUREMENT_OFFICER]),
+                kind="evaluator.conflict_declared",
+                key=f"application:{application_id}:evaluator:{after.evaluator_id}:conflict",
+                subject=f"Conflict of interest declared on application {application_id}",
+                body=(
+                    f"{evaluator.full_name} declared a conflict of interest on application {application_id} to "
+                    f"{arrangement.reference} and is removed from its evaluation: {after.conflict_note}"
+                ),
+                link_path=f"/api/v1/applications/{application_id}/evaluations",
+                at=ctx.clock.now(),
+            )
     return after
 
 
@@ -152,8 +229,9 @@ class EvaluatorMarks:
 
 
 async def view_evaluations(ctx: Context, application_id: int) -> list[EvaluatorMarks]:
-    """Every assignment with its marks. The officer sees all; an evaluator sees their own, and the
-    others' only once their own are submitted (independent marking)."""
+    """Every assignment with its marks. Everyone sees their own; nobody sees another's draft; the
+    officer sees each evaluator's marks once submitted, an evaluator the others' submitted marks
+    once their own are submitted too (independent marking)."""
     application = await repo.get_application(application_id)
     arrangement = await repository.get_arrangement(application.arrangement_id)
     assignments = await repo.list_assignments(application_id)
@@ -166,7 +244,7 @@ async def view_evaluations(ctx: Context, application_id: int) -> list[EvaluatorM
     marks = await repo.list_marks([a.id for a in assignments])
     views = []
     for a in assignments:
-        visible = officer or a.evaluator_id == p.user_id or not evaluation.sealed_until_submitted(p.user_id, submitted)
+        visible = evaluation.marks_visible(p.user_id, a.evaluator_id, submitted, moderator=officer)
         user = await accounts.get_user(a.evaluator_id)
         views.append(EvaluatorMarks(a, user.full_name, marks[a.id] if visible else None))
     return views
@@ -181,8 +259,9 @@ class ModerationView:
     spreads: list[evaluation.Spread]
     suggestions: list[evaluation.Suggestion]
     moderated: dict[int, Mark]
-    result: evaluation.Result | None  # once every criterion is moderated
+    result: evaluation.Result | None  # once every criterion is moderated (over every question applied for)
     threshold: Decimal
+    lots: list[LotResult] | None  # each lot's own result, once every criterion is moderated
 
 
 async def _submitted_marks(application_id: int, min_evaluators: int) -> dict[int, list[Mark]]:
@@ -202,7 +281,12 @@ async def _moderation_view(application: Application, arrangement: Arrangement) -
             on_criterion.setdefault(mark.criterion_id, []).append(mark)
     suggestions = [evaluation.suggested_consensus(c, on_criterion[c.id]) for c in criteria]
     complete = not evaluation.missing_marks(criteria, list(moderated.values()))
-    outcome = evaluation.result(criteria, moderated, arrangement.quality_threshold) if complete else None
+    applies = threshold_applies(await _questions(application))
+    outcome = (
+        evaluation.result(criteria, moderated, arrangement.quality_threshold, threshold_applies=applies)
+        if complete
+        else None
+    )
     return ModerationView(
         criteria=criteria,
         spreads=evaluation.spreads(criteria, by_evaluator),
@@ -210,6 +294,7 @@ async def _moderation_view(application: Application, arrangement: Arrangement) -
         moderated=moderated,
         result=outcome,
         threshold=arrangement.quality_threshold,
+        lots=await _lot_results(application, arrangement, moderated),
     )
 
 
@@ -249,6 +334,7 @@ class Decision:
     result: evaluation.Result
     lot_decisions: list[LotDecision]
     memberships: list[Membership]
+    lots: list[LotResult]
 
 
 async def decide(ctx: Context, application_id: int, decisions: Sequence[LotDecision]) -> Decision:
@@ -259,13 +345,14 @@ async def decide(ctx: Context, application_id: int, decisions: Sequence[LotDecis
         before, arrangement = await _overseen(ctx, application_id)
         view = await _moderation_view(before, arrangement)
         outcome = view.result
-        if outcome is None:
+        if outcome is None or view.lots is None:
             raise RuleViolation("moderate every evaluated question first", code="moderation_incomplete")
-        check_lot_decisions(before.lot_ids, list(decisions), outcome.meets_threshold)
+        per_lot = {r.lot_id: r for r in view.lots}
+        check_lot_decisions(before.lot_ids, list(decisions), {k: r.result.meets_threshold for k, r in per_lot.items()})
         now = ctx.clock.now()
         after = before.decide(now)
         await repo.update_application(before, after)
-        await repo.insert_lot_decisions(application_id, decisions, outcome.weighted_total, now)
+        await repo.insert_lot_decisions(application_id, decisions, per_lot, now)
         created = []
         for d in decisions:
             if d.decision is LotDecisionKind.ADMIT:
@@ -293,11 +380,16 @@ async def decide(ctx: Context, application_id: int, decisions: Sequence[LotDecis
             "application",
             application_id,
             before=before,
-            after={"application": after, "result": outcome, "lot_decisions": list(decisions)},
+            after={
+                "application": after,
+                "result": outcome,
+                "lot_results": view.lots,
+                "lot_decisions": list(decisions),
+            },
         )
         await deadlines.track("application", application_id, None)
-        await _send_decision_notice(ctx, after, arrangement, outcome, list(decisions))
-        decision = Decision(after, outcome, list(decisions), created)
+        await _send_decision_notice(ctx, after, arrangement, per_lot, list(decisions))
+        decision = Decision(after, outcome, list(decisions), created, view.lots)
     return decision
 
 
@@ -305,19 +397,20 @@ async def _send_decision_notice(
     ctx: Context,
     application: Application,
     arrangement: Arrangement,
-    result: evaluation.Result,
+    results: dict[int, LotResult],
     decisions: list[LotDecision],
 ) -> None:
     lots = {lot.id: lot for lot in await repository.all_lots(arrangement.id)}
-    lines = [
-        f"Your application to {arrangement.title} ({arrangement.reference}) has been decided.",
-        f"Weighted quality score: {result.weighted_total} (pass mark {arrangement.quality_threshold}).",
-    ]
-    if result.failed_gateways:
-        lines.append("Pass/fail questions not met: " + ", ".join(map(str, result.failed_gateways)))
+    lines = [f"Your application to {arrangement.title} ({arrangement.reference}) has been decided."]
     for d in decisions:
         outcome = "admitted" if d.decision is LotDecisionKind.ADMIT else "not admitted"
-        lines.append(f"{lots[d.lot_id].code} {lots[d.lot_id].title}: {outcome}. {d.reasons}")
+        r = results[d.lot_id]
+        score = f"weighted quality score {r.result.weighted_total}"
+        score += f" (pass mark {r.threshold})" if r.threshold_applies else " (pass/fail: admitted on the gateways)"
+        lines.append(f"{lots[d.lot_id].code} {lots[d.lot_id].title}: {outcome}; {score}. {d.reasons}")
+        if r.result.failed_gateways:
+            lines.append("  Pass/fail questions not met: " + ", ".join(map(str, r.result.failed_gateways)))
+    lines.append("Your per-question moderated scores and the reasons are in the decision.")
     body = "\n".join(lines)
     await notify(
         await accounts.recipients_of_provider(application.provider_id),
@@ -330,8 +423,28 @@ async def _send_decision_notice(
     )
 
 
-async def get_decision(ctx: Context, application_id: int) -> tuple[Application, list[LotDecision], Decimal | None]:
-    """The decision per lot and the total, for the provider and the officers."""
+@dataclass(frozen=True, slots=True)
+class ModeratedQuestion:
+    """One evaluated question as moderated, for the decision the provider reads."""
+
+    question: Question
+    mark: Mark
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionView:
+    application: Application
+    lots: list[repo.DecidedLot]
+    total: Decimal | None  # the one total when every lot has the same total
+    moderated: list[ModeratedQuestion]
+
+
+async def get_decision(ctx: Context, application_id: int) -> DecisionView:
+    """The decision per lot with each lot's total, pass mark and reasons, and every evaluated
+    question's moderated score with the moderator's reason, for the provider and the officers.
+    A candidate is owed the reasons for its rejection and the characteristics and relative
+    advantages of the successful tenders (PCR 2015 reg 55(2), reg 86); the marks are shown only
+    once decided, so nothing moves while the evaluation is open."""
     application = await repo.get_application(application_id)
     arrangement = await repository.get_arrangement(application.arrangement_id)
     p = ctx.user
@@ -339,4 +452,13 @@ async def get_decision(ctx: Context, application_id: int) -> tuple[Application, 
         raise PermissionDenied("you may not see this decision")
     if application.status is not ApplicationStatus.DECIDED:
         raise NotFound("this application has no decision yet", code="not_decided")
-    return application, await repo.list_lot_decisions(application_id), await repo.decided_total(application_id)
+    decided = await repo.decided_lots(application_id)
+    totals = {d.weighted_total for d in decided}
+    moderated = await repo.list_moderated_marks(application_id)
+    questions = [q for q in await _questions(application) if q.id in moderated]
+    return DecisionView(
+        application,
+        decided,
+        next(iter(totals)) if len(totals) == 1 else None,
+        [ModeratedQuestion(q, moderated[q.id]) for q in questions],
+    )

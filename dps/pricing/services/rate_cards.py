@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dps.accounts import repository as accounts
 from dps.core import audit
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import PermissionDenied, RuleViolation
+from dps.core.notifications import notify
 from dps.core.pagination import Page
 from dps.frameworks import repository as frameworks
 from dps.pricing import access, repository
@@ -141,6 +143,14 @@ async def approve_rate_card(ctx: Context, card_id: int, expected_version: int, d
             await audit.record(ctx, "rate_card.superseded", "rate_card", old.id, before=old, after=closed)
         await repository.save_rate_card(before, after, ctx.user.user_id)
         await audit.record(ctx, "rate_card.approved", "rate_card", card_id, before=before, after=after)
+        await _tell_provider(
+            ctx,
+            after,
+            "rate_card.approved",
+            "approved",
+            f"It sets your prices for the lot from {after.period.starts_on.isoformat()}."
+            + (f" Note: {data.note}" if data.note else ""),
+        )
     return after
 
 
@@ -151,4 +161,21 @@ async def reject_rate_card(ctx: Context, card_id: int, expected_version: int, da
         after = before.reject(ctx.clock.now(), data.reason)
         await repository.save_rate_card(before, after, ctx.user.user_id)
         await audit.record(ctx, "rate_card.rejected", "rate_card", card_id, before=before, after=after)
+        await _tell_provider(
+            ctx, after, "rate_card.rejected", "refused", f"Reason: {data.reason}. You may propose another card."
+        )
     return after
+
+
+async def _tell_provider(ctx: Context, card: RateCard, kind: str, outcome: str, detail: str) -> None:
+    """The provider learns the decision on its card (and why, when refused) without asking."""
+    arrangement = await frameworks.get_arrangement(card.arrangement_id)
+    await notify(
+        await accounts.recipients_of_provider(card.provider_id),
+        kind=kind,
+        key=f"rate_card:{card.id}:{outcome}",
+        subject=f"Rate card {card.id} for {arrangement.reference} {outcome}",
+        body=f"Your rate card {card.id} for {arrangement.title} ({arrangement.reference}) was {outcome}. {detail}",
+        link_path=f"/api/v1/rate-cards/{card.id}",
+        at=ctx.clock.now(),
+    )
