@@ -1,5 +1,6 @@
-"""The portal's session and safety over plain HTTP (no browser): the cookie holds the very token
-the API takes, is Secure over HTTPS, and dies with sign-out; the API needs no CSRF token."""
+"""The portal's session and safety over HTTP, in-process (its browser tests are in tests/portal/):
+the cookie holds the very token the API takes, is Secure over HTTPS, and dies with sign-out; the
+API needs no CSRF token."""
 
 from __future__ import annotations
 
