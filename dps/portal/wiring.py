@@ -15,11 +15,11 @@ from litestar import Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, MutableScopeHeaders
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from litestar.types import ControllerRouterHandler, Message, Scope
+from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Message, Scope
 
 from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
 from dps.core.settings import Settings
@@ -113,11 +113,21 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return _error_page(request, "errors/unexpected.html", 500)
 
 
+def _no_such_path(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A path no route matches: the portal's "Page not found" page, but problem+json under the
+    API's paths (handled as every other HTTP error there)."""
+    if request.url.path.startswith(API_PATHS):
+        return request.app.exception_handlers[HTTPException](request, exc)  # type: ignore[no-any-return]
+    return _not_found(request, exc)
+
+
 @dataclass(frozen=True, slots=True)
 class PortalWiring:
     routes: list[ControllerRouterHandler]
     templates: TemplateConfig[Any]
     csrf: CSRFConfig
+    # app-wide: a path no route matches never reaches the portal router's own handlers
+    exception_handlers: ExceptionHandlersMap
 
 
 def portal(settings: Settings) -> PortalWiring:
@@ -147,4 +157,9 @@ def portal(settings: Settings) -> PortalWiring:
         cache_control=CacheControlHeader(max_age=86_400, public=True),
         name="assets",
     )
-    return PortalWiring(routes=[pages, assets], templates=template_config(), csrf=csrf_config(settings))
+    return PortalWiring(
+        routes=[pages, assets],
+        templates=template_config(),
+        csrf=csrf_config(settings),
+        exception_handlers={NotFoundException: _no_such_path},
+    )
