@@ -97,13 +97,10 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         # The server starts (imports, binds) while the scene loads; it reads no data until asked.
         loaded = subprocess.run(
-            [sys.executable, "-m", "tests.portal.scene"],
-            env=env,
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-            timeout=120,
+            [sys.executable, "-m", "tests.portal.scene"], env=env, cwd=REPO, capture_output=True, timeout=120
         )
+        if loaded.returncode != 0:
+            pytest.fail("the scene did not load:\n" + loaded.stderr.decode()[-4000:])
         scene.update(json.loads(loaded.stdout.decode().strip().splitlines()[-1]))
         _wait_until_up(base, server)
         yield base
