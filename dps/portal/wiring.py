@@ -54,12 +54,32 @@ async def security_headers(message: Message, scope: Scope) -> None:
         headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
 
 
+def portal_secret(settings: Settings) -> str:
+    """The key that signs CSRF tokens: DPS_SECRET_KEY, else `<var_dir>/portal.key`, made once
+    (linked into place, so concurrent workers all end up reading the same key). Every process
+    serving the portal must use the same key: set DPS_SECRET_KEY when they share no var folder."""
+    configured = os.environ.get("DPS_SECRET_KEY")
+    if configured:
+        return configured
+    path = settings.var_dir / "portal.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"portal.key.{secrets.token_hex(8)}")
+        draft.write_text(secrets.token_hex(32), encoding="ascii")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # never replaces a key another process made first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="ascii").strip()
+
+
 def csrf_config(settings: Settings) -> CSRFConfig:
-    """Double-submit tokens signed with DPS_SECRET_KEY. Several app instances must share the key;
-    without one each process makes its own (fine for one instance, like `make run`)."""
-    secret = os.environ.get("DPS_SECRET_KEY") or secrets.token_hex(32)
+    """Double-submit tokens (a cookie and a hidden field) signed with the portal's key."""
     return CSRFConfig(
-        secret=secret,
+        secret=portal_secret(settings),
         cookie_name="dps_csrf",
         cookie_secure=settings.public_base_url.startswith("https://"),
         cookie_httponly=True,
