@@ -47,6 +47,10 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
         "Supported accommodation is judged on outcomes 1 to 3; other settings on Outstanding to Inadequate",
     ),
     "inspection_date_required": ("last_inspection_date", "Enter the date of the inspection that gave this grade"),
+    "ofsted_facts_read_only": (
+        None,
+        "Council officers record Ofsted judgements. Tell the lead authority if one is wrong",
+    ),
     "inspection_in_future": ("last_inspection_date", "The date of the last inspection must be today or in the past"),
     # editing what someone else changed
     "stale_version": (None, "Someone else changed this while you were editing it. Here is what they saved"),
