@@ -157,6 +157,7 @@ def create_app(
         template_config=web.templates,
         csrf_config=web.csrf,
         before_send=[security_headers],
+        exception_handlers=web.exception_handlers,
         dependencies={"ctx": Provide(provide_ctx)},
         plugins=[problem_details_plugin()],
         lifespan=[database, audit_sealer, scheduler],

@@ -14,6 +14,7 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     # signing in and people
     "invalid_credentials": ("email", "The email address or password is wrong"),
     "login_locked": ("email", "There have been too many wrong passwords. Your account is locked for a while"),
+    "login_throttled": ("email", "There have been too many wrong passwords. Wait a moment, then try again"),
     "invalid_email": ("email", "Enter an email address in the correct format, like name@example.com"),
     "email_taken": ("email", "Someone already has an account with this email address. Sign in instead"),
     "password_too_short": ("password", "Your password must be 12 characters or more"),
@@ -46,6 +47,10 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
         "Supported accommodation is judged on outcomes 1 to 3; other settings on Outstanding to Inadequate",
     ),
     "inspection_date_required": ("last_inspection_date", "Enter the date of the inspection that gave this grade"),
+    "ofsted_facts_read_only": (
+        None,
+        "Council officers record Ofsted judgements. Tell the lead authority if one is wrong",
+    ),
     "inspection_in_future": ("last_inspection_date", "The date of the last inspection must be today or in the past"),
     # editing what someone else changed
     "stale_version": (None, "Someone else changed this while you were editing it. Here is what they saved"),

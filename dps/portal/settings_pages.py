@@ -45,10 +45,12 @@ def _read(form: Form, creating: bool) -> dict[str, Any]:
     if creating and setting_type not in {t.value for t in SettingType}:
         form.error("setting_type", "Select the type of setting")
     urn = form.required("ofsted_urn", "Enter the setting's Ofsted URN") if creating else None
-    grade = form.get("ofsted_grade")
+    grade = form.get("ofsted_grade") if creating else ""
     if grade and grade not in {g.value for g in OfstedGrade}:
         form.error("ofsted_grade", "Select the latest Ofsted grade")
-    inspected: date | None = form.day_month_year("last_inspection_date", "date of the last inspection", False)
+    inspected: date | None = None
+    if creating:  # afterwards council officers record Ofsted's judgements (dps.compliance)
+        inspected = form.day_month_year("last_inspection_date", "date of the last inspection", False)
     postcode = form.required("postcode", "Enter the setting's postcode")
     capacity = form.whole_number("capacity", "Capacity", 1, MAX_CAPACITY)
     min_age = form.whole_number("min_age", "Youngest age", 0, MAX_AGE_SERVED)
@@ -60,8 +62,6 @@ def _read(form: Form, creating: bool) -> dict[str, Any]:
         form.error("needs", "Select needs from the list")
     values: dict[str, Any] = {
         "name": name,
-        "ofsted_grade": grade or None,
-        "last_inspection_date": inspected.isoformat() if inspected else None,
         "postcode": postcode,
         "capacity": capacity,
         "min_age": min_age,
@@ -69,7 +69,12 @@ def _read(form: Form, creating: bool) -> dict[str, Any]:
         "needs": needs,
     }
     if creating:
-        values.update(setting_type=setting_type, ofsted_urn=urn)
+        values.update(
+            setting_type=setting_type,
+            ofsted_urn=urn,
+            ofsted_grade=grade or None,
+            last_inspection_date=inspected.isoformat() if inspected else None,
+        )
     return values
 
 

@@ -15,11 +15,11 @@ from litestar import Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, MutableScopeHeaders
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from litestar.types import ControllerRouterHandler, Message, Scope
+from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Message, Scope
 
 from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
 from dps.core.settings import Settings
@@ -54,12 +54,32 @@ async def security_headers(message: Message, scope: Scope) -> None:
         headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
 
 
+def portal_secret(settings: Settings) -> str:
+    """The key that signs CSRF tokens: DPS_SECRET_KEY, else `<var_dir>/portal.key`, made once
+    (linked into place, so concurrent workers all end up reading the same key). Every process
+    serving the portal must use the same key: set DPS_SECRET_KEY when they share no var folder."""
+    configured = os.environ.get("DPS_SECRET_KEY")
+    if configured:
+        return configured
+    path = settings.var_dir / "portal.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"portal.key.{secrets.token_hex(8)}")
+        draft.write_text(secrets.token_hex(32), encoding="ascii")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # never replaces a key another process made first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="ascii").strip()
+
+
 def csrf_config(settings: Settings) -> CSRFConfig:
-    """Double-submit tokens signed with DPS_SECRET_KEY. Several app instances must share the key;
-    without one each process makes its own (fine for one instance, like `make run`)."""
-    secret = os.environ.get("DPS_SECRET_KEY") or secrets.token_hex(32)
+    """Double-submit tokens (a cookie and a hidden field) signed with the portal's key."""
     return CSRFConfig(
-        secret=secret,
+        secret=portal_secret(settings),
         cookie_name="dps_csrf",
         cookie_secure=settings.public_base_url.startswith("https://"),
         cookie_httponly=True,
@@ -113,11 +133,21 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return _error_page(request, "errors/unexpected.html", 500)
 
 
+def _no_such_path(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A path no route matches: the portal's "Page not found" page, but problem+json under the
+    API's paths (handled as every other HTTP error there)."""
+    if request.url.path.startswith(API_PATHS):
+        return request.app.exception_handlers[HTTPException](request, exc)  # type: ignore[no-any-return]
+    return _not_found(request, exc)
+
+
 @dataclass(frozen=True, slots=True)
 class PortalWiring:
     routes: list[ControllerRouterHandler]
     templates: TemplateConfig[Any]
     csrf: CSRFConfig
+    # app-wide: a path no route matches never reaches the portal router's own handlers
+    exception_handlers: ExceptionHandlersMap
 
 
 def portal(settings: Settings) -> PortalWiring:
@@ -147,4 +177,9 @@ def portal(settings: Settings) -> PortalWiring:
         cache_control=CacheControlHeader(max_age=86_400, public=True),
         name="assets",
     )
-    return PortalWiring(routes=[pages, assets], templates=template_config(), csrf=csrf_config(settings))
+    return PortalWiring(
+        routes=[pages, assets],
+        templates=template_config(),
+        csrf=csrf_config(settings),
+        exception_handlers={NotFoundException: _no_such_path},
+    )

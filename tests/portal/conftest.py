@@ -17,13 +17,13 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Response
+from playwright.sync_api import Browser, BrowserType, ConsoleMessage, Page, Playwright, Response, sync_playwright
 
 from dps.core import db
 
@@ -67,7 +67,7 @@ def _server_url() -> str:
 scene: dict[str, int] = {}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The portal served by uvicorn, with tests/portal/scene.py loaded into a fresh database."""
     if not Path(CHROMIUM).exists():
@@ -97,13 +97,10 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         # The server starts (imports, binds) while the scene loads; it reads no data until asked.
         loaded = subprocess.run(
-            [sys.executable, "-m", "tests.portal.scene"],
-            env=env,
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-            timeout=120,
+            [sys.executable, "-m", "tests.portal.scene"], env=env, cwd=REPO, capture_output=True, timeout=120
         )
+        if loaded.returncode != 0:
+            pytest.fail("the scene did not load:\n" + loaded.stderr.decode()[-4000:])
         scene.update(json.loads(loaded.stdout.decode().strip().splitlines()[-1]))
         _wait_until_up(base, server)
         yield base
@@ -131,9 +128,8 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the portal's server did not start within 30 seconds")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(portal_url: str) -> str:
-    """pytest-playwright opens every context at the portal (page.goto("/sign-in") works)."""
     return portal_url
 
 
@@ -141,6 +137,44 @@ def base_url(portal_url: str) -> str:
 def browser_type_launch_args() -> dict[str, Any]:
     """Debian's chromium (Playwright cannot download its own browser here)."""
     return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+# pytest-playwright keeps Playwright (and the event loop its sync API runs in this thread) for the
+# whole session; pytest-asyncio cannot run a test while that loop runs, so the API tests that come
+# after this package would fail. These overrides live for this package only.
+
+
+@pytest.fixture(scope="package")
+def playwright() -> Iterator[Playwright]:
+    running = sync_playwright().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    return getattr(playwright, browser_name)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="package")
+def launch_browser(browser_type_launch_args: dict[str, Any], browser_type: BrowserType) -> Callable[..., Browser]:
+    def launch(**kwargs: Any) -> Browser:
+        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+    return launch
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser: Callable[[], Browser]) -> Iterator[Browser]:
+    launched = launch_browser()
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="package")
+def browser_context_args(base_url: str) -> dict[str, Any]:
+    """Every context opens at the portal (page.goto("/sign-in") works)."""
+    return {"base_url": base_url}
 
 
 @pytest.fixture

@@ -40,10 +40,10 @@ from dps.frameworks.schemas_applications import QuestionIn
 from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
 from dps.pricing.schemas import BandIn
 from dps.pricing.services import prices
+from tests.pdfs import insurance_schedule
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100
-CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _as(system: Context, user_id: int, email: str, role: Role, kind: OrgKind, org_id: int | None) -> Context:
@@ -205,7 +205,7 @@ async def _admitted(
     """An application answered, submitted, marked by two evaluators, moderated and admitted."""
     safeguarding, quality, staff, insurance = questions[:4]
     certificate = await upload_document(
-        provider, CERTIFICATE_PDF, "public-liability.pdf", DocumentType.INSURANCE_CERTIFICATE, None
+        provider, insurance_schedule(), "public-liability.pdf", DocumentType.INSURANCE_CERTIFICATE, None
     )
     application = await applications.open_application(provider, questions[0].arrangement_id, [lot_id])
     answers = [

@@ -4,6 +4,7 @@ from three boxes, whole numbers), problem codes into plain English, times in UK 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +128,17 @@ def test_tables_page_on_with_more_and_back_to_the_first_page() -> None:
     middle = macro.render(after=20, next_after=40)
     assert 'href="/organisation/settings"' in middle and "?after=40" in middle
     assert macro.render(after=0, next_after=None).strip() == ""
+
+
+def test_every_process_gets_the_same_csrf_key_from_the_var_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dps.core.settings import Settings
+    from dps.portal.wiring import portal_secret
+
+    monkeypatch.delenv("DPS_SECRET_KEY", raising=False)
+    settings = Settings.from_env({"DPS_VAR_DIR": str(tmp_path / "var")})
+    first = portal_secret(settings)
+    assert len(first) == 64 and portal_secret(settings) == first
+    assert (tmp_path / "var" / "portal.key").stat().st_mode & 0o077 == 0
+    assert sorted(p.name for p in (tmp_path / "var").iterdir()) == ["portal.key"]

@@ -7,9 +7,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.pdfs import insurance_schedule
 from tests.portal.conftest import Look, scene, sign_in
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def start_application(page: Page) -> str:
@@ -98,7 +97,9 @@ def test_uploads_that_are_too_large_or_of_the_wrong_type_are_refused(page: Page,
     upload = page.get_by_label("Upload a file")
     expect(page.get_by_text("A PDF, DOCX, PNG or JPEG file, up to 1 MB")).to_be_visible()
 
-    upload.set_input_files({"name": "big.pdf", "mimeType": "application/pdf", "buffer": PDF + b"0" * 1_100_000})
+    upload.set_input_files(
+        {"name": "big.pdf", "mimeType": "application/pdf", "buffer": insurance_schedule() + b"0" * 1_100_000}
+    )
     page.get_by_role("button", name="Save answer").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("The selected file must be smaller than 1 MB")
     look("too-large")

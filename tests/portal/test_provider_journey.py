@@ -100,6 +100,7 @@ def test_a_provider_registers_describes_itself_and_applies(page: Page, look: Loo
     look("settings")
     page.get_by_role("link", name="Oak House").click()
     look("setting-edit")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Good")  # officers record Ofsted's judgements
     page.get_by_label("Number of places").fill("5")
     page.get_by_role("button", name="Save setting").click()
     expect(page.get_by_text("Setting saved")).to_be_visible()

@@ -1,5 +1,6 @@
-"""The portal's session and safety over plain HTTP (no browser): the cookie holds the very token
-the API takes, is Secure over HTTPS, and dies with sign-out; the API needs no CSRF token."""
+"""The portal's session and safety over HTTP, in-process (its browser tests are in tests/portal/):
+the cookie holds the very token the API takes, is Secure over HTTPS, and dies with sign-out; the
+API needs no CSRF token."""
 
 from __future__ import annotations
 
@@ -97,3 +98,15 @@ async def test_a_portal_form_without_its_csrf_token_is_refused_with_a_page(app_p
         assert refused.status_code == 403
         assert refused.headers["content-type"].startswith("text/html")
         assert "Your form has expired" in refused.text
+
+
+async def test_a_path_nobody_serves_is_a_page_for_people_and_a_problem_for_the_api(app_parts: object) -> None:
+    async with _client(app_parts, "http") as client:
+        page = await client.get("/no-such-page")
+        assert page.status_code == 404
+        assert page.headers["content-type"].startswith("text/html")
+        assert "Page not found" in page.text
+        api = await client.get("/api/v1/no-such-route")
+        assert api.status_code == 404
+        assert api.headers["content-type"].startswith("application/problem+json")
+        assert api.json()["code"] == "not_found"
