@@ -41,7 +41,7 @@ class SessionPages(Controller):
             form.error("password", "Enter your password")
         if form.ok:
             try:
-                issued = await auth.login(portal.ctx, email, password)
+                issued = await auth.login(portal.ctx, email, password, client=portal.client)
             except DomainError as exc:
                 form.problem(exc, "email")
             else:
@@ -95,7 +95,7 @@ class SessionPages(Controller):
                     RegisterProviderIn,
                 )
                 await providers.register_provider(portal.ctx, data)
-                issued = await auth.login(portal.ctx, email, password)
+                issued = await auth.login(portal.ctx, email, password, client=portal.client)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"admin_full_name": "full_name", "admin_email": "email", "name": "full_name"})
             except DomainError as exc:

@@ -59,6 +59,11 @@ class Portal:
         --proxy-headers turns X-Forwarded-Proto into the scheme)."""
         return self.request.url.scheme == "https"
 
+    @property
+    def client(self) -> str | None:
+        """The client's address, which sign-in throttling keys on (as the API's login does)."""
+        return self.request.client.host if self.request.client else None
+
 
 async def provide_portal(request: Request[Any, Any, Any]) -> Portal:
     """The request's Portal: the session cookie holds the same bearer token the API takes, so its
