@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
 from dps.core.auth import AUTHORITY_ROLES, PROVIDER_ROLES, OrgKind, Role, org_kind_for
@@ -260,27 +260,6 @@ def check_user_organisation(role: Role, authority_id: int | None, provider_id: i
 
 
 # --- sign-in throttling ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LoginPolicy:
-    """After `max_failures` wrong passwords in a row the account is locked for `lock_minutes`
-    (NCSC guidance: throttle or lock, and do not reveal which part of the sign-in was wrong)."""
-
-    max_failures: int
-    lock_minutes: int
-
-
-def is_locked(user: User, at: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > at
-
-
-def after_failed_login(user: User, at: datetime, policy: LoginPolicy) -> User:
-    """Count a wrong password; lock the account once the count reaches the policy's limit."""
-    failures = user.failed_logins + 1
-    if failures >= policy.max_failures:
-        return replace(user, failed_logins=0, locked_until=at + timedelta(minutes=policy.lock_minutes))
-    return replace(user, failed_logins=failures)
 
 
 def after_successful_login(user: User) -> User:

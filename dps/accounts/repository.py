@@ -508,3 +508,25 @@ async def lock_storage_used(is_provider: bool, org_id: int | None) -> int:
     kind = "provider" if is_provider else "authority"
     await DB.run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", f"documents:{kind}:{org_id}"))
     return await storage_used(is_provider, org_id)
+
+
+async def councils_working_with(provider_id: int) -> frozenset[int]:
+    """The lead and member councils of every arrangement where the provider holds a membership
+    (any status) or an application that was submitted (and not withdrawn): the councils that may
+    read its due diligence (issue 13 item 10). Read-side SQL over frameworks' tables, so that
+    accounts (documents) and compliance (evidence, visits) share one rule."""
+    rows = await DB.run_querystring(
+        QueryString(
+            """SELECT r.lead_authority, r.member_authority_ids FROM arrangements r
+               WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.arrangement = r.id AND m.provider = {})
+                  OR EXISTS (SELECT 1 FROM applications a WHERE a.arrangement = r.id AND a.provider = {}
+                             AND a.status IN ('submitted', 'under_evaluation', 'decided'))""",
+            provider_id,
+            provider_id,
+        )
+    )
+    found: set[int] = set()
+    for r in rows:
+        found.add(r["lead_authority"])
+        found.update(r["member_authority_ids"] or ())
+    return frozenset(found)

@@ -12,6 +12,7 @@ import msgspec
 from asyncpg.exceptions import UniqueViolationError
 from piccolo.querystring import QueryString
 
+from dps.accounts import repository as accounts_repository
 from dps.accounts.domain import AgeRange, OfstedGrade, SettingType
 from dps.compliance import tables as t
 from dps.compliance.domain.concerns import (
@@ -764,20 +765,5 @@ async def lot_context(lot_id: int) -> LotContext:
 
 
 async def councils_with_arrangement(provider_id: int) -> frozenset[int]:
-    """The lead and member councils of every arrangement where the provider holds a membership
-    (any status) or an application that was submitted (and not withdrawn): one query."""
-    rows = await DB.run_querystring(
-        QueryString(
-            """SELECT r.lead_authority, r.member_authority_ids FROM arrangements r
-               WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.arrangement = r.id AND m.provider = {})
-                  OR EXISTS (SELECT 1 FROM applications a WHERE a.arrangement = r.id AND a.provider = {}
-                             AND a.status IN ('submitted', 'under_evaluation', 'decided'))""",
-            provider_id,
-            provider_id,
-        )
-    )
-    found: set[int] = set()
-    for r in rows:
-        found.add(r["lead_authority"])
-        found.update(r["member_authority_ids"] or ())
-    return frozenset(found)
+    """The councils that may read the provider's due diligence (one rule, kept with documents)."""
+    return await accounts_repository.councils_working_with(provider_id)

@@ -425,10 +425,12 @@ async def call_off_dates(*, authority_id: int | None, provider_id: int | None) -
 
 
 async def placements_ending(today: date, *, authority_id: int | None, provider_id: int | None) -> list[DueItem]:
-    """Placements whose recorded end is still to come: a council's own, or a provider's."""
+    """Placements whose recorded end is still to come: a council's own, or a provider's. A
+    placement the child moves on from is not an ending to prepare for (its reminders stop too)."""
     rows = await _fetch(
         """SELECT pl.id, pl.ended_on, s.name FROM placements pl JOIN provider_settings s ON s.id = pl.setting
            WHERE pl.ended_on > {} AND ({}::bigint IS NULL OR pl.authority = {})
+             AND NOT EXISTS (SELECT 1 FROM placements moved_to WHERE moved_to.previous_placement_id = pl.id)
              AND ({}::bigint IS NULL OR pl.provider = {})
            ORDER BY pl.ended_on, pl.id""",
         today,

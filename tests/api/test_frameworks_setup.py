@@ -94,6 +94,22 @@ async def test_setup_mistakes_are_deleted_in_draft_and_withdrawn_once_open(api: 
         422,
         "unknown_lots",
     )
+    # Nor does a member council call a placement off under it.
+    _, commissioner = await api.staff("commissioner", world.member_authority_id)
+    refused = await api.client.post(
+        "/api/v1/call-offs",
+        json={
+            "arrangement_id": aid,
+            "lot_id": b,
+            "title": "Placement request",
+            "child": {"age": 10, "sex": "male", "needs": [], "need_level": "standard", "home_district": "BL1",
+                      "placement_type": "long_term", "start_date": "2027-03-01"},
+            "criteria": {"questions": [], "quality_weight": "0", "price_weight": "100", "proximity_weight": "0"},
+            "deadline": "2027-02-15T12:00:00+00:00",
+        },
+        headers=api.auth(commissioner),
+    )  # fmt: skip
+    assert problem(refused, 422, "lot_withdrawn")["detail"].endswith("no demand for lot B")
     trail = (await api.client.get(f"/api/v1/audit?entity_type=lot&entity_id={b}", headers=auth)).json()["items"]
     assert [e["action"] for e in trail][-1] == "lot.withdrawn"
     deleted = (await api.client.get(f"/api/v1/audit?entity_type=lot&entity_id={c}", headers=auth)).json()["items"]

@@ -354,6 +354,11 @@ async def test_a_moved_placement_gets_no_ends_reminder_while_a_planned_end_does(
         await run_once(system)
     assert await ending_reminders(api, c.wigan.commissioner, moving["id"]) == []
     assert len(await ending_reminders(api, c.wigan.commissioner, ending["id"])) == 2
+    # The council's deadlines view lists the planned ending, not the day the child moves on.
+    listed = await api.client.get("/api/v1/deadlines", headers=api.auth(c.wigan.commissioner))
+    assert listed.status_code == 200, listed.text
+    ends = {d["entity_id"] for d in listed.json()["items"] if d["kind"] == "placement_end"}
+    assert ending["id"] in ends and moving["id"] not in ends
 
 
 async def test_a_planned_end_is_brought_forward_by_a_move_and_its_reminders_stop(api: Api) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -10,12 +10,10 @@ from dps.accounts.domain import (
     COMPANY_NUMBER,
     OFSTED_URN,
     AgeRange,
-    LoginPolicy,
     OfstedGrade,
     SettingType,
     User,
     UserStatus,
-    after_failed_login,
     after_successful_login,
     check_expiry_not_past,
     check_grade_scale,
@@ -23,7 +21,6 @@ from dps.accounts.domain import (
     check_inspection_not_future,
     check_provider_registration,
     check_user_organisation,
-    is_locked,
     normalise_email,
     safe_filename,
 )
@@ -135,16 +132,6 @@ def test_user_organisation_matches_role(
 
 def _user(failed: int = 0, locked_until: datetime | None = None) -> User:
     return User(1, "a@b.test", "A", Role.PROVIDER_ADMIN, UserStatus.ACTIVE, None, 1, failed, locked_until, NOW)
-
-
-def test_fourth_failure_counts_fifth_locks() -> None:
-    policy = LoginPolicy(max_failures=5, lock_minutes=15)
-    fourth = after_failed_login(_user(failed=3), NOW, policy)
-    assert fourth.failed_logins == 4 and not is_locked(fourth, NOW)
-    fifth = after_failed_login(fourth, NOW, policy)
-    assert is_locked(fifth, NOW)
-    assert is_locked(fifth, NOW + timedelta(minutes=15) - timedelta(microseconds=1))
-    assert not is_locked(fifth, NOW + timedelta(minutes=15))
 
 
 def test_success_clears_the_count() -> None:

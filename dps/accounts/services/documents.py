@@ -20,10 +20,10 @@ from dps.accounts import access, repository
 from dps.accounts.domain import Document, DocumentType, check_expiry_not_past
 from dps.accounts.filenames import stored_filename
 from dps.core import audit
-from dps.core.auth import OrgKind
+from dps.core.auth import OrgKind, Principal
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import DomainError, PayloadTooLarge, PermissionDenied
+from dps.core.errors import DomainError, NotFound, PayloadTooLarge, PermissionDenied
 from dps.core.pagination import Page
 from dps.core.pdfs import check_uploaded_pdf
 from dps.core.settings import MEGABYTE
@@ -106,9 +106,19 @@ def _check_quota(used: int, adding: int, quota: int) -> None:
 
 
 async def get_document(ctx: Context, document_id: int) -> Document:
+    """A document its reader may see; to anyone else exactly what a missing id says (404)."""
     document = await repository.get_document(document_id)
-    access.require_read_document(ctx.user, document)
+    if not (access.may_read_document(ctx.user, document) and await _works_with_owner(ctx.user, document)):
+        raise NotFound(f"document {document_id} does not exist", entity="document")
     return document
+
+
+async def _works_with_owner(p: Principal, document: Document) -> bool:
+    """A provider's documents (its evidence) are due diligence: council staff read them only when
+    their council holds an arrangement with the provider (issue 13 item 10)."""
+    if p.is_admin or p.org_kind is not OrgKind.AUTHORITY or document.provider_id is None:
+        return True
+    return p.org_id in await repository.councils_working_with(document.provider_id)
 
 
 async def download_document(ctx: Context, document_id: int) -> Download:
@@ -133,6 +143,10 @@ async def list_documents(
         )
     if provider_id is not None:
         access.require_read_provider(principal, provider_id)
+        if not principal.is_admin and principal.org_id not in await repository.councils_working_with(provider_id):
+            raise PermissionDenied(
+                "your council holds no arrangement with this provider, so its documents are not yours to read"
+            )
         return await repository.list_documents(
             limit, after_id, provider_id=provider_id, authority_id=None, document_type=document_type
         )

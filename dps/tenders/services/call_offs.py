@@ -90,6 +90,13 @@ async def _locate(district: str) -> geo.Location:
 
 async def _check_lot(arrangement: Arrangement, lot_id: int, child: ChildProfile) -> None:
     lot = await frameworks.get_lot(arrangement.id, lot_id)
+    if lot.withdrawn:
+        # A withdrawn lot is kept for the record but no longer offered: nothing new is called off under it.
+        raise RuleViolation(
+            f"lot {lot.code} was withdrawn from the arrangement: {lot.withdrawn_reason}",
+            code="lot_withdrawn",
+            field="lot_id",
+        )
     if child.need_level is not None and lot.need_levels and child.need_level not in lot.need_levels:
         raise RuleViolation(
             f"the lot's need levels are {', '.join(lot.need_levels)}", code="unknown_need_level", field="need_level"

@@ -17,7 +17,7 @@ from dps.core.calendar import uk_date
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import PermissionDenied, RuleViolation
+from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.pagination import Page
 from dps.frameworks import repository as frameworks
 from dps.pricing.services import check_offer_fee, record_agreed_fee, vary_agreed_fee
@@ -95,9 +95,17 @@ def _may_read(ctx: Context, p: Placement) -> bool:
     return u.is_admin or u.is_authority(p.authority_id) or u.is_provider(p.provider_id)
 
 
+def _hidden(p: Placement) -> NotFound:
+    """What an outsider learns about a placement: exactly what a missing id tells (issue 13 item 10)."""
+    return NotFound(f"placement {p.id} does not exist", entity="placement")
+
+
 def _require_manage(ctx: Context, p: Placement) -> None:
-    """Ending and moving a placement is the placing council's commissioners' decision."""
+    """Ending and moving a placement is the placing council's commissioners' decision; those who
+    may not even see it are told it does not exist."""
     u = ctx.user
+    if not _may_read(ctx, p):
+        raise _hidden(p)
     if not (u.is_admin or (u.role is Role.COMMISSIONER and u.is_authority(p.authority_id))):
         raise PermissionDenied("only the placing council's commissioners end or move a placement")
 
@@ -105,7 +113,7 @@ def _require_manage(ctx: Context, p: Placement) -> None:
 async def get_placement(ctx: Context, placement_id: int) -> Placement:
     placement = await repository.get_placement(placement_id)
     if not _may_read(ctx, placement):
-        raise PermissionDenied("you may not see this placement")
+        raise _hidden(placement)
     return placement
 
 
