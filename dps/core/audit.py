@@ -95,6 +95,8 @@ async def record(
             hash=digest,
         )
     )
+    if ctx.changes is not None:
+        await ctx.changes.changed(ctx, action, entity_type, str(entity_id), row["after"])
 
 
 def _jsonb(value: Any) -> str | None:

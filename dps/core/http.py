@@ -194,7 +194,13 @@ async def provide_ctx(request: Request[Any, Any, Any]) -> Context:
     """The request's Context: caller, clock, settings and document store."""
     state = request.app.state
     principal = await _principal_of(request)
-    return Context(principal=principal, clock=state.clock, settings=state.settings, store=state.store)
+    return Context(
+        principal=principal,
+        clock=state.clock,
+        settings=state.settings,
+        store=state.store,
+        changes=state.get("changes"),
+    )
 
 
 # --- list parameters -------------------------------------------------------------------------
