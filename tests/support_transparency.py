@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,103 @@ def system_context(api: Any) -> Any:
 
     state = api.app.state
     return Context(None, api.clock, state.settings, state.store, state.changes)
+
+
+# --- a scene: the story tests' set-up (tests/api/test_call_offs.py), through the public API -----
+
+
+@dataclass
+class Market:
+    arrangement_id: int
+    lot_id: int
+    authority_id: int
+    officer: str
+    commissioner: str
+    evaluators: list[str]
+
+
+async def market(api: Any, profile: str = "pcr2015_dps", **arrangement: Any) -> Market:
+    """A published arrangement led by Bolton (Wigan a member council) with one lot, an officer, a
+    commissioner and two evaluators."""
+    bolton = await api.authority()
+    wigan = await api.authority("Wigan Council", "E08000010")
+    _, officer = await api.staff("procurement_officer", bolton)
+    _, commissioner = await api.staff("commissioner", bolton)
+    evaluators = [(await api.staff("evaluator", bolton))[1] for _ in range(2)]
+    body = {
+        "reference": "NW-RES-DPS",
+        "title": "North West residential DPS",
+        "service_type": "residential",
+        "profile_code": profile,
+        "member_authority_ids": [wigan],
+        "term_start": "2026-11-01",
+        "term_end": "2029-02-23" if profile == "pcr2015_dps" else "2029-10-31",
+        **arrangement,
+    }
+    created = await api.client.post("/api/v1/arrangements", json=body, headers=api.auth(officer))
+    assert created.status_code == 201, created.text
+    arrangement_id = created.json()["id"]
+    lot = await api.client.post(
+        f"/api/v1/arrangements/{arrangement_id}/lots",
+        json={"code": "LOT-1", "title": "Children's homes 8-17",
+              "age_bands": [{"label": "8-12", "min_age": 8, "max_age": 12}], "need_levels": ["standard", "complex"]},
+        headers=api.auth(officer),
+    )  # fmt: skip
+    assert lot.status_code == 201, lot.text
+    return Market(arrangement_id, lot.json()["id"], bolton, officer, commissioner, evaluators)
+
+
+async def publish(api: Any, m: Market) -> None:
+    published = await api.client.post(f"/api/v1/arrangements/{m.arrangement_id}/publish", headers=api.auth(m.officer))
+    assert published.status_code == 200, published.text
+
+
+async def provider_member(api: Any, m: Market, postcode: str) -> tuple[int, str, int, int]:
+    """A provider with one setting, admitted to the lot; (provider id, token, setting id, membership id)."""
+    provider_id, token = await api.provider()
+    setting = await api.setting(provider_id, token, postcode=postcode)
+    membership_id = await admit_member_audited(
+        system_context(api), m.arrangement_id, m.lot_id, provider_id, date(2026, 11, 20)
+    )
+    return provider_id, token, int(setting["id"]), membership_id
+
+
+CHILD = {
+    "age": 12,
+    "sex": "female",
+    "needs": ["autism"],
+    "need_level": "complex",
+    "home_district": "BL1",
+    "education_needs": "EHCP; needs a school place within 30 minutes",
+    "risks": "has gone missing twice",
+    "placement_type": "long_term",
+    "start_date": "2026-12-14",
+    "expected_duration_weeks": 52,
+}
+
+
+def call_off_body(m: Market, deadline: datetime) -> dict[str, Any]:
+    return {
+        "arrangement_id": m.arrangement_id,
+        "lot_id": m.lot_id,
+        "title": "Girl, 12, long term",
+        "child": CHILD,
+        "criteria": {
+            "min_grade": "good",
+            "questions": [{"text": "How will you meet her autism needs?", "max_score": 5, "weight": "100"}],
+            "quality_weight": "50",
+            "price_weight": "30",
+            "proximity_weight": "20",
+        },
+        "deadline": deadline.isoformat(),
+    }
+
+
+def offer_body(setting_id: int, fee: int) -> dict[str, Any]:
+    return {
+        "setting_id": setting_id,
+        "weekly_fee_pence": fee,
+        "additional_services": [{"description": "1:1 education support", "weekly_fee_pence": 35_000}],
+        "start_date": "2026-12-14",
+        "answers": [{"question_id": 1, "text": f"SECRET-PLAN-{setting_id}: staff trained in autism"}],
+    }
