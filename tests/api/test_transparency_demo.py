@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -15,7 +16,8 @@ async def test_the_demo_market_publishes_releases_that_validate_with_no_errors(
     api: Api, clean_database: str, tmp_path: Path
 ) -> None:
     env = {**os.environ, "DATABASE_URL": clean_database, "DPS_VAR_DIR": str(tmp_path / "var")}
-    seeded = subprocess.run(
+    seeded = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "dps.cli", "seed", "demo"],
         env=env,
         capture_output=True,
