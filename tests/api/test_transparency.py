@@ -297,3 +297,23 @@ async def test_the_openapi_describes_the_ocds_and_notice_routes(api: Api) -> Non
     for name in ("ListOcdsReleases", "StreamOcdsReleases", "GetOcdsRecord", "ListNotices", "PublishNotice"):
         assert ops[name].get("description"), name
     assert ops["ListOcdsReleases"]["tags"] == ["Open contracting (OCDS)"] and "since" in str(ops["ListOcdsReleases"])
+
+
+async def test_an_open_framework_publishes_a_tender_notice_and_its_reopening_windows(api: Api) -> None:
+    windows = [
+        {"opens_at": "2026-11-24T09:00:00Z", "closes_at": "2026-12-08T17:00:00Z"},
+        {"opens_at": "2027-11-24T09:00:00Z", "closes_at": "2027-12-08T17:00:00Z"},
+    ]
+    m = await market(api, "pa2023_open_framework", windows=windows)
+    await publish(api, m)
+    [release] = await all_releases(api.client)
+    assert release_errors(release) == []
+    agreement = release["tender"]["techniques"]["frameworkAgreement"]
+    assert (
+        agreement["isOpenFrameworkScheme"] is True and agreement["openFrameworkSchemeEndDate"] == "2029-10-31T00:00:00Z"
+    )
+    assert [w["dueDate"] for w in release["tender"]["milestones"]] == ["2026-12-08T17:00:00Z", "2027-12-08T17:00:00Z"]
+    items = (await api.client.get("/api/v1/notices", headers=api.auth(m.officer))).json()["items"]
+    assert [(n["notice_type"], n["title"]) for n in items] == [("UK4", "Tender notice")]
+    assert items[0]["draft"]["tender_period_end"] == "2026-12-08T17:00:00Z"
+    assert "deadline for tenders" not in items[0]["missing"]

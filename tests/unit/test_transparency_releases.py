@@ -233,3 +233,15 @@ def test_pence_become_pounds_only_in_the_amount(pence: int, pounds: float) -> No
 def test_call_off_status_maps_to_the_closed_tender_status_codelist(status: str, tender_status: str) -> None:
     release = release_of_call_off(call_off(status=status))
     assert release["tender"]["status"] == tender_status and release_errors(release) == []
+
+
+def test_the_tender_period_of_a_framework_with_windows_is_the_window_open_now_or_next() -> None:
+    first = (T0, T0 + timedelta(days=14))
+    second = (T0 + timedelta(days=365), T0 + timedelta(days=379))
+    f = arrangement("pa2023_open_framework", windows=(first, second))
+    during = release_of_arrangement(f, T0 + timedelta(days=14))  # the closing moment still counts
+    after = release_of_arrangement(f, T0 + timedelta(days=14, seconds=1))
+    assert during["tender"]["tenderPeriod"]["endDate"] == "2026-12-07T10:00:00Z"
+    assert after["tender"]["tenderPeriod"]["endDate"] == "2027-12-07T10:00:00Z"
+    assert [m["status"] for m in after["tender"]["milestones"]] == ["met", "scheduled"]
+    assert release_errors(after) == []

@@ -228,6 +228,10 @@ def arrangement_release(f: ArrangementFacts, ocid: str, release_id: str, at: dat
         # Suppliers may apply at any time while the system is open (PCR 2015 reg 34(6)).
         tender["tenderPeriod"] = {"startDate": ocds_datetime(f.published_at), "endDate": ocds_day(f.term_end)}
     if f.windows:
+        # Suppliers apply in the reopening windows (PA 2023 s.49; PCR 2015 light touch as designed):
+        # the tender period is the window open now, or the next one, or else the last.
+        current = next((w for w in f.windows if w[1] >= at), f.windows[-1])
+        tender["tenderPeriod"] = {"startDate": ocds_datetime(current[0]), "endDate": ocds_datetime(current[1])}
         tender["milestones"] = [
             {
                 "id": f"window-{n}",
@@ -235,7 +239,7 @@ def arrangement_release(f: ArrangementFacts, ocid: str, release_id: str, at: dat
                 "type": "engagement",
                 "dueDate": ocds_datetime(closes),
                 "description": f"Opens {ocds_datetime(opens)}, closes {ocds_datetime(closes)}.",
-                "status": "met" if closes <= at else "scheduled",
+                "status": "met" if closes < at else "scheduled",
             }
             for n, (opens, closes) in enumerate(f.windows, start=1)
         ]
