@@ -72,7 +72,10 @@ NOTICE_ENTITY = "transparency_notice"  # its rows in deadline_checks (dps/schedu
 async def _add_notice(
     ocid: str, arrangement_id: int, call_off_id: int | None, authority_id: int, due: notices.NoticeDue, now: datetime
 ) -> None:
-    """Add the notice once; one with a due day is tracked so the scheduler reminds the officers."""
+    """Add the notice once. One whose deadline lies ahead (the change started a period: 30 days for a
+    contract details notice, PA 2023 s.53) is tracked so the scheduler reminds the officers; one
+    due the day of the change (a tender or award notice goes out with the change) shows its day
+    in the list and needs no reminder."""
     notice_id = await repository.add_notice(
         ocid=ocid,
         arrangement_id=arrangement_id,
@@ -83,7 +86,7 @@ async def _add_notice(
         due_on=due.due_on,
         at=now,
     )
-    if notice_id is not None and due.due_on is not None:
+    if notice_id is not None and due.due_on is not None and due.due_on > _today(now):
         first = due.due_on - timedelta(days=max(notices.REMINDER_DAYS_BEFORE))
         await deadlines.track(NOTICE_ENTITY, notice_id, max(now, datetime.combine(first, time(8, 0), tzinfo=UTC)))
 
