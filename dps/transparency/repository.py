@@ -269,8 +269,15 @@ class StoredRelease:
     data: dict[str, Any]
 
 
+# Arbitrary constant naming the class of locks that serialise the releases of one process.
+RELEASE_LOCK_CLASS = 7_310_017
+
+
 async def last_release(ocid: str) -> tuple[int, str | None]:
-    """How many releases the process has, and the content hash of the latest."""
+    """How many releases the process has, and the content hash of the latest, under a
+    transaction-scoped lock on the process: two changes to one process committing at once write
+    releases numbered one after the other (the audit trail takes no lock of its own to rely on)."""
+    await _fetch("SELECT pg_advisory_xact_lock({}, hashtext({}))", RELEASE_LOCK_CLASS, ocid)
     rows = await _fetch(
         """SELECT (SELECT count(*) FROM ocds_releases WHERE ocid = {}) AS n,
                   (SELECT content_sha256 FROM ocds_releases WHERE ocid = {} ORDER BY id DESC LIMIT 1) AS sha""",

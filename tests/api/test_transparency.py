@@ -317,3 +317,23 @@ async def test_an_open_framework_publishes_a_tender_notice_and_its_reopening_win
     assert [(n["notice_type"], n["title"]) for n in items] == [("UK4", "Tender notice")]
     assert items[0]["draft"]["tender_period_end"] == "2026-12-08T17:00:00Z"
     assert "deadline for tenders" not in items[0]["missing"]
+
+
+async def test_two_changes_to_one_process_at_once_write_one_release_each_and_lose_nothing(api: Api) -> None:
+    import asyncio
+
+    from tests.support_transparency import admit_member_audited
+
+    m = await market(api)
+    await publish(api, m)
+    providers = [(await api.provider())[0] for _ in range(2)]
+    await asyncio.gather(
+        *(
+            admit_member_audited(system_context(api), m.arrangement_id, m.lot_id, p, date(2026, 11, 20))
+            for p in providers
+        )
+    )
+    releases = of(await all_releases(api.client), "-arrangement-")
+    assert [r["id"].rsplit("-", 1)[1] for r in releases] == ["1", "2", "3"]
+    added = {a["suppliersAdded"][0]["id"] for a in releases[-1]["contracts"][0]["amendments"]}
+    assert added == {f"provider-{p}" for p in providers}
