@@ -51,6 +51,8 @@ from dps.pricing.controllers import (
 )
 from dps.scheduler.controllers import DeadlineController
 from dps.tenders.controllers import CallOffController, PlacementController, PlacementReportController
+from dps.transparency.controllers import NoticeController, OcdsController
+from dps.transparency.public import listener_for
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,8 @@ ROUTES: list[ControllerRouterHandler] = [
     PlacementReportController,
     ContractTemplateController,
     ContractController,
+    OcdsController,
+    NoticeController,
 ]
 
 
@@ -137,7 +141,7 @@ def create_app(
         from dps.scheduler.leadership import Leadership
         from dps.scheduler.runner import build_scheduler
 
-        running = build_scheduler(Context(None, app.state.clock, settings, app.state.store))
+        running = build_scheduler(Context(None, app.state.clock, settings, app.state.store, app.state.changes))
         leadership = Leadership(
             db.DB.config["dsn"],
             settings.scheduler_interval_seconds,
@@ -183,4 +187,6 @@ def create_app(
     app.state.store = store or document_store_for(settings)
     app.state.resolve_token = resolve_token
     audit_chain.configure(settings, app.state.store)
+    # Every audited change tells transparency, which writes its OCDS release in the same transaction.
+    app.state.changes = listener_for(settings)
     return app

@@ -25,8 +25,15 @@ log = logging.getLogger("dps")
 
 def _system_context(settings: Settings) -> Context:
     from dps.app import document_store_for
+    from dps.transparency.public import listener_for
 
-    return Context(principal=None, clock=SystemClock(), settings=settings, store=document_store_for(settings))
+    return Context(
+        principal=None,
+        clock=SystemClock(),
+        settings=settings,
+        store=document_store_for(settings),
+        changes=listener_for(settings),
+    )
 
 
 def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:

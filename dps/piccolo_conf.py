@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "dps.pricing.piccolo_app",
         "dps.tenders.piccolo_app",
         "dps.contracts.piccolo_app",
+        "dps.transparency.piccolo_app",
     ]
 )

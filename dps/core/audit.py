@@ -61,6 +61,7 @@ async def record(
     if DB.current_transaction.get() is None:
         raise RuntimeError("audit.record must run inside the service's transaction")
     principal = ctx.principal
+    after_value = to_json_value(after)
     values: list[Any] = [
         ctx.clock.now().astimezone(UTC),
         principal.user_id if principal else None,
@@ -71,12 +72,14 @@ async def record(
         entity_type,
         str(entity_id),
         _jsonb(to_json_value(before)),
-        _jsonb(to_json_value(after)),
+        _jsonb(after_value),
         sealed_until,
     ]
     owner_sql, owner_values = _owner_query(entity_type, entity_id, owner)
     # One statement, no lock: the owner is looked up in the same round trip.
     await DB.run_querystring(QueryString(_INSERT % owner_sql, *values, *owner_values))
+    if ctx.changes is not None:  # transparency's OCDS release, in this same transaction
+        await ctx.changes.changed(ctx, action, entity_type, str(entity_id), after_value)
 
 
 def _owner_query(entity_type: str, entity_id: int | str, owner: tuple[str, int] | None) -> tuple[str, list[Any]]:

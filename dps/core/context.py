@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dps.core.auth import Principal, require_principal
+from dps.core.changes import ChangeListener
 from dps.core.clock import Clock
 from dps.core.settings import Settings
 from dps.core.storage import DocumentStore
@@ -16,6 +17,8 @@ class Context:
     clock: Clock
     settings: Settings
     store: DocumentStore
+    # Told of every audited change inside its transaction (dps/core/changes.py); None: nobody listens.
+    changes: ChangeListener | None = None
 
     @property
     def user(self) -> Principal:
@@ -28,4 +31,4 @@ class Context:
 
     def as_system(self) -> Context:
         """The same context acting as the system (scheduler sweeps, CLI)."""
-        return Context(principal=None, clock=self.clock, settings=self.settings, store=self.store)
+        return Context(principal=None, clock=self.clock, settings=self.settings, store=self.store, changes=self.changes)

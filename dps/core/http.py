@@ -192,9 +192,19 @@ async def signed_in(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
 
 async def provide_ctx(request: Request[Any, Any, Any]) -> Context:
     """The request's Context: caller, clock, settings and document store."""
-    state = request.app.state
-    principal = await _principal_of(request)
-    return Context(principal=principal, clock=state.clock, settings=state.settings, store=state.store)
+    return context_for(request.app.state, await _principal_of(request))
+
+
+def context_for(state: Any, principal: Principal | None) -> Context:
+    """A Context from the app's state (clock, settings, store, the change listener) for one caller:
+    the one way the JSON API and the portal build it, so both write the same audit and releases."""
+    return Context(
+        principal=principal,
+        clock=state.clock,
+        settings=state.settings,
+        store=state.store,
+        changes=state.get("changes"),
+    )
 
 
 # --- list parameters -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
 from dps.core.errors import NotFound
+from dps.core.http import context_for
 from dps.portal.banners import BANNERS
 
 SESSION_COOKIE = "dps_session"
@@ -72,7 +73,7 @@ async def provide_portal(request: Request[Any, Any, Any]) -> Portal:
     token = request.cookies.get(SESSION_COOKIE)
     principal = await state.resolve_token(token, state.clock) if token else None
     request.state.portal_principal = principal  # for the error pages' header
-    ctx = Context(principal=principal, clock=state.clock, settings=state.settings, store=state.store)
+    ctx = context_for(state, principal)
     return Portal(ctx=ctx, request=request)
 
 

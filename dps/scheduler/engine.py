@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.scheduler import repository, rules_compliance, rules_frameworks, rules_tenders
+from dps.scheduler import repository, rules_compliance, rules_frameworks, rules_tenders, rules_transparency
 from dps.scheduler.domain_actions import PassActions, tally
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ HANDLERS: dict[str, Handler] = {
     "concern": rules_compliance.check_concern,
     "membership_reaccreditation": rules_compliance.check_reaccreditation,
     "setting_ofsted": rules_compliance.check_ofsted_census,
+    "transparency_notice": rules_transparency.check_notice,
 }
 
 # Rows that always exist: the daily bulk checks no other package tracks (the Ofsted census reads

@@ -1,0 +1,451 @@
+"""Queries of transparency: the facts its releases are built from (read-side SQL over the other
+packages' rows, inside the caller's transaction), and its own releases and notices.
+
+Reading the rows directly (rather than through each package's repository) keeps every fact a
+release needs to a few indexed queries, and lets this module choose the columns: nothing about a
+child and nothing of an offer before its deadline is ever selected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from piccolo.querystring import QueryString
+
+from dps.core.db import DB
+from dps.transparency.domain.facts import (
+    ArrangementFacts,
+    AwardFacts,
+    CallOffFacts,
+    FeeChange,
+    LotFacts,
+    MembershipFacts,
+    Organisation,
+    PlacementFacts,
+)
+
+
+async def _fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return list(await DB.run_querystring(QueryString(sql, *args)))
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _authority(row: dict[str, Any], prefix: str = "") -> Organisation:
+    return Organisation(
+        key=f"authority-{row[prefix + 'id']}", name=row[prefix + "name"], ons_code=row[prefix + "ons_code"]
+    )
+
+
+def _provider(row: dict[str, Any], prefix: str = "") -> Organisation:
+    return Organisation(
+        key=f"provider-{row[prefix + 'id']}",
+        name=row[prefix + "legal_name"],
+        company_number=row[prefix + "company_number"],
+        postcode=row[prefix + "postcode"],
+    )
+
+
+# --- which process a change belongs to ---------------------------------------------------------
+
+
+async def arrangement_of(entity_type: str, entity_id: int) -> int | None:
+    """The arrangement whose process a lot or membership change belongs to."""
+    table = {"lot": "lots", "membership": "memberships"}[entity_type]
+    rows = await _fetch(f"SELECT arrangement FROM {table} WHERE id = {{}}", entity_id)  # noqa: S608 - fixed names
+    return int(rows[0]["arrangement"]) if rows else None
+
+
+async def call_off_of_placement(placement_id: int) -> int | None:
+    rows = await _fetch("SELECT call_off FROM placements WHERE id = {}", placement_id)
+    return int(rows[0]["call_off"]) if rows and rows[0]["call_off"] is not None else None
+
+
+async def placement_of_contract(contract_id: int) -> int | None:
+    """The placement whose agreement (subject `placement:<id>`) this contract is, if it is one."""
+    rows = await _fetch("SELECT subject_key FROM contracts WHERE id = {} AND kind = 'placement_agreement'", contract_id)
+    if not rows:
+        return None
+    kind, _, rest = str(rows[0]["subject_key"]).partition(":")
+    return int(rest) if kind == "placement" and rest.isdigit() else None
+
+
+# --- facts -------------------------------------------------------------------------------------
+
+
+async def arrangement_facts(arrangement_id: int, today: date) -> ArrangementFacts | None:
+    rows = await _fetch(
+        """SELECT a.id, a.reference, a.title, a.service_type, a.profile_code, a.status, a.term_start,
+                  a.term_end, a.quality_threshold, a.windows, a.member_authority_ids,
+                  au.id AS lead_id, au.name AS lead_name, au.ons_code AS lead_ons_code,
+                  (SELECT min(e.occurred_at) FROM audit_events e WHERE e.entity_type = 'arrangement'
+                     AND e.entity_id = a.id::text AND e.action = 'arrangement.published') AS published_at
+           FROM arrangements a JOIN authorities au ON au.id = a.lead_authority WHERE a.id = {}""",
+        arrangement_id,
+    )
+    if not rows:
+        return None
+    a = rows[0]
+    members = await _fetch(
+        "SELECT id, name, ons_code FROM authorities WHERE id = ANY({}::bigint[]) ORDER BY id",
+        list(a["member_authority_ids"] or []),
+    )
+    lots = await _fetch(
+        """SELECT l.id, l.code, l.title, l.description, l.age_bands, l.need_levels,
+                  (SELECT min(b.floor_pence) FROM price_bands b WHERE b.lot = l.id AND b.effective_from <= {}
+                     AND (b.effective_to IS NULL OR b.effective_to >= {})) AS floor_pence,
+                  (SELECT max(b.ceiling_pence) FROM price_bands b WHERE b.lot = l.id AND b.effective_from <= {}
+                     AND (b.effective_to IS NULL OR b.effective_to >= {})) AS ceiling_pence
+           FROM lots l WHERE l.arrangement = {} ORDER BY l.id""",
+        today,
+        today,
+        today,
+        today,
+        arrangement_id,
+    )
+    memberships = await _fetch(
+        """SELECT m.id, m.lot, m.status, m.started_on, p.id AS p_id, p.legal_name AS p_legal_name,
+                  p.company_number AS p_company_number, p.postcode AS p_postcode,
+                  (SELECT max(e.occurred_at) FROM audit_events e WHERE e.entity_type = 'membership'
+                     AND e.entity_id = m.id::text AND e.action IN ('membership.removed', 'membership.expired'))
+                     AS ended_at
+           FROM memberships m JOIN providers p ON p.id = m.provider WHERE m.arrangement = {} ORDER BY m.id""",
+        arrangement_id,
+    )
+    windows = tuple(
+        (datetime.fromisoformat(w["opens_at"]), datetime.fromisoformat(w["closes_at"])) for w in _json(a["windows"])
+    )
+    return ArrangementFacts(
+        id=a["id"],
+        reference=a["reference"],
+        title=a["title"],
+        service_type=a["service_type"],
+        profile_code=a["profile_code"],
+        status=a["status"],
+        term_start=a["term_start"],
+        term_end=a["term_end"],
+        quality_threshold=Decimal(a["quality_threshold"]),
+        lead=_authority(a, "lead_"),
+        members=tuple(_authority(m) for m in members),
+        lots=tuple(
+            LotFacts(
+                id=lot["id"],
+                code=lot["code"],
+                title=lot["title"],
+                description=lot["description"] or "",
+                need_levels=tuple(lot["need_levels"] or ()),
+                age_bands=tuple(str(b.get("label", "")) for b in _json(lot["age_bands"]) or []),
+                floor_pence=lot["floor_pence"],
+                ceiling_pence=lot["ceiling_pence"],
+            )
+            for lot in lots
+        ),
+        memberships=tuple(
+            MembershipFacts(
+                id=m["id"],
+                lot_id=m["lot"],
+                supplier=_provider(m, "p_"),
+                status=m["status"],
+                started_on=m["started_on"],
+                ended_at=m["ended_at"],
+            )
+            for m in memberships
+        ),
+        windows=windows,
+        published_at=a["published_at"],
+    )
+
+
+async def call_off_facts(call_off_id: int, now: datetime) -> CallOffFacts | None:
+    """The call-off as a release may show it. The child JSON is read for its need level only; the
+    offers are counted only once the deadline has passed."""
+    rows = await _fetch(
+        """SELECT c.id, c.arrangement, c.status, c.child->>'need_level' AS need_level,
+                  c.criteria->>'quality_weight' AS quality_weight, c.criteria->>'price_weight' AS price_weight,
+                  c.criteria->>'proximity_weight' AS proximity_weight, c.deadline, c.published_at, c.closed_at,
+                  c.awarded_offer_id, c.awarded_at, c.standstill_ends_at, c.concluded_at,
+                  a.reference, a.title AS arrangement_title, a.profile_code, a.service_type,
+                  au.id AS buyer_id, au.name AS buyer_name, au.ons_code AS buyer_ons_code,
+                  l.id AS lot_id, l.code AS lot_code, l.title AS lot_title
+           FROM call_offs c JOIN arrangements a ON a.id = c.arrangement JOIN lots l ON l.id = c.lot
+                JOIN authorities au ON au.id = c.authority
+           WHERE c.id = {}""",
+        call_off_id,
+    )
+    if not rows or rows[0]["published_at"] is None:
+        return None
+    c = rows[0]
+    offers: int | None = None
+    if c["closed_at"] is not None and now >= c["deadline"]:
+        counted = await _fetch(
+            "SELECT count(*) AS n FROM offers WHERE call_off = {} AND status = 'submitted'", call_off_id
+        )
+        offers = int(counted[0]["n"])
+    award: AwardFacts | None = None
+    placement: PlacementFacts | None = None
+    if c["awarded_offer_id"] is not None and c["awarded_at"] is not None:
+        won = await _fetch(
+            """SELECT coalesce(o.revised_fee_pence, o.weekly_fee_pence) AS fee, p.id AS p_id,
+                      p.legal_name AS p_legal_name, p.company_number AS p_company_number, p.postcode AS p_postcode
+               FROM offers o JOIN providers p ON p.id = o.provider WHERE o.id = {}""",
+            c["awarded_offer_id"],
+        )
+        if won:
+            award = AwardFacts(
+                supplier=_provider(won[0], "p_"),
+                weekly_fee_pence=int(won[0]["fee"]),
+                awarded_at=c["awarded_at"],
+                standstill_ends_at=c["standstill_ends_at"],
+                concluded_at=c["concluded_at"],
+            )
+        placed = await _fetch(
+            """SELECT pl.id, pl.start_date, pl.weekly_fee_pence, pl.created_at, pl.ended_on, pl.ending_kind,
+                      (SELECT max(k.signed_at) FROM contracts k WHERE k.subject_key = 'placement:' || pl.id::text)
+                        AS signed_at
+               FROM placements pl WHERE pl.call_off = {}""",
+            call_off_id,
+        )
+        if placed:
+            p = placed[0]
+            changes = await _fetch(
+                """SELECT occurred_at, (before->>'weekly_fee_pence')::bigint AS old_fee,
+                          (after->>'weekly_fee_pence')::bigint AS new_fee
+                   FROM audit_events WHERE entity_type = 'placement' AND entity_id = {}
+                     AND action = 'placement.fee_varied' ORDER BY id""",
+                str(p["id"]),
+            )
+            placement = PlacementFacts(
+                id=p["id"],
+                start_date=p["start_date"],
+                weekly_fee_pence=int(p["weekly_fee_pence"]),
+                created_at=p["created_at"],
+                ended_on=p["ended_on"],
+                ending_kind=p["ending_kind"],
+                fee_changes=tuple(
+                    FeeChange(at=ch["occurred_at"], from_day=None, old_pence=ch["old_fee"], new_pence=ch["new_fee"])
+                    for ch in changes
+                    if ch["old_fee"] is not None and ch["new_fee"] is not None
+                ),
+                signed_at=p["signed_at"],
+            )
+    return CallOffFacts(
+        id=c["id"],
+        arrangement_id=c["arrangement"],
+        arrangement_reference=c["reference"],
+        arrangement_title=c["arrangement_title"],
+        profile_code=c["profile_code"],
+        service_type=c["service_type"],
+        lot=LotFacts(id=c["lot_id"], code=c["lot_code"], title=c["lot_title"], description=""),
+        buyer=_authority(c, "buyer_"),
+        status=c["status"],
+        need_level=c["need_level"] or "standard",
+        published_at=c["published_at"],
+        deadline=c["deadline"],
+        quality_weight=Decimal(c["quality_weight"] or 0),
+        price_weight=Decimal(c["price_weight"] or 0),
+        proximity_weight=Decimal(c["proximity_weight"] or 0),
+        closed_at=c["closed_at"],
+        offers_submitted=offers,
+        award=award,
+        placement=placement,
+    )
+
+
+# --- releases ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRelease:
+    id: int
+    ocid: str
+    released_at: datetime
+    data: dict[str, Any]
+
+
+# Arbitrary constant naming the class of locks that serialise the releases of one process.
+RELEASE_LOCK_CLASS = 7_310_017
+
+
+async def last_release(ocid: str) -> tuple[int, str | None]:
+    """How many releases the process has, and the content hash of the latest, under a
+    transaction-scoped lock on the process: two changes to one process committing at once write
+    releases numbered one after the other (the audit trail takes no lock of its own to rely on)."""
+    await _fetch("SELECT pg_advisory_xact_lock({}, hashtext({}))", RELEASE_LOCK_CLASS, ocid)
+    rows = await _fetch(
+        """SELECT (SELECT count(*) FROM ocds_releases WHERE ocid = {}) AS n,
+                  (SELECT content_sha256 FROM ocds_releases WHERE ocid = {} ORDER BY id DESC LIMIT 1) AS sha""",
+        ocid,
+        ocid,
+    )
+    return int(rows[0]["n"]), rows[0]["sha"]
+
+
+async def insert_release(
+    ocid: str,
+    release: dict[str, Any],
+    *,
+    arrangement_id: int,
+    call_off_id: int | None,
+    released_at: datetime,
+    content_sha256: str,
+) -> None:
+    await _fetch(
+        """INSERT INTO ocds_releases (ocid, release_id, arrangement_id, call_off_id, released_at, tags, data,
+                                      content_sha256)
+           VALUES ({}, {}, {}, {}, {}, {}::varchar[], {}::jsonb, {})""",
+        ocid,
+        release["id"],
+        arrangement_id,
+        call_off_id,
+        released_at,
+        list(release["tag"]),
+        json.dumps(release),
+        content_sha256,
+    )
+
+
+def _stored(row: dict[str, Any]) -> StoredRelease:
+    return StoredRelease(row["id"], row["ocid"], row["released_at"], _json(row["data"]))
+
+
+async def releases_page(since: datetime | None, after_id: int, limit: int) -> list[StoredRelease]:
+    """Releases in the order they were written (id), from `since` on, after the cursor's id."""
+    rows = await _fetch(
+        """SELECT id, ocid, released_at, data FROM ocds_releases
+           WHERE id > {} AND ({}::timestamptz IS NULL OR released_at >= {}::timestamptz)
+           ORDER BY id LIMIT {}""",
+        after_id,
+        since,
+        since,
+        limit,
+    )
+    return [_stored(r) for r in rows]
+
+
+async def releases_of(ocid: str) -> list[StoredRelease]:
+    rows = await _fetch("SELECT id, ocid, released_at, data FROM ocds_releases WHERE ocid = {} ORDER BY id", ocid)
+    return [_stored(r) for r in rows]
+
+
+async def stream_release_json(since: datetime | None, batch: int = 500) -> AsyncIterator[list[str]]:
+    """Every release's JSON text, in batches of `batch` rows by keyset (memory stays flat)."""
+    after = 0
+    while True:
+        rows = await _fetch(
+            """SELECT id, data::text AS text FROM ocds_releases
+               WHERE id > {} AND ({}::timestamptz IS NULL OR released_at >= {}::timestamptz)
+               ORDER BY id LIMIT {}""",
+            after,
+            since,
+            since,
+            batch,
+        )
+        if not rows:
+            return
+        after = rows[-1]["id"]
+        yield [r["text"] for r in rows]
+
+
+# --- notices -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    id: int
+    ocid: str
+    arrangement_id: int
+    call_off_id: int | None
+    authority_id: int
+    notice_type: str
+    subject: str
+    due_on: date | None
+    status: str
+    platform_notice_id: str | None
+    published_on: date | None
+    published_by: int | None
+    created_at: datetime
+    version: int
+
+
+_NOTICE_COLUMNS = """id, ocid, arrangement_id, call_off_id, authority_id, notice_type, subject, due_on, status,
+    platform_notice_id, published_on, published_by, created_at, version"""
+
+
+async def add_notice(
+    *,
+    ocid: str,
+    arrangement_id: int,
+    call_off_id: int | None,
+    authority_id: int,
+    notice_type: str,
+    subject: str,
+    due_on: date | None,
+    at: datetime,
+) -> int | None:
+    """Add a notice once per (process, type, subject); the id of a new one, None if it existed."""
+    rows = await _fetch(
+        """INSERT INTO transparency_notices (ocid, arrangement_id, call_off_id, authority_id, notice_type, subject,
+                                             due_on, created_at)
+           VALUES ({}, {}, {}, {}, {}, {}, {}, {})
+           ON CONFLICT (ocid, notice_type, subject) DO NOTHING RETURNING id""",
+        ocid,
+        arrangement_id,
+        call_off_id,
+        authority_id,
+        notice_type,
+        subject,
+        due_on,
+        at,
+    )
+    return int(rows[0]["id"]) if rows else None
+
+
+async def get_notice(notice_id: int, *, for_update: bool = False) -> NoticeRow | None:
+    lock = " FOR UPDATE" if for_update else ""
+    rows = await _fetch(f"SELECT {_NOTICE_COLUMNS} FROM transparency_notices WHERE id = {{}}{lock}", notice_id)  # noqa: S608
+    return NoticeRow(**rows[0]) if rows else None
+
+
+async def list_notices(
+    authority_id: int | None, arrangement_id: int | None, after_id: int, limit: int
+) -> list[NoticeRow]:
+    """Notices in id order: those a council files or whose arrangement it leads (None: all)."""
+    rows = await _fetch(
+        f"""SELECT {_NOTICE_COLUMNS} FROM transparency_notices n
+            WHERE n.id > {{}} AND ({{}}::bigint IS NULL OR n.arrangement_id = {{}}::bigint)
+              AND ({{}}::bigint IS NULL OR n.authority_id = {{}}::bigint
+                   OR EXISTS (SELECT 1 FROM arrangements a WHERE a.id = n.arrangement_id
+                              AND a.lead_authority = {{}}::bigint))
+            ORDER BY n.id LIMIT {{}}""",  # noqa: S608 - fixed column list
+        after_id,
+        arrangement_id,
+        arrangement_id,
+        authority_id,
+        authority_id,
+        authority_id,
+        limit,
+    )
+    return [NoticeRow(**r) for r in rows]
+
+
+async def lead_authority_of(arrangement_id: int) -> int | None:
+    rows = await _fetch("SELECT lead_authority FROM arrangements WHERE id = {}", arrangement_id)
+    return int(rows[0]["lead_authority"]) if rows else None
+
+
+async def mark_published(notice_id: int, platform_notice_id: str, published_on: date, user_id: int) -> None:
+    await _fetch(
+        """UPDATE transparency_notices SET status = 'published', platform_notice_id = {}, published_on = {},
+                  published_by = {}, version = version + 1 WHERE id = {}""",
+        platform_notice_id,
+        published_on,
+        user_id,
+        notice_id,
+    )
