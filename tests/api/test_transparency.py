@@ -19,6 +19,7 @@ from tests.support_transparency import (
     SCHEMA_DIR,
     Market,
     all_releases,
+    assign_panel,
     call_off_body,
     keys_of,
     market,
@@ -117,6 +118,7 @@ async def test_every_story_release_validates_and_tells_what_happened_without_chi
     assert closed["tag"] == ["tenderUpdate"] and closed["bids"]["statistics"][0]["value"] == 2
 
     # Evaluate and award: the award carries the awarded weekly fee; the placement is the contract.
+    await assign_panel(api, m, call_off_id)
     for offer_id in [
         o["id"]
         for o in (await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers", headers=api.auth(m.commissioner))).json()[
@@ -219,6 +221,7 @@ async def test_officers_see_their_councils_notices_drafted_with_what_is_missing_
     api.clock.set(s["deadline"] + timedelta(seconds=1))
     await api.client.get(f"{CALL_OFFS}/{s['call_off_id']}", headers=api.auth(m.commissioner))
     offers = (await api.client.get(f"{CALL_OFFS}/{s['call_off_id']}/offers", headers=api.auth(m.commissioner))).json()
+    await assign_panel(api, m, s["call_off_id"])
     for offer in offers["items"]:
         for token in m.evaluators:
             await api.client.post(
