@@ -130,6 +130,7 @@ def main() -> int:
             "DPS_DOCUMENTS_URL": str(Path(var) / "documents"),
             "DPS_SCHEDULER": "off",
             "DPS_LOG_LEVEL": "warning",
+            "DPS_SECRET_KEY": uuid.uuid4().hex,  # shared by `dps serve`'s workers (CSRF tokens)
         }
         try:
             loaded = subprocess.run(

@@ -18,4 +18,7 @@ BANNERS: dict[str, str] = {
     "certificate_uploaded": "Certificate uploaded. Now confirm its details",
     "evidence_confirmed": "Certificate saved with the details you confirmed",
     "application_submitted": "Application submitted",
+    # council staff
+    "placement_request_saved": "Placement request saved as a draft. Check who would be invited, then publish it",
+    "placement_request_published": "Placement request published. Every invited provider has been told",
 }

@@ -23,7 +23,16 @@ from litestar.types import ControllerRouterHandler, Message, Scope
 
 from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
 from dps.core.settings import Settings
-from dps.portal import applications, arrangements, dashboard, evidence, organisation, sessions, settings_pages
+from dps.portal import (
+    applications,
+    arrangements,
+    commissioners,
+    dashboard,
+    evidence,
+    organisation,
+    sessions,
+    settings_pages,
+)
 from dps.portal.messages import explain
 from dps.portal.templating import template_config
 from dps.portal.web import provide_portal, with_query
@@ -132,6 +141,7 @@ def portal(settings: Settings) -> PortalWiring:
             *arrangements.CONTROLLERS,
             *applications.CONTROLLERS,
             *evidence.CONTROLLERS,
+            *commissioners.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={

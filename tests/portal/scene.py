@@ -40,10 +40,12 @@ from dps.frameworks.schemas_applications import QuestionIn
 from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
 from dps.pricing.schemas import BandIn
 from dps.pricing.services import prices
+from tests import pdfs
+from tests.portal import scene_council
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100
-CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+CERTIFICATE_PDF = pdfs.minimal("Certificate of insurance: public liability")  # a complete PDF: uploads are checked
 
 
 def _as(system: Context, user_id: int, email: str, role: Role, kind: OrgKind, org_id: int | None) -> Context:
@@ -185,7 +187,9 @@ async def load(system: Context) -> dict[str, int]:
     birch = await _provider(system, "Birch Homes Ltd", "30000002", "birch@portal.test")
     birch_application = await _admitted(system, officer, birch, questions, lot1.id, bolton.id, wigan.id)
     assert alder.principal is not None and birch.principal is not None
+    council = await scene_council.load(system, arrangement.id, bolton.id, birch)
     return {
+        **council,
         "arrangement_id": arrangement.id,
         "lot1_id": lot1.id,
         "lot2_id": lot2.id,

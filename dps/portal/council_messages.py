@@ -1,0 +1,50 @@
+"""Council staff's problems in plain words (merged into `messages.MESSAGES`): placement requests."""
+
+from __future__ import annotations
+
+COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
+    "full_postcode_not_allowed": (
+        "home_district",
+        "Enter only the first part of the postcode, like M5. A full postcode can identify the child's "
+        "household, and the request goes to every invited provider",
+    ),
+    "personal_data_in_free_text": (
+        "title",
+        "Take out anything that identifies the child (a name, a date of birth, a full postcode): "
+        "every invited provider reads this",
+    ),
+    "offer_period_too_short": (
+        "deadline",
+        "Offers must stay open at least {min_offer_period_days} days. "
+        "Choose a later date, or say why the request is urgent",
+    ),
+    "urgent_not_allowed": ("deadline", "This arrangement allows no shorter period for offers, even when urgent"),
+    "deadline_in_past": ("deadline", "The date offers close must be in the future"),
+    "invalid_weights": ("quality_weight", "Quality, price and proximity must be 0 or more and add up to 100"),
+    "quality_without_questions": (
+        "question",
+        "Quality needs something to score: add a question for providers, or preferred needs with a weight",
+    ),
+    "questions_without_weight": ("quality_weight", "Give quality a weight above 0, or take out the question"),
+    "preferred_needs_without_weight": (
+        "preferred_needs_weight",
+        "Give preferred needs a weight above 0, or take them out",
+    ),
+    "weight_without_preferred_needs": (
+        "preferred_needs_weight",
+        "Choose at least one preferred need, or set their weight to 0",
+    ),
+    "need_both_essential_and_preferred": (
+        "preferred_needs",
+        "A need is either essential or preferred: untick it in one of the lists",
+    ),
+    "unknown_need_level": ("need_level", "Choose one of the lot's need levels"),
+    "no_eligible_settings": (
+        None,
+        "No member home of the lot may be invited for this child at the moment, so the request cannot be published",
+    ),
+    "not_a_member_authority": ("lot", "Your council is not a member of this arrangement"),
+    "arrangement_not_open": (None, "This arrangement is not taking placement requests"),
+    "call_off_not_draft": (None, "This request has been published and can no longer be changed"),
+    "illegal_transition": (None, "This request has already moved on: refresh the page to see where it is"),
+}
