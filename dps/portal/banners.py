@@ -21,4 +21,7 @@ BANNERS: dict[str, str] = {
     # council staff
     "placement_request_saved": "Placement request saved as a draft. Check who would be invited, then publish it",
     "placement_request_published": "Placement request published. Every invited provider has been told",
+    "offers_scored": "Offers scored and ranked. Choose the offer to award",
+    "placement_request_awarded": "Offer awarded. Every provider that offered has been sent its assessment",
+    "placement_ended": "The end of the placement has been recorded",
 }

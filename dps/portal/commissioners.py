@@ -28,11 +28,12 @@ from dps.portal.forms import Form, date_fields, shape_error
 from dps.portal.messages import explain
 from dps.portal.web import Portal, page, redirect
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, PlacementType, Sex, check_deadline
+from dps.tenders.domain.placements import Placement
 from dps.tenders.schemas import CallOffIn
-from dps.tenders.services import call_offs, offers
+from dps.tenders.services import call_offs, offers, placements
 from dps.tenders.services.call_offs import CALL_OFF_ARRANGEMENT_STATES
 
-BASE = "/placement-requests"
+BASE = "/council/placement-requests"
 HOURS = list(range(7, 20))  # offers close on the hour, 7am to 7pm UK time
 DEFAULT_HOUR = 12
 DEFAULT_WEIGHTS = {"quality_weight": "40", "price_weight": "40", "proximity_weight": "20"}
@@ -283,6 +284,30 @@ async def _preview(portal: Portal, call_off: CallOff) -> list[PreviewRow]:
     return sorted(rows, key=lambda r: (not (r.verdict and r.verdict.eligible), r.distance_miles or 0.0, r.name))
 
 
+async def _placement_of(portal: Portal, call_off: CallOff) -> Placement | None:
+    """The placement an awarded request led to, once it has concluded."""
+    if call_off.status is not CallOffStatus.CONCLUDED:
+        return None
+    found = await placements.list_placements(
+        portal.ctx, MAX_LIMIT, 0, authority_id=call_off.authority_id, provider_id=None, live=None
+    )
+    return next((p for p in found.items if p.call_off_id == call_off.id), None)
+
+
+# The flags of pricing's fee check on an offer, in words.
+FLAG_WORDS: dict[str, str] = {
+    "above_ceiling": "Above the band's ceiling",
+    "below_floor": "Below the band's floor",
+    "above_rate_card": "Above the provider's rate card",
+    "no_band": "No price band for this child",
+    "no_rate_card": "No approved rate card",
+}
+
+
+def flag_words(flag: str) -> str:
+    return FLAG_WORDS.get(flag, flag.replace("_", " ").capitalize())
+
+
 class PlacementRequestPages(Controller):
     path = BASE
 
@@ -335,9 +360,11 @@ class PlacementRequestPages(Controller):
     @get("/{call_off_id:int}", name="placement_request")
     async def detail(self, portal: NamedDependency[Portal], call_off_id: FromPath[int]) -> Template:
         """A draft with its preview; an open request's sealed state; a closed one's offers."""
-        return await self._detail(portal, call_off_id, Form())
+        return await PlacementRequestPages._detail(portal, call_off_id, Form())
 
-    async def _detail(self, portal: Portal, call_off_id: int, form: Form, status_code: int = 200) -> Template:
+    @staticmethod
+    async def _detail(portal: Portal, call_off_id: int, form: Form, status_code: int = 200) -> Template:
+        """The request's page in whatever state it is, with `form`'s problems in its error summary."""
         portal.council_staff()
         view = await call_offs.view_call_off(portal.ctx, call_off_id)
         call_off = view.call_off
@@ -356,10 +383,17 @@ class PlacementRequestPages(Controller):
         if call_off.status is CallOffStatus.DRAFT:
             context["preview"] = await _preview(portal, call_off)
         else:
-            context["invitations"] = (
-                await call_offs.list_invitations(portal.ctx, call_off_id, MAX_LIMIT, 0, None)
-            ).items
-            context["offers"] = await offers.list_offers(portal.ctx, call_off_id)
+            invitations = (await call_offs.list_invitations(portal.ctx, call_off_id, MAX_LIMIT, 0, None)).items
+            listing = await offers.list_offers(portal.ctx, call_off_id)
+            context["invitations"] = invitations
+            context["offers"] = listing
+            context["setting_names"] = {i.setting_id: i.setting_name for i in invitations}
+            context["ranked"] = sorted(
+                (o for o in listing.items if o.score is not None and o.score.rank is not None),
+                key=lambda o: (o.score.rank if o.score and o.score.rank else 0, o.offer.id),
+            )
+            context["placement"] = await _placement_of(portal, call_off)
+            context["flag_words"] = flag_words
         return page(portal, "council/requests/detail.html", status_code=status_code, **context)
 
     @post("/{call_off_id:int}/publish", status_code=303)
@@ -371,7 +405,7 @@ class PlacementRequestPages(Controller):
         except DomainError as exc:
             form = Form()
             problem(form, exc)
-            return await self._detail(portal, call_off_id, form, status_code=400)
+            return await PlacementRequestPages._detail(portal, call_off_id, form, status_code=400)
         return redirect(portal, f"{BASE}/{call_off_id}", banner="placement_request_published")
 
 

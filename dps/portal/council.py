@@ -48,7 +48,7 @@ class Task:
 def portal_path(deadline: Deadline, role: Role) -> str | None:
     """The portal page a deadline is about, where the portal has one for this role."""
     if deadline.entity_type == "call_off" and role in {Role.COMMISSIONER, Role.ADMIN}:
-        return f"/placement-requests/{deadline.entity_id}"
+        return f"/council/placement-requests/{deadline.entity_id}"
     return None
 
 

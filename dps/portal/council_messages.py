@@ -47,4 +47,20 @@ COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
     "arrangement_not_open": (None, "This arrangement is not taking placement requests"),
     "call_off_not_draft": (None, "This request has been published and can no longer be changed"),
     "illegal_transition": (None, "This request has already moved on: refresh the page to see where it is"),
+    # after the deadline
+    "award_reason_required": (
+        "award_reason",
+        "Say why you are awarding an offer that is not ranked first: the record must show it",
+    ),
+    "offer_not_ranked": ("offer_id", "Choose an offer that has been scored and ranked"),
+    "evaluation_incomplete": (None, "Not every evaluator on the panel has marked every offer yet"),
+    "too_few_evaluators": (None, "Too few evaluators have marked the offers. Assign more to the panel"),
+    "moderation_required": (None, "The evaluators' marks differ too much: record a moderated mark first"),
+    "no_offers": (None, "There are no offers to score. End the request without an award"),
+    "not_in_evaluation": (None, "Offers can be scored only once the deadline has passed and before an award"),
+    # placements
+    "ending_reason_required": ("ending_reason", "Select why the placement ended unplanned"),
+    "ending_reason_not_applicable": ("ending_reason", "A planned ending has no unplanned reason: clear it"),
+    "end_before_start": ("ended_on", "The placement cannot end before it starts"),
+    "placement_ended": (None, "This placement has already ended"),
 }

@@ -26,7 +26,9 @@ from dps.core.settings import Settings
 from dps.portal import (
     applications,
     arrangements,
+    award,
     commissioners,
+    council_placements,
     dashboard,
     evidence,
     organisation,
@@ -142,6 +144,8 @@ def portal(settings: Settings) -> PortalWiring:
             *applications.CONTROLLERS,
             *evidence.CONTROLLERS,
             *commissioners.CONTROLLERS,
+            *award.CONTROLLERS,
+            *council_placements.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={

@@ -187,7 +187,7 @@ async def load(system: Context) -> dict[str, int]:
     birch = await _provider(system, "Birch Homes Ltd", "30000002", "birch@portal.test")
     birch_application = await _admitted(system, officer, birch, questions, lot1.id, bolton.id, wigan.id)
     assert alder.principal is not None and birch.principal is not None
-    council = await scene_council.load(system, arrangement.id, bolton.id, birch)
+    council = await scene_council.load(system, arrangement.id, lot1.id, bolton.id, birch)
     return {
         **council,
         "arrangement_id": arrangement.id,

@@ -5,7 +5,9 @@ Birch Lodge (16 and 17 only), which it leaves out with its reason."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from dps.accounts.domain import DocumentType, Need, OfstedGrade, SettingType
 from dps.accounts.schemas import SettingIn
@@ -14,8 +16,14 @@ from dps.accounts.services.documents import upload_document
 from dps.compliance.domain.requirements import InsuranceKind
 from dps.compliance.schemas import EvidenceIn
 from dps.compliance.services import checks
-from dps.core.auth import Role
+from dps.core.auth import OrgKind, Principal, Role
+from dps.core.clock import FixedClock
 from dps.core.context import Context
+from dps.core.evaluation import Mark
+from dps.tenders.domain.call_offs import PlacementType, Sex
+from dps.tenders.domain.offers import AdditionalService, Answer, OfferContent
+from dps.tenders.schemas import CallOffIn, ChildIn, CriteriaIn, NeedIn, QuestionIn
+from dps.tenders.services import call_offs, offers, panel
 from tests import pdfs
 
 PASSWORD = "demo-password-2026"
@@ -23,7 +31,7 @@ POUNDS = 100
 CERTIFICATE_PDF = pdfs.minimal("Certificate of insurance: public liability")  # a complete PDF: uploads are checked
 
 
-async def load(system: Context, arrangement_id: int, bolton_id: int, birch: Context) -> dict[str, int]:
+async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int, birch: Context) -> dict[str, int]:
     """Adds the council's people and Birch Homes's eligible setting; returns their ids."""
     commissioner = await users.create_user_with_password(
         system, "commissioner@portal.test", "Chloe Commissioner", Role.COMMISSIONER, PASSWORD, authority_id=bolton_id
@@ -79,4 +87,79 @@ async def load(system: Context, arrangement_id: int, bolton_id: int, birch: Cont
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
         ),
     )
-    return {"commissioner_user_id": commissioner.id, "birch_setting_id": home.id}
+    ids = {"commissioner_user_id": commissioner.id, "birch_setting_id": home.id}
+    ids["closed_call_off_id"] = await _closed_call_off(
+        system, (arrangement_id, lot_id, bolton_id), commissioner.id, birch, home.id
+    )
+    return ids
+
+
+CLOSED_TITLE = "Children's home for a 14 year old boy, Bolton"
+
+
+def _at(system: Context, principal: Principal | None, at: datetime) -> Context:
+    return replace(system, principal=principal, clock=FixedClock(at))
+
+
+async def _closed_call_off(
+    system: Context, ids: tuple[int, int, int], commissioner_id: int, birch: Context, setting_id: int
+) -> int:
+    """A placement request published 15 days ago whose offers closed yesterday: Birch House offered
+    and the panel's evaluator has marked it, so the commissioner can score, award and place."""
+    arrangement_id, lot_id, bolton_id = ids
+    now = system.clock.now()
+    published, offered, deadline = now - timedelta(days=15), now - timedelta(days=5), now - timedelta(days=1)
+    commissioner = Principal(
+        commissioner_id, "commissioner@portal.test", Role.COMMISSIONER, OrgKind.AUTHORITY, bolton_id
+    )
+    evaluator_user = await users.create_user_with_password(
+        system, "panel@portal.test", "Pat Panel", Role.EVALUATOR, PASSWORD, authority_id=bolton_id
+    )
+    evaluator = Principal(evaluator_user.id, evaluator_user.email, Role.EVALUATOR, OrgKind.AUTHORITY, bolton_id)
+    past = _at(system, commissioner, published)
+    start = (now + timedelta(days=7)).date()
+    call_off = await call_offs.create_call_off(
+        past,
+        CallOffIn(
+            arrangement_id=arrangement_id,
+            lot_id=lot_id,
+            title=CLOSED_TITLE,
+            child=ChildIn(
+                age=14,
+                sex=Sex.MALE,
+                needs=[NeedIn(need=Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH)],
+                need_level="standard",
+                home_district="M1",
+                placement_type=PlacementType.LONG_TERM,
+                start_date=start,
+            ),
+            criteria=CriteriaIn(
+                questions=[QuestionIn(text="How would you help him settle at school?")],
+                quality_weight=Decimal(40),
+                price_weight=Decimal(40),
+                proximity_weight=Decimal(20),
+            ),
+            deadline=deadline,
+        ),
+    )
+    await panel.assign_evaluators(past, call_off.id, [evaluator_user.id])
+    await call_offs.publish_call_off(past, call_off.id)
+    offer, _ = await offers.submit_offer(
+        _at(system, birch.principal, offered),
+        call_off.id,
+        OfferContent(
+            setting_id=setting_id,
+            weekly_fee_pence=5_200 * POUNDS,
+            additional_services=(AdditionalService("Weekly therapy session", 150 * POUNDS),),
+            start_date=start,
+            answers=(Answer(1, "A key worker he meets before he moves, and a plan agreed with his school"),),
+            notes="",
+        ),
+    )
+    await offers.submit_marks(
+        _at(system, evaluator, now),
+        call_off.id,
+        offer.id,
+        [Mark(1, 4, None, "A clear plan with the school and a named key worker")],
+    )
+    return call_off.id

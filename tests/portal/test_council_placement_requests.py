@@ -101,10 +101,10 @@ def test_a_commissioner_raises_previews_and_publishes_a_placement_request(page: 
 
 def test_placement_requests_are_for_commissioners_only(page: Page) -> None:
     sign_in(page, "officer@portal.test")
-    response = page.goto("/placement-requests/new")
+    response = page.goto("/council/placement-requests/new")
     assert response is not None and response.status == 404
     sign_in(page, "birch@portal.test")
-    response = page.goto("/placement-requests")
+    response = page.goto("/council/placement-requests")
     assert response is not None and response.status == 404
 
 
@@ -119,7 +119,7 @@ def tab_to(page: Page, element_id: str, limit: int = 80) -> None:
 
 def test_the_placement_request_form_works_by_keyboard_alone(page: Page) -> None:
     sign_in(page, COMMISSIONER)
-    page.goto("/placement-requests/new")
+    page.goto("/council/placement-requests/new")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     page.keyboard.press("Enter")
