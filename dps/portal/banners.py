@@ -24,4 +24,5 @@ BANNERS: dict[str, str] = {
     "offers_scored": "Offers scored and ranked. Choose the offer to award",
     "placement_request_awarded": "Offer awarded. Every provider that offered has been sent its assessment",
     "placement_ended": "The end of the placement has been recorded",
+    "placement_moved": "The move has been recorded: the old placement has ended and this one starts",
 }

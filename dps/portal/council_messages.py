@@ -63,4 +63,5 @@ COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
     "ending_reason_not_applicable": ("ending_reason", "A planned ending has no unplanned reason: clear it"),
     "end_before_start": ("ended_on", "The placement cannot end before it starts"),
     "placement_ended": (None, "This placement has already ended"),
+    "overlapping_move": ("new_start_date", "The new placement must start on or after the day the old one ends"),
 }

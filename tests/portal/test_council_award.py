@@ -1,6 +1,6 @@
 """Story 4 after the deadline, as the commissioner: the opened offers with their cost, distance and
 flags; scoring them; the award (an error when no offer is chosen); the placement that follows,
-and ending it with a reason code (an error when an unplanned ending has no reason)."""
+a move to another home, and ending it with a reason code (each with its error summary)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,25 @@ def test_a_commissioner_scores_awards_places_and_ends_a_placement(page: Page, lo
     page.get_by_role("link", name=re.compile(r"^Placement \d+, from ")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Placement with Birch Homes Ltd")
     look("placement")
+    # The child moves to another member home of the lot: the old placement ends, a new one starts.
+    page.get_by_role("link", name="Move the child to another home").click()
+    page.get_by_role("button", name="Record the move").click()
+    summary = page.locator(".govuk-error-summary")
+    for message in ("Enter the date the placement ended", "Select the home the child moves to", "Enter the weekly fee"):
+        expect(summary).to_contain_text(message)
+    look("move-errors")
+    moved = date.today() + timedelta(days=30)
+    fill_date(page, "Date the placement ended", moved)
+    page.get_by_label("Planned", exact=True).check()
+    page.get_by_label("Birch Lodge").check()
+    fill_date(page, "Date the new placement starts", moved)
+    page.get_by_label("Weekly fee, in pounds").fill("5,100")
+    page.get_by_role("button", name="Record the move").click()
+    expect(page.get_by_text("The move has been recorded")).to_be_visible()
+    expect(page.get_by_text("This placement follows a move from placement 1")).to_be_visible()
+    expect(page.locator(".govuk-summary-list__row", has_text="Weekly fee")).to_contain_text("£5,100")
+    look("moved")
+
     ended = date.today() + timedelta(days=60)
     fill_date(page, "Date the placement ended", ended)
     page.get_by_label("Unplanned").check()
