@@ -24,5 +24,7 @@ BANNERS: dict[str, str] = {
     "offers_scored": "Offers scored and ranked. Choose the offer to award",
     "placement_request_awarded": "Offer awarded. Every provider that offered has been sent its assessment",
     "placement_ended": "The end of the placement has been recorded",
+    "moderation_saved": "Moderated marks saved. Now decide each lot",
+    "application_decided": "Decision recorded. The provider has been sent its decision notice",
     "placement_moved": "The move has been recorded: the old placement has ended and this one starts",
 }

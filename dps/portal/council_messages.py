@@ -64,4 +64,15 @@ COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
     "end_before_start": ("ended_on", "The placement cannot end before it starts"),
     "placement_ended": (None, "This placement has already ended"),
     "overlapping_move": ("new_start_date", "The new placement must start on or after the day the old one ends"),
+    # applications
+    "evaluations_outstanding": (None, "Not enough evaluators have submitted their marks to moderate yet"),
+    "moderation_incomplete": (None, "Every question needs its moderated mark before a decision"),
+    "lot_decisions_incomplete": (None, "Decide each lot the provider applied for"),
+    "reasons_required": (None, "Give the reasons for each lot's decision"),
+    "below_threshold": (
+        None,
+        "The moderated quality score is below the threshold or a pass or fail question failed: "
+        "a lot cannot be admitted",
+    ),
+    "not_evaluable": (None, "This application is not being evaluated"),
 }

@@ -7,6 +7,7 @@ from dps.core.auth import OrgKind, Principal, Role
 # (path, words, the roles that see it); "Home" is everyone's.
 _ITEMS: list[tuple[str, str, frozenset[Role]]] = [
     ("/council/placement-requests", "Placement requests", frozenset({Role.COMMISSIONER})),
+    ("/council/applications", "Applications", frozenset({Role.PROCUREMENT_OFFICER})),
 ]
 
 

@@ -31,6 +31,7 @@ from dps.portal import (
     council_placements,
     dashboard,
     evidence,
+    officers,
     organisation,
     sessions,
     settings_pages,
@@ -146,6 +147,7 @@ def portal(settings: Settings) -> PortalWiring:
             *commissioners.CONTROLLERS,
             *award.CONTROLLERS,
             *council_placements.CONTROLLERS,
+            *officers.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={

@@ -188,6 +188,7 @@ async def load(system: Context) -> dict[str, int]:
     birch_application = await _admitted(system, officer, birch, questions, lot1.id, bolton.id, wigan.id)
     assert alder.principal is not None and birch.principal is not None
     council = await scene_council.load(system, arrangement.id, lot1.id, bolton.id, birch)
+    council.update(await scene_council.load_evaluation(system, officer, questions, lot1.id, bolton.id, wigan.id))
     return {
         **council,
         "arrangement_id": arrangement.id,

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from dps.accounts.domain import DocumentType, Need, OfstedGrade, SettingType
-from dps.accounts.schemas import SettingIn
+from dps.accounts.schemas import ContactIn, ProviderIn, RegisterProviderIn, SettingIn
 from dps.accounts.services import providers, users
 from dps.accounts.services.documents import upload_document
 from dps.compliance.domain.requirements import InsuranceKind
@@ -20,6 +20,9 @@ from dps.core.auth import OrgKind, Principal, Role
 from dps.core.clock import FixedClock
 from dps.core.context import Context
 from dps.core.evaluation import Mark
+from dps.frameworks.domain.questionnaires import Answer as FrameworkAnswer
+from dps.frameworks.domain.questionnaires import Question
+from dps.frameworks.services import applications, evaluations
 from dps.tenders.domain.call_offs import PlacementType, Sex
 from dps.tenders.domain.offers import AdditionalService, Answer, OfferContent
 from dps.tenders.schemas import CallOffIn, ChildIn, CriteriaIn, NeedIn, QuestionIn
@@ -92,6 +95,69 @@ async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int
         system, (arrangement_id, lot_id, bolton_id), commissioner.id, birch, home.id
     )
     return ids
+
+
+async def load_evaluation(
+    system: Context, officer: Context, questions: list[Question], lot_id: int, bolton_id: int, wigan_id: int
+) -> dict[str, int]:
+    """Cedar Care's application to lot 1, marked by three evaluators from two councils who differ on
+    the scored question (2, 4 and 5 out of 5): ready for the officer's moderation."""
+    provider, admin = await providers.register_provider(
+        system,
+        RegisterProviderIn(
+            provider=ProviderIn(
+                legal_name="Cedar Care Ltd",
+                company_number="30000003",
+                address="3 Test Street, Manchester",
+                postcode="M1 1AE",
+                contacts=[ContactIn(name="Registered Manager", email="cedar@portal.test")],
+            ),
+            admin_full_name="Cedar Care Administrator",
+            admin_email="cedar@portal.test",
+            admin_password=PASSWORD,
+        ),
+    )
+    cedar = replace(
+        system, principal=Principal(admin.id, admin.email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
+    )
+    safeguarding, quality, staff, insurance = questions[:4]
+    certificate = await upload_document(
+        cedar, CERTIFICATE_PDF, "cedar-public-liability.pdf", DocumentType.INSURANCE_CERTIFICATE, None
+    )
+    application = await applications.open_application(cedar, safeguarding.arrangement_id, [lot_id])
+    answers = [
+        FrameworkAnswer(safeguarding.id, "Yes: reviewed in May 2026 by the board", None),
+        FrameworkAnswer(quality.id, "Key workers, a missing-from-care protocol and weekly reflective practice", None),
+        FrameworkAnswer(staff.id, 12, None),
+        FrameworkAnswer(insurance.id, "Certificate attached", certificate.id),
+    ]
+    await applications.save_application(cedar, application.id, application.version, None, answers)
+    await applications.submit_application(cedar, application.id)
+    markers = []
+    for n, (authority_id, score) in enumerate(((bolton_id, 2), (wigan_id, 4), (bolton_id, 5)), start=1):
+        email = f"marker{n}@portal.test"
+        user = await users.create_user_with_password(
+            system, email, f"Marker {n}", Role.EVALUATOR, PASSWORD, authority_id=authority_id
+        )
+        markers.append(
+            (
+                replace(system, principal=Principal(user.id, email, Role.EVALUATOR, OrgKind.AUTHORITY, authority_id)),
+                score,
+            )
+        )
+    await evaluations.assign_evaluators(officer, application.id, [m.user.user_id for m, _ in markers])
+    for marker, score in markers:
+        await evaluations.declare_interests(marker, application.id, False, "")
+        await evaluations.save_marks(
+            marker,
+            application.id,
+            [
+                Mark(safeguarding.id, None, True, "Policy seen, reviewed in May 2026"),
+                Mark(quality.id, score, None, f"Scored {score}: see the answer's examples"),
+            ],
+        )
+        await evaluations.submit_marks(marker, application.id)
+    return {"cedar_application_id": application.id}
 
 
 CLOSED_TITLE = "Children's home for a 14 year old boy, Bolton"
