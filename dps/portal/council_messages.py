@@ -65,6 +65,11 @@ COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
     "placement_ended": (None, "This placement has already ended"),
     "overlapping_move": ("new_start_date", "The new placement must start on or after the day the old one ends"),
     # applications
+    "conflict_note_required": ("conflict_note", "Describe the conflict of interest"),
+    "declaration_required": (None, "Declare your interests before you read the answers"),
+    "conflicted": (None, "You declared a conflict of interest, so you are not evaluating this application"),
+    "marks_submitted": (None, "Your marks are submitted and final"),
+    "marks_incomplete": (None, "Mark every question before you submit"),
     "evaluations_outstanding": (None, "Not enough evaluators have submitted their marks to moderate yet"),
     "moderation_incomplete": (None, "Every question needs its moderated mark before a decision"),
     "lot_decisions_incomplete": (None, "Decide each lot the provider applied for"),

@@ -8,6 +8,7 @@ from dps.core.auth import OrgKind, Principal, Role
 _ITEMS: list[tuple[str, str, frozenset[Role]]] = [
     ("/council/placement-requests", "Placement requests", frozenset({Role.COMMISSIONER})),
     ("/council/applications", "Applications", frozenset({Role.PROCUREMENT_OFFICER})),
+    ("/council/evaluations", "Your evaluations", frozenset({Role.EVALUATOR})),
 ]
 
 

@@ -30,6 +30,7 @@ from dps.portal import (
     commissioners,
     council_placements,
     dashboard,
+    evaluators,
     evidence,
     officers,
     organisation,
@@ -148,6 +149,7 @@ def portal(settings: Settings) -> PortalWiring:
             *award.CONTROLLERS,
             *council_placements.CONTROLLERS,
             *officers.CONTROLLERS,
+            *evaluators.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={

@@ -97,42 +97,51 @@ async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int
     return ids
 
 
-async def load_evaluation(
-    system: Context, officer: Context, questions: list[Question], lot_id: int, bolton_id: int, wigan_id: int
-) -> dict[str, int]:
-    """Cedar Care's application to lot 1, marked by three evaluators from two councils who differ on
-    the scored question (2, 4 and 5 out of 5): ready for the officer's moderation."""
+async def _submitted(
+    system: Context, questions: list[Question], lot_id: int, name: str, company: str, email: str
+) -> int:
+    """A provider registered with an application to `lot_id`, answered and submitted."""
     provider, admin = await providers.register_provider(
         system,
         RegisterProviderIn(
             provider=ProviderIn(
-                legal_name="Cedar Care Ltd",
-                company_number="30000003",
+                legal_name=name,
+                company_number=company,
                 address="3 Test Street, Manchester",
                 postcode="M1 1AE",
-                contacts=[ContactIn(name="Registered Manager", email="cedar@portal.test")],
+                contacts=[ContactIn(name="Registered Manager", email=email)],
             ),
-            admin_full_name="Cedar Care Administrator",
-            admin_email="cedar@portal.test",
+            admin_full_name=f"{name} Administrator",
+            admin_email=email,
             admin_password=PASSWORD,
         ),
     )
-    cedar = replace(
+    ctx = replace(
         system, principal=Principal(admin.id, admin.email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
     )
     safeguarding, quality, staff, insurance = questions[:4]
     certificate = await upload_document(
-        cedar, CERTIFICATE_PDF, "cedar-public-liability.pdf", DocumentType.INSURANCE_CERTIFICATE, None
+        ctx, CERTIFICATE_PDF, "public-liability.pdf", DocumentType.INSURANCE_CERTIFICATE, None
     )
-    application = await applications.open_application(cedar, safeguarding.arrangement_id, [lot_id])
+    application = await applications.open_application(ctx, safeguarding.arrangement_id, [lot_id])
     answers = [
         FrameworkAnswer(safeguarding.id, "Yes: reviewed in May 2026 by the board", None),
         FrameworkAnswer(quality.id, "Key workers, a missing-from-care protocol and weekly reflective practice", None),
         FrameworkAnswer(staff.id, 12, None),
         FrameworkAnswer(insurance.id, "Certificate attached", certificate.id),
     ]
-    await applications.save_application(cedar, application.id, application.version, None, answers)
-    await applications.submit_application(cedar, application.id)
+    await applications.save_application(ctx, application.id, application.version, None, answers)
+    await applications.submit_application(ctx, application.id)
+    return application.id
+
+
+async def load_evaluation(
+    system: Context, officer: Context, questions: list[Question], lot_id: int, bolton_id: int, wigan_id: int
+) -> dict[str, int]:
+    """Cedar Care's application to lot 1, marked by three evaluators from two councils who differ on
+    the scored question (2, 4 and 5 out of 5): ready for the officer's moderation."""
+    application_id = await _submitted(system, questions, lot_id, "Cedar Care Ltd", "30000003", "cedar@portal.test")
+    safeguarding, quality = questions[:2]
     markers = []
     for n, (authority_id, score) in enumerate(((bolton_id, 2), (wigan_id, 4), (bolton_id, 5)), start=1):
         email = f"marker{n}@portal.test"
@@ -145,19 +154,25 @@ async def load_evaluation(
                 score,
             )
         )
-    await evaluations.assign_evaluators(officer, application.id, [m.user.user_id for m, _ in markers])
+    await evaluations.assign_evaluators(officer, application_id, [m.user.user_id for m, _ in markers])
     for marker, score in markers:
-        await evaluations.declare_interests(marker, application.id, False, "")
+        await evaluations.declare_interests(marker, application_id, False, "")
         await evaluations.save_marks(
             marker,
-            application.id,
+            application_id,
             [
                 Mark(safeguarding.id, None, True, "Policy seen, reviewed in May 2026"),
                 Mark(quality.id, score, None, f"Scored {score}: see the answer's examples"),
             ],
         )
-        await evaluations.submit_marks(marker, application.id)
-    return {"cedar_application_id": application.id}
+        await evaluations.submit_marks(marker, application_id)
+    # Dogwood Care's application waits for an evaluator who has not yet declared any conflict.
+    dogwood = await _submitted(system, questions, lot_id, "Dogwood Care Ltd", "30000004", "dogwood@portal.test")
+    fresh = await users.create_user_with_password(
+        system, "fresh@portal.test", "Fran Fresh", Role.EVALUATOR, PASSWORD, authority_id=wigan_id
+    )
+    await evaluations.assign_evaluators(officer, dogwood, [fresh.id])
+    return {"cedar_application_id": application_id, "dogwood_application_id": dogwood}
 
 
 CLOSED_TITLE = "Children's home for a 14 year old boy, Bolton"
