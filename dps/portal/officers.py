@@ -12,7 +12,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dps.accounts.domain import Provider
 from dps.accounts.services import providers
 from dps.core.auth import Role
 from dps.core.errors import DomainError
@@ -42,11 +41,8 @@ def _officer(portal: Portal) -> None:
 
 
 async def _provider_names(portal: Portal, provider_ids: set[int]) -> dict[int, str]:
-    names: dict[int, str] = {}
-    for provider_id in sorted(provider_ids):
-        found: Provider = await providers.get_provider(portal.ctx, provider_id)
-        names[provider_id] = found.legal_name
-    return names
+    found = await providers.get_providers(portal.ctx, provider_ids)
+    return {provider_id: provider.legal_name for provider_id, provider in found.items()}
 
 
 @dataclass(frozen=True, slots=True)
