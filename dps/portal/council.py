@@ -49,6 +49,8 @@ def portal_path(deadline: Deadline, role: Role) -> str | None:
     """The portal page a deadline is about, where the portal has one for this role."""
     if deadline.entity_type == "call_off" and role in {Role.COMMISSIONER, Role.ADMIN}:
         return f"/council/placement-requests/{deadline.entity_id}"
+    if deadline.entity_type == "application" and role is Role.PROCUREMENT_OFFICER:
+        return "/council/applications"
     return None
 
 

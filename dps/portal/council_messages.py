@@ -65,6 +65,7 @@ COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
     "placement_ended": (None, "This placement has already ended"),
     "overlapping_move": ("new_start_date", "The new placement must start on or after the day the old one ends"),
     # applications
+    "not_an_evaluator": ("evaluator_ids", "Choose evaluators or officers of a council in this arrangement"),
     "conflict_note_required": ("conflict_note", "Describe the conflict of interest"),
     "declaration_required": (None, "Declare your interests before you read the answers"),
     "conflicted": (None, "You declared a conflict of interest, so you are not evaluating this application"),

@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import providers
+from dps.accounts.services import providers, users
 from dps.core.auth import Role
 from dps.core.errors import DomainError
 from dps.core.evaluation import Criterion, CriterionKind, Mark, Spread, Suggestion
@@ -213,6 +213,52 @@ class OfficerApplicationPages(Controller):
             else:
                 return redirect(portal, f"{BASE}/{application_id}/decision", banner="moderation_saved")
         return await self._moderation_page(portal, view, rows, screen, form, status=400)
+
+    @get("/{application_id:int}/evaluators", name="council_assign")
+    async def evaluators_form(self, portal: NamedDependency[Portal], application_id: FromPath[int]) -> Template:
+        _officer(portal)
+        return await self._evaluators_page(portal, application_id, Form(values={"evaluator_ids": []}))
+
+    @staticmethod
+    async def _evaluators_page(portal: Portal, application_id: int, form: Form, status: int = 200) -> Template:
+        """Who is on the evaluation, what each declared, and the council's evaluators to add."""
+        view = await applications.get_application(portal.ctx, application_id)
+        provider = await providers.get_provider(portal.ctx, view.application.provider_id)
+        assigned = await evaluations.view_evaluations(portal.ctx, application_id)
+        on_it = {e.assignment.evaluator_id for e in assigned}
+        people = await users.list_users(portal.ctx, MAX_LIMIT, 0)
+        candidates = [
+            (str(u.id), f"{u.full_name} ({u.role.value.replace('_', ' ')})")
+            for u in people.items
+            if u.role in {Role.EVALUATOR, Role.PROCUREMENT_OFFICER} and u.id not in on_it
+        ]
+        return page(
+            portal,
+            "council/applications/evaluators.html",
+            status_code=status,
+            view=view,
+            provider=provider,
+            assigned=assigned,
+            candidates=candidates,
+            form=form,
+        )
+
+    @post("/{application_id:int}/evaluators", status_code=303)
+    async def assign(self, portal: NamedDependency[Portal], application_id: FromPath[int]) -> Template | Redirect:
+        """Put the chosen people on the evaluation; each declares interests before marking."""
+        _officer(portal)
+        form = Form.of(await portal.request.form(), multi=("evaluator_ids",))
+        chosen = [int(v) for v in form.getall("evaluator_ids") if v.isdigit()]
+        if not chosen:
+            form.error("evaluator_ids", "Select at least one evaluator")
+        if form.ok:
+            try:
+                await evaluations.assign_evaluators(portal.ctx, application_id, chosen)
+            except DomainError as exc:
+                problem(form, exc, "evaluator_ids")
+            else:
+                return redirect(portal, f"{BASE}/{application_id}/evaluators", banner="evaluators_assigned")
+        return await self._evaluators_page(portal, application_id, form, status=400)
 
     @get("/{application_id:int}/decision", name="council_decision")
     async def decision_form(self, portal: NamedDependency[Portal], application_id: FromPath[int]) -> Template:

@@ -107,3 +107,19 @@ def test_the_queue_is_for_procurement_officers(page: Page) -> None:
     sign_in(page, "commissioner@portal.test")
     response = page.goto("/council/applications")
     assert response is not None and response.status == 404
+
+
+def test_an_officer_assigns_evaluators_and_sees_their_declarations(page: Page, look: Look) -> None:
+    sign_in(page, OFFICER)
+    page.goto(f"/council/applications/{scene['dogwood_application_id']}/evaluators")
+    on_it = page.get_by_role("table", name="On this evaluation")
+    expect(on_it.get_by_role("row", name="Fran Fresh")).to_be_visible()
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select at least one evaluator")
+    look("assign-error")
+    page.get_by_label("Pat Panel (evaluator)").check()
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("Evaluators assigned")).to_be_visible()
+    expect(on_it.get_by_role("row", name="Pat Panel")).to_contain_text("Not declared yet")
+    expect(page.get_by_label("Pat Panel (evaluator)")).to_have_count(0)
+    look("assigned")
