@@ -24,6 +24,8 @@ BANNERS: dict[str, str] = {
     "offers_scored": "Offers scored and ranked. Choose the offer to award",
     "placement_request_awarded": "Offer awarded. Every provider that offered has been sent its assessment",
     "placement_ended": "The end of the placement has been recorded",
+    "contract_issued": "Issued. The provider's users have been told",
+    "contract_activated": "Countersigned. The contract is in force",
     "evaluators_assigned": "Evaluators assigned. Each is asked to declare their interests first",
     "interests_declared": "Declaration recorded",
     "marks_saved": "Your marks are saved as a draft",

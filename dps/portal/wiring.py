@@ -32,6 +32,7 @@ from dps.portal import (
     dashboard,
     evaluators,
     evidence,
+    legal,
     officers,
     organisation,
     sessions,
@@ -150,6 +151,7 @@ def portal(settings: Settings) -> PortalWiring:
             *council_placements.CONTROLLERS,
             *officers.CONTROLLERS,
             *evaluators.CONTROLLERS,
+            *legal.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={
