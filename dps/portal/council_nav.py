@@ -10,6 +10,7 @@ _ITEMS: list[tuple[str, str, frozenset[Role]]] = [
     ("/council/applications", "Applications", frozenset({Role.PROCUREMENT_OFFICER})),
     ("/council/evaluations", "Your evaluations", frozenset({Role.EVALUATOR})),
     ("/council/contracts", "Contracts", frozenset({Role.LEGAL_OFFICER, Role.PROCUREMENT_OFFICER})),
+    ("/council/templates", "Templates", frozenset({Role.LEGAL_OFFICER})),
 ]
 
 

@@ -37,6 +37,7 @@ from dps.portal import (
     organisation,
     sessions,
     settings_pages,
+    templates_library,
 )
 from dps.portal.messages import explain
 from dps.portal.templating import template_config
@@ -152,6 +153,7 @@ def portal(settings: Settings) -> PortalWiring:
             *officers.CONTROLLERS,
             *evaluators.CONTROLLERS,
             *legal.CONTROLLERS,
+            *templates_library.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={
