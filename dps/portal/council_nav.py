@@ -11,6 +11,7 @@ _ITEMS: list[tuple[str, str, frozenset[Role]]] = [
     ("/council/evaluations", "Your evaluations", frozenset({Role.EVALUATOR})),
     ("/council/contracts", "Contracts", frozenset({Role.LEGAL_OFFICER, Role.PROCUREMENT_OFFICER})),
     ("/council/templates", "Templates", frozenset({Role.LEGAL_OFFICER})),
+    ("/council/figures", "Figures", frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})),
 ]
 
 

@@ -32,6 +32,7 @@ from dps.portal import (
     dashboard,
     evaluators,
     evidence,
+    figures,
     legal,
     officers,
     organisation,
@@ -154,6 +155,7 @@ def portal(settings: Settings) -> PortalWiring:
             *evaluators.CONTROLLERS,
             *legal.CONTROLLERS,
             *templates_library.CONTROLLERS,
+            *figures.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={
