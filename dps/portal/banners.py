@@ -18,4 +18,6 @@ BANNERS: dict[str, str] = {
     "certificate_uploaded": "Certificate uploaded. Now confirm its details",
     "evidence_confirmed": "Certificate saved with the details you confirmed",
     "application_submitted": "Application submitted",
+    # the provider's work after admission (compliance, rate cards, offers, contracts, concerns)
+    "evidence_uploaded": "Evidence uploaded",
 }

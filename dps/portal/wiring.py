@@ -24,6 +24,7 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Messag
 from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
 from dps.core.settings import Settings
 from dps.portal import applications, arrangements, dashboard, evidence, organisation, sessions, settings_pages
+from dps.portal import compliance as compliance_pages
 from dps.portal.messages import explain
 from dps.portal.templating import template_config
 from dps.portal.web import provide_portal, with_query
@@ -162,6 +163,7 @@ def portal(settings: Settings) -> PortalWiring:
             *arrangements.CONTROLLERS,
             *applications.CONTROLLERS,
             *evidence.CONTROLLERS,
+            *compliance_pages.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={
