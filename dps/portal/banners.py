@@ -20,4 +20,5 @@ BANNERS: dict[str, str] = {
     "application_submitted": "Application submitted",
     # the provider's work after admission (compliance, rate cards, offers, contracts, concerns)
     "evidence_uploaded": "Evidence uploaded",
+    "rate_card_submitted": "Rate card submitted. The lead authority will approve or refuse it",
 }

@@ -78,6 +78,15 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     "payload_too_large": ("document", "The selected file must be smaller than {limit_mb} MB"),
     "unsupported_media_type": ("document", "The selected file must be a PDF, DOCX, PNG or JPEG"),
     "document_expired": ("document", "This document has already expired. Attach a current one"),
+    # compliance evidence
+    "requirement_takes_no_evidence": (None, "Ofsted checks read each setting's registration; no file is needed"),
+    # rate cards
+    "not_a_member": (None, "Only providers with an active place on this lot can propose fees for it"),
+    "no_lines": (None, "Enter a weekly fee for at least one band"),
+    "duplicate_band": (None, "Enter one fee for each band"),
+    "no_band": ("effective_from", "There are no agreed bands on this day. Choose a day the bands are in force"),
+    "exception_justification_required": (None, "A fee above the band's ceiling needs a reason for the exception"),
+    "invalid_period": ("effective_from", "The last day must be after the first day"),
 }
 
 FALLBACK = "Something is not right with what you entered. Check it and try again"

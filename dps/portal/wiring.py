@@ -25,6 +25,7 @@ from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthentic
 from dps.core.settings import Settings
 from dps.portal import applications, arrangements, dashboard, evidence, organisation, sessions, settings_pages
 from dps.portal import compliance as compliance_pages
+from dps.portal import rate_cards as rate_card_pages
 from dps.portal.messages import explain
 from dps.portal.templating import template_config
 from dps.portal.web import provide_portal, with_query
@@ -164,6 +165,7 @@ def portal(settings: Settings) -> PortalWiring:
             *applications.CONTROLLERS,
             *evidence.CONTROLLERS,
             *compliance_pages.CONTROLLERS,
+            *rate_card_pages.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={
