@@ -186,7 +186,7 @@ async def load(system: Context) -> dict[str, int]:
     birch = await _provider(system, "Birch Homes Ltd", "30000002", "birch@portal.test")
     birch_application = await _admitted(system, officer, birch, questions, lot1.id, bolton.id, wigan.id)
     assert alder.principal is not None and birch.principal is not None
-    provider_work = await scene_provider.load(officer, birch)
+    provider_work = await scene_provider.load(system, officer, birch, alder, lot2.id)
     return {
         **provider_work,
         "arrangement_id": arrangement.id,
