@@ -20,7 +20,8 @@ from dps.accounts.services import providers, users
 from dps.compliance.domain.requirements import InsuranceKind
 from dps.compliance.schemas import EvidenceIn
 from dps.compliance.services import checks
-from dps.contracts.services import contracts, placements as contract_placements, templates
+from dps.contracts.services import contracts, templates
+from dps.contracts.services import placements as contract_placements
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.clock import FixedClock
 from dps.core.context import Context
