@@ -21,4 +21,8 @@ BANNERS: dict[str, str] = {
     # the provider's work after admission (compliance, rate cards, offers, contracts, concerns)
     "evidence_uploaded": "Evidence uploaded",
     "rate_card_submitted": "Rate card submitted. The lead authority will approve or refuse it",
+    "placement_question_asked": "Your question has been sent to the council",
+    "offer_submitted": "Offer submitted. It stays sealed until the deadline",
+    "offer_changed": "Your offer has been changed",
+    "offer_withdrawn": "Your offer has been withdrawn",
 }

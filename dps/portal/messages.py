@@ -87,6 +87,13 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     "no_band": ("effective_from", "There are no agreed bands on this day. Choose a day the bands are in force"),
     "exception_justification_required": (None, "A fee above the band's ceiling needs a reason for the exception"),
     "invalid_period": ("effective_from", "The last day must be after the first day"),
+    # placement requests and offers
+    "deadline_passed": (None, "The deadline for offers has passed. Offers and questions are no longer accepted"),
+    "offer_exists": ("setting_id", "You have already offered this setting. Change that offer instead"),
+    "setting_not_invited": ("setting_id", "Offer one of your settings that was invited"),
+    "invalid_fee": ("fee", "Enter a weekly fee of more than £0"),
+    "answers_incomplete": (None, "Answer every question"),
+    "offer_withdrawn": (None, "This offer has been withdrawn"),
 }
 
 FALLBACK = "Something is not right with what you entered. Check it and try again"

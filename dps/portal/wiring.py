@@ -25,6 +25,7 @@ from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthentic
 from dps.core.settings import Settings
 from dps.portal import applications, arrangements, dashboard, evidence, organisation, sessions, settings_pages
 from dps.portal import compliance as compliance_pages
+from dps.portal import placement_requests as placement_request_pages
 from dps.portal import rate_cards as rate_card_pages
 from dps.portal.messages import explain
 from dps.portal.templating import template_config
@@ -166,6 +167,7 @@ def portal(settings: Settings) -> PortalWiring:
             *evidence.CONTROLLERS,
             *compliance_pages.CONTROLLERS,
             *rate_card_pages.CONTROLLERS,
+            *placement_request_pages.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={

@@ -211,4 +211,6 @@ async def load(system: Context, officer: Context, birch: Context, alder: Context
         "open_call_off_id": open_request.id,
         "won_call_off_id": won.id,
         "birch_ipa_id": ipa.id,
+        "commissioner_user_id": commissioner.user.user_id,
+        "bolton_id": bolton,
     }
