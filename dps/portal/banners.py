@@ -25,4 +25,5 @@ BANNERS: dict[str, str] = {
     "offer_submitted": "Offer submitted. It stays sealed until the deadline",
     "offer_changed": "Your offer has been changed",
     "offer_withdrawn": "Your offer has been withdrawn",
+    "contract_signed": "You have signed it",
 }

@@ -94,6 +94,13 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     "invalid_fee": ("fee", "Enter a weekly fee of more than £0"),
     "answers_incomplete": (None, "Answer every question"),
     "offer_withdrawn": (None, "This offer has been withdrawn"),
+    # contracts
+    "pdf_not_ready": (None, "The PDF copy is still being made. Read the Word document, or try again later"),
+    "document_hash_mismatch": (
+        "confirm",
+        "The document has changed since you opened this page. Read it again, then sign what you read",
+    ),
+    "not_signable": (None, "A decision letter is a notice. It is not signed"),
 }
 
 FALLBACK = "Something is not right with what you entered. Check it and try again"

@@ -25,6 +25,7 @@ from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthentic
 from dps.core.settings import Settings
 from dps.portal import applications, arrangements, dashboard, evidence, organisation, sessions, settings_pages
 from dps.portal import compliance as compliance_pages
+from dps.portal import contracts as contract_pages
 from dps.portal import placement_requests as placement_request_pages
 from dps.portal import rate_cards as rate_card_pages
 from dps.portal.messages import explain
@@ -168,6 +169,7 @@ def portal(settings: Settings) -> PortalWiring:
             *compliance_pages.CONTROLLERS,
             *rate_card_pages.CONTROLLERS,
             *placement_request_pages.CONTROLLERS,
+            *contract_pages.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={

@@ -5,7 +5,8 @@
 - Alder Care holds a place on lot 2 with no insurance evidence (non-compliant).
 - Bolton's commissioner has an open placement request that Birch is invited to (offers close in
   12 days), and an earlier one, run in the past on a clock of its own, that Birch won: its
-  Individual Placement Agreement is issued for Birch to sign (the PDF copy is still pending).
+  Individual Placement Agreement and its membership agreement are issued for Birch to sign (the
+  PDF copies are still pending).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dps.accounts.services import providers, users
 from dps.compliance.domain.requirements import InsuranceKind
 from dps.compliance.schemas import EvidenceIn
 from dps.compliance.services import checks
-from dps.contracts.services import contracts, templates
+from dps.contracts.services import contracts, generation, templates
 from dps.contracts.services import placements as contract_placements
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.clock import FixedClock
@@ -203,6 +204,8 @@ async def load(system: Context, officer: Context, birch: Context, alder: Context
     await templates.load_shipped_templates(system)
     ipa = await contract_placements.generate_placement_agreement_for(legal, placed.items[0].id)
     await contracts.issue_contract(legal, ipa.id)
+    agreement = await generation.generate_membership_agreement(legal, membership.id)
+    await contracts.issue_contract(legal, agreement.id)
     return {
         "birch_membership_id": membership.id,
         "alder_membership_id": alder_membership,
@@ -211,6 +214,7 @@ async def load(system: Context, officer: Context, birch: Context, alder: Context
         "open_call_off_id": open_request.id,
         "won_call_off_id": won.id,
         "birch_ipa_id": ipa.id,
+        "birch_membership_agreement_id": agreement.id,
         "commissioner_user_id": commissioner.user.user_id,
         "bolton_id": bolton,
     }
