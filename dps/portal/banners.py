@@ -26,4 +26,5 @@ BANNERS: dict[str, str] = {
     "offer_changed": "Your offer has been changed",
     "offer_withdrawn": "Your offer has been withdrawn",
     "contract_signed": "You have signed it",
+    "concern_responded": "Your response has been sent to the council",
 }

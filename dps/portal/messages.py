@@ -101,6 +101,8 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
         "The document has changed since you opened this page. Read it again, then sign what you read",
     ),
     "not_signable": (None, "A decision letter is a notice. It is not signed"),
+    # concerns
+    "response_required": ("response", "Enter your response"),
 }
 
 FALLBACK = "Something is not right with what you entered. Check it and try again"

@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
+from dps.core import notifications
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
 from dps.core.errors import NotFound
@@ -29,6 +30,7 @@ class Portal:
 
     ctx: Context
     request: Request[Any, Any, Any]
+    unread: int = 0  # the signed-in person's unread notifications, shown in the header
 
     @property
     def principal(self) -> Principal | None:
@@ -73,7 +75,8 @@ async def provide_portal(request: Request[Any, Any, Any]) -> Portal:
     principal = await state.resolve_token(token, state.clock) if token else None
     request.state.portal_principal = principal  # for the error pages' header
     ctx = Context(principal=principal, clock=state.clock, settings=state.settings, store=state.store)
-    return Portal(ctx=ctx, request=request)
+    unread = await notifications.count_my_unread(ctx) if principal is not None else 0
+    return Portal(ctx=ctx, request=request, unread=unread)
 
 
 def session_cookie(token: str, expires_at: datetime, now: datetime, secure: bool) -> Cookie:
@@ -101,7 +104,13 @@ def page(portal: Portal, template: str, status_code: int = 200, **context: Any) 
     return Template(
         template_name=template,
         status_code=status_code,
-        context={"principal": portal.principal, "banner": banner, "path": portal.request.url.path, **context},
+        context={
+            "principal": portal.principal,
+            "banner": banner,
+            "path": portal.request.url.path,
+            "unread": portal.unread,
+            **context,
+        },
         cookies=cookies,
     )
 

@@ -25,7 +25,9 @@ from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthentic
 from dps.core.settings import Settings
 from dps.portal import applications, arrangements, dashboard, evidence, organisation, sessions, settings_pages
 from dps.portal import compliance as compliance_pages
+from dps.portal import concerns as concern_pages
 from dps.portal import contracts as contract_pages
+from dps.portal import notifications as notification_pages
 from dps.portal import placement_requests as placement_request_pages
 from dps.portal import rate_cards as rate_card_pages
 from dps.portal.messages import explain
@@ -170,6 +172,8 @@ def portal(settings: Settings) -> PortalWiring:
             *rate_card_pages.CONTROLLERS,
             *placement_request_pages.CONTROLLERS,
             *contract_pages.CONTROLLERS,
+            *notification_pages.CONTROLLERS,
+            *concern_pages.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={

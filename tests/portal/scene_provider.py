@@ -2,7 +2,8 @@
 
 - Birch Homes (a member of lot 1) has a children's home, current insurance evidence, an approved
   rate card and a refused one; the catalogue has one additional service.
-- Alder Care holds a place on lot 2 with no insurance evidence (non-compliant).
+- Alder Care holds a place on lot 2 with no insurance evidence (non-compliant), and Bolton has
+  raised a concern about it.
 - Bolton's commissioner has an open placement request that Birch is invited to (offers close in
   12 days), and an earlier one, run in the past on a clock of its own, that Birch won: its
   Individual Placement Agreement and its membership agreement are issued for Birch to sign (the
@@ -18,9 +19,10 @@ from decimal import Decimal
 from dps.accounts.domain import Need, OfstedGrade, SettingType
 from dps.accounts.schemas import SettingIn
 from dps.accounts.services import providers, users
+from dps.compliance.domain.concerns import ConcernCategory
 from dps.compliance.domain.requirements import InsuranceKind
-from dps.compliance.schemas import EvidenceIn
-from dps.compliance.services import checks
+from dps.compliance.schemas import ConcernIn, EvidenceIn
+from dps.compliance.services import checks, concerns
 from dps.contracts.services import contracts, generation, templates
 from dps.contracts.services import placements as contract_placements
 from dps.core.auth import OrgKind, Principal, Role
@@ -206,7 +208,20 @@ async def load(system: Context, officer: Context, birch: Context, alder: Context
     await contracts.issue_contract(legal, ipa.id)
     agreement = await generation.generate_membership_agreement(legal, membership.id)
     await contracts.issue_contract(legal, agreement.id)
+    # Bolton's concern about Alder Care, issued (Alder is told).
+    concern = await concerns.raise_concern(
+        officer,
+        ConcernIn(
+            provider_id=alder.principal.org_id or 0,
+            category=ConcernCategory.QUALITY,
+            arrangement_ids=[arrangement_id],
+            summary="Two children's reviews found no record of the key worker's weekly sessions.",
+            actions_taken="Discussed with the registered manager on 20 November.",
+            issue=True,
+        ),
+    )
     return {
+        "alder_concern_id": concern.id,
         "birch_membership_id": membership.id,
         "alder_membership_id": alder_membership,
         "birch_refused_card_id": refused.id,
