@@ -55,14 +55,15 @@ async def _staff(system: Context, email: str, name: str, role: Role, authority_i
     return replace(system, principal=Principal(user.id, email, role, OrgKind.AUTHORITY, authority_id))
 
 
-def request(arrangement_id: int, lot_id: int, title: str, start: date, deadline: datetime) -> CallOffIn:
+def request(arrangement_id: int, lot_id: int, title: str, start: date, deadline: datetime, age: int = 12) -> CallOffIn:
+    them, their = ("him", "his") if age == 12 else ("her", "her")
     return CallOffIn(
         arrangement_id=arrangement_id,
         lot_id=lot_id,
         title=title,
         child=ChildIn(
-            age=12,
-            sex=Sex.MALE,
+            age=age,
+            sex=Sex.MALE if age == 12 else Sex.FEMALE,
             needs=[Need.AUTISM],
             need_level="standard",
             home_district="M1",
@@ -74,7 +75,9 @@ def request(arrangement_id: int, lot_id: int, title: str, start: date, deadline:
         ),
         criteria=CriteriaIn(
             questions=[
-                QuestionIn(text="How will you help him settle in his first month?", max_score=5, weight=Decimal(100))
+                QuestionIn(
+                    text=f"How will you help {them} settle in {their} first month?", max_score=5, weight=Decimal(100)
+                )
             ],
             quality_weight=Decimal(60),
             price_weight=Decimal(30),
@@ -231,5 +234,9 @@ async def load(system: Context, officer: Context, birch: Context, alder: Context
         "birch_ipa_id": ipa.id,
         "birch_membership_agreement_id": agreement.id,
         "commissioner_user_id": commissioner.user.user_id,
+        "officer_user_id": officer.user.user_id,
+        "legal_user_id": legal.user.user_id,
+        "placement_evaluator1_id": evaluators[0].user.user_id,
+        "placement_evaluator2_id": evaluators[1].user.user_id,
         "bolton_id": bolton,
     }

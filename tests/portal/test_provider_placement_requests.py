@@ -6,6 +6,7 @@ and assessment after an award, and a late offer refused."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -32,7 +33,7 @@ def council_act(*args: str) -> dict[str, object]:
 
 def fill_offer(page: Page, fee: str) -> None:
     page.get_by_label("Weekly fee, in pounds").fill(fee)
-    page.get_by_label("How will you help him settle in his first month?").fill(
+    page.get_by_label(re.compile(r"How will you help (him|her) settle in (his|her) first month\?")).fill(
         "A key worker who knows autism meets him twice before he moves"
     )
 
@@ -116,7 +117,7 @@ def test_after_the_award_the_winner_sees_the_outcome_and_its_assessment(page: Pa
 
 
 def test_an_offer_after_the_deadline_is_refused(page: Page, look: Look) -> None:
-    late = council_act("late-request", "6")
+    late = council_act("request", "6")
     sign_in(page, "birch@portal.test")
     page.goto(f"/placement-requests/{late['call_off_id']}/offer")
     fill_offer(page, "4800")
