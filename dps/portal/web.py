@@ -5,7 +5,7 @@ its `Context`, exactly as the JSON API does; nothing here knows a business rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -75,8 +75,15 @@ async def provide_portal(request: Request[Any, Any, Any]) -> Portal:
     principal = await state.resolve_token(token, state.clock) if token else None
     request.state.portal_principal = principal  # for the error pages' header
     ctx = Context(principal=principal, clock=state.clock, settings=state.settings, store=state.store)
-    unread = await notifications.count_my_unread(ctx) if principal is not None else 0
-    return Portal(ctx=ctx, request=request, unread=unread)
+    return Portal(ctx=ctx, request=request)
+
+
+async def provide_portal_counting(request: Request[Any, Any, Any]) -> Portal:
+    """`provide_portal`, with the signed-in person's unread notifications for the header."""
+    portal = await provide_portal(request)
+    if portal.principal is None:
+        return portal
+    return replace(portal, unread=await notifications.count_my_unread(portal.ctx))
 
 
 def session_cookie(token: str, expires_at: datetime, now: datetime, secure: bool) -> Cookie:

@@ -32,7 +32,7 @@ from dps.portal import placement_requests as placement_request_pages
 from dps.portal import rate_cards as rate_card_pages
 from dps.portal.messages import explain
 from dps.portal.templating import template_config
-from dps.portal.web import provide_portal, with_query
+from dps.portal.web import provide_portal_counting, with_query
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def portal(settings: Settings) -> PortalWiring:
             *notification_pages.CONTROLLERS,
             *concern_pages.CONTROLLERS,
         ],
-        dependencies={"portal": Provide(provide_portal)},
+        dependencies={"portal": Provide(provide_portal_counting)},
         exception_handlers={
             DomainError: _domain_error,
             HTTPException: _http_error,
