@@ -23,6 +23,7 @@ from dps.pricing.services import check_offer_fee
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferStatus
 from dps.tenders.services import call_offs, offers
+from dps.tenders.services.offers import OfferView
 
 EXTRA_SERVICES = 2  # rows for additional services on the offer form
 
@@ -51,14 +52,14 @@ class Invitation:
     call_off: CallOff
     profile_withheld: bool
     settings: dict[int, str]  # the provider's invited settings: id -> name
-    offers: list[offers.OfferView]
+    offers: list[OfferView]
 
     @property
     def open(self) -> bool:
         return self.call_off.status is CallOffStatus.PUBLISHED
 
     @property
-    def live_offers(self) -> list[offers.OfferView]:
+    def live_offers(self) -> list[OfferView]:
         return [o for o in self.offers if o.offer.status is OfferStatus.SUBMITTED]
 
 
