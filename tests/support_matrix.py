@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -370,6 +371,7 @@ async def build_scene(api: Api) -> Scene:
 # write gets a body its Struct accepts. Generated from the handler's `data` type (smallest valid
 # value of each required field); a rule may override fields the generator cannot guess.
 
+
 def example_body(data_type: Any, overrides: dict[str, Any] | None = None) -> Any:
     """The smallest JSON value `data_type` (a msgspec Struct) accepts, with `overrides` applied."""
     value = _value(msgspec.inspect.type_info(data_type), None)
@@ -378,7 +380,7 @@ def example_body(data_type: Any, overrides: dict[str, Any] | None = None) -> Any
     return value
 
 
-def _value(t: msgspec.inspect.Type, examples: list[Any] | None) -> Any:  # noqa: C901, PLR0911, PLR0912
+def _value(t: msgspec.inspect.Type, examples: list[Any] | None) -> Any:
     inspect = msgspec.inspect
     if isinstance(t, inspect.Metadata):
         extra = t.extra_json_schema or {}
@@ -435,3 +437,46 @@ async def truncate_everything() -> None:
         await db.DB.run_querystring(QueryString(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         for table in guarded:
             await db.DB.run_querystring(QueryString(f"ALTER TABLE {table} ENABLE TRIGGER {table}_no_truncate"))
+
+
+# --- the database, read directly (table names come from TABLES and pg_tables, never from input) ---
+
+
+async def _scalar(sql: str, *args: object) -> Any:
+    from piccolo.querystring import QueryString
+
+    from dps.core.db import DB
+
+    rows = await DB.run_querystring(QueryString(sql, *args))
+    return next(iter(rows[0].values())) if rows else None
+
+
+async def row_exists(table: str, row_id: int) -> bool:
+    return bool(await _scalar(f"SELECT count(*) FROM {table} WHERE id = {{}}", row_id))  # noqa: S608
+
+
+async def row_version(table: str, row_id: int) -> str | None:
+    """The row's `version` (for If-Match), or None when its table has none."""
+    return await _scalar(f"SELECT to_jsonb(t) ->> 'version' FROM {table} t WHERE id = {{}}", row_id)  # noqa: S608
+
+
+_tables: list[str] = []
+
+
+async def fingerprint(rows: list[tuple[str, int]]) -> tuple[Any, ...]:
+    """The row count of every table, the audit trail's length and the named rows, as JSON: equal
+    before and after means nothing was written (sign-in tokens aside: every request touches them)."""
+    if not _tables:
+        names = await _scalar(
+            "SELECT json_agg(tablename ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename NOT IN ('migration', 'auth_tokens')"
+        )
+        _tables.extend(json.loads(str(names)))
+    counts = await _scalar(
+        "SELECT json_build_object(" + ", ".join(f"'{t}', (SELECT count(*) FROM {t})" for t in _tables) + ")::text"  # noqa: S608
+    )
+    named = [
+        await _scalar(f"SELECT row_to_json(t)::text FROM {table} t WHERE id = {{}}", row_id)  # noqa: S608
+        for table, row_id in rows
+    ]
+    return counts, named
