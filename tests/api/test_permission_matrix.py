@@ -126,7 +126,11 @@ ISSUER = Rule(  # the issuing council's commissioner and officer
     lower=("member_evaluator", "member_legal"),
     codes=dict.fromkeys(("member_evaluator", "member_legal"), "not_issuing_authority"),
 )
-CONTRACT_READ = Rule(("member_commissioner", "member_legal", "provider_admin"), hole=CONTRACT_404)
+CONTRACT_READ = Rule(
+    ("member_commissioner", "member_legal", "provider_admin"), lower=("member_evaluator",), hole=CONTRACT_404
+)
+# An evaluator's own assignment: the lead's other staff see the application but hold no assignment.
+EVALUATOR_OWN = Rule(("lead_evaluator",), hidden=("lead_officer", "lead_commissioner", "lead_legal"))
 CONTRACT_WRITE = Rule(("member_legal",), lower=("member_evaluator",), hole=CONTRACT_404)
 
 RULES: dict[tuple[str, str], Rule] = {
@@ -181,9 +185,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/applications/{application_id:int}/evaluators"): Rule(
         ("lead_officer",), lower=ARRANGEMENT_WRITE, by_role=NON_OFFICERS, hole=APPLICATION_404
     ),
-    ("POST", "/applications/{application_id:int}/evaluations/declaration"): Rule(("lead_evaluator",)),
-    ("PUT", "/applications/{application_id:int}/evaluations/marks"): Rule(("lead_evaluator",)),
-    ("POST", "/applications/{application_id:int}/evaluations/submit"): Rule(("lead_evaluator",)),
+    ("POST", "/applications/{application_id:int}/evaluations/declaration"): EVALUATOR_OWN,
+    ("PUT", "/applications/{application_id:int}/evaluations/marks"): EVALUATOR_OWN,
+    ("POST", "/applications/{application_id:int}/evaluations/submit"): EVALUATOR_OWN,
     ("GET", "/applications/{application_id:int}/evaluations"): Rule(
         ("lead_officer", "lead_evaluator"), lower=("lead_commissioner", "lead_legal"), hole=APPLICATION_404
     ),
