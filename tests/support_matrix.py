@@ -161,15 +161,17 @@ async def build_scene(api: Api) -> Scene:
             headers=officer,
         )
     )["id"]  # fmt: skip
+    for lot_id in lots:  # every lot is priced before the arrangement opens
+        band = created(
+            await api.client.post(
+                f"{ARRANGEMENTS}/{aid}/price-bands",
+                json={"lot_id": lot_id, "age_band": "8-12", "need_level": "complex", "floor_pence": 100_000,
+                      "ceiling_pence": 130_000, "effective_from": "2026-11-01"},
+                headers=officer,
+            )
+        )  # fmt: skip
+        ids.setdefault("price_band", band["id"])
     created(await api.client.post(f"{ARRANGEMENTS}/{aid}/publish", headers=officer), 200)
-    ids["price_band"] = created(
-        await api.client.post(
-            f"{ARRANGEMENTS}/{aid}/price-bands",
-            json={"lot_id": ids["lot"], "age_band": "8-12", "need_level": "complex", "floor_pence": 100_000,
-                  "ceiling_pence": 130_000, "effective_from": "2026-11-01"},
-            headers=officer,
-        )
-    )["id"]  # fmt: skip
     ids["additional_service"] = created(
         await api.client.post(
             f"{ARRANGEMENTS}/{aid}/additional-services",
@@ -474,7 +476,9 @@ async def fingerprint(rows: list[tuple[str, int]]) -> tuple[Any, ...]:
         )
         _tables.extend(json.loads(str(names)))
     counts = await _scalar(
-        "SELECT json_build_object(" + ", ".join(f"'{t}', (SELECT count(*) FROM {t})" for t in _tables) + ")::text"  # noqa: S608
+        "SELECT json_agg(n)::text FROM ("  # noqa: S608
+        + " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in _tables)  # noqa: S608
+        + ") c"
     )
     named = [
         await _scalar(f"SELECT row_to_json(t)::text FROM {table} t WHERE id = {{}}", row_id)  # noqa: S608
