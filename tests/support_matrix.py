@@ -61,12 +61,14 @@ TABLES = {
     "contract": "contracts",
     "template_version": "contract_template_versions",
     "notification": "notifications",
+    "notice": "transparency_notices",
 }
 
 
 @dataclass
 class Scene:
     ids: dict[str, int] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # path parameters that are not row ids
     tokens: dict[str, str | None] = field(default_factory=lambda: {"anonymous": None})
 
     def headers(self, caller: str) -> dict[str, str]:
@@ -366,6 +368,11 @@ async def build_scene(api: Api) -> Scene:
     notifications = created(await api.client.get("/api/v1/notifications", headers=provider), 200)["items"]
     assert notifications, "the member provider has been told of something"
     ids["notification"] = notifications[0]["id"]
+
+    # Transparency (when this build has it): the arrangement's first notice, its OCDS record.
+    if await _scalar("SELECT to_regclass('transparency_notices') IS NOT NULL"):
+        ids["notice"] = await _scalar("SELECT min(id) FROM transparency_notices")
+        s.texts["ocid"] = str(await _scalar("SELECT min(ocid) FROM ocds_releases"))
     return s
 
 
