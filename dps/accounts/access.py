@@ -32,13 +32,17 @@ def require_edit_settings(p: Principal, provider_id: int) -> None:
         raise PermissionDenied("only the provider's own users may change its settings")
 
 
-def require_read_users_of(p: Principal, provider_id: int | None, authority_id: int | None) -> None:
+def may_read_users_of(p: Principal, provider_id: int | None, authority_id: int | None) -> bool:
+    """Admins, and the users of the same organisation."""
     if p.is_admin:
-        return
-    own = (provider_id is not None and p.is_provider(provider_id)) or (
+        return True
+    return (provider_id is not None and p.is_provider(provider_id)) or (
         authority_id is not None and p.is_authority(authority_id)
     )
-    if not own:
+
+
+def require_read_users_of(p: Principal, provider_id: int | None, authority_id: int | None) -> None:
+    if not may_read_users_of(p, provider_id, authority_id):
         raise PermissionDenied("you may only see users of your own organisation")
 
 

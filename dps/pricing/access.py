@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dps.core.auth import OrgKind, Principal, Role
-from dps.core.errors import PermissionDenied
+from dps.core.errors import NotFound, PermissionDenied
 from dps.frameworks.access import may_manage_arrangement, require_manage_arrangement
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
 
@@ -27,11 +27,16 @@ def require_read_prices(p: Principal, arrangement: Arrangement, member_provider:
     raise PermissionDenied("only the arrangement's councils and member providers see its prices")
 
 
-def require_read_rate_card(p: Principal, arrangement: Arrangement, provider_id: int) -> None:
+def may_read_rate_card(p: Principal, arrangement: Arrangement, provider_id: int) -> bool:
     """A card: its provider, and the staff of the arrangement's councils (they buy at these prices)."""
-    if p.is_admin or p.is_provider(provider_id) or is_staff_of(p, arrangement):
-        return
-    raise PermissionDenied("you may not see this rate card")
+    return p.is_admin or p.is_provider(provider_id) or is_staff_of(p, arrangement)
+
+
+def require_read_rate_card(p: Principal, arrangement: Arrangement, provider_id: int, card_id: int) -> None:
+    """Whoever may not see a card is told it does not exist, exactly as for a missing id, so its id
+    tells an outsider nothing (issue 13 item 10)."""
+    if not may_read_rate_card(p, arrangement, provider_id):
+        raise NotFound(f"rate card {card_id} does not exist", entity="rate_card")
 
 
 def require_provider_staff(p: Principal, provider_id: int) -> None:

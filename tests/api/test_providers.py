@@ -101,10 +101,11 @@ async def test_provider_cannot_read_or_change_another_providers_records(api: Api
     users = await api.client.get("/api/v1/users", headers=api.auth(a_token))
     assert {u["provider_id"] for u in users.json()["items"]} == {a_id}
     b_admin = next(u for u in (await api.client.get("/api/v1/users", headers=api.auth(b_token))).json()["items"])
+    # Nor read one: another organisation's user is, to it, a user that does not exist (issue 13 item 10).
     problem(
         await api.client.get(f"/api/v1/users/{b_admin['id']}", headers=api.auth(a_token)),
-        403,
-        "permission_denied",
+        404,
+        "not_found",
     )
     # And B's record is untouched.
     b = (await api.client.get(f"/api/v1/providers/{b_id}", headers=api.auth(b_token))).json()

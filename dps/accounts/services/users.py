@@ -11,7 +11,7 @@ from dps.core import audit
 from dps.core.auth import MIN_PASSWORD_LENGTH, PROVIDER_ROLES, Role, hash_password, new_token, token_digest
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import InvalidInput, PermissionDenied
+from dps.core.errors import InvalidInput, NotFound, PermissionDenied
 from dps.core.pagination import Page
 
 INVITATION_DAYS = 7
@@ -96,10 +96,16 @@ async def create_user_with_password(
 
 async def get_user(ctx: Context, user_id: int) -> User:
     user = await repository.get_user(user_id)
-    principal = ctx.user
-    if principal.user_id != user_id:
-        access.require_read_users_of(principal, user.provider_id, user.authority_id)
+    _require_visible(ctx, user)
     return user
+
+
+def _require_visible(ctx: Context, user: User) -> None:
+    """A user of another organisation is, to the caller, a user that does not exist (the same 404 as
+    a missing id), so ids tell nobody who has an account where (issue 13 item 10)."""
+    principal = ctx.user
+    if principal.user_id != user.id and not access.may_read_users_of(principal, user.provider_id, user.authority_id):
+        raise NotFound(f"user {user.id} does not exist", entity="user")
 
 
 async def list_users(ctx: Context, limit: int, after_id: int) -> Page[User]:
@@ -115,6 +121,7 @@ async def list_users(ctx: Context, limit: int, after_id: int) -> Page[User]:
 async def disable_user(ctx: Context, user_id: int) -> User:
     """Stop a user signing in and revoke their tokens (admins, or a provider_admin for its own users)."""
     user = await repository.get_user(user_id)
+    _require_visible(ctx, user)
     principal = ctx.user
     allowed = principal.is_admin or (
         principal.role is Role.PROVIDER_ADMIN

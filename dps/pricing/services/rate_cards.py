@@ -77,7 +77,7 @@ async def propose_rate_card(ctx: Context, data: RateCardIn) -> RateCard:
 async def get_rate_card(ctx: Context, card_id: int) -> RateCard:
     card = await repository.get_rate_card(card_id)
     arrangement = await frameworks.get_arrangement(card.arrangement_id)
-    access.require_read_rate_card(ctx.user, arrangement, card.provider_id)
+    access.require_read_rate_card(ctx.user, arrangement, card.provider_id, card.id)
     return card
 
 
@@ -112,6 +112,7 @@ async def list_rate_cards(
 async def _decidable(ctx: Context, card_id: int, expected_version: int) -> RateCard:
     card = await repository.get_rate_card(card_id, for_update=True)
     arrangement = await frameworks.get_arrangement(card.arrangement_id)
+    access.require_read_rate_card(ctx.user, arrangement, card.provider_id, card.id)
     access.require_manage_arrangement(ctx.user, arrangement)
     require_version(expected_version, card.version)
     return card
