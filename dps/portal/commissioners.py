@@ -311,7 +311,7 @@ def flag_words(flag: str) -> str:
 class PlacementRequestPages(Controller):
     path = BASE
 
-    @get("/", name="placement_requests")
+    @get("/", name="council_placement_requests")
     async def index(self, portal: NamedDependency[Portal]) -> Template:
         """The council's placement requests, newest first."""
         portal.council_staff(Role.COMMISSIONER)
@@ -357,7 +357,7 @@ class PlacementRequestPages(Controller):
                 return redirect(portal, f"{BASE}/{created.id}", banner="placement_request_saved")
         return page(portal, "council/requests/form.html", status_code=400, form=form, call_off=None, **_choices(lots))
 
-    @get("/{call_off_id:int}", name="placement_request")
+    @get("/{call_off_id:int}", name="council_placement_request")
     async def detail(self, portal: NamedDependency[Portal], call_off_id: FromPath[int]) -> Template:
         """A draft with its preview; an open request's sealed state; a closed one's offers."""
         return await PlacementRequestPages._detail(portal, call_off_id, Form())

@@ -99,10 +99,6 @@ PROVIDER = ("provider_admin", "provider_user")
 LEAD = ("lead_officer", "lead_evaluator", "lead_commissioner", "lead_legal")
 MEMBER = ("member_commissioner", "member_evaluator", "member_legal", "member_officer")
 COUNCILS_IN = (*LEAD, *MEMBER)
-NATIONAL_TEMPLATES = (
-    "templates are platform-wide (issue 13 item 4): any council's legal officer may approve or retire "
-    "a national default; contracts package"
-)
 CLARIFICATION_404 = (
     "a 403 (where a missing id gets 404) tells any caller that another provider's clarification exists "
     "(item 10); frameworks"
@@ -110,12 +106,7 @@ CLARIFICATION_404 = (
 NO_ARRANGEMENT = "no_arrangement_with_provider"
 APPLICATION_404 = "a 403 tells an outsider that another provider's application exists (item 10); frameworks"
 MEMBERSHIP_404 = "a 403 tells an outsider that a membership exists (item 10); frameworks"
-PLACEMENT_404 = "a 403 tells an outside council that another council's placement exists (item 10); tenders"
 CONTRACT_404 = "a 403 tells an outside council that another council's contract exists (item 10); contracts"
-DOCUMENTS = (
-    "provider documents are readable by every council, not only those in an arrangement with the provider, "
-    "and a 403 tells another provider they exist (item 10); accounts cannot see arrangements"
-)
 
 NOTICE_ORACLE = (
     "the role is checked after the notice is loaded: a provider or an evaluator gets 403 for a real "
@@ -163,8 +154,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/users/{user_id:int}"): Rule(("lead_officer", "admin")),
     ("POST", "/users/{user_id:int}/disable"): Rule(("admin",), lower=("lead_officer",)),
-    ("GET", "/documents/{document_id:int}"): Rule((*PROVIDER, *COUNCILS_IN), hole=DOCUMENTS),
-    ("GET", "/documents/{document_id:int}/content"): Rule((*PROVIDER, *COUNCILS_IN), hole=DOCUMENTS),
+    ("GET", "/documents/{document_id:int}"): Rule((*PROVIDER, *COUNCILS_IN)),
+    ("GET", "/documents/{document_id:int}/content"): Rule((*PROVIDER, *COUNCILS_IN)),
     # frameworks: a published arrangement and what hangs off it are visible; its lead's officer acts.
     ("GET", A): ARRANGEMENT_READ,
     ("PATCH", A): Rule(("lead_officer",), lower=ARRANGEMENT_WRITE, sees=EVERYONE, body={"title": "NW DPS"}),
@@ -336,12 +327,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/call-offs/{call_off_id:int}/award"): CALL_OFF_WRITE,
     ("POST", "/call-offs/{call_off_id:int}/conclude"): CALL_OFF_WRITE,
     ("POST", "/call-offs/{call_off_id:int}/no-award"): CALL_OFF_WRITE,
-    ("GET", "/placements/{placement_id:int}"): Rule(("member_commissioner", *PROVIDER), hole=PLACEMENT_404),
+    ("GET", "/placements/{placement_id:int}"): Rule(("member_commissioner", *PROVIDER)),
     ("POST", "/placements/{placement_id:int}/end"): Rule(
-        ("member_commissioner",), lower=CALL_OFF_STAFF, by_role=("other_provider",), hole=PLACEMENT_404
+        ("member_commissioner",), lower=CALL_OFF_STAFF, by_role=("other_provider",)
     ),
     ("POST", "/placements/{placement_id:int}/move"): Rule(
-        ("member_commissioner",), lower=CALL_OFF_STAFF, by_role=("other_provider",), hole=PLACEMENT_404
+        ("member_commissioner",), lower=CALL_OFF_STAFF, by_role=("other_provider",)
     ),
     # core
     ("POST", "/notifications/{notification_id:int}/read"): Rule(("provider_admin",), hidden=("provider_user",)),
@@ -359,10 +350,10 @@ RULES: dict[tuple[str, str], Rule] = {
         COUNCILS_IN + COUNCIL, by_role=("other_provider",)
     ),
     ("POST", "/contract-templates/versions/{version_id:int}/approve"): Rule(
-        ("admin",), lower=("lead_legal",), sees=COUNCIL, by_role=("other_provider",), hole=NATIONAL_TEMPLATES
+        ("admin",), lower=("lead_legal",), sees=COUNCIL, by_role=("other_provider",)
     ),
     ("POST", "/contract-templates/versions/{version_id:int}/retire"): Rule(
-        ("admin",), lower=("lead_legal",), sees=COUNCIL, by_role=("other_provider",), hole=NATIONAL_TEMPLATES
+        ("admin",), lower=("lead_legal",), sees=COUNCIL, by_role=("other_provider",)
     ),
     ("GET", "/contracts/{contract_id:int}"): CONTRACT_READ,
     ("GET", "/contracts/{contract_id:int}/document"): CONTRACT_READ,
