@@ -249,6 +249,7 @@ WRITE_ROUTES = [
     ("POST", "/api/v1/rate-cards/1/reject"),
     ("POST", "/api/v1/uplifts"),
     ("POST", "/api/v1/uplifts/1/apply"),
+    ("POST", "/api/v1/notices/1/publish"),
 ]
 
 
