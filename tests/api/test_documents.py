@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import date
 from pathlib import Path
 
 import docx
 
 from tests import pdfs
-from tests.support import Api, problem
+from tests.support import Api, admit_member, problem
+from tests.support_frameworks import arrangement
 
 PDF = pdfs.minimal()
 
@@ -76,8 +78,10 @@ async def test_only_permitted_callers_read_a_document(api: Api) -> None:
     _, a_token = await api.provider()
     b_id, b_token = await api.provider()
     doc = (await upload(api, b_token, PDF)).json()  # type: ignore[attr-defined]
-    for path in (f"/api/v1/documents/{doc['id']}", f"/api/v1/documents/{doc['id']}/content"):
-        problem(await api.client.get(path, headers=api.auth(a_token)), 403, "permission_denied")
+    paths = (f"/api/v1/documents/{doc['id']}", f"/api/v1/documents/{doc['id']}/content")
+    for path in paths:
+        # To another provider the document does not exist (issue 13 item 10: no 403 that confirms an id).
+        problem(await api.client.get(path, headers=api.auth(a_token)), 404, "not_found")
         problem(await api.client.get(path), 401, "unauthenticated")
     problem(
         await api.client.get(f"/api/v1/documents?provider_id={b_id}", headers=api.auth(a_token)),
@@ -86,9 +90,19 @@ async def test_only_permitted_callers_read_a_document(api: Api) -> None:
     )
     assert (await api.client.get("/api/v1/documents", headers=api.auth(a_token))).json()["items"] == []
 
-    # Council staff doing due diligence can read provider evidence.
-    authority_id = await api.authority()
-    _, officer = await api.staff("procurement_officer", authority_id)
+    # Due diligence is read by the councils of the provider's arrangements, not every council in England.
+    world = await arrangement(api)
+    await admit_member(world.arrangement_id, world.lots["A"], b_id, date(2026, 11, 23))
+    outsider_council = await api.authority("Leeds City Council", "E08000035")
+    _, outsider = await api.staff("procurement_officer", outsider_council)
+    for path in paths:
+        problem(await api.client.get(path, headers=api.auth(outsider)), 404, "not_found")
+    problem(
+        await api.client.get(f"/api/v1/documents?provider_id={b_id}", headers=api.auth(outsider)),
+        403,
+        "permission_denied",
+    )
+    officer = world.officer
     got = await api.client.get(f"/api/v1/documents/{doc['id']}/content", headers=api.auth(officer))
     assert got.content == PDF
     listed = await api.client.get(f"/api/v1/documents?provider_id={b_id}", headers=api.auth(officer))
