@@ -129,10 +129,11 @@ class TransparencyListener:
     async def release_arrangement(self, ctx: Context, arrangement_id: int, action: str, tags: list[str]) -> None:
         """Write the arrangement's next release, once it is published (a draft is not public)."""
         now = ctx.clock.now()
+        ocid = self.config.arrangement_ocid(arrangement_id)
+        await repository.lock_process(ocid)
         facts = await repository.arrangement_facts(arrangement_id, _today(now))
         if facts is None or facts.status == "draft" or facts.published_at is None:
             return
-        ocid = self.config.arrangement_ocid(arrangement_id)
         count, last_sha = await repository.last_release(ocid)
         release = arrangement_release(facts, ocid, f"{ocid}-{count + 1}", now, tags)
         sha = content_hash(release)
@@ -147,10 +148,11 @@ class TransparencyListener:
     async def release_call_off(self, ctx: Context, call_off_id: int, action: str, tags: list[str], after: Any) -> None:
         """Write the call-off's next release, once it is published."""
         now = ctx.clock.now()
+        ocid = self.config.call_off_ocid(call_off_id)
+        await repository.lock_process(ocid)
         facts = await repository.call_off_facts(call_off_id, now)
         if facts is None:
             return
-        ocid = self.config.call_off_ocid(call_off_id)
         count, last_sha = await repository.last_release(ocid)
         release = call_off_release(
             facts, ocid, self.config.arrangement_ocid(facts.arrangement_id), f"{ocid}-{count + 1}", now, tags

@@ -273,11 +273,16 @@ class StoredRelease:
 RELEASE_LOCK_CLASS = 7_310_017
 
 
-async def last_release(ocid: str) -> tuple[int, str | None]:
-    """How many releases the process has, and the content hash of the latest, under a
-    transaction-scoped lock on the process: two changes to one process committing at once write
-    releases numbered one after the other (the audit trail takes no lock of its own to rely on)."""
+async def lock_process(ocid: str) -> None:
+    """Serialise the releases of one contracting process for the rest of the transaction. Take it
+    BEFORE reading the facts: a change committed by another transaction while this one waited is
+    then seen (READ COMMITTED reads what committed before each statement), so two changes to one
+    process at once write two releases, numbered in turn, the second holding both changes."""
     await _fetch("SELECT pg_advisory_xact_lock({}, hashtext({}))", RELEASE_LOCK_CLASS, ocid)
+
+
+async def last_release(ocid: str) -> tuple[int, str | None]:
+    """How many releases the process has, and the content hash of the latest (under `lock_process`)."""
     rows = await _fetch(
         """SELECT (SELECT count(*) FROM ocds_releases WHERE ocid = {}) AS n,
                   (SELECT content_sha256 FROM ocds_releases WHERE ocid = {} ORDER BY id DESC LIMIT 1) AS sha""",
