@@ -14,7 +14,7 @@ from piccolo.querystring import QueryString
 
 from dps.accounts import tables as at
 from dps.accounts.domain import UserStatus
-from dps.core import sql
+from dps.core import replica, sql
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.evaluation import Mark
@@ -984,5 +984,5 @@ async def placement_facts(authority_id: int | None, since: date, until: date) ->
             out_of_area=r["out_of_area"],
             over_20_miles=r["over_20_miles"],
         )
-        for r in await query.order_by(p.id)
+        for r in await query.order_by(p.id).run(node=replica.node())  # lag-tolerant: a replica may serve it
     ]
