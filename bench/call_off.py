@@ -16,8 +16,9 @@ two children's homes each (2,000 settings around Manchester) and one user each.
    published with a deadline a few seconds away; 200 providers submit offers concurrently in the
    last seconds before it and 50 just after, from separate raw-HTTP client processes; the rate is
    what the server accepted per second (its own `submitted_at` stamps). Every 201 must be
-   readable by the commissioner after the deadline: `lost` counts accepted offers that are not (must be 0); `refused` counts the 409
-   `deadline_passed` answers; every answer after the deadline must be a refusal.
+   readable by the commissioner after the deadline: `lost` counts accepted offers that are not
+   (must be 0); `refused` counts the 409 `deadline_passed` answers; every answer after the
+   deadline must be a refusal.
 
 Prints a table, then as its last line one JSON object of figures.
 """

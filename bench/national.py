@@ -44,7 +44,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.api import drop, free_port, server_env, stop_server, throwaway_database_url, wait_until_healthy
-from bench.call_off import call_off_body, q
+from bench.call_off import q
 from bench.offers import _request, clone_call_offs, drive, invited_settings, percentile, start_serve
 
 log = logging.getLogger("bench.national")
@@ -91,9 +91,24 @@ async def seed(url: str, var_dir: Path) -> dict[str, Any]:
         councils = [r["id"] for r in await DB.run_querystring(q("SELECT id FROM authorities ORDER BY id"))]
         authority = await accounts.get_authority(councils[0])
         arrangement = await frameworks.insert_arrangement(
-            Arrangement(0, "NAT-FPS", "National residential FPS", ServiceType.RESIDENTIAL, "light_touch",
-                        authority.id, frozenset(councils[1:]), date(2026, 1, 1), date(2030, 12, 31),
-                        ArrangementStatus.OPEN, Decimal("60.00"), 2, 30, (), (), 1),  # fmt: skip
+            Arrangement(
+                0,
+                "NAT-FPS",
+                "National residential FPS",
+                ServiceType.RESIDENTIAL,
+                "light_touch",
+                authority.id,
+                frozenset(councils[1:]),
+                date(2026, 1, 1),
+                date(2030, 12, 31),
+                ArrangementStatus.OPEN,
+                Decimal("60.00"),
+                2,
+                30,
+                (),
+                (),
+                1,
+            ),
             now,
         )
         lot = await frameworks.insert_lot(Lot(0, arrangement.id, "LOT-1", "Children's homes", "", (), (), ()))
@@ -184,7 +199,7 @@ async def seed(url: str, var_dir: Path) -> dict[str, Any]:
                     "SELECT {}::timestamptz - (g % 86400) * interval '1 minute', NULL, 'provider_admin', 'provider', "
                     "1 + g % {}, 'setting.updated', 'setting', (g % 10000)::text, "
                     "jsonb_build_object('capacity', 3), jsonb_build_object('capacity', 4), 'provider', 1 + g % {} "
-                    "FROM generate_series({}, {}) g",
+                    "FROM generate_series({}::int, {}::int) g",
                     now,
                     PROVIDERS,
                     PROVIDERS,
@@ -291,16 +306,21 @@ def workload(url: str, var_dir: Path, port: int, ids: dict[str, Any], template_i
         jobs = []
         for c in call_offs:
             for setting_id in invited[p]:
-                body = json.dumps({"setting_id": setting_id, "weekly_fee_pence": 400_000, "start_date": "2027-01-11",
-                                   "answers": [{"question_id": 1, "text": "Plan"}, {"question_id": 2, "text": "School"}]})  # fmt: skip
+                answers = [{"question_id": 1, "text": "Plan"}, {"question_id": 2, "text": "School"}]
+                offered = {"setting_id": setting_id, "weekly_fee_pence": 400_000, "start_date": "2027-01-11"}
+                body = json.dumps({**offered, "answers": answers})
                 jobs.append(_request("POST", f"/api/v1/call-offs/{c}/offers", ids["tokens"][p], body.encode()))
         batches["offer"].append(jobs)
     for n in range(CONNECTIONS["save"]):
         p = providers[-1 - n]
         batches["save"].append(
             [
-                _request("PATCH", f"/api/v1/providers/{p}/settings/{invited[p][0]}", ids["tokens"][p],
-                         json.dumps({"capacity": 1 + k % 6}).encode())  # fmt: skip
+                _request(
+                    "PATCH",
+                    f"/api/v1/providers/{p}/settings/{invited[p][0]}",
+                    ids["tokens"][p],
+                    json.dumps({"capacity": 1 + k % 6}).encode(),
+                )
                 for k in range(repeat // CONNECTIONS["save"])
             ]
         )

@@ -137,8 +137,10 @@ async def invited_settings(url: str, template_id: int) -> dict[int, list[int]]:
     await db.open_pool(max_size=1)
     try:
         rows = await DB.run_querystring(
-            q("SELECT provider, setting FROM call_off_invitations WHERE call_off = {} AND invited ORDER BY setting",
-              template_id)  # fmt: skip
+            q(
+                "SELECT provider, setting FROM call_off_invitations WHERE call_off = {} AND invited ORDER BY setting",
+                template_id,
+            )
         )
         out: dict[int, list[int]] = {}
         for row in rows:
@@ -369,8 +371,8 @@ def table(rows: list[dict[str, Any]], load: tuple[str, str]) -> str:
         else:
             lines.append((str(r["workers"]), f"offers, {r['clients']} clients", f"{r['server_rate']:.0f}",
                           f"{r['client_rate']:.0f}", f"{r['p50_ms']:.0f}", f"{r['p95_ms']:.0f}", str(r["accepted"]),
-                          str(r["lost"]), f"{r['late']}/{r['sent_late_accepted']}", str(r["refused_after_deadline"]), str(r["errors"]),
-                          f"{r['client_cpu_s']:.1f}"))  # fmt: skip
+                          str(r["lost"]), f"{r['late']}/{r['sent_late_accepted']}", str(r["refused_after_deadline"]),
+                          str(r["errors"]), f"{r['client_cpu_s']:.1f}"))  # fmt: skip
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     out = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines]
     out.insert(1, "-" * len(out[0]))

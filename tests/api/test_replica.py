@@ -6,14 +6,12 @@ each read, which the test records on the replica's engine."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncIterator
 from typing import Any
 
-import warnings
-
 import pytest
 import pytest_asyncio
-
 from piccolo.engine.postgres import PostgresEngine
 
 from dps.core import replica
@@ -52,7 +50,9 @@ async def replica_reads(clean_database: str) -> AsyncIterator[ReplicaReads]:
 
 
 def test_the_replica_url_is_read_from_the_environment() -> None:
-    assert Settings.from_env({"DATABASE_REPLICA_URL": "postgresql://r/dps"}).database_replica_url == "postgresql://r/dps"
+    assert (
+        Settings.from_env({"DATABASE_REPLICA_URL": "postgresql://r/dps"}).database_replica_url == "postgresql://r/dps"
+    )
     assert Settings.from_env({}).database_replica_url is None
 
 

@@ -113,8 +113,9 @@ async def submit_offer(ctx: Context, call_off_id: int, content: OfferContent) ->
         if existing is not None and existing.status is OfferStatus.SUBMITTED:
             raise Conflict("this setting already has an offer; change that one", code="offer_exists")
         if existing is not None:
+            salt = existing.content_salt or secrets.token_hex(16)
             offer = Offer(existing.id, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now,
-                          existing.version + 1, content_salt=existing.content_salt or secrets.token_hex(16))  # fmt: skip
+                          existing.version + 1, content_salt=salt)  # fmt: skip
             await repository.update_offer(await repository.get_offer(call_off_id, existing.id), offer)
         else:
             fresh = Offer(0, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now, 1,
