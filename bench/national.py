@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -312,6 +313,7 @@ def workload(url: str, var_dir: Path, port: int, ids: dict[str, Any], template_i
                 jobs.append(_request("POST", f"/api/v1/call-offs/{c}/offers", ids["tokens"][p], body.encode()))
         batches["offer"].append(jobs)
     for n in range(CONNECTIONS["save"]):
+        # Each connection owns one setting and changes it in turn: version k + 1 is the one it read.
         p = providers[-1 - n]
         batches["save"].append(
             [
@@ -320,6 +322,7 @@ def workload(url: str, var_dir: Path, port: int, ids: dict[str, Any], template_i
                     f"/api/v1/providers/{p}/settings/{invited[p][0]}",
                     ids["tokens"][p],
                     json.dumps({"capacity": 1 + k % 6}).encode(),
+                    (f'If-Match: "{k + 1}"',),
                 )
                 for k in range(repeat // CONNECTIONS["save"])
             ]
@@ -342,6 +345,9 @@ def workload(url: str, var_dir: Path, port: int, ids: dict[str, Any], template_i
     for kind, result in results.items():
         answers = result["answers"]
         ok = [a for a in answers if a[0] < 300]
+        failures = Counter(f"{a[0]} {a[1]}".strip() for a in answers if a[0] >= 300)
+        if failures:
+            log.warning("%s failures: %s", kind, dict(failures.most_common(5)))
         figures[kind] = {
             "ok": len(ok),
             "failed": len(answers) - len(ok),

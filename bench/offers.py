@@ -184,8 +184,8 @@ async def stored_offers(url: str, call_off_ids: list[int]) -> list[dict[str, Any
 # --- the lightweight client ------------------------------------------------------------------
 
 
-def _request(method: str, path: str, token: str | None, body: bytes = b"") -> bytes:
-    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive"]
+def _request(method: str, path: str, token: str | None, body: bytes = b"", extra: tuple[str, ...] = ()) -> bytes:
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive", *extra]
     if token:
         head.append(f"Authorization: Bearer {token}")
     if body:
