@@ -282,8 +282,11 @@ async def list_offers(ctx: Context, call_off_id: int) -> OfferListing:
 # --- marks -----------------------------------------------------------------------------------------
 
 
-async def _markable(ctx: Context, call_off_id: int, offer_id: int) -> tuple[CallOff, Offer]:
-    await opened(ctx, await repository.get_call_off(call_off_id))  # closes it first if the deadline passed
+async def _markable(
+    ctx: Context, call_off_id: int, offer_id: int, read: CallOff | None = None
+) -> tuple[CallOff, Offer]:
+    """`read`: the call-off as the caller has just read it (saves reading it again, issue 18)."""
+    await opened(ctx, read or await repository.get_call_off(call_off_id))  # closes it first if the deadline passed
     call_off = await repository.get_call_off(call_off_id, lock="SHARE")
     if call_off.status is not CallOffStatus.CLOSED:
         raise Conflict("offers are marked once the call-off has closed and before it is evaluated",
@@ -303,7 +306,7 @@ async def submit_marks(ctx: Context, call_off_id: int, offer_id: int, marks: lis
     await require_visible(ctx, call_off)
     access.require_evaluator(ctx.user, call_off)
     async with DB.transaction():
-        call_off, _ = await _markable(ctx, call_off_id, offer_id)
+        call_off, _ = await _markable(ctx, call_off_id, offer_id, call_off)
         require_on_panel(await repository.panel_of(call_off_id), ctx.user.user_id)
         check_submission(call_off.criteria.criteria(), marks)
         await repository.insert_marks(offer_id, ctx.user.user_id, marks, moderated=False, at=ctx.clock.now())
@@ -321,9 +324,10 @@ async def submit_marks(ctx: Context, call_off_id: int, offer_id: int, marks: lis
 async def moderate_marks(ctx: Context, call_off_id: int, offer_id: int, marks: list[Mark]) -> None:
     """The commissioner records the moderated mark, with its reason, for questions the evaluators
     disagree on (or any other); a moderated mark replaces an earlier one."""
-    await require_manage(ctx, await repository.get_call_off(call_off_id))
+    call_off = await repository.get_call_off(call_off_id)
+    await require_manage(ctx, call_off)
     async with DB.transaction():
-        call_off, _ = await _markable(ctx, call_off_id, offer_id)
+        call_off, _ = await _markable(ctx, call_off_id, offer_id, call_off)
         by_id = {c.id: c for c in call_off.criteria.criteria()}
         for mark in marks:
             if mark.criterion_id not in by_id:
