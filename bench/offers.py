@@ -57,7 +57,8 @@ CLIENT_COUNTS = (50, 200)
 BARE_CONNECTIONS = 50
 BARE_SECONDS = 4.0
 GRACE_S = 1.0  # clients keep posting this long after the deadline
-MAX_RATE = 400  # offers/s the phase's supply of (call-off, setting) pairs must cover
+REQUEST_TIMEOUT_S = 30.0  # a request without an answer by then counts as an error
+MAX_RATE = 1000  # offers/s the phase's supply of (call-off, setting) pairs must cover
 
 
 # --- seeding ---------------------------------------------------------------------------------
@@ -226,7 +227,11 @@ async def _offer_connection(port: int, jobs: list[bytes], stop_at: float, out: l
             sent = time.time()
             if sent >= stop_at:
                 break
-            status, body = await _exchange(reader, writer, request)
+            try:
+                status, body = await asyncio.wait_for(_exchange(reader, writer, request), REQUEST_TIMEOUT_S)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError) as error:
+                out.append((0, type(error).__name__, None, sent, time.time()))  # counted as an error
+                break
             offer_id = json.loads(body).get("id") if status == 201 else None
             code = json.loads(body).get("code", "") if status != 201 and body.startswith(b"{") else ""
             out.append((status, code, offer_id, sent, time.time()))
@@ -239,7 +244,11 @@ async def _bare_connection(port: int, stop_at: float, out: list[tuple[Any, ...]]
     request = _request("GET", "/schema/swagger", None)
     try:
         while (sent := time.time()) < stop_at:
-            status, _ = await _exchange(reader, writer, request)
+            try:
+                status, _ = await asyncio.wait_for(_exchange(reader, writer, request), REQUEST_TIMEOUT_S)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError) as error:
+                out.append((0, type(error).__name__, None, sent, time.time()))
+                break
             out.append((status, "", None, sent, time.time()))
     finally:
         writer.close()
