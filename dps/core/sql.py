@@ -29,8 +29,12 @@ async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
     connection = _connection()
     if connection is not None:
         return list(await connection.fetch(sql, *args))
-    if DB.pool is None:
-        raise RuntimeError("the database pool is not open")
+    if DB.pool is None:  # no pool (a one-off command): a connection of its own, as Piccolo does
+        own = await DB.get_new_connection()
+        try:
+            return list(await own.fetch(sql, *args))
+        finally:
+            await own.close()
     async with DB.pool.acquire() as pooled:
         return list(await pooled.fetch(sql, *args))
 
@@ -45,6 +49,10 @@ async def execute(sql: str, *args: Any) -> str:
     if connection is not None:
         return str(await connection.execute(sql, *args))
     if DB.pool is None:
-        raise RuntimeError("the database pool is not open")
+        own = await DB.get_new_connection()
+        try:
+            return str(await own.execute(sql, *args))
+        finally:
+            await own.close()
     async with DB.pool.acquire() as pooled:
         return str(await pooled.execute(sql, *args))
