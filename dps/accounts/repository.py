@@ -27,6 +27,7 @@ from dps.accounts.domain import (
     User,
     UserStatus,
 )
+from dps.core import sql
 from dps.core.auth import OrgKind, Principal, Role, org_kind_for
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
@@ -316,10 +317,10 @@ async def get_user(user_id: int) -> User:
 
 async def find_user_for_login(email: str) -> tuple[User, str | None] | None:
     """The user with `email` and its password hash, locked for the sign-in's bookkeeping."""
-    row = await t.User.select().where(t.User.email == email).lock_rows("UPDATE").first()
+    row = await sql.fetchrow("SELECT * FROM users WHERE email = $1 FOR UPDATE", email)  # plain SQL: issue 18
     if row is None:
         return None
-    return _user(row), row["password_hash"]
+    return _user(dict(row)), row["password_hash"]
 
 
 async def find_user_by_invitation(invitation_hash: str) -> tuple[User, datetime | None] | None:
@@ -366,10 +367,15 @@ async def list_users(
 
 
 async def insert_token(user_id: int, token_hash: str, at: datetime, expires_at: datetime) -> int:
-    rows = await t.AuthToken.insert(
-        t.AuthToken(user=user_id, token_hash=token_hash, created_at=at, expires_at=expires_at)
-    ).returning(t.AuthToken.id)
-    return int(rows[0]["id"])
+    row = await sql.fetchrow(
+        'INSERT INTO auth_tokens ("user", token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id',
+        user_id,
+        token_hash,
+        at,
+        expires_at,
+    )
+    assert row is not None
+    return int(row["id"])
 
 
 async def revoke_token(token_id: int, at: datetime) -> None:

@@ -33,6 +33,7 @@ from dps.compliance.domain.requirements import (
     Requirement,
     RequirementKind,
 )
+from dps.core import replica
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.pagination import Page, page_of
@@ -715,7 +716,7 @@ async def search_settings(
     )
     named["limit"] = limit
     sql, positional = _bind(template, named)
-    rows = await DB.run_querystring(QueryString(sql, *positional))
+    rows = await replica.reader().run_querystring(QueryString(sql, *positional))  # a replica may serve it
     return [SearchHit(_setting_row(r), r["distance_m"]) for r in rows]
 
 

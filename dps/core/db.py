@@ -173,9 +173,17 @@ async def connected(settings: Settings, pool_size: int = 20, *, as_app_role: boo
         url = as_role(url, APP_ROLE)
     point_engine_at(url)
     await open_pool(pool_size)
+    if settings.database_replica_url:
+        from dps.core import replica
+
+        await replica.open_pool(settings.database_replica_url, pool_size)
     try:
         yield url
     finally:
+        if settings.database_replica_url:
+            from dps.core import replica
+
+            await replica.close_pool()
         await close_pool()
         if not settings.database_url:
             await asyncio.to_thread(embedded.release, settings.embedded_pg_dir)

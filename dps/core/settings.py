@@ -44,6 +44,8 @@ class Settings:
     pdf_reads_per_org: int = 2
     pdf_reads_total: int = 4
     storage_quota_bytes: int = 2048 * MEGABYTE
+    # Reports and searches may read from a replica (dps.core.replica); None: the primary.
+    database_replica_url: str | None = None
 
     @property
     def embedded_pg_dir(self) -> Path:
@@ -81,4 +83,5 @@ class Settings:
             pdf_reads_per_org=int(e.get("DPS_PDF_READS_PER_ORG", "2")),
             pdf_reads_total=int(e.get("DPS_PDF_READS", "4")),
             storage_quota_bytes=int(e.get("DPS_STORAGE_QUOTA_MB", "2048")) * MEGABYTE,
+            database_replica_url=e.get("DATABASE_REPLICA_URL") or None,
         )

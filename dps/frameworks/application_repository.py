@@ -12,6 +12,7 @@ import msgspec
 from asyncpg.exceptions import UniqueViolationError
 from piccolo.querystring import QueryString
 
+from dps.core import sql
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.evaluation import Mark
@@ -245,19 +246,20 @@ async def list_answers(application_id: int) -> dict[int, Answer]:
 
 
 async def save_answers(application_id: int, answers: Sequence[Answer]) -> None:
-    """Insert or replace the given answers (a partial save leaves the others as they are)."""
-    for answer in answers:
-        await DB.run_querystring(
-            QueryString(
-                "INSERT INTO answers (application, question, value, document) VALUES ({}, {}, {}::jsonb, {}) "
-                "ON CONFLICT (application, question) DO UPDATE SET value = EXCLUDED.value, "
-                "document = EXCLUDED.document",
-                application_id,
-                answer.question_id,
-                msgspec.json.encode(answer.value).decode(),
-                answer.document_id,
-            )
-        )
+    """Insert or replace the given answers (a partial save leaves the others as they are), in one
+    statement (issue 18: one round trip, not one per answer); the last answer to a question wins."""
+    latest = {answer.question_id: answer for answer in answers}
+    if not latest:
+        return
+    await sql.execute(
+        "INSERT INTO answers (application, question, value, document) "
+        "SELECT $1, q, v::jsonb, d FROM unnest($2::bigint[], $3::text[], $4::bigint[]) AS x(q, v, d) "
+        "ON CONFLICT (application, question) DO UPDATE SET value = EXCLUDED.value, document = EXCLUDED.document",
+        application_id,
+        list(latest),
+        [msgspec.json.encode(a.value).decode() for a in latest.values()],
+        [a.document_id for a in latest.values()],
+    )
 
 
 # --- clarifications --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import msgspec
 from asyncpg.exceptions import ExclusionViolationError, UniqueViolationError
 from piccolo.querystring import QueryString
 
+from dps.core import sql
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.pagination import Page, page_of
@@ -445,6 +446,23 @@ async def approved_card_on(provider_id: int, lot_id: int, on: date) -> RateCard 
         .first()
     )
     return (await _cards([row]))[0] if row else None
+
+
+_BANDS_ON_SQL = (
+    "SELECT * FROM price_bands WHERE lot = $1 AND effective_from <= $2 AND (effective_to IS NULL OR effective_to >= $2)"
+    " ORDER BY lot, age_band, need_level, area, effective_from"
+)
+_CARD_ON_SQL = (
+    "SELECT * FROM rate_cards WHERE provider = $1 AND lot = $2 AND status = $3 AND effective_from <= $4"
+    " AND (effective_to IS NULL OR effective_to >= $4) LIMIT 1"
+)
+
+
+async def bands_and_card_on(lot_id: int, provider_id: int, on: date) -> tuple[list[PriceBand], RateCard | None]:
+    """`list_bands(lot_id=, on=)` and `approved_card_on` for the offer path, as plain SQL (issue 18)."""
+    bands = [_band(dict(r)) for r in await sql.fetch(_BANDS_ON_SQL, lot_id, on)]
+    card = await sql.fetchrow(_CARD_ON_SQL, provider_id, lot_id, RateCardStatus.APPROVED.value, on)
+    return bands, (await _cards([dict(card)]))[0] if card is not None else None
 
 
 async def save_rate_card(before: RateCard, after: RateCard, decided_by: int | None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,6 +14,7 @@ from piccolo.querystring import QueryString
 
 from dps.accounts import tables as at
 from dps.accounts.domain import UserStatus
+from dps.core import replica, sql
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.evaluation import Mark
@@ -364,6 +365,91 @@ async def insert_offer(o: Offer) -> Offer:
             "this setting already has an offer in this call-off; change that one", code="offer_exists"
         ) from error
     return _offer(rows[0])
+
+
+# The sealed-offer path in plain SQL (issue 18: a fast write path): one statement reads the
+# call-off under a share lock, the provider's invitations and its offer for the setting.
+_SUBMISSION_SQL = (
+    "SELECT c.*,"
+    " ARRAY(SELECT i.setting FROM call_off_invitations i WHERE i.call_off = c.id AND i.provider = $2 AND i.invited"
+    " ORDER BY i.setting) AS invited_settings,"
+    " ARRAY(SELECT i.distance_miles FROM call_off_invitations i WHERE i.call_off = c.id AND i.provider = $2"
+    " AND i.invited ORDER BY i.setting) AS invited_distances,"
+    " e.id AS existing_id, e.status AS existing_status, e.version AS existing_version,"
+    " e.content_salt AS existing_salt"
+    " FROM call_offs c LEFT JOIN LATERAL (SELECT o.id, o.status, o.version, o.content_salt FROM offers o"
+    " WHERE o.call_off = c.id AND o.provider = $2 AND o.setting = $3 ORDER BY o.id LIMIT 1) e ON true"
+    " WHERE c.id = $1 FOR SHARE OF c"
+)
+_INSERT_OFFER_SQL = (
+    "INSERT INTO offers (call_off, provider, setting, weekly_fee_pence, additional_services, start_date, answers,"
+    " notes, fee_flags, revised_fee_pence, revised_at, content_sha256, content_salt, status, submitted_at,"
+    " updated_at, version) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, $9::varchar[], $10, $11, $12,"
+    " $13, $14, $15, $16, $17) RETURNING id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingOffer:
+    id: int
+    status: OfferStatus
+    version: int
+    content_salt: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferSubmission:
+    """What submitting an offer needs, read in one round trip (the call-off row share-locked)."""
+
+    call_off: CallOff
+    invited: dict[int, Decimal | None]  # the provider's invited settings -> miles from the child's home
+    existing: ExistingOffer | None  # the provider's offer for the offered setting, if any
+
+
+async def offer_submission(call_off_id: int, provider_id: int, setting_id: int) -> OfferSubmission:
+    """The call-off (locked FOR SHARE), the provider's invitations and its offer for `setting_id`."""
+    row = await sql.fetchrow(_SUBMISSION_SQL, call_off_id, provider_id, setting_id)
+    if row is None:
+        raise NotFound(f"call-off {call_off_id} does not exist", entity="call_off")
+    existing = None
+    if row["existing_id"] is not None:
+        existing = ExistingOffer(
+            row["existing_id"], OfferStatus(row["existing_status"]), row["existing_version"], row["existing_salt"]
+        )
+    invited = dict(zip(row["invited_settings"], row["invited_distances"], strict=True))
+    return OfferSubmission(_call_off(row), invited, existing)
+
+
+async def insert_offer_sql(o: Offer) -> Offer:
+    """`insert_offer` as one plain INSERT returning the new id."""
+    c = o.content
+    try:
+        row = await sql.fetchrow(
+            _INSERT_OFFER_SQL,
+            o.call_off_id,
+            o.provider_id,
+            c.setting_id,
+            c.weekly_fee_pence,
+            _json(c.additional_services),
+            c.start_date,
+            _json(c.answers),
+            c.notes,
+            list(o.fee_flags),
+            o.revised_fee_pence,
+            o.revised_at,
+            o.content_digest,
+            o.content_salt,
+            o.status.value,
+            o.submitted_at,
+            o.updated_at,
+            o.version,
+        )
+    except UniqueViolationError as error:
+        raise Conflict(
+            "this setting already has an offer in this call-off; change that one", code="offer_exists"
+        ) from error
+    assert row is not None
+    return replace(o, id=row["id"])
 
 
 async def get_offer(call_off_id: int, offer_id: int, *, for_update: bool = False) -> Offer:
@@ -948,7 +1034,7 @@ async def placement_facts(
             fees=_fee_schedule(r["fee_schedule"]),
             off_framework=r["off_framework"],
         )
-        for r in await query.order_by(p.id)
+        for r in await query.order_by(p.id).run(node=replica.node())  # lag-tolerant: a replica may serve it
     ]
 
 

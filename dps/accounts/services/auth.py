@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -64,7 +65,9 @@ async def login(ctx: Context, email: str, password: str, client: str | None = No
         found = await repository.find_user_for_login(address)
         user, password_hash = found if found is not None else (None, None)
         # An unknown address costs the same password check as a real one (no timing oracle).
-        right = verify_password(password_hash or DUMMY_PASSWORD_HASH, password)
+        # Argon2 is ~the whole CPU cost of a sign-in: checked in a thread (argon2-cffi releases the
+        # GIL), so other requests of this process go on meanwhile (issue 18).
+        right = await asyncio.to_thread(verify_password, password_hash or DUMMY_PASSWORD_HASH, password)
         if user is None or user.status is not UserStatus.ACTIVE or not password_hash or not right:
             account = after_failure(states[account_key], now, account_rule)
             await throttling.save(account)
@@ -78,7 +81,9 @@ async def login(ctx: Context, email: str, password: str, client: str | None = No
         else:
             failure = None
             await throttling.clear(account_key)
-            await repository.save_login_state(after_successful_login(user))
+            signed_in = after_successful_login(user)
+            if signed_in != user:  # nothing to write when there were no failures to forget
+                await repository.save_login_state(signed_in)
             token = new_token()
             expires_at = now + timedelta(hours=ctx.settings.token_ttl_hours)
             token_id = await repository.insert_token(user.id, token_digest(token), now, expires_at)

@@ -24,8 +24,8 @@ async def check_offer_fee(
     """The band that fits (age x need level), its floor/ceiling in force on `on`, the provider's
     approved rate-card price for that band, and flags: above_ceiling, below_floor,
     above_rate_card, no_band, no_rate_card. No permission check: the caller's service has made it."""
-    band = _band_for(await repository.list_bands(lot_id=lot_id, on=on), age, need_level)
-    card = await repository.approved_card_on(provider_id, lot_id, on)
+    bands, card = await repository.bands_and_card_on(lot_id, provider_id, on)
+    band = _band_for(bands, age, need_level)
     line = card.line_for(band.key) if card is not None and band is not None else None
     return check_fee(weekly_fee_pence, band, line, card.id if card else None)
 

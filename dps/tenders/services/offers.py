@@ -54,6 +54,10 @@ async def _checked(
     if not invited:
         raise NotFound(f"call-off {call_off.id} does not exist", entity="call_off")
     check_offer_content(content, call_off.criteria, frozenset(invited))
+    return await _fee_flags(call_off, provider_id, content), invited
+
+
+async def _fee_flags(call_off: CallOff, provider_id: int, content: OfferContent) -> tuple[str, ...]:
     # The fee is compared with the lot's band (age x need level) in force on the start date and
     # with the provider's approved rate card. Above the ceiling is flagged for the commissioner,
     # not refused: the DPS ceiling is a benchmark and a needs-led placement may justify more; the
@@ -66,8 +70,7 @@ async def _checked(
         weekly_fee_pence=content.weekly_fee_pence,
         on=content.start_date,
     )
-    flags = tuple(flag for flag in FEE_FLAGS if getattr(check, flag))
-    return flags, invited
+    return tuple(flag for flag in FEE_FLAGS if getattr(check, flag))
 
 
 async def _open_call_off(ctx: Context, call_off_id: int) -> CallOff:
@@ -84,27 +87,40 @@ async def _open_call_off(ctx: Context, call_off_id: int) -> CallOff:
 
 async def submit_offer(ctx: Context, call_off_id: int, content: OfferContent) -> tuple[Offer, Decimal | None]:
     """Submit a sealed offer for one of the provider's invited settings, before the deadline
-    (409 `deadline_passed` at or after it). A withdrawn offer for the same setting is revived."""
+    (409 `deadline_passed` at or after it). A withdrawn offer for the same setting is revived.
+
+    The busiest write of a deadline rush, so it reads everything it needs in one statement
+    (`repository.offer_submission`) and writes in plain SQL (issue 18); the checks and their order
+    are those of `_open_call_off` and `_checked`."""
     provider_id = _provider(ctx)
     async with DB.transaction():
-        call_off = await _open_call_off(ctx, call_off_id)
-        flags, invited = await _checked(call_off, provider_id, content)
+        found = await repository.offer_submission(call_off_id, provider_id, content.setting_id)
+        call_off, invited = found.call_off, found.invited
+        # The invitation first: an outsider learns neither the state nor whether an offer exists
+        # (`may_read` for a provider: invited, never to a draft).
+        if not access.is_council_staff(ctx.user, call_off) and (call_off.status is CallOffStatus.DRAFT or not invited):
+            raise NotFound(f"call-off {call_off.id} does not exist", entity="call_off")
+        if call_off.status is not CallOffStatus.PUBLISHED:
+            raise Conflict("offers are no longer taken for this placement request", code="deadline_passed")
+        # One reading of the clock: the offer is stamped with the instant it was found on time.
         now = ctx.clock.now()
-        existing = [
-            o for o in await repository.list_offers(call_off_id, provider_id=provider_id)
-            if o.content.setting_id == content.setting_id
-        ]  # fmt: skip
-        if existing and existing[0].status is OfferStatus.SUBMITTED:
+        require_offers_open(call_off.deadline, now)
+        if not invited:
+            raise NotFound(f"call-off {call_off.id} does not exist", entity="call_off")
+        check_offer_content(content, call_off.criteria, frozenset(invited))
+        flags = await _fee_flags(call_off, provider_id, content)
+        existing = found.existing
+        if existing is not None and existing.status is OfferStatus.SUBMITTED:
             raise Conflict("this setting already has an offer; change that one", code="offer_exists")
-        if existing:
-            before = existing[0]
-            offer = Offer(before.id, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now,
-                          before.version + 1, content_salt=before.content_salt or secrets.token_hex(16))  # fmt: skip
-            await repository.update_offer(before, offer)
+        if existing is not None:
+            salt = existing.content_salt or secrets.token_hex(16)
+            offer = Offer(existing.id, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now,
+                          existing.version + 1, content_salt=salt)  # fmt: skip
+            await repository.update_offer(await repository.get_offer(call_off_id, existing.id), offer)
         else:
             fresh = Offer(0, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now, 1,
                           content_salt=secrets.token_hex(16))  # fmt: skip
-            offer = await repository.insert_offer(fresh)
+            offer = await repository.insert_offer_sql(fresh)
         await audit.record(
             ctx, "offer.submitted", ENTITY, offer.id, after=_sealed_event(offer), sealed_until=call_off.deadline
         )
@@ -266,8 +282,11 @@ async def list_offers(ctx: Context, call_off_id: int) -> OfferListing:
 # --- marks -----------------------------------------------------------------------------------------
 
 
-async def _markable(ctx: Context, call_off_id: int, offer_id: int) -> tuple[CallOff, Offer]:
-    await opened(ctx, await repository.get_call_off(call_off_id))  # closes it first if the deadline passed
+async def _markable(
+    ctx: Context, call_off_id: int, offer_id: int, read: CallOff | None = None
+) -> tuple[CallOff, Offer]:
+    """`read`: the call-off as the caller has just read it (saves reading it again, issue 18)."""
+    await opened(ctx, read or await repository.get_call_off(call_off_id))  # closes it first if the deadline passed
     call_off = await repository.get_call_off(call_off_id, lock="SHARE")
     if call_off.status is not CallOffStatus.CLOSED:
         raise Conflict("offers are marked once the call-off has closed and before it is evaluated",
@@ -287,7 +306,7 @@ async def submit_marks(ctx: Context, call_off_id: int, offer_id: int, marks: lis
     await require_visible(ctx, call_off)
     access.require_evaluator(ctx.user, call_off)
     async with DB.transaction():
-        call_off, _ = await _markable(ctx, call_off_id, offer_id)
+        call_off, _ = await _markable(ctx, call_off_id, offer_id, call_off)
         require_on_panel(await repository.panel_of(call_off_id), ctx.user.user_id)
         check_submission(call_off.criteria.criteria(), marks)
         await repository.insert_marks(offer_id, ctx.user.user_id, marks, moderated=False, at=ctx.clock.now())
@@ -305,9 +324,10 @@ async def submit_marks(ctx: Context, call_off_id: int, offer_id: int, marks: lis
 async def moderate_marks(ctx: Context, call_off_id: int, offer_id: int, marks: list[Mark]) -> None:
     """The commissioner records the moderated mark, with its reason, for questions the evaluators
     disagree on (or any other); a moderated mark replaces an earlier one."""
-    await require_manage(ctx, await repository.get_call_off(call_off_id))
+    call_off = await repository.get_call_off(call_off_id)
+    await require_manage(ctx, call_off)
     async with DB.transaction():
-        call_off, _ = await _markable(ctx, call_off_id, offer_id)
+        call_off, _ = await _markable(ctx, call_off_id, offer_id, call_off)
         by_id = {c.id: c for c in call_off.criteria.criteria()}
         for mark in marks:
             if mark.criterion_id not in by_id:
