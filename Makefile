@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 ## Set everything up, apply migrations, load demo data and serve the portal on http://127.0.0.1:8000/
 run: $(VENV)/.installed
 	$(BIN)/dps seed demo
-	@echo "The portal: http://127.0.0.1:8000/ - sign in as the demo provider provider1@demo.dps.test, password demo-password-2026"
+	@echo "The portal: http://127.0.0.1:8000/ - sign in as the demo provider provider2@demo.dps.test (Harbour House Care, a member of lot 1) or the officer officer@demo.dps.test; password demo-password-2026"
 	$(BIN)/dps serve
 
 ## Contract PDFs are made by LibreOffice headless (Debian's libreoffice-writer-nogui): installed
