@@ -93,9 +93,12 @@ def require_read_contract(p: Principal, c: Contract) -> None:
         if p.org_id != c.provider_id or c.status is ContractStatus.DRAFT:
             raise NotFound(f"contract {c.id} does not exist", entity="contract")
         return
-    if p.role in CONTRACT_READERS and p.org_id in c.authority_ids:
+    if p.org_id not in c.authority_ids:
+        # To a council not party to it, the contract is as missing as an unused id (issue 13 item 10).
+        raise NotFound(f"contract {c.id} does not exist", entity="contract")
+    if p.role in CONTRACT_READERS:
         return
-    raise PermissionDenied("only staff of the councils party to this contract may see it")
+    raise PermissionDenied("only commissioners, procurement and legal officers of the councils party to it see it")
 
 
 def require_manage_contract(p: Principal | None, c: Contract, verb: str) -> None:

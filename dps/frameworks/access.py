@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dps.core.auth import OrgKind, Principal, Role
-from dps.core.errors import PermissionDenied
+from dps.core.errors import NotFound, PermissionDenied
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
 
 
@@ -72,6 +72,22 @@ def may_read_membership(p: Principal, arrangement: Arrangement, provider_id: int
 def require_read_membership(p: Principal, arrangement: Arrangement, provider_id: int) -> None:
     if not may_read_membership(p, arrangement, provider_id):
         raise PermissionDenied("you may not see this membership")
+
+
+def may_know_of(p: Principal | None, arrangement: Arrangement, provider_id: int) -> bool:
+    """Whether the caller may know that a provider's application, membership or clarification
+    under this arrangement exists: the provider's own users, staff of the arrangement's councils,
+    admins and the system. To anyone else it is exactly as missing as an id that was never used
+    (issue 13 item 10: a 403 would confirm the record exists); what the knowing may DO with it is
+    then checked by role, with a 403."""
+    if p is None or p.is_admin or p.is_provider(provider_id):
+        return True
+    return p.org_kind is OrgKind.AUTHORITY and p.org_id is not None and arrangement.is_member(p.org_id)
+
+
+def hidden(entity: str, entity_id: int) -> NotFound:
+    """The answer an outsider gets: word for word what a missing id gets from the repository."""
+    return NotFound(f"{entity} {entity_id} does not exist", entity=entity)
 
 
 def membership_scope(p: Principal) -> tuple[int | None, int | None]:

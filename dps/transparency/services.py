@@ -118,8 +118,9 @@ async def list_notices(ctx: Context, arrangement_id: int | None, after_id: int, 
     return [await _view(r) for r in rows]
 
 
-async def _may_file(ctx: Context, row: repository.NoticeRow) -> None:
-    authority_id = _require_notice_reader(ctx)
+async def _may_file(authority_id: int | None, row: repository.NoticeRow) -> None:
+    """The caller's council files its own notices and those of arrangements it leads; to any other
+    council a notice is as missing as an unused id."""
     if authority_id is None or authority_id == row.authority_id:
         return
     if await repository.lead_authority_of(row.arrangement_id) == authority_id:
@@ -128,20 +129,22 @@ async def _may_file(ctx: Context, row: repository.NoticeRow) -> None:
 
 
 async def get_notice(ctx: Context, notice_id: int) -> NoticeView:
+    authority_id = _require_notice_reader(ctx)  # by role first: the same answer whether it exists or not
     row = await repository.get_notice(notice_id)
     if row is None:
         raise NotFound("no such notice")
-    await _may_file(ctx, row)
+    await _may_file(authority_id, row)
     return await _view(row)
 
 
 async def publish_notice(ctx: Context, notice_id: int, platform_notice_id: str, published_on: date) -> NoticeView:
     """Record that an officer filed the notice on the platform, with its notice id and date."""
+    authority_id = _require_notice_reader(ctx)  # by role first: the same answer whether it exists or not
     async with DB.transaction():
         row = await repository.get_notice(notice_id, for_update=True)
         if row is None:
             raise NotFound("no such notice")
-        await _may_file(ctx, row)
+        await _may_file(authority_id, row)
         if row.status == "published":
             raise Conflict("this notice is already marked published", code="notice_already_published")
         if published_on > ctx.clock.now().date():

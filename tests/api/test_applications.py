@@ -142,8 +142,9 @@ async def test_provider_applies_evaluators_mark_officer_moderates_and_decides_pe
     assert complete.status_code == 200, complete.text
     assert len(complete.json()["answers"]) == 5
 
-    # Another provider cannot read it; a member council's commissioner cannot either.
-    problem(await api.client.get(url, headers=api.auth(other_provider)), 403, "permission_denied")
+    # To another provider it does not exist (a 403 would confirm it does); a member council's
+    # commissioner knows of it but may not read it.
+    problem(await api.client.get(url, headers=api.auth(other_provider)), 404, "not_found")
     problem(await api.client.get(url, headers=api.auth(commissioner)), 403, "permission_denied")
     problem(await api.client.get(APPS, headers=api.auth(commissioner)), 403, "permission_denied")
 

@@ -139,13 +139,13 @@ async def test_other_providers_and_councils_cannot_see_a_contract(api: Api) -> N
 
     elsewhere = await api.authority("Manchester City Council", "E08000003")
     _, other_legal = await api.staff("legal_officer", elsewhere)
-    problem(await api.client.get(f"{BASE}/{contract['id']}", headers=api.auth(other_legal)), 403, "permission_denied")
+    problem(await api.client.get(f"{BASE}/{contract['id']}", headers=api.auth(other_legal)), 404, "not_found")
     problem(
         await api.client.post(
             f"{BASE}/{contract['id']}/terminate", json={"reason": "x"}, headers=api.auth(other_legal)
         ),
-        403,
-        "permission_denied",
+        404,
+        "not_found",
     )
     assert (await api.client.get(BASE, headers=api.auth(other_legal))).json()["items"] == []
 

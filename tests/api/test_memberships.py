@@ -28,13 +28,19 @@ async def test_officer_suspends_and_reinstates_a_member_who_sees_only_its_own_pl
     # A provider lists only its own place and cannot read another's.
     mine = (await api.client.get(BASE, headers=api.auth(token_a))).json()["items"]
     assert [m["id"] for m in mine] == [place_a]
-    problem(await api.client.get(f"{BASE}/{place_b}", headers=api.auth(token_a)), 403, "permission_denied")
+    problem(await api.client.get(f"{BASE}/{place_b}", headers=api.auth(token_a)), 404, "not_found")
     # Staff of a council outside the arrangement see none of its members.
     assert (await api.client.get(BASE, headers=api.auth(outsider))).json()["items"] == []
 
-    # A provider cannot suspend itself or anyone else; the lead's officer can, with a reason.
+    # A provider cannot suspend itself or anyone else (another's place does not exist for it); the
+    # lead's officer can, with a reason.
     problem(
         await api.client.post(f"{BASE}/{place_b}/suspend", json={"reason": "x"}, headers=api.auth(token_a)),
+        404,
+        "not_found",
+    )
+    problem(
+        await api.client.post(f"{BASE}/{place_a}/suspend", json={"reason": "x"}, headers=api.auth(token_a)),
         403,
         "permission_denied",
     )

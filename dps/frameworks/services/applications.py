@@ -17,6 +17,7 @@ from dps.core.db import DB
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import notify
 from dps.core.pagination import Page
+from dps.core.rows import Lock
 from dps.frameworks import access, repository
 from dps.frameworks import application_repository as repo
 from dps.frameworks.domain.applications import (
@@ -43,6 +44,18 @@ class ApplicationView:
     @property
     def id(self) -> int:
         return self.application.id
+
+
+async def known_application(
+    ctx: Context, application_id: int, *, for_update: bool = False, lock: Lock | None = None
+) -> Application:
+    """The application, for a caller who may know it exists (access.may_know_of); to anyone else
+    the same 404 a missing id gets. Every service entry point on one application starts here."""
+    application = await repo.get_application(application_id, for_update=for_update, lock=lock)
+    arrangement = await repository.get_arrangement(application.arrangement_id)
+    if not access.may_know_of(ctx.principal, arrangement, application.provider_id):
+        raise access.hidden("application", application_id)
+    return application
 
 
 async def lead_calendar(arrangement: Arrangement) -> WorkingDays:
@@ -95,7 +108,7 @@ async def _readable(ctx: Context, application: Application, arrangement: Arrange
 
 async def get_application(ctx: Context, application_id: int) -> ApplicationView:
     """The application, its answers for those who may read them, and the decision clock."""
-    application = await repo.get_application(application_id)
+    application = await known_application(ctx, application_id)
     arrangement = await repository.get_arrangement(application.arrangement_id)
     answers = await repo.list_answers(application_id) if await _readable(ctx, application, arrangement) else None
     clock = _clock(application, await lead_calendar(arrangement), uk_date(ctx.clock.now()))
@@ -127,7 +140,7 @@ async def save_application(
 ) -> ApplicationView:
     """Partial save of a draft: change the lots and/or some answers (If-Match guards lost updates)."""
     async with DB.transaction():
-        before = await repo.get_application(application_id, for_update=True)
+        before = await known_application(ctx, application_id, for_update=True)
         access.require_provider_member(ctx.user, before.provider_id)
         require_version(expected_version, before.version)
         before.require_editable()
@@ -177,7 +190,7 @@ async def submit_application(ctx: Context, application_id: int) -> Application:
     arrangement must take applications now (409); the decision falls due after the profile's
     period, counted on the lead authority's working days (PCR 2015 reg 34: 10 working days)."""
     async with DB.transaction():
-        before = await repo.get_application(application_id, for_update=True)
+        before = await known_application(ctx, application_id, for_update=True)
         access.require_provider_member(ctx.user, before.provider_id)
         arrangement = await repository.get_arrangement(before.arrangement_id)
         profile = get_profile(arrangement.profile_code)
@@ -221,7 +234,7 @@ async def submit_application(ctx: Context, application_id: int) -> Application:
 async def withdraw_application(ctx: Context, application_id: int) -> Application:
     """The provider withdraws before a decision."""
     async with DB.transaction():
-        before = await repo.get_application(application_id, for_update=True)
+        before = await known_application(ctx, application_id, for_update=True)
         access.require_provider_member(ctx.user, before.provider_id)
         after = before.withdraw()
         await repo.update_application(before, after)
@@ -233,7 +246,7 @@ async def withdraw_application(ctx: Context, application_id: int) -> Application
 async def extend_decision(ctx: Context, application_id: int, reason: str) -> Application:
     """Extend the decision period once, with a reason (PCR 2015 reg 34: to 15 working days)."""
     async with DB.transaction():
-        before = await repo.get_application(application_id, for_update=True)
+        before = await known_application(ctx, application_id, for_update=True)
         arrangement = await repository.get_arrangement(before.arrangement_id)
         access.require_oversee_application(ctx.user, arrangement)
         if before.submitted_at is None:

@@ -43,6 +43,8 @@ async def answer(
     async with DB.transaction():
         before = await repo.get_clarification(clarification_id, for_update=True)
         arrangement = await repository.get_arrangement(before.arrangement_id)
+        if not access.may_know_of(ctx.user, arrangement, before.provider_id):
+            raise access.hidden("clarification", clarification_id)
         access.require_oversee_application(ctx.user, arrangement)
         after = before.answer(text, ctx.clock.now(), publish=publish, published_question=published_question)
         await repo.save_clarification(after)

@@ -36,6 +36,7 @@ from dps.frameworks.domain.applications import (
 )
 from dps.frameworks.domain.arrangements import Arrangement
 from dps.frameworks.domain.questionnaires import Question, criteria_for_lot, threshold_applies
+from dps.frameworks.services.applications import known_application
 
 
 async def _questions(application: Application) -> list[Question]:
@@ -94,7 +95,7 @@ def _require_under_evaluation(application: Application) -> None:
 
 
 async def _overseen(ctx: Context, application_id: int) -> tuple[Application, Arrangement]:
-    application = await repo.get_application(application_id, for_update=True)
+    application = await known_application(ctx, application_id, for_update=True)
     arrangement = await repository.get_arrangement(application.arrangement_id)
     access.require_oversee_application(ctx.user, arrangement)
     return application, arrangement
@@ -154,7 +155,7 @@ async def declare_interests(ctx: Context, application_id: int, has_conflict: boo
         await audit.record(ctx, "evaluator.declared", "assignment", after.id, before=before, after=after)
         if after.status is AssignmentStatus.CONFLICTED:
             # The officer must know at once: the evaluation may need another evaluator.
-            application = await repo.get_application(application_id)
+            application = await known_application(ctx, application_id)
             arrangement = await repository.get_arrangement(application.arrangement_id)
             evaluator = await accounts.get_user(ctx.user.user_id)
             await notify(
@@ -180,7 +181,7 @@ async def save_marks(ctx: Context, application_id: int, marks: Sequence[Mark]) -
     async with DB.transaction():
         assignment = await repo.get_assignment(application_id, ctx.user.user_id, for_update=True)
         assignment.require_may_mark()
-        application = await repo.get_application(application_id, lock="SHARE")
+        application = await known_application(ctx, application_id, lock="SHARE")
         _require_under_evaluation(application)
         criteria = {c.id: c for c in await _criteria(application)}
         for mark in marks:
@@ -210,7 +211,7 @@ async def submit_marks(ctx: Context, application_id: int) -> Assignment:
     """Make the evaluator's marks final; every evaluated question must be marked."""
     async with DB.transaction():
         before = await repo.get_assignment(application_id, ctx.user.user_id, for_update=True)
-        application = await repo.get_application(application_id, lock="SHARE")
+        application = await known_application(ctx, application_id, lock="SHARE")
         _require_under_evaluation(application)
         criteria = await _criteria(application)
         marks = (await repo.list_marks([before.id]))[before.id]
@@ -232,7 +233,7 @@ async def view_evaluations(ctx: Context, application_id: int) -> list[EvaluatorM
     """Every assignment with its marks. Everyone sees their own; nobody sees another's draft; the
     officer sees each evaluator's marks once submitted, an evaluator the others' submitted marks
     once their own are submitted too (independent marking)."""
-    application = await repo.get_application(application_id)
+    application = await known_application(ctx, application_id)
     arrangement = await repository.get_arrangement(application.arrangement_id)
     assignments = await repo.list_assignments(application_id)
     p = ctx.user
@@ -300,7 +301,7 @@ async def _moderation_view(application: Application, arrangement: Arrangement) -
 
 async def moderation(ctx: Context, application_id: int) -> ModerationView:
     """Where the evaluators differ, suggested consensus marks, and the result so far (officers)."""
-    application = await repo.get_application(application_id)
+    application = await known_application(ctx, application_id)
     arrangement = await repository.get_arrangement(application.arrangement_id)
     access.require_oversee_application(ctx.user, arrangement)
     return await _moderation_view(application, arrangement)
@@ -445,7 +446,7 @@ async def get_decision(ctx: Context, application_id: int) -> DecisionView:
     A candidate is owed the reasons for its rejection and the characteristics and relative
     advantages of the successful tenders (PCR 2015 reg 55(2), reg 86); the marks are shown only
     once decided, so nothing moves while the evaluation is open."""
-    application = await repo.get_application(application_id)
+    application = await known_application(ctx, application_id)
     arrangement = await repository.get_arrangement(application.arrangement_id)
     p = ctx.user
     if not (p.is_provider(application.provider_id) or access.may_oversee_application(p, arrangement)):

@@ -31,6 +31,8 @@ async def change_membership_status(
         before = await repository.get_membership(membership_id, for_update=True)
         if ctx.principal is not None:
             arrangement = await repository.get_arrangement(before.arrangement_id)
+            if not access.may_know_of(ctx.principal, arrangement, before.provider_id):
+                raise access.hidden("membership", membership_id)
             access.require_manage_arrangement(ctx.principal, arrangement)
         after = before.move_to(target, reason)
         await repository.update_membership(before, after)
@@ -62,6 +64,8 @@ async def get_membership(ctx: Context, membership_id: int) -> Membership:
     """One membership: the provider itself, staff of the arrangement's councils, admins."""
     membership = await repository.get_membership(membership_id)
     arrangement = await repository.get_arrangement(membership.arrangement_id)
+    if not access.may_know_of(ctx.user, arrangement, membership.provider_id):
+        raise access.hidden("membership", membership_id)
     access.require_read_membership(ctx.user, arrangement, membership.provider_id)
     return membership
 
