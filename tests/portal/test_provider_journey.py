@@ -209,9 +209,14 @@ def test_after_the_decision_the_provider_sees_each_lots_outcome_and_its_membersh
     page.get_by_role("link", name="Applications", exact=True).click()
     page.get_by_role("link", name="Placements North West children's residential DPS").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your application is decided")
-    expect(page.get_by_text("Your moderated quality score: 80 out of 100")).to_be_visible()
     decision = page.locator(".govuk-summary-card")
     expect(decision.get_by_role("heading", level=3)).to_have_text("LOT-1: Children's homes, ages 8 to 17")
     expect(decision).to_contain_text("Admitted")
+    # Each lot's own score and pass mark (issue 12 item 4), then each question's moderated mark.
+    expect(decision).to_contain_text("Your score for this lot")
+    expect(decision).to_contain_text("80 out of 100")
     expect(decision).to_contain_text("Meets every requirement; quality score 80 out of 100")
+    marks = page.get_by_role("table", name="Moderated marks per question")
+    expect(marks).to_be_visible()
+    expect(marks.get_by_role("row")).not_to_have_count(1)  # more than the header
     look("decision")
