@@ -34,7 +34,7 @@ system-deps:
 	fi
 	@if ! [ -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update && apt-get install -y --no-install-recommends chromium; \
+			apt-get update && apt-get install -y --no-install-recommends chromium fonts-liberation; \
 		else echo "Debian's chromium not found and not root: install it (apt-get install chromium) for the portal's browser tests"; exit 1; fi; \
 	fi
 
