@@ -1,5 +1,7 @@
 """Render speed of the portal's pages under uvicorn: the provider's dashboard and the application
-page (a draft's task list, and a decided application with its per-lot outcome).
+page (a draft's task list, and a decided application with its per-lot outcome); for the council,
+the officer's application queue at 1,000 applications and the moderation screen at 30 questions
+x 3 evaluators (data from bench/portal_council.py).
 
 Run from the repository root: `.venv/bin/python bench/portal.py [--seconds S]`.
 
@@ -107,6 +109,19 @@ async def run(base: str, scene: dict[str, int], seconds: float) -> dict[str, dic
         figures["arrangement conditions"] = await _measure(birch, f"/arrangements/{scene['arrangement_id']}", seconds)
     finally:
         await birch.aclose()
+    # The council side (bench/portal_council.py): the lead's officer's queue of 1,000 applications
+    # (100 to a page) and a moderation screen of 30 questions marked by 3 evaluators.
+    officer = await _signed_in(base, "officer@portal.test")
+    try:
+        figures["officer queue (1,000 applications)"] = await _measure(officer, "/council/applications", seconds)
+    finally:
+        await officer.aclose()
+    moderator = await _signed_in(base, "bench-officer@portal.test")
+    try:
+        path = f"/council/applications/{scene['moderation_application_id']}/moderation"
+        figures["moderation (30 questions x 3)"] = await _measure(moderator, path, seconds)
+    finally:
+        await moderator.aclose()
     return figures
 
 
@@ -130,12 +145,22 @@ def main() -> int:
             "DPS_DOCUMENTS_URL": str(Path(var) / "documents"),
             "DPS_SCHEDULER": "off",
             "DPS_LOG_LEVEL": "warning",
+            "DPS_SECRET_KEY": uuid.uuid4().hex,  # shared by `dps serve`'s workers (CSRF tokens)
         }
         try:
             loaded = subprocess.run(
                 [sys.executable, "-m", "tests.portal.scene"], env=env, cwd=REPO, check=True, capture_output=True
             )
             scene = json.loads(loaded.stdout.decode().strip().splitlines()[-1])
+            council = subprocess.run(
+                [sys.executable, "bench/portal_council.py"],
+                env=env,
+                cwd=REPO,
+                check=True,
+                capture_output=True,
+                input=json.dumps(scene).encode(),
+            )
+            scene.update(json.loads(council.stdout.decode().strip().splitlines()[-1]))
             port = _free_port()
             dps = [sys.executable, "-c", "from dps.cli import main; raise SystemExit(main())"]
             server = subprocess.Popen(
@@ -156,9 +181,9 @@ def main() -> int:
                 server.terminate()
                 server.wait(timeout=10)
             asyncio.run(db.drop_database(url))
-    print(f"{'page':<32} {'pages/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'KB':>6}")
+    print(f"{'page':<36} {'pages/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'KB':>6}")
     for name, f in figures.items():
-        print(f"{name:<32} {f['pages_per_second']:>8} {f['p50_ms']:>8} {f['p95_ms']:>8} {f['bytes'] / 1024:>6.1f}")
+        print(f"{name:<36} {f['pages_per_second']:>8} {f['p50_ms']:>8} {f['p95_ms']:>8} {f['bytes'] / 1024:>6.1f}")
     print(json.dumps(figures))
     return 0
 

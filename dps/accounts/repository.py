@@ -141,6 +141,14 @@ async def get_provider(provider_id: int, *, for_update: bool = False) -> Provide
     return _provider(row)
 
 
+async def get_providers(provider_ids: Collection[int]) -> list[Provider]:
+    """The providers with these ids (those that exist), in one query."""
+    if not provider_ids:
+        return []
+    rows = await t.Provider.select().where(t.Provider.id.is_in(sorted(set(provider_ids))))
+    return [_provider(r) for r in rows]
+
+
 async def list_providers(limit: int, after_id: int, name_contains: str | None) -> Page[Provider]:
     query = t.Provider.select().where(t.Provider.id > after_id)
     if name_contains:

@@ -16,6 +16,7 @@ from dps.frameworks.domain.applications import ApplicationStatus
 from dps.frameworks.domain.arrangements import Lot
 from dps.frameworks.services import applications, arrangements
 from dps.frameworks.services import memberships as membership_services
+from dps.portal import council
 from dps.portal.web import Portal, page
 
 
@@ -29,7 +30,7 @@ class DashboardPages(Controller):
         if principal is None:
             return page(portal, "start.html")
         if principal.org_kind is not OrgKind.PROVIDER:
-            return page(portal, "staff_home.html")
+            return await council.home(portal)
         recent = await applications.list_applications(portal.ctx, 5, 0, arrangement_id=None, status=None)
         titles = {}
         for view in recent.items:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from dps.core.errors import DomainError
 from dps.core.settings import MEGABYTE
+from dps.portal.council_messages import COUNCIL_MESSAGES
 
 # code -> (the form field it usually belongs to, or None for the page as a whole; the message)
 MESSAGES: dict[str, tuple[str | None, str]] = {
@@ -79,6 +80,8 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     "unsupported_media_type": ("document", "The selected file must be a PDF, DOCX, PNG or JPEG"),
     "document_expired": ("document", "This document has already expired. Attach a current one"),
 }
+
+MESSAGES.update(COUNCIL_MESSAGES)
 
 FALLBACK = "Something is not right with what you entered. Check it and try again"
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from dps.core.calendar import UK_TIME
 from dps.portal import labels
+from dps.portal.council_nav import council_nav
 from dps.portal.forms import error_for
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -76,6 +77,7 @@ def environment() -> Environment:
     env.globals["error_for"] = error_for
     env.globals["link"] = link
     env.globals["lines"] = lines
+    env.globals["council_nav"] = council_nav
     env.globals["consortium_name"] = os.environ.get("DPS_CONSORTIUM_NAME", DEFAULT_CONSORTIUM)
     return env
 

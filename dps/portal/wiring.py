@@ -23,7 +23,23 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Messag
 
 from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
 from dps.core.settings import Settings
-from dps.portal import applications, arrangements, dashboard, evidence, organisation, sessions, settings_pages
+from dps.portal import (
+    applications,
+    arrangements,
+    award,
+    commissioners,
+    council_placements,
+    dashboard,
+    evaluators,
+    evidence,
+    figures,
+    legal,
+    officers,
+    organisation,
+    sessions,
+    settings_pages,
+    templates_library,
+)
 from dps.portal.messages import explain
 from dps.portal.templating import template_config
 from dps.portal.web import provide_portal, with_query
@@ -162,6 +178,14 @@ def portal(settings: Settings) -> PortalWiring:
             *arrangements.CONTROLLERS,
             *applications.CONTROLLERS,
             *evidence.CONTROLLERS,
+            *commissioners.CONTROLLERS,
+            *award.CONTROLLERS,
+            *council_placements.CONTROLLERS,
+            *officers.CONTROLLERS,
+            *evaluators.CONTROLLERS,
+            *legal.CONTROLLERS,
+            *templates_library.CONTROLLERS,
+            *figures.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal)},
         exception_handlers={

@@ -83,6 +83,8 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DPS_SCHEDULER": "off",
         "DPS_MAX_UPLOAD_MB": str(MAX_UPLOAD_MB),
         "DPS_LOG_LEVEL": "warning",
+        # `dps serve` runs a worker per CPU: they must share the key that signs CSRF tokens.
+        "DPS_SECRET_KEY": uuid.uuid4().hex,
     }
     dps = [sys.executable, "-c", "from dps.cli import main; raise SystemExit(main())"]
     port = _free_port()

@@ -41,6 +41,7 @@ from dps.frameworks.services import applications, arrangements, evaluations, que
 from dps.pricing.schemas import BandIn
 from dps.pricing.services import prices
 from tests.pdfs import insurance_schedule
+from tests.portal import scene_council
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100
@@ -185,7 +186,11 @@ async def load(system: Context) -> dict[str, int]:
     birch = await _provider(system, "Birch Homes Ltd", "30000002", "birch@portal.test")
     birch_application = await _admitted(system, officer, birch, questions, lot1.id, bolton.id, wigan.id)
     assert alder.principal is not None and birch.principal is not None
+    council = await scene_council.load(system, arrangement.id, lot1.id, bolton.id, birch)
+    council.update(await scene_council.load_evaluation(system, officer, questions, lot1.id, bolton.id, wigan.id))
+    council.update(await scene_council.load_contracts(system, bolton.id, birch, birch_application))
     return {
+        **council,
         "arrangement_id": arrangement.id,
         "lot1_id": lot1.id,
         "lot2_id": lot2.id,

@@ -73,7 +73,7 @@ def test_pages_carry_the_security_headers_and_forms_without_the_csrf_token_are_r
 
 def test_council_staff_sign_in_to_their_own_home_and_providers_pages_are_not_theirs(page: Page, look: Look) -> None:
     sign_in(page, "officer@portal.test")
-    expect(page.get_by_role("heading", level=1)).to_have_text("You are signed in")
+    expect(page.get_by_role("heading", level=1)).to_have_text("What needs doing")
     look("staff-home")
     response = page.goto("/organisation/settings")
     assert response is not None and response.status == 404

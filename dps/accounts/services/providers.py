@@ -107,6 +107,13 @@ async def get_provider(ctx: Context, provider_id: int) -> Provider:
     return await repository.get_provider(provider_id)
 
 
+async def get_providers(ctx: Context, provider_ids: Collection[int]) -> dict[int, Provider]:
+    """Several providers by id in one read (a council's lists name many), each checked like `get_provider`."""
+    for provider_id in provider_ids:
+        access.require_read_provider(ctx.user, provider_id)
+    return {p.id: p for p in await repository.get_providers(provider_ids)}
+
+
 async def list_providers(ctx: Context, limit: int, after_id: int, name_contains: str | None) -> Page[Provider]:
     """Council staff see every provider; a provider's users see only their own."""
     principal = ctx.user

@@ -1,0 +1,59 @@
+"""The legal officer's template library in the browser: a template the check refuses shows each
+problem in plain words; a good one is kept as a draft, then approved (the previous version of its
+kind retires)."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from playwright.sync_api import Page, expect
+
+from tests.portal.conftest import REPO, Look, sign_in
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def word_document(text: str) -> bytes:
+    document = docx.Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_legal_officer_uploads_checks_and_approves_a_template(page: Page, look: Look) -> None:
+    sign_in(page, "legal@portal.test")
+    page.get_by_role("link", name="Templates", exact=True).click()
+    letters = page.get_by_role("table", name="Versions of the decision letter")
+    expect(letters.get_by_role("row", name="Version 1")).to_contain_text("Approved")
+    look("library")
+
+    page.get_by_role("button", name="Upload").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Select the kind of document")
+    expect(summary).to_contain_text("Select a Word document to upload")
+
+    page.get_by_label("Kind of document").select_option("decision_letter")
+    page.get_by_label("Word document (.docx)").set_input_files(
+        {"name": "letter.docx", "mimeType": DOCX, "buffer": word_document("Dear {{ no_such_field }},")}
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(summary).to_contain_text("The template cannot be used yet")
+    expect(page.get_by_text("It uses a field the service does not fill in")).to_be_visible()
+    look("refused")
+
+    shipped = (REPO / "templates" / "contracts" / "decision_letter.docx").read_bytes()
+    page.get_by_label("Kind of document").select_option("decision_letter")
+    page.get_by_label("Word document (.docx)").set_input_files(
+        {"name": "decision_letter_v2.docx", "mimeType": DOCX, "buffer": shipped}
+    )
+    page.get_by_label("What changed (optional)").fill("Plainer wording of the reasons")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("Template uploaded as a draft")).to_be_visible()
+    expect(letters.get_by_role("row", name="Version 2")).to_contain_text("Draft")
+    page.get_by_role("button", name="Approve version 2 of the decision letter").click()
+    expect(page.get_by_text("Template approved")).to_be_visible()
+    expect(letters.get_by_role("row", name="Version 2")).to_contain_text("Approved")
+    expect(letters.get_by_role("row", name="Version 1")).to_contain_text("Retired")
+    look("approved")
