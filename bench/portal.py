@@ -1,5 +1,6 @@
 """Render speed of the portal's pages under uvicorn: the provider's dashboard and the application
-page (a draft's task list, and a decided application with its per-lot outcome); for the council,
+page (a draft's task list, and a decided application with its per-lot outcome), and a member's
+compliance, rate card, placement request, contract and notifications pages; for the council,
 the officer's application queue at 1,000 applications and the moderation screen at 30 questions
 x 3 evaluators (data from bench/portal_council.py).
 
@@ -107,6 +108,12 @@ async def run(base: str, scene: dict[str, int], seconds: float) -> dict[str, dic
         decided = f"/applications/{scene['birch_application_id']}"
         figures["application (decided)"] = await _measure(birch, decided, seconds)
         figures["arrangement conditions"] = await _measure(birch, f"/arrangements/{scene['arrangement_id']}", seconds)
+        figures["compliance"] = await _measure(birch, "/compliance", seconds)
+        figures["rate card"] = await _measure(birch, f"/rate-cards/{scene['birch_approved_card_id']}", seconds)
+        request = f"/placement-requests/{scene['open_call_off_id']}"
+        figures["placement request"] = await _measure(birch, request, seconds)
+        figures["contract"] = await _measure(birch, f"/contracts/{scene['birch_ipa_id']}", seconds)
+        figures["notifications"] = await _measure(birch, "/notifications", seconds)
     finally:
         await birch.aclose()
     # The council side (bench/portal_council.py): the lead's officer's queue of 1,000 applications

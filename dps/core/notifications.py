@@ -155,6 +155,16 @@ async def list_my_notifications(ctx: Context, limit: int, after_id: int, unread_
     return await list_for_user(user.user_id, limit=limit, before_id=after_id or None, unread_only=unread_only)
 
 
+async def count_my_unread(ctx: Context) -> int:
+    """How many of the caller's notifications are unread (the portal's header shows it)."""
+    user = ctx.require_signed_in()
+    return int(
+        await NotificationRow.count().where(
+            (NotificationRow.user_id == user.user_id) & NotificationRow.read_at.is_null()
+        )
+    )
+
+
 async def read_my_notification(ctx: Context, notification_id: int) -> Notification:
     """Mark one of the caller's notifications read; anyone else's is 404. Not audited: it changes
     only the reader's own inbox, not the state of any case."""

@@ -36,4 +36,13 @@ BANNERS: dict[str, str] = {
     "moderation_saved": "Moderated marks saved. Now decide each lot",
     "application_decided": "Decision recorded. The provider has been sent its decision notice",
     "placement_moved": "The move has been recorded: the old placement has ended and this one starts",
+    # the provider's work after admission (compliance, rate cards, offers, contracts, concerns)
+    "evidence_uploaded": "Evidence uploaded",
+    "rate_card_submitted": "Rate card submitted. The lead authority will approve or refuse it",
+    "placement_question_asked": "Your question has been sent to the council",
+    "offer_submitted": "Offer submitted. It stays sealed until the deadline",
+    "offer_changed": "Your offer has been changed",
+    "offer_withdrawn": "Your offer has been withdrawn",
+    "contract_signed": "You have signed it",
+    "concern_responded": "Your response has been sent to the council",
 }

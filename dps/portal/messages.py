@@ -79,6 +79,31 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     "payload_too_large": ("document", "The selected file must be smaller than {limit_mb} MB"),
     "unsupported_media_type": ("document", "The selected file must be a PDF, DOCX, PNG or JPEG"),
     "document_expired": ("document", "This document has already expired. Attach a current one"),
+    # compliance evidence
+    "requirement_takes_no_evidence": (None, "Ofsted checks read each setting's registration; no file is needed"),
+    # rate cards
+    "not_a_member": (None, "Only providers with an active place on this lot can propose fees for it"),
+    "no_lines": (None, "Enter a weekly fee for at least one band"),
+    "duplicate_band": (None, "Enter one fee for each band"),
+    "no_band": ("effective_from", "There are no agreed bands on this day. Choose a day the bands are in force"),
+    "exception_justification_required": (None, "A fee above the band's ceiling needs a reason for the exception"),
+    "invalid_period": ("effective_from", "The last day must be after the first day"),
+    # placement requests and offers
+    "deadline_passed": (None, "The deadline for offers has passed. Offers and questions are no longer accepted"),
+    "offer_exists": ("setting_id", "You have already offered this setting. Change that offer instead"),
+    "setting_not_invited": ("setting_id", "Offer one of your settings that was invited"),
+    "invalid_fee": ("fee", "Enter a weekly fee of more than £0"),
+    "answers_incomplete": (None, "Answer every question"),
+    "offer_withdrawn": (None, "This offer has been withdrawn"),
+    # contracts
+    "pdf_not_ready": (None, "The PDF copy is still being made. Read the Word document, or try again later"),
+    "document_hash_mismatch": (
+        "confirm",
+        "The document has changed since you opened this page. Read it again, then sign what you read",
+    ),
+    "not_signable": (None, "A decision letter is a notice. It is not signed"),
+    # concerns
+    "response_required": ("response", "Enter your response"),
 }
 
 MESSAGES.update(COUNCIL_MESSAGES)

@@ -5,7 +5,7 @@ its `Context`, exactly as the JSON API does; nothing here knows a business rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
+from dps.core import notifications
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
 from dps.core.errors import NotFound
@@ -30,6 +31,7 @@ class Portal:
 
     ctx: Context
     request: Request[Any, Any, Any]
+    unread: int = 0  # the signed-in person's unread notifications, shown in the header
 
     @property
     def principal(self) -> Principal | None:
@@ -77,6 +79,14 @@ async def provide_portal(request: Request[Any, Any, Any]) -> Portal:
     return Portal(ctx=ctx, request=request)
 
 
+async def provide_portal_counting(request: Request[Any, Any, Any]) -> Portal:
+    """`provide_portal`, with the signed-in person's unread notifications for the header."""
+    portal = await provide_portal(request)
+    if portal.principal is None:
+        return portal
+    return replace(portal, unread=await notifications.count_my_unread(portal.ctx))
+
+
 def session_cookie(token: str, expires_at: datetime, now: datetime, secure: bool) -> Cookie:
     """HttpOnly (no script reads it), SameSite=Lax (no cross-site form posts carry it)."""
     return Cookie(
@@ -102,7 +112,13 @@ def page(portal: Portal, template: str, status_code: int = 200, **context: Any) 
     return Template(
         template_name=template,
         status_code=status_code,
-        context={"principal": portal.principal, "banner": banner, "path": portal.request.url.path, **context},
+        context={
+            "principal": portal.principal,
+            "banner": banner,
+            "path": portal.request.url.path,
+            "unread": portal.unread,
+            **context,
+        },
         cookies=cookies,
     )
 

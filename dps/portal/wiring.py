@@ -40,9 +40,15 @@ from dps.portal import (
     settings_pages,
     templates_library,
 )
+from dps.portal import compliance as compliance_pages
+from dps.portal import concerns as concern_pages
+from dps.portal import contracts as contract_pages
+from dps.portal import notifications as notification_pages
+from dps.portal import placement_requests as placement_request_pages
+from dps.portal import rate_cards as rate_card_pages
 from dps.portal.messages import explain
 from dps.portal.templating import template_config
-from dps.portal.web import provide_portal, with_query
+from dps.portal.web import provide_portal_counting, with_query
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +192,14 @@ def portal(settings: Settings) -> PortalWiring:
             *legal.CONTROLLERS,
             *templates_library.CONTROLLERS,
             *figures.CONTROLLERS,
+            *compliance_pages.CONTROLLERS,
+            *rate_card_pages.CONTROLLERS,
+            *placement_request_pages.CONTROLLERS,
+            *contract_pages.CONTROLLERS,
+            *notification_pages.CONTROLLERS,
+            *concern_pages.CONTROLLERS,
         ],
-        dependencies={"portal": Provide(provide_portal)},
+        dependencies={"portal": Provide(provide_portal_counting)},
         exception_handlers={
             DomainError: _domain_error,
             HTTPException: _http_error,

@@ -65,6 +65,8 @@ def _server_url() -> str:
 
 # The scene's ids (tests/portal/scene.py), filled in when the server starts.
 scene: dict[str, int] = {}
+# The server's environment (its database), for tests that act for the council meanwhile.
+server_env: dict[str, str] = {}
 
 
 @pytest.fixture(scope="package")
@@ -87,6 +89,7 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DPS_SECRET_KEY": uuid.uuid4().hex,
     }
     dps = [sys.executable, "-c", "from dps.cli import main; raise SystemExit(main())"]
+    server_env.update(env)
     port = _free_port()
     log = (var / "server.log").open("w")
     server = subprocess.Popen(

@@ -41,7 +41,7 @@ from dps.frameworks.services import applications, arrangements, evaluations, que
 from dps.pricing.schemas import BandIn
 from dps.pricing.services import prices
 from tests.pdfs import insurance_schedule
-from tests.portal import scene_council
+from tests.portal import scene_council, scene_provider
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100
@@ -189,8 +189,10 @@ async def load(system: Context) -> dict[str, int]:
     council = await scene_council.load(system, arrangement.id, lot1.id, bolton.id, birch)
     council.update(await scene_council.load_evaluation(system, officer, questions, lot1.id, bolton.id, wigan.id))
     council.update(await scene_council.load_contracts(system, bolton.id, birch, birch_application))
+    provider_work = await scene_provider.load(system, officer, birch, alder, lot2.id)
     return {
         **council,
+        **provider_work,
         "arrangement_id": arrangement.id,
         "lot1_id": lot1.id,
         "lot2_id": lot2.id,

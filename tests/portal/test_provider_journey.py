@@ -1,15 +1,20 @@
 """The provider's journey through the portal, as a person would take it, by visible labels and
 buttons: register, organisation details, a colleague, settings, an arrangement's conditions and a
-clarification, then an application from lots to submission and its decision clock."""
+clarification, an application from lots to submission and its decision clock; then (the councils
+acting through the services meanwhile) admission, compliance, a rate card, a sealed offer that is
+awarded, and the Individual Placement Agreement signed."""
 
 from __future__ import annotations
 
 import re
+import time
+from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 
 from tests.pdfs import insurance_schedule
 from tests.portal.conftest import Look, sign_in
+from tests.portal.test_provider_placement_requests import council_act
 
 PASSWORD = "a long walk on a cold beach"
 
@@ -198,6 +203,68 @@ def test_a_provider_registers_describes_itself_and_applies(page: Page, look: Loo
     expect(page.get_by_role("table")).to_contain_text("Submitted")
     look("applications")
 
+    # 7. The lead authority decides (its officers' pages are the council's part of the portal;
+    # here the council acts through the services). Admitted to lot 1.
+    council_act("admit", "carys@cedar.test")
+    page.get_by_role("link", name="Placements North West children's residential DPS").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your application is decided")
+    expect(page.locator(".govuk-summary-card").first).to_contain_text("Admitted")
+    look("decided")
+
+    # 8. Compliance: the certificate confirmed while applying meets the insurance requirement.
+    page.get_by_role("link", name="Compliance", exact=True).click()
+    expect(page.get_by_role("table")).to_contain_text("Compliant")
+    look("compliance")
+
+    # 9. A rate card within the bands, approved by the lead authority.
+    page.goto("/rate-cards")
+    page.get_by_role("link", name="Propose a rate card for LOT-1: Children's homes, ages 8 to 17").click()
+    page.get_by_label("Weekly fee for ages 8-12, standard").fill("4,900")
+    page.get_by_role("button", name="Submit rate card").click()
+    expect(page.get_by_text("Waiting for a decision")).to_be_visible()
+    council_act("approve-cards", "carys@cedar.test")
+    page.reload()
+    expect(page.locator(".govuk-tag").first).to_have_text("Approved")
+    look("rate-card-approved")
+
+    # 10. A placement request: a sealed offer before the deadline, then the award.
+    request = council_act("request", "20")
+    page.get_by_role("link", name="Placement requests").click()
+    expect(page.get_by_role("table")).to_contain_text("Girl, 9, short term")
+    page.goto(f"/placement-requests/{request['call_off_id']}")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("9 years old")
+    page.get_by_role("button", name="Make an offer").click()
+    page.get_by_label("Weekly fee, in pounds").fill("4900")
+    page.get_by_label("How will you help her settle in her first month?").fill("Her key worker visits her first")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Your fee is within the band and matches your approved rate card")).to_be_visible()
+    look("check-offer")
+    page.get_by_role("button", name="Submit offer").click()
+    expect(page.get_by_text("Offer submitted. It stays sealed until the deadline")).to_be_visible()
+    deadline = datetime.fromisoformat(str(request["deadline"]))
+    time.sleep(max((deadline - datetime.now(UTC)).total_seconds() + 0.5, 0))  # offers open until then
+    ipa = council_act("award", str(request["call_off_id"]))
+    page.reload()
+    expect(page.get_by_text("Your offer was awarded")).to_be_visible()
+    look("awarded")
+
+    # 11. The Individual Placement Agreement: read, then signed against its SHA-256.
+    page.get_by_role("link", name="Go to your contracts").click()
+    page.get_by_role("link", name=str(ipa["reference"])).click()
+    expect(page.locator(".govuk-inset-text")).to_contain_text("for Cedar Lodge Care Ltd: exactly the document")
+    page.get_by_label("I have read this document and I may sign it for Cedar Lodge Care Ltd").check()
+    look("sign-ipa")
+    page.get_by_role("button", name=f"Sign {ipa['reference']}").click()
+    expect(page.get_by_text("You have signed it")).to_be_visible()
+    expect(page.locator(".govuk-tag").first).to_have_text("Signed")
+    look("signed-ipa")
+
+    # 12. Notifications: the award and the agreement, counted unread in the header.
+    expect(page.locator("#notifications-link")).to_contain_text("unread")
+    page.get_by_role("link", name=re.compile(r"^Notifications")).click()
+    expect(page.get_by_role("link", name="Outcome of a placement request")).to_be_visible()
+    look("notifications")
+
 
 def test_after_the_decision_the_provider_sees_each_lots_outcome_and_its_membership(page: Page, look: Look) -> None:
     sign_in(page, "birch@portal.test")
@@ -210,6 +277,7 @@ def test_after_the_decision_the_provider_sees_each_lots_outcome_and_its_membersh
     page.get_by_role("link", name="Placements North West children's residential DPS").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your application is decided")
     decision = page.locator(".govuk-summary-card")
+    expect(decision).to_contain_text(re.compile(r"Your score for this lot\s+80 out of 100"))
     expect(decision.get_by_role("heading", level=3)).to_have_text("LOT-1: Children's homes, ages 8 to 17")
     expect(decision).to_contain_text("Admitted")
     # Each lot's own score and pass mark (issue 12 item 4), then each question's moderated mark.
