@@ -24,7 +24,7 @@ from dps.core.context import Context
 from dps.core.evaluation import Mark
 from dps.frameworks.domain.questionnaires import Answer as FrameworkAnswer
 from dps.frameworks.domain.questionnaires import Question
-from dps.frameworks.services import applications, evaluations, memberships
+from dps.frameworks.services import applications, evaluations
 from dps.tenders.domain.call_offs import PlacementType, Sex
 from dps.tenders.domain.offers import AdditionalService, Answer, OfferContent
 from dps.tenders.schemas import CallOffIn, ChildIn, CriteriaIn, NeedIn, QuestionIn
@@ -248,20 +248,19 @@ async def _closed_call_off(
     return call_off.id
 
 
-async def load_contracts(system: Context, bolton_id: int, birch: Context, birch_application_id: int) -> dict[str, int]:
-    """A legal officer at Bolton; the shipped contract templates; Birch Homes's membership agreement
-    issued and signed by Birch (waiting for the council's countersignature), and the decision letter
-    on its application still a draft (to issue)."""
+async def load_contracts(
+    system: Context, bolton_id: int, birch: Context, birch_application_id: int, birch_ipa_id: int
+) -> dict[str, int]:
+    """A legal officer at Bolton; the shipped contract templates; Birch Homes's issued placement
+    agreement (from the provider's scene) signed by Birch, waiting for the council's countersignature;
+    and the decision letter on its application still a draft (to issue). Birch's membership
+    agreement stays unsigned for the provider's own signing test."""
     user = await users.create_user_with_password(
         system, "legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, PASSWORD, authority_id=bolton_id
     )
     legal = replace(system, principal=Principal(user.id, user.email, Role.LEGAL_OFFICER, OrgKind.AUTHORITY, bolton_id))
     await contract_templates.load_shipped_templates(legal)
-    found = await memberships.list_memberships(
-        birch, 10, 0, arrangement_id=None, lot_id=None, provider_id=None, status=None
-    )
-    agreement = await generation.generate_membership_agreement(legal, found.items[0].id)
-    await contracts.issue_contract(legal, agreement.id)
+    agreement = await contracts.get_contract(legal, birch_ipa_id)
     await contracts.sign_contract(birch, agreement.id, agreement.document.sha256)
     letter = await generation.generate_decision_letter(legal, birch_application_id)
     return {"signed_contract_id": agreement.id, "draft_contract_id": letter.id}

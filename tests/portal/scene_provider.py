@@ -160,8 +160,10 @@ async def load(system: Context, officer: Context, birch: Context, alder: Context
     await rate_cards.approve_rate_card(officer, approved.id, approved.version, ApproveIn(note="Within every band"))
 
     # Placement requests.
-    commissioner = await _staff(system, "commissioner@portal.test", "Cara Commissioner", Role.COMMISSIONER, bolton)
-    legal = await _staff(system, "legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, bolton)
+    commissioner = await _staff(
+        system, "requests-commissioner@portal.test", "Cara Commissioner", Role.COMMISSIONER, bolton
+    )
+    legal = await _staff(system, "requests-legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, bolton)
     evaluators = [
         await _staff(system, f"placement-evaluator{n}@portal.test", f"Placement Evaluator {n}", Role.EVALUATOR, bolton)
         for n in (1, 2)
