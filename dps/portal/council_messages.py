@@ -63,6 +63,15 @@ COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
     "ending_reason_not_applicable": ("ending_reason", "A planned ending has no unplanned reason: clear it"),
     "end_before_start": ("ended_on", "The placement cannot end before it starts"),
     "placement_ended": (None, "This placement has already ended"),
+    "move_outside_framework": (
+        "setting_id",
+        "This move is not within the framework: {reason_list}. Choose another home or fee, or record it "
+        "as a spot purchase outside the framework and say why",
+    ),
+    "off_framework_reason_required": (
+        "off_framework_reason",
+        "Say why the child is placed outside the framework",
+    ),
     "overlapping_move": ("new_start_date", "The new placement must start on or after the day the old one ends"),
     # applications
     "not_an_evaluator": ("evaluator_ids", "Choose evaluators or officers of a council in this arrangement"),
@@ -81,4 +90,15 @@ COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
         "a lot cannot be admitted",
     ),
     "not_evaluable": (None, "This application is not being evaluated"),
+}
+
+# Why a move is not a call-off under the framework (`move_refusals`' codes), in a commissioner's words.
+MOVE_REFUSALS: dict[str, str] = {
+    "no_call_off": "the placement was not made by a placement request under an arrangement",
+    "not_a_member": "the home's provider has no place on the lot",
+    "no_band": "the lot has no price band in force for the child",
+    "no_rate_card": "the provider has no approved rate card price for the child's band",
+    "below_floor": "the fee is below the band's floor",
+    "above_ceiling": "the fee is above the band's ceiling",
+    "above_rate_card": "the fee is above the provider's approved price for the band",
 }

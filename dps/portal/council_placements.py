@@ -36,10 +36,9 @@ REASON_WORDS: dict[UnplannedReason, str] = {
 
 
 async def _homes(portal: Portal, placement: Placement) -> list[tuple[str, str]]:
-    """Where the child could move: the other member homes of the request's lot, nearest first."""
-    if placement.call_off_id is None or placement.ended_on is not None:
+    """Where the child could move: the other member homes of the placement's lot, nearest first."""
+    if placement.lot_id is None or placement.ended_on is not None:
         return []
-    call_off = await call_offs.get_call_off(portal.ctx, placement.call_off_id)
     found = await search.search_settings(
         portal.ctx,
         near=placement.home_district,
@@ -48,7 +47,7 @@ async def _homes(portal: Portal, placement: Placement) -> list[tuple[str, str]]:
         age=None,
         needs=[],
         min_grade=None,
-        lot_id=call_off.lot_id,
+        lot_id=placement.lot_id,
         eligible_only=False,
         limit=MAX_LIMIT,
     )
@@ -142,7 +141,7 @@ class CouncilPlacementPages(Controller):
         """End this placement and start the next one at another home, in one step."""
         portal.council_staff(Role.COMMISSIONER)
         placement = await placements.get_placement(portal.ctx, placement_id)
-        form = Form.of(await portal.request.form())
+        form = Form.of(await portal.request.form(), multi=("off_framework",))
         ended_on, kind, reason = _ending(form)
         home = form.get("setting_id")
         if not home.isdigit():
@@ -156,7 +155,13 @@ class CouncilPlacementPages(Controller):
                     placement_id,
                     int(form.get("version") or 0),
                     (ended_on, kind, reason, form.optional("ending_note")),
-                    placements.Move(setting_id=int(home), start_date=starts, weekly_fee_pence=fee),
+                    placements.Move(
+                        setting_id=int(home),
+                        start_date=starts,
+                        weekly_fee_pence=fee,
+                        off_framework="yes" in form.getall("off_framework"),
+                        off_framework_reason=form.optional("off_framework_reason"),
+                    ),
                 )
             except DomainError as exc:
                 problem(form, exc, "ended_on")

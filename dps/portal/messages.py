@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from dps.core.errors import DomainError
 from dps.core.settings import MEGABYTE
-from dps.portal.council_messages import COUNCIL_MESSAGES
+from dps.portal.council_messages import COUNCIL_MESSAGES, MOVE_REFUSALS
 
 # code -> (the form field it usually belongs to, or None for the page as a whole; the message)
 MESSAGES: dict[str, tuple[str | None, str]] = {
@@ -122,6 +122,14 @@ class _Details(dict[str, object]):
         return ""
 
 
+def _reason_words(reason: object) -> str:
+    """One reason of a refusal (`{"code", "detail"}`) in plain words: ours for the codes we know,
+    else the rule's own detail."""
+    if not isinstance(reason, dict):
+        return str(reason)
+    return MOVE_REFUSALS.get(str(reason.get("code")), str(reason.get("detail", "")))
+
+
 def explain(error: DomainError) -> Problem:
     """The plain-English message for a service's error, and the field it belongs to. A message may
     name the error's details in braces (e.g. `{limit_mb}`)."""
@@ -129,4 +137,6 @@ def explain(error: DomainError) -> Problem:
     details = _Details(error.extra)
     if isinstance(error.extra.get("limit_bytes"), int):
         details["limit_mb"] = max(error.extra["limit_bytes"] // MEGABYTE, 1)
+    if isinstance(error.extra.get("reasons"), list):
+        details["reason_list"] = "; ".join(_reason_words(r) for r in error.extra["reasons"])
     return Problem(field=error.extra.get("field") or field, message=message.format_map(details))

@@ -63,8 +63,20 @@ def test_a_commissioner_scores_awards_places_and_ends_a_placement(page: Page, lo
     fill_date(page, "Date the new placement starts", moved)
     page.get_by_label("Weekly fee, in pounds").fill("5,100")
     page.get_by_role("button", name="Record the move").click()
+    # Birch Lodge takes older children and the fee is above Birch's approved price: not a call-off.
+    expect(summary).to_contain_text("This move is not within the framework: the setting takes ages 16-17, not 14")
+    expect(summary).to_contain_text("the fee is above the provider's approved price for the band")
+    look("move-outside-framework")
+    page.get_by_label("Record this move as a spot purchase outside the framework").check()
+    page.get_by_role("button", name="Record the move").click()
+    expect(summary).to_contain_text("Say why the child is placed outside the framework")
+    page.get_by_label("Why the child is placed outside the framework").fill("No member home of the lot had a place")
+    page.get_by_role("button", name="Record the move").click()
     expect(page.get_by_text("The move has been recorded")).to_be_visible()
-    expect(page.get_by_text("This placement follows a move from placement 1")).to_be_visible()
+    expect(page.locator(".govuk-summary-list__row", has_text="Under the framework")).to_contain_text(
+        "No: a spot purchase outside the framework. No member home of the lot had a place"
+    )
+    expect(page.get_by_text(re.compile(r"This placement follows a move from placement \d+"))).to_be_visible()
     expect(page.locator(".govuk-summary-list__row", has_text="Weekly fee")).to_contain_text("£5,100")
     look("moved")
 
