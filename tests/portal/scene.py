@@ -188,7 +188,7 @@ async def load(system: Context) -> dict[str, int]:
     assert alder.principal is not None and birch.principal is not None
     council = await scene_council.load(system, arrangement.id, lot1.id, bolton.id, birch)
     council.update(await scene_council.load_evaluation(system, officer, questions, lot1.id, bolton.id, wigan.id))
-    provider_work = await scene_provider.load(system, officer, birch, alder, lot2.id)
+    provider_work = await scene_provider.load(system, officer, birch, alder, lot2.id, council["birch_setting_id"])
     council.update(
         await scene_council.load_contracts(system, bolton.id, birch, birch_application, provider_work["birch_ipa_id"])
     )

@@ -16,9 +16,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from dps.accounts.domain import Need, OfstedGrade, SettingType
-from dps.accounts.schemas import SettingIn
-from dps.accounts.services import providers, users
+from dps.accounts.domain import Need
+from dps.accounts.services import users
 from dps.compliance.domain.concerns import ConcernCategory
 from dps.compliance.domain.requirements import InsuranceKind
 from dps.compliance.schemas import ConcernIn, EvidenceIn
@@ -87,10 +86,11 @@ def request(arrangement_id: int, lot_id: int, title: str, start: date, deadline:
     )
 
 
-async def load(system: Context, officer: Context, birch: Context, alder: Context, lot2_id: int) -> dict[str, int]:
+async def load(
+    system: Context, officer: Context, birch: Context, alder: Context, lot2_id: int, setting_id: int
+) -> dict[str, int]:
     assert officer.principal is not None and birch.principal is not None and alder.principal is not None
     bolton = officer.principal.org_id or 0
-    birch_id = birch.principal.org_id or 0
     found = await memberships.list_memberships(
         birch, MAX_LIMIT, 0, arrangement_id=None, lot_id=None, provider_id=None, status=None
     )
@@ -98,23 +98,7 @@ async def load(system: Context, officer: Context, birch: Context, alder: Context
     arrangement_id, lot_id = membership.arrangement_id, membership.lot_id
     alder_membership = await admit_member(arrangement_id, lot2_id, alder.principal.org_id or 0, date(2026, 4, 1))
 
-    # Birch's home, and its insurance in force since April.
-    setting = await providers.create_setting(
-        birch,
-        birch_id,
-        SettingIn(
-            name="Birch House",
-            setting_type=SettingType.CHILDRENS_HOME,
-            ofsted_urn="SC950001",
-            ofsted_grade=OfstedGrade.GOOD,
-            last_inspection_date=date(2026, 3, 10),
-            postcode="M1 1AE",
-            capacity=4,
-            min_age=8,
-            max_age=17,
-            needs=[Need.AUTISM],
-        ),
-    )
+    # Birch's insurance in force since April (its home, Birch House, is the council scene's).
     [requirement] = await checks.list_requirements(officer, arrangement_id)
     await checks.attach_evidence(
         birch,
@@ -188,7 +172,7 @@ async def load(system: Context, officer: Context, birch: Context, alder: Context
         at(birch, then + timedelta(days=1)),
         won.id,
         OfferContent(
-            setting_id=setting.id,
+            setting_id=setting_id,
             weekly_fee_pence=4_800 * POUNDS,
             additional_services=(),
             start_date=(now - timedelta(days=5)).date(),
