@@ -25,7 +25,10 @@ BANNERS: dict[str, str] = {
     "placement_request_awarded": "Offer awarded. Every provider that offered has been sent its assessment",
     "placement_ended": "The end of the placement has been recorded",
     "template_uploaded": "Template uploaded as a draft. Approve it to use it",
-    "template_approved": "Template approved. New documents of its kind use it; the previous version is retired",
+    "template_approved": (
+        "Template approved. New documents of its kind are made from it; "
+        "your council's previous version, if any, is retired"
+    ),
     "template_retired": "Template version retired",
     "contract_issued": "Issued. The provider's users have been told",
     "contract_activated": "Countersigned. The contract is in force",

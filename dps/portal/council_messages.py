@@ -72,6 +72,11 @@ COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
         "off_framework_reason",
         "Say why the child is placed outside the framework",
     ),
+    "second_approver_required": (
+        None,
+        "You uploaded this version, so another legal officer at your council must approve it: "
+        "your council asks for two people to agree a contract's wording",
+    ),
     "overlapping_move": ("new_start_date", "The new placement must start on or after the day the old one ends"),
     # applications
     "not_an_evaluator": ("evaluator_ids", "Choose evaluators or officers of a council in this arrangement"),

@@ -13,7 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from dps.contracts.domain.contexts import TemplateKind
-from dps.contracts.domain.templates import TemplateInvalid
+from dps.contracts.domain.templates import TemplateInvalid, TemplateStatus, TemplateVersion
 from dps.contracts.services import templates
 from dps.core.auth import Role
 from dps.core.errors import DomainError
@@ -45,16 +45,41 @@ PROBLEM_WORDS: dict[str, str] = {
 }
 
 
+def _in_use(versions: list[TemplateVersion], council_id: int | None) -> int | None:
+    """The version the council's new documents of a kind are made from (as `choose_template`
+    picks it): its own approved version, else its lead authority's, else the national default."""
+    approved = [v for v in versions if v.status is TemplateStatus.APPROVED]
+    for mine in (
+        lambda v: v.owner_authority_id == council_id,
+        lambda v: v.owner_authority_id is not None,
+        lambda v: v.owner_authority_id is None,
+    ):
+        chosen = next((v for v in approved if mine(v)), None)
+        if chosen is not None:
+            return chosen.id
+    return None
+
+
+def _whose(version: TemplateVersion, council_id: int | None) -> str:
+    if version.owner_authority_id is None:
+        return "National default"
+    return "Your council" if version.owner_authority_id == council_id else "Lead authority"
+
+
 async def _library(
     portal: Portal, form: Form, problems: list[dict[str, Any]] | None = None, status: int = 200
 ) -> Template:
     found = await templates.list_template_versions(portal.ctx, None, MAX_LIMIT, 0)
     by_kind = {kind: [v for v in found.items if v.kind is kind] for kind in TemplateKind}
+    council_id = portal.principal.org_id if portal.principal is not None else None
     return page(
         portal,
         "council/templates/index.html",
         status_code=status,
         by_kind=by_kind,
+        in_use={_in_use(versions, council_id) for versions in by_kind.values()},
+        whose={v.id: _whose(v, council_id) for v in found.items},
+        council_id=council_id,
         kind_words=KIND_WORDS,
         kinds=[(k.value, w) for k, w in KIND_WORDS.items()],
         form=form,

@@ -1,6 +1,6 @@
 """The legal officer's template library in the browser: a template the check refuses shows each
-problem in plain words; a good one is kept as a draft, then approved (the previous version of its
-kind retires)."""
+problem in plain words; a good one is kept as the council's draft, which a second legal officer
+approves (four eyes); the council's version is then the one in use, the national default stays."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_a_legal_officer_uploads_checks_and_approves_a_template(page: Page, look
     sign_in(page, "legal@portal.test")
     page.get_by_role("link", name="Templates", exact=True).click()
     letters = page.get_by_role("table", name="Versions of the decision letter")
-    expect(letters.get_by_role("row", name="Version 1")).to_contain_text("Approved")
+    expect(letters.get_by_role("row", name="Version 1")).to_contain_text("In use")
     look("library")
 
     page.get_by_role("button", name="Upload").click()
@@ -51,9 +51,22 @@ def test_a_legal_officer_uploads_checks_and_approves_a_template(page: Page, look
     page.get_by_label("What changed (optional)").fill("Plainer wording of the reasons")
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_text("Template uploaded as a draft")).to_be_visible()
-    expect(letters.get_by_role("row", name="Version 2")).to_contain_text("Draft")
-    page.get_by_role("button", name="Approve version 2 of the decision letter").click()
+    ours = letters.get_by_role("row").filter(has_text="Your council")
+    expect(ours).to_contain_text("Version 1")
+    expect(ours).to_contain_text("Draft")
+    national = letters.get_by_role("row").filter(has_text="National default")
+    expect(national).to_contain_text("In use")
+    expect(national.get_by_role("button")).to_have_count(0)  # a council cannot retire the national default
+    # Four eyes: whoever uploaded a version may not approve it.
+    page.get_by_role("button", name="Approve version 1 of the decision letter").click()
+    expect(summary).to_contain_text("You uploaded this version, so another legal officer at your council must approve")
+    look("second-approver-needed")
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "requests-legal@portal.test")
+    page.get_by_role("link", name="Templates", exact=True).click()
+    page.get_by_role("button", name="Approve version 1 of the decision letter").click()
     expect(page.get_by_text("Template approved")).to_be_visible()
-    expect(letters.get_by_role("row", name="Version 2")).to_contain_text("Approved")
-    expect(letters.get_by_role("row", name="Version 1")).to_contain_text("Retired")
+    expect(ours).to_contain_text("In use")
+    expect(national).to_contain_text("Approved")
     look("approved")
