@@ -25,6 +25,7 @@ BANNERS: dict[str, str] = {
     "placement_request_awarded": "Offer awarded. Every provider that offered has been sent its assessment",
     "placement_ended": "The end of the placement has been recorded",
     "template_uploaded": "Template uploaded as a draft. Approve it to use it",
+    "decision_extended": "The decision period has been extended. The provider sees the new date and why",
     "template_approved": (
         "Template approved. New documents of its kind are made from it; "
         "your council's previous version, if any, is retired"

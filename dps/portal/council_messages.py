@@ -77,6 +77,9 @@ COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
         "You uploaded this version, so another legal officer at your council must approve it: "
         "your council asks for two people to agree a contract's wording",
     ),
+    "already_extended": ("extension_reason", "The decision period has already been extended once"),
+    "extension_not_allowed": ("extension_reason", "This kind of arrangement does not allow more time to decide"),
+    "extension_reason_required": ("extension_reason", "Say why the decision needs more time"),
     "overlapping_move": ("new_start_date", "The new placement must start on or after the day the old one ends"),
     # applications
     "not_an_evaluator": ("evaluator_ids", "Choose evaluators or officers of a council in this arrangement"),

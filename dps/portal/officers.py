@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import providers, users
+from dps.accounts.services import authorities, providers
 from dps.core.auth import Role
 from dps.core.errors import DomainError
 from dps.core.evaluation import Criterion, CriterionKind, Mark, Spread, Suggestion
@@ -221,16 +221,20 @@ class OfficerApplicationPages(Controller):
 
     @staticmethod
     async def _evaluators_page(portal: Portal, application_id: int, form: Form, status: int = 200) -> Template:
-        """Who is on the evaluation, what each declared, and the council's evaluators to add."""
+        """Who is on the evaluation, what each declared, and who may be added: the evaluators and
+        procurement officers of the lead and every member council of the arrangement."""
         view = await applications.get_application(portal.ctx, application_id)
         provider = await providers.get_provider(portal.ctx, view.application.provider_id)
         assigned = await evaluations.view_evaluations(portal.ctx, application_id)
         on_it = {e.assignment.evaluator_id for e in assigned}
-        people = await users.list_users(portal.ctx, MAX_LIMIT, 0)
+        people = await arrangements.list_evaluators(portal.ctx, view.application.arrangement_id)
+        councils = {
+            a: (await authorities.get_authority(portal.ctx, a)).name for a in {p.authority_id for p in people} if a
+        }
         candidates = [
-            (str(u.id), f"{u.full_name} ({u.role.value.replace('_', ' ')})")
-            for u in people.items
-            if u.role in {Role.EVALUATOR, Role.PROCUREMENT_OFFICER} and u.id not in on_it
+            (str(u.id), f"{u.full_name}, {u.role.value.replace('_', ' ')}, {councils.get(u.authority_id or 0, '')}")
+            for u in people
+            if u.id not in on_it
         ]
         return page(
             portal,
@@ -304,6 +308,22 @@ class OfficerApplicationPages(Controller):
                 problem(form, exc)
             else:
                 return redirect(portal, BASE, banner="application_decided")
+        return await self._decision_page(portal, application_id, form, status=400)
+
+
+    @post("/{application_id:int}/extend", status_code=303)
+    async def extend(self, portal: NamedDependency[Portal], application_id: FromPath[int]) -> Template | Redirect:
+        """Extend the decision period once, with the reason (PCR 2015 reg 34)."""
+        _officer(portal)
+        form = Form.of(await portal.request.form())
+        reason = form.required("extension_reason", "Say why the decision needs more time")
+        if form.ok:
+            try:
+                await applications.extend_decision(portal.ctx, application_id, reason)
+            except DomainError as exc:
+                problem(form, exc, "extension_reason")
+            else:
+                return redirect(portal, f"{BASE}/{application_id}/decision", banner="decision_extended")
         return await self._decision_page(portal, application_id, form, status=400)
 
 

@@ -23,7 +23,7 @@ def test_notifications_show_unread_counts_and_open_their_pages(page: Page, look:
     page.get_by_role("link", name=re.compile(r"^Notifications")).click()
     expect(page.get_by_role("heading", name="A new placement request").first).to_be_visible()
     look("inbox")
-    page.get_by_role("link", name="Outcome of a placement request").first.click()
+    page.get_by_role("link", name=f"Outcome of placement request {scene['won_call_off_id']}").click()
     expect(page).to_have_url(re.compile(rf"/placement-requests/{scene['won_call_off_id']}$"))
     expect(page.get_by_text("Your offer was awarded")).to_be_visible()
     assert unread(page) == before - 1

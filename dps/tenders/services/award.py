@@ -204,7 +204,7 @@ async def _send_assessments(call_off: CallOff, offers: list[Offer], scores: dict
             recipients[offer.provider_id],
             kind="call_off.awarded",
             key=f"call_off:{call_off.id}:assessment:{offer.id}",
-            subject="Outcome of a placement request",
+            subject=f"Outcome of placement request {call_off.id}",
             body=body,
             link_path=f"/api/v1/call-offs/{call_off.id}/offers/{offer.id}",
             at=call_off.awarded_at,
