@@ -310,6 +310,18 @@ class OfficerApplicationPages(Controller):
                 return redirect(portal, BASE, banner="application_decided")
         return await self._decision_page(portal, application_id, form, status=400)
 
+    @get("/{application_id:int}/extend", name="council_extend")
+    async def extend_form(self, portal: NamedDependency[Portal], application_id: FromPath[int]) -> Template:
+        _officer(portal)
+        return await self._extend_page(portal, application_id, Form())
+
+    @staticmethod
+    async def _extend_page(portal: Portal, application_id: int, form: Form, status: int = 200) -> Template:
+        view = await applications.get_application(portal.ctx, application_id)
+        provider = await providers.get_provider(portal.ctx, view.application.provider_id)
+        return page(
+            portal, "council/applications/extend.html", status_code=status, view=view, provider=provider, form=form
+        )
 
     @post("/{application_id:int}/extend", status_code=303)
     async def extend(self, portal: NamedDependency[Portal], application_id: FromPath[int]) -> Template | Redirect:
@@ -323,8 +335,8 @@ class OfficerApplicationPages(Controller):
             except DomainError as exc:
                 problem(form, exc, "extension_reason")
             else:
-                return redirect(portal, f"{BASE}/{application_id}/decision", banner="decision_extended")
-        return await self._decision_page(portal, application_id, form, status=400)
+                return redirect(portal, f"{BASE}/{application_id}/extend", banner="decision_extended")
+        return await self._extend_page(portal, application_id, form, status=400)
 
 
 CONTROLLERS: list[Any] = [OfficerApplicationPages]

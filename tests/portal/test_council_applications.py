@@ -5,6 +5,8 @@ moderation screen is also used by keyboard alone."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.portal.conftest import Look, scene, sign_in
@@ -130,13 +132,15 @@ def test_an_officer_assigns_evaluators_and_sees_their_declarations(page: Page, l
 
 def test_an_officer_extends_the_decision_period_once_with_a_reason(page: Page, look: Look) -> None:
     sign_in(page, OFFICER)
-    page.goto(f"/council/applications/{scene['dogwood_application_id']}/decision")
+    page.goto(f"/council/applications/{scene['dogwood_application_id']}/evaluators")
+    page.get_by_role("link", name="Need more time to decide?").click()
+    expect(page.get_by_text(re.compile(r"The decision is due on \d+ \w+ \d{4}"))).to_be_visible()
     page.get_by_role("button", name="Extend the decision period").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Say why the decision needs more time")
     look("extension-needs-a-reason")
     page.get_by_label("Why the decision needs more time").fill("The site visit cannot happen before next week")
     page.get_by_role("button", name="Extend the decision period").click()
-    expect(page.get_by_text("The decision period has been extended")).to_be_visible()
+    expect(page.get_by_text("The decision period has been extended. The provider sees")).to_be_visible()
     expect(page.get_by_text("because: The site visit cannot happen before next week")).to_be_visible()
     expect(page.get_by_text("It cannot be extended again")).to_be_visible()
     expect(page.get_by_role("button", name="Extend the decision period")).to_have_count(0)
