@@ -275,7 +275,7 @@ def _uk_close(day: date) -> datetime:
     return datetime.combine(day, WINDOW_CLOSES_AT, tzinfo=UK_TIME).astimezone(UTC)
 
 
-def _threshold(form: Form, name: str) -> Decimal | None:
+def read_pass_mark(form: Form, name: str) -> Decimal | None:
     raw = form.get(name).removesuffix("%").strip()
     if not raw:
         form.error(name, "Enter the pass mark, a percentage like 60")
@@ -335,7 +335,7 @@ class SetupPages(Controller):
             form.error("profile_code", "Select the kind of arrangement")
         start = form.day_month_year("term_start", "start date", required=True)
         end = form.day_month_year("term_end", "end date", required=True)
-        threshold = _threshold(form, "quality_threshold")
+        threshold = read_pass_mark(form, "quality_threshold")
         if form.ok and start and end and threshold is not None:
             try:
                 data = shaped(
@@ -405,7 +405,7 @@ class SetupPages(Controller):
         arrangement = await managed(portal, arrangement_id)
         form = Form.of(await portal.request.form())
         title = form.required("title", "Enter the arrangement's name")
-        threshold = _threshold(form, "quality_threshold")
+        threshold = read_pass_mark(form, "quality_threshold")
         evaluators = form.whole_number("min_evaluators", "Number of evaluators", 1, 10)
         if form.ok and threshold is not None and evaluators is not None:
             try:

@@ -35,7 +35,7 @@ KINDS: list[tuple[QuestionKind, str, str]] = [
     (QuestionKind.PASS_FAIL, "Pass or fail", "A gateway: a provider that fails it cannot join"),
     (QuestionKind.SCORED, "Scored and weighted", "Evaluators mark it out of a maximum; its weight counts to the total"),
     (QuestionKind.TEXT, "Information only", "Asked for information, not marked"),
-    (QuestionKind.NUMBER, "A number", "Asked for information, not marked"),
+    (QuestionKind.NUMBER, "A number", "A figure, such as how many carers it has; not marked"),
     (QuestionKind.EVIDENCE, "A document", "The provider attaches evidence, such as a policy"),
 ]
 # The documents an evidence question may ask for.
@@ -170,7 +170,9 @@ class QuestionPages(Controller):
             arrangement=arrangement,
             questions=sorted(found, key=lambda q: (q.position, q.id)),
             lots=lots,
-            lot_codes={lot.id: lot.code for lot in lots},
+            applies_to={
+                q.id: ", ".join(sorted(lot.code for lot in lots if lot.id in q.lot_ids)) or "Every lot" for q in found
+            },
             kinds=KINDS,
             kind_words={k.value: words for k, words, _ in KINDS},
             evidence_types=[(t.value, words) for t, words in EVIDENCE_TYPES],
