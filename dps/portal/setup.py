@@ -107,6 +107,9 @@ def profile_numbers(profile: Profile, arrangement: Arrangement | None = None) ->
     ]
 
 
+DONE = frozenset({"Completed", "Not needed", "Waived", "Optional"})
+
+
 @dataclass(frozen=True, slots=True)
 class SetupTask:
     """One row of the set-up task list."""
@@ -118,7 +121,7 @@ class SetupTask:
 
     def item(self) -> dict[str, Any]:
         """The Design System task list's item for this task."""
-        done = self.status in {"Completed", "Not needed", "Waived"}
+        done = self.status in DONE
         status: dict[str, Any] = {"text": self.status, "classes": "govuk-task-list__status--cannot-start-yet"}
         if done:
             status = {"text": self.status}
@@ -197,8 +200,8 @@ async def tasks(portal: Portal, arrangement: Arrangement) -> list[SetupTask]:
         SetupTask(
             "Additional services",
             setup_path(a.id, "services"),
-            "Completed" if services else "Not yet started",
-            _count(len(services), "service", "services") if services else "Optional",
+            "Completed" if services else "Optional",
+            _count(len(services), "service", "services"),
         ),
         SetupTask(
             "Application windows",
@@ -362,7 +365,7 @@ class SetupPages(Controller):
         """The set-up task list, or what a published arrangement has."""
         arrangement = await managed(portal, arrangement_id)
         items = await tasks(portal, arrangement)
-        done = sum(1 for t in items if t.status in {"Completed", "Not needed", "Waived"})
+        done = sum(1 for t in items if t.status in DONE)
         return page(
             portal,
             "council/setup/tasks.html",

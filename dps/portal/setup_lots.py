@@ -21,6 +21,7 @@ from dps.frameworks.services import arrangements
 from dps.portal.forms import Form, shape_error
 from dps.portal.setup import BASE, managed, problem, setup_path, shaped
 from dps.portal.web import Portal, page, redirect
+from dps.pricing.domain.bands import PriceBand
 from dps.pricing.domain.rate_cards import ServiceUnit
 from dps.pricing.schemas import BandIn, ServiceIn
 from dps.pricing.services import prices
@@ -51,6 +52,17 @@ def read_age_bands(form: Form, name: str) -> list[dict[str, Any]]:
     if not bands:
         form.error(name, "Enter at least one age band, like 0-4")
     return bands
+
+
+def unpriced(lot: Lot, bands: list[PriceBand]) -> list[str]:
+    """The lot's age band and need level pairs with no price band yet, in words."""
+    priced = {(b.key.age_band, b.key.need_level) for b in bands if b.lot_id == lot.id}
+    return [
+        f"ages {age.label}, {need}"
+        for age in lot.age_bands
+        for need in lot.need_levels
+        if (age.label, need) not in priced
+    ]
 
 
 def band_choice(lot: Lot, age_band: str, need_level: str) -> str:
@@ -136,7 +148,11 @@ class LotPages(Controller):
             for need in lot.need_levels
         ]
         by_lot = [
-            (lot, sorted((b for b in bands if b.lot_id == lot.id), key=lambda b: (b.min_age, b.key.need_level)))
+            (
+                lot,
+                sorted((b for b in bands if b.lot_id == lot.id), key=lambda b: (b.min_age, b.key.need_level)),
+                unpriced(lot, bands),
+            )
             for lot in lots
         ]
         return page(

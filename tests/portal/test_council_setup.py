@@ -261,6 +261,71 @@ def test_an_officer_sets_up_and_publishes_a_fostering_dps(page: Page, look: Look
     look("clarification-answered")
 
 
+def test_an_open_framework_publishes_its_windows_and_is_published_without_price_bands_for_a_reason(
+    page: Page, look: Look
+) -> None:
+    sign_in(page, OFFICER)
+    page.goto("/council/arrangements/new")
+    page.get_by_label("Name", exact=True).fill("Cheshire Residential Open Framework")
+    page.get_by_label("Reference").fill("CH-RES-OF-2027")
+    page.get_by_label("Children's homes", exact=True).check()
+    page.get_by_label("Open framework (Procurement Act 2023)").check()
+    fill_date(page, "Start date", date(2027, 4, 1))
+    fill_date(page, "End date", date(2031, 3, 31))
+    page.get_by_role("button", name="Create draft").click()
+    expect(page.locator("#setup-8-status")).to_have_text("Not yet started")
+
+    # application windows: a window closing before it opens is refused
+    page.get_by_role("link", name="Application windows", exact=True).click()
+    fill_date(page, "Opens on", date(2027, 4, 5))
+    fill_date(page, "Closes on", date(2027, 4, 1))
+    page.get_by_role("button", name="Add window").click()
+    errors = page.locator(".govuk-error-summary")
+    expect(errors).to_contain_text("The window must close on or after the day it opens")
+    look("windows-errors")
+    fill_date(page, "Closes on", date(2027, 4, 30))
+    page.get_by_role("button", name="Add window").click()
+    expect(page.get_by_text("Application window added")).to_be_visible()
+    window = page.get_by_role("table", name="Published windows").get_by_role("row", name="5 April 2027")
+    expect(window).to_contain_text("30 April 2027 at 5pm")
+    look("windows")
+
+    page.get_by_role("link", name="Cheshire Residential Open Framework").click()
+    page.get_by_role("link", name="Lots, age bands and need levels", exact=True).click()
+    page.get_by_label("Lot code").fill("RES-1")
+    page.get_by_label("Lot name").fill("Children's homes, 8 to 17")
+    page.get_by_label("Age bands").fill("8-12\n13-17")
+    page.get_by_label("Need levels").fill("standard")
+    page.get_by_role("button", name="Add lot").click()
+    page.get_by_role("link", name="Cheshire Residential Open Framework").click()
+    page.get_by_role("link", name="Questionnaire", exact=True).click()
+    add_question(page, "Safeguarding", "Is every home registered with Ofsted?", "Pass or fail")
+    page.get_by_role("button", name="Add question").click()
+    page.get_by_role("link", name="Cheshire Residential Open Framework").click()
+    page.get_by_role("link", name="Compliance requirements", exact=True).click()
+    page.get_by_label("Safeguarding policy").check()
+    page.get_by_role("button", name="Add requirement").click()
+
+    # prices are agreed with each provider after admission: published without bands, with the reason
+    page.get_by_role("link", name="Cheshire Residential Open Framework").click()
+    page.get_by_role("link", name="Check before publishing").click()
+    expect(page.get_by_role("link", name="Lot RES-1 has no price bands")).to_be_visible()
+    page.get_by_text("Publish without price bands for every lot").click()
+    page.get_by_role("button", name="Record the reason").click()
+    expect(errors).to_contain_text("Say why it is published without this")
+    look("waiver-errors")
+    page.get_by_label("Why is it published without this?").fill(
+        "Fees are agreed with each provider after admission, against the regional cost model"
+    )
+    page.get_by_role("button", name="Record the reason").click()
+    expect(page.get_by_text("The reason is recorded")).to_be_visible()
+    expect(page.get_by_text("Everything needed is in place.")).to_be_visible()
+    look("waived")
+    page.get_by_role("button", name="Publish arrangement").click()
+    expect(page.get_by_text("Arrangement published")).to_be_visible()
+    expect(page.locator("#setup-6-status")).to_have_text("Waived")
+
+
 def test_setting_up_arrangements_is_for_procurement_officers(page: Page) -> None:
     sign_in(page, "commissioner@portal.test")
     response = page.goto("/council/arrangements/new")
