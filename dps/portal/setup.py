@@ -160,6 +160,11 @@ async def tasks(portal: Portal, arrangement: Arrangement) -> list[SetupTask]:
             return "Waived"
         return "Incomplete" if started else "Not yet started"
 
+    def hint(check: PublishingCheck, counted: str) -> str:
+        """The count, or the recorded reason once the check is waived and not met."""
+        waiver = next((w for w in a.waivers if w.check is check), None)
+        return f"Published without them: {waiver.reason}" if waiver and counted.startswith("No ") else counted
+
     if not offered:
         band_status = "Cannot start yet"
     else:
@@ -183,19 +188,21 @@ async def tasks(portal: Portal, arrangement: Arrangement) -> list[SetupTask]:
             "Questionnaire",
             setup_path(a.id, "questions"),
             waivable(PublishingCheck.QUESTIONNAIRE, bool(questions), False),
-            _count(len(questions), "question", "questions"),
+            hint(PublishingCheck.QUESTIONNAIRE, _count(len(questions), "question", "questions")),
         ),
         SetupTask(
             "Compliance requirements",
             setup_path(a.id, "requirements"),
             waivable(PublishingCheck.COMPLIANCE_REQUIREMENTS, bool(requirements), False),
-            _count(len(requirements), "requirement", "requirements"),
+            hint(PublishingCheck.COMPLIANCE_REQUIREMENTS, _count(len(requirements), "requirement", "requirements")),
         ),
         SetupTask(
             "Price bands",
             setup_path(a.id, "price-bands") if offered else None,
             band_status,
-            "Add a lot first" if not offered else _count(len(bands), "band", "bands"),
+            "Add a lot first"
+            if not offered
+            else hint(PublishingCheck.PRICE_BANDS, _count(len(bands), "band", "bands")),
         ),
         SetupTask(
             "Additional services",

@@ -324,6 +324,7 @@ def test_an_open_framework_publishes_its_windows_and_is_published_without_price_
     page.get_by_role("button", name="Publish arrangement").click()
     expect(page.get_by_text("Arrangement published")).to_be_visible()
     expect(page.locator("#setup-6-status")).to_have_text("Waived")
+    expect(page.locator(".govuk-task-list").first).to_contain_text("Published without them: Fees are agreed")
 
 
 def test_setting_up_arrangements_is_for_procurement_officers(page: Page) -> None:
