@@ -20,7 +20,7 @@ from dps.accounts.services import authorities
 from dps.compliance.services import checks
 from dps.core.auth import Role
 from dps.core.calendar import UK_TIME
-from dps.core.errors import DomainError, RuleViolation
+from dps.core.errors import DomainError, NotFound, RuleViolation
 from dps.core.pagination import MAX_LIMIT
 from dps.frameworks.domain.arrangements import (
     DEFAULT_QUALITY_THRESHOLD,
@@ -43,7 +43,9 @@ from dps.pricing.services import setup as pricing_setup
 T = TypeVar("T")
 
 BASE = "/council/arrangements"
-WINDOW_CLOSES_AT = time(17, 0)  # a window closes at 5pm UK time on its last day
+# A window opens at 9am UK time on its first day and closes at 5pm on its last (office hours).
+WINDOW_OPENS_AT = time(9, 0)
+WINDOW_CLOSES_AT = time(17, 0)
 
 # What each publishing check is called on the "check before publishing" page, and where it is fixed.
 CHECK_WORDS: dict[PublishingCheck, tuple[str, str]] = {
@@ -58,9 +60,13 @@ def officer(portal: Portal) -> None:
 
 
 async def managed(portal: Portal, arrangement_id: int) -> Arrangement:
-    """The arrangement, for its lead authority's procurement officers (not found for anyone else)."""
-    officer(portal)
-    return await arrangements.get_arrangement(portal.ctx, arrangement_id)
+    """The arrangement, for its lead authority's procurement officers (not found for anyone else,
+    including the officers of its member councils: the services let only the lead change it)."""
+    principal = portal.council_staff(Role.PROCUREMENT_OFFICER)
+    arrangement = await arrangements.get_arrangement(portal.ctx, arrangement_id)
+    if arrangement.lead_authority_id != principal.org_id:
+        raise NotFound("only the lead authority sets up an arrangement", entity="arrangement")
+    return arrangement
 
 
 def setup_path(arrangement_id: int, task: str = "") -> str:
@@ -277,8 +283,8 @@ def shaped(cls: type[T], **fields: Any) -> T:
     return msgspec.convert(fields, cls, strict=False)
 
 
-def _uk_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=UK_TIME).astimezone(UTC)
+def _uk_open(day: date) -> datetime:
+    return datetime.combine(day, WINDOW_OPENS_AT, tzinfo=UK_TIME).astimezone(UTC)
 
 
 def _uk_close(day: date) -> datetime:
@@ -308,10 +314,11 @@ class SetupPages(Controller):
 
     @get("/", name="council_arrangements")
     async def index(self, portal: NamedDependency[Portal]) -> Template:
-        """The council's arrangements: drafts being set up, and those published."""
-        officer(portal)
+        """The arrangements the council leads: drafts being set up, and those published."""
+        principal = portal.council_staff(Role.PROCUREMENT_OFFICER)
         found = await arrangements.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
-        return page(portal, "council/setup/index.html", arrangements=found.items)
+        led = [a for a in found.items if a.lead_authority_id == principal.org_id]
+        return page(portal, "council/setup/index.html", arrangements=led)
 
     @get("/new", name="council_arrangement_new")
     async def new(self, portal: NamedDependency[Portal]) -> Template:
@@ -497,8 +504,8 @@ class SetupPages(Controller):
 
     @post("/{arrangement_id:int}/windows", status_code=303)
     async def add_window(self, portal: NamedDependency[Portal], arrangement_id: FromPath[int]) -> Template | Redirect:
-        """Publish a period in which providers may apply: from the start of its first day to 5pm UK
-        time on its last."""
+        """Publish a period in which providers may apply: from 9am UK time on its first day to 5pm
+        on its last."""
         arrangement = await managed(portal, arrangement_id)
         form = Form.of(await portal.request.form())
         opens = form.day_month_year("opens", "date the window opens", required=True)
@@ -507,7 +514,7 @@ class SetupPages(Controller):
             form.error("closes", "The window must close on or after the day it opens")
         if form.ok and opens and closes:
             kept = [WindowIn(opens_at=w.opens_at, closes_at=w.closes_at) for w in arrangement.windows]
-            added = WindowIn(opens_at=_uk_midnight(opens), closes_at=_uk_close(closes))
+            added = WindowIn(opens_at=_uk_open(opens), closes_at=_uk_close(closes))
             try:
                 await arrangements.update_arrangement(
                     portal.ctx, arrangement_id, _version(form, arrangement), ArrangementPatch(windows=[*kept, added])

@@ -6,11 +6,14 @@ question by publishing it anonymised. Each error path on the way shows the error
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import date
 
 from playwright.sync_api import Page, expect
 
-from tests.portal.conftest import Look, sign_in
+from tests.portal.conftest import REPO, Look, scene, server_env, sign_in
 
 OFFICER = "officer@portal.test"
 TITLE = "North West Fostering DPS"
@@ -287,6 +290,7 @@ def test_an_open_framework_publishes_its_windows_and_is_published_without_price_
     page.get_by_role("button", name="Add window").click()
     expect(page.get_by_text("Application window added")).to_be_visible()
     window = page.get_by_role("table", name="Published windows").get_by_role("row", name="5 April 2027")
+    expect(window).to_contain_text("5 April 2027 at 9am")
     expect(window).to_contain_text("30 April 2027 at 5pm")
     look("windows")
 
@@ -297,6 +301,14 @@ def test_an_open_framework_publishes_its_windows_and_is_published_without_price_
     page.get_by_label("Age bands").fill("8-12\n13-17")
     page.get_by_label("Need levels").fill("standard")
     page.get_by_role("button", name="Add lot").click()
+    page.get_by_label("Lot code").fill("RES-2")
+    page.get_by_label("Lot name").fill("Added by mistake")
+    page.get_by_label("Age bands").fill("16-17")
+    page.get_by_label("Need levels").fill("standard")
+    page.get_by_role("button", name="Add lot").click()
+    page.get_by_role("button", name="Remove lot RES-2").click()
+    expect(page.get_by_text("Lot removed")).to_be_visible()
+    expect(page.get_by_role("heading", name="RES-2: Added by mistake")).to_have_count(0)
     page.get_by_role("link", name="Cheshire Residential Open Framework").click()
     page.get_by_role("link", name="Questionnaire", exact=True).click()
     add_question(page, "Safeguarding", "Is every home registered with Ofsted?", "Pass or fail")
@@ -332,3 +344,20 @@ def test_setting_up_arrangements_is_for_procurement_officers(page: Page) -> None
     response = page.goto("/council/arrangements/new")
     assert response is not None and response.status == 404
     expect(page.get_by_role("link", name="Arrangements", exact=True)).to_have_count(0)
+
+
+def test_a_member_councils_officer_cannot_set_up_the_lead_councils_arrangement(page: Page) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.portal.setup_acts", "member-officer"],
+        env=server_env,
+        cwd=REPO,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    sign_in(page, json.loads(done.stdout.decode().strip().splitlines()[-1])["email"])
+    page.get_by_role("link", name="Arrangements", exact=True).click()
+    expect(page.get_by_text("There are no arrangements yet.")).to_be_visible()
+    for path in ("", "/lots", "/check", "/clarifications"):
+        response = page.goto(f"/council/arrangements/{scene['arrangement_id']}{path}")
+        assert response is not None and response.status == 404, path
