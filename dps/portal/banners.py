@@ -3,6 +3,8 @@ so nothing a visitor typed is ever echoed back through it)."""
 
 from __future__ import annotations
 
+from dps.portal.setup_messages import SETUP_BANNERS
+
 BANNERS: dict[str, str] = {
     "signed_out": "You have signed out",
     "registered": "Your organisation is registered and you are signed in",
@@ -50,3 +52,5 @@ BANNERS: dict[str, str] = {
     "contract_signed": "You have signed it",
     "concern_responded": "Your response has been sent to the council",
 }
+
+BANNERS.update(SETUP_BANNERS)

@@ -7,6 +7,7 @@ from dps.core.auth import OrgKind, Principal, Role
 # (path, words, the roles that see it); "Home" is everyone's.
 _ITEMS: list[tuple[str, str, frozenset[Role]]] = [
     ("/council/placement-requests", "Placement requests", frozenset({Role.COMMISSIONER})),
+    ("/council/arrangements", "Arrangements", frozenset({Role.PROCUREMENT_OFFICER})),
     ("/council/applications", "Applications", frozenset({Role.PROCUREMENT_OFFICER})),
     ("/council/evaluations", "Your evaluations", frozenset({Role.EVALUATOR})),
     ("/council/contracts", "Contracts", frozenset({Role.LEGAL_OFFICER, Role.PROCUREMENT_OFFICER})),

@@ -38,8 +38,12 @@ from dps.portal import (
     organisation,
     sessions,
     settings_pages,
+    setup,
+    setup_lots,
+    setup_questions,
     templates_library,
 )
+from dps.portal import clarifications_council as clarification_pages
 from dps.portal import compliance as compliance_pages
 from dps.portal import concerns as concern_pages
 from dps.portal import contracts as contract_pages
@@ -198,6 +202,10 @@ def portal(settings: Settings) -> PortalWiring:
             *contract_pages.CONTROLLERS,
             *notification_pages.CONTROLLERS,
             *concern_pages.CONTROLLERS,
+            *setup.CONTROLLERS,
+            *setup_lots.CONTROLLERS,
+            *setup_questions.CONTROLLERS,
+            *clarification_pages.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal_counting)},
         exception_handlers={
