@@ -12,6 +12,8 @@ _ITEMS: list[tuple[str, str, frozenset[Role]]] = [
     ("/council/contracts", "Contracts", frozenset({Role.LEGAL_OFFICER, Role.PROCUREMENT_OFFICER})),
     ("/council/templates", "Templates", frozenset({Role.LEGAL_OFFICER})),
     ("/council/figures", "Figures", frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})),
+    ("/council/compliance", "Compliance", frozenset({Role.PROCUREMENT_OFFICER})),
+    ("/council/concerns", "Concerns", frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})),
 ]
 
 

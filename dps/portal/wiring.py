@@ -28,6 +28,8 @@ from dps.portal import (
     arrangements,
     award,
     commissioners,
+    council_compliance,
+    council_concerns,
     council_placements,
     dashboard,
     evaluators,
@@ -198,6 +200,8 @@ def portal(settings: Settings) -> PortalWiring:
             *contract_pages.CONTROLLERS,
             *notification_pages.CONTROLLERS,
             *concern_pages.CONTROLLERS,
+            *council_compliance.CONTROLLERS,
+            *council_concerns.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal_counting)},
         exception_handlers={
