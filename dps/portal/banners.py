@@ -52,4 +52,9 @@ BANNERS: dict[str, str] = {
     "concern_saved": "Concern saved as a draft. Only your council can see it until it is issued",
     "concern_issued": "Concern issued. Every member council and the provider have been told",
     "concern_rescinded": "Concern rescinded. Every member council and the provider have been told",
+    "exception_decided": "Decision on the exception recorded",
+    "rate_card_approved": "Rate card approved. The provider has been told",
+    "rate_card_rejected": "Rate card refused. The provider has been told why",
+    "uplift_defined": "Uplift saved as a draft. Check the preview, then apply it",
+    "uplift_applied": "Uplift applied. The new prices start on its day; the old ones are kept",
 }

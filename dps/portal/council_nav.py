@@ -14,6 +14,8 @@ _ITEMS: list[tuple[str, str, frozenset[Role]]] = [
     ("/council/figures", "Figures", frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})),
     ("/council/compliance", "Compliance", frozenset({Role.PROCUREMENT_OFFICER})),
     ("/council/concerns", "Concerns", frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})),
+    ("/council/rate-cards", "Rate cards", frozenset({Role.PROCUREMENT_OFFICER})),
+    ("/council/uplifts", "Uplifts", frozenset({Role.PROCUREMENT_OFFICER})),
 ]
 
 

@@ -31,6 +31,7 @@ from dps.portal import (
     council_compliance,
     council_concerns,
     council_placements,
+    council_pricing,
     dashboard,
     evaluators,
     evidence,
@@ -202,6 +203,7 @@ def portal(settings: Settings) -> PortalWiring:
             *concern_pages.CONTROLLERS,
             *council_compliance.CONTROLLERS,
             *council_concerns.CONTROLLERS,
+            *council_pricing.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal_counting)},
         exception_handlers={
