@@ -41,6 +41,7 @@ from dps.portal import (
     organisation,
     sessions,
     settings_pages,
+    template_versions,
     templates_library,
 )
 from dps.portal import compliance as compliance_pages
@@ -194,6 +195,7 @@ def portal(settings: Settings) -> PortalWiring:
             *evaluators.CONTROLLERS,
             *legal.CONTROLLERS,
             *templates_library.CONTROLLERS,
+            *template_versions.CONTROLLERS,
             *figures.CONTROLLERS,
             *compliance_pages.CONTROLLERS,
             *rate_card_pages.CONTROLLERS,
