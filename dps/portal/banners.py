@@ -57,4 +57,6 @@ BANNERS: dict[str, str] = {
     "rate_card_rejected": "Rate card refused. The provider has been told why",
     "uplift_defined": "Uplift saved as a draft. Check the preview, then apply it",
     "uplift_applied": "Uplift applied. The new prices start on its day; the old ones are kept",
+    "authority_added": "Council added",
+    "user_disabled": "Account disabled. The person is signed out and cannot sign in",
 }

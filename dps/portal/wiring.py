@@ -24,6 +24,7 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Messag
 from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
 from dps.core.settings import Settings
 from dps.portal import (
+    admin,
     applications,
     arrangements,
     award,
@@ -206,6 +207,7 @@ def portal(settings: Settings) -> PortalWiring:
             *council_compliance.CONTROLLERS,
             *council_concerns.CONTROLLERS,
             *council_pricing.CONTROLLERS,
+            *admin.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal_counting)},
         exception_handlers={
