@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.portal.conftest import Look, sign_in
+from tests.portal.conftest import Look, scene, sign_in
 
 
 def test_an_officer_works_through_the_compliance_dashboard(page: Page, look: Look) -> None:
@@ -111,3 +111,16 @@ def test_a_concern_takes_a_provider_out_of_new_requests_until_it_is_rescinded(
     expect(effect.get_by_role("row", name="Elm House")).to_contain_text("Eligible")
     expect(effect.get_by_role("row", name="Elm House")).not_to_contain_text("Not eligible")
     look("rescinded")
+
+
+def test_another_councils_membership_and_the_administration_pages_are_not_found(page: Page, look: Look) -> None:
+    sign_in(page, "officer@portal.test")  # Bolton's officer: Salford's arrangement is none of Bolton's business
+    for path in (
+        f"/council/compliance/memberships/{scene['fir_membership_id']}",
+        "/admin/users",
+        "/admin/audit",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 404, path
+        expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    look("not-found")
