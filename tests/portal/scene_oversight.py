@@ -5,7 +5,8 @@ Salford Council leads its own children's homes DPS (one lot, two age bands, a pu
 requirement) with two members: Elm Care, compliant but with a certificate expiring in 20 days,
 with a rate card awaiting approval (a price above the ceiling with its justification, and one
 below the floor); and Fir Care, which never sent its certificate (not compliant), with an
-approved rate card and a child placed with it since June 2026 at that card's price.
+approved rate card, a later card awaiting approval, and a child placed with it since June 2026
+at the approved card's price.
 A platform administrator signs in as admin@portal.test."""
 
 from __future__ import annotations
@@ -217,6 +218,15 @@ async def load(system: Context) -> dict[str, int]:
         ),
     )
     await rate_cards.approve_rate_card(officer, fir_card.id, fir_card.version, ApproveIn(note="Within the bands"))
+    # Fir then asks for more from January: a card the officer refuses.
+    await rate_cards.propose_rate_card(
+        fir,
+        RateCardIn(
+            lot_id=lot.id,
+            effective_from=date(2027, 1, 1),
+            lines=[LineIn(age_band="8-12", need_level="standard", weekly_price_pence=4_950 * POUNDS)],
+        ),
+    )
     now = system.clock.now()
     placement = await tenders.insert_placement(
         Placement(

@@ -1,7 +1,8 @@
-"""Story 7 in the browser: a procurement officer decides a rate card (each price against its
-band, an exception above the ceiling, a review of an abnormally low price), then defines an uplift,
-previews every band and card before and after, applies it, and makes the fee variations of the
-live placements it changes in one batch (a second run makes nothing twice)."""
+"""Story 7 in the browser: a procurement officer refuses a rate card with the reason and approves
+another (each price against its band, an exception above the ceiling, a review of an abnormally
+low price), then defines an uplift, previews every band and card before and after, applies it,
+and makes the fee variations of the live placements it changes in one batch (a second run makes
+nothing twice)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,19 @@ from tests.portal.conftest import Look, sign_in
 def test_an_officer_approves_a_rate_card_with_an_exception_and_a_low_price(page: Page, look: Look) -> None:
     sign_in(page, "oversight@portal.test")
     page.get_by_role("link", name="Rate cards", exact=True).click()
-    waiting = page.get_by_role("table", name="1 card to decide, oldest first")
+    waiting = page.get_by_role("table", name="2 cards to decide, oldest first")
     expect(waiting.get_by_role("row", name="Elm Care Ltd")).to_contain_text("1 above the ceiling, 1 below the floor")
+    expect(waiting.get_by_role("row", name="Fir Care Ltd")).to_contain_text("All within the bands")
     look("cards")
+
+    waiting.get_by_role("link", name="Fir Care Ltd").click()
+    page.get_by_role("button", name="Refuse the rate card").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Give the reason for refusing the rate card")
+    page.get_by_label("Reason for refusing").fill("A new card mid-year needs evidence of higher costs")
+    page.get_by_role("button", name="Refuse the rate card").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Rate card refused")
+    waiting = page.get_by_role("table", name="1 card to decide, oldest first")
 
     waiting.get_by_role("link", name="Elm Care Ltd").click()
     prices = page.get_by_role("table", name="Weekly prices against the bands")
@@ -24,7 +35,6 @@ def test_an_officer_approves_a_rate_card_with_an_exception_and_a_low_price(page:
         expect(above).to_contain_text(words)
     expect(prices.get_by_role("row", name="13-17, standard")).to_contain_text("Below the floor: abnormally low")
     page.get_by_role("button", name="Approve the rate card").click()
-    summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("needs its exception approved before the card can be approved")
     look("exception-first")
 
