@@ -315,8 +315,6 @@ class UpliftPages(Controller):
                 shape_error(form, exc)
             except DomainError as exc:
                 problem(form, exc, "method")
-                if "components" in form.errors:
-                    form.errors["index-1"] = form.errors.pop("components")
             else:
                 return redirect(portal, f"{UPLIFTS}/{uplift.id}", banner="uplift_defined")
         return await _uplifts_page(portal, form, status=400)

@@ -25,12 +25,12 @@ OVERSIGHT_MESSAGES: dict[str, tuple[str | None, str]] = {
     # uplifts and fee variations
     "uplift_already_applied": (None, "This uplift has already been applied. An uplift is applied once only"),
     "uplift_not_applied": (None, "Apply the uplift before making its fee variations"),
-    "no_indices": ("components", "Enter at least one index with its weight and rate"),
-    "invalid_index": ("components", "Enter each index's weight and rate as numbers"),
-    "invalid_index_rate": ("components", "Each index's rate must be between -100% and 100%"),
-    "invalid_weight": ("components", "Each index's weight must be above 0"),
-    "weights_not_100": ("components", "The index weights must add up to 100"),
-    "duplicate_index": ("components", "Enter each index once"),
+    "no_indices": ("index-1", "Enter at least one index with its weight and rate"),
+    "invalid_index": ("index-1", "Enter each index's weight and rate as numbers"),
+    "invalid_index_rate": ("rate-1", "Each index's rate must be between -100% and 100%"),
+    "invalid_weight": ("weight-1", "Each index's weight must be above 0"),
+    "weights_not_100": ("weight-1", "The index weights must add up to 100"),
+    "duplicate_index": ("index-2", "Enter each index once"),
     "no_approved_template": (None, "There is no approved fee variation template. Ask a legal officer to approve one"),
     # administration
     "ons_code_taken": ("ons_code", "A council with this ONS code is already listed"),
