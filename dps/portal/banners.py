@@ -51,6 +51,20 @@ BANNERS: dict[str, str] = {
     "offer_withdrawn": "Your offer has been withdrawn",
     "contract_signed": "You have signed it",
     "concern_responded": "Your response has been sent to the council",
+    # oversight: compliance, concerns, pricing, administration
+    "check_overridden": "Check overridden. The reason is kept in the audit trail",
+    "membership_suspended": "Membership suspended. The provider is left out of new placement requests in this lot",
+    "membership_reinstated": "Membership reinstated. The provider has been told",
+    "concern_saved": "Concern saved as a draft. Only your council can see it until it is issued",
+    "concern_issued": "Concern issued. Every member council and the provider have been told",
+    "concern_rescinded": "Concern rescinded. Every member council and the provider have been told",
+    "exception_decided": "Decision on the exception recorded",
+    "rate_card_approved": "Rate card approved. The provider has been told",
+    "rate_card_rejected": "Rate card refused. The provider has been told why",
+    "uplift_defined": "Uplift saved as a draft. Check the preview, then apply it",
+    "uplift_applied": "Uplift applied. The new prices start on its day; the old ones are kept",
+    "authority_added": "Council added",
+    "user_disabled": "Account disabled. The person is signed out and cannot sign in",
 }
 
 BANNERS.update(SETUP_BANNERS)

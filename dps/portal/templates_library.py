@@ -20,6 +20,7 @@ from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
 from dps.portal.commissioners import problem
 from dps.portal.forms import Form
+from dps.portal.template_problems import PlainProblem, paragraphs, plain
 from dps.portal.web import Portal, page, redirect
 
 BASE = "/council/templates"
@@ -32,16 +33,6 @@ KIND_WORDS: dict[TemplateKind, str] = {
     TemplateKind.MEMBERSHIP_AGREEMENT: "Membership agreement",
     TemplateKind.FEE_VARIATION: "Fee variation",
     TemplateKind.DECISION_LETTER: "Decision letter",
-}
-
-# What each kind of problem the template check finds means, for a lawyer rather than a programmer.
-PROBLEM_WORDS: dict[str, str] = {
-    "undefined_variable": "It uses a field the service does not fill in",
-    "syntax_error": "A {{ }} or {% %} tag is not written correctly",
-    "sandbox_violation": "It tries to do something templates may not do",
-    "too_expensive": "It would take too long or produce too large a document",
-    "render_error": "It could not be filled in with the sample data",
-    "not_a_template": "The file is not a Word document we can read",
 }
 
 
@@ -67,7 +58,11 @@ def _whose(version: TemplateVersion, council_id: int | None) -> str:
 
 
 async def _library(
-    portal: Portal, form: Form, problems: list[dict[str, Any]] | None = None, status: int = 200
+    portal: Portal,
+    form: Form,
+    problems: list[dict[str, Any]] | None = None,
+    status: int = 200,
+    document: bytes = b"",
 ) -> Template:
     found = await templates.list_template_versions(portal.ctx, None, MAX_LIMIT, 0)
     by_kind = {kind: [v for v in found.items if v.kind is kind] for kind in TemplateKind}
@@ -83,15 +78,20 @@ async def _library(
         kind_words=KIND_WORDS,
         kinds=[(k.value, w) for k, w in KIND_WORDS.items()],
         form=form,
-        problems=[
-            {
-                "what": PROBLEM_WORDS.get(str(p.get("kind")), "A problem"),
-                "detail": p.get("message"),
-                "line": p.get("line"),
-            }
-            for p in problems or []
-        ],
+        problems=_plain_problems(problems or [], document),
     )
+
+
+def _plain_problems(problems: list[dict[str, Any]], document: bytes) -> list[PlainProblem]:
+    """The check's problems in plain words, each with where it is in the document."""
+    text = paragraphs(document) if problems else []
+    found = []
+    for p in problems:
+        line = p.get("line")
+        found.append(
+            plain(str(p.get("kind")), str(p.get("message") or ""), line if isinstance(line, int) else None, text)
+        )
+    return found
 
 
 class TemplatePages(Controller):
@@ -122,7 +122,9 @@ class TemplatePages(Controller):
             except TemplateInvalid as exc:
                 form.error("document", "The template cannot be used yet: fix the problems listed below")
                 listed = exc.extra.get("problems")
-                return await _library(portal, form, listed if isinstance(listed, list) else [], status=400)
+                return await _library(
+                    portal, form, listed if isinstance(listed, list) else [], status=400, document=content
+                )
             except DomainError as exc:
                 problem(form, exc, "document")
             else:

@@ -24,11 +24,15 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Messag
 from dps.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
 from dps.core.settings import Settings
 from dps.portal import (
+    admin,
     applications,
     arrangements,
     award,
     commissioners,
+    council_compliance,
+    council_concerns,
     council_placements,
+    council_pricing,
     dashboard,
     evaluators,
     evidence,
@@ -41,6 +45,7 @@ from dps.portal import (
     setup,
     setup_lots,
     setup_questions,
+    template_versions,
     templates_library,
 )
 from dps.portal import clarifications_council as clarification_pages
@@ -195,6 +200,7 @@ def portal(settings: Settings) -> PortalWiring:
             *evaluators.CONTROLLERS,
             *legal.CONTROLLERS,
             *templates_library.CONTROLLERS,
+            *template_versions.CONTROLLERS,
             *figures.CONTROLLERS,
             *compliance_pages.CONTROLLERS,
             *rate_card_pages.CONTROLLERS,
@@ -206,6 +212,10 @@ def portal(settings: Settings) -> PortalWiring:
             *setup_lots.CONTROLLERS,
             *setup_questions.CONTROLLERS,
             *clarification_pages.CONTROLLERS,
+            *council_compliance.CONTROLLERS,
+            *council_concerns.CONTROLLERS,
+            *council_pricing.CONTROLLERS,
+            *admin.CONTROLLERS,
         ],
         dependencies={"portal": Provide(provide_portal_counting)},
         exception_handlers={

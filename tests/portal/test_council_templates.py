@@ -40,7 +40,9 @@ def test_a_legal_officer_uploads_checks_and_approves_a_template(page: Page, look
     )
     page.get_by_role("button", name="Upload").click()
     expect(summary).to_contain_text("The template cannot be used yet")
-    expect(page.get_by_text("It uses a field the service does not fill in")).to_be_visible()
+    found = page.locator(".govuk-inset-text")
+    expect(found).to_contain_text("“no_such_field” is not a field the service fills in")
+    expect(found).to_contain_text("Paragraph 1: “Dear {{ no_such_field }},”")
     look("refused")
 
     shipped = (REPO / "templates" / "contracts" / "decision_letter.docx").read_bytes()
@@ -70,3 +72,31 @@ def test_a_legal_officer_uploads_checks_and_approves_a_template(page: Page, look
     expect(ours).to_contain_text("In use")
     expect(national).to_contain_text("Approved")
     look("approved")
+
+
+def test_a_legal_officer_reads_the_fields_beside_a_template_and_previews_it(page: Page, look: Look) -> None:
+    sign_in(page, "legal@portal.test")
+    page.get_by_role("link", name="Templates", exact=True).click()
+    page.get_by_role("link", name="Version 1 of the fee variation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Version 1")
+    fields = page.get_by_role("table", name="Fields you can use")
+    expect(fields.get_by_role("row", name="{{ new_weekly_fee }}")).to_contain_text(
+        "the weekly fee from the effective date"
+    )
+    expect(fields.get_by_role("row", name="{{ new_weekly_fee }}")).to_contain_text("£6,315.77")
+    look("fields")
+
+    with page.expect_download() as word:
+        page.get_by_role("link", name="Preview with sample data (Word)").click()
+    assert word.value.suggested_filename == "fee_variation-v1-preview.docx"
+    filled = docx.Document(word.value.path())
+    text = "\n".join(p.text for p in filled.paragraphs) + "".join(
+        c.text for t in filled.tables for r in t.rows for c in r.cells
+    )
+    assert "£6,315.77" in text and "{{" not in text
+
+    with page.expect_download(timeout=60_000) as pdf:
+        page.get_by_role("link", name="Preview with sample data (PDF)").click()
+    assert pdf.value.suggested_filename == "fee_variation-v1-preview.pdf"
+    with open(pdf.value.path(), "rb") as copy:
+        assert copy.read(5) == b"%PDF-"

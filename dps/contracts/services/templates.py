@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from dps.contracts import access, repository
@@ -25,6 +26,7 @@ from dps.contracts.domain.templates import (
     choose_template,
     require_approved,
 )
+from dps.contracts.pdf import PdfConverter, default_converter
 from dps.contracts.rendering import RENDERER
 from dps.core import audit
 from dps.core.context import Context
@@ -231,6 +233,30 @@ async def approved_template(
         )
     require_approved(version)
     return version, await template_bytes(ctx, version)
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    version: TemplateVersion
+    data: bytes
+    media_type: str
+    filename: str
+
+
+async def preview_template_version(
+    ctx: Context, version_id: int, *, pdf: bool = False, converter: PdfConverter | None = None
+) -> Preview:
+    """The version filled in with its kind's sample data, as Word or (through LibreOffice) PDF, so
+    a legal officer reads what a document made from it would look like before approving it."""
+    version, data = await download_template_version(ctx, version_id)
+    rendered = await RENDERER.render(data, sample_context(version.kind))
+    stem = f"{version.kind.value}-v{version.version}-preview"
+    if not pdf:
+        return Preview(version, rendered, DOCX, f"{stem}.docx")
+    [copy] = await (converter or default_converter()).convert([rendered])
+    if copy is None:
+        raise RuleViolation("the PDF copy could not be made here; read the Word preview", code="pdf_unavailable")
+    return Preview(version, copy, "application/pdf", f"{stem}.pdf")
 
 
 def variables_catalogue(ctx: Context) -> dict[TemplateKind, list[Variable]]:
