@@ -152,8 +152,8 @@ async def load(system: Context) -> dict[str, int]:
         )
     await arrangements.publish_arrangement(officer, arrangement.id)
 
-    elm, elm_home = await _member(system, "Elm Care Ltd", "40000001", "elm@portal.test", "Elm House", "SC800001")
-    fir, fir_home = await _member(system, "Fir Care Ltd", "40000002", "fir@portal.test", "Fir House", "SC800002")
+    elm, elm_home = await _member(system, "Elm Care Ltd", "50000001", "elm@portal.test", "Elm House", "SC800001")
+    fir, fir_home = await _member(system, "Fir Care Ltd", "50000002", "fir@portal.test", "Fir House", "SC800002")
     ids: dict[str, int] = {}
     for name, ctx in (("elm", elm), ("fir", fir)):
         assert ctx.principal is not None and ctx.principal.org_id is not None
