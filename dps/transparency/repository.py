@@ -240,7 +240,8 @@ async def _placement_facts(p: dict[str, Any]) -> PlacementFacts:
     """A placement row (`_PLACEMENT_COLUMNS`) with its fee variations (audit events placement.fee_varied)."""
     changes = await _fetch(
         """SELECT occurred_at, (before->>'weekly_fee_pence')::bigint AS old_fee,
-                  (after->>'weekly_fee_pence')::bigint AS new_fee
+                  (after->>'weekly_fee_pence')::bigint AS new_fee,
+                  CASE WHEN jsonb_typeof(after->'fees') = 'array' THEN after->'fees'->-1->>'from_day' END AS from_day
            FROM audit_events WHERE entity_type = 'placement' AND entity_id = {}
              AND action = 'placement.fee_varied' ORDER BY id""",
         str(p["id"]),
@@ -253,7 +254,13 @@ async def _placement_facts(p: dict[str, Any]) -> PlacementFacts:
         ended_on=p["ended_on"],
         ending_kind=p["ending_kind"],
         fee_changes=tuple(
-            FeeChange(at=ch["occurred_at"], from_day=None, old_pence=ch["old_fee"], new_pence=ch["new_fee"])
+            # The variation's first day is the last entry of the fee schedule it wrote (Placement.vary_fee).
+            FeeChange(
+                at=ch["occurred_at"],
+                from_day=date.fromisoformat(ch["from_day"]) if ch["from_day"] else None,
+                old_pence=ch["old_fee"],
+                new_pence=ch["new_fee"],
+            )
             for ch in changes
             if ch["old_fee"] is not None and ch["new_fee"] is not None
         ),

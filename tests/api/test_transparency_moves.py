@@ -88,6 +88,8 @@ async def test_a_moved_placement_is_a_process_of_its_own_under_the_arrangement_o
     varied = of(await all_releases(api.client), f"-placement-{within['id']}")[-1]
     assert varied["tag"] == ["contractAmendment"] and varied["contracts"][0]["value"]["amount"] == 1275
     assert varied["awards"][0]["value"]["amount"] == SECOND_CARD_PRICE / 100  # the award stays as agreed
+    [amendment] = varied["contracts"][0]["amendments"]
+    assert amendment["description"] == "Weekly fee changed from £1,250.00 to £1,275.00 from 2026-12-20"
     within = (await api.client.get(f"{PLACEMENTS}/{within['id']}", headers=api.auth(c.wigan.commissioner))).json()
 
     # Outside the framework, on purpose: a direct award with no framework relationship and no lot,
