@@ -282,6 +282,7 @@ STORY_MODULES = frozenset(
         "test_placements",
         "test_transparency",
         "test_transparency_moves",
+        "test_transparency_fees",
     }
 )
 
