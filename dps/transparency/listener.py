@@ -18,6 +18,7 @@ from dps.core.context import Context
 from dps.transparency import repository
 from dps.transparency.config import TransparencyConfig
 from dps.transparency.domain import notices
+from dps.transparency.domain.facts import PlacementFacts
 from dps.transparency.domain.releases import arrangement_release, call_off_release, placement_release
 
 # The release tags each action's release carries (OCDS releaseTag codelist, closed).
@@ -64,6 +65,8 @@ MOVED_PLACEMENT_TAGS: dict[str, list[str]] = {
     "contract.activated": ["contractUpdate"],
     "contract.terminated": ["contractUpdate"],
 }
+
+REPLACED = "placement.replaced"  # not an audit action: a move replaced the placement's contract (no notice)
 
 
 def content_hash(release: dict[str, Any]) -> str:
@@ -141,6 +144,11 @@ class TransparencyListener:
             return await repository.call_off_of_placement(placement_id) if placement_id is not None else None
         return None
 
+    def _successor_ocid(self, placement: PlacementFacts | None) -> str | None:
+        if placement is None or placement.successor_id is None:
+            return None
+        return self.config.placement_ocid(placement.successor_id)
+
     async def _placement_id(self, entity_type: str, entity_id: int) -> int | None:
         if entity_type == "placement":
             return entity_id
@@ -177,7 +185,13 @@ class TransparencyListener:
             return
         count, last_sha = await repository.last_release(ocid)
         release = call_off_release(
-            facts, ocid, self.config.arrangement_ocid(facts.arrangement_id), f"{ocid}-{count + 1}", now, tags
+            facts,
+            ocid,
+            self.config.arrangement_ocid(facts.arrangement_id),
+            f"{ocid}-{count + 1}",
+            now,
+            tags,
+            successor_ocid=self._successor_ocid(facts.placement),
         )
         sha = content_hash(release)
         if sha != last_sha:
@@ -221,6 +235,7 @@ class TransparencyListener:
             f"{ocid}-{count + 1}",
             now,
             tags,
+            successor_ocid=self._successor_ocid(facts.placement),
         )
         sha = content_hash(release)
         if sha != last_sha:
@@ -235,6 +250,13 @@ class TransparencyListener:
         day = None
         if action == "placement.ended" and isinstance(after, dict) and after.get("ended_on"):
             day = date.fromisoformat(str(after["ended_on"]))
+        if action == "placement.created":
+            # The process of the placement this one replaces points on to it (an update, deduplicated
+            # when its termination release, written first in the same move, already does).
+            if facts.previous_call_off_id is not None:
+                await self.release_call_off(ctx, facts.previous_call_off_id, REPLACED, ["contractUpdate"], None)
+            else:
+                await self.release_moved_placement(ctx, facts.previous_placement_id, REPLACED, ["contractUpdate"], None)
         buyer_id = int(facts.buyer.key.removeprefix("authority-"))
         for due in notices.moved_placement_notices(
             facts.profile_code, facts.off_framework, action, f"placement:{placement_id}", _today(now), day=day

@@ -233,7 +233,8 @@ async def call_off_facts(call_off_id: int, now: datetime) -> CallOffFacts | None
 
 
 _PLACEMENT_COLUMNS = """pl.id, pl.start_date, pl.weekly_fee_pence, pl.created_at, pl.ended_on, pl.ending_kind,
-    (SELECT max(k.signed_at) FROM contracts k WHERE k.subject_key = 'placement:' || pl.id::text) AS signed_at"""
+    (SELECT max(k.signed_at) FROM contracts k WHERE k.subject_key = 'placement:' || pl.id::text) AS signed_at,
+    (SELECT min(n.id) FROM placements n WHERE n.previous_placement_id = pl.id) AS successor_id"""
 
 
 async def _placement_facts(p: dict[str, Any]) -> PlacementFacts:
@@ -265,6 +266,7 @@ async def _placement_facts(p: dict[str, Any]) -> PlacementFacts:
             if ch["old_fee"] is not None and ch["new_fee"] is not None
         ),
         signed_at=p["signed_at"],
+        successor_id=p["successor_id"],
     )
 
 

@@ -78,6 +78,8 @@ async def test_a_moved_placement_is_a_process_of_its_own_under_the_arrangement_o
     assert moved["contracts"][0]["id"] == f"placement-{within['id']}"
     origin = of(releases, f"-call-off-{first['call_off_id']}")[-1]
     assert origin["tag"] == ["contractTermination"]
+    assert origin["relatedProcesses"][-1]["relationship"] == ["replacementProcess"]
+    assert origin["relatedProcesses"][-1]["identifier"] == moved["ocid"]
     assert origin["contracts"][0]["status"] == "terminated"
     assert origin["contracts"][0]["period"]["endDate"] == "2026-12-20T00:00:00Z"
 
@@ -103,7 +105,13 @@ async def test_a_moved_placement_is_a_process_of_its_own_under_the_arrangement_o
     assert [(r["relationship"], r["identifier"]) for r in bought["relatedProcesses"]] == [(["prior"], moved["ocid"])]
     assert bought["tender"]["procurementMethod"] == "direct" and "lots" not in bought["tender"]
     assert bought["awards"][0]["suppliers"][0]["id"] == f"provider-{c.outsider.id}"
-    assert of(releases, f"-placement-{within['id']}")[-1]["tag"] == ["contractTermination"]
+    replaced = of(releases, f"-placement-{within['id']}")[-1]
+    assert replaced["tag"] == ["contractTermination"]
+    assert [(r["relationship"], r["identifier"]) for r in replaced["relatedProcesses"]] == [
+        (["framework"], arrangement_ocid),
+        (["prior"], call_off_ocid),
+        (["replacementProcess"], bought["ocid"]),
+    ]
 
     # Every release validates; none holds the child, the offer or the spot purchase's reason.
     assert [e for r in releases for e in release_errors(r)] == []

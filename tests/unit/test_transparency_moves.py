@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from dps.transparency.domain.facts import FeeChange, LotFacts, MovedPlacementFacts, Organisation, PlacementFacts
 from dps.transparency.domain.merge import compiled_release
 from dps.transparency.domain.notices import draft, moved_placement_notices
-from dps.transparency.domain.releases import placement_release
+from dps.transparency.domain.releases import call_off_release, placement_release
 from tests.support_transparency import FORBIDDEN_CHILD_KEYS, keys_of, release_errors
 
 T0 = datetime(2026, 12, 20, 10, 0, tzinfo=UTC)
@@ -159,3 +160,37 @@ def test_a_spot_purchase_transparency_notice_always_asks_the_officer_for_the_jus
     uk5 = draft(NoticeType.UK5, compiled_release([release_of(moved(off_framework=True))]))
     assert uk5.fields["supplier_name"] == "Care Ltd" and uk5.fields["award_value"] == 1250
     assert "direct award justification (PA 2023 Schedule 5)" in uk5.missing and not uk5.ready
+
+
+def test_a_replaced_placement_points_on_to_the_process_of_its_replacement() -> None:
+    later = placement_release(
+        moved(ended_on=date(2027, 1, 10)), OCID, "ocds-test-arrangement-3", "ocds-test-call-off-11",
+        f"{OCID}-2", T0, ["contractTermination"], successor_ocid="ocds-test-placement-12",
+    )  # fmt: skip
+    assert release_errors(later) == []
+    assert later["relatedProcesses"][-1] == {
+        "id": "replaced-by", "relationship": ["replacementProcess"], "title": "The placement that replaced this one",
+        "scheme": "ocid", "identifier": "ocds-test-placement-12",
+    }  # fmt: skip
+    assert "replaced-by" not in [r["id"] for r in release_of(moved())["relatedProcesses"]]
+
+
+def test_a_call_off_whose_placement_was_moved_points_on_to_the_move() -> None:
+    from dps.transparency.domain.facts import AwardFacts, CallOffFacts
+
+    facts = CallOffFacts(
+        id=11, arrangement_id=3, arrangement_reference="NW-RES-DPS", arrangement_title="North West residential DPS",
+        profile_code="pcr2015_dps", service_type="residential", lot=LOT, buyer=BOLTON, status="concluded",
+        need_level="complex", published_at=T0 - timedelta(days=20), deadline=T0 - timedelta(days=10),
+        quality_weight=Decimal(50), price_weight=Decimal(30), proximity_weight=Decimal(20),
+        award=AwardFacts(CARE, 125_000, T0 - timedelta(days=9), None, T0 - timedelta(days=9)),
+        placement=PlacementFacts(5, date(2026, 12, 14), 125_000, T0, ended_on=date(2026, 12, 20), successor_id=9),
+    )  # fmt: skip
+    args = (facts, "ocds-test-call-off-11", "ocds-test-arrangement-3", "ocds-test-call-off-11-4", T0)
+    release = call_off_release(*args, ["contractTermination"], successor_ocid=OCID)
+    assert release_errors(release) == []
+    assert [(r["relationship"], r["identifier"]) for r in release["relatedProcesses"]] == [
+        (["framework"], "ocds-test-arrangement-3"),
+        (["replacementProcess"], OCID),
+    ]
+    assert [r["id"] for r in call_off_release(*args, ["award"])["relatedProcesses"]] == ["arrangement"]

@@ -94,6 +94,7 @@ class PlacementFacts:
     ending_kind: str | None = None  # planned / unplanned
     fee_changes: tuple[FeeChange, ...] = ()
     signed_at: datetime | None = None  # the Individual Placement Agreement's signature
+    successor_id: int | None = None  # the placement a move made to replace this one
 
 
 @dataclass(frozen=True, slots=True)

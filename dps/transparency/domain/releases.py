@@ -295,7 +295,14 @@ def _weight(value: Decimal) -> int | float:
 
 
 def call_off_release(
-    f: CallOffFacts, ocid: str, arrangement_ocid: str, release_id: str, at: datetime, tags: list[str]
+    f: CallOffFacts,
+    ocid: str,
+    arrangement_ocid: str,
+    release_id: str,
+    at: datetime,
+    tags: list[str],
+    *,
+    successor_ocid: str | None = None,
 ) -> Json:
     """The release of a call-off's process: its lot, need level, dates and criteria; the count of
     offers once the deadline has passed; the award and the placement contract with an amendment
@@ -399,7 +406,20 @@ def call_off_release(
         release["awards"] = [award]
         if f.placement is not None:
             release["contracts"] = [placement_contract(f.placement, "award")]
+            if successor_ocid is not None:
+                release["relatedProcesses"].append(replaced_by(successor_ocid))
     return release
+
+
+def replaced_by(successor_ocid: str) -> Json:
+    """The link from a placement's process to the one a move made to replace its contract."""
+    return {
+        "id": "replaced-by",
+        "relationship": ["replacementProcess"],
+        "title": "The placement that replaced this one",
+        "scheme": "ocid",
+        "identifier": successor_ocid,
+    }
 
 
 def placement_contract(p: PlacementFacts, award_id: str) -> Json:
@@ -455,13 +475,16 @@ def placement_release(
     release_id: str,
     at: datetime,
     tags: list[str],
+    *,
+    successor_ocid: str | None = None,
 ) -> Json:
     """The release of a placement a move made, its own contracting process (OCDS 1.1 guidance on
     framework agreements: each call-off is a contracting process of its own, related to the
     framework's). Under the arrangement it is a non-competitive call-off (`competitive: false`,
     relationship `framework`); a spot purchase is a direct award outside it (no framework
     relationship, no lot). Either way it is the replacement of the placement it follows
-    (relationship `prior`), and carries the lot or service, the need level, the supplier and the
+    (relationship `prior`), and points on to its own replacement once there is one
+    (`replacementProcess`), and carries the lot or service, the need level, the supplier and the
     agreed weekly fee: never the child, never the reason recorded for a spot purchase."""
     p = f.placement
     service = SERVICE_LABELS.get(f.service_type, f.service_type)
@@ -526,6 +549,8 @@ def placement_release(
             ],
         }
         award["relatedLots"] = [str(f.lot.id)]
+    if successor_ocid is not None:
+        related.append(replaced_by(successor_ocid))
     return {
         "ocid": ocid,
         "id": release_id,
