@@ -32,6 +32,7 @@ from dps.core.clock import Clock, SystemClock
 from dps.core.controllers import AuditController, HealthController
 from dps.core.http import problem_details_plugin, provide_ctx
 from dps.core.notification_controllers import NotificationController
+from dps.core.openapi_problems import ProblemResponses
 from dps.core.settings import MEGABYTE, Settings
 from dps.core.storage import DocumentStore, build_document_store
 from dps.frameworks.application_controllers import (
@@ -163,7 +164,7 @@ def create_app(
         before_send=[security_headers],
         exception_handlers=web.exception_handlers,
         dependencies={"ctx": Provide(provide_ctx)},
-        plugins=[problem_details_plugin()],
+        plugins=[problem_details_plugin(), ProblemResponses()],
         lifespan=[database, audit_sealer, scheduler],
         # Multipart overhead on top of the largest document we accept.
         request_max_body_size=settings.max_upload_bytes + MEGABYTE,

@@ -261,3 +261,51 @@ def offer_body(setting_id: int, fee: int) -> dict[str, Any]:
         "start_date": "2026-12-14",
         "answers": [{"question_id": 1, "text": f"SECRET-PLAN-{setting_id}: staff trained in autism"}],
     }
+
+
+# --- every story test's releases validate (tests/api/conftest.py applies this after each test) ---
+
+# The story tests of DESIGN.md's stories 1-9: set-up and admission (1-3), the call-off to the
+# placement and its end (4, 9), expiry and concerns (5, 6), the uplift's fee variations (7),
+# renewal and refresh (8), moves (9), and the transparency tests themselves.
+STORY_MODULES = frozenset(
+    {
+        "test_frameworks_setup",
+        "test_applications",
+        "test_memberships",
+        "test_call_offs",
+        "test_compliance_stories",
+        "test_compliance_renewal",
+        "test_contracts_placements",
+        "test_pricing",
+        "test_deadlines",
+        "test_placements",
+        "test_transparency",
+        "test_transparency_moves",
+        "test_transparency_fees",
+    }
+)
+
+
+async def releases_written(client: Any) -> list[dict[str, Any]]:
+    """Every release in the database, through the public bulk feed."""
+    response = await client.get("/api/v1/ocds/releases.jsonl")
+    assert response.status_code == 200, response.text
+    return [json.loads(line) for line in response.text.splitlines()]
+
+
+async def assert_releases_valid(client: Any) -> int:
+    """Every release written validates (schema, formats, closed codelists) and holds no child key;
+    the record of each process is the merge of its releases. Returns how many were checked."""
+    from dps.transparency.domain.merge import compiled_release
+
+    releases = await releases_written(client)
+    assert [e for r in releases for e in release_errors(r)] == []
+    assert keys_of(releases) & FORBIDDEN_CHILD_KEYS == set()
+    for ocid in sorted({r["ocid"] for r in releases}):
+        record = await client.get(f"/api/v1/ocds/records/{ocid}")
+        assert record.status_code == 200, record.text
+        [rec] = record.json()["records"]
+        assert rec["compiledRelease"] == compiled_release([r for r in releases if r["ocid"] == ocid])
+        assert release_errors(rec["compiledRelease"]) == []
+    return len(releases)

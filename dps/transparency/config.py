@@ -41,3 +41,7 @@ class TransparencyConfig:
 
     def call_off_ocid(self, call_off_id: int) -> str:
         return f"{self.ocid_prefix}-call-off-{call_off_id}"
+
+    def placement_ocid(self, placement_id: int) -> str:
+        """A placement a move made (no call-off of its own) is a contracting process of its own."""
+        return f"{self.ocid_prefix}-placement-{placement_id}"

@@ -18,7 +18,8 @@ from dps.core.context import Context
 from dps.transparency import repository
 from dps.transparency.config import TransparencyConfig
 from dps.transparency.domain import notices
-from dps.transparency.domain.releases import arrangement_release, call_off_release
+from dps.transparency.domain.facts import PlacementFacts
+from dps.transparency.domain.releases import arrangement_release, call_off_release, placement_release
 
 # The release tags each action's release carries (OCDS releaseTag codelist, closed).
 ARRANGEMENT_TAGS: dict[str, list[str]] = {
@@ -53,6 +54,19 @@ CALL_OFF_TAGS: dict[str, list[str]] = {
     "contract.activated": ["contractUpdate"],
     "contract.terminated": ["contractUpdate"],
 }
+
+# A placement a move made is its own contracting process (`placement_release`): its first release
+# reports the award and the contract at once; later ones as for a call-off's placement.
+MOVED_PLACEMENT_TAGS: dict[str, list[str]] = {
+    "placement.created": ["award", "contract"],
+    "placement.fee_varied": ["contractAmendment"],
+    "placement.ended": ["contractTermination"],
+    "contract.signed": ["contractUpdate"],
+    "contract.activated": ["contractUpdate"],
+    "contract.terminated": ["contractUpdate"],
+}
+
+REPLACED = "placement.replaced"  # not an audit action: a move replaced the placement's contract (no notice)
 
 
 def content_hash(release: dict[str, Any]) -> str:
@@ -106,6 +120,10 @@ class TransparencyListener:
             call_off_id = await self._call_off_id(entity_type, int(entity_id))
             if call_off_id is not None:
                 await self.release_call_off(ctx, call_off_id, action, CALL_OFF_TAGS[action], after)
+                return
+            placement_id = await self._placement_id(entity_type, int(entity_id))
+            if placement_id is not None and await repository.moved_placement(placement_id):
+                await self.release_moved_placement(ctx, placement_id, action, MOVED_PLACEMENT_TAGS[action], after)
 
     async def _arrangement_id(self, entity_type: str, entity_id: int, after: Any) -> int | None:
         if entity_type == "arrangement":
@@ -124,6 +142,18 @@ class TransparencyListener:
         if entity_type == "contract":
             placement_id = await repository.placement_of_contract(entity_id)
             return await repository.call_off_of_placement(placement_id) if placement_id is not None else None
+        return None
+
+    def _successor_ocid(self, placement: PlacementFacts | None) -> str | None:
+        if placement is None or placement.successor_id is None:
+            return None
+        return self.config.placement_ocid(placement.successor_id)
+
+    async def _placement_id(self, entity_type: str, entity_id: int) -> int | None:
+        if entity_type == "placement":
+            return entity_id
+        if entity_type == "contract":
+            return await repository.placement_of_contract(entity_id)
         return None
 
     async def release_arrangement(self, ctx: Context, arrangement_id: int, action: str, tags: list[str]) -> None:
@@ -155,7 +185,13 @@ class TransparencyListener:
             return
         count, last_sha = await repository.last_release(ocid)
         release = call_off_release(
-            facts, ocid, self.config.arrangement_ocid(facts.arrangement_id), f"{ocid}-{count + 1}", now, tags
+            facts,
+            ocid,
+            self.config.arrangement_ocid(facts.arrangement_id),
+            f"{ocid}-{count + 1}",
+            now,
+            tags,
+            successor_ocid=self._successor_ocid(facts.placement),
         )
         sha = content_hash(release)
         if sha != last_sha:
@@ -174,3 +210,55 @@ class TransparencyListener:
         buyer_id = int(facts.buyer.key.removeprefix("authority-"))
         for due in notices.notices_for(facts.profile_code, action, subject, _today(now), day=day):
             await _add_notice(ocid, facts.arrangement_id, call_off_id, buyer_id, due, now)
+
+    async def release_moved_placement(
+        self, ctx: Context, placement_id: int, action: str, tags: list[str], after: Any
+    ) -> None:
+        """Write the next release of a placement a move made (its own process, `placement_release`)."""
+        now = ctx.clock.now()
+        ocid = self.config.placement_ocid(placement_id)
+        await repository.lock_process(ocid)
+        facts = await repository.moved_placement_facts(placement_id)
+        if facts is None:
+            return
+        prior = (
+            self.config.call_off_ocid(facts.previous_call_off_id)
+            if facts.previous_call_off_id is not None
+            else self.config.placement_ocid(facts.previous_placement_id)
+        )
+        count, last_sha = await repository.last_release(ocid)
+        release = placement_release(
+            facts,
+            ocid,
+            self.config.arrangement_ocid(facts.arrangement_id),
+            prior,
+            f"{ocid}-{count + 1}",
+            now,
+            tags,
+            successor_ocid=self._successor_ocid(facts.placement),
+        )
+        sha = content_hash(release)
+        if sha != last_sha:
+            await repository.insert_release(
+                ocid,
+                release,
+                arrangement_id=facts.arrangement_id,
+                call_off_id=None,
+                released_at=now,
+                content_sha256=sha,
+            )
+        day = None
+        if action == "placement.ended" and isinstance(after, dict) and after.get("ended_on"):
+            day = date.fromisoformat(str(after["ended_on"]))
+        if action == "placement.created":
+            # The process of the placement this one replaces points on to it (an update, deduplicated
+            # when its termination release, written first in the same move, already does).
+            if facts.previous_call_off_id is not None:
+                await self.release_call_off(ctx, facts.previous_call_off_id, REPLACED, ["contractUpdate"], None)
+            else:
+                await self.release_moved_placement(ctx, facts.previous_placement_id, REPLACED, ["contractUpdate"], None)
+        buyer_id = int(facts.buyer.key.removeprefix("authority-"))
+        for due in notices.moved_placement_notices(
+            facts.profile_code, facts.off_framework, action, f"placement:{placement_id}", _today(now), day=day
+        ):
+            await _add_notice(ocid, facts.arrangement_id, None, buyer_id, due, now)

@@ -25,6 +25,7 @@ from dps.transparency.domain.facts import (
     FeeChange,
     LotFacts,
     MembershipFacts,
+    MovedPlacementFacts,
     Organisation,
     PlacementFacts,
 )
@@ -205,36 +206,9 @@ async def call_off_facts(call_off_id: int, now: datetime) -> CallOffFacts | None
                 standstill_ends_at=c["standstill_ends_at"],
                 concluded_at=c["concluded_at"],
             )
-        placed = await _fetch(
-            """SELECT pl.id, pl.start_date, pl.weekly_fee_pence, pl.created_at, pl.ended_on, pl.ending_kind,
-                      (SELECT max(k.signed_at) FROM contracts k WHERE k.subject_key = 'placement:' || pl.id::text)
-                        AS signed_at
-               FROM placements pl WHERE pl.call_off = {}""",
-            call_off_id,
-        )
+        placed = await _fetch(f"SELECT {_PLACEMENT_COLUMNS} FROM placements pl WHERE pl.call_off = {{}}", call_off_id)  # noqa: S608
         if placed:
-            p = placed[0]
-            changes = await _fetch(
-                """SELECT occurred_at, (before->>'weekly_fee_pence')::bigint AS old_fee,
-                          (after->>'weekly_fee_pence')::bigint AS new_fee
-                   FROM audit_events WHERE entity_type = 'placement' AND entity_id = {}
-                     AND action = 'placement.fee_varied' ORDER BY id""",
-                str(p["id"]),
-            )
-            placement = PlacementFacts(
-                id=p["id"],
-                start_date=p["start_date"],
-                weekly_fee_pence=int(p["weekly_fee_pence"]),
-                created_at=p["created_at"],
-                ended_on=p["ended_on"],
-                ending_kind=p["ending_kind"],
-                fee_changes=tuple(
-                    FeeChange(at=ch["occurred_at"], from_day=None, old_pence=ch["old_fee"], new_pence=ch["new_fee"])
-                    for ch in changes
-                    if ch["old_fee"] is not None and ch["new_fee"] is not None
-                ),
-                signed_at=p["signed_at"],
-            )
+            placement = await _placement_facts(placed[0])
     return CallOffFacts(
         id=c["id"],
         arrangement_id=c["arrangement"],
@@ -255,6 +229,92 @@ async def call_off_facts(call_off_id: int, now: datetime) -> CallOffFacts | None
         offers_submitted=offers,
         award=award,
         placement=placement,
+    )
+
+
+_PLACEMENT_COLUMNS = """pl.id, pl.start_date, pl.weekly_fee_pence, pl.created_at, pl.ended_on, pl.ending_kind,
+    (SELECT max(k.signed_at) FROM contracts k WHERE k.subject_key = 'placement:' || pl.id::text) AS signed_at,
+    (SELECT min(n.id) FROM placements n WHERE n.previous_placement_id = pl.id) AS successor_id"""
+
+
+async def _placement_facts(p: dict[str, Any]) -> PlacementFacts:
+    """A placement row (`_PLACEMENT_COLUMNS`) with its fee variations (audit events placement.fee_varied)."""
+    changes = await _fetch(
+        """SELECT occurred_at, (before->>'weekly_fee_pence')::bigint AS old_fee,
+                  (after->>'weekly_fee_pence')::bigint AS new_fee,
+                  CASE WHEN jsonb_typeof(after->'fees') = 'array' THEN after->'fees'->-1->>'from_day' END AS from_day
+           FROM audit_events WHERE entity_type = 'placement' AND entity_id = {}
+             AND action = 'placement.fee_varied' ORDER BY id""",
+        str(p["id"]),
+    )
+    return PlacementFacts(
+        id=p["id"],
+        start_date=p["start_date"],
+        weekly_fee_pence=int(p["weekly_fee_pence"]),
+        created_at=p["created_at"],
+        ended_on=p["ended_on"],
+        ending_kind=p["ending_kind"],
+        fee_changes=tuple(
+            # The variation's first day is the last entry of the fee schedule it wrote (Placement.vary_fee).
+            FeeChange(
+                at=ch["occurred_at"],
+                from_day=date.fromisoformat(ch["from_day"]) if ch["from_day"] else None,
+                old_pence=ch["old_fee"],
+                new_pence=ch["new_fee"],
+            )
+            for ch in changes
+            if ch["old_fee"] is not None and ch["new_fee"] is not None
+        ),
+        signed_at=p["signed_at"],
+        successor_id=p["successor_id"],
+    )
+
+
+async def moved_placement(placement_id: int) -> bool:
+    """Whether the placement was made by a move (it has no call-off of its own, a predecessor)."""
+    rows = await _fetch(
+        "SELECT 1 FROM placements WHERE id = {} AND call_off IS NULL AND previous_placement_id IS NOT NULL",
+        placement_id,
+    )
+    return bool(rows)
+
+
+async def moved_placement_facts(placement_id: int) -> MovedPlacementFacts | None:
+    """A placement a move made, as its release may show it: the lot it was placed under and its
+    arrangement, the need level, the council, the provider, the fee; nothing of the child and not
+    the reason recorded for a spot purchase (neither column is selected). None when it is not a
+    moved placement or its lot is not known."""
+    rows = await _fetch(
+        f"""SELECT {_PLACEMENT_COLUMNS}, pl.need_level, pl.off_framework, pl.previous_placement_id,
+                   prev.call_off AS previous_call_off_id,
+                   a.id AS arrangement_id, a.reference, a.title AS arrangement_title, a.profile_code, a.service_type,
+                   l.id AS lot_id, l.code AS lot_code, l.title AS lot_title,
+                   au.id AS buyer_id, au.name AS buyer_name, au.ons_code AS buyer_ons_code,
+                   p.id AS p_id, p.legal_name AS p_legal_name, p.company_number AS p_company_number,
+                   p.postcode AS p_postcode
+            FROM placements pl JOIN placements prev ON prev.id = pl.previous_placement_id
+                 JOIN lots l ON l.id = pl.lot JOIN arrangements a ON a.id = l.arrangement
+                 JOIN authorities au ON au.id = pl.authority JOIN providers p ON p.id = pl.provider
+            WHERE pl.id = {{}} AND pl.call_off IS NULL""",  # noqa: S608 - fixed column list
+        placement_id,
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return MovedPlacementFacts(
+        placement=await _placement_facts(r),
+        arrangement_id=r["arrangement_id"],
+        arrangement_reference=r["reference"],
+        arrangement_title=r["arrangement_title"],
+        profile_code=r["profile_code"],
+        service_type=r["service_type"],
+        lot=LotFacts(id=r["lot_id"], code=r["lot_code"], title=r["lot_title"], description=""),
+        buyer=_authority(r, "buyer_"),
+        supplier=_provider(r, "p_"),
+        need_level=r["need_level"] or "not recorded",
+        off_framework=bool(r["off_framework"]),
+        previous_placement_id=r["previous_placement_id"],
+        previous_call_off_id=r["previous_call_off_id"],
     )
 
 

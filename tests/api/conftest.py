@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import pytest
 import pytest_asyncio
 
 from dps.app import create_app
@@ -16,6 +17,7 @@ from dps.core.clock import FixedClock
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
 from tests.support import Api
+from tests.support_transparency import STORY_MODULES, assert_releases_valid
 
 
 @pytest_asyncio.fixture
@@ -24,3 +26,17 @@ async def api(clean_database: str, settings: Settings, clock: FixedClock, tmp_pa
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client, clock, app)
+
+
+@pytest.fixture(autouse=True)
+def _story_releases_validate(request: pytest.FixtureRequest) -> None:
+    """After each story test (stories 1-9 of DESIGN.md) every OCDS release it wrote validates and
+    each record is the merge of its releases (issue 17, "Done means")."""
+    if request.module.__name__.rsplit(".", 1)[-1] in STORY_MODULES and "api" in request.fixturenames:
+        request.getfixturevalue("_releases_checked_after")
+
+
+@pytest_asyncio.fixture
+async def _releases_checked_after(api: Api) -> AsyncIterator[None]:
+    yield
+    await assert_releases_valid(api.client)

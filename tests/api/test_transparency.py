@@ -155,7 +155,7 @@ async def test_every_story_release_validates_and_tells_what_happened_without_chi
     varied = of(await all_releases(api.client), "-call-off-")[-1]
     assert varied["tag"] == ["contractAmendment"] and varied["contracts"][0]["value"]["amount"] == 4152
     [amendment] = varied["contracts"][0]["amendments"]
-    assert "to £4,152.00" in amendment["description"]
+    assert amendment["description"].endswith("to £4,152.00 from 2027-04-01")
 
     # Story 9: the placement ends; the contract is terminated.
     ended = await api.client.post(

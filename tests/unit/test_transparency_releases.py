@@ -130,6 +130,16 @@ def test_a_membership_that_starts_adds_a_supplier_and_one_that_ends_removes_it()
     assert {p["id"]: p["roles"] for p in after["parties"]}["provider-7"] == ["removedSupplier"]
 
 
+@pytest.mark.parametrize("status", ["removed", "expired"])
+def test_a_membership_removed_or_expired_removes_its_supplier_on_the_day_it_ended(status: str) -> None:
+    ended = MembershipFacts(21, 7, HOMES, status, date(2026, 11, 25), ended_at=T0 + timedelta(days=40))
+    release = release_of_arrangement(arrangement(memberships=(ended,)), T0 + timedelta(days=40))
+    assert release_errors(release) == []
+    removal = release["contracts"][0]["amendments"][-1]
+    assert removal["suppliersRemoved"] == [{"id": "provider-7", "name": "Safe Homes Ltd"}]
+    assert removal["date"] == "2027-01-02T10:00:00Z" and release["awards"][0]["suppliers"] == []
+
+
 def test_a_suspended_membership_is_not_a_removal() -> None:
     suspended = MembershipFacts(21, 7, HOMES, "suspended", date(2026, 11, 25))
     release = release_of_arrangement(arrangement(memberships=(suspended,)))

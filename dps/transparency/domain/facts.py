@@ -94,6 +94,7 @@ class PlacementFacts:
     ending_kind: str | None = None  # planned / unplanned
     fee_changes: tuple[FeeChange, ...] = ()
     signed_at: datetime | None = None  # the Individual Placement Agreement's signature
+    successor_id: int | None = None  # the placement a move made to replace this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +119,26 @@ class CallOffFacts:
     award: AwardFacts | None = None
     placement: PlacementFacts | None = None
     ended_at: datetime | None = field(default=None)  # cancelled or no award: when
+
+
+@dataclass(frozen=True, slots=True)
+class MovedPlacementFacts:
+    """A placement a move made (no call-off of its own): its own contracting process, a direct
+    award either under the arrangement (the move passed the offer's checks in the lot the child
+    was placed under) or outside it (a spot purchase). Like a call-off's facts it holds the lot
+    and the need level, never the child, and never the commissioner's reason for a spot purchase
+    (free text, which may name the child)."""
+
+    placement: PlacementFacts
+    arrangement_id: int
+    arrangement_reference: str
+    arrangement_title: str
+    profile_code: str
+    service_type: str
+    lot: LotFacts
+    buyer: Organisation
+    supplier: Organisation
+    need_level: str
+    off_framework: bool
+    previous_placement_id: int
+    previous_call_off_id: int | None  # the call-off that made the placement it replaces, if one did

@@ -24,9 +24,16 @@ Which apply to what we run:
   F20 modification notice for a modification under reg 72(1)(b) or (c) (reg 72(3)).
 - light touch (`light_touch`): F21 social and other specific services notices: contract notice
   (reg 75(1)(a)) and contract award notice within 30 days, groupable quarterly (reg 75(2), (4)).
-UK1 pipeline, UK2 preliminary market engagement, UK3 planned procurement, UK5 transparency, UK8
-payments, UK9 performance and UK17 payments compliance notices are about an authority's plans,
-direct awards or payments, which this service does not hold; they are listed but never drafted.
+- a placement a move made (`moved_placement_notices`): under the arrangement it is a call-off
+  without competition and calls for that profile's award notice (as a call-off's award) and then
+  the contract notices of a placement; a spot purchase outside the arrangement is a direct award
+  under PA 2023 whatever the arrangement's regime (the Act governs every procurement begun since
+  24 February 2025; the PCR 2015 forms belong to the arrangement, which this is not under): UK5
+  transparency notice before the award (s.44(1), a direct award under s.41 needs one of the
+  Schedule 5 justifications, which the officer names), UK6 (s.50), UK7 (s.53), then UK10/UK11.
+UK1 pipeline, UK2 preliminary market engagement, UK3 planned procurement, UK8 payments, UK9
+performance and UK17 payments compliance notices are about an authority's plans or payments,
+which this service does not hold; they are listed but never drafted.
 """
 
 from __future__ import annotations
@@ -158,6 +165,28 @@ def notices_for(profile_code: str, action: str, subject: str, on: date, *, day: 
     return out
 
 
+# A spot purchase is governed by the Act whatever the arrangement's profile: its contract notices
+# are those of a PA 2023 contract (any PA 2023 profile code selects them in `notices_for`).
+SPOT_PURCHASE_REGIME = "pa2023_framework"
+
+
+def moved_placement_notices(
+    profile_code: str, off_framework: bool, action: str, subject: str, on: date, *, day: date | None = None
+) -> list[NoticeDue]:
+    """The notices `action` on a placement a move made calls for. Under the arrangement its
+    creation is the award of a call-off (the profile's award notice) and the start of a contract;
+    a spot purchase's creation is a direct award under PA 2023 s.41: UK5 (s.44(1)) and UK6 (s.50)
+    on the day, UK7 (s.53) within 30 days; later changes are those of any placement."""
+    regime = SPOT_PURCHASE_REGIME if off_framework else profile_code
+    out: list[NoticeDue] = []
+    if action == "placement.created":
+        if off_framework:
+            out += [NoticeDue(NoticeType.UK5, subject, on), NoticeDue(NoticeType.UK6, subject, on)]
+        else:
+            out += notices_for(regime, "call_off.awarded", subject, on)
+    return out + notices_for(regime, action, subject, on, day=day)
+
+
 # --- drafts: what a notice says, read from the process's compiled release ----------------------
 
 
@@ -208,6 +237,9 @@ def _fields(release: dict[str, Any]) -> dict[str, Any]:
         "date_signed": _get(release, "contracts", 0, "dateSigned"),
         "latest_amendment": (_get(release, "contracts", 0, "amendments") or [None])[-1],
         "bids_received": _get(release, "bids", "statistics", 0, "value"),
+        # The Schedule 5 justification of a direct award is the officer's legal judgement, and the
+        # reason the council recorded may identify the child: it is never filled from the data.
+        "direct_award_justification": None,
         "tender_status": _get(release, "tender", "status"),
     }
 
@@ -216,6 +248,7 @@ COMMON = ("title", "buyer_name", "buyer_contact_email")
 PA = ("buyer_ppon",)
 REQUIRED: dict[NoticeType, tuple[str, ...]] = {
     NoticeType.UK4: (*COMMON, *PA, "cpv", "lots", "procedure", "tender_period_end", "award_criteria"),
+    NoticeType.UK5: (*COMMON, *PA, "supplier_name", "award_value", "direct_award_justification"),
     NoticeType.UK6: (*COMMON, *PA, "supplier_name", "supplier_identifier", "award_value", "award_date"),
     NoticeType.UK7: (*COMMON, *PA, "supplier_name", "contract_start", "contract_value", "date_signed"),
     NoticeType.UK10: (*COMMON, *PA, "supplier_name", "contract_value", "latest_amendment"),
@@ -254,6 +287,7 @@ LABELS = {
     "latest_amendment": "the modification",
     "bids_received": "number of tenders received",
     "tender_status": "status of the procurement",
+    "direct_award_justification": "direct award justification (PA 2023 Schedule 5)",
 }
 
 

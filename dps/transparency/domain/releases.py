@@ -19,7 +19,9 @@ from dps.transparency.domain.facts import (
     CallOffFacts,
     LotFacts,
     MembershipFacts,
+    MovedPlacementFacts,
     Organisation,
+    PlacementFacts,
 )
 
 Json = dict[str, Any]
@@ -293,7 +295,14 @@ def _weight(value: Decimal) -> int | float:
 
 
 def call_off_release(
-    f: CallOffFacts, ocid: str, arrangement_ocid: str, release_id: str, at: datetime, tags: list[str]
+    f: CallOffFacts,
+    ocid: str,
+    arrangement_ocid: str,
+    release_id: str,
+    at: datetime,
+    tags: list[str],
+    *,
+    successor_ocid: str | None = None,
 ) -> Json:
     """The release of a call-off's process: its lot, need level, dates and criteria; the count of
     offers once the deadline has passed; the award and the placement contract with an amendment
@@ -396,32 +405,163 @@ def call_off_release(
             }
         release["awards"] = [award]
         if f.placement is not None:
-            p = f.placement
-            contract: Json = {
-                "id": f"placement-{p.id}",
-                "awardID": "award",
-                "title": "Individual placement agreement (weekly fee)",
-                "status": "terminated" if p.ended_on is not None else "active",
-                "period": {"startDate": ocds_day(p.start_date)},
-                "value": gbp(p.weekly_fee_pence),
-            }
-            if p.ended_on is not None:
-                contract["period"]["endDate"] = ocds_day(p.ended_on)
-            if p.signed_at is not None:
-                contract["dateSigned"] = ocds_datetime(p.signed_at)
-            if p.fee_changes:
-                contract["amendments"] = [
-                    {
-                        "id": f"fee-variation-{n}",
-                        "date": ocds_datetime(c.at),
-                        "rationale": "Contract variation of the weekly fee",
-                        "description": (
-                            f"Weekly fee changed from {pounds_text(c.old_pence)} to {pounds_text(c.new_pence)}"
-                            + (f" from {c.from_day.isoformat()}" if c.from_day else "")
-                        ),
-                        "value": gbp(c.new_pence),
-                    }
-                    for n, c in enumerate(f.placement.fee_changes, start=1)
-                ]
-            release["contracts"] = [contract]
+            release["contracts"] = [placement_contract(f.placement, "award")]
+            if successor_ocid is not None:
+                release["relatedProcesses"].append(replaced_by(successor_ocid))
     return release
+
+
+def replaced_by(successor_ocid: str) -> Json:
+    """The link from a placement's process to the one a move made to replace its contract."""
+    return {
+        "id": "replaced-by",
+        "relationship": ["replacementProcess"],
+        "title": "The placement that replaced this one",
+        "scheme": "ocid",
+        "identifier": successor_ocid,
+    }
+
+
+def placement_contract(p: PlacementFacts, award_id: str) -> Json:
+    """A placement as the contract of its award: the Individual Placement Agreement's weekly fee,
+    an amendment per fee variation (a contract variation), the end as its termination."""
+    contract: Json = {
+        "id": f"placement-{p.id}",
+        "awardID": award_id,
+        "title": "Individual placement agreement (weekly fee)",
+        "status": "terminated" if p.ended_on is not None else "active",
+        "period": {"startDate": ocds_day(p.start_date)},
+        "value": gbp(p.weekly_fee_pence),
+    }
+    if p.ended_on is not None:
+        contract["period"]["endDate"] = ocds_day(p.ended_on)
+    if p.signed_at is not None:
+        contract["dateSigned"] = ocds_datetime(p.signed_at)
+    if p.fee_changes:
+        contract["amendments"] = [
+            {
+                "id": f"fee-variation-{n}",
+                "date": ocds_datetime(c.at),
+                "rationale": "Contract variation of the weekly fee",
+                "description": (
+                    f"Weekly fee changed from {pounds_text(c.old_pence)} to {pounds_text(c.new_pence)}"
+                    + (f" from {c.from_day.isoformat()}" if c.from_day else "")
+                ),
+                "value": gbp(c.new_pence),
+            }
+            for n, c in enumerate(p.fee_changes, start=1)
+        ]
+    return contract
+
+
+# How a moved placement was bought (tender.procurementMethodDetails / procurementMethodRationale).
+MOVE_UNDER_ARRANGEMENT = (
+    "Call-off under the arrangement without competition: the placing council moved the child to a "
+    "member's setting that passed the same checks as an offer (eligible in the lot, the weekly fee "
+    "within the lot's band and the member's approved rate card)"
+)
+SPOT_PURCHASE = "Spot purchase outside the arrangement, recorded on purpose by the placing council"
+SPOT_PURCHASE_RATIONALE = (
+    "No setting under the arrangement could be used for this placement. The council's recorded reason "
+    "is not published: it may identify the child."
+)
+
+
+def placement_release(
+    f: MovedPlacementFacts,
+    ocid: str,
+    arrangement_ocid: str,
+    prior_ocid: str,
+    release_id: str,
+    at: datetime,
+    tags: list[str],
+    *,
+    successor_ocid: str | None = None,
+) -> Json:
+    """The release of a placement a move made, its own contracting process (OCDS 1.1 guidance on
+    framework agreements: each call-off is a contracting process of its own, related to the
+    framework's). Under the arrangement it is a non-competitive call-off (`competitive: false`,
+    relationship `framework`); a spot purchase is a direct award outside it (no framework
+    relationship, no lot). Either way it is the replacement of the placement it follows
+    (relationship `prior`), and points on to its own replacement once there is one
+    (`replacementProcess`), and carries the lot or service, the need level, the supplier and the
+    agreed weekly fee: never the child, never the reason recorded for a spot purchase."""
+    p = f.placement
+    service = SERVICE_LABELS.get(f.service_type, f.service_type)
+    related: list[Json] = [
+        {
+            "id": "replaces",
+            "relationship": ["prior"],
+            "title": "The placement this one replaces",
+            "scheme": "ocid",
+            "identifier": prior_ocid,
+        }
+    ]
+    tender: Json = {
+        "id": f"placement-{p.id}",
+        "status": "complete",
+        "procuringEntity": org_ref(f.buyer),
+        "procurementMethod": "direct",
+        "mainProcurementCategory": "services",
+    }
+    item: Json = _item("1", f"Placement, need level {f.need_level}", f.service_type, f.lot.id)
+    # The award is the fee agreed at the move; later variations amend the contract, not the award.
+    awarded_pence = p.fee_changes[0].old_pence if p.fee_changes else p.weekly_fee_pence
+    award: Json = {
+        "id": "award",
+        "title": "Weekly fee agreed for the placement",
+        "status": "active",
+        "date": ocds_datetime(p.created_at),
+        "value": gbp(awarded_pence),
+        "suppliers": [org_ref(f.supplier)],
+    }
+    if f.off_framework:
+        item.pop("relatedLot")
+        tender |= {
+            "title": f"Placement {p.id}: spot purchase outside {f.arrangement_reference}",
+            "description": f"{service} placement bought outside {f.arrangement_title}; need level {f.need_level}.",
+            "procurementMethodDetails": SPOT_PURCHASE,
+            "procurementMethodRationale": SPOT_PURCHASE_RATIONALE,
+            "items": [item],
+        }
+    else:
+        related.insert(
+            0,
+            {
+                "id": "arrangement",
+                "relationship": ["framework"],
+                "title": f.arrangement_title,
+                "scheme": "ocid",
+                "identifier": arrangement_ocid,
+            },
+        )
+        tender |= {
+            "title": f"Placement {p.id} under {f.arrangement_reference}, lot {f.lot.code}",
+            "description": (
+                f"{service} placement called off from lot {f.lot.code} ({f.lot.title}) of {f.arrangement_title} "
+                f"without competition; need level {f.need_level}."
+            ),
+            "procurementMethodDetails": MOVE_UNDER_ARRANGEMENT,
+            "competitive": False,
+            "items": [item],
+            "lots": [
+                {"id": str(f.lot.id), "identifiers": [{"id": f.lot.code}], "title": f.lot.title, "status": "complete"}
+            ],
+        }
+        award["relatedLots"] = [str(f.lot.id)]
+    if successor_ocid is not None:
+        related.append(replaced_by(successor_ocid))
+    return {
+        "ocid": ocid,
+        "id": release_id,
+        "date": ocds_datetime(at),
+        "tag": tags,
+        "initiationType": "tender",
+        "language": "en",
+        "parties": [party(f.buyer, ["buyer", "procuringEntity"]), party(f.supplier, ["supplier"])],
+        "buyer": org_ref(f.buyer),
+        "relatedProcesses": related,
+        "tender": tender,
+        "awards": [award],
+        "contracts": [placement_contract(p, "award")],
+    }
