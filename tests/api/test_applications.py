@@ -10,7 +10,7 @@ from typing import Any
 from tests.api.test_arrangements import add_lot, create
 from tests.api.test_documents import PDF, upload
 from tests.support import Api, problem
-from tests.support_frameworks import waive_publishing_checks
+from tests.support.frameworks import waive_publishing_checks
 
 APPS = "/api/v1/applications"
 

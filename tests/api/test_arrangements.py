@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support import Api, problem
-from tests.support_frameworks import waive_publishing_checks
+from tests.support.frameworks import waive_publishing_checks
 
 BASE = "/api/v1/arrangements"
 

@@ -12,7 +12,7 @@ import pytest
 
 from dps.core.settings import Settings
 from tests.support import Api, admit_member, problem
-from tests.support_frameworks import waive_publishing_checks
+from tests.support.frameworks import waive_publishing_checks
 
 CALL_OFFS = "/api/v1/call-offs"
 TEN_MILLION = 1_000_000_000

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests import pdfs
 from tests.api.test_compliance_stories import TEN_MILLION, add_requirement, consortium, eligibility, upload_certificate
-from tests.support import Api, admit_member, problem
-from tests.support_frameworks import waive_publishing_checks
+from tests.support import Api, admit_member, pdfs, problem
+from tests.support.frameworks import waive_publishing_checks
 
 
 async def test_a_dynamic_markets_requirements_are_frozen_once_open(api: Api) -> None:

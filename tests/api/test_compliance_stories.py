@@ -11,9 +11,8 @@ from typing import Any
 from dps.compliance.services.checks import on_evidence_expired
 from dps.core import deadlines
 from dps.core.context import Context
-from tests import pdfs
-from tests.support import Api, admit_member, problem
-from tests.support_frameworks import waive_publishing_checks
+from tests.support import Api, admit_member, pdfs, problem
+from tests.support.frameworks import waive_publishing_checks
 
 TEN_MILLION = 10_000_000_00
 

@@ -12,7 +12,7 @@ from docx import Document
 
 from tests.api.test_contracts_placements import consortium, placed, settings  # noqa: F401 - fixture
 from tests.support import Api, problem
-from tests.support_contracts import NO_LIBREOFFICE, docx_text, load_templates
+from tests.support.contracts import NO_LIBREOFFICE, docx_text, load_templates
 
 BASE = "/api/v1/contract-templates"
 CONTRACTS = "/api/v1/contracts"

@@ -9,9 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests import pdfs
-from tests.support import Api, problem, scalar
-from tests.support_contracts import NO_LIBREOFFICE, WELSH_PROVIDER, docx_text, load_templates, member, table_rows
+from tests.support import Api, pdfs, problem, scalar
+from tests.support.contracts import NO_LIBREOFFICE, WELSH_PROVIDER, docx_text, load_templates, member, table_rows
 
 BASE = "/api/v1/contracts"
 

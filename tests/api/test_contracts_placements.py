@@ -15,8 +15,8 @@ import pytest
 
 from dps.core.settings import Settings
 from tests.support import Api, admit_member, problem
-from tests.support_contracts import NO_LIBREOFFICE, docx_text, load_templates, table_rows
-from tests.support_frameworks import waive_publishing_checks
+from tests.support.contracts import NO_LIBREOFFICE, docx_text, load_templates, table_rows
+from tests.support.frameworks import waive_publishing_checks
 
 CONTRACTS = "/api/v1/contracts"
 CALL_OFFS = "/api/v1/call-offs"

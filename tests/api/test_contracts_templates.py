@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from tests.support import Api, problem
-from tests.support_contracts import NO_LIBREOFFICE, WELSH_PROVIDER, docx_text, load_templates, member
+from tests.support.contracts import NO_LIBREOFFICE, WELSH_PROVIDER, docx_text, load_templates, member
 
 BASE = "/api/v1/contract-templates"
 

@@ -35,7 +35,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(autouse=True)
 def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.support_contracts import NO_LIBREOFFICE
+    from tests.support.contracts import NO_LIBREOFFICE
 
     monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
 
@@ -161,7 +161,7 @@ async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> No
 
 
 async def test_the_officer_who_generated_a_fee_variation_can_read_it(api: Api) -> None:
-    from tests.support_contracts import load_templates
+    from tests.support.contracts import load_templates
 
     await load_templates(api)
     c = await consortium(api)  # Bolton leads; Wigan places

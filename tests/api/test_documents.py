@@ -9,9 +9,8 @@ from pathlib import Path
 
 import docx
 
-from tests import pdfs
-from tests.support import Api, admit_member, problem
-from tests.support_frameworks import arrangement
+from tests.support import Api, admit_member, pdfs, problem
+from tests.support.frameworks import arrangement
 
 PDF = pdfs.minimal()
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.api.test_arrangements import lot_body
 from tests.support import Api, problem
-from tests.support_frameworks import APPS, BASE, World, apply, arrangement, evaluate, marks, publish, question
+from tests.support.frameworks import APPS, BASE, World, apply, arrangement, evaluate, marks, publish, question
 
 
 async def _two_lot_scene(api: Api) -> World:

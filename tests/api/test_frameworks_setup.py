@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.support import Api, problem
-from tests.support_frameworks import APPS, BASE, World, apply, arrangement, question, waive_publishing_checks
+from tests.support.frameworks import APPS, BASE, World, apply, arrangement, question, waive_publishing_checks
 
 
 def band(lot_id: int, **overrides: Any) -> dict[str, Any]:

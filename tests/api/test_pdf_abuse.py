@@ -18,8 +18,7 @@ from dps.app import create_app
 from dps.core.clock import FixedClock
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
-from tests import pdfs
-from tests.support import Api, problem
+from tests.support import Api, pdfs, problem
 
 EXTRACTIONS = "/api/v1/compliance/extractions"
 

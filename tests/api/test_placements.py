@@ -14,8 +14,8 @@ from dps.core.context import Context
 from dps.core.settings import Settings
 from dps.scheduler.runner import run_once
 from tests.support import Api, problem
-from tests.support_contracts import NO_LIBREOFFICE, load_templates
-from tests.support_placements import CARD_PRICE, SECOND_CARD_PRICE, Consortium, consortium, place, spend
+from tests.support.contracts import NO_LIBREOFFICE, load_templates
+from tests.support.placements import CARD_PRICE, SECOND_CARD_PRICE, Consortium, consortium, place, spend
 
 PLACEMENTS = "/api/v1/placements"
 UPLIFTED = 128_148  # CARD_PRICE + 3.8%, half up (128,148.366)

@@ -12,7 +12,7 @@ from dps.core.context import Context
 from dps.core.db import DB
 from dps.pricing.services import check_offer_fee, record_agreed_fee
 from tests.support import Api, admit_member, problem
-from tests.support_frameworks import waive_publishing_checks
+from tests.support.frameworks import waive_publishing_checks
 
 ARRANGEMENTS = "/api/v1/arrangements"
 

@@ -14,7 +14,7 @@ import pytest
 from dps.core.settings import Settings
 from dps.transparency.domain.merge import compiled_release
 from tests.support import Api, problem
-from tests.support_transparency import (
+from tests.support.transparency import (
     FORBIDDEN_CHILD_KEYS,
     SCHEMA_DIR,
     Market,
@@ -325,7 +325,7 @@ async def test_an_open_framework_publishes_a_tender_notice_and_its_reopening_win
 async def test_two_changes_to_one_process_at_once_write_one_release_each_and_lose_nothing(api: Api) -> None:
     import asyncio
 
-    from tests.support_transparency import admit_member_audited
+    from tests.support.transparency import admit_member_audited
 
     m = await market(api)
     await publish(api, m)

@@ -32,7 +32,7 @@ from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
 from tests.conftest import START
 from tests.support import scalar
-from tests.support_contracts import NO_LIBREOFFICE, docx_text, table_rows
+from tests.support.contracts import NO_LIBREOFFICE, docx_text, table_rows
 
 HAS_LIBREOFFICE = shutil.which("soffice") is not None
 

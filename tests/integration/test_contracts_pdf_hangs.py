@@ -24,7 +24,7 @@ from dps.contracts.pdf import PdfConverter
 from dps.contracts.rendering import RenderFailed, check_docx, render_docx
 from dps.contracts.services import generation
 from tests.integration.test_contracts_generation import World, _placement, _variation, world  # noqa: F401
-from tests.support_contracts import NO_LIBREOFFICE
+from tests.support.contracts import NO_LIBREOFFICE
 
 HAS_LIBREOFFICE = shutil.which("soffice") is not None
 

@@ -21,7 +21,7 @@ OPEN_REQUEST = "Boy, 12, long term"
 
 def council_act(*args: str) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-m", "tests.portal.council_acts", args[0], json.dumps(scene), *args[1:]],
+        [sys.executable, "-m", "tests.support.portal.council_acts", args[0], json.dumps(scene), *args[1:]],
         env=server_env,
         cwd=REPO,
         capture_output=True,

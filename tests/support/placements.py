@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tests.support import Api, admit_member
-from tests.support_frameworks import waive_publishing_checks
+from tests.support.frameworks import waive_publishing_checks
 
 CALL_OFFS = "/api/v1/call-offs"
 CARD_PRICE = 123_457  # the first member's weekly price for 8-12 / complex

@@ -205,7 +205,7 @@ async def market(api: Any, profile: str = "pcr2015_dps", **arrangement: Any) -> 
 
 
 async def publish(api: Any, m: Market) -> None:
-    from tests.support_frameworks import waive_publishing_checks
+    from tests.support.frameworks import waive_publishing_checks
 
     await waive_publishing_checks(api, m.officer, m.arrangement_id)
     published = await api.client.post(f"/api/v1/arrangements/{m.arrangement_id}/publish", headers=api.auth(m.officer))
