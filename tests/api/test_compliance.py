@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.api.test_compliance_stories import TEN_MILLION, add_requirement, consortium, eligibility, upload_certificate
 from tests.support import Api, admit_member, pdfs, problem
+from tests.support.compliance import TEN_MILLION, add_requirement, consortium, eligibility, upload_certificate
 from tests.support.frameworks import waive_publishing_checks
 
 

@@ -10,9 +10,9 @@ import io
 import pytest
 from docx import Document
 
-from tests.api.test_contracts_placements import consortium, placed, settings  # noqa: F401 - fixture
 from tests.support import Api, problem
 from tests.support.contracts import NO_LIBREOFFICE, docx_text, load_templates
+from tests.support.placement_contracts import consortium, placed, settings  # noqa: F401 - fixture
 
 BASE = "/api/v1/contract-templates"
 CONTRACTS = "/api/v1/contracts"

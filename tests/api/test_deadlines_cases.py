@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from dps.core.settings import Settings
-from tests.api.test_call_offs import CALL_OFFS, insure, mark_all, member, offer_body, raise_and_publish, scene
 from tests.support import Api
+from tests.support.call_offs import CALL_OFFS, insure, mark_all, member, offer_body, raise_and_publish, scene
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import pytest
 from dps.core.context import Context
 from dps.core.settings import Settings
 from dps.demo import DEMO_PASSWORD, STAFF, seed_demo
-from tests.api.test_contracts_placements import consortium, placed
 from tests.support import Api, problem
+from tests.support.placement_contracts import consortium, placed
 
 COUNCIL_ROLES = {"procurement_officer", "evaluator", "legal_officer", "commissioner"}
 

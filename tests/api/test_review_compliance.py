@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tests.api.test_compliance_stories import Consortium, add_requirement, consortium
 from tests.support import Api, admit_member, problem
+from tests.support.compliance import Consortium, add_requirement, consortium
 
 
 async def _issued_concern(api: Api, c: Consortium, **body: Any) -> dict[str, Any]:

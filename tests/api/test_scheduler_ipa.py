@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from dps.core.context import Context
 from dps.scheduler.runner import run_once
-from tests.api.test_contracts_placements import consortium, no_libreoffice, placed, settings
 from tests.support import Api
 from tests.support.contracts import load_templates
+from tests.support.placement_contracts import consortium, no_libreoffice, placed, settings
 
 __all__ = ["no_libreoffice", "settings"]  # the fixtures of the contracts tests apply here too
 

@@ -24,8 +24,8 @@ from dps.core.db import DB
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
 from dps.scheduler.engine import sweep
-from tests.api.test_call_offs import CALL_OFFS, insure, mark_all, member, offer_body, raise_and_publish, scene
 from tests.support import Api, links_to_no_route, scalar
+from tests.support.call_offs import CALL_OFFS, insure, mark_all, member, offer_body, raise_and_publish, scene
 
 SWEEP_HOUR = 7
 
