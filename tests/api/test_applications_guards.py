@@ -1,4 +1,5 @@
-"""Review findings in frameworks, accounts and core: each test failed before its fix."""
+"""Applications' guards: who reads an application's audit trail, values the database cannot store,
+the decision clock in England's time, marking a withdrawn application."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Review pass over tenders: sealed offers, robustness of inputs, permissions (each test failed
-before its fix)."""
+"""Call-offs' guards: sealed offers, robustness of inputs, permissions."""
 
 from __future__ import annotations
 

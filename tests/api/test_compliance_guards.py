@@ -1,6 +1,6 @@
-"""Review findings in compliance, each pinned by a test: existence of another organisation's
-concerns is not revealed, the regional search does not show a lot's concerns to councils outside
-it, and out-of-range figures are refused with a problem instead of a server error."""
+"""Compliance's guards: existence of another organisation's concerns is not revealed, the regional
+search does not show a lot's concerns to councils outside it, and out-of-range figures are refused
+with a problem instead of a server error."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Review pass over contracts: what a hostile or careless request does (never a 500), and who may
-act on a contract."""
+"""Contracts' guards: what a hostile or careless request does (never a 500), and who may act on a
+contract."""
 
 from __future__ import annotations
 

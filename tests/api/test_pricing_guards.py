@@ -1,5 +1,5 @@
-"""Review findings in pricing, each pinned by a test: two officers approving overlapping cards at
-once, uplift indices that are not numbers, formulas in the CSV analysis, and who lists cards."""
+"""Pricing's guards: two officers approving overlapping cards at once, uplift indices that are not
+numbers, formulas in the CSV analysis, and who lists cards."""
 
 from __future__ import annotations
 
