@@ -42,6 +42,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import seeding
 from bench.api import (
     drop,
     free_port,
@@ -51,16 +52,7 @@ from bench.api import (
     throwaway_database_url,
     wait_until_healthy,
 )
-from bench.seeding import (
-    admit_every_provider,
-    bearer_token,
-    insert_fps,
-    insert_providers,
-    insert_settings,
-    insert_staff,
-    open_database,
-    q,
-)
+from bench.seeding import q
 
 log = logging.getLogger("bench.call_off")
 
@@ -81,25 +73,27 @@ async def seed(url: str, var_dir: Path) -> dict[str, Any]:
     from dps.core import db
     from dps.core.db import DB
 
-    await open_database(url)
+    await seeding.open_database(url)
     now = datetime.now(UTC)
     try:
         authority = await accounts.insert_authority("Bolton Council", "E08000001", Region.NORTH_WEST, now)
-        arrangement, lot = await insert_fps("BENCH-FPS", "Bench residential FPS", authority.id, frozenset(), now)
-        await insert_providers("Bench Provider ", PROVIDERS, now)
-        await insert_settings(SETTINGS_PER_PROVIDER, ["good"], (370_000, 30_000), (390_000, 30_000), now)
-        await admit_every_provider(arrangement.id, lot.id, now)
-        commissioner = await insert_staff(
+        arrangement, lot = await seeding.insert_fps(
+            "BENCH-FPS", "Bench residential FPS", authority.id, frozenset(), now
+        )
+        await seeding.insert_providers("Bench Provider ", PROVIDERS, now)
+        await seeding.insert_settings(SETTINGS_PER_PROVIDER, ["good"], (370_000, 30_000), (390_000, 30_000), now)
+        await seeding.admit_every_provider(arrangement.id, lot.id, now)
+        commissioner = await seeding.insert_staff(
             "commissioner@council.test", "Commissioner", "commissioner", authority.id, now
         )
-        evaluator = await insert_staff("evaluator@council.test", "Evaluator", "evaluator", authority.id, now)
+        evaluator = await seeding.insert_staff("evaluator@council.test", "Evaluator", "evaluator", authority.id, now)
         users = await DB.run_querystring(q("SELECT id, provider FROM users WHERE provider IS NOT NULL ORDER BY id"))
         settings = await DB.run_querystring(q("SELECT id, provider FROM provider_settings ORDER BY id"))
         tokens: dict[int, str] = {}
         rush = users[: RUSH_BEFORE + RUSH_AFTER]
         for row in rush:
-            tokens[row["provider"]] = await bearer_token(row["id"], now)
-        commissioner_token = await bearer_token(commissioner, now)
+            tokens[row["provider"]] = await seeding.bearer_token(row["id"], now)
+        commissioner_token = await seeding.bearer_token(commissioner, now)
         first_setting: dict[int, int] = {}
         for row in settings:
             first_setting.setdefault(row["provider"], row["id"])

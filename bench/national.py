@@ -42,18 +42,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import seeding
 from bench.api import drop, free_port, server_env, stop_server, throwaway_database_url, wait_until_healthy
 from bench.offers import _request, clone_call_offs, drive, invited_settings, percentile, start_serve
-from bench.seeding import (
-    admit_every_provider,
-    bearer_token,
-    insert_fps,
-    insert_providers,
-    insert_settings,
-    insert_staff,
-    open_database,
-    q,
-)
+from bench.seeding import q
 
 log = logging.getLogger("bench.national")
 
@@ -75,7 +67,7 @@ async def seed(url: str, var_dir: Path) -> dict[str, Any]:
     from dps.core import audit_chain, db
     from dps.core.db import DB
 
-    await open_database(url)
+    await seeding.open_database(url)
     now = datetime.now(UTC)
     timings: dict[str, float] = {}
     try:
@@ -91,20 +83,20 @@ async def seed(url: str, var_dir: Path) -> dict[str, Any]:
         )
         councils = [r["id"] for r in await DB.run_querystring(q("SELECT id FROM authorities ORDER BY id"))]
         authority = await accounts.get_authority(councils[0])
-        arrangement, lot = await insert_fps(
+        arrangement, lot = await seeding.insert_fps(
             "NAT-FPS", "National residential FPS", authority.id, frozenset(councils[1:]), now
         )
-        await insert_providers("Provider ", PROVIDERS, now)
+        await seeding.insert_providers("Provider ", PROVIDERS, now)
         # Settings across England's OS grid (eastings 150-650 km, northings 50-650 km).
-        await insert_settings(
+        await seeding.insert_settings(
             SETTINGS_PER_PROVIDER,
             ["outstanding", "good", "good", "requires_improvement"],
             (150_000, 500_000),
             (50_000, 600_000),
             now,
         )
-        await admit_every_provider(arrangement.id, lot.id, now)
-        commissioner = await insert_staff(
+        await seeding.admit_every_provider(arrangement.id, lot.id, now)
+        commissioner = await seeding.insert_staff(
             "commissioner@council.test", "Commissioner", "commissioner", authority.id, now
         )
         await DB.run_querystring(
@@ -161,8 +153,8 @@ async def seed(url: str, var_dir: Path) -> dict[str, Any]:
         )
         tokens: dict[int, str] = {}
         for row in users:
-            tokens[row["provider"]] = await bearer_token(row["id"], now)
-        commissioner_token = await bearer_token(commissioner, now)
+            tokens[row["provider"]] = await seeding.bearer_token(row["id"], now)
+        commissioner_token = await seeding.bearer_token(commissioner, now)
         return {
             "authority_id": authority.id,
             "arrangement_id": arrangement.id,
