@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ import pytest
 from dps.core.settings import Settings
 from tests.support import Api, admit_member
 from tests.support.contracts import NO_LIBREOFFICE
-from tests.support.frameworks import waive_publishing_checks
+from tests.support.placements import approved_card, place_child, residential_dps
 
 CALL_OFFS = "/api/v1/call-offs"
 
@@ -66,50 +66,12 @@ async def consortium(api: Api) -> Consortium:
     _, wigan_commissioner = await api.staff("commissioner", wigan)
     _, wigan_legal = await api.staff("legal_officer", wigan)
     evaluators = [(await api.staff("evaluator", wigan))[1] for _ in range(2)]
-    created = await api.client.post(
-        "/api/v1/arrangements",
-        json={"reference": "NW-RES-DPS", "title": "North West residential DPS", "service_type": "residential",
-              "profile_code": "pcr2015_dps", "term_start": "2026-11-01", "term_end": "2029-02-23",
-              "member_authority_ids": [wigan]},
-        headers=api.auth(officer),
-    )  # fmt: skip
-    assert created.status_code == 201, created.text
-    arrangement_id = created.json()["id"]
-    lot = await api.client.post(
-        f"/api/v1/arrangements/{arrangement_id}/lots",
-        json={"code": "LOT-1", "title": "Children's homes 8-17",
-              "age_bands": [{"label": "8-12", "min_age": 8, "max_age": 12},
-                            {"label": "13-17", "min_age": 13, "max_age": 17}],
-              "need_levels": ["standard", "complex"]},
-        headers=api.auth(officer),
-    )  # fmt: skip
-    assert lot.status_code == 201, lot.text
-    lot_id = lot.json()["id"]
-    await waive_publishing_checks(api, officer, arrangement_id)
-    published = await api.client.post(f"/api/v1/arrangements/{arrangement_id}/publish", headers=api.auth(officer))
-    assert published.status_code == 200, published.text
-    band = await api.client.post(
-        f"/api/v1/arrangements/{arrangement_id}/price-bands",
-        json={"lot_id": lot_id, "age_band": "8-12", "need_level": "complex", "floor_pence": 100_000,
-              "ceiling_pence": 130_000, "effective_from": "2026-11-01"},
-        headers=api.auth(officer),
-    )  # fmt: skip
-    assert band.status_code == 201, band.text
+    arrangement_id, lot_id = await residential_dps(api, officer, [wigan])
 
     provider_id, provider = await api.provider("Northern Homes & Care <NW> Ltd")
     setting = await api.setting(provider_id, provider, name="Ty'r Bryn House", postcode="M5 4WT")
     await admit_member(arrangement_id, lot_id, provider_id, date(2026, 11, 1))
-    card = await api.client.post(
-        "/api/v1/rate-cards",
-        json={"lot_id": lot_id, "effective_from": "2026-11-01",
-              "lines": [{"age_band": "8-12", "need_level": "complex", "weekly_price_pence": CARD_PRICE}]},
-        headers=api.auth(provider),
-    )  # fmt: skip
-    assert card.status_code == 201, card.text
-    approved = await api.client.post(
-        f"/api/v1/rate-cards/{card.json()['id']}/approve", json={}, headers={**api.auth(officer), "If-Match": '"1"'}
-    )
-    assert approved.status_code == 200, approved.text
+    await approved_card(api, lot_id, provider, officer, CARD_PRICE)
     return Consortium(
         arrangement_id, lot_id, officer, legal, wigan_commissioner, wigan_legal, evaluators, provider_id, provider,
         int(setting["id"]),
@@ -119,56 +81,11 @@ async def consortium(api: Api) -> Consortium:
 async def placed(api: Api, c: Consortium, *, fee: int = CARD_PRICE, services: bool = False) -> dict:
     """Wigan's commissioner places a 12-year-old with complex needs through a call-off that the
     provider wins; returns the placement."""
-    deadline = api.clock.now() + timedelta(days=10)
-    raised = await api.client.post(
-        CALL_OFFS,
-        json={
-            "arrangement_id": c.arrangement_id,
-            "lot_id": c.lot_id,
-            "title": "Boy, 12, long term",
-            "child": {"age": 12, "sex": "male", "needs": ["autism"], "need_level": "complex", "home_district": "WN1",
-                      "education_needs": "EHCP", "risks": "none known", "placement_type": "long_term",
-                      "start_date": "2026-12-14", "expected_duration_weeks": 52},
-            "criteria": {"questions": [{"text": "How will you meet his needs?", "max_score": 5, "weight": "100"}],
-                         "quality_weight": "60", "price_weight": "30", "proximity_weight": "10"},
-            "deadline": deadline.isoformat(),
-        },
-        headers=api.auth(c.wigan_commissioner),
-    )  # fmt: skip
-    assert raised.status_code == 201, raised.text
-    call_off_id = raised.json()["id"]
-    published = await api.client.post(f"{CALL_OFFS}/{call_off_id}/publish", headers=api.auth(c.wigan_commissioner))
-    assert published.status_code == 200, published.text
     extras = [{"description": "1:1 education support & transport", "weekly_fee_pence": 35_000}] if services else []
-    offer = await api.client.post(
-        f"{CALL_OFFS}/{call_off_id}/offers",
-        json={"setting_id": c.setting_id, "weekly_fee_pence": fee, "additional_services": extras,
-              "start_date": "2026-12-14", "answers": [{"question_id": 1, "text": "A keyworker trained in autism"}]},
-        headers=api.auth(c.provider),
+    return await place_child(
+        api, c.arrangement_id, c.lot_id, c.wigan_commissioner, c.evaluators, c.setting_id, c.provider, fee=fee,
+        additional_services=extras,
     )  # fmt: skip
-    assert offer.status_code == 201, offer.text
-    api.clock.set(deadline + timedelta(seconds=1))
-    panel = [(await api.client.get("/api/v1/me", headers=api.auth(t))).json()["user_id"] for t in c.evaluators]
-    assigned = await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluators", json={"evaluator_ids": panel},
-                                     headers=api.auth(c.wigan_commissioner))  # fmt: skip
-    assert assigned.status_code == 200, assigned.text
-    for token in c.evaluators:
-        marked = await api.client.post(
-            f"{CALL_OFFS}/{call_off_id}/offers/{offer.json()['id']}/marks",
-            json={"marks": [{"question_id": 1, "score": 4, "rationale": "clear plan"}]},
-            headers=api.auth(token),
-        )
-        assert marked.status_code == 204, marked.text
-    evaluated = await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluate", headers=api.auth(c.wigan_commissioner))
-    assert evaluated.status_code == 200, evaluated.text
-    awarded = await api.client.post(
-        f"{CALL_OFFS}/{call_off_id}/award",
-        json={"offer_id": offer.json()["id"]},
-        headers=api.auth(c.wigan_commissioner),
-    )
-    assert awarded.status_code == 200 and awarded.json()["status"] == "concluded", awarded.text
-    listed = await api.client.get("/api/v1/placements", headers=api.auth(c.wigan_commissioner))
-    return next(p for p in listed.json()["items"] if p["call_off_id"] == call_off_id) | {"call_off_id": call_off_id}
 
 
 def dps(database_url: str, tmp_path: Path, *args: str, soffice: str) -> subprocess.CompletedProcess[str]:
