@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import pytest
 import pytest_asyncio
 
 from dps.app import create_app
@@ -16,6 +17,7 @@ from dps.core.clock import FixedClock
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
 from tests.support import Api
+from tests.support.contracts import NO_LIBREOFFICE
 
 
 @pytest_asyncio.fixture
@@ -24,3 +26,11 @@ async def api(clean_database: str, settings: Settings, clock: FixedClock, tmp_pa
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client, clock, app)
+
+
+@pytest.fixture
+def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contracts are generated without their PDF copies (`pytestmark = pytest.mark.usefixtures("no_libreoffice")`):
+    LibreOffice takes seconds per start, and the PDF path has its own tests
+    (tests/integration/test_contracts_generation.py)."""
+    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)

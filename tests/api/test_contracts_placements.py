@@ -7,18 +7,21 @@ import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from tests.support import Api, problem
 from tests.support.contracts import docx_text, load_templates, table_rows
 from tests.support.placement_contracts import (
     CARD_PRICE,
     consortium,
     dps,
-    no_libreoffice,  # noqa: F401 - a fixture
     placed,
     settings,  # noqa: F401 - a fixture
 )
 
 CONTRACTS = "/api/v1/contracts"
+
+pytestmark = pytest.mark.usefixtures("no_libreoffice")
 
 
 async def test_a_concluded_call_offs_placement_gets_its_ipa(api: Api) -> None:

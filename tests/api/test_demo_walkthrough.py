@@ -15,7 +15,7 @@ import pytest
 from dps.core.context import Context
 from dps.core.settings import Settings
 from dps.demo import DEMO_PASSWORD, STAFF, seed_demo
-from tests.support import Api, problem
+from tests.support import Api, problem, settings_for
 from tests.support.placement_contracts import consortium, placed
 
 COUNCIL_ROLES = {"procurement_officer", "evaluator", "legal_officer", "commissioner"}
@@ -23,21 +23,10 @@ COUNCIL_ROLES = {"procurement_officer", "evaluator", "legal_officer", "commissio
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings.from_env(
-        {
-            "DPS_VAR_DIR": str(tmp_path / "var"),
-            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
-            "DPS_SCHEDULER": "off",
-            "DPS_TOKEN_TTL_HOURS": str(24 * 365),
-        }
-    )
+    return settings_for(tmp_path, token_days=365)
 
 
-@pytest.fixture(autouse=True)
-def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.support.contracts import NO_LIBREOFFICE
-
-    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+pytestmark = pytest.mark.usefixtures("no_libreoffice")
 
 
 def test_every_demo_council_has_the_staff_a_real_council_has() -> None:

@@ -5,15 +5,29 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from httpx import AsyncClient, Response
 from litestar import Litestar
 
 from dps.core.clock import FixedClock
+from dps.core.settings import Settings
 
 PASSWORD = "correct-horse-battery"
 _numbers = itertools.count(1)
+
+
+def settings_for(tmp_path: Path, *, token_days: int) -> Settings:
+    """Settings for tests whose clock moves over `token_days` days: their bearer tokens outlive them."""
+    return Settings.from_env(
+        {
+            "DPS_VAR_DIR": str(tmp_path / "var"),
+            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
+            "DPS_SCHEDULER": "off",
+            "DPS_TOKEN_TTL_HOURS": str(24 * token_days),
+        }
+    )
 
 
 def problem(response: Response, status: int, code: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from dps.core.auth import new_token, token_digest
 from dps.core.db import DB
 from dps.core.settings import Settings
 from tests.conftest import START
-from tests.support import Api, admit_member
+from tests.support import Api, admit_member, settings_for
 from tests.support.frameworks import waive_publishing_checks
 
 CALL_OFFS = "/api/v1/call-offs"
@@ -28,14 +28,7 @@ TEN_MILLION = 1_000_000_000
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """These tests move the clock over weeks (offer periods, standstills): tokens outlive them."""
-    return Settings.from_env(
-        {
-            "DPS_VAR_DIR": str(tmp_path / "var"),
-            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
-            "DPS_SCHEDULER": "off",
-            "DPS_TOKEN_TTL_HOURS": str(24 * 60),
-        }
-    )
+    return settings_for(tmp_path, token_days=60)
 
 
 @dataclass

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from dps.core.settings import Settings
-from tests.support import Api, admit_member
-from tests.support.contracts import NO_LIBREOFFICE
+from tests.support import Api, admit_member, settings_for
 from tests.support.placements import approved_card, place_child, residential_dps
 
 CALL_OFFS = "/api/v1/call-offs"
@@ -26,20 +25,7 @@ CARD_PRICE = 123_457  # the provider's weekly price for 8-12 / complex: 3.8% on 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """The clock moves over months (offer periods, an uplift in April): tokens outlive them."""
-    return Settings.from_env(
-        {
-            "DPS_VAR_DIR": str(tmp_path / "var"),
-            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
-            "DPS_SCHEDULER": "off",
-            "DPS_TOKEN_TTL_HOURS": str(24 * 365),
-        }
-    )
-
-
-@pytest.fixture(autouse=True)
-def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The PDF path has its own tests (tests/integration/test_contracts_generation.py).
-    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+    return settings_for(tmp_path, token_days=365)
 
 
 @dataclass
