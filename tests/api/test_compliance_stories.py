@@ -4,13 +4,23 @@ rescinding restores; with the audit trail."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from dps.compliance.services.checks import on_evidence_expired
 from dps.core import deadlines
 from dps.core.context import Context
 from tests.support import Api, pdfs, problem
-from tests.support.compliance import TEN_MILLION, compliance, consortium, eligibility, travel, upload_certificate
+from tests.support.compliance import (
+    TEN_MILLION,
+    Consortium,
+    compliance,
+    consortium,
+    eligibility,
+    travel,
+    upload_certificate,
+)
 
 
 async def audit_actions(api: Api, token: str, entity_type: str, entity_id: int) -> list[str]:
@@ -22,6 +32,29 @@ async def audit_actions(api: Api, token: str, entity_type: str, entity_id: int) 
 
 
 async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(api: Api) -> None:
+    story = await a_member_without_its_certificate_is_not_eligible(api)
+    await the_provider_attaches_its_certificate_from_the_pdf(api, story)
+    await thirty_days_before_expiry_it_shows_as_expiring(api, story)
+    await on_expiry_the_membership_is_suspended(api, story)
+    await a_renewed_certificate_reinstates_it(api, story)
+    await the_audit_trail_tells_the_story(api, story)
+    await an_early_renewal_takes_over_without_a_suspension(api, story)
+
+
+@dataclass
+class Story5:
+    """What the steps of story 5 share: the consortium and, as they come, the certificate, its evidence, the
+    scheduler's context and the renewal."""
+
+    c: Consortium
+    document_id: int = 0
+    evidence_id: int = 0
+    ctx: Any = None
+    renewed: Any = None
+
+
+async def a_member_without_its_certificate_is_not_eligible(api: Api) -> Story5:
+    """With nothing attached the membership is non-compliant and its home cannot be invited."""
     c = await consortium(api)
 
     # With nothing attached the membership is non-compliant and its home cannot be invited.
@@ -32,7 +65,12 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
         (c.ofsted_id, "pass"),
     }
     assert "compliance_missing" in [r["code"] for r in (await eligibility(api, c))["reasons"]]
+    return Story5(c=c)
 
+
+async def the_provider_attaches_its_certificate_from_the_pdf(api: Api, story: Story5) -> None:
+    """The provider uploads its certificate, confirms the values the PDF proposes and is eligible."""
+    c = story.c
     # The provider uploads its certificate; the PDF proposes the values to confirm.
     document_id = await upload_certificate(api, c.provider, pdfs.insurance_schedule())
     proposed = await api.client.post(
@@ -72,11 +110,21 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
         "eligible": True,
         "reasons": [],
     }
+    story.document_id = document_id
+    story.evidence_id = evidence_id
 
+
+async def thirty_days_before_expiry_it_shows_as_expiring(api: Api, story: Story5) -> None:
+    """Thirty days before expiry the membership shows as expiring."""
+    c = story.c
     # Thirty days before expiry the membership shows as expiring.
     await travel(api, c, datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
     assert (await compliance(api, c))["compliance_status"] == "expiring"
 
+
+async def on_expiry_the_membership_is_suspended(api: Api, story: Story5) -> None:
+    """The scheduler's rule suspends the membership on the day the certificate lapses, not before."""
+    c, evidence_id = story.c, story.evidence_id
     # The scheduler's rule runs on the day the certificate lapses (the day after its expiry date);
     # running it early changes nothing.
     ctx = Context(None, api.clock, api.app.state.settings, api.app.state.store)
@@ -98,7 +146,12 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
     assert [r["code"] for r in verdict["reasons"]] == ["membership_not_active", "compliance_expired"]
     notes = (await api.client.get("/api/v1/notifications", headers=api.auth(c.provider))).json()["items"]
     assert [n["kind"] for n in notes] == ["evidence.expired"]
+    story.ctx = ctx
 
+
+async def a_renewed_certificate_reinstates_it(api: Api, story: Story5) -> None:
+    """An expired certificate cannot be attached; one a penny short does not reinstate; a renewed one does."""
+    c, document_id, evidence_id = story.c, story.document_id, story.evidence_id
     # An expired certificate cannot be attached; a renewed one reinstates the membership.
     stale = await api.client.post(
         "/api/v1/compliance/evidence",
@@ -138,7 +191,12 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
         (short.json()["id"], "replaced"),
         (renewed.json()["id"], "current"),
     ]
+    story.renewed = renewed
 
+
+async def the_audit_trail_tells_the_story(api: Api, story: Story5) -> None:
+    """The membership's and the evidence's audit trails."""
+    c, evidence_id = story.c, story.evidence_id
     # The audit trail tells the story.
     assert await audit_actions(api, c.officer, "membership", c.membership_id) == [
         "membership.suspended",
@@ -146,6 +204,10 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
     ]
     assert await audit_actions(api, c.officer, "evidence", evidence_id) == ["evidence.attached", "evidence.expired"]
 
+
+async def an_early_renewal_takes_over_without_a_suspension(api: Api, story: Story5) -> None:
+    """Next year's certificate attached early takes over at the expiry: nothing is suspended."""
+    c, ctx, renewed = story.c, story.ctx, story.renewed
     # Early renewal (issue 12): a month before the next expiry the provider attaches next year's
     # certificate; it is held alongside, the membership stays compliant and eligible, and the
     # expiry suspends nothing because the renewal takes over the next day.
@@ -174,6 +236,25 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
 
 
 async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Api) -> None:
+    story = await an_insured_member_is_eligible(api)
+    await a_member_council_drafts_a_concern(api, story)
+    await the_issued_concern_suspends_the_provider_from_call_offs(api, story)
+    await the_provider_responds(api, story)
+    await the_issuing_council_rescinds_it(api, story)
+
+
+@dataclass
+class Story6:
+    """What the steps of story 6 share: the consortium, another provider and, once raised, the concern."""
+
+    c: Consortium
+    other_provider_id: int
+    other_provider: str
+    concern: dict[str, Any] = field(default_factory=dict)
+
+
+async def an_insured_member_is_eligible(api: Api) -> Story6:
+    """The member attaches its insurance and is eligible; another provider registers."""
     c = await consortium(api)
     await api.client.post(
         "/api/v1/compliance/evidence",
@@ -182,7 +263,12 @@ async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Ap
     )
     assert (await eligibility(api, c))["eligible"] is True
     other_provider_id, other_provider = await api.provider()
+    return Story6(c=c, other_provider_id=other_provider_id, other_provider=other_provider)
 
+
+async def a_member_council_drafts_a_concern(api: Api, story: Story6) -> None:
+    """Wigan (a member council) drafts a safeguarding concern; only Wigan sees the draft."""
+    c = story.c
     # Wigan (a member council) drafts a safeguarding concern; only Wigan sees the draft.
     raised = await api.client.post(
         "/api/v1/concerns",
@@ -204,7 +290,12 @@ async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Ap
     problem(await api.client.get(f"/api/v1/concerns/{concern['id']}", headers=api.auth(c.officer)), 404, "not_found")
     problem(await api.client.get(f"/api/v1/concerns/{concern['id']}", headers=api.auth(c.provider)), 404, "not_found")
     assert (await eligibility(api, c))["eligible"] is True  # a draft suspends nothing
+    story.concern = concern
 
+
+async def the_issued_concern_suspends_the_provider_from_call_offs(api: Api, story: Story6) -> None:
+    """Wigan issues the concern: the members and the provider see it; the provider drops out of new call-offs."""
+    c, other_provider, concern = story.c, story.other_provider, story.concern
     # Only the issuing council issues it (to others the draft does not exist, as for reading it);
     # then every member council and the provider see it.
     problem(
@@ -242,6 +333,10 @@ async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Ap
     membership = await api.client.get(f"/api/v1/memberships/{c.membership_id}", headers=api.auth(c.officer))
     assert membership.json()["status"] == "active"
 
+
+async def the_provider_responds(api: Api, story: Story6) -> None:
+    """The provider responds; to another provider the concern does not exist."""
+    c, other_provider, concern = story.c, story.other_provider, story.concern
     # The provider responds; to another provider the concern does not exist.
     problem(
         await api.client.post(
@@ -258,6 +353,10 @@ async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Ap
     assert responded.status_code == 200, responded.text
     assert responded.json()["status"] == "responded"
 
+
+async def the_issuing_council_rescinds_it(api: Api, story: Story6) -> None:
+    """Only the issuing council rescinds; eligibility returns; the trail is the issuing council's."""
+    c, other_provider_id, concern = story.c, story.other_provider_id, story.concern
     # Only the issuing council rescinds; eligibility returns.
     problem(
         await api.client.post(

@@ -4,8 +4,10 @@ fee variations an applied uplift brings to the live placements it changes (DESIG
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +15,7 @@ from tests.support import Api, problem
 from tests.support.contracts import docx_text, load_templates, table_rows
 from tests.support.placement_contracts import (
     CARD_PRICE,
+    Consortium,
     consortium,
     dps,
     placed,
@@ -90,6 +93,31 @@ async def test_a_concluded_call_offs_placement_gets_its_ipa(api: Api) -> None:
 
 
 async def test_story_7_an_applied_uplift_varies_the_fees_of_live_placements_once(api: Api) -> None:
+    story = await three_placements_one_with_its_ipa_and_one_ended(api)
+    await the_lead_defines_and_applies_an_uplift(api, story)
+    await only_the_lead_council_issues_variations(api, story)
+    await a_variation_is_issued_for_each_live_placement(api, story)
+    await a_second_run_makes_nothing_new(api, story)
+    await the_agreed_variation_changes_the_fee_from_april(api, story)
+
+
+@dataclass
+class Story7:
+    """What the steps of story 7 share: the consortium, its three placements, the first one's IPA and, as they come,
+    the uplift and its variations."""
+
+    c: Consortium
+    first: dict[str, Any]
+    second: dict[str, Any]
+    ended: dict[str, Any]
+    ipa: Any
+    body: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] = field(default_factory=dict)
+    variation: dict[str, Any] = field(default_factory=dict)
+
+
+async def three_placements_one_with_its_ipa_and_one_ended(api: Api) -> Story7:
+    """Wigan places three children (one below the card price); the first gets its IPA; the third ends."""
     await load_templates(api)
     c = await consortium(api)
     first = await placed(api, c)
@@ -105,7 +133,12 @@ async def test_story_7_an_applied_uplift_varies_the_fees_of_live_placements_once
         headers={**api.auth(c.wigan_commissioner), "If-Match": '"1"'},
     )
     assert end.status_code == 200, end.text
+    return Story7(c=c, first=first, second=second, ended=ended, ipa=ipa)
 
+
+async def the_lead_defines_and_applies_an_uplift(api: Api, story: Story7) -> None:
+    """Bolton's officer defines a 3.8% uplift from April; no variation before it is applied."""
+    c = story.c
     defined = await api.client.post(
         "/api/v1/uplifts",
         json={"arrangement_id": c.arrangement_id, "description": "April 2027 uplift", "effective_on": "2027-04-01",
@@ -119,13 +152,22 @@ async def test_story_7_an_applied_uplift_varies_the_fees_of_live_placements_once
             409, "uplift_not_applied")  # fmt: skip
     applied = await api.client.post(f"/api/v1/uplifts/{uplift_id}/apply", headers=api.auth(c.officer))
     assert applied.status_code == 200, applied.text
+    story.body = body
 
+
+async def only_the_lead_council_issues_variations(api: Api, story: Story7) -> None:
+    """Only the lead council's officers and legal officers issue them (for every member's placements)."""
+    c, body = story.c, story.body
     # Only the lead council's officers and legal officers issue them (for every member's placements).
     problem(await api.client.post(f"{CONTRACTS}/fee-variations", json=body, headers=api.auth(c.wigan_legal)),
             403, "permission_denied")  # fmt: skip
     problem(await api.client.post(f"{CONTRACTS}/fee-variations", json=body, headers=api.auth(c.provider)),
             403, "permission_denied")  # fmt: skip
 
+
+async def a_variation_is_issued_for_each_live_placement(api: Api, story: Story7) -> None:
+    """One variation per live placement, under its IPA where it has one, with the old and new fees."""
+    c, first, second, ended, ipa, body = story.c, story.first, story.second, story.ended, story.ipa, story.body
     issued = await api.client.post(f"{CONTRACTS}/fee-variations", json=body, headers=api.auth(c.legal))
     assert issued.status_code == 200, issued.text
     result = issued.json()
@@ -159,13 +201,23 @@ async def test_story_7_an_applied_uplift_varies_the_fees_of_live_placements_once
     assert sorted(v["id"] for v in listed.json()["items"]) == sorted(v["id"] for v in result["created"])
     children = await api.client.get(CONTRACTS, params={"parent_id": ipa.json()["id"]}, headers=api.auth(c.wigan_legal))
     assert [v["id"] for v in children.json()["items"]] == [variation["id"]]
+    story.result = result
+    story.variation = variation
 
+
+async def a_second_run_makes_nothing_new(api: Api, story: Story7) -> None:
+    """A second run makes nothing new."""
+    c, first, second, body = story.c, story.first, story.second, story.body
     # A second run makes nothing new.
     again = await api.client.post(f"{CONTRACTS}/fee-variations", json=body, headers=api.auth(c.officer))
     assert again.status_code == 200, again.text
     assert again.json()["created"] == []
     assert again.json()["already_varied_placement_ids"] == sorted([first["id"], second["id"]])
 
+
+async def the_agreed_variation_changes_the_fee_from_april(api: Api, story: Story7) -> None:
+    """Issued, signed and countersigned: the fee changes from 1 April, and December's spend stays at December's fee."""
+    c, first, second, variation = story.c, story.first, story.second, story.variation
     # Issued, signed by the provider against the exact document, countersigned by the placing
     # council in December: the placement's weekly fee is the varied one from 1 April (so the next
     # uplift starts from it) and not before, and pricing counts each fee for the days it applied.
