@@ -174,22 +174,26 @@ async def admit_member(arrangement_id: int, lot_id: int, provider_id: int, start
     """Give a provider an ACTIVE place on a lot directly (tests of later packages that need members
     fast; the admission story itself is tested through the API). Returns the membership id."""
     from dps.frameworks import repository
+
+    membership = await repository.insert_membership(active_membership(arrangement_id, lot_id, provider_id, started_on))
+    return membership.id
+
+
+def active_membership(arrangement_id: int, lot_id: int, provider_id: int, started_on: date) -> Any:
+    """A new ACTIVE membership of the lot (a `Membership` to insert), admitted by no application."""
     from dps.frameworks.domain.applications import Membership, MembershipStatus
 
-    membership = await repository.insert_membership(
-        Membership(
-            id=0,
-            arrangement_id=arrangement_id,
-            lot_id=lot_id,
-            provider_id=provider_id,
-            application_id=None,
-            status=MembershipStatus.ACTIVE,
-            started_on=started_on,
-            status_reason=None,
-            version=1,
-        )
+    return Membership(
+        id=0,
+        arrangement_id=arrangement_id,
+        lot_id=lot_id,
+        provider_id=provider_id,
+        application_id=None,
+        status=MembershipStatus.ACTIVE,
+        started_on=started_on,
+        status_reason=None,
+        version=1,
     )
-    return membership.id
 
 
 async def links_to_no_route(app: Litestar) -> list[str]:
