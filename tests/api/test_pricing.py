@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -89,6 +90,31 @@ async def test_officer_sets_bands_members_read_them_and_overlaps_are_refused(api
 
 
 async def test_a_rate_card_above_the_ceiling_is_approved_by_exception(api: Api) -> None:
+    story = await a_lot_with_two_bands_and_a_priced_service(api)
+    await a_member_proposes_a_card_a_penny_over_the_ceiling(api, story)
+    await an_outsider_neither_prices_the_lot_nor_reads_the_card(api, story)
+    await the_officer_approves_the_exception_then_the_card(api, story)
+    await the_council_and_the_provider_see_the_card(api, story)
+    await an_offer_at_the_cards_price_is_above_the_ceiling_by_agreement(api, story)
+
+
+@dataclass
+class CardStory:
+    """What the steps of the rate card story share: the scene, its lot and service and, as they come, the card and its
+    line above the ceiling."""
+
+    s: dict[str, Any]
+    arrangement_id: int
+    lot_id: int
+    service_id: int
+    body: dict[str, Any] = field(default_factory=dict)
+    card: dict[str, Any] = field(default_factory=dict)
+    above: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+
+
+async def a_lot_with_two_bands_and_a_priced_service(api: Api) -> CardStory:
+    """The officer sets two bands for 13-17 and an additional service on the lot."""
     s = await setup(api)
     arrangement_id, lot_id = s["arrangement_id"], s["lot_id"]
     await add_band(api, s["officer"], arrangement_id, lot_id)  # 13-17 complex: 300,000 - 450,000
@@ -101,7 +127,12 @@ async def test_a_rate_card_above_the_ceiling_is_approved_by_exception(api: Api) 
     )
     assert service.status_code == 201, service.text
     service_id = service.json()["id"]
+    return CardStory(s=s, arrangement_id=arrangement_id, lot_id=lot_id, service_id=service_id)
 
+
+async def a_member_proposes_a_card_a_penny_over_the_ceiling(api: Api, story: CardStory) -> None:
+    """One penny over the ceiling needs a justification; one line is above the ceiling, one abnormally low."""
+    s, lot_id, service_id = story.s, story.lot_id, story.service_id
     body: dict[str, Any] = {
         "lot_id": lot_id,
         "effective_from": "2026-06-01",
@@ -123,7 +154,14 @@ async def test_a_rate_card_above_the_ceiling_is_approved_by_exception(api: Api) 
     assert (above["position"], above["exception_status"]) == ("above_ceiling", "requested")
     assert (low["position"], low["abnormally_low"]) == ("below_floor", True)
     assert card["services"] == [{"service_id": service_id, "unit": "hour", "unit_price_pence": 2_800}]
+    story.body = body
+    story.card = card
+    story.above = above
 
+
+async def an_outsider_neither_prices_the_lot_nor_reads_the_card(api: Api, story: CardStory) -> None:
+    """A provider without a place on the lot cannot price it, nor read the card."""
+    body, card = story.body, story.card
     # A provider without a place on the lot cannot price it.
     _, outsider = await api.provider("Elsewhere Care Ltd")
     problem(await api.client.post("/api/v1/rate-cards", json=body, headers=api.auth(outsider)), 422, "not_a_member")
@@ -131,6 +169,10 @@ async def test_a_rate_card_above_the_ceiling_is_approved_by_exception(api: Api) 
     problem(await api.client.get(f"/api/v1/rate-cards/{card['id']}", headers=api.auth(outsider)), 404,
             "not_found")  # fmt: skip
 
+
+async def the_officer_approves_the_exception_then_the_card(api: Api, story: CardStory) -> None:
+    """Only the officer decides the exception; the card is approved at its version after the low-price review."""
+    s, card, above = story.s, story.card, story.above
     officer = api.auth(s["officer"])
     url = f"/api/v1/rate-cards/{card['id']}"
     not_yet = await api.client.post(
@@ -170,13 +212,22 @@ async def test_a_rate_card_above_the_ceiling_is_approved_by_exception(api: Api) 
         f"{url}/reject", json={"reason": "changed mind"}, headers={**officer, "If-Match": '"3"'}
     )
     problem(again, 409, "illegal_transition")
+    story.url = url
 
+
+async def the_council_and_the_provider_see_the_card(api: Api, story: CardStory) -> None:
+    """The member council's commissioner sees it; the provider lists its own."""
+    s, card, url = story.s, story.card, story.url
     # The member council's commissioner sees it; the provider lists its own.
     seen = await api.client.get(url, headers=api.auth(s["commissioner"]))
     assert seen.status_code == 200 and seen.headers["etag"] == '"3"'
     mine = await api.client.get("/api/v1/rate-cards", headers=api.auth(s["provider"]))
     assert [c["id"] for c in mine.json()["items"]] == [card["id"]]
 
+
+async def an_offer_at_the_cards_price_is_above_the_ceiling_by_agreement(api: Api, story: CardStory) -> None:
+    """The call-off's fee check: at the card's price, above the ceiling by agreement."""
+    s, lot_id, card = story.s, story.lot_id, story.card
     # The call-off engineer's check: an offer at the card's price is above the ceiling by agreement.
     check = await check_offer_fee(
         lot_id=lot_id, provider_id=s["provider_id"], age=14, need_level="complex", weekly_fee_pence=450_001,
