@@ -26,7 +26,6 @@ Prints a table, then as its last line one JSON object of figures.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import random
@@ -34,7 +33,7 @@ import signal
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import seeding
 from bench.api import (
     drop,
     free_port,
@@ -52,6 +52,7 @@ from bench.api import (
     throwaway_database_url,
     wait_until_healthy,
 )
+from bench.seeding import q
 
 log = logging.getLogger("bench.call_off")
 
@@ -65,127 +66,34 @@ BEFORE_AT_S = 10.0  # the 200 go this long before the deadline
 AFTER_AT_S = 0.5  # the 50 go this long after it
 
 
-def q(sql: str, *args: Any) -> Any:
-    from piccolo.querystring import QueryString
-
-    return QueryString(sql, *args)
-
-
 async def seed(url: str, var_dir: Path) -> dict[str, Any]:
     """Create the database and the consortium; returns ids and bearer tokens."""
     from dps.accounts import repository as accounts
     from dps.accounts.domain import Region
-    from dps.core import db, migrations
-    from dps.core.auth import new_token, token_digest
+    from dps.core import db
     from dps.core.db import DB
-    from dps.frameworks import repository as frameworks
-    from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus, Lot, ServiceType
 
-    await db.ensure_database_exists(url)
-    db.point_engine_at(url)
-    with contextlib.redirect_stdout(sys.stderr):  # Piccolo reports its migrations on stdout
-        await migrations.upgrade()
-    await db.open_pool(max_size=4)
+    await seeding.open_database(url)
     now = datetime.now(UTC)
     try:
         authority = await accounts.insert_authority("Bolton Council", "E08000001", Region.NORTH_WEST, now)
-        arrangement = await frameworks.insert_arrangement(
-            Arrangement(
-                0,
-                "BENCH-FPS",
-                "Bench residential FPS",
-                ServiceType.RESIDENTIAL,
-                "light_touch",
-                authority.id,
-                frozenset(),
-                date(2026, 1, 1),
-                date(2030, 12, 31),
-                ArrangementStatus.OPEN,
-                Decimal("60.00"),
-                2,
-                30,
-                (),
-                (),
-                1,
-            ),
-            now,
+        arrangement, lot = await seeding.insert_fps(
+            "BENCH-FPS", "Bench residential FPS", authority.id, frozenset(), now
         )
-        lot = await frameworks.insert_lot(
-            Lot(0, arrangement.id, "LOT-1", "Children's homes", "", (), (), ())  # no bands: fees are flagged
+        await seeding.insert_providers("Bench Provider ", PROVIDERS, now)
+        await seeding.insert_settings(SETTINGS_PER_PROVIDER, ["good"], (370_000, 30_000), (390_000, 30_000), now)
+        await seeding.admit_every_provider(arrangement.id, lot.id, now)
+        commissioner = await seeding.insert_staff(
+            "commissioner@council.test", "Commissioner", "commissioner", authority.id, now
         )
-        await DB.run_querystring(
-            q(
-                "INSERT INTO providers (legal_name, company_number, address, postcode, contacts, version, created_at) "
-                "SELECT 'Bench Provider ' || g, lpad(g::text, 8, '0'), g || ' High Street', 'M1 1AE', '[]', 1, {} "
-                "FROM generate_series(1, {}) g",
-                now,
-                PROVIDERS,
-            )
-        )
-        await DB.run_querystring(
-            q(
-                "INSERT INTO provider_settings (provider, name, setting_type, ofsted_urn, ofsted_grade, "
-                "last_inspection_date, postcode, local_authority_code, easting, northing, capacity, min_age, "
-                "max_age, needs, version, created_at) "
-                "SELECT p.id, 'Home ' || p.id || '-' || k, 'childrens_home', "
-                "'SC' || lpad((p.id * 10 + k)::text, 7, '0'), "
-                "'good', DATE '2026-03-10', 'M5 4WT', 'E08000006', 370000 + random() * 30000, "
-                "390000 + random() * 30000, 4, 8, 17, ARRAY['autism'], 1, {} "
-                "FROM providers p CROSS JOIN generate_series(1, {}) k",
-                now,
-                SETTINGS_PER_PROVIDER,
-            )
-        )
-        await DB.run_querystring(
-            q(
-                "INSERT INTO memberships (arrangement, lot, provider, application, status, started_on, "
-                "status_reason, version) "
-                "SELECT {}, {}, p.id, NULL, 'active', DATE '2026-01-01', NULL, 1 FROM providers p",
-                arrangement.id,
-                lot.id,
-            )
-        )
-        await DB.run_querystring(
-            q(
-                "INSERT INTO users (email, full_name, password_hash, role, status, authority, provider, "
-                "failed_logins, locked_until, invitation_hash, invitation_expires_at, created_at) "
-                "SELECT 'user' || p.id || '@provider.test', 'Provider user', NULL, 'provider_admin', 'active', "
-                "NULL, p.id, 0, NULL, NULL, NULL, {} FROM providers p",
-                now,
-            )
-        )
-        commissioner = await DB.run_querystring(
-            q(
-                "INSERT INTO users (email, full_name, password_hash, role, status, authority, provider, "
-                "failed_logins, locked_until, invitation_hash, invitation_expires_at, created_at) "
-                "VALUES ('commissioner@council.test', 'Commissioner', NULL, 'commissioner', 'active', {}, NULL, "
-                "0, NULL, NULL, NULL, {}) RETURNING id",
-                authority.id,
-                now,
-            )
-        )
-        evaluator = await DB.run_querystring(
-            q(
-                "INSERT INTO users (email, full_name, password_hash, role, status, authority, provider, "
-                "failed_logins, locked_until, invitation_hash, invitation_expires_at, created_at) "
-                "VALUES ('evaluator@council.test', 'Evaluator', NULL, 'evaluator', 'active', {}, NULL, "
-                "0, NULL, NULL, NULL, {}) RETURNING id",
-                authority.id,
-                now,
-            )
-        )
+        evaluator = await seeding.insert_staff("evaluator@council.test", "Evaluator", "evaluator", authority.id, now)
         users = await DB.run_querystring(q("SELECT id, provider FROM users WHERE provider IS NOT NULL ORDER BY id"))
         settings = await DB.run_querystring(q("SELECT id, provider FROM provider_settings ORDER BY id"))
         tokens: dict[int, str] = {}
         rush = users[: RUSH_BEFORE + RUSH_AFTER]
         for row in rush:
-            token = new_token()
-            await accounts.insert_token(row["id"], token_digest(token), now, now + timedelta(hours=2))
-            tokens[row["provider"]] = token
-        commissioner_token = new_token()
-        await accounts.insert_token(
-            commissioner[0]["id"], token_digest(commissioner_token), now, now + timedelta(hours=2)
-        )
+            tokens[row["provider"]] = await seeding.bearer_token(row["id"], now)
+        commissioner_token = await seeding.bearer_token(commissioner, now)
         first_setting: dict[int, int] = {}
         for row in settings:
             first_setting.setdefault(row["provider"], row["id"])
@@ -193,8 +101,8 @@ async def seed(url: str, var_dir: Path) -> dict[str, Any]:
             "authority_id": authority.id,
             "arrangement_id": arrangement.id,
             "lot_id": lot.id,
-            "commissioner_user_id": commissioner[0]["id"],
-            "evaluator_user_id": evaluator[0]["id"],
+            "commissioner_user_id": commissioner,
+            "evaluator_user_id": evaluator,
             "commissioner_token": commissioner_token,
             "provider_users": {r["provider"]: r["id"] for r in users},
             "first_setting": first_setting,

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import math
@@ -37,16 +36,16 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import seeding
 from bench.api import drop, free_port, server_env, stop_server, throwaway_database_url, wait_until_healthy
-from bench.call_off import q
 from bench.offers import _request, clone_call_offs, drive, invited_settings, percentile, start_serve
+from bench.seeding import q
 
 log = logging.getLogger("bench.national")
 
@@ -65,17 +64,10 @@ SWEEP_EVERY_S = 5.0
 async def seed(url: str, var_dir: Path) -> dict[str, Any]:
     from dps.accounts import repository as accounts
     from dps.accounts.domain import Region
-    from dps.core import audit_chain, db, migrations
-    from dps.core.auth import new_token, token_digest
+    from dps.core import audit_chain, db
     from dps.core.db import DB
-    from dps.frameworks import repository as frameworks
-    from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus, Lot, ServiceType
 
-    await db.ensure_database_exists(url)
-    db.point_engine_at(url)
-    with contextlib.redirect_stdout(sys.stderr):
-        await migrations.upgrade()
-    await db.open_pool(max_size=4)
+    await seeding.open_database(url)
     now = datetime.now(UTC)
     timings: dict[str, float] = {}
     try:
@@ -91,80 +83,21 @@ async def seed(url: str, var_dir: Path) -> dict[str, Any]:
         )
         councils = [r["id"] for r in await DB.run_querystring(q("SELECT id FROM authorities ORDER BY id"))]
         authority = await accounts.get_authority(councils[0])
-        arrangement = await frameworks.insert_arrangement(
-            Arrangement(
-                0,
-                "NAT-FPS",
-                "National residential FPS",
-                ServiceType.RESIDENTIAL,
-                "light_touch",
-                authority.id,
-                frozenset(councils[1:]),
-                date(2026, 1, 1),
-                date(2030, 12, 31),
-                ArrangementStatus.OPEN,
-                Decimal("60.00"),
-                2,
-                30,
-                (),
-                (),
-                1,
-            ),
+        arrangement, lot = await seeding.insert_fps(
+            "NAT-FPS", "National residential FPS", authority.id, frozenset(councils[1:]), now
+        )
+        await seeding.insert_providers("Provider ", PROVIDERS, now)
+        # Settings across England's OS grid (eastings 150-650 km, northings 50-650 km).
+        await seeding.insert_settings(
+            SETTINGS_PER_PROVIDER,
+            ["outstanding", "good", "good", "requires_improvement"],
+            (150_000, 500_000),
+            (50_000, 600_000),
             now,
         )
-        lot = await frameworks.insert_lot(Lot(0, arrangement.id, "LOT-1", "Children's homes", "", (), (), ()))
-        await DB.run_querystring(
-            q(
-                "INSERT INTO providers (legal_name, company_number, address, postcode, contacts, version, created_at) "
-                "SELECT 'Provider ' || g, lpad(g::text, 8, '0'), g || ' High Street', 'M1 1AE', '[]', 1, {} "
-                "FROM generate_series(1, {}) g",
-                now,
-                PROVIDERS,
-            )
-        )
-        # Settings across England's OS grid (eastings 150-650 km, northings 50-650 km).
-        await DB.run_querystring(
-            q(
-                "INSERT INTO provider_settings (provider, name, setting_type, ofsted_urn, ofsted_grade, "
-                "last_inspection_date, postcode, local_authority_code, easting, northing, capacity, min_age, "
-                "max_age, needs, version, created_at) "
-                "SELECT p.id, 'Home ' || p.id || '-' || k, 'childrens_home', "
-                "'SC' || lpad((p.id * 10 + k)::text, 7, '0'), "
-                "(ARRAY['outstanding','good','good','requires_improvement'])[1 + (p.id + k) % 4], "
-                "DATE '2026-03-10', 'M5 4WT', 'E08000006', 150000 + random() * 500000, "
-                "50000 + random() * 600000, 4, 8, 17, ARRAY['autism'], 1, {} "
-                "FROM providers p CROSS JOIN generate_series(1, {}) k",
-                now,
-                SETTINGS_PER_PROVIDER,
-            )
-        )
-        await DB.run_querystring(
-            q(
-                "INSERT INTO memberships (arrangement, lot, provider, application, status, started_on, "
-                "status_reason, version) "
-                "SELECT {}, {}, p.id, NULL, 'active', DATE '2026-01-01', NULL, 1 FROM providers p",
-                arrangement.id,
-                lot.id,
-            )
-        )
-        await DB.run_querystring(
-            q(
-                "INSERT INTO users (email, full_name, password_hash, role, status, authority, provider, "
-                "failed_logins, locked_until, invitation_hash, invitation_expires_at, created_at) "
-                "SELECT 'user' || p.id || '@provider.test', 'Provider user', NULL, 'provider_admin', 'active', "
-                "NULL, p.id, 0, NULL, NULL, NULL, {} FROM providers p",
-                now,
-            )
-        )
-        commissioner = await DB.run_querystring(
-            q(
-                "INSERT INTO users (email, full_name, password_hash, role, status, authority, provider, "
-                "failed_logins, locked_until, invitation_hash, invitation_expires_at, created_at) "
-                "VALUES ('commissioner@council.test', 'Commissioner', NULL, 'commissioner', 'active', {}, NULL, "
-                "0, NULL, NULL, NULL, {}) RETURNING id",
-                authority.id,
-                now,
-            )
+        await seeding.admit_every_provider(arrangement.id, lot.id, now)
+        commissioner = await seeding.insert_staff(
+            "commissioner@council.test", "Commissioner", "commissioner", authority.id, now
         )
         await DB.run_querystring(
             q(
@@ -220,18 +153,13 @@ async def seed(url: str, var_dir: Path) -> dict[str, Any]:
         )
         tokens: dict[int, str] = {}
         for row in users:
-            token = new_token()
-            await accounts.insert_token(row["id"], token_digest(token), now, now + timedelta(hours=2))
-            tokens[row["provider"]] = token
-        commissioner_token = new_token()
-        await accounts.insert_token(
-            commissioner[0]["id"], token_digest(commissioner_token), now, now + timedelta(hours=2)
-        )
+            tokens[row["provider"]] = await seeding.bearer_token(row["id"], now)
+        commissioner_token = await seeding.bearer_token(commissioner, now)
         return {
             "authority_id": authority.id,
             "arrangement_id": arrangement.id,
             "lot_id": lot.id,
-            "commissioner_user_id": commissioner[0]["id"],
+            "commissioner_user_id": commissioner,
             "commissioner_token": commissioner_token,
             "tokens": tokens,
             "timings": timings,

@@ -49,7 +49,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.api import REPO, drop, free_port, server_env, stop_server, throwaway_database_url, wait_until_healthy
-from bench.call_off import call_off_body, q, seed
+from bench.call_off import call_off_body, seed
+from bench.seeding import q
 
 log = logging.getLogger("bench.offers")
 

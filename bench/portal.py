@@ -6,7 +6,7 @@ x 3 evaluators (data from bench/portal_council.py).
 
 Run from the repository root: `.venv/bin/python bench/portal.py [--seconds S]`.
 
-1. Loads the browser tests' scene (`tests/portal/scene.py`: an open DPS with its questionnaire,
+1. Loads the browser tests' scene (`tests/support/portal/scene.py`: an open DPS with its questionnaire,
    a provider admitted after evaluation, another with a draft application) into a throwaway
    database (on `DATABASE_URL`'s server when set, else the embedded server under `var/pg-bench`).
 2. Serves the real app with `dps serve` in a subprocess on a free port.
@@ -156,7 +156,7 @@ def main() -> int:
         }
         try:
             loaded = subprocess.run(
-                [sys.executable, "-m", "tests.portal.scene"], env=env, cwd=REPO, check=True, capture_output=True
+                [sys.executable, "-m", "tests.support.portal.scene"], env=env, cwd=REPO, check=True, capture_output=True
             )
             scene = json.loads(loaded.stdout.decode().strip().splitlines()[-1])
             council = subprocess.run(

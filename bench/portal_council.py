@@ -7,7 +7,7 @@
   questions, one application answered and submitted, and three evaluators from the lead council
   who have declared, marked every question and submitted, all through the services.
 
-Run as `python bench/portal_council.py` with DATABASE_URL set (after `tests.portal.scene`); prints
+Run as `python bench/portal_council.py` with DATABASE_URL set (after `tests.support.portal.scene`); prints
 the ids as JSON."""
 
 from __future__ import annotations

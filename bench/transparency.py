@@ -6,7 +6,7 @@ Run from the repository root: `.venv/bin/python bench/transparency.py [--call-of
    closed with the bid count, awarded, contract, a fee variation amendment, termination: six
    releases each) from facts, then validate each offline against the OCDS 1.1 release schema with
    the project's extensions (jsonschema Draft 4 with a format checker, plus the closed codelists:
-   `tests/support_transparency.py`), and compile each call-off's record by the merge rules.
+   `tests/support/transparency.py`), and compile each call-off's record by the merge rules.
    Reports releases built, validated and records compiled per second, and the validation errors
    (must be 0).
 2. Stream: a throwaway database (on `DATABASE_URL`'s server when set, else the embedded server
@@ -109,7 +109,7 @@ def lifecycle(n: int) -> list[dict[str, Any]]:
 
 def build_and_validate(call_offs: int) -> dict[str, float]:
     from dps.transparency.domain.merge import compiled_release
-    from tests.support_transparency import release_errors
+    from tests.support.transparency import release_errors
 
     started = time.perf_counter()
     processes = [lifecycle(n) for n in range(1, call_offs + 1)]

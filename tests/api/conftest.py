@@ -17,7 +17,8 @@ from dps.core.clock import FixedClock
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
 from tests.support import Api
-from tests.support_transparency import STORY_MODULES, assert_releases_valid
+from tests.support.contracts import NO_LIBREOFFICE
+from tests.support.transparency import STORY_MODULES, assert_releases_valid
 
 
 @pytest_asyncio.fixture
@@ -40,3 +41,11 @@ def _story_releases_validate(request: pytest.FixtureRequest) -> None:
 async def _releases_checked_after(api: Api) -> AsyncIterator[None]:
     yield
     await assert_releases_valid(api.client)
+
+
+@pytest.fixture
+def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contracts are generated without their PDF copies (`pytestmark = pytest.mark.usefixtures("no_libreoffice")`):
+    LibreOffice takes seconds per start, and the PDF path has its own tests
+    (tests/integration/test_contracts_generation.py)."""
+    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.api.test_applications import APPS, set_up
-from tests.api.test_call_offs import member, offer_body, raise_and_publish, scene, settings
 from tests.support import Api, tamper_with_audit
+from tests.support.applications import APPS, set_up
+from tests.support.call_offs import member, offer_body, raise_and_publish, scene, settings
 
 __all__ = ["settings"]  # long-lived tokens: these tests move the clock past a deadline
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.api.test_call_offs import (
+from tests.support import Api, problem
+from tests.support.call_offs import (
     CALL_OFFS,
     call_off_body,
     mark_all,
@@ -15,7 +16,6 @@ from tests.api.test_call_offs import (
     scene,
     settings,
 )
-from tests.support import Api, problem
 
 __all__ = ["settings"]
 NEEDS = ["autism", {"need": "adhd", "priority": "preferred"}]

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.api.test_call_offs import (
+from tests.support import Api, problem
+from tests.support.call_offs import (
     CALL_OFFS,
     Scene,
     assign_panel,
@@ -17,7 +18,6 @@ from tests.api.test_call_offs import (
     scene,
     settings,
 )
-from tests.support import Api, problem
 
 __all__ = ["settings"]
 

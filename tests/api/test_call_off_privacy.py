@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.test_call_offs import (
+from tests.support import Api, problem, scalar
+from tests.support.call_offs import (
     CALL_OFFS,
     call_off_body,
     mark_all,
@@ -18,7 +19,6 @@ from tests.api.test_call_offs import (
     scene,
     settings,
 )
-from tests.support import Api, problem, scalar
 
 __all__ = ["settings"]
 

@@ -3,184 +3,64 @@ boundary, marking, scoring, award, standstill and the placement (DESIGN.md story
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from dps.core.settings import Settings
-from tests.support import Api, admit_member, problem
-from tests.support_frameworks import waive_publishing_checks
-
-CALL_OFFS = "/api/v1/call-offs"
-TEN_MILLION = 1_000_000_000
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """These tests move the clock over weeks (offer periods, standstills): tokens outlive them."""
-    return Settings.from_env(
-        {
-            "DPS_VAR_DIR": str(tmp_path / "var"),
-            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
-            "DPS_SCHEDULER": "off",
-            "DPS_TOKEN_TTL_HOURS": str(24 * 60),
-        }
-    )
-
-
-@dataclass
-class Scene:
-    arrangement_id: int
-    lot_id: int
-    authority_id: int
-    officer: str
-    commissioner: str
-    evaluators: list[str]
-    evaluator_ids: list[int]
-
-
-async def scene(api: Api, profile: str = "pcr2015_dps", *, insurance: bool = False, **arrangement: Any) -> Scene:
-    """A published arrangement led by Bolton with one lot, a commissioner, an officer, two evaluators;
-    with `insurance`, members must hold employer's liability cover of GBP 10m."""
-    authority_id = await api.authority()
-    _, officer = await api.staff("procurement_officer", authority_id)
-    _, commissioner = await api.staff("commissioner", authority_id)
-    staff = [await api.staff("evaluator", authority_id) for _ in range(2)]
-    evaluators, evaluator_ids = [token for _, token in staff], [user_id for user_id, _ in staff]
-    created = await api.client.post(
-        "/api/v1/arrangements",
-        json={
-            "reference": "NW-RES-DPS",
-            "title": "North West residential DPS",
-            "service_type": "residential",
-            "profile_code": profile,
-            "term_start": "2026-11-01",
-            "term_end": "2029-02-23" if profile == "pcr2015_dps" else "2029-10-31",
-            **arrangement,
-        },
-        headers=api.auth(officer),
-    )
-    assert created.status_code == 201, created.text
-    arrangement_id = created.json()["id"]
-    lot = await api.client.post(
-        f"/api/v1/arrangements/{arrangement_id}/lots",
-        json={
-            "code": "LOT-1",
-            "title": "Children's homes 8-17",
-            "age_bands": [
-                {"label": "8-12", "min_age": 8, "max_age": 12},
-                {"label": "13-17", "min_age": 13, "max_age": 17},
-            ],
-            "need_levels": ["standard", "complex"],
-        },
-        headers=api.auth(officer),
-    )
-    assert lot.status_code == 201, lot.text
-    if insurance:
-        requirement = await api.client.post(
-            f"/api/v1/compliance/arrangements/{arrangement_id}/requirements",
-            json={"kind": "insurance", "title": "Employer's liability GBP 10m",
-                  "insurance_kind": "employers_liability", "min_cover_pence": TEN_MILLION},
-            headers=api.auth(officer),
-        )  # fmt: skip
-        assert requirement.status_code == 201, requirement.text
-    await waive_publishing_checks(api, officer, arrangement_id)
-    published = await api.client.post(f"/api/v1/arrangements/{arrangement_id}/publish", headers=api.auth(officer))
-    assert published.status_code == 200, published.text
-    return Scene(arrangement_id, lot.json()["id"], authority_id, officer, commissioner, evaluators, evaluator_ids)
-
-
-async def member(api: Api, s: Scene, postcode: str = "M5 4WT", **setting: Any) -> tuple[int, str, int]:
-    """A provider admitted to the lot with one setting; returns (provider id, token, setting id)."""
-    provider_id, token = await api.provider()
-    created = await api.setting(provider_id, token, postcode=postcode, **setting)
-    await admit_member(s.arrangement_id, s.lot_id, provider_id, date(2026, 11, 1))
-    return provider_id, token, int(created["id"])
-
-
-def call_off_body(s: Scene, deadline: datetime, **overrides: Any) -> dict[str, Any]:
-    return {
-        "arrangement_id": s.arrangement_id,
-        "lot_id": s.lot_id,
-        "title": "Girl, 12, long term",
-        "child": {
-            "age": 12,
-            "sex": "female",
-            "needs": ["autism"],
-            "need_level": "complex",
-            "home_district": "BL1",
-            "education_needs": "EHCP; needs a school place within 30 minutes",
-            "risks": "has gone missing twice",
-            "placement_type": "long_term",
-            "start_date": "2026-12-14",
-            "expected_duration_weeks": 52,
-        },
-        "criteria": {
-            "min_grade": "good",
-            "questions": [
-                {"text": "How will you meet her autism needs?", "max_score": 5, "weight": "60"},
-                {"text": "How will you keep her in education?", "max_score": 5, "weight": "40"},
-            ],
-            "quality_weight": "50",
-            "price_weight": "30",
-            "proximity_weight": "20",
-        },
-        "deadline": deadline.isoformat(),
-        **overrides,
-    }
-
-
-async def raise_and_publish(api: Api, s: Scene, deadline: datetime, **overrides: Any) -> dict[str, Any]:
-    created = await api.client.post(
-        CALL_OFFS, json=call_off_body(s, deadline, **overrides), headers=api.auth(s.commissioner)
-    )
-    assert created.status_code == 201, created.text
-    assert created.headers["etag"] == '"1"'
-    published = await api.client.post(f"{CALL_OFFS}/{created.json()['id']}/publish", headers=api.auth(s.commissioner))
-    assert published.status_code == 200, published.text
-    return dict(published.json())
-
-
-def offer_body(setting_id: int, fee: int, **overrides: Any) -> dict[str, Any]:
-    return {
-        "setting_id": setting_id,
-        "weekly_fee_pence": fee,
-        "additional_services": [{"description": "1:1 education support", "weekly_fee_pence": 35_000}],
-        "start_date": "2026-12-14",
-        "answers": [
-            {"question_id": 1, "text": f"SECRET-PLAN-{setting_id}: staff trained in autism"},
-            {"question_id": 2, "text": "Links with the virtual school head"},
-        ],
-        **overrides,
-    }
-
-
-async def assign_panel(api: Api, s: Scene, call_off_id: int) -> dict[str, Any]:
-    """The commissioner puts both evaluators on the call-off's panel (again: no change)."""
-    assigned = await api.client.post(
-        f"{CALL_OFFS}/{call_off_id}/evaluators", json={"evaluator_ids": s.evaluator_ids},
-        headers=api.auth(s.commissioner),
-    )  # fmt: skip
-    assert assigned.status_code == 200, assigned.text
-    return dict(assigned.json())
-
-
-async def mark_all(api: Api, s: Scene, call_off_id: int, offer_id: int, scores: tuple[int, int]) -> None:
-    await assign_panel(api, s, call_off_id)
-    for token in s.evaluators:
-        response = await api.client.post(
-            f"{CALL_OFFS}/{call_off_id}/offers/{offer_id}/marks",
-            json={"marks": [{"question_id": i, "score": v, "rationale": "evidence in the answer"}
-                            for i, v in enumerate(scores, start=1)]},
-            headers=api.auth(token),
-        )  # fmt: skip
-        assert response.status_code == 204, response.text
+from tests.support import Api, problem
+from tests.support.call_offs import (
+    CALL_OFFS,
+    Scene,
+    assign_panel,
+    call_off_body,
+    insure,
+    mark_all,
+    member,
+    offer_body,
+    raise_and_publish,
+    scene,
+    settings,  # noqa: F401 - a fixture
+)
 
 
 async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
+    story = await a_call_off_is_published_for_two_members_of_three(api)
+    await only_the_invited_members_know_of_it(api, story)
+    await a_clarification_is_answered_to_everyone(api, story)
+    await sealed_offers_come_in_until_the_last_second(api, story)
+    await before_the_deadline_the_offers_stay_sealed(api, story)
+    await after_the_deadline_the_offers_open(api, story)
+    await two_evaluators_mark_and_the_offers_are_scored(api, story)
+    await the_top_offer_is_awarded_and_the_child_placed(api, story)
+    await a_move_outside_the_framework_is_refused(api, story)
+    await the_placement_ends_unplanned(api, story)
+    await the_figures_show_the_placement_and_its_end(api, story)
+
+
+@dataclass
+class Story4:
+    """What the steps of story 4 share: the scene, two members near and far from the child's home, a third left out,
+    the call-off and, as they come, the offers and the placement."""
+
+    s: Scene
+    near_id: int
+    near: str
+    near_setting: int
+    far_id: int
+    far: str
+    far_setting: int
+    outsider: str
+    outsider_setting: int
+    deadline: datetime
+    call_off: dict[str, Any]
+    call_off_id: int
+    near_offer: int = 0
+    far_offer: int = 0
+    placement: dict[str, Any] = field(default_factory=dict)
+
+
+async def a_call_off_is_published_for_two_members_of_three(api: Api) -> Story4:
+    """Bolton's call-off for a girl of 12, published: two members near and far, a third graded below the minimum."""
     s = await scene(api)
     near_id, near, near_setting = await member(api, s, postcode="BL1 1AA")  # Bolton, in area
     far_id, far, far_setting = await member(api, s, postcode="M5 4WT")  # Salford, out of area
@@ -190,7 +70,34 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     call_off = await raise_and_publish(api, s, deadline)
     call_off_id = call_off["id"]
     assert call_off["status"] == "published" and call_off["child"]["home_district"] == "BL1"
+    return Story4(
+        s=s,
+        near_id=near_id,
+        near=near,
+        near_setting=near_setting,
+        far_id=far_id,
+        far=far,
+        far_setting=far_setting,
+        outsider=outsider,
+        outsider_setting=outsider_setting,
+        deadline=deadline,
+        call_off=call_off,
+        call_off_id=call_off_id,
+    )
 
+
+async def only_the_invited_members_know_of_it(api: Api, story: Story4) -> None:
+    """The invitation list is frozen; invited providers are told; to the left-out one it does not exist."""
+    s, near, near_setting, far_setting, outsider, outsider_setting, call_off, call_off_id = (
+        story.s,
+        story.near,
+        story.near_setting,
+        story.far_setting,
+        story.outsider,
+        story.outsider_setting,
+        story.call_off,
+        story.call_off_id,
+    )
     # The invitation list is frozen: two invited, one left out with its reason.
     listed = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/invitations", headers=api.auth(s.commissioner))).json()
     invited = {i["setting_id"]: i for i in listed["items"] if i["invited"]}
@@ -209,6 +116,10 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     seen = await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(near))
     assert seen.status_code == 200 and "name" not in seen.json()["child"]
 
+
+async def a_clarification_is_answered_to_everyone(api: Api, story: Story4) -> None:
+    """A provider's question is answered to every invited provider, without saying who asked."""
+    s, near, far, call_off_id = story.s, story.near, story.far, story.call_off_id
     # A clarification is answered to everyone without saying who asked.
     asked = await api.client.post(
         f"{CALL_OFFS}/{call_off_id}/clarifications", json={"question": "Is a sibling visiting?"}, headers=api.auth(far)
@@ -223,6 +134,19 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     near_view = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/clarifications", headers=api.auth(near))).json()
     assert [(c["answer"], c["mine"]) for c in near_view] == [("Monthly, supervised.", False)]
 
+
+async def sealed_offers_come_in_until_the_last_second(api: Api, story: Story4) -> None:
+    """The far home offers and revises; the near home offers a second before the deadline."""
+    near, near_setting, far, far_setting, outsider, outsider_setting, deadline, call_off_id = (
+        story.near,
+        story.near_setting,
+        story.far,
+        story.far_setting,
+        story.outsider,
+        story.outsider_setting,
+        story.deadline,
+        story.call_off_id,
+    )
     # Sealed offers: the near home is dearer; the far one offers first and then revises.
     first = await api.client.post(f"{CALL_OFFS}/{call_off_id}/offers", json=offer_body(far_setting, 420_000),
                                   headers=api.auth(far))  # fmt: skip
@@ -246,7 +170,13 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
                                         headers=api.auth(near))  # fmt: skip
     assert last_second.status_code == 201, last_second.text
     near_offer, far_offer = last_second.json()["id"], first.json()["id"]
+    story.near_offer = near_offer
+    story.far_offer = far_offer
 
+
+async def before_the_deadline_the_offers_stay_sealed(api: Api, story: Story4) -> None:
+    """The council sees counts only; providers cannot probe each other's offers; the audit shows no content."""
+    s, far, call_off_id, near_offer = story.s, story.far, story.call_off_id, story.near_offer
     # Before the deadline the council sees counts only, and no offer content anywhere.
     listing = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers", headers=api.auth(s.commissioner))).json()
     assert listing == {"sealed": True, "submitted": 2, "withdrawn": 0, "items": []}
@@ -263,6 +193,17 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert trail.status_code == 200, trail.text
     assert "SECRET-PLAN" not in trail.text and "450000" not in trail.text
 
+
+async def after_the_deadline_the_offers_open(api: Api, story: Story4) -> None:
+    """A late offer is refused by the server clock; the offers open and the call-off is closed."""
+    s, near, near_setting, deadline, call_off_id, near_offer = (
+        story.s,
+        story.near,
+        story.near_setting,
+        story.deadline,
+        story.call_off_id,
+        story.near_offer,
+    )
     # One second after the deadline: refused by the server clock, and the offers are open.
     api.clock.set(deadline + timedelta(seconds=1))
     problem(
@@ -275,6 +216,10 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
         "status"
     ] == "closed"
 
+
+async def two_evaluators_mark_and_the_offers_are_scored(api: Api, story: Story4) -> None:
+    """The panel marks every offer; the offers are scored on quality, weekly total price and proximity."""
+    s, call_off_id, near_offer, far_offer = story.s, story.call_off_id, story.near_offer, story.far_offer
     # Two evaluators on the panel mark independently; they agree closely, so no moderation is
     # needed. The evaluation closes only once both have marked every offer.
     await mark_all(api, s, call_off_id, near_offer, (5, 4))
@@ -295,6 +240,20 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert by_id[far_offer]["price_score"] == "30.00" and by_id[far_offer]["quality_score"] == "30.00"
     assert by_id[near_offer]["rank"] == 1 and by_id[far_offer]["rank"] == 2
 
+
+async def the_top_offer_is_awarded_and_the_child_placed(api: Api, story: Story4) -> None:
+    """The award needs a reason for the second; the top offer wins, the loser is told, the placement is live."""
+    s, near_id, near, near_setting, far_id, far, call_off_id, near_offer, far_offer = (
+        story.s,
+        story.near_id,
+        story.near,
+        story.near_setting,
+        story.far_id,
+        story.far,
+        story.call_off_id,
+        story.near_offer,
+        story.far_offer,
+    )
     # Awarding the second needs a reason; the top offer is awarded; DPS call-offs have no standstill.
     problem(await api.client.post(f"{CALL_OFFS}/{call_off_id}/award", json={"offer_id": far_offer},
                                   headers=api.auth(s.commissioner)), 422, "award_reason_required")  # fmt: skip
@@ -318,7 +277,12 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert far_id != near_id
     # Pricing's analysis counts the placement in the lot's band for a 12-year-old with complex needs.
     assert await band_use(api, s, "2026-12-15") == [("8-12", "complex", 1)]
+    story.placement = placement
 
+
+async def a_move_outside_the_framework_is_refused(api: Api, story: Story4) -> None:
+    """A move to a provider with no place on the lot is refused with its reasons."""
+    s, placement = story.s, story.placement
     # A move to a setting of a provider with no place on the lot, at 100p a week, is refused with
     # the reasons (the offer's eligibility and fee checks); the placement is untouched.
     stranger_id, stranger = await api.provider()
@@ -329,6 +293,10 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
                                     headers={**api.auth(s.commissioner), "If-Match": '"1"'})  # fmt: skip
     assert "not_a_member" in [r["code"] for r in problem(refused, 422, "move_outside_framework")["reasons"]]
 
+
+async def the_placement_ends_unplanned(api: Api, story: Story4) -> None:
+    """The placement ends unplanned with its reason code and leaves the live list."""
+    s, near, placement = story.s, story.near, story.placement
     # The placement ends unplanned: the reason code is required, and it leaves the live list.
     end_url = f"/api/v1/placements/{placement['id']}/end"
     headers = {**api.auth(s.commissioner), "If-Match": '"1"'}
@@ -354,6 +322,10 @@ async def test_story_4_from_placement_request_to_placement(api: Api) -> None:
     assert await band_use(api, s, "2026-12-19") == [("8-12", "complex", 1)]
     assert await band_use(api, s, "2026-12-20") == []
 
+
+async def the_figures_show_the_placement_and_its_end(api: Api, story: Story4) -> None:
+    """Story 9: the council's and the consortium's placement figures for 2026."""
+    s, near, placement = story.s, story.near, story.placement
     # Story 9: the council's placement figures for 2026 show the placement and its unplanned end;
     # spend runs from the start date up to the day the child left, pro rata by day.
     year = {"first_day": "2026-01-01", "last_day": "2026-12-31"}
@@ -515,19 +487,6 @@ async def test_disagreeing_evaluators_need_moderation_and_a_standstill_delays_th
     [placement] = (await api.client.get("/api/v1/placements", headers=api.auth(a))).json()["items"]
     assert placement["setting_id"] == a_setting and placement["start_date"] == "2026-12-14"
     assert (await api.client.get("/api/v1/placements", headers=api.auth(b))).json()["items"] == []
-
-
-async def insure(api: Api, s: Scene, token: str, expires_on: str) -> None:
-    requirements = await api.client.get(
-        f"/api/v1/compliance/arrangements/{s.arrangement_id}/requirements", headers=api.auth(s.officer)
-    )
-    [requirement] = requirements.json()["items"]
-    attached = await api.client.post(
-        "/api/v1/compliance/evidence",
-        json={"requirement_id": requirement["id"], "expires_on": expires_on, "cover_pence": TEN_MILLION},
-        headers=api.auth(token),
-    )
-    assert attached.status_code == 201, attached.text
 
 
 async def test_story_4_leaves_out_a_provider_under_a_concern_and_one_with_expired_insurance(api: Api) -> None:

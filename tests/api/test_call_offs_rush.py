@@ -18,13 +18,11 @@ from datetime import datetime, timedelta
 import pytest
 from piccolo.querystring import QueryString
 
-from dps.accounts import repository as accounts
-from dps.core.auth import new_token, token_digest
 from dps.core.clock import FixedClock
 from dps.core.db import DB
-from tests.api.test_call_offs import CALL_OFFS, Scene, offer_body, raise_and_publish, scene
 from tests.conftest import START
 from tests.support import Api
+from tests.support.call_offs import CALL_OFFS, offer_body, raise_and_publish, scene, seed_members
 
 BEFORE = 200
 AFTER = 50
@@ -52,64 +50,6 @@ def arriving(at: datetime) -> Iterator[None]:
         yield
     finally:
         _arrival.reset(token)
-
-
-async def seed_members(s: Scene, count: int) -> list[tuple[int, int, str]]:
-    """`count` providers admitted to the lot, each with one good children's home near Bolton and
-    one signed-in user: (provider id, setting id, token). Written in bulk: registering hundreds of
-    providers through the API would take minutes and test nothing new."""
-    await DB.run_querystring(
-        QueryString(
-            "INSERT INTO providers (legal_name, company_number, address, postcode, contacts, version, created_at) "
-            "SELECT 'Rush Provider ' || g, lpad((90000000 + g)::text, 8, '0'), g || ' High Street', 'M1 1AE', "
-            "'[]', 1, {} FROM generate_series(1, {}) g",
-            START,
-            count,
-        )
-    )
-    await DB.run_querystring(
-        QueryString(
-            "INSERT INTO provider_settings (provider, name, setting_type, ofsted_urn, ofsted_grade, "
-            "last_inspection_date, postcode, local_authority_code, easting, northing, capacity, min_age, "
-            "max_age, needs, version, created_at) "
-            "SELECT p.id, 'Home ' || p.id, 'childrens_home', 'SC' || lpad(p.id::text, 7, '0'), 'good', "
-            "DATE '2026-03-10', 'BL1 1AA', 'E08000001', 371000 + (p.id % 50) * 100, 409000 + (p.id % 30) * 100, "
-            "4, 8, 17, ARRAY['autism'], 1, {} FROM providers p WHERE p.legal_name LIKE 'Rush Provider %'",
-            START,
-        )
-    )
-    await DB.run_querystring(
-        QueryString(
-            "INSERT INTO memberships (arrangement, lot, provider, application, status, started_on, status_reason, "
-            "version) SELECT {}, {}, p.id, NULL, 'active', DATE '2026-11-01', NULL, 1 FROM providers p "
-            "WHERE p.legal_name LIKE 'Rush Provider %'",
-            s.arrangement_id,
-            s.lot_id,
-        )
-    )
-    users = await DB.run_querystring(
-        QueryString(
-            "INSERT INTO users (email, full_name, password_hash, role, status, authority, provider, failed_logins, "
-            "locked_until, invitation_hash, invitation_expires_at, created_at) "
-            "SELECT 'rush' || p.id || '@provider.test', 'Rush user', NULL, 'provider_admin', 'active', NULL, p.id, "
-            "0, NULL, NULL, NULL, {} FROM providers p WHERE p.legal_name LIKE 'Rush Provider %' "
-            "RETURNING id, provider",
-            START,
-        )
-    )
-    settings = await DB.run_querystring(
-        QueryString(
-            "SELECT s.id, s.provider FROM provider_settings s JOIN providers p ON p.id = s.provider "
-            "WHERE p.legal_name LIKE 'Rush Provider %'"
-        )
-    )
-    setting_of = {r["provider"]: r["id"] for r in settings}
-    members = []
-    for row in sorted(users, key=lambda r: r["provider"]):
-        token = new_token()
-        await accounts.insert_token(row["id"], token_digest(token), START, START + timedelta(days=60))
-        members.append((row["provider"], setting_of[row["provider"]], token))
-    return members
 
 
 def moments(deadline: datetime, rng: random.Random) -> Iterator[tuple[bool, datetime]]:

@@ -3,12 +3,20 @@ bad PDFs, overrides, Ofsted grade changes, quality visits and action plans."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from tests import pdfs
-from tests.api.test_compliance_stories import TEN_MILLION, add_requirement, consortium, eligibility, upload_certificate
-from tests.support import Api, admit_member, problem
-from tests.support_frameworks import waive_publishing_checks
+from tests.support import Api, admit_member, pdfs, problem
+from tests.support.compliance import (
+    TEN_MILLION,
+    Consortium,
+    add_requirement,
+    consortium,
+    eligibility,
+    upload_certificate,
+)
+from tests.support.frameworks import waive_publishing_checks
 
 
 async def test_a_dynamic_markets_requirements_are_frozen_once_open(api: Api) -> None:
@@ -352,6 +360,26 @@ async def test_the_suspension_on_inadequate_is_configurable_per_arrangement(api:
 
 
 async def test_quality_visits_forms_a_to_d_and_the_action_plan(api: Api) -> None:
+    story = await the_provider_describes_its_home_in_form_a(api)
+    await councils_record_forms_b_and_c(api, story)
+    await the_visits_are_seen_by_the_councils_that_hold_an_arrangement(api, story)
+    await the_provider_completes_the_action(api, story)
+
+
+@dataclass
+class VisitStory:
+    """What the steps of the quality visits story share: the consortium, another provider, an evaluator and, once
+    found, the action."""
+
+    c: Consortium
+    other_id: int
+    other: str
+    evaluator: str
+    action: dict[str, Any] = field(default_factory=dict)
+
+
+async def the_provider_describes_its_home_in_form_a(api: Api) -> VisitStory:
+    """The provider completes Form A, its own description of the home."""
     c = await consortium(api)
     other_id, other = await api.provider()
     _, evaluator = await api.staff("evaluator", c.lead)
@@ -361,6 +389,12 @@ async def test_quality_visits_forms_a_to_d_and_the_action_plan(api: Api) -> None
         headers=api.auth(c.provider),
     )
     assert form_a.status_code == 201, form_a.text
+    return VisitStory(c=c, other_id=other_id, other=other, evaluator=evaluator)
+
+
+async def councils_record_forms_b_and_c(api: Api, story: VisitStory) -> None:
+    """Only councils record forms B-D: a verification visit with a finding, then a practitioner's visit."""
+    c, other, evaluator = story.c, story.other, story.evaluator
     # Only the provider completes Form A; only councils forms B-D.
     problem(
         await api.client.post(
@@ -431,7 +465,12 @@ async def test_quality_visits_forms_a_to_d_and_the_action_plan(api: Api) -> None
         422,
         "form_incomplete",
     )
+    story.action = action
 
+
+async def the_visits_are_seen_by_the_councils_that_hold_an_arrangement(api: Api, story: VisitStory) -> None:
+    """Recorded once, seen by every council holding an arrangement with the provider and by the provider."""
+    c, other = story.c, story.other
     # Recorded once, seen by every council holding an arrangement with the provider and by the
     # provider; not by other providers nor councils outside (issue 13 item 10).
     for token in (c.commissioner, c.provider):
@@ -456,6 +495,10 @@ async def test_quality_visits_forms_a_to_d_and_the_action_plan(api: Api) -> None
         "note": "expired in October",
     }
 
+
+async def the_provider_completes_the_action(api: Api, story: VisitStory) -> None:
+    """The provider marks the finding's action done; no one else moves it."""
+    c, other_id, other, action = story.c, story.other_id, story.other, story.action
     moved = await api.client.post(
         f"/api/v1/compliance/action-items/{action['id']}/status", json={"status": "done"}, headers=api.auth(c.provider)
     )

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.test_compliance_stories import TEN_MILLION, Consortium, consortium
 from tests.support import Api, links_to_no_route, problem, scalar
+from tests.support.compliance import TEN_MILLION, Consortium, consortium
 
 
 async def count(sql: str) -> int:

@@ -10,7 +10,8 @@ from typing import Any
 
 from dps.core.context import Context
 from dps.scheduler.engine import sweep
-from tests.api.test_compliance_stories import (
+from tests.support import Api, links_to_no_route
+from tests.support.compliance import (
     TEN_MILLION,
     Consortium,
     compliance,
@@ -18,7 +19,6 @@ from tests.api.test_compliance_stories import (
     eligibility,
     travel,
 )
-from tests.support import Api, links_to_no_route
 
 
 async def attach(api: Api, c: Consortium, starts_on: str, expires_on: str) -> int:

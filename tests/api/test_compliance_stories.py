@@ -5,156 +5,22 @@ rescinding restores; with the audit trail."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from dps.compliance.services.checks import on_evidence_expired
 from dps.core import deadlines
 from dps.core.context import Context
-from tests import pdfs
-from tests.support import Api, admit_member, problem
-from tests.support_frameworks import waive_publishing_checks
-
-TEN_MILLION = 10_000_000_00
-
-
-@dataclass
-class Consortium:
-    lead: int
-    member: int
-    outsider: int
-    officer: str
-    commissioner: str
-    outsider_commissioner: str
-    arrangement_id: int
-    lot_id: int
-    provider_id: int
-    provider: str
-    setting_id: int
-    membership_id: int
-    insurance_id: int
-    ofsted_id: int
-    emails: dict[str, str] = field(default_factory=dict)
-
-
-TOKENS = ("officer", "commissioner", "outsider_commissioner", "provider")
-
-
-async def travel(api: Api, c: Consortium, at: datetime) -> None:
-    """Move the clock; bearer tokens last 12 hours, so everyone signs in again."""
-    if not c.emails:
-        for name in TOKENS:
-            me = await api.client.get("/api/v1/me", headers=api.auth(getattr(c, name)))
-            c.emails[name] = me.json()["email"]
-    api.clock.set(at)
-    for name in TOKENS:
-        setattr(c, name, await api.login(c.emails[name]))
-
-
-async def consortium(api: Api) -> Consortium:
-    """Bolton leads a residential DPS with Wigan as a member; Leeds takes no part. One provider with
-    one children's home is an active member of the lot. The DPS asks for GBP 10m employer's
-    liability cover and a not-Inadequate Ofsted grade."""
-    lead = await api.authority("Bolton Council", "E08000001")
-    member = await api.authority("Wigan Council", "E08000010")
-    outsider = await api.authority("Leeds City Council", "E08000035")
-    _, officer = await api.staff("procurement_officer", lead)
-    _, commissioner = await api.staff("commissioner", member)
-    _, outsider_commissioner = await api.staff("commissioner", outsider)
-    created = await api.client.post(
-        "/api/v1/arrangements",
-        json={
-            "reference": "NW-RES-DPS",
-            "title": "North West residential DPS",
-            "service_type": "residential",
-            "profile_code": "pcr2015_dps",
-            "term_start": "2026-12-01",
-            "term_end": "2029-02-23",
-            "member_authority_ids": [member],
-        },
-        headers=api.auth(officer),
-    )
-    assert created.status_code == 201, created.text
-    arrangement_id = created.json()["id"]
-    lot = await api.client.post(
-        f"/api/v1/arrangements/{arrangement_id}/lots",
-        json={
-            "code": "LOT-1",
-            "title": "Residential 8-17",
-            "age_bands": [{"label": "8-17", "min_age": 8, "max_age": 17}],
-            "need_levels": ["standard"],
-            "areas": [],
-        },
-        headers=api.auth(officer),
-    )
-    assert lot.status_code == 201, lot.text
-    insurance = await add_requirement(
-        api,
-        officer,
-        arrangement_id,
-        kind="insurance",
-        title="Employer's liability GBP 10m",
-        insurance_kind="employers_liability",
-        min_cover_pence=TEN_MILLION,
-    )
-    ofsted = await add_requirement(api, officer, arrangement_id, kind="ofsted", title="Ofsted: not Inadequate")
-    await waive_publishing_checks(api, officer, arrangement_id)
-    published = await api.client.post(f"/api/v1/arrangements/{arrangement_id}/publish", headers=api.auth(officer))
-    assert published.status_code == 200, published.text
-    provider_id, provider = await api.provider("Brightside Children's Homes Ltd")
-    setting = await api.setting(provider_id, provider, postcode="BL1 1AA", ofsted_grade="good")
-    membership_id = await admit_member(arrangement_id, lot.json()["id"], provider_id, date(2026, 12, 1))
-    return Consortium(
-        lead,
-        member,
-        outsider,
-        officer,
-        commissioner,
-        outsider_commissioner,
-        arrangement_id,
-        lot.json()["id"],
-        provider_id,
-        provider,
-        setting["id"],
-        membership_id,
-        insurance["id"],
-        ofsted["id"],
-    )
-
-
-async def add_requirement(api: Api, token: str, arrangement_id: int, **body: Any) -> dict[str, Any]:
-    response = await api.client.post(
-        f"/api/v1/compliance/arrangements/{arrangement_id}/requirements", json=body, headers=api.auth(token)
-    )
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-async def upload_certificate(api: Api, token: str, content: bytes) -> int:
-    response = await api.client.post(
-        "/api/v1/documents",
-        files={"file": ("certificate.pdf", content, "application/pdf")},
-        data={"document_type": "insurance_certificate"},
-        headers=api.auth(token),
-    )
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
-
-
-async def eligibility(api: Api, c: Consortium) -> dict[str, Any]:
-    response = await api.client.get(f"/api/v1/compliance/lots/{c.lot_id}/eligibility", headers=api.auth(c.commissioner))
-    assert response.status_code == 200, response.text
-    (item,) = response.json()["items"]
-    assert item["setting_id"] == c.setting_id
-    return dict(item)
-
-
-async def compliance(api: Api, c: Consortium, token: str | None = None) -> dict[str, Any]:
-    response = await api.client.get(
-        f"/api/v1/compliance/memberships/{c.membership_id}", headers=api.auth(token or c.officer)
-    )
-    assert response.status_code == 200, response.text
-    return dict(response.json())
+from tests.support import Api, pdfs, problem
+from tests.support.compliance import (
+    TEN_MILLION,
+    Consortium,
+    compliance,
+    consortium,
+    eligibility,
+    travel,
+    upload_certificate,
+)
 
 
 async def audit_actions(api: Api, token: str, entity_type: str, entity_id: int) -> list[str]:
@@ -166,6 +32,29 @@ async def audit_actions(api: Api, token: str, entity_type: str, entity_id: int) 
 
 
 async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(api: Api) -> None:
+    story = await a_member_without_its_certificate_is_not_eligible(api)
+    await the_provider_attaches_its_certificate_from_the_pdf(api, story)
+    await thirty_days_before_expiry_it_shows_as_expiring(api, story)
+    await on_expiry_the_membership_is_suspended(api, story)
+    await a_renewed_certificate_reinstates_it(api, story)
+    await the_audit_trail_tells_the_story(api, story)
+    await an_early_renewal_takes_over_without_a_suspension(api, story)
+
+
+@dataclass
+class Story5:
+    """What the steps of story 5 share: the consortium and, as they come, the certificate, its evidence, the
+    scheduler's context and the renewal."""
+
+    c: Consortium
+    document_id: int = 0
+    evidence_id: int = 0
+    ctx: Any = None
+    renewed: Any = None
+
+
+async def a_member_without_its_certificate_is_not_eligible(api: Api) -> Story5:
+    """With nothing attached the membership is non-compliant and its home cannot be invited."""
     c = await consortium(api)
 
     # With nothing attached the membership is non-compliant and its home cannot be invited.
@@ -176,7 +65,12 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
         (c.ofsted_id, "pass"),
     }
     assert "compliance_missing" in [r["code"] for r in (await eligibility(api, c))["reasons"]]
+    return Story5(c=c)
 
+
+async def the_provider_attaches_its_certificate_from_the_pdf(api: Api, story: Story5) -> None:
+    """The provider uploads its certificate, confirms the values the PDF proposes and is eligible."""
+    c = story.c
     # The provider uploads its certificate; the PDF proposes the values to confirm.
     document_id = await upload_certificate(api, c.provider, pdfs.insurance_schedule())
     proposed = await api.client.post(
@@ -216,11 +110,21 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
         "eligible": True,
         "reasons": [],
     }
+    story.document_id = document_id
+    story.evidence_id = evidence_id
 
+
+async def thirty_days_before_expiry_it_shows_as_expiring(api: Api, story: Story5) -> None:
+    """Thirty days before expiry the membership shows as expiring."""
+    c = story.c
     # Thirty days before expiry the membership shows as expiring.
     await travel(api, c, datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
     assert (await compliance(api, c))["compliance_status"] == "expiring"
 
+
+async def on_expiry_the_membership_is_suspended(api: Api, story: Story5) -> None:
+    """The scheduler's rule suspends the membership on the day the certificate lapses, not before."""
+    c, evidence_id = story.c, story.evidence_id
     # The scheduler's rule runs on the day the certificate lapses (the day after its expiry date);
     # running it early changes nothing.
     ctx = Context(None, api.clock, api.app.state.settings, api.app.state.store)
@@ -242,7 +146,12 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
     assert [r["code"] for r in verdict["reasons"]] == ["membership_not_active", "compliance_expired"]
     notes = (await api.client.get("/api/v1/notifications", headers=api.auth(c.provider))).json()["items"]
     assert [n["kind"] for n in notes] == ["evidence.expired"]
+    story.ctx = ctx
 
+
+async def a_renewed_certificate_reinstates_it(api: Api, story: Story5) -> None:
+    """An expired certificate cannot be attached; one a penny short does not reinstate; a renewed one does."""
+    c, document_id, evidence_id = story.c, story.document_id, story.evidence_id
     # An expired certificate cannot be attached; a renewed one reinstates the membership.
     stale = await api.client.post(
         "/api/v1/compliance/evidence",
@@ -282,7 +191,12 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
         (short.json()["id"], "replaced"),
         (renewed.json()["id"], "current"),
     ]
+    story.renewed = renewed
 
+
+async def the_audit_trail_tells_the_story(api: Api, story: Story5) -> None:
+    """The membership's and the evidence's audit trails."""
+    c, evidence_id = story.c, story.evidence_id
     # The audit trail tells the story.
     assert await audit_actions(api, c.officer, "membership", c.membership_id) == [
         "membership.suspended",
@@ -290,6 +204,10 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
     ]
     assert await audit_actions(api, c.officer, "evidence", evidence_id) == ["evidence.attached", "evidence.expired"]
 
+
+async def an_early_renewal_takes_over_without_a_suspension(api: Api, story: Story5) -> None:
+    """Next year's certificate attached early takes over at the expiry: nothing is suspended."""
+    c, ctx, renewed = story.c, story.ctx, story.renewed
     # Early renewal (issue 12): a month before the next expiry the provider attaches next year's
     # certificate; it is held alongside, the membership stays compliant and eligible, and the
     # expiry suspends nothing because the renewal takes over the next day.
@@ -318,6 +236,25 @@ async def test_story_5_an_expired_certificate_suspends_and_a_new_one_reinstates(
 
 
 async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Api) -> None:
+    story = await an_insured_member_is_eligible(api)
+    await a_member_council_drafts_a_concern(api, story)
+    await the_issued_concern_suspends_the_provider_from_call_offs(api, story)
+    await the_provider_responds(api, story)
+    await the_issuing_council_rescinds_it(api, story)
+
+
+@dataclass
+class Story6:
+    """What the steps of story 6 share: the consortium, another provider and, once raised, the concern."""
+
+    c: Consortium
+    other_provider_id: int
+    other_provider: str
+    concern: dict[str, Any] = field(default_factory=dict)
+
+
+async def an_insured_member_is_eligible(api: Api) -> Story6:
+    """The member attaches its insurance and is eligible; another provider registers."""
     c = await consortium(api)
     await api.client.post(
         "/api/v1/compliance/evidence",
@@ -326,7 +263,12 @@ async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Ap
     )
     assert (await eligibility(api, c))["eligible"] is True
     other_provider_id, other_provider = await api.provider()
+    return Story6(c=c, other_provider_id=other_provider_id, other_provider=other_provider)
 
+
+async def a_member_council_drafts_a_concern(api: Api, story: Story6) -> None:
+    """Wigan (a member council) drafts a safeguarding concern; only Wigan sees the draft."""
+    c = story.c
     # Wigan (a member council) drafts a safeguarding concern; only Wigan sees the draft.
     raised = await api.client.post(
         "/api/v1/concerns",
@@ -348,7 +290,12 @@ async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Ap
     problem(await api.client.get(f"/api/v1/concerns/{concern['id']}", headers=api.auth(c.officer)), 404, "not_found")
     problem(await api.client.get(f"/api/v1/concerns/{concern['id']}", headers=api.auth(c.provider)), 404, "not_found")
     assert (await eligibility(api, c))["eligible"] is True  # a draft suspends nothing
+    story.concern = concern
 
+
+async def the_issued_concern_suspends_the_provider_from_call_offs(api: Api, story: Story6) -> None:
+    """Wigan issues the concern: the members and the provider see it; the provider drops out of new call-offs."""
+    c, other_provider, concern = story.c, story.other_provider, story.concern
     # Only the issuing council issues it (to others the draft does not exist, as for reading it);
     # then every member council and the provider see it.
     problem(
@@ -386,6 +333,10 @@ async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Ap
     membership = await api.client.get(f"/api/v1/memberships/{c.membership_id}", headers=api.auth(c.officer))
     assert membership.json()["status"] == "active"
 
+
+async def the_provider_responds(api: Api, story: Story6) -> None:
+    """The provider responds; to another provider the concern does not exist."""
+    c, other_provider, concern = story.c, story.other_provider, story.concern
     # The provider responds; to another provider the concern does not exist.
     problem(
         await api.client.post(
@@ -402,6 +353,10 @@ async def test_story_6_a_concern_suspends_from_call_offs_until_rescinded(api: Ap
     assert responded.status_code == 200, responded.text
     assert responded.json()["status"] == "responded"
 
+
+async def the_issuing_council_rescinds_it(api: Api, story: Story6) -> None:
+    """Only the issuing council rescinds; eligibility returns; the trail is the issuing council's."""
+    c, other_provider_id, concern = story.c, story.other_provider_id, story.concern
     # Only the issuing council rescinds; eligibility returns.
     problem(
         await api.client.post(

@@ -10,17 +10,15 @@ import io
 import pytest
 from docx import Document
 
-from tests.api.test_contracts_placements import consortium, placed, settings  # noqa: F401 - fixture
 from tests.support import Api, problem
-from tests.support_contracts import NO_LIBREOFFICE, docx_text, load_templates
+from tests.support.contracts import docx_text, load_templates
+from tests.support.placement_contracts import consortium, placed, settings  # noqa: F401 - fixture
 
 BASE = "/api/v1/contract-templates"
 CONTRACTS = "/api/v1/contracts"
 
 
-@pytest.fixture(autouse=True)
-def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+pytestmark = pytest.mark.usefixtures("no_libreoffice")
 
 
 def ipa_template(clause: str) -> bytes:

@@ -9,18 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from tests import pdfs
-from tests.support import Api, problem, scalar
-from tests.support_contracts import NO_LIBREOFFICE, WELSH_PROVIDER, docx_text, load_templates, member, table_rows
+from tests.support import Api, pdfs, problem, scalar
+from tests.support.contracts import WELSH_PROVIDER, docx_text, load_templates, member, table_rows
 
 BASE = "/api/v1/contracts"
 
 
-@pytest.fixture(autouse=True)
-def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    # LibreOffice takes seconds per start; these tests are about the lifecycle. The PDF path has
-    # its own tests (tests/integration/test_contracts_generation.py).
-    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+pytestmark = pytest.mark.usefixtures("no_libreoffice")
 
 
 async def test_membership_agreement_is_generated_issued_signed_activated_and_ended(api: Api) -> None:

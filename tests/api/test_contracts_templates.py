@@ -10,14 +10,12 @@ import pytest
 from docx import Document
 
 from tests.support import Api, problem
-from tests.support_contracts import NO_LIBREOFFICE, WELSH_PROVIDER, docx_text, load_templates, member
+from tests.support.contracts import WELSH_PROVIDER, docx_text, load_templates, member
 
 BASE = "/api/v1/contract-templates"
 
 
-@pytest.fixture(autouse=True)
-def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+pytestmark = pytest.mark.usefixtures("no_libreoffice")
 
 
 def template_with(*paragraphs: str) -> bytes:

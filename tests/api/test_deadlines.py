@@ -8,7 +8,7 @@ from typing import Any
 
 from dps.frameworks import tables as ft
 from tests.support import Api, admit_member, problem
-from tests.support_frameworks import waive_publishing_checks
+from tests.support.frameworks import waive_publishing_checks
 
 
 async def _arrangement(api: Api, token: str, term_end: str) -> tuple[int, int]:

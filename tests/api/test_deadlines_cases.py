@@ -10,20 +10,13 @@ from typing import Any
 import pytest
 
 from dps.core.settings import Settings
-from tests.api.test_call_offs import CALL_OFFS, insure, mark_all, member, offer_body, raise_and_publish, scene
-from tests.support import Api
+from tests.support import Api, settings_for
+from tests.support.call_offs import CALL_OFFS, insure, mark_all, member, offer_body, raise_and_publish, scene
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings.from_env(
-        {
-            "DPS_VAR_DIR": str(tmp_path / "var"),
-            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
-            "DPS_SCHEDULER": "off",
-            "DPS_TOKEN_TTL_HOURS": str(24 * 60),
-        }
-    )
+    return settings_for(tmp_path, token_days=60)
 
 
 async def _deadlines(api: Api, token: str) -> list[tuple[str, str, str]]:

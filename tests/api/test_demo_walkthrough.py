@@ -15,29 +15,18 @@ import pytest
 from dps.core.context import Context
 from dps.core.settings import Settings
 from dps.demo import DEMO_PASSWORD, STAFF, seed_demo
-from tests.api.test_contracts_placements import consortium, placed
-from tests.support import Api, problem
+from tests.support import Api, problem, settings_for
+from tests.support.placement_contracts import consortium, placed
 
 COUNCIL_ROLES = {"procurement_officer", "evaluator", "legal_officer", "commissioner"}
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings.from_env(
-        {
-            "DPS_VAR_DIR": str(tmp_path / "var"),
-            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
-            "DPS_SCHEDULER": "off",
-            "DPS_TOKEN_TTL_HOURS": str(24 * 365),
-        }
-    )
+    return settings_for(tmp_path, token_days=365)
 
 
-@pytest.fixture(autouse=True)
-def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.support_contracts import NO_LIBREOFFICE
-
-    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+pytestmark = pytest.mark.usefixtures("no_libreoffice")
 
 
 def test_every_demo_council_has_the_staff_a_real_council_has() -> None:
@@ -161,7 +150,7 @@ async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> No
 
 
 async def test_the_officer_who_generated_a_fee_variation_can_read_it(api: Api) -> None:
-    from tests.support_contracts import load_templates
+    from tests.support.contracts import load_templates
 
     await load_templates(api)
     c = await consortium(api)  # Bolton leads; Wigan places

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import docx
 
-from tests import pdfs
-from tests.support import Api, admit_member, problem
-from tests.support_frameworks import arrangement
-
-PDF = pdfs.minimal()
+from tests.support import Api, admit_member, pdfs, problem
+from tests.support.documents import PDF, upload
+from tests.support.frameworks import arrangement
 
 
 def a_docx() -> bytes:
@@ -22,15 +20,6 @@ def a_docx() -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-async def upload(api: Api, token: str, content: bytes, name: str = "evidence.pdf", **form: str) -> object:
-    return await api.client.post(
-        "/api/v1/documents",
-        files={"file": (name, content, "application/octet-stream")},
-        data={"document_type": "insurance_certificate", **form},
-        headers=api.auth(token),
-    )
 
 
 async def test_upload_and_download_round_trip(api: Api) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests import pdfs
-from tests.support import Api
+from tests.support import Api, pdfs
 
 
 async def read(api: Api, token: str, content: bytes, kind: str) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.test_arrangements import lot_body
 from tests.support import Api, problem
-from tests.support_frameworks import APPS, BASE, World, apply, arrangement, evaluate, marks, publish, question
+from tests.support.arrangements import lot_body
+from tests.support.frameworks import APPS, BASE, World, apply, arrangement, evaluate, marks, publish, question
 
 
 async def _two_lot_scene(api: Api) -> World:
@@ -80,7 +80,7 @@ async def test_each_lot_is_decided_on_its_own_questions_and_the_provider_sees_th
     assert feedback[world.questions["b_only"]]["rationale"] == "agreed at moderation"
     assert feedback[world.questions["b_only"]]["lot_ids"] == [b]
     assert feedback[world.questions["gateway"]]["passed"] is True
-    from tests.api.test_applications import scalar_rows
+    from tests.support.applications import scalar_rows
 
     notices = await scalar_rows("SELECT body FROM notifications WHERE kind = 'application.decided'")
     assert "weighted quality score 80.00 (pass mark 60.00)" in notices[0]["body"]
@@ -176,7 +176,7 @@ async def test_award_criteria_lock_at_the_first_submission_and_change_only_in_a_
     )
     assert versioned.status_code == 201, versioned.text
     assert versioned.json()["questionnaire_version"] == 2
-    from tests.api.test_applications import scalar_rows
+    from tests.support.applications import scalar_rows
 
     announced = await scalar_rows(
         "SELECT n.body, u.provider FROM notifications n JOIN users u ON u.id = n.user_id "

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.support import Api, problem
-from tests.support_frameworks import APPS, BASE, World, apply, arrangement, question, waive_publishing_checks
+from tests.support.frameworks import APPS, BASE, World, apply, arrangement, question, waive_publishing_checks
 
 
 def band(lot_id: int, **overrides: Any) -> dict[str, Any]:
@@ -289,8 +289,8 @@ async def test_members_and_officers_are_reminded_before_a_reopening_window_opens
 
     from dps.core.context import Context
     from dps.scheduler.engine import sweep
-    from tests.api.test_arrangements import arrangement_body, lot_body
     from tests.support import admit_member, links_to_no_route
+    from tests.support.arrangements import arrangement_body, lot_body
 
     lead = await api.authority()
     _, officer = await api.staff("procurement_officer", lead)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.api.test_arrangements import add_lot, create
 from tests.support import Api, admit_member, problem
-from tests.support_frameworks import waive_publishing_checks
+from tests.support.arrangements import add_lot, create
+from tests.support.frameworks import waive_publishing_checks
 
 BASE = "/api/v1/memberships"
 

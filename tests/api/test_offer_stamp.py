@@ -15,10 +15,9 @@ from dps.core.clock import FixedClock
 from dps.core.context import Context
 from dps.tenders.schemas import OfferIn
 from dps.tenders.services import offers
-from tests.api.test_call_offs import offer_body, raise_and_publish, scene
-from tests.api.test_call_offs_rush import seed_members
 from tests.conftest import START
 from tests.support import Api, scalar
+from tests.support.call_offs import offer_body, raise_and_publish, scene, seed_members
 
 
 class ReadingsClock(FixedClock):

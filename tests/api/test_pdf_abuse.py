@@ -11,15 +11,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import psutil
 import pytest_asyncio
 
 from dps.app import create_app
 from dps.core.clock import FixedClock
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
-from tests import pdfs
-from tests.support import Api, problem
+from tests.support import Api, pdfs, problem
+from tests.support.pdf_workers import pdf_workers
 
 EXTRACTIONS = "/api/v1/compliance/extractions"
 
@@ -48,18 +47,6 @@ async def extract(api: Api, token: str, document_id: int) -> httpx.Response:
     return await api.client.post(
         EXTRACTIONS, json={"document_id": document_id, "kind": "insurance_certificate"}, headers=api.auth(token)
     )
-
-
-def pdf_workers() -> list[psutil.Process]:
-    """The processes reading PDFs: children of this process's forkserver."""
-    workers: list[psutil.Process] = []
-    for child in psutil.Process().children():
-        try:
-            if "forkserver" in " ".join(child.cmdline()):
-                workers.extend(child.children(recursive=True))
-        except psutil.Error:
-            continue
-    return workers
 
 
 async def until_workers_run(count: int) -> None:

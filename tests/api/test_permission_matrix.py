@@ -6,7 +6,7 @@ not know the record exists; 403 only where the record is visible to it, or where
 role alone and a missing id gets the same answer), and changes nothing.
 
 Every route needs its entry in RULES: a route added without one fails test_every_route_has_a_rule.
-The scene (tests/support_matrix.py) is built once for the module."""
+The scene (tests/support/matrix.py) is built once for the module."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from dps.core.clock import FixedClock
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
 from tests.support import Api, scalar
-from tests.support_contracts import NO_LIBREOFFICE
-from tests.support_matrix import (
+from tests.support.contracts import NO_LIBREOFFICE
+from tests.support.matrix import (
     OUTSIDE_COUNCIL,
     START,
     TABLES,

@@ -13,9 +13,9 @@ import pytest
 from dps.core.context import Context
 from dps.core.settings import Settings
 from dps.scheduler.runner import run_once
-from tests.support import Api, problem
-from tests.support_contracts import NO_LIBREOFFICE, load_templates
-from tests.support_placements import CARD_PRICE, SECOND_CARD_PRICE, Consortium, consortium, place, spend
+from tests.support import Api, problem, settings_for
+from tests.support.contracts import load_templates
+from tests.support.placements import CARD_PRICE, SECOND_CARD_PRICE, Consortium, consortium, place, spend
 
 PLACEMENTS = "/api/v1/placements"
 UPLIFTED = 128_148  # CARD_PRICE + 3.8%, half up (128,148.366)
@@ -24,19 +24,10 @@ UPLIFTED = 128_148  # CARD_PRICE + 3.8%, half up (128,148.366)
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """The clock moves over months (an uplift in April): tokens outlive them."""
-    return Settings.from_env(
-        {
-            "DPS_VAR_DIR": str(tmp_path / "var"),
-            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
-            "DPS_SCHEDULER": "off",
-            "DPS_TOKEN_TTL_HOURS": str(24 * 365),
-        }
-    )
+    return settings_for(tmp_path, token_days=365)
 
 
-@pytest.fixture(autouse=True)
-def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+pytestmark = pytest.mark.usefixtures("no_libreoffice")
 
 
 async def placement_report(api: Api, token: str, first: str, last: str, **params: Any) -> dict[str, Any]:

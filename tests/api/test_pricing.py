@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,87 +12,8 @@ from typing import Any
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.pricing.services import check_offer_fee, record_agreed_fee
-from tests.support import Api, admit_member, problem
-from tests.support_frameworks import waive_publishing_checks
-
-ARRANGEMENTS = "/api/v1/arrangements"
-
-
-async def arrangement(api: Api, officer: str, members: list[int]) -> tuple[int, int]:
-    """A published arrangement with one lot (ages 8-12 and 13-17 x standard/complex); (id, lot id)."""
-    created = await api.client.post(
-        ARRANGEMENTS,
-        json={
-            "reference": "NW-RES-DPS",
-            "title": "North West residential DPS",
-            "service_type": "residential",
-            "profile_code": "pcr2015_dps",
-            "term_start": "2026-04-01",
-            "term_end": "2029-02-23",
-            "member_authority_ids": members,
-        },
-        headers=api.auth(officer),
-    )
-    assert created.status_code == 201, created.text
-    arrangement_id = created.json()["id"]
-    lot = await api.client.post(
-        f"{ARRANGEMENTS}/{arrangement_id}/lots",
-        json={
-            "code": "LOT-1",
-            "title": "Children's homes",
-            "age_bands": [
-                {"label": "8-12", "min_age": 8, "max_age": 12},
-                {"label": "13-17", "min_age": 13, "max_age": 17},
-            ],
-            "need_levels": ["standard", "complex"],
-        },
-        headers=api.auth(officer),
-    )
-    assert lot.status_code == 201, lot.text
-    await waive_publishing_checks(api, officer, arrangement_id)
-    published = await api.client.post(f"{ARRANGEMENTS}/{arrangement_id}/publish", headers=api.auth(officer))
-    assert published.status_code == 200, published.text
-    return arrangement_id, lot.json()["id"]
-
-
-def band_body(lot_id: int, **overrides: Any) -> dict[str, Any]:
-    return {
-        "lot_id": lot_id,
-        "age_band": "13-17",
-        "need_level": "complex",
-        "floor_pence": 300_000,
-        "ceiling_pence": 450_000,
-        "effective_from": "2026-04-01",
-        **overrides,
-    }
-
-
-async def add_band(api: Api, officer: str, arrangement_id: int, lot_id: int, **overrides: Any) -> dict[str, Any]:
-    response = await api.client.post(
-        f"{ARRANGEMENTS}/{arrangement_id}/price-bands", json=band_body(lot_id, **overrides), headers=api.auth(officer)
-    )
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-async def setup(api: Api) -> dict[str, Any]:
-    lead = await api.authority("Bolton Council", "E08000001")
-    member = await api.authority("Wigan Council", "E08000010")
-    _, officer = await api.staff("procurement_officer", lead)
-    _, commissioner = await api.staff("commissioner", member)
-    arrangement_id, lot_id = await arrangement(api, officer, [member])
-    provider_id, provider = await api.provider("Northern Homes Ltd")
-    await admit_member(arrangement_id, lot_id, provider_id, date(2026, 4, 1))
-    return {
-        "lead": lead,
-        "member": member,
-        "officer": officer,
-        "commissioner": commissioner,
-        "arrangement_id": arrangement_id,
-        "lot_id": lot_id,
-        "provider_id": provider_id,
-        "provider": provider,
-    }
+from tests.support import Api, problem
+from tests.support.pricing import ARRANGEMENTS, add_band, band_body, setup
 
 
 async def test_officer_sets_bands_members_read_them_and_overlaps_are_refused(api: Api) -> None:
@@ -168,6 +90,31 @@ async def test_officer_sets_bands_members_read_them_and_overlaps_are_refused(api
 
 
 async def test_a_rate_card_above_the_ceiling_is_approved_by_exception(api: Api) -> None:
+    story = await a_lot_with_two_bands_and_a_priced_service(api)
+    await a_member_proposes_a_card_a_penny_over_the_ceiling(api, story)
+    await an_outsider_neither_prices_the_lot_nor_reads_the_card(api, story)
+    await the_officer_approves_the_exception_then_the_card(api, story)
+    await the_council_and_the_provider_see_the_card(api, story)
+    await an_offer_at_the_cards_price_is_above_the_ceiling_by_agreement(api, story)
+
+
+@dataclass
+class CardStory:
+    """What the steps of the rate card story share: the scene, its lot and service and, as they come, the card and its
+    line above the ceiling."""
+
+    s: dict[str, Any]
+    arrangement_id: int
+    lot_id: int
+    service_id: int
+    body: dict[str, Any] = field(default_factory=dict)
+    card: dict[str, Any] = field(default_factory=dict)
+    above: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+
+
+async def a_lot_with_two_bands_and_a_priced_service(api: Api) -> CardStory:
+    """The officer sets two bands for 13-17 and an additional service on the lot."""
     s = await setup(api)
     arrangement_id, lot_id = s["arrangement_id"], s["lot_id"]
     await add_band(api, s["officer"], arrangement_id, lot_id)  # 13-17 complex: 300,000 - 450,000
@@ -180,7 +127,12 @@ async def test_a_rate_card_above_the_ceiling_is_approved_by_exception(api: Api) 
     )
     assert service.status_code == 201, service.text
     service_id = service.json()["id"]
+    return CardStory(s=s, arrangement_id=arrangement_id, lot_id=lot_id, service_id=service_id)
 
+
+async def a_member_proposes_a_card_a_penny_over_the_ceiling(api: Api, story: CardStory) -> None:
+    """One penny over the ceiling needs a justification; one line is above the ceiling, one abnormally low."""
+    s, lot_id, service_id = story.s, story.lot_id, story.service_id
     body: dict[str, Any] = {
         "lot_id": lot_id,
         "effective_from": "2026-06-01",
@@ -202,7 +154,14 @@ async def test_a_rate_card_above_the_ceiling_is_approved_by_exception(api: Api) 
     assert (above["position"], above["exception_status"]) == ("above_ceiling", "requested")
     assert (low["position"], low["abnormally_low"]) == ("below_floor", True)
     assert card["services"] == [{"service_id": service_id, "unit": "hour", "unit_price_pence": 2_800}]
+    story.body = body
+    story.card = card
+    story.above = above
 
+
+async def an_outsider_neither_prices_the_lot_nor_reads_the_card(api: Api, story: CardStory) -> None:
+    """A provider without a place on the lot cannot price it, nor read the card."""
+    body, card = story.body, story.card
     # A provider without a place on the lot cannot price it.
     _, outsider = await api.provider("Elsewhere Care Ltd")
     problem(await api.client.post("/api/v1/rate-cards", json=body, headers=api.auth(outsider)), 422, "not_a_member")
@@ -210,6 +169,10 @@ async def test_a_rate_card_above_the_ceiling_is_approved_by_exception(api: Api) 
     problem(await api.client.get(f"/api/v1/rate-cards/{card['id']}", headers=api.auth(outsider)), 404,
             "not_found")  # fmt: skip
 
+
+async def the_officer_approves_the_exception_then_the_card(api: Api, story: CardStory) -> None:
+    """Only the officer decides the exception; the card is approved at its version after the low-price review."""
+    s, card, above = story.s, story.card, story.above
     officer = api.auth(s["officer"])
     url = f"/api/v1/rate-cards/{card['id']}"
     not_yet = await api.client.post(
@@ -249,13 +212,22 @@ async def test_a_rate_card_above_the_ceiling_is_approved_by_exception(api: Api) 
         f"{url}/reject", json={"reason": "changed mind"}, headers={**officer, "If-Match": '"3"'}
     )
     problem(again, 409, "illegal_transition")
+    story.url = url
 
+
+async def the_council_and_the_provider_see_the_card(api: Api, story: CardStory) -> None:
+    """The member council's commissioner sees it; the provider lists its own."""
+    s, card, url = story.s, story.card, story.url
     # The member council's commissioner sees it; the provider lists its own.
     seen = await api.client.get(url, headers=api.auth(s["commissioner"]))
     assert seen.status_code == 200 and seen.headers["etag"] == '"3"'
     mine = await api.client.get("/api/v1/rate-cards", headers=api.auth(s["provider"]))
     assert [c["id"] for c in mine.json()["items"]] == [card["id"]]
 
+
+async def an_offer_at_the_cards_price_is_above_the_ceiling_by_agreement(api: Api, story: CardStory) -> None:
+    """The call-off's fee check: at the card's price, above the ceiling by agreement."""
+    s, lot_id, card = story.s, story.lot_id, story.card
     # The call-off engineer's check: an offer at the card's price is above the ceiling by agreement.
     check = await check_offer_fee(
         lot_id=lot_id, provider_id=s["provider_id"], age=14, need_level="complex", weekly_fee_pence=450_001,

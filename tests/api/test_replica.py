@@ -17,8 +17,8 @@ from piccolo.engine.postgres import PostgresEngine
 from dps.core import replica
 from dps.core.db import DB
 from dps.core.settings import Settings
-from tests.api.test_compliance_stories import consortium
 from tests.support import Api
+from tests.support.compliance import consortium
 
 
 class ReplicaReads:

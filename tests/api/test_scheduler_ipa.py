@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from dps.core.context import Context
 from dps.scheduler.runner import run_once
-from tests.api.test_contracts_placements import consortium, no_libreoffice, placed, settings
 from tests.support import Api
-from tests.support_contracts import load_templates
+from tests.support.contracts import load_templates
+from tests.support.placement_contracts import consortium, placed, settings
 
-__all__ = ["no_libreoffice", "settings"]  # the fixtures of the contracts tests apply here too
+__all__ = ["settings"]  # the fixture of the contracts tests applies here too
+pytestmark = pytest.mark.usefixtures("no_libreoffice")
 
 
 async def agreements(api: Api, token: str) -> list[dict]:

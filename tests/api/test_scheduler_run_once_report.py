@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.api.test_contracts_placements import CALL_OFFS, consortium, dps, placed, settings  # noqa: F401
 from tests.support import Api
-from tests.support_contracts import load_templates
+from tests.support.contracts import load_templates
+from tests.support.placement_contracts import CALL_OFFS, consortium, dps, placed, settings  # noqa: F401
 
 
 async def test_run_once_prints_what_the_pass_did(api: Api, clean_database: str, tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dps.core import audit
-from tests.api.test_call_offs import member, offer_body, raise_and_publish, scene, settings
 from tests.support import Api
+from tests.support.call_offs import member, offer_body, raise_and_publish, scene, settings
 
 __all__ = ["settings"]  # the call-off tests' settings fixture (long-lived tokens) applies here too
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.api.test_compliance_stories import TEN_MILLION, consortium
 from tests.support import Api, problem
+from tests.support.compliance import TEN_MILLION, consortium
 
 SEARCH = "/api/v1/search/settings"
 

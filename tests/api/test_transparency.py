@@ -13,8 +13,8 @@ import pytest
 
 from dps.core.settings import Settings
 from dps.transparency.domain.merge import compiled_release
-from tests.support import Api, problem
-from tests.support_transparency import (
+from tests.support import Api, problem, settings_for
+from tests.support.transparency import (
     FORBIDDEN_CHILD_KEYS,
     SCHEMA_DIR,
     Market,
@@ -39,14 +39,7 @@ SECRETS = ("SECRET-PLAN", "BL1", "gone missing", "Girl, 12", "EHCP", "autism", "
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """The story moves the clock over months: tokens outlive it."""
-    return Settings.from_env(
-        {
-            "DPS_VAR_DIR": str(tmp_path / "var"),
-            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
-            "DPS_SCHEDULER": "off",
-            "DPS_TOKEN_TTL_HOURS": str(24 * 365),
-        }
-    )
+    return settings_for(tmp_path, token_days=365)
 
 
 def of(releases: list[dict[str, Any]], ocid_part: str) -> list[dict[str, Any]]:
@@ -325,7 +318,7 @@ async def test_an_open_framework_publishes_a_tender_notice_and_its_reopening_win
 async def test_two_changes_to_one_process_at_once_write_one_release_each_and_lose_nothing(api: Api) -> None:
     import asyncio
 
-    from tests.support_transparency import admit_member_audited
+    from tests.support.transparency import admit_member_audited
 
     m = await market(api)
     await publish(api, m)

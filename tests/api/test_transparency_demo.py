@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.support import Api
-from tests.support_transparency import all_releases, release_errors
+from tests.support.transparency import all_releases, release_errors
 
 
 async def test_the_demo_market_publishes_releases_that_validate_with_no_errors(

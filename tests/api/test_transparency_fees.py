@@ -11,9 +11,9 @@ import pytest
 
 from dps.core.settings import Settings
 from tests.support import Api
-from tests.support_contracts import NO_LIBREOFFICE, load_templates
-from tests.support_placements import CARD_PRICE, consortium, place
-from tests.support_transparency import all_releases, release_errors, system_context
+from tests.support.contracts import NO_LIBREOFFICE, load_templates
+from tests.support.placements import CARD_PRICE, consortium, place
+from tests.support.transparency import all_releases, release_errors, system_context
 
 UPLIFTED = 128_148  # CARD_PRICE + 3.8%, half up
 

@@ -14,8 +14,8 @@ import pytest
 from dps.core.settings import Settings
 from dps.transparency.domain.merge import compiled_release
 from tests.support import Api
-from tests.support_placements import SECOND_CARD_PRICE, Consortium, consortium, place
-from tests.support_transparency import FORBIDDEN_CHILD_KEYS, all_releases, keys_of, release_errors, system_context
+from tests.support.placements import SECOND_CARD_PRICE, Consortium, consortium, place
+from tests.support.transparency import FORBIDDEN_CHILD_KEYS, all_releases, keys_of, release_errors, system_context
 
 PLACEMENTS = "/api/v1/placements"
 SPOT_REASON = "No member home can take him before Christmas; emergency spot purchase"

@@ -17,8 +17,7 @@ from dps.app import create_app
 from dps.core.clock import FixedClock
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
-from tests import pdfs
-from tests.support import Api, problem
+from tests.support import Api, pdfs, problem
 
 
 async def upload(api: Api, token: str, content: bytes, name: str = "certificate.pdf") -> httpx.Response:

@@ -7,77 +7,28 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pdfplumber
 import pytest
-import pytest_asyncio
 
-from dps.accounts import tables as accounts
 from dps.contracts import repository
 from dps.contracts import tables as t
-from dps.contracts.domain import facts as f
 from dps.contracts.domain.contracts import ContractKind, ContractStatus, PdfStatus
-from dps.contracts.domain.samples import fee_variation_facts, placement_facts
 from dps.contracts.pdf import PdfConverter
 from dps.contracts.services import generation
-from dps.contracts.services.templates import load_shipped_templates
-from dps.core.clock import FixedClock
-from dps.core.context import Context
 from dps.core.errors import Conflict
-from dps.core.settings import Settings
-from dps.core.storage import LocalDocumentStore
-from tests.conftest import START
 from tests.support import scalar
-from tests.support_contracts import NO_LIBREOFFICE, docx_text, table_rows
+from tests.support.contract_world import (
+    World,
+    _placement,
+    _variation,
+)
+from tests.support.contracts import NO_LIBREOFFICE, docx_text, table_rows
 
 HAS_LIBREOFFICE = shutil.which("soffice") is not None
-
-
-@dataclass
-class World:
-    ctx: Context
-    authority_id: int
-    provider_id: int
-
-
-@pytest_asyncio.fixture
-async def world(clean_database: str, settings: Settings, clock: FixedClock, tmp_path: Path) -> AsyncIterator[World]:
-    ctx = Context(principal=None, clock=clock, settings=settings, store=LocalDocumentStore(tmp_path / "documents"))
-    authority = await accounts.Authority.insert(
-        accounts.Authority(name="Cyngor Gwynedd", ons_code="W06000002", region="wales", created_at=START)
-    ).returning(accounts.Authority.id)
-    provider = await accounts.Provider.insert(
-        accounts.Provider(
-            legal_name='Ysgol y Bryn & "Gofal" <Cymru> Ltd',
-            address="Tŷ Gwyn, Llanfair\u00adpwll",
-            postcode="LL61 5UJ",
-            company_number="04561234",
-            contacts="[]",
-            created_at=START,
-        )
-    ).returning(accounts.Provider.id)
-    await load_shipped_templates(ctx)
-    yield World(ctx, authority[0]["id"], provider[0]["id"])
-
-
-def _placement(w: World, placement_id: int = 101) -> f.PlacementFacts:
-    return replace(placement_facts(), placement_id=placement_id, authority_id=w.authority_id, provider_id=w.provider_id)
-
-
-def _variation(w: World, placement_id: int, old: int = 608_456, new: int = 631_577) -> f.FeeVariationFacts:
-    return replace(
-        fee_variation_facts(),
-        placement_id=placement_id,
-        authority_id=w.authority_id,
-        provider_id=w.provider_id,
-        previous_weekly_pence=old,
-        new_weekly_pence=new,
-        contract_reference="",
-    )
 
 
 async def test_an_ipa_pins_its_template_and_is_stored_with_its_hash(world: World) -> None:

@@ -23,8 +23,8 @@ from dps.contracts.domain.samples import sample_context
 from dps.contracts.pdf import PdfConverter
 from dps.contracts.rendering import RenderFailed, check_docx, render_docx
 from dps.contracts.services import generation
-from tests.integration.test_contracts_generation import World, _placement, _variation, world  # noqa: F401
-from tests.support_contracts import NO_LIBREOFFICE
+from tests.support.contract_world import World, _placement, _variation
+from tests.support.contracts import NO_LIBREOFFICE
 
 HAS_LIBREOFFICE = shutil.which("soffice") is not None
 
@@ -127,7 +127,7 @@ def test_what_converts_in_time_is_accepted(template: bytes) -> None:
     assert check_docx(template, sample_context(TemplateKind.DECISION_LETTER)) == []
 
 
-async def test_generation_leaves_the_pdf_pending_for_the_scheduler(world: World) -> None:  # noqa: F811
+async def test_generation_leaves_the_pdf_pending_for_the_scheduler(world: World) -> None:
     # No converter named (a request): the .docx is stored and the PDF waits, whatever is installed.
     contract = await generation.generate_placement_agreement(world.ctx, _placement(world))
     assert contract.pdf_status is PdfStatus.PENDING
@@ -153,7 +153,7 @@ class RecordingConverter(PdfConverter):
         return [b"%PDF-1.4 fake\n%%EOF\n" for _ in documents]
 
 
-async def test_two_schedulers_never_convert_the_same_document(world: World) -> None:  # noqa: F811
+async def test_two_schedulers_never_convert_the_same_document(world: World) -> None:
     batch = await generation.generate_fee_variations(
         world.ctx, [_variation(world, n) for n in range(1, 6)], converter=NO_LIBREOFFICE
     )
@@ -173,7 +173,7 @@ async def test_two_schedulers_never_convert_the_same_document(world: World) -> N
     assert {(await repository.get_contract(i)).pdf_status for i in ids} == {PdfStatus.READY}
 
 
-async def test_a_claim_whose_converter_died_is_taken_over(world: World) -> None:  # noqa: F811
+async def test_a_claim_whose_converter_died_is_taken_over(world: World) -> None:
     contract = await generation.generate_placement_agreement(world.ctx, _placement(world))
     now = world.ctx.clock.now()
     [claimed] = await repository.claim_pdfs(10, now, now - generation.STALE_CLAIM)

@@ -20,7 +20,7 @@ from dps.core.errors import RuleViolation
 from dps.core.settings import Settings
 from dps.core.storage import DOCX, LocalDocumentStore
 from tests.conftest import START
-from tests.support_contracts import NO_LIBREOFFICE, docx_text
+from tests.support.contracts import NO_LIBREOFFICE, docx_text
 
 HAS_LIBREOFFICE = shutil.which("soffice") is not None
 

@@ -3,41 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from dps.accounts import repository as accounts
-from dps.accounts.domain import Region, UserStatus
-from dps.core.auth import Role
 from dps.core.db import DB
 from dps.core.email import GovukNotifySender, OutgoingEmail, SmtpSender, deliver_all_due, deliver_due, retry_delay
-from dps.core.notifications import Recipient, notify
 from tests.support import scalar
-
-AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support.mail import AT, Inbox, _queue, free_port
 
 
 @pytest.fixture
@@ -62,25 +38,6 @@ def start_server(smtp_port: int, inbox: Inbox) -> Iterator[Any]:
     yield start
     for controller in started:
         controller.stop()
-
-
-async def _queue(count: int) -> list[Recipient]:
-    authority = await accounts.insert_authority("Bolton Council", "E08000001", Region.NORTH_WEST, AT)
-    people = []
-    for n in range(count):
-        user = await accounts.insert_user(
-            email=f"officer{n}@council.test", full_name="Officer", role=Role.PROCUREMENT_OFFICER,
-            status=UserStatus.ACTIVE, authority_id=authority.id, provider_id=None, password_hash=None,
-            invitation_hash=None, invitation_expires_at=None, at=AT,
-        )  # fmt: skip
-        people.append(Recipient(user.id, user.email))
-    async with DB.transaction():
-        await notify(
-            people, kind="application.decision_warning", key="application:1:decision-warning:2026-11-25",
-            subject="Decision due 25 November 2026", body="Two working days are left.",
-            link_path="/applications/1", at=AT,
-        )  # fmt: skip
-    return people
 
 
 async def test_a_message_waits_while_the_server_is_down_and_arrives_once_when_it_is_up(

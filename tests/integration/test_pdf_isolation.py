@@ -15,8 +15,8 @@ import pytest
 from dps.compliance.pdf import PdfUnreadable, read_pdf_text
 from dps.core.isolation import IsolatedTimeout, run_isolated
 from dps.core.pdfguard import PdfRefused, read_page_texts
-from tests import pdfs
-from tests.api.test_pdf_abuse import pdf_workers
+from tests.support import pdfs
+from tests.support.pdf_workers import pdf_workers
 
 MEGABYTE = 1024 * 1024
 
@@ -50,7 +50,7 @@ SERVER = textwrap.dedent(
     """
     import asyncio, signal, sys
     from dps.compliance.pdf import read_pdf_text
-    from tests import pdfs
+    from tests.support import pdfs
 
     async def main():
         data = pdfs.slow()

@@ -24,10 +24,10 @@ from aiosmtpd.controller import Controller
 from dps.core.clock import FixedClock, SystemClock
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
-from tests.api.test_arrangements import add_lot, create
-from tests.integration.test_notifications_email import Inbox, free_port
 from tests.support import Api, admit_member, scalar
-from tests.support_frameworks import waive_publishing_checks
+from tests.support.arrangements import add_lot, create
+from tests.support.frameworks import waive_publishing_checks
+from tests.support.mail import Inbox, free_port
 
 pytestmark = pytest.mark.slow
 DPS = [sys.executable, "-m", "dps.cli"]

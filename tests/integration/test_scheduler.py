@@ -26,7 +26,7 @@ from dps.frameworks import tables as ft
 from dps.scheduler import engine
 from dps.scheduler.engine import HANDLERS, sweep
 from tests.support import Api, admit_member, links_to_no_route, scalar
-from tests.support_frameworks import waive_publishing_checks
+from tests.support.frameworks import waive_publishing_checks
 
 SWEEP_HOUR = 7  # the daily sweep runs at 07:00 UTC
 

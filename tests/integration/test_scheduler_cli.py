@@ -12,8 +12,8 @@ from aiosmtpd.controller import Controller
 
 from dps.core import deadlines
 from dps.core.db import DB
-from tests.integration.test_notifications_email import Inbox, _queue, free_port
 from tests.support import scalar
+from tests.support.mail import Inbox, _queue, free_port
 
 
 def run_once(database_url: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -24,8 +24,8 @@ from dps.core.db import DB
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
 from dps.scheduler.engine import sweep
-from tests.api.test_call_offs import CALL_OFFS, insure, mark_all, member, offer_body, raise_and_publish, scene
-from tests.support import Api, links_to_no_route, scalar
+from tests.support import Api, links_to_no_route, scalar, settings_for
+from tests.support.call_offs import CALL_OFFS, insure, mark_all, member, offer_body, raise_and_publish, scene
 
 SWEEP_HOUR = 7
 
@@ -33,14 +33,7 @@ SWEEP_HOUR = 7
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """The clock moves over more than a year; tokens outlive it."""
-    return Settings.from_env(
-        {
-            "DPS_VAR_DIR": str(tmp_path / "var"),
-            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
-            "DPS_SCHEDULER": "off",
-            "DPS_TOKEN_TTL_HOURS": str(24 * 800),
-        }
-    )
+    return settings_for(tmp_path, token_days=800)
 
 
 @pytest_asyncio.fixture

@@ -1,5 +1,5 @@
 """Browser tests of the portal: the real app under uvicorn on a free port with its own throwaway
-database (tests/portal/scene.py loaded), one Debian chromium for the session,
+database (tests/support/portal/scene.py loaded), one Debian chromium for the session,
 a fresh browser context per test (pytest-playwright's `page`).
 
 Every page a test reaches is checked by `look`: one h1, a skip link, axe-core with no serious or
@@ -63,7 +63,7 @@ def _server_url() -> str:
     return db.embedded_server_uri(REPO / "var" / "pg-test", "postgres")
 
 
-# The scene's ids (tests/portal/scene.py), filled in when the server starts.
+# The scene's ids (tests/support/portal/scene.py), filled in when the server starts.
 scene: dict[str, int] = {}
 # The server's environment (its database), for tests that act for the council meanwhile.
 server_env: dict[str, str] = {}
@@ -71,7 +71,7 @@ server_env: dict[str, str] = {}
 
 @pytest.fixture(scope="package")
 def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The portal served by uvicorn, with tests/portal/scene.py loaded into a fresh database."""
+    """The portal served by uvicorn, with tests/support/portal/scene.py loaded into a fresh database."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: `make system-deps` installs it (apt-get install chromium)")
     url = db.with_database(_server_url(), f"dps_portal_{uuid.uuid4().hex[:10]}")
@@ -102,7 +102,7 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         # The server starts (imports, binds) while the scene loads; it reads no data until asked.
         loaded = subprocess.run(
-            [sys.executable, "-m", "tests.portal.scene"], env=env, cwd=REPO, capture_output=True, timeout=120
+            [sys.executable, "-m", "tests.support.portal.scene"], env=env, cwd=REPO, capture_output=True, timeout=120
         )
         if loaded.returncode != 0:
             pytest.fail("the scene did not load:\n" + loaded.stderr.decode()[-4000:])

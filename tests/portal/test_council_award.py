@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.portal.conftest import Look, scene, sign_in
-from tests.portal.scene_council import CLOSED_TITLE
+from tests.support.portal.scene_council import CLOSED_TITLE
 
 
 def fill_date(page: Page, legend: str, day: date) -> None:

@@ -348,7 +348,7 @@ def test_setting_up_arrangements_is_for_procurement_officers(page: Page) -> None
 
 def test_a_member_councils_officer_cannot_set_up_the_lead_councils_arrangement(page: Page) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tests.portal.setup_acts", "member-officer"],
+        [sys.executable, "-m", "tests.support.portal.setup_acts", "member-officer"],
         env=server_env,
         cwd=REPO,
         capture_output=True,

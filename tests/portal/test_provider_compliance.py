@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.pdfs import insurance_schedule
 from tests.portal.conftest import Look, scene, sign_in
+from tests.support.pdfs import insurance_schedule
 
 MEMBERSHIP = "Placements North West children's residential DPS, LOT-2"
 

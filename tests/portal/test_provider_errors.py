@@ -7,8 +7,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.pdfs import insurance_schedule
 from tests.portal.conftest import Look, scene, sign_in
+from tests.support.pdfs import insurance_schedule
 
 
 def start_application(page: Page) -> str:

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 
-from tests.pdfs import insurance_schedule
 from tests.portal.conftest import Look, sign_in
-from tests.portal.test_provider_placement_requests import council_act
+from tests.support.pdfs import insurance_schedule
+from tests.support.portal.council import council_act
 
 PASSWORD = "a long walk on a cold beach"
 

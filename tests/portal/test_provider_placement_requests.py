@@ -5,30 +5,16 @@ and assessment after an award, and a late offer refused."""
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 
-from tests.portal.conftest import REPO, Look, scene, server_env, sign_in
+from tests.portal.conftest import Look, scene, sign_in
+from tests.support.portal.council import council_act
 
 OPEN_REQUEST = "Boy, 12, long term"
-
-
-def council_act(*args: str) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.portal.council_acts", args[0], json.dumps(scene), *args[1:]],
-        env=server_env,
-        cwd=REPO,
-        capture_output=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr.decode()[-3000:]
-    return dict(json.loads(done.stdout.decode().strip().splitlines()[-1]))
 
 
 def fill_offer(page: Page, fee: str) -> None:

@@ -21,7 +21,7 @@ from dps.contracts.domain.samples import (
     sample_context,
 )
 from dps.contracts.rendering import RenderFailed, check_docx, render_docx
-from tests.support_contracts import docx_text, table_rows
+from tests.support.contracts import docx_text, table_rows
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "contracts"
 ISSUED = date(2026, 11, 23)

@@ -14,7 +14,7 @@ from dps.contracts import sandbox
 from dps.contracts.domain.contexts import TemplateKind
 from dps.contracts.domain.samples import sample_context
 from dps.contracts.rendering import RenderFailed, check_docx, check_docx_isolated, render_docx
-from tests.support_contracts import docx_text
+from tests.support.contracts import docx_text
 
 
 def template_with(*paragraphs: str) -> bytes:

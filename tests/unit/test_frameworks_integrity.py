@@ -30,7 +30,7 @@ from dps.frameworks.domain.questionnaires import (
     criteria_for_lot,
     threshold_applies,
 )
-from tests.unit.test_frameworks_domain import arrangement
+from tests.support.frameworks_domain import arrangement
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SIXTY = Decimal("60.00")

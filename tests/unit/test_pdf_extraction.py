@@ -18,7 +18,7 @@ from dps.compliance.domain.extraction import (
 )
 from dps.compliance.domain.requirements import InsuranceKind
 from dps.compliance.pdf import PdfUnreadable, read_pdf_text
-from tests import pdfs
+from tests.support import pdfs
 
 
 async def test_insurance_schedule_with_a_table_of_covers() -> None:

@@ -37,7 +37,7 @@ from dps.scheduler.domain_tenders import (
     reopening_events,
 )
 from dps.tenders.domain.call_offs import CallOffStatus
-from tests.unit.test_tenders_domain import DEADLINE, call_off
+from tests.support.tenders_domain import DEADLINE, call_off
 
 # --- evidence ------------------------------------------------------------------------------------
 

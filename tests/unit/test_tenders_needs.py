@@ -11,7 +11,7 @@ from dps.accounts.domain import Need
 from dps.core.errors import RuleViolation
 from dps.tenders.domain.call_offs import check_preferred_needs, preferred_needs_criterion
 from dps.tenders.domain.offers import score_offers
-from tests.unit.test_tenders_domain import child, criteria, facts
+from tests.support.tenders_domain import child, criteria, facts
 
 PREFERRED = frozenset({Need.ADHD, Need.SELF_HARM})
 

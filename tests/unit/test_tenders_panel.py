@@ -16,7 +16,7 @@ from dps.tenders.domain.panel import (
     require_complete,
     require_on_panel,
 )
-from tests.unit.test_tenders_domain import call_off
+from tests.support.tenders_domain import call_off
 
 AT = datetime(2026, 12, 4, 10, tzinfo=UTC)
 OFFERS = (11, 12)

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from dps.tenders.domain.offers import AdditionalService, Offer, OfferContent, OfferStatus, score_offers
-from tests.unit.test_tenders_domain import NOW, criteria, facts
+from tests.support.tenders_domain import NOW, criteria, facts
 
 
 def test_services_offered_with_the_placement_count_in_the_price() -> None:

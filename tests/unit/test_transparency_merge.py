@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from dps.transparency.domain.merge import WHOLE_LIST_FIELDS, compiled_release, record, versioned_release
-from tests.support_transparency import package_schema
+from tests.support.transparency import package_schema
 
 
 def rel(n: int, date: str, tag: str = "tenderUpdate", **body: Any) -> dict[str, Any]:

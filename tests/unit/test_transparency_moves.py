@@ -14,7 +14,7 @@ from dps.transparency.domain.facts import FeeChange, LotFacts, MovedPlacementFac
 from dps.transparency.domain.merge import compiled_release
 from dps.transparency.domain.notices import draft, moved_placement_notices
 from dps.transparency.domain.releases import call_off_release, placement_release
-from tests.support_transparency import FORBIDDEN_CHILD_KEYS, keys_of, release_errors
+from tests.support.transparency import FORBIDDEN_CHILD_KEYS, keys_of, release_errors
 
 T0 = datetime(2026, 12, 20, 10, 0, tzinfo=UTC)
 OCID = "ocds-test-placement-9"

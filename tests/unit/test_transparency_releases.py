@@ -20,7 +20,7 @@ from dps.transparency.domain.facts import (
     PlacementFacts,
 )
 from dps.transparency.domain.releases import arrangement_release, call_off_release, ocds_amount
-from tests.support_transparency import FORBIDDEN_CHILD_KEYS, keys_of, release_errors
+from tests.support.transparency import FORBIDDEN_CHILD_KEYS, keys_of, release_errors
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 BOLTON = Organisation("authority-1", "Bolton Council", ons_code="E08000001")

@@ -8,7 +8,7 @@ import pytest
 from dps.accounts.filenames import MAX_FILENAME_LENGTH, stored_filename
 from dps.core.pdfguard import PdfRefused, check_structure, check_upload_pdf
 from dps.core.storage import DOCX, JPEG, PDF, PNG
-from tests import pdfs
+from tests.support import pdfs
 
 
 @pytest.mark.parametrize(

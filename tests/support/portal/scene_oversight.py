@@ -36,7 +36,7 @@ from dps.pricing.schemas import ApproveIn, BandIn, LineIn, RateCardIn
 from dps.pricing.services import fees, prices, rate_cards
 from dps.tenders import repository as tenders
 from dps.tenders.domain.placements import Placement
-from tests import pdfs
+from tests.support import pdfs
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100

@@ -16,9 +16,8 @@ from typing import Any
 import msgspec
 from httpx import Response
 
-from tests import pdfs
-from tests.support import PASSWORD, Api, admit_member
-from tests.support_contracts import load_templates
+from tests.support import PASSWORD, Api, admit_member, pdfs
+from tests.support.contracts import load_templates
 
 START = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)  # a Monday, as tests/conftest.py's clock
 ARRANGEMENTS = "/api/v1/arrangements"

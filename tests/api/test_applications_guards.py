@@ -1,9 +1,10 @@
-"""Review findings in frameworks, accounts and core: each test failed before its fix."""
+"""Applications' guards: who reads an application's audit trail, values the database cannot store,
+the decision clock in England's time, marking a withdrawn application."""
 
 from __future__ import annotations
 
-from tests.api.test_applications import APPS, set_up
 from tests.support import Api, problem
+from tests.support.applications import APPS, set_up
 
 AUDIT = "/api/v1/audit"
 
@@ -65,7 +66,7 @@ async def test_values_the_database_cannot_store_are_a_400_not_a_500(api: Api) ->
 async def test_the_decision_clock_starts_on_the_day_of_receipt_in_england_not_in_utc(api: Api) -> None:
     from datetime import UTC, datetime
 
-    from tests.api.test_applications import complete_answers
+    from tests.support.applications import complete_answers
 
     world = await set_up(api)
     _, provider = await api.provider()
@@ -88,7 +89,7 @@ async def test_the_decision_clock_starts_on_the_day_of_receipt_in_england_not_in
 
 
 async def test_evaluators_cannot_mark_an_application_once_it_is_withdrawn(api: Api) -> None:
-    from tests.api.test_applications import complete_answers
+    from tests.support.applications import complete_answers
 
     world = await set_up(api)
     officer, q = world["officer"], world["q"]

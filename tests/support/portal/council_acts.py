@@ -1,5 +1,5 @@
 """What the councils do while a browser test waits, run against the portal's database as the
-scene is: `python -m tests.portal.council_acts ACT '<scene ids as JSON>' [ARGS]` prints JSON.
+scene is: `python -m tests.support.portal.council_acts ACT '<scene ids as JSON>' [ARGS]` prints JSON.
 
 - request SECONDS: Bolton's commissioner publishes a placement request for a 9-year-old girl with
   autism whose deadline falls SECONDS from now (published ten days earlier on a clock of its own,
@@ -40,7 +40,7 @@ from dps.pricing.schemas import ApproveIn
 from dps.pricing.services import rate_cards
 from dps.tenders.services import award, call_offs, offers, panel
 from dps.tenders.services import placements as placement_services
-from tests.portal.scene_provider import PASSWORD, request
+from tests.support.portal.scene_provider import PASSWORD, request
 
 Ids = dict[str, int]
 

@@ -1,5 +1,5 @@
 """What the set-up browser tests need done meanwhile, run against the portal's database as the scene
-is: `python -m tests.portal.setup_acts member-officer` adds a procurement officer at Wigan (a member
+is: `python -m tests.support.portal.setup_acts member-officer` adds a procurement officer at Wigan (a member
 council of Bolton's arrangements, not their lead) and prints their email as JSON."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dps.core.auth import Role
 from dps.core.clock import SystemClock
 from dps.core.context import Context
 from dps.core.settings import Settings
-from tests.portal.scene import PASSWORD
+from tests.support.portal.scene import PASSWORD
 
 MEMBER_OFFICER = "wigan-officer@portal.test"
 WIGAN_ONS_CODE = "E08000010"

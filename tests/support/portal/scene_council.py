@@ -1,4 +1,4 @@
-"""The council side of the browser tests' scene (loaded after `tests/portal/scene.py`'s): a
+"""The council side of the browser tests' scene (loaded after `tests/support/portal/scene.py`'s): a
 commissioner at Bolton, and Birch Homes with the public liability certificate its lot asks for and
 two children's homes: Birch House (ages 8 to 17), which a request for a 12 year old invites, and
 Birch Lodge (16 and 17 only), which it leaves out with its reason."""
@@ -29,7 +29,7 @@ from dps.tenders.domain.call_offs import PlacementType, Sex
 from dps.tenders.domain.offers import AdditionalService, Answer, OfferContent
 from dps.tenders.schemas import CallOffIn, ChildIn, CriteriaIn, NeedIn, QuestionIn
 from dps.tenders.services import call_offs, offers, panel
-from tests import pdfs
+from tests.support import pdfs
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100

@@ -5,15 +5,29 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from httpx import AsyncClient, Response
 from litestar import Litestar
 
 from dps.core.clock import FixedClock
+from dps.core.settings import Settings
 
 PASSWORD = "correct-horse-battery"
 _numbers = itertools.count(1)
+
+
+def settings_for(tmp_path: Path, *, token_days: int) -> Settings:
+    """Settings for tests whose clock moves over `token_days` days: their bearer tokens outlive them."""
+    return Settings.from_env(
+        {
+            "DPS_VAR_DIR": str(tmp_path / "var"),
+            "DPS_DOCUMENTS_URL": str(tmp_path / "documents"),
+            "DPS_SCHEDULER": "off",
+            "DPS_TOKEN_TTL_HOURS": str(24 * token_days),
+        }
+    )
 
 
 def problem(response: Response, status: int, code: str) -> dict[str, Any]:
@@ -160,22 +174,26 @@ async def admit_member(arrangement_id: int, lot_id: int, provider_id: int, start
     """Give a provider an ACTIVE place on a lot directly (tests of later packages that need members
     fast; the admission story itself is tested through the API). Returns the membership id."""
     from dps.frameworks import repository
+
+    membership = await repository.insert_membership(active_membership(arrangement_id, lot_id, provider_id, started_on))
+    return membership.id
+
+
+def active_membership(arrangement_id: int, lot_id: int, provider_id: int, started_on: date) -> Any:
+    """A new ACTIVE membership of the lot (a `Membership` to insert), admitted by no application."""
     from dps.frameworks.domain.applications import Membership, MembershipStatus
 
-    membership = await repository.insert_membership(
-        Membership(
-            id=0,
-            arrangement_id=arrangement_id,
-            lot_id=lot_id,
-            provider_id=provider_id,
-            application_id=None,
-            status=MembershipStatus.ACTIVE,
-            started_on=started_on,
-            status_reason=None,
-            version=1,
-        )
+    return Membership(
+        id=0,
+        arrangement_id=arrangement_id,
+        lot_id=lot_id,
+        provider_id=provider_id,
+        application_id=None,
+        status=MembershipStatus.ACTIVE,
+        started_on=started_on,
+        status_reason=None,
+        version=1,
     )
-    return membership.id
 
 
 async def links_to_no_route(app: Litestar) -> list[str]:

@@ -25,7 +25,7 @@ class World:
 async def arrangement(api: Api, *, profile_code: str = "pcr2015_dps", lots: tuple[str, ...] = ("A", "B")) -> World:
     """A draft arrangement of the lead council (Bolton) with a member (Wigan), two evaluators (one
     in each council) and the given lots."""
-    from tests.api.test_arrangements import arrangement_body, lot_body  # here: that module imports this one
+    from tests.support.arrangements import arrangement_body, lot_body  # here: that module imports this one
 
     lead = await api.authority()
     member = await api.authority("Wigan Council", "E08000010")

@@ -1,14 +1,14 @@
-"""Review findings in compliance, each pinned by a test: existence of another organisation's
-concerns is not revealed, the regional search does not show a lot's concerns to councils outside
-it, and out-of-range figures are refused with a problem instead of a server error."""
+"""Compliance's guards: existence of another organisation's concerns is not revealed, the regional
+search does not show a lot's concerns to councils outside it, and out-of-range figures are refused
+with a problem instead of a server error."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from tests.api.test_compliance_stories import Consortium, add_requirement, consortium
 from tests.support import Api, admit_member, problem
+from tests.support.compliance import Consortium, add_requirement, consortium
 
 
 async def _issued_concern(api: Api, c: Consortium, **body: Any) -> dict[str, Any]:

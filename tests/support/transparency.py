@@ -118,21 +118,11 @@ async def admit_member_audited(ctx: Any, arrangement_id: int, lot_id: int, provi
     from dps.core import audit
     from dps.core.db import DB
     from dps.frameworks import repository
-    from dps.frameworks.domain.applications import Membership, MembershipStatus
+    from tests.support import active_membership
 
     async with DB.transaction():
         membership = await repository.insert_membership(
-            Membership(
-                id=0,
-                arrangement_id=arrangement_id,
-                lot_id=lot_id,
-                provider_id=provider_id,
-                application_id=None,
-                status=MembershipStatus.ACTIVE,
-                started_on=started_on,
-                status_reason=None,
-                version=1,
-            )
+            active_membership(arrangement_id, lot_id, provider_id, started_on)
         )
         await audit.record(ctx, "membership.started", "membership", membership.id, after=membership)
     return membership.id
@@ -205,7 +195,7 @@ async def market(api: Any, profile: str = "pcr2015_dps", **arrangement: Any) -> 
 
 
 async def publish(api: Any, m: Market) -> None:
-    from tests.support_frameworks import waive_publishing_checks
+    from tests.support.frameworks import waive_publishing_checks
 
     await waive_publishing_checks(api, m.officer, m.arrangement_id)
     published = await api.client.post(f"/api/v1/arrangements/{m.arrangement_id}/publish", headers=api.auth(m.officer))

@@ -7,7 +7,7 @@ lot 2 only), a compliance requirement and price bands; two providers, each with 
 Birch Homes's application has been through evaluation and admitted to lot 1 (its decision page,
 and another provider's URL for the 404 test).
 
-Run as `python -m tests.portal.scene` with DATABASE_URL set; prints the ids as JSON."""
+Run as `python -m tests.support.portal.scene` with DATABASE_URL set; prints the ids as JSON."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ from dps.frameworks.schemas_applications import QuestionIn
 from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
 from dps.pricing.schemas import BandIn
 from dps.pricing.services import prices
-from tests.pdfs import insurance_schedule
-from tests.portal import scene_council, scene_oversight, scene_provider
+from tests.support.pdfs import insurance_schedule
+from tests.support.portal import scene_council, scene_oversight, scene_provider
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100

@@ -1,12 +1,12 @@
-"""Review pass over tenders: sealed offers, robustness of inputs, permissions (each test failed
-before its fix)."""
+"""Call-offs' guards: sealed offers, robustness of inputs, permissions."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from dps.tenders.domain.offers import OfferContent
-from tests.api.test_call_offs import (
+from tests.support import Api, problem
+from tests.support.call_offs import (
     CALL_OFFS,
     Scene,
     call_off_body,
@@ -17,7 +17,6 @@ from tests.api.test_call_offs import (
     scene,
     settings,
 )
-from tests.support import Api, problem
 
 __all__ = ["settings"]  # the fixture: tokens outlive the weeks these tests move the clock over
 

@@ -1,5 +1,5 @@
-"""Review pass over contracts: what a hostile or careless request does (never a 500), and who may
-act on a contract."""
+"""Contracts' guards: what a hostile or careless request does (never a 500), and who may act on a
+contract."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ import pytest
 from docx import Document
 
 from tests.support import Api, problem
-from tests.support_contracts import NO_LIBREOFFICE, load_templates, member
+from tests.support.contracts import load_templates, member
 
 BASE = "/api/v1/contracts"
 TEMPLATES = "/api/v1/contract-templates"
 
 
-@pytest.fixture(autouse=True)
-def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+pytestmark = pytest.mark.usefixtures("no_libreoffice")
 
 
 def template_with(*paragraphs: str) -> bytes:

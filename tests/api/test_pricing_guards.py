@@ -1,5 +1,5 @@
-"""Review findings in pricing, each pinned by a test: two officers approving overlapping cards at
-once, uplift indices that are not numbers, formulas in the CSV analysis, and who lists cards."""
+"""Pricing's guards: two officers approving overlapping cards at once, uplift indices that are not
+numbers, formulas in the CSV analysis, and who lists cards."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from datetime import date
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.pricing.services import record_agreed_fee
-from tests.api.test_pricing import add_band, setup
 from tests.support import Api, problem
+from tests.support.pricing import add_band, setup
 
 
 async def _propose(api: Api, token: str, lot_id: int, effective_from: str, price: int) -> int:

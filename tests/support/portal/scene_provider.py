@@ -1,4 +1,4 @@
-"""The provider's work after admission, added to the browser tests' scene (tests/portal/scene.py).
+"""The provider's work after admission, added to the browser tests' scene (tests/support/portal/scene.py).
 
 - Birch Homes (a member of lot 1) has a children's home, current insurance evidence, an approved
   rate card and a refused one; the catalogue has one additional service.
