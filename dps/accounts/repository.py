@@ -33,7 +33,7 @@ from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.notifications import Recipient
 from dps.core.pagination import Page, page_of
-from dps.core.rows import one_row, unique_conflict, update_versioned
+from dps.core.rows import json_value, one_row, unique_conflict, update_versioned
 
 # --- unique constraints -> stable codes ------------------------------------------------------
 
@@ -87,7 +87,7 @@ async def list_authorities(limit: int, after_id: int, region: Region | None) -> 
 
 
 def _contacts(raw: Any) -> tuple[Contact, ...]:
-    data = msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
+    data = json_value(raw)
     return tuple(Contact(**c) for c in data)
 
 

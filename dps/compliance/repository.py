@@ -37,7 +37,7 @@ from dps.core import replica
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.pagination import Page, page_of
-from dps.core.rows import one_row, update_versioned
+from dps.core.rows import json_value, one_row, update_versioned
 
 # --- requirements ----------------------------------------------------------------------------
 
@@ -573,7 +573,7 @@ def _visit(row: dict[str, Any]) -> VisitRecord:
         authority_id=row["authority"],
         recorded_by=row["recorded_by"],
         summary=row["summary"],
-        details=msgspec.json.decode(details) if isinstance(details, str | bytes) else details,
+        details=json_value(details),
         recorded_at=row["recorded_at"],
     )
 

@@ -39,6 +39,7 @@ from dps.contracts.domain.variations import PricedPlacement, child_reference
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, StaleVersion
 from dps.core.pagination import Page, page_of
+from dps.core.rows import json_value
 from dps.frameworks import tables as fw
 from dps.frameworks.profiles import get_profile
 from dps.pricing import repository as pricing
@@ -390,7 +391,7 @@ async def contract_context(contract_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"contract {contract_id} does not exist", entity="contract")
     data = row["data"]
-    return dict(msgspec.json.decode(data) if isinstance(data, str | bytes) else data)
+    return dict(json_value(data))
 
 
 async def existing_subjects(subject_keys: Sequence[str]) -> set[str]:

@@ -36,13 +36,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, Inexact, InvalidOperation, localcontext
+from decimal import Decimal, Inexact, localcontext
 from enum import StrEnum
 from fractions import Fraction
-from math import floor, lcm
+from math import lcm
 from typing import Any, Generic, TypeVar
 
 from dps.core.errors import RuleViolation
+from dps.core.rounding import round_half_up
 
 K = TypeVar("K")
 
@@ -258,27 +259,6 @@ def suggested_consensus(criterion: Criterion, marks: Sequence[Mark]) -> Suggesti
     # The mean of two whole, non-negative scores is a whole or a half: adding one before the floor
     # division rounds the half up, exactly as round_half_up(Fraction(a + b, 2), "1") would.
     return Suggestion(criterion.id, (scores[middle - 1] + scores[middle] + 1) // 2, None)
-
-
-def round_half_up(value: Decimal | Fraction, places: str = "0.01") -> Decimal:
-    """Round exactly to `places` (a power of ten: "0.01", "0.1", "1"), halves away from zero.
-
-    This is the one rounding function for scores. Halves go up (59.995 -> 60.00, 2.5 -> 3) as
-    people round by hand and as a published worked example would, not to even as Python's
-    `round()` does. The value is converted to a `Fraction` first, so no intermediate step is
-    rounded by a `decimal` context's precision and the result is exact to the last place.
-    """
-    try:
-        quantum = Decimal(places)
-    except InvalidOperation:
-        quantum = Decimal("NaN")
-    sign, digits, exponent = quantum.as_tuple()
-    if sign or digits != (1,) or not isinstance(exponent, int):
-        # a programming error, not a user's: the places are constants in the callers
-        raise ValueError(f"places must be a power of ten such as '0.01', not {places!r}")
-    steps = Fraction(value) / Fraction(quantum)
-    whole = floor(abs(steps) + Fraction(1, 2))
-    return Decimal(-whole if steps < 0 else whole).scaleb(exponent)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.evaluation import Mark
 from dps.core.pagination import Page, page_of
-from dps.core.rows import Lock, one_row, update_versioned
+from dps.core.rows import Lock, json_value, one_row, update_versioned
 from dps.frameworks import tables as t
 from dps.frameworks.domain.applications import (
     Application,
@@ -30,11 +30,6 @@ from dps.frameworks.domain.applications import (
 )
 from dps.frameworks.domain.clarifications import Clarification
 from dps.frameworks.domain.questionnaires import Answer, Descriptor, Question, QuestionKind
-
-
-def _loaded(raw: Any) -> Any:
-    return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
-
 
 # --- questions -------------------------------------------------------------------------------
 
@@ -50,7 +45,7 @@ def _question(row: dict[str, Any]) -> Question:
         mandatory=row["mandatory"],
         max_score=row["max_score"],
         weight=row["weight"],
-        descriptors=msgspec.convert(_loaded(row["descriptors"]), tuple[Descriptor, ...]),
+        descriptors=msgspec.convert(json_value(row["descriptors"]), tuple[Descriptor, ...]),
         choices=tuple(row["choices"]),
         evidence_type=row["evidence_type"],
         lot_ids=frozenset(row["lot_ids"]),
@@ -158,7 +153,7 @@ def _application(row: dict[str, Any]) -> Application:
         decided_at=row["decided_at"],
         version=row["version"],
         questionnaire_version=row["questionnaire_version"],
-        thresholds=tuple(sorted((int(k), Decimal(v)) for k, v in (_loaded(row["thresholds"]) or {}).items())),
+        thresholds=tuple(sorted((int(k), Decimal(v)) for k, v in (json_value(row["thresholds"]) or {}).items())),
     )
 
 

@@ -16,7 +16,7 @@ from dps.core import sql
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.pagination import Page, page_of
-from dps.core.rows import one_row, update_versioned
+from dps.core.rows import json_value, one_row, update_versioned
 from dps.frameworks.domain.applications import MembershipStatus
 from dps.frameworks.tables import Membership
 from dps.pricing import tables as t
@@ -498,14 +498,10 @@ async def save_rate_card(before: RateCard, after: RateCard, decided_by: int | No
 # --- uplifts ---------------------------------------------------------------------------------
 
 
-def _loaded(raw: Any) -> Any:
-    return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
-
-
 def _uplift(row: dict[str, Any]) -> Uplift:
     components = tuple(
         IndexComponent(index=c["index"], weight=Decimal(c["weight"]), rate=Decimal(c["rate"]))
-        for c in _loaded(row["components"])
+        for c in json_value(row["components"])
     )
     return Uplift(
         id=row["id"],

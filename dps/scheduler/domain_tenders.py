@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from dps.contracts.domain.contracts import ContractStatus
+from dps.core.dates import long_date, months_before, start_of
 from dps.frameworks.domain.arrangements import ArrangementStatus, ReopeningWindow
-from dps.scheduler.domain import ONE_DAY, TERM_REMINDER_MONTHS, Event, Message, long_date, months_before, start_of
+from dps.scheduler.domain import ONE_DAY, TERM_REMINDER_MONTHS, Event, Message
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 
 # --- call-offs -----------------------------------------------------------------------------------

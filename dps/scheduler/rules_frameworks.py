@@ -16,6 +16,7 @@ from dps.core import audit
 from dps.core.auth import Role
 from dps.core.calendar import WorkingDays
 from dps.core.context import Context
+from dps.core.dates import uk_date
 from dps.core.errors import NotFound
 from dps.core.notifications import Recipient, notify
 from dps.frameworks import repository as frameworks
@@ -32,7 +33,6 @@ from dps.scheduler.domain import (
     application_message,
     arrangement_plan,
     earliest,
-    local_day,
     series_state,
     term_message,
     window_message,
@@ -149,7 +149,7 @@ async def check_arrangement(ctx: Context, arrangement_id: int, now: datetime) ->
         arrangement.id, arrangement.status, arrangement.windows, arrangement.window_reminder_days, now
     )
     if reminder.due is not None and reminder.window is not None:
-        opens_on = local_day(reminder.window.opens_at)
+        opens_on = uk_date(reminder.window.opens_at)
         message = window_reminder_message(arrangement.id, arrangement.title, reminder.window, opens_on)
         members = await providers_people(await repository.member_provider_ids(arrangement.id))
         await send(officers + members, reminder.due, message, now)

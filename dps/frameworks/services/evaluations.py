@@ -12,8 +12,8 @@ from decimal import Decimal
 from dps.accounts import repository as accounts
 from dps.core import audit, deadlines, evaluation
 from dps.core.auth import Role
-from dps.core.calendar import uk_date
 from dps.core.context import Context
+from dps.core.dates import uk_date
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from dps.core.evaluation import Criterion, Mark

@@ -13,15 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
 from dps.core.calendar import WorkingDays
+from dps.core.dates import UK_TIME
 from dps.core.errors import Conflict, IllegalTransition, InvalidInput, RuleViolation
 from dps.core.evaluation import Criterion, CriterionKind
 from dps.core.geo import normalise_district, normalise_postcode
 
-UK_TIME = ZoneInfo("Europe/London")
 HUNDRED = Decimal(100)
 
 

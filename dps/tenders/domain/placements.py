@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from dps.compliance.domain.eligibility import Reason, SettingEligibility
 from dps.core.errors import Conflict, RuleViolation
-from dps.core.evaluation import round_half_up
+from dps.core.rounding import round_half_up
 from dps.frameworks.domain.arrangements import AgeBand
 from dps.pricing.domain.fees import FeeCheck
 from dps.pricing.domain.spend import FeeSpan

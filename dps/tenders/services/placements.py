@@ -13,9 +13,9 @@ from dps.accounts.domain import Setting
 from dps.compliance.eligibility import eligibility_for_lot
 from dps.core import audit, deadlines, geo
 from dps.core.auth import OrgKind, Role
-from dps.core.calendar import uk_date
 from dps.core.concurrency import require_version
 from dps.core.context import Context
+from dps.core.dates import uk_date
 from dps.core.db import DB
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.pagination import Page
