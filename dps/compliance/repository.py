@@ -86,9 +86,12 @@ async def insert_requirement(r: Requirement, at: datetime) -> Requirement:
 
 
 async def get_requirement(requirement_id: int) -> Requirement:
-    row = await t.Requirement.select().where(t.Requirement.id == requirement_id).first()
-    if row is None:
-        raise NotFound(f"requirement {requirement_id} does not exist", entity="requirement")
+    row = await one_row(
+        t.Requirement,
+        t.Requirement.id == requirement_id,
+        entity="requirement",
+        detail=f"requirement {requirement_id} does not exist",
+    )
     return _requirement(row)
 
 
@@ -596,9 +599,7 @@ async def insert_visit(v: VisitRecord) -> VisitRecord:
 
 
 async def get_visit(visit_id: int) -> VisitRecord:
-    row = await t.Visit.select().where(t.Visit.id == visit_id).first()
-    if row is None:
-        raise NotFound(f"visit {visit_id} does not exist", entity="visit")
+    row = await one_row(t.Visit, t.Visit.id == visit_id, entity="visit", detail=f"visit {visit_id} does not exist")
     return _visit(row)
 
 

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import msgspec
@@ -32,10 +32,12 @@ async def one_row(
     detail: str,
     for_update: bool = False,
     lock: Lock | None = None,
+    columns: Sequence[Any] = (),
 ) -> dict[str, Any]:
     """The one row of `table` matching `where`, or NotFound(detail). `for_update` locks it for the
-    transaction (`SELECT ... FOR UPDATE`); `lock` names another strength ("SHARE")."""
-    query = table.select().where(where)
+    transaction (`SELECT ... FOR UPDATE`); `lock` names another strength ("SHARE"); `columns`
+    selects only those (all when empty)."""
+    query = table.select(*columns).where(where)
     if for_update:
         lock = "UPDATE"
     if lock is not None:

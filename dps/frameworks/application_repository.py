@@ -14,7 +14,7 @@ from piccolo.querystring import QueryString
 
 from dps.core import sql
 from dps.core.db import DB
-from dps.core.errors import Conflict, NotFound
+from dps.core.errors import Conflict
 from dps.core.evaluation import Mark
 from dps.core.pagination import Page, page_of
 from dps.core.rows import Lock, json_value, one_row, update_versioned
@@ -85,13 +85,12 @@ async def update_question(q: Question) -> None:
 
 
 async def get_question(arrangement_id: int, question_id: int) -> Question:
-    row = (
-        await t.Question.select()
-        .where((t.Question.id == question_id) & (t.Question.arrangement == arrangement_id))
-        .first()
+    row = await one_row(
+        t.Question,
+        (t.Question.id == question_id) & (t.Question.arrangement == arrangement_id),
+        entity="question",
+        detail=f"question {question_id} does not exist in arrangement {arrangement_id}",
     )
-    if row is None:
-        raise NotFound(f"question {question_id} does not exist in arrangement {arrangement_id}", entity="question")
     return _question(row)
 
 
@@ -348,14 +347,13 @@ async def list_assignments(application_id: int) -> list[Assignment]:
 
 
 async def get_assignment(application_id: int, evaluator_id: int, *, for_update: bool = False) -> Assignment:
-    query = t.Assignment.select().where(
-        (t.Assignment.application == application_id) & (t.Assignment.evaluator == evaluator_id)
+    row = await one_row(
+        t.Assignment,
+        (t.Assignment.application == application_id) & (t.Assignment.evaluator == evaluator_id),
+        entity="assignment",
+        detail="you are not assigned to evaluate this application",
+        for_update=for_update,
     )
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound("you are not assigned to evaluate this application", entity="assignment")
     return _assignment(row)
 
 

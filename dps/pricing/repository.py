@@ -377,12 +377,13 @@ async def insert_rate_card(card: RateCard) -> RateCard:
 
 
 async def get_rate_card(card_id: int, *, for_update: bool = False) -> RateCard:
-    query = t.RateCard.select().where(t.RateCard.id == card_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"rate card {card_id} does not exist", entity="rate_card")
+    row = await one_row(
+        t.RateCard,
+        t.RateCard.id == card_id,
+        entity="rate_card",
+        detail=f"rate card {card_id} does not exist",
+        for_update=for_update,
+    )
     return (await _cards([row]))[0]
 
 

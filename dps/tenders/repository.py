@@ -21,7 +21,7 @@ from dps.core.evaluation import Mark
 from dps.core.geo import METRES_PER_MILE
 from dps.core.notifications import Recipient
 from dps.core.pagination import Page, page_of
-from dps.core.rows import json_text, json_value, one_row, update_versioned
+from dps.core.rows import Lock, json_text, json_value, one_row, update_versioned
 from dps.tenders import tables as t
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferScore, OfferStatus
@@ -99,14 +99,15 @@ async def insert_call_off(c: CallOff, at: datetime) -> CallOff:
     return _call_off(rows[0])
 
 
-async def get_call_off(call_off_id: int, *, lock: str | None = None) -> CallOff:
+async def get_call_off(call_off_id: int, *, lock: Lock | None = None) -> CallOff:
     """One call-off; `lock` "UPDATE" or "SHARE" takes that row lock for the transaction."""
-    query = t.CallOff.select().where(t.CallOff.id == call_off_id)
-    if lock is not None:
-        query = query.lock_rows(lock)  # type: ignore[arg-type]
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"call-off {call_off_id} does not exist", entity="call_off")
+    row = await one_row(
+        t.CallOff,
+        t.CallOff.id == call_off_id,
+        entity="call_off",
+        detail=f"call-off {call_off_id} does not exist",
+        lock=lock,
+    )
     return _call_off(row)
 
 
@@ -789,12 +790,13 @@ async def insert_clarification(call_off_id: int, provider_id: int, question: str
 
 async def get_clarification(call_off_id: int, clarification_id: int, *, for_update: bool = False) -> ClarificationRow:
     c = t.Clarification
-    query = c.select().where((c.id == clarification_id) & (c.call_off == call_off_id))
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"clarification {clarification_id} does not exist", entity="clarification")
+    row = await one_row(
+        c,
+        (c.id == clarification_id) & (c.call_off == call_off_id),
+        entity="clarification",
+        detail=f"clarification {clarification_id} does not exist",
+        for_update=for_update,
+    )
     return _clarification(row)
 
 
