@@ -21,7 +21,7 @@ from dps.core.errors import NotFound
 from dps.core.notifications import Recipient, notify
 from dps.frameworks import repository as frameworks
 from dps.frameworks.domain.applications import MembershipStatus
-from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
+from dps.frameworks.domain.arrangements import Arrangement
 from dps.frameworks.profiles import calendar_for, get_profile, reopening_deadlines
 from dps.frameworks.services.memberships import change_membership_status
 from dps.scheduler import repository
@@ -106,7 +106,7 @@ def arrangement_facts(arrangement: Arrangement) -> ArrangementFacts:
 async def _expire(ctx: Context, arrangement: Arrangement, last_day_text: str) -> list[int]:
     """The term has ended: the arrangement expires and so does every live membership of it.
     Returns the providers whose memberships ended."""
-    after = arrangement.move_to(ArrangementStatus.EXPIRED)
+    after = arrangement.expire()
     await frameworks.update_arrangement(arrangement, after)
     await audit.record(ctx, "arrangement.expired", "arrangement", arrangement.id, before=arrangement, after=after)
     ended: set[int] = set()
