@@ -169,13 +169,17 @@ class CallOffOut(Struct, kw_only=True):
     second_round_scored_at: datetime | None
     version: int
     profile_withheld: bool = False
+    # The deadline for offers has passed (offers no longer taken, open to the council). A read
+    # never changes the call-off: a published one stays published until the scheduler's sweep closes it.
+    past_deadline: bool = False
     # The placement a concluded call-off made (GET of one call-off, for those who may read it).
     placement_id: int | None = None
 
     @classmethod
-    def withheld(cls, c: d.CallOff, withheld: bool) -> CallOffOut:
+    def withheld(cls, c: d.CallOff, withheld: bool, past_deadline: bool = False) -> CallOffOut:
         """The call-off, without the child's profile and title when `withheld`."""
         out = cls.of(c)
+        out.past_deadline = past_deadline
         if withheld:
             out.child, out.title, out.profile_withheld = None, f"Placement request {c.id}", True
         return out

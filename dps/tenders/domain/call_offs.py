@@ -364,8 +364,15 @@ class CallOff:
         )
         return self._to(CallOffStatus.PUBLISHED, published_at=at)
 
+    def past_deadline(self, at: datetime) -> bool:
+        """Whether the time limit for offers has passed at `at` (PCR 2015 reg 34): offers are no
+        longer taken and are open to the council, whether or not the scheduler's sweep has closed
+        the call-off yet. Reads use this, never a stored transition, so a GET changes nothing."""
+        return self.status is not CallOffStatus.DRAFT and not offers_open(self.deadline, at)
+
     def due_to_close(self, at: datetime) -> bool:
-        return self.status is CallOffStatus.PUBLISHED and not offers_open(self.deadline, at)
+        """Still published at or after its deadline: the sweep (or the next write) closes it."""
+        return self.status is CallOffStatus.PUBLISHED and self.past_deadline(at)
 
     def close(self, at: datetime) -> CallOff:
         """Stop taking offers and open them; only at or after the deadline."""

@@ -279,8 +279,8 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
 
 async def close_call_off(ctx: Context, call_off_id: int) -> CallOff:
     """Stop taking offers and open them, at or after the deadline. Called by the scheduler (as the
-    system), by the raising council's commissioner, and lazily on the first read after the
-    deadline; a call-off already closed is returned as it is."""
+    system), by the raising council's commissioner, and by a write that needs it closed (marking,
+    evaluating); never by a read. A call-off already closed is returned as it is."""
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         if ctx.principal is not None:
@@ -305,7 +305,8 @@ async def close_call_off(ctx: Context, call_off_id: int) -> CallOff:
 
 
 async def opened(ctx: Context, call_off: CallOff) -> CallOff:
-    """The call-off, closed first if its deadline has passed while it was still published."""
+    """The call-off, closed first if its deadline has passed while it was still published. For
+    writes only (marking, evaluating): a read computes `CallOff.past_deadline` instead."""
     if call_off.due_to_close(ctx.clock.now()):
         return await close_call_off(ctx.as_system(), call_off.id)
     return call_off
@@ -364,7 +365,7 @@ async def readable_call_off(ctx: Context, call_off_id: int) -> CallOff:
     """The call-off if the caller may read it (`may_read`), else 404 as if it did not exist."""
     call_off = await repository.get_call_off(call_off_id)
     await require_visible(ctx, call_off)
-    return await opened(ctx, call_off)
+    return call_off
 
 
 async def get_call_off(ctx: Context, call_off_id: int) -> CallOff:
@@ -384,20 +385,16 @@ async def list_call_offs(ctx: Context, limit: int, after_id: int, status: CallOf
         authority_id = p.org_id
     else:
         raise PermissionDenied("you may not list placement requests")
-    page = await repository.list_call_offs(
+    return await repository.list_call_offs(
         limit, after_id, authority_id=authority_id, invited_provider_id=provider_id, status=status
     )
-    now = ctx.clock.now()
-    if any(c.due_to_close(now) for c in page.items):
-        items = [await opened(ctx, c) for c in page.items]
-        page = Page(items=items, next_after_id=page.next_after_id)
-    return page
 
 
 @dataclass(frozen=True, slots=True)
 class CallOffView:
     call_off: CallOff
     profile_withheld: bool  # an invited provider that did not win, once the call-off has ended
+    past_deadline: bool  # `CallOff.past_deadline` at the time of reading (still published until the sweep)
 
     @property
     def id(self) -> int:
@@ -408,6 +405,7 @@ async def _views(ctx: Context, items: list[CallOff]) -> list[CallOffView]:
     provider_id = access.provider_of(ctx.user)
     ended = [c.id for c in items if c.status in ENDED]
     winners = await repository.awarded_providers(ended) if provider_id is not None else {}
+    now = ctx.clock.now()
     return [
         CallOffView(
             c,
@@ -416,6 +414,7 @@ async def _views(ctx: Context, items: list[CallOff]) -> list[CallOffView]:
                 council_staff=access.is_council_staff(ctx.user, c),
                 winner=provider_id is not None and winners.get(c.id) == provider_id,
             ),
+            c.past_deadline(now),
         )
         for c in items
     ]
