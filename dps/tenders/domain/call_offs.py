@@ -374,6 +374,26 @@ class CallOff:
         """Still published at or after its deadline: the sweep (or the next write) closes it."""
         return self.status is CallOffStatus.PUBLISHED and self.past_deadline(at)
 
+    def taking_offers(self, at: datetime) -> bool:
+        """Published and before its deadline: offers (and clarification questions) are taken."""
+        return self.status is CallOffStatus.PUBLISHED and offers_open(self.deadline, at)
+
+    def require_taking_offers(self, at: datetime) -> None:
+        """Offers go in, change or are withdrawn only while published and before the time limit
+        for receipt (PCR 2015 reg 34: offers are sealed until it passes): 409 `deadline_passed`."""
+        if self.status is not CallOffStatus.PUBLISHED:
+            raise Conflict("offers are no longer taken for this placement request", code="deadline_passed")
+        require_offers_open(self.deadline, at)
+
+    def require_markable(self) -> None:
+        """Opened offers are marked once the call-off has closed and until it is evaluated (the
+        evaluation runs on the offers as opened at the deadline, PCR 2015 reg 34 and reg 84's
+        record of the evaluation): 409 `not_in_evaluation` otherwise."""
+        if self.status is not CallOffStatus.CLOSED:
+            raise Conflict(
+                "offers are marked once the call-off has closed and before it is evaluated", code="not_in_evaluation"
+            )
+
     def close(self, at: datetime) -> CallOff:
         """Stop taking offers and open them; only at or after the deadline."""
         if self.status is not CallOffStatus.PUBLISHED:
@@ -454,14 +474,21 @@ class CallOff:
             standstill_ends_at=standstill_end,
         )
 
+    def due_to_conclude(self, at: datetime) -> bool:
+        """Awarded, and any standstill has ended by `at` (Procurement Act 2023 s.51: the contract
+        may be entered into once the 8 working days' standstill has ended; a profile without a
+        standstill concludes at the award)."""
+        end = self.standstill_ends_at
+        return self.status is CallOffStatus.AWARDED and (end is None or at >= end)
+
     def conclude(self, at: datetime) -> CallOff:
-        """Conclude once any standstill has ended."""
-        standstill_end = self.standstill_ends_at
-        if self.status is CallOffStatus.AWARDED and standstill_end is not None and at < standstill_end:
+        """Conclude once any standstill has ended (`due_to_conclude`): 409 `standstill_running` before."""
+        if self.status is CallOffStatus.AWARDED and not self.due_to_conclude(at):
+            assert self.standstill_ends_at is not None
             raise Conflict(
-                f"the standstill runs until {standstill_end.isoformat()}",
+                f"the standstill runs until {self.standstill_ends_at.isoformat()}",
                 code="standstill_running",
-                standstill_ends_at=standstill_end,
+                standstill_ends_at=self.standstill_ends_at,
             )
         return self._to(CallOffStatus.CONCLUDED, concluded_at=at)
 

@@ -34,7 +34,6 @@ from dps.tenders.domain.call_offs import (
     check_preferred_needs,
     home_district,
     profile_withheld,
-    sealed,
 )
 from dps.tenders.domain.personal_data import check_free_text
 from dps.tenders.schemas import CallOffIn, CallOffPatch, ChildIn, CriteriaIn
@@ -457,7 +456,7 @@ async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> re
         if provider_id is None:
             raise PermissionDenied("only invited providers ask clarification questions")
         now = ctx.clock.now()
-        if call_off.status is not CallOffStatus.PUBLISHED or not sealed(call_off.deadline, now):
+        if not call_off.taking_offers(now):
             raise Conflict("questions are taken only while offers are open", code="deadline_passed")
         row = await repository.insert_clarification(call_off_id, provider_id, question.strip(), now)
         await audit.record(ctx, "call_off.clarification_asked", ENTITY, call_off_id, after={"clarification_id": row.id})
