@@ -152,6 +152,19 @@ def check_submission(criteria: Sequence[Criterion], marks: Sequence[Mark]) -> No
         raise RuleViolation(f"{len(missing)} criteria are not marked yet", code="marks_missing", criterion_ids=missing)
 
 
+def check_moderation(criteria: Sequence[Criterion], marks: Sequence[Mark]) -> dict[int, Mark]:
+    """Refuse moderated marks unless each is for a criterion being evaluated, at most one per
+    criterion, and valid with its reason (`check_mark`); the marks by criterion id otherwise.
+    Moderation may cover some criteria only (where evaluators disagree). One rule for moderating
+    applications and offers alike (PCR 2015 reg 18(1): equal treatment; reg 84: the record of why
+    each mark stands)."""
+    indexed = _marks_by_criterion(criteria, marks)
+    by_id = {criterion.id: criterion for criterion in criteria}
+    for criterion_id, mark in indexed.items():
+        check_mark(by_id[criterion_id], mark)
+    return indexed
+
+
 def sealed_until_submitted(viewer_id: int, submitted: Collection[int]) -> bool:
     """True while `viewer_id` may NOT see the other evaluators' marks.
 

@@ -12,8 +12,8 @@ from dps.core import audit
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from dps.core.evaluation import Mark, check_mark, check_submission
+from dps.core.errors import Conflict, NotFound, PermissionDenied
+from dps.core.evaluation import Mark, check_moderation, check_submission
 from dps.pricing.services import check_offer_fee
 from dps.tenders import access, repository
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, sealed
@@ -322,13 +322,7 @@ async def moderate_marks(ctx: Context, call_off_id: int, offer_id: int, marks: l
     await require_manage(ctx, call_off)
     async with DB.transaction():
         call_off, _ = await _markable(ctx, call_off_id, offer_id, call_off)
-        by_id = {c.id: c for c in call_off.criteria.criteria()}
-        for mark in marks:
-            if mark.criterion_id not in by_id:
-                raise RuleViolation("no such question", code="unknown_criterion", criterion_id=mark.criterion_id)
-            check_mark(by_id[mark.criterion_id], mark)
-        if len({m.criterion_id for m in marks}) != len(marks):
-            raise RuleViolation("one moderated mark per question", code="duplicate_mark")
+        check_moderation(call_off.criteria.criteria(), marks)
         await repository.delete_moderated_marks(offer_id, [m.criterion_id for m in marks])
         await repository.insert_marks(offer_id, ctx.user.user_id, marks, moderated=True, at=ctx.clock.now())
         await audit.record(ctx, "offer.moderated", ENTITY, offer_id, after={"marks": marks})
