@@ -391,6 +391,17 @@ def price_score(lowest_fee_pence: int, fee_pence: int, weight: Decimal) -> Decim
     return round_half_up(Fraction(lowest_fee_pence, fee_pence) * Fraction(weight))
 
 
+def check_proximity_band(full_marks_within: Decimal, zero_beyond: Decimal) -> None:
+    """The proximity band a call-off publishes: full marks from 0 miles or more up to a distance
+    before the one that scores zero, both finite (PCR 2015 reg 67(5): the award criteria and how
+    they are scored are stated in the procurement documents, so a band that cannot score is refused)."""
+    if not (full_marks_within.is_finite() and zero_beyond.is_finite() and 0 <= full_marks_within < zero_beyond):
+        raise RuleViolation(
+            "full marks must start at 0 miles or more and before the distance that scores zero",
+            code="invalid_proximity_band",
+        )
+
+
 def proximity_score(
     distance_miles: Decimal,
     weight: Decimal,
@@ -409,11 +420,7 @@ def proximity_score(
     _check_weight(weight)
     if not (distance_miles.is_finite() and distance_miles >= 0):
         raise RuleViolation("a distance cannot be negative", code="invalid_distance")
-    if not (full_marks_within.is_finite() and zero_beyond.is_finite() and 0 <= full_marks_within < zero_beyond):
-        raise RuleViolation(
-            "full marks must start at 0 miles or more and before the distance that scores zero",
-            code="invalid_proximity_band",
-        )
+    check_proximity_band(full_marks_within, zero_beyond)
     if distance_miles <= full_marks_within:
         share = Fraction(1)
     elif distance_miles >= zero_beyond:

@@ -18,7 +18,7 @@ from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
 from dps.core.calendar import WorkingDays
 from dps.core.dates import UK_TIME
 from dps.core.errors import Conflict, IllegalTransition, InvalidInput, RuleViolation
-from dps.core.evaluation import Criterion, CriterionKind
+from dps.core.evaluation import Criterion, CriterionKind, check_proximity_band
 from dps.core.geo import normalise_district, normalise_postcode
 
 HUNDRED = Decimal(100)
@@ -190,12 +190,7 @@ class Criteria:
             )
         if self.quality_weight == 0 and scored:
             raise RuleViolation("scored questions need a quality weight above 0", code="questions_without_weight")
-        band = (self.full_marks_within_miles, self.zero_beyond_miles)
-        if not all(m.is_finite() for m in band) or not (0 <= band[0] < band[1]):
-            raise RuleViolation(
-                "full marks must start at 0 miles or more and before the distance that scores zero",
-                code="invalid_proximity_band",
-            )
+        check_proximity_band(self.full_marks_within_miles, self.zero_beyond_miles)
         if [q.id for q in self.questions] != list(range(1, len(self.questions) + 1)):
             raise RuleViolation("questions are numbered 1..n", code="invalid_question_ids")
 
