@@ -24,6 +24,7 @@ from dps.core.pagination import Page, page_of
 from dps.core.rows import Lock, json_text, json_value, one_row, update_versioned
 from dps.tenders import tables as t
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria
+from dps.tenders.domain.clarifications import Clarification
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferScore, OfferStatus
 from dps.tenders.domain.panel import PanelMember
 from dps.tenders.domain.placements import EndingKind, FeeFrom, Placement, UnplannedReason, reference_of_call_off
@@ -764,31 +765,20 @@ async def marks_of_offer(offer_id: int) -> list[OfferMarkRow]:
 # --- clarifications ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ClarificationRow:
-    id: int
-    call_off_id: int
-    provider_id: int
-    question: str
-    asked_at: datetime
-    answer: str | None
-    answered_at: datetime | None
-
-
-def _clarification(r: dict[str, Any]) -> ClarificationRow:
-    return ClarificationRow(
+def _clarification(r: dict[str, Any]) -> Clarification:
+    return Clarification(
         r["id"], r["call_off"], r["provider"], r["question"], r["asked_at"], r["answer"], r["answered_at"]
     )
 
 
-async def insert_clarification(call_off_id: int, provider_id: int, question: str, at: datetime) -> ClarificationRow:
+async def insert_clarification(call_off_id: int, provider_id: int, question: str, at: datetime) -> Clarification:
     rows = await t.Clarification.insert(
         t.Clarification(call_off=call_off_id, provider=provider_id, question=question, asked_at=at)
     ).returning(*t.Clarification.all_columns())
     return _clarification(rows[0])
 
 
-async def get_clarification(call_off_id: int, clarification_id: int, *, for_update: bool = False) -> ClarificationRow:
+async def get_clarification(call_off_id: int, clarification_id: int, *, for_update: bool = False) -> Clarification:
     c = t.Clarification
     row = await one_row(
         c,
@@ -806,7 +796,7 @@ async def answer_clarification(clarification_id: int, answer: str, at: datetime)
     )
 
 
-async def list_clarifications(call_off_id: int, *, provider_id: int | None) -> list[ClarificationRow]:
+async def list_clarifications(call_off_id: int, *, provider_id: int | None) -> list[Clarification]:
     """All of a call-off's clarifications, or what a provider may see: its own and every answered one."""
     c = t.Clarification
     query = c.select().where(c.call_off == call_off_id)

@@ -14,6 +14,7 @@ from dps.core.evaluation import CriterionKind, Mark
 from dps.tenders import repository as r
 from dps.tenders.domain import call_offs as d
 from dps.tenders.domain import offers as o
+from dps.tenders.domain.clarifications import Clarification
 from dps.tenders.domain.panel import PanelMember, PanelProgress
 from dps.tenders.domain.placements import EndingKind, FeeFrom, Placement, UnplannedReason
 
@@ -427,7 +428,7 @@ class ClarificationOut(Struct, kw_only=True):
     mine: bool  # asked by the caller's provider (who asked is never shown to other providers)
 
     @classmethod
-    def of(cls, c: r.ClarificationRow, provider_id: int | None) -> ClarificationOut:
+    def of(cls, c: Clarification, provider_id: int | None) -> ClarificationOut:
         return cls(
             id=c.id,
             question=c.question,

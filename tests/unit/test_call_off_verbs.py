@@ -11,6 +11,7 @@ import pytest
 from dps.core.errors import Conflict
 from dps.scheduler.domain_tenders import CallOffStep, call_off_step
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria, PlacementType, Sex
+from dps.tenders.domain.clarifications import Clarification, require_questions_open
 
 DEADLINE = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 # A price-only call-off: the rules here read neither the child nor the questions.
@@ -111,3 +112,30 @@ def test_the_sweep_closes_a_published_call_off_from_its_deadline() -> None:
     published = call_off(status=CallOffStatus.PUBLISHED)
     assert call_off_step(published, JUST_BEFORE) is None
     assert call_off_step(published, DEADLINE) is CallOffStep.CLOSE
+
+
+@pytest.mark.parametrize(
+    ("status", "at", "open_"),
+    [
+        (CallOffStatus.PUBLISHED, JUST_BEFORE, True),
+        (CallOffStatus.PUBLISHED, DEADLINE, False),
+        (CallOffStatus.CLOSED, JUST_BEFORE, False),
+    ],
+)
+def test_clarification_questions_are_taken_while_offers_are(status: CallOffStatus, at: datetime, open_: bool) -> None:
+    """PCR 2015 reg 18(1): an answer must reach every invited provider before offers close."""
+    if open_:
+        require_questions_open(call_off(status), at)
+    else:
+        with pytest.raises(Conflict) as caught:
+            require_questions_open(call_off(status), at)
+        assert caught.value.code == "deadline_passed"
+
+
+def test_a_clarification_is_answered_once() -> None:
+    asked = Clarification(1, 1, 7, "Is a sibling visiting?", JUST_BEFORE, None, None)
+    answered = asked.answered("  Monthly, supervised. ", DEADLINE)
+    assert (answered.answer, answered.answered_at, answered.provider_id) == ("Monthly, supervised.", DEADLINE, 7)
+    with pytest.raises(Conflict) as caught:
+        answered.answered("Weekly.", DEADLINE)
+    assert caught.value.code == "already_answered"

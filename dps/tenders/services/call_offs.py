@@ -35,6 +35,7 @@ from dps.tenders.domain.call_offs import (
     home_district,
     profile_withheld,
 )
+from dps.tenders.domain.clarifications import Clarification, require_questions_open
 from dps.tenders.domain.personal_data import check_free_text
 from dps.tenders.schemas import CallOffIn, CallOffPatch, ChildIn, CriteriaIn
 
@@ -446,7 +447,7 @@ async def list_invitations(
 # --- clarifications ------------------------------------------------------------------------------
 
 
-async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> repository.ClarificationRow:
+async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> Clarification:
     """An invited provider asks a question before the deadline; the council is told."""
     check_texts(ctx, [("question", question)])
     async with DB.transaction():
@@ -456,16 +457,13 @@ async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> re
         if provider_id is None:
             raise PermissionDenied("only invited providers ask clarification questions")
         now = ctx.clock.now()
-        if not call_off.taking_offers(now):
-            raise Conflict("questions are taken only while offers are open", code="deadline_passed")
+        require_questions_open(call_off, now)
         row = await repository.insert_clarification(call_off_id, provider_id, question.strip(), now)
         await audit.record(ctx, "call_off.clarification_asked", ENTITY, call_off_id, after={"clarification_id": row.id})
     return row
 
 
-async def answer_clarification(
-    ctx: Context, call_off_id: int, clarification_id: int, answer: str
-) -> repository.ClarificationRow:
+async def answer_clarification(ctx: Context, call_off_id: int, clarification_id: int, answer: str) -> Clarification:
     """The commissioner answers; the answer goes to every invited provider, without saying who
     asked (equal treatment, PCR 2015 reg 18)."""
     check_texts(ctx, [("answer", answer)])
@@ -473,11 +471,9 @@ async def answer_clarification(
         call_off = await repository.get_call_off(call_off_id, lock="SHARE")
         await require_manage(ctx, call_off)
         before = await repository.get_clarification(call_off_id, clarification_id, for_update=True)
-        if before.answer is not None:
-            raise Conflict("this question is already answered", code="already_answered")
         now = ctx.clock.now()
-        await repository.answer_clarification(clarification_id, answer.strip(), now)
-        after = replace(before, answer=answer.strip(), answered_at=now)
+        after = before.answered(answer, now)
+        await repository.answer_clarification(clarification_id, after.answer or "", now)
         await notify(
             await repository.invited_recipients(call_off_id),
             kind="call_off.clarification",
@@ -491,7 +487,7 @@ async def answer_clarification(
     return after
 
 
-async def list_clarifications(ctx: Context, call_off_id: int) -> tuple[list[repository.ClarificationRow], int | None]:
+async def list_clarifications(ctx: Context, call_off_id: int) -> tuple[list[Clarification], int | None]:
     """(clarifications, the caller's provider id or None). Withheld, like the profile, from an
     invited provider that did not win once the call-off has ended (answers may describe the child)."""
     call_off = await readable_call_off(ctx, call_off_id)
