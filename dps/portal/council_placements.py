@@ -20,7 +20,7 @@ from dps.portal.commissioners import problem
 from dps.portal.forms import Form
 from dps.portal.web import Portal, page, redirect
 from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
-from dps.tenders.services import call_offs, placements
+from dps.tenders.services import placements
 
 BASE = "/council/placements"
 
