@@ -30,10 +30,10 @@ from dps.accounts.domain import (
 from dps.core import sql
 from dps.core.auth import OrgKind, Principal, Role, org_kind_for
 from dps.core.db import DB
-from dps.core.errors import Conflict, NotFound
+from dps.core.errors import Conflict
 from dps.core.notifications import Recipient
 from dps.core.pagination import Page, page_of
-from dps.core.rows import one_row, unique_conflict, update_versioned
+from dps.core.rows import json_value, one_row, unique_conflict, update_versioned
 
 # --- unique constraints -> stable codes ------------------------------------------------------
 
@@ -69,9 +69,12 @@ async def insert_authority(name: str, ons_code: str, region: Region, at: datetim
 
 
 async def get_authority(authority_id: int) -> Authority:
-    row = await t.Authority.select().where(t.Authority.id == authority_id).first()
-    if row is None:
-        raise NotFound(f"authority {authority_id} does not exist", entity="authority")
+    row = await one_row(
+        t.Authority,
+        t.Authority.id == authority_id,
+        entity="authority",
+        detail=f"authority {authority_id} does not exist",
+    )
     return _authority(row)
 
 
@@ -87,7 +90,7 @@ async def list_authorities(limit: int, after_id: int, region: Region | None) -> 
 
 
 def _contacts(raw: Any) -> tuple[Contact, ...]:
-    data = msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
+    data = json_value(raw)
     return tuple(Contact(**c) for c in data)
 
 
@@ -309,9 +312,7 @@ async def insert_user(
 
 
 async def get_user(user_id: int) -> User:
-    row = await t.User.select().where(t.User.id == user_id).first()
-    if row is None:
-        raise NotFound(f"user {user_id} does not exist", entity="user")
+    row = await one_row(t.User, t.User.id == user_id, entity="user", detail=f"user {user_id} does not exist")
     return _user(row)
 
 
@@ -459,9 +460,9 @@ async def insert_document(d: Document) -> Document:
 
 
 async def get_document(document_id: int) -> Document:
-    row = await t.Document.select().where(t.Document.id == document_id).first()
-    if row is None:
-        raise NotFound(f"document {document_id} does not exist", entity="document")
+    row = await one_row(
+        t.Document, t.Document.id == document_id, entity="document", detail=f"document {document_id} does not exist"
+    )
     return _document(row)
 
 

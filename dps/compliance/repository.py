@@ -37,7 +37,7 @@ from dps.core import replica
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.pagination import Page, page_of
-from dps.core.rows import one_row, update_versioned
+from dps.core.rows import json_value, one_row, update_versioned
 
 # --- requirements ----------------------------------------------------------------------------
 
@@ -86,9 +86,12 @@ async def insert_requirement(r: Requirement, at: datetime) -> Requirement:
 
 
 async def get_requirement(requirement_id: int) -> Requirement:
-    row = await t.Requirement.select().where(t.Requirement.id == requirement_id).first()
-    if row is None:
-        raise NotFound(f"requirement {requirement_id} does not exist", entity="requirement")
+    row = await one_row(
+        t.Requirement,
+        t.Requirement.id == requirement_id,
+        entity="requirement",
+        detail=f"requirement {requirement_id} does not exist",
+    )
     return _requirement(row)
 
 
@@ -573,7 +576,7 @@ def _visit(row: dict[str, Any]) -> VisitRecord:
         authority_id=row["authority"],
         recorded_by=row["recorded_by"],
         summary=row["summary"],
-        details=msgspec.json.decode(details) if isinstance(details, str | bytes) else details,
+        details=json_value(details),
         recorded_at=row["recorded_at"],
     )
 
@@ -596,9 +599,7 @@ async def insert_visit(v: VisitRecord) -> VisitRecord:
 
 
 async def get_visit(visit_id: int) -> VisitRecord:
-    row = await t.Visit.select().where(t.Visit.id == visit_id).first()
-    if row is None:
-        raise NotFound(f"visit {visit_id} does not exist", entity="visit")
+    row = await one_row(t.Visit, t.Visit.id == visit_id, entity="visit", detail=f"visit {visit_id} does not exist")
     return _visit(row)
 
 

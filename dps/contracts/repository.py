@@ -39,6 +39,7 @@ from dps.contracts.domain.variations import PricedPlacement, child_reference
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, StaleVersion
 from dps.core.pagination import Page, page_of
+from dps.core.rows import json_value, one_row
 from dps.frameworks import tables as fw
 from dps.frameworks.profiles import get_profile
 from dps.pricing import repository as pricing
@@ -136,12 +137,13 @@ async def insert_template_version(v: TemplateVersion) -> TemplateVersion:
 
 
 async def get_template_version(version_id: int, *, for_update: bool = False) -> TemplateVersion:
-    query = t.ContractTemplateVersion.select().where(t.ContractTemplateVersion.id == version_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"template version {version_id} does not exist", entity="contract_template_version")
+    row = await one_row(
+        t.ContractTemplateVersion,
+        t.ContractTemplateVersion.id == version_id,
+        entity="contract_template_version",
+        detail=f"template version {version_id} does not exist",
+        for_update=for_update,
+    )
     return _template(row)
 
 
@@ -375,12 +377,14 @@ async def insert_contracts(contracts: Sequence[Contract], data: Sequence[Any]) -
 
 
 async def get_contract(contract_id: int, *, for_update: bool = False) -> Contract:
-    query = t.Contract.select(*_COLUMNS).where(t.Contract.id == contract_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"contract {contract_id} does not exist", entity="contract")
+    row = await one_row(
+        t.Contract,
+        t.Contract.id == contract_id,
+        entity="contract",
+        detail=f"contract {contract_id} does not exist",
+        for_update=for_update,
+        columns=_COLUMNS,
+    )
     return _contract(row)
 
 
@@ -390,7 +394,7 @@ async def contract_context(contract_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"contract {contract_id} does not exist", entity="contract")
     data = row["data"]
-    return dict(msgspec.json.decode(data) if isinstance(data, str | bytes) else data)
+    return dict(json_value(data))
 
 
 async def existing_subjects(subject_keys: Sequence[str]) -> set[str]:

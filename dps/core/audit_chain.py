@@ -39,6 +39,7 @@ import msgspec
 
 from dps.core.db import DB
 from dps.core.errors import NotFound
+from dps.core.rows import json_value
 from dps.core.settings import Settings
 from dps.core.storage import DocumentStore, StorageUnavailable
 
@@ -122,16 +123,12 @@ def hashed_fields(row: dict[str, Any]) -> dict[str, Any]:
         "action": row["action"],
         "entity_type": row["entity_type"],
         "entity_id": row["entity_id"],
-        "before": _json(row["before"]),
-        "after": _json(row["after"]),
+        "before": json_value(row["before"]),
+        "after": json_value(row["after"]),
         "sealed_until": sealed_until.astimezone(UTC).isoformat() if sealed_until else None,
         "owner_kind": row.get("owner_kind"),
         "owner_id": row.get("owner_id"),
     }
-
-
-def _json(value: Any) -> Any:
-    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
 
 
 def chain_hash(key: bytes, prev_hash: str, position: int, row: dict[str, Any]) -> str:

@@ -17,14 +17,12 @@ the day of the event never counts. `add(start, n)` is the n-th working day after
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 import holidays
 
 _ONE_DAY = timedelta(days=1)
-UK_TIME = ZoneInfo("Europe/London")
 _SATURDAY = 5  # date.weekday(): Monday is 0
 
 
@@ -35,12 +33,6 @@ class Nation(StrEnum):
     WALES = "WLS"
     SCOTLAND = "SCT"
     NORTHERN_IRELAND = "NIR"
-
-
-def uk_date(at: datetime) -> date:
-    """The day an instant falls on in the UK: a request received at 00:30 BST on a Monday was
-    received on the Monday, although it is still Sunday in UTC. Day counts start from this day."""
-    return at.astimezone(UK_TIME).date()
 
 
 class WorkingDays:

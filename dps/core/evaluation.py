@@ -36,13 +36,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, Inexact, InvalidOperation, localcontext
+from decimal import Decimal, Inexact, localcontext
 from enum import StrEnum
 from fractions import Fraction
-from math import floor, lcm
+from math import lcm
 from typing import Any, Generic, TypeVar
 
 from dps.core.errors import RuleViolation
+from dps.core.rounding import round_half_up
 
 K = TypeVar("K")
 
@@ -149,6 +150,19 @@ def check_submission(criteria: Sequence[Criterion], marks: Sequence[Mark]) -> No
     missing = missing_marks(criteria, marks)
     if missing:
         raise RuleViolation(f"{len(missing)} criteria are not marked yet", code="marks_missing", criterion_ids=missing)
+
+
+def check_moderation(criteria: Sequence[Criterion], marks: Sequence[Mark]) -> dict[int, Mark]:
+    """Refuse moderated marks unless each is for a criterion being evaluated, at most one per
+    criterion, and valid with its reason (`check_mark`); the marks by criterion id otherwise.
+    Moderation may cover some criteria only (where evaluators disagree). One rule for moderating
+    applications and offers alike (PCR 2015 reg 18(1): equal treatment; reg 84: the record of why
+    each mark stands)."""
+    indexed = _marks_by_criterion(criteria, marks)
+    by_id = {criterion.id: criterion for criterion in criteria}
+    for criterion_id, mark in indexed.items():
+        check_mark(by_id[criterion_id], mark)
+    return indexed
 
 
 def sealed_until_submitted(viewer_id: int, submitted: Collection[int]) -> bool:
@@ -258,27 +272,6 @@ def suggested_consensus(criterion: Criterion, marks: Sequence[Mark]) -> Suggesti
     # The mean of two whole, non-negative scores is a whole or a half: adding one before the floor
     # division rounds the half up, exactly as round_half_up(Fraction(a + b, 2), "1") would.
     return Suggestion(criterion.id, (scores[middle - 1] + scores[middle] + 1) // 2, None)
-
-
-def round_half_up(value: Decimal | Fraction, places: str = "0.01") -> Decimal:
-    """Round exactly to `places` (a power of ten: "0.01", "0.1", "1"), halves away from zero.
-
-    This is the one rounding function for scores. Halves go up (59.995 -> 60.00, 2.5 -> 3) as
-    people round by hand and as a published worked example would, not to even as Python's
-    `round()` does. The value is converted to a `Fraction` first, so no intermediate step is
-    rounded by a `decimal` context's precision and the result is exact to the last place.
-    """
-    try:
-        quantum = Decimal(places)
-    except InvalidOperation:
-        quantum = Decimal("NaN")
-    sign, digits, exponent = quantum.as_tuple()
-    if sign or digits != (1,) or not isinstance(exponent, int):
-        # a programming error, not a user's: the places are constants in the callers
-        raise ValueError(f"places must be a power of ten such as '0.01', not {places!r}")
-    steps = Fraction(value) / Fraction(quantum)
-    whole = floor(abs(steps) + Fraction(1, 2))
-    return Decimal(-whole if steps < 0 else whole).scaleb(exponent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +391,17 @@ def price_score(lowest_fee_pence: int, fee_pence: int, weight: Decimal) -> Decim
     return round_half_up(Fraction(lowest_fee_pence, fee_pence) * Fraction(weight))
 
 
+def check_proximity_band(full_marks_within: Decimal, zero_beyond: Decimal) -> None:
+    """The proximity band a call-off publishes: full marks from 0 miles or more up to a distance
+    before the one that scores zero, both finite (PCR 2015 reg 67(5): the award criteria and how
+    they are scored are stated in the procurement documents, so a band that cannot score is refused)."""
+    if not (full_marks_within.is_finite() and zero_beyond.is_finite() and 0 <= full_marks_within < zero_beyond):
+        raise RuleViolation(
+            "full marks must start at 0 miles or more and before the distance that scores zero",
+            code="invalid_proximity_band",
+        )
+
+
 def proximity_score(
     distance_miles: Decimal,
     weight: Decimal,
@@ -416,11 +420,7 @@ def proximity_score(
     _check_weight(weight)
     if not (distance_miles.is_finite() and distance_miles >= 0):
         raise RuleViolation("a distance cannot be negative", code="invalid_distance")
-    if not (full_marks_within.is_finite() and zero_beyond.is_finite() and 0 <= full_marks_within < zero_beyond):
-        raise RuleViolation(
-            "full marks must start at 0 miles or more and before the distance that scores zero",
-            code="invalid_proximity_band",
-        )
+    check_proximity_band(full_marks_within, zero_beyond)
     if distance_miles <= full_marks_within:
         share = Fraction(1)
     elif distance_miles >= zero_beyond:

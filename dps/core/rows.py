@@ -4,14 +4,17 @@
 - `update_versioned`: optimistic concurrency (DESIGN.md "Concurrency"): the update lands only if
   the row is still at the version the caller read; otherwise 412 with the current version;
 - `unique_conflict`: a unique-constraint violation as a 409 with the stable code its constraint
-  maps to.
+  maps to;
+- `json_text` / `json_value`: a value into a jsonb column, and a jsonb column's value back (asyncpg
+  hands raw SQL's jsonb over as text, Piccolo's queries as decoded values).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+import msgspec
 from asyncpg.exceptions import UniqueViolationError
 from piccolo.columns.combination import Combinable
 from piccolo.table import Table
@@ -29,10 +32,12 @@ async def one_row(
     detail: str,
     for_update: bool = False,
     lock: Lock | None = None,
+    columns: Sequence[Any] = (),
 ) -> dict[str, Any]:
     """The one row of `table` matching `where`, or NotFound(detail). `for_update` locks it for the
-    transaction (`SELECT ... FOR UPDATE`); `lock` names another strength ("SHARE")."""
-    query = table.select().where(where)
+    transaction (`SELECT ... FOR UPDATE`); `lock` names another strength ("SHARE"); `columns`
+    selects only those (all when empty)."""
+    query = table.select(*columns).where(where)
     if for_update:
         lock = "UPDATE"
     if lock is not None:
@@ -63,3 +68,13 @@ def unique_conflict(error: UniqueViolationError, codes: Mapping[str, tuple[str, 
     name = getattr(error, "constraint_name", "") or ""
     code, detail = codes.get(name, ("duplicate", "this record already exists"))
     return Conflict(detail, code=code)
+
+
+def json_text(value: Any) -> str:
+    """`value` (Structs, dataclasses, enums, Decimals, dates inside) as JSON text for a jsonb column."""
+    return msgspec.json.encode(msgspec.to_builtins(value)).decode()
+
+
+def json_value(raw: Any) -> Any:
+    """A jsonb column's value as plain Python, whether the driver handed it over as text or decoded."""
+    return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw

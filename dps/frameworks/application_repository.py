@@ -14,10 +14,10 @@ from piccolo.querystring import QueryString
 
 from dps.core import sql
 from dps.core.db import DB
-from dps.core.errors import Conflict, NotFound
+from dps.core.errors import Conflict
 from dps.core.evaluation import Mark
 from dps.core.pagination import Page, page_of
-from dps.core.rows import Lock, one_row, update_versioned
+from dps.core.rows import Lock, json_value, one_row, update_versioned
 from dps.frameworks import tables as t
 from dps.frameworks.domain.applications import (
     Application,
@@ -30,11 +30,6 @@ from dps.frameworks.domain.applications import (
 )
 from dps.frameworks.domain.clarifications import Clarification
 from dps.frameworks.domain.questionnaires import Answer, Descriptor, Question, QuestionKind
-
-
-def _loaded(raw: Any) -> Any:
-    return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
-
 
 # --- questions -------------------------------------------------------------------------------
 
@@ -50,7 +45,7 @@ def _question(row: dict[str, Any]) -> Question:
         mandatory=row["mandatory"],
         max_score=row["max_score"],
         weight=row["weight"],
-        descriptors=msgspec.convert(_loaded(row["descriptors"]), tuple[Descriptor, ...]),
+        descriptors=msgspec.convert(json_value(row["descriptors"]), tuple[Descriptor, ...]),
         choices=tuple(row["choices"]),
         evidence_type=row["evidence_type"],
         lot_ids=frozenset(row["lot_ids"]),
@@ -90,13 +85,12 @@ async def update_question(q: Question) -> None:
 
 
 async def get_question(arrangement_id: int, question_id: int) -> Question:
-    row = (
-        await t.Question.select()
-        .where((t.Question.id == question_id) & (t.Question.arrangement == arrangement_id))
-        .first()
+    row = await one_row(
+        t.Question,
+        (t.Question.id == question_id) & (t.Question.arrangement == arrangement_id),
+        entity="question",
+        detail=f"question {question_id} does not exist in arrangement {arrangement_id}",
     )
-    if row is None:
-        raise NotFound(f"question {question_id} does not exist in arrangement {arrangement_id}", entity="question")
     return _question(row)
 
 
@@ -158,7 +152,7 @@ def _application(row: dict[str, Any]) -> Application:
         decided_at=row["decided_at"],
         version=row["version"],
         questionnaire_version=row["questionnaire_version"],
-        thresholds=tuple(sorted((int(k), Decimal(v)) for k, v in (_loaded(row["thresholds"]) or {}).items())),
+        thresholds=tuple(sorted((int(k), Decimal(v)) for k, v in (json_value(row["thresholds"]) or {}).items())),
     )
 
 
@@ -353,14 +347,13 @@ async def list_assignments(application_id: int) -> list[Assignment]:
 
 
 async def get_assignment(application_id: int, evaluator_id: int, *, for_update: bool = False) -> Assignment:
-    query = t.Assignment.select().where(
-        (t.Assignment.application == application_id) & (t.Assignment.evaluator == evaluator_id)
+    row = await one_row(
+        t.Assignment,
+        (t.Assignment.application == application_id) & (t.Assignment.evaluator == evaluator_id),
+        entity="assignment",
+        detail="you are not assigned to evaluate this application",
+        for_update=for_update,
     )
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound("you are not assigned to evaluate this application", entity="assignment")
     return _assignment(row)
 
 

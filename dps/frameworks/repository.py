@@ -11,7 +11,7 @@ from piccolo.columns import Array
 
 from dps.core.errors import Conflict
 from dps.core.pagination import Page, page_of
-from dps.core.rows import one_row, unique_conflict, update_versioned
+from dps.core.rows import json_text, json_value, one_row, unique_conflict, update_versioned
 from dps.frameworks import tables as t
 from dps.frameworks.domain.applications import Membership, MembershipStatus
 from dps.frameworks.domain.arrangements import (
@@ -39,14 +39,6 @@ def conflict_from_unique(error: UniqueViolationError) -> Conflict:
     return unique_conflict(error, UNIQUE_CODES)
 
 
-def _json(value: Any) -> str:
-    return msgspec.json.encode(msgspec.to_builtins(value)).decode()
-
-
-def _loaded(raw: Any) -> Any:
-    return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
-
-
 # --- arrangements ----------------------------------------------------------------------------
 
 
@@ -65,11 +57,11 @@ def _arrangement(row: dict[str, Any]) -> Arrangement:
         quality_threshold=row["quality_threshold"],
         min_evaluators=row["min_evaluators"],
         decision_period_days=row["decision_period_days"],
-        windows=msgspec.convert(_loaded(row["windows"]), tuple[ReopeningWindow, ...]),
-        extensions=msgspec.convert(_loaded(row["extensions"]), tuple[TermExtension, ...]),
+        windows=msgspec.convert(json_value(row["windows"]), tuple[ReopeningWindow, ...]),
+        extensions=msgspec.convert(json_value(row["extensions"]), tuple[TermExtension, ...]),
         version=row["version"],
         questionnaire_version=row["questionnaire_version"],
-        waivers=msgspec.convert(_loaded(row["waivers"]), tuple[Waiver, ...]),
+        waivers=msgspec.convert(json_value(row["waivers"]), tuple[Waiver, ...]),
         window_reminder_days=row["window_reminder_days"],
     )
 
@@ -88,11 +80,11 @@ def _arrangement_values(a: Arrangement) -> dict[Any, Any]:
         t.Arrangement.quality_threshold: a.quality_threshold,
         t.Arrangement.min_evaluators: a.min_evaluators,
         t.Arrangement.decision_period_days: a.decision_period_days,
-        t.Arrangement.windows: _json(a.windows),
-        t.Arrangement.extensions: _json(a.extensions),
+        t.Arrangement.windows: json_text(a.windows),
+        t.Arrangement.extensions: json_text(a.extensions),
         t.Arrangement.version: a.version,
         t.Arrangement.questionnaire_version: a.questionnaire_version,
-        t.Arrangement.waivers: _json(a.waivers),
+        t.Arrangement.waivers: json_text(a.waivers),
         t.Arrangement.window_reminder_days: a.window_reminder_days,
     }
 
@@ -162,7 +154,7 @@ def _lot(row: dict[str, Any]) -> Lot:
         code=row["code"],
         title=row["title"],
         description=row["description"],
-        age_bands=msgspec.convert(_loaded(row["age_bands"]), tuple[AgeBand, ...]),
+        age_bands=msgspec.convert(json_value(row["age_bands"]), tuple[AgeBand, ...]),
         need_levels=tuple(row["need_levels"]),
         areas=tuple(row["areas"]),
         quality_threshold=row["quality_threshold"],
@@ -176,7 +168,7 @@ def _lot_values(lot: Lot) -> dict[Any, Any]:
         t.Lot.code: lot.code,
         t.Lot.title: lot.title,
         t.Lot.description: lot.description,
-        t.Lot.age_bands: _json(lot.age_bands),
+        t.Lot.age_bands: json_text(lot.age_bands),
         t.Lot.need_levels: list(lot.need_levels),
         t.Lot.areas: list(lot.areas),
         t.Lot.quality_threshold: lot.quality_threshold,

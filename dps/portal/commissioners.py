@@ -18,7 +18,7 @@ from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade
 from dps.compliance.domain.eligibility import SettingEligibility
 from dps.compliance.services import search
 from dps.core.auth import Role
-from dps.core.calendar import UK_TIME
+from dps.core.dates import UK_TIME
 from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
 from dps.frameworks.domain.arrangements import Arrangement, Lot

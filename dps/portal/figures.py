@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 from markupsafe import Markup
 
-from dps.core.calendar import uk_date
+from dps.core.dates import uk_date
 from dps.portal.templating import pounds
 from dps.portal.web import Portal, page
 from dps.tenders.domain.reports import CouncilFigures

@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 from dps.accounts.services import authorities
 from dps.compliance.services import checks
 from dps.core.auth import Role
-from dps.core.calendar import UK_TIME
+from dps.core.dates import UK_TIME
 from dps.core.errors import DomainError, NotFound, RuleViolation
 from dps.core.pagination import MAX_LIMIT
 from dps.frameworks.domain.arrangements import (

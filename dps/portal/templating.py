@@ -14,7 +14,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from dps.core.calendar import UK_TIME
+from dps.core import dates
+from dps.core.dates import UK_TIME
 from dps.portal import labels
 from dps.portal.council_nav import council_nav
 from dps.portal.forms import error_for
@@ -39,7 +40,7 @@ def long_date(day: date | datetime | None) -> str:
         return ""
     if isinstance(day, datetime):
         day = day.astimezone(UK_TIME).date()
-    return f"{day.day} {day:%B %Y}"
+    return dates.long_date(day)
 
 
 def pounds(pence: int | None) -> str:

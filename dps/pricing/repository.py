@@ -16,7 +16,7 @@ from dps.core import sql
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.pagination import Page, page_of
-from dps.core.rows import one_row, update_versioned
+from dps.core.rows import json_value, one_row, update_versioned
 from dps.frameworks.domain.applications import MembershipStatus
 from dps.frameworks.tables import Membership
 from dps.pricing import tables as t
@@ -377,12 +377,13 @@ async def insert_rate_card(card: RateCard) -> RateCard:
 
 
 async def get_rate_card(card_id: int, *, for_update: bool = False) -> RateCard:
-    query = t.RateCard.select().where(t.RateCard.id == card_id)
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"rate card {card_id} does not exist", entity="rate_card")
+    row = await one_row(
+        t.RateCard,
+        t.RateCard.id == card_id,
+        entity="rate_card",
+        detail=f"rate card {card_id} does not exist",
+        for_update=for_update,
+    )
     return (await _cards([row]))[0]
 
 
@@ -498,14 +499,10 @@ async def save_rate_card(before: RateCard, after: RateCard, decided_by: int | No
 # --- uplifts ---------------------------------------------------------------------------------
 
 
-def _loaded(raw: Any) -> Any:
-    return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
-
-
 def _uplift(row: dict[str, Any]) -> Uplift:
     components = tuple(
         IndexComponent(index=c["index"], weight=Decimal(c["weight"]), rate=Decimal(c["rate"]))
-        for c in _loaded(row["components"])
+        for c in json_value(row["components"])
     )
     return Uplift(
         id=row["id"],

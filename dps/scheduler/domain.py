@@ -17,39 +17,18 @@ Conventions every rule follows
 
 from __future__ import annotations
 
-import calendar as _calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from dps.core.calendar import WorkingDays
+from dps.core.dates import UK_TIME, long_date, months_before, start_of
 from dps.frameworks.domain.applications import ApplicationStatus
 from dps.frameworks.domain.arrangements import ArrangementStatus, ReopeningWindow
 
-ENGLAND = ZoneInfo("Europe/London")
 ONE_DAY = timedelta(days=1)
 # Reopening windows close at `closes_at` inclusive (ReopeningWindow.contains): closed just after.
 JUST_AFTER = timedelta(microseconds=1)
-
-
-def local_day(at: datetime) -> date:
-    """The calendar day in England at instant `at`."""
-    return at.astimezone(ENGLAND).date()
-
-
-def start_of(day: date) -> datetime:
-    """00:00 in England on `day`, as an aware datetime."""
-    return datetime.combine(day, time(0), tzinfo=ENGLAND)
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day of the month `months` earlier, clamped to the month's last day
-    (31 August less 6 months is 28 or 29 February)."""
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    last = _calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,10 +182,6 @@ class Message:
     link_path: str
 
 
-def long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 def application_message(event: Event, application_id: int, arrangement_title: str, due_on: date) -> Message:
     link = f"/api/v1/applications/{application_id}"
     if event.name == "decision-warning":
@@ -246,7 +221,7 @@ def term_message(event: Event, arrangement_id: int, title: str, last_day: date) 
 
 def window_message(event: Event, arrangement_id: int, title: str, window: ReopeningWindow) -> Message:
     link = f"/api/v1/arrangements/{arrangement_id}"
-    closes = window.closes_at.astimezone(ENGLAND)
+    closes = window.closes_at.astimezone(UK_TIME)
     if event.name == "window-opened":
         return Message(
             "arrangement.window_opened",

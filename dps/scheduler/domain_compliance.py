@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from dps.accounts.domain import SettingType
 from dps.compliance.domain.concerns import ConcernStatus
+from dps.core.dates import UK_TIME, long_date, months_after, start_of
 from dps.frameworks.domain.applications import MembershipStatus
-from dps.scheduler.domain import ENGLAND, ONE_DAY, Event, Message, long_date, months_before, start_of
+from dps.scheduler.domain import ONE_DAY, Event, Message
 
 # --- evidence expiry (DESIGN.md story 5) -------------------------------------------------------
 
@@ -132,10 +133,6 @@ REFRESH_DUE_MONTHS = 12
 REFRESH_GRACE = timedelta(days=30)
 # The status reason that marks a suspension as this rule's own (so only it reinstates).
 REACCREDITATION_REASON = "re-accreditation: the annual refresh of evidence was not received by"
-
-
-def months_after(day: date, months: int) -> date:
-    return months_before(day, -months)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,4 +260,4 @@ def ofsted_message(
 
 def next_local_midnight(now: datetime) -> datetime:
     """00:00 in England on the day after `now` (the daily census's next run)."""
-    return start_of(now.astimezone(ENGLAND).date() + ONE_DAY)
+    return start_of(now.astimezone(UK_TIME).date() + ONE_DAY)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from dps.core.dates import long_date
 from dps.frameworks.domain.arrangements import ArrangementStatus, ReopeningWindow
-from dps.scheduler.domain import Event, Message, long_date, series_state
+from dps.scheduler.domain import Event, Message, series_state
 
 # Reminders go out while the arrangement takes (or will again take) applications.
 REMINDED = frozenset({ArrangementStatus.OPEN, ArrangementStatus.CLOSED, ArrangementStatus.SUSPENDED})

@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from dps.contracts.domain.contracts import ContractStatus
+from dps.core.dates import long_date, months_before, start_of
 from dps.frameworks.domain.arrangements import ArrangementStatus, ReopeningWindow
-from dps.scheduler.domain import ONE_DAY, TERM_REMINDER_MONTHS, Event, Message, long_date, months_before, start_of
-from dps.tenders.domain.call_offs import CallOff, CallOffStatus
+from dps.scheduler.domain import ONE_DAY, TERM_REMINDER_MONTHS, Event, Message
+from dps.tenders.domain.call_offs import CallOff
 
 # --- call-offs -----------------------------------------------------------------------------------
 
@@ -34,9 +35,7 @@ def call_off_step(call_off: CallOff, now: datetime) -> CallOffStep | None:
       ended; where the profile has no standstill the award concludes at once)."""
     if call_off.due_to_close(now):
         return CallOffStep.CLOSE
-    if call_off.status is CallOffStatus.AWARDED and (
-        call_off.standstill_ends_at is None or now >= call_off.standstill_ends_at
-    ):
+    if call_off.due_to_conclude(now):
         return CallOffStep.CONCLUDE
     return None
 

@@ -12,9 +12,10 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from dps.accounts.domain import Region
+from dps.core.dates import UK_TIME
 from dps.core.db import DB
 from dps.frameworks.domain.applications import ApplicationStatus
-from dps.scheduler.domain import ENGLAND, ApplicationFacts
+from dps.scheduler.domain import ApplicationFacts
 
 # Arbitrary constant naming the lock that lets one scheduler instance sweep at a time.
 SWEEP_LOCK = 7_310_002
@@ -258,7 +259,7 @@ async def membership_context(membership_id: int) -> MembershipContext | None:
     m = rows[0]
     refresh = (await _fetch(_REFRESH_SQL, m["arrangement"], m["provider"]))[0]
     oldest = refresh["oldest"]
-    refreshed_on = oldest.astimezone(ENGLAND).date() if refresh["complete"] and oldest is not None else None
+    refreshed_on = oldest.astimezone(UK_TIME).date() if refresh["complete"] and oldest is not None else None
     return MembershipContext(
         id=m["id"],
         arrangement_id=m["arrangement"],

@@ -18,11 +18,12 @@ from dps.compliance.domain.concerns import ConcernStatus
 from dps.compliance.services.checks import evidence_outlook, on_evidence_expired, on_evidence_in_force
 from dps.core.auth import Role
 from dps.core.context import Context
+from dps.core.dates import long_date, uk_date
 from dps.core.notifications import Recipient
 from dps.frameworks.domain.applications import MembershipStatus
 from dps.frameworks.services.memberships import change_membership_status
 from dps.scheduler import repository
-from dps.scheduler.domain import Event, local_day, long_date, series_state
+from dps.scheduler.domain import Event, series_state
 from dps.scheduler.domain_compliance import (
     OFSTED_INTERVAL_MONTHS,
     REACCREDITATION_REASON,
@@ -77,7 +78,7 @@ async def check_evidence(ctx: Context, evidence_id: int, now: datetime) -> datet
         await on_evidence_in_force(ctx.as_system(), evidence_id)
         return state.next_at
     assert found.expires_on is not None
-    message = evidence_message(evidence_id, outlook.requirement_title, found.expires_on, local_day(now))
+    message = evidence_message(evidence_id, outlook.requirement_title, found.expires_on, uk_date(now))
     await send(await providers_people([found.provider_id]), state.due, message, now)
     return state.next_at
 
@@ -140,7 +141,7 @@ async def check_ofsted_census(ctx: Context, entity_id: int, now: datetime) -> da
     per expected date to the procurement officers of the lead authorities of its arrangements.
     Computed in bulk from settings' last inspection dates, since compliance records judgements
     on the setting rather than tracking each setting's next inspection."""
-    today = local_day(now)
+    today = uk_date(now)
     shortest = min(OFSTED_INTERVAL_MONTHS.values())
     officers: dict[int, list[Recipient]] = {}
     for setting in await repository.settings_inspected_before(months_after(today, -shortest)):

@@ -16,11 +16,12 @@ from dps.core import audit
 from dps.core.auth import Role
 from dps.core.calendar import WorkingDays
 from dps.core.context import Context
+from dps.core.dates import uk_date
 from dps.core.errors import NotFound
 from dps.core.notifications import Recipient, notify
 from dps.frameworks import repository as frameworks
 from dps.frameworks.domain.applications import MembershipStatus
-from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
+from dps.frameworks.domain.arrangements import Arrangement
 from dps.frameworks.profiles import calendar_for, get_profile, reopening_deadlines
 from dps.frameworks.services.memberships import change_membership_status
 from dps.scheduler import repository
@@ -32,7 +33,6 @@ from dps.scheduler.domain import (
     application_message,
     arrangement_plan,
     earliest,
-    local_day,
     series_state,
     term_message,
     window_message,
@@ -106,7 +106,7 @@ def arrangement_facts(arrangement: Arrangement) -> ArrangementFacts:
 async def _expire(ctx: Context, arrangement: Arrangement, last_day_text: str) -> list[int]:
     """The term has ended: the arrangement expires and so does every live membership of it.
     Returns the providers whose memberships ended."""
-    after = arrangement.move_to(ArrangementStatus.EXPIRED)
+    after = arrangement.expire()
     await frameworks.update_arrangement(arrangement, after)
     await audit.record(ctx, "arrangement.expired", "arrangement", arrangement.id, before=arrangement, after=after)
     ended: set[int] = set()
@@ -149,7 +149,7 @@ async def check_arrangement(ctx: Context, arrangement_id: int, now: datetime) ->
         arrangement.id, arrangement.status, arrangement.windows, arrangement.window_reminder_days, now
     )
     if reminder.due is not None and reminder.window is not None:
-        opens_on = local_day(reminder.window.opens_at)
+        opens_on = uk_date(reminder.window.opens_at)
         message = window_reminder_message(arrangement.id, arrangement.title, reminder.window, opens_on)
         members = await providers_people(await repository.member_provider_ids(arrangement.id))
         await send(officers + members, reminder.due, message, now)

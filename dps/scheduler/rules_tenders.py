@@ -16,10 +16,11 @@ from dps.contracts.pdf import PdfConverter
 from dps.contracts.services.placements import generate_placement_agreement_for
 from dps.core.auth import Role
 from dps.core.context import Context
+from dps.core.dates import uk_date
 from dps.core.errors import Conflict, NotFound, RuleViolation
 from dps.core.notifications import Recipient
 from dps.scheduler import repository
-from dps.scheduler.domain import local_day, series_state
+from dps.scheduler.domain import series_state
 from dps.scheduler.domain_tenders import (
     CONTRACT_REMINDER_DAYS,
     PLACEMENT_REMINDER_DAYS,
@@ -95,7 +96,7 @@ async def check_placement(ctx: Context, placement_id: int, now: datetime) -> dat
         return None
     if not await _placement_agreement_made(ctx, placement_id):
         return now + IPA_RETRY
-    today = local_day(now)
+    today = uk_date(now)
     ending = placement_ending(placement_id, found.ended_on, moved=await moved_on(placement_id))
     if not ending_still_ahead(ending, today):
         return None
@@ -142,7 +143,7 @@ async def check_contract(ctx: Context, contract_id: int, now: datetime) -> datet
         contract = await contracts.get_contract(contract_id)
     except NotFound:
         return None
-    today = local_day(now)
+    today = uk_date(now)
     ending = Ending(f"contract:{contract_id}", contract.ends_on, live=contract.status in WATCHED_CONTRACT)
     if not ending_still_ahead(ending, today):
         return None

@@ -9,7 +9,8 @@ from datetime import datetime
 from dps.accounts import repository as accounts
 from dps.core.auth import Role
 from dps.core.context import Context
-from dps.scheduler.domain import Event, Message, long_date
+from dps.core.dates import long_date
+from dps.scheduler.domain import Event, Message
 from dps.scheduler.rules_frameworks import send
 from dps.transparency import public as transparency
 

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from dps.compliance.services.checks import renewed_evidence_ids
 from dps.core.auth import OrgKind
 from dps.core.context import Context
+from dps.core.dates import months_after, uk_date
 from dps.frameworks.profiles import get_profile
 from dps.scheduler import repository
-from dps.scheduler.domain import TERM_REMINDER_MONTHS, local_day, months_before
+from dps.scheduler.domain import TERM_REMINDER_MONTHS
 from dps.scheduler.domain_compliance import EVIDENCE_REMINDER_DAYS
 from dps.scheduler.rules_frameworks import calendar_of
 
@@ -44,7 +45,7 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
     days, the offer deadlines of call-offs they are invited to and their placements' ends.
     Admins: all. Soonest first."""
     user = ctx.require_signed_in()
-    today = local_day(ctx.clock.now())
+    today = uk_date(ctx.clock.now())
     authority_id = user.org_id if user.org_kind is OrgKind.AUTHORITY else None
     provider_id = user.org_id if user.org_kind is OrgKind.PROVIDER else None
     found: list[Deadline] = []
@@ -67,7 +68,7 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
             )
         )
 
-    horizon = _months_after(today, TERM_HORIZON_MONTHS)
+    horizon = months_after(today, TERM_HORIZON_MONTHS)
     for arrangement in await repository.arrangements_ending(
         horizon, authority_id=authority_id, provider_id=provider_id
     ):
@@ -99,7 +100,7 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
         for i in items
     ]
     for kind, call_off_id, title, at in await repository.call_off_dates(**scope):
-        day = local_day(at)
+        day = uk_date(at)
         what = "Offers close" if kind == "call_off_deadline" else "Standstill ends"
         found.append(
             Deadline(
@@ -115,7 +116,3 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
             )
         )
     return sorted(found, key=lambda d: (d.due_on, d.entity_type, d.entity_id))
-
-
-def _months_after(day: date, months: int) -> date:
-    return months_before(day, -months)

@@ -71,16 +71,17 @@ class CallOffController(Controller):
         """Placement requests you may see: your council's, or (providers) those you were invited to."""
         page = await call_offs.list_call_off_views(ctx, limit, after_id(cursor), status)
         return s.CallOffPage(
-            items=[s.CallOffOut.withheld(v.call_off, v.profile_withheld) for v in page.items],
+            items=[s.CallOffOut.withheld(v.call_off, v.profile_withheld, v.past_deadline) for v in page.items],
             next_cursor=page.next_cursor,
         )
 
     @get("/{call_off_id:int}", operation_id="GetCallOff")
     async def get_one(self, call_off_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:
-        """One placement request. Read after the deadline, a published request is closed first. A
-        concluded request links to the placement it made (`placement_id`) for those who may see it."""
+        """One placement request. Reading never changes it: after the deadline `past_deadline` is true
+        while a published request waits for the scheduler's sweep to close it. A concluded request
+        links to the placement it made (`placement_id`) for those who may see it."""
         view = await call_offs.view_call_off(ctx, call_off_id)
-        out = s.CallOffOut.withheld(view.call_off, view.profile_withheld)
+        out = s.CallOffOut.withheld(view.call_off, view.profile_withheld, view.past_deadline)
         out.placement_id = await placements.placement_link(ctx, view.call_off.id)
         return Response(out, headers={"ETag": etag(view.call_off.version)})
 

@@ -21,22 +21,14 @@ from dps.core.evaluation import Mark
 from dps.core.geo import METRES_PER_MILE
 from dps.core.notifications import Recipient
 from dps.core.pagination import Page, page_of
-from dps.core.rows import one_row, update_versioned
+from dps.core.rows import Lock, json_text, json_value, one_row, update_versioned
 from dps.tenders import tables as t
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria
+from dps.tenders.domain.clarifications import Clarification
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferScore, OfferStatus
 from dps.tenders.domain.panel import PanelMember
 from dps.tenders.domain.placements import EndingKind, FeeFrom, Placement, UnplannedReason, reference_of_call_off
 from dps.tenders.domain.reports import PlacementFact
-
-
-def _json(value: Any) -> str:
-    return msgspec.json.encode(msgspec.to_builtins(value)).decode()
-
-
-def _loaded(raw: Any) -> Any:
-    return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
-
 
 # --- call-offs -----------------------------------------------------------------------------------
 
@@ -49,8 +41,8 @@ def _call_off(row: dict[str, Any]) -> CallOff:
         authority_id=row["authority"],
         created_by=row["created_by"],
         title=row["title"],
-        child=msgspec.convert(_loaded(row["child"]), ChildProfile),
-        criteria=msgspec.convert(_loaded(row["criteria"]), Criteria),
+        child=msgspec.convert(json_value(row["child"]), ChildProfile),
+        criteria=msgspec.convert(json_value(row["criteria"]), Criteria),
         deadline=row["deadline"],
         urgent_reason=row["urgent_reason"],
         status=CallOffStatus(row["status"]),
@@ -73,8 +65,8 @@ def _call_off_values(c: CallOff) -> dict[Any, Any]:
     x = t.CallOff
     return {
         x.title: c.title,
-        x.child: _json(c.child),
-        x.criteria: _json(c.criteria),
+        x.child: json_text(c.child),
+        x.criteria: json_text(c.criteria),
         x.deadline: c.deadline,
         x.urgent_reason: c.urgent_reason,
         x.status: c.status.value,
@@ -108,14 +100,15 @@ async def insert_call_off(c: CallOff, at: datetime) -> CallOff:
     return _call_off(rows[0])
 
 
-async def get_call_off(call_off_id: int, *, lock: str | None = None) -> CallOff:
+async def get_call_off(call_off_id: int, *, lock: Lock | None = None) -> CallOff:
     """One call-off; `lock` "UPDATE" or "SHARE" takes that row lock for the transaction."""
-    query = t.CallOff.select().where(t.CallOff.id == call_off_id)
-    if lock is not None:
-        query = query.lock_rows(lock)  # type: ignore[arg-type]
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"call-off {call_off_id} does not exist", entity="call_off")
+    row = await one_row(
+        t.CallOff,
+        t.CallOff.id == call_off_id,
+        entity="call_off",
+        detail=f"call-off {call_off_id} does not exist",
+        lock=lock,
+    )
     return _call_off(row)
 
 
@@ -215,7 +208,7 @@ def _invitation(row: dict[str, Any]) -> InvitationRow:
         provider_id=row["provider"],
         membership_id=row["membership_id"],
         invited=row["invited"],
-        reasons=tuple(_loaded(row["reasons"])),
+        reasons=tuple(json_value(row["reasons"])),
         distance_miles=row["distance_miles"],
         preferred_needs_met=tuple(row.get("preferred_needs_met") or ()),
     )
@@ -317,9 +310,9 @@ def _offer(row: dict[str, Any]) -> Offer:
         content=OfferContent(
             setting_id=row["setting"],
             weekly_fee_pence=row["weekly_fee_pence"],
-            additional_services=msgspec.convert(_loaded(row["additional_services"]), tuple[AdditionalService, ...]),
+            additional_services=msgspec.convert(json_value(row["additional_services"]), tuple[AdditionalService, ...]),
             start_date=row["start_date"],
-            answers=msgspec.convert(_loaded(row["answers"]), tuple[Answer, ...]),
+            answers=msgspec.convert(json_value(row["answers"]), tuple[Answer, ...]),
             notes=row["notes"],
         ),
         fee_flags=tuple(row["fee_flags"]),
@@ -338,9 +331,9 @@ def _offer_values(o: Offer) -> dict[Any, Any]:
     return {
         x.setting: o.content.setting_id,
         x.weekly_fee_pence: o.content.weekly_fee_pence,
-        x.additional_services: _json(o.content.additional_services),
+        x.additional_services: json_text(o.content.additional_services),
         x.start_date: o.content.start_date,
-        x.answers: _json(o.content.answers),
+        x.answers: json_text(o.content.answers),
         x.notes: o.content.notes,
         x.fee_flags: list(o.fee_flags),
         x.content_sha256: o.content_digest,
@@ -430,9 +423,9 @@ async def insert_offer_sql(o: Offer) -> Offer:
             o.provider_id,
             c.setting_id,
             c.weekly_fee_pence,
-            _json(c.additional_services),
+            json_text(c.additional_services),
             c.start_date,
-            _json(c.answers),
+            json_text(c.answers),
             c.notes,
             list(o.fee_flags),
             o.revised_fee_pence,
@@ -772,38 +765,28 @@ async def marks_of_offer(offer_id: int) -> list[OfferMarkRow]:
 # --- clarifications ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ClarificationRow:
-    id: int
-    call_off_id: int
-    provider_id: int
-    question: str
-    asked_at: datetime
-    answer: str | None
-    answered_at: datetime | None
-
-
-def _clarification(r: dict[str, Any]) -> ClarificationRow:
-    return ClarificationRow(
+def _clarification(r: dict[str, Any]) -> Clarification:
+    return Clarification(
         r["id"], r["call_off"], r["provider"], r["question"], r["asked_at"], r["answer"], r["answered_at"]
     )
 
 
-async def insert_clarification(call_off_id: int, provider_id: int, question: str, at: datetime) -> ClarificationRow:
+async def insert_clarification(call_off_id: int, provider_id: int, question: str, at: datetime) -> Clarification:
     rows = await t.Clarification.insert(
         t.Clarification(call_off=call_off_id, provider=provider_id, question=question, asked_at=at)
     ).returning(*t.Clarification.all_columns())
     return _clarification(rows[0])
 
 
-async def get_clarification(call_off_id: int, clarification_id: int, *, for_update: bool = False) -> ClarificationRow:
+async def get_clarification(call_off_id: int, clarification_id: int, *, for_update: bool = False) -> Clarification:
     c = t.Clarification
-    query = c.select().where((c.id == clarification_id) & (c.call_off == call_off_id))
-    if for_update:
-        query = query.lock_rows("UPDATE")
-    row = await query.first()
-    if row is None:
-        raise NotFound(f"clarification {clarification_id} does not exist", entity="clarification")
+    row = await one_row(
+        c,
+        (c.id == clarification_id) & (c.call_off == call_off_id),
+        entity="clarification",
+        detail=f"clarification {clarification_id} does not exist",
+        for_update=for_update,
+    )
     return _clarification(row)
 
 
@@ -813,7 +796,7 @@ async def answer_clarification(clarification_id: int, answer: str, at: datetime)
     )
 
 
-async def list_clarifications(call_off_id: int, *, provider_id: int | None) -> list[ClarificationRow]:
+async def list_clarifications(call_off_id: int, *, provider_id: int | None) -> list[Clarification]:
     """All of a call-off's clarifications, or what a provider may see: its own and every answered one."""
     c = t.Clarification
     query = c.select().where(c.call_off == call_off_id)
@@ -856,7 +839,7 @@ def _placement(r: dict[str, Any]) -> Placement:
 
 
 def _fee_schedule(raw: Any) -> tuple[FeeFrom, ...]:
-    return msgspec.convert(_loaded(raw), tuple[FeeFrom, ...]) if raw else ()
+    return msgspec.convert(json_value(raw), tuple[FeeFrom, ...]) if raw else ()
 
 
 async def insert_placement(p: Placement, at: datetime) -> Placement:
@@ -874,7 +857,7 @@ async def insert_placement(p: Placement, at: datetime) -> Placement:
             out_of_area=p.out_of_area,
             over_20_miles=p.over_20_miles,
             created_at=at,
-            fee_schedule=_json(p.fee_schedule()),
+            fee_schedule=json_text(p.fee_schedule()),
             child_reference=p.child_reference,
             lot=p.lot_id,
             age_band=p.age_band,
@@ -929,7 +912,7 @@ async def save_placement_fee(before: Placement, after: Placement) -> None:
         before.version,
         {
             p.weekly_fee_pence: after.weekly_fee_pence,
-            p.fee_schedule: _json(after.fee_schedule()),
+            p.fee_schedule: json_text(after.fee_schedule()),
             p.agreed_fee_id: after.agreed_fee_id,
             p.version: after.version,
         },

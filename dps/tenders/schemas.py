@@ -14,6 +14,7 @@ from dps.core.evaluation import CriterionKind, Mark
 from dps.tenders import repository as r
 from dps.tenders.domain import call_offs as d
 from dps.tenders.domain import offers as o
+from dps.tenders.domain.clarifications import Clarification
 from dps.tenders.domain.panel import PanelMember, PanelProgress
 from dps.tenders.domain.placements import EndingKind, FeeFrom, Placement, UnplannedReason
 
@@ -169,13 +170,17 @@ class CallOffOut(Struct, kw_only=True):
     second_round_scored_at: datetime | None
     version: int
     profile_withheld: bool = False
+    # The deadline for offers has passed (offers no longer taken, open to the council). A read
+    # never changes the call-off: a published one stays published until the scheduler's sweep closes it.
+    past_deadline: bool = False
     # The placement a concluded call-off made (GET of one call-off, for those who may read it).
     placement_id: int | None = None
 
     @classmethod
-    def withheld(cls, c: d.CallOff, withheld: bool) -> CallOffOut:
+    def withheld(cls, c: d.CallOff, withheld: bool, past_deadline: bool = False) -> CallOffOut:
         """The call-off, without the child's profile and title when `withheld`."""
         out = cls.of(c)
+        out.past_deadline = past_deadline
         if withheld:
             out.child, out.title, out.profile_withheld = None, f"Placement request {c.id}", True
         return out
@@ -423,7 +428,7 @@ class ClarificationOut(Struct, kw_only=True):
     mine: bool  # asked by the caller's provider (who asked is never shown to other providers)
 
     @classmethod
-    def of(cls, c: r.ClarificationRow, provider_id: int | None) -> ClarificationOut:
+    def of(cls, c: Clarification, provider_id: int | None) -> ClarificationOut:
         return cls(
             id=c.id,
             question=c.question,

@@ -18,6 +18,7 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from dps.core.db import DB
+from dps.core.rows import json_value
 from dps.transparency.domain.facts import (
     ArrangementFacts,
     AwardFacts,
@@ -33,10 +34,6 @@ from dps.transparency.domain.facts import (
 
 async def _fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
     return list(await DB.run_querystring(QueryString(sql, *args)))
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def _authority(row: dict[str, Any], prefix: str = "") -> Organisation:
@@ -121,7 +118,8 @@ async def arrangement_facts(arrangement_id: int, today: date) -> ArrangementFact
         arrangement_id,
     )
     windows = tuple(
-        (datetime.fromisoformat(w["opens_at"]), datetime.fromisoformat(w["closes_at"])) for w in _json(a["windows"])
+        (datetime.fromisoformat(w["opens_at"]), datetime.fromisoformat(w["closes_at"]))
+        for w in json_value(a["windows"])
     )
     return ArrangementFacts(
         id=a["id"],
@@ -142,7 +140,7 @@ async def arrangement_facts(arrangement_id: int, today: date) -> ArrangementFact
                 title=lot["title"],
                 description=lot["description"] or "",
                 need_levels=tuple(lot["need_levels"] or ()),
-                age_bands=tuple(str(b.get("label", "")) for b in _json(lot["age_bands"]) or []),
+                age_bands=tuple(str(b.get("label", "")) for b in json_value(lot["age_bands"]) or []),
                 floor_pence=lot["floor_pence"],
                 ceiling_pence=lot["ceiling_pence"],
             )
@@ -377,7 +375,7 @@ async def insert_release(
 
 
 def _stored(row: dict[str, Any]) -> StoredRelease:
-    return StoredRelease(row["id"], row["ocid"], row["released_at"], _json(row["data"]))
+    return StoredRelease(row["id"], row["ocid"], row["released_at"], json_value(row["data"]))
 
 
 async def releases_page(since: datetime | None, after_id: int, limit: int) -> list[StoredRelease]:

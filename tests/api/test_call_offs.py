@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from tests.support import Api, problem
+from tests.support import Api, problem, scalar
 from tests.support.call_offs import (
     CALL_OFFS,
     Scene,
@@ -212,9 +212,9 @@ async def after_the_deadline_the_offers_open(api: Api, story: Story4) -> None:
     )  # fmt: skip
     opened = await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers/{near_offer}", headers=api.auth(s.officer))
     assert opened.status_code == 200 and "SECRET-PLAN" in opened.text
-    assert (await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(s.commissioner))).json()[
-        "status"
-    ] == "closed"
+    # Reading never closes it (issue 14): still published, shown past its deadline; the first mark closes it.
+    read = (await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(s.commissioner))).json()
+    assert (read["status"], read["past_deadline"]) == ("published", True)
 
 
 async def two_evaluators_mark_and_the_offers_are_scored(api: Api, story: Story4) -> None:
@@ -605,3 +605,44 @@ async def test_a_price_only_second_round_among_the_top_two_reranks_by_the_revise
     assert awarded.status_code == 200 and awarded.json()["status"] == "concluded", awarded.text
     [placement] = (await api.client.get("/api/v1/placements", headers=api.auth(b))).json()["items"]
     assert placement["weekly_fee_pence"] == 100_000
+
+
+async def test_a_read_after_the_deadline_changes_nothing_and_the_sweep_closes_it(api: Api) -> None:
+    """GET never changes state (issue 14): after the deadline a read shows the request past its
+    deadline, with its offers open to the council, while the stored status stays published; the
+    scheduler's sweep then closes it."""
+    from dps.core.context import Context
+    from dps.scheduler.engine import sweep
+
+    s = await scene(api)
+    _, near, near_setting = await member(api, s, postcode="BL1 1AA")
+    deadline = api.clock.now() + timedelta(days=10)
+    call_off_id = (await raise_and_publish(api, s, deadline))["id"]
+    offered = await api.client.post(f"{CALL_OFFS}/{call_off_id}/offers", json=offer_body(near_setting, 420_000),
+                                    headers=api.auth(near))  # fmt: skip
+    assert offered.status_code == 201, offered.text
+    stored = f"SELECT status FROM call_offs WHERE id = {int(call_off_id)}"  # noqa: S608
+
+    api.clock.set(deadline - timedelta(seconds=1))
+    before = (await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(s.commissioner))).json()
+    assert (before["status"], before["past_deadline"]) == ("published", False)
+
+    api.clock.set(deadline)
+    one = await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(s.commissioner))
+    assert one.status_code == 200, one.text
+    assert (one.json()["status"], one.json()["past_deadline"], one.json()["closed_at"]) == ("published", True, None)
+    listed = (await api.client.get(CALL_OFFS, headers=api.auth(s.commissioner))).json()["items"]
+    assert [(c["status"], c["past_deadline"]) for c in listed if c["id"] == call_off_id] == [("published", True)]
+    offers = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers", headers=api.auth(s.commissioner))).json()
+    assert (offers["sealed"], offers["submitted"]) == (False, 1)
+    provider_view = (await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(near))).json()
+    assert provider_view["past_deadline"] is True
+    again = await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(s.commissioner))
+    assert again.headers["etag"] == one.headers["etag"]  # the same version: nothing was written
+    assert await scalar(stored) == "published"
+
+    await sweep(Context(None, api.clock, api.app.state.settings, api.app.state.store))
+    assert await scalar(stored) == "closed"
+    closed = (await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(s.commissioner))).json()
+    assert (closed["status"], closed["past_deadline"]) == ("closed", True)
+    assert datetime.fromisoformat(closed["closed_at"]) == deadline

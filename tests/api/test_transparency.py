@@ -103,8 +103,12 @@ async def test_every_story_release_validates_and_tells_what_happened_without_chi
     assert "bids" not in sealed[0] and "numberOfTenderers" not in sealed[0]["tender"]
     assert sealed[0]["relatedProcesses"][0]["identifier"] == first["ocid"]
 
-    # After the deadline (the first read closes it) the count of offers appears, and only that.
+    # After the deadline (the scheduler's sweep closes it; a read never does) the count of offers
+    # appears, and only that.
+    from dps.scheduler.engine import sweep
+
     api.clock.set(deadline + timedelta(seconds=1))
+    await sweep(system_context(api))
     seen = await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(m.commissioner))
     assert seen.json()["status"] == "closed"
     closed = of(await all_releases(api.client), "-call-off-")[-1]

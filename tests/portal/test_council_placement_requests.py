@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from dps.core.calendar import UK_TIME
+from dps.core.dates import UK_TIME
 from tests.portal.conftest import Look, sign_in
 
 COMMISSIONER = "commissioner@portal.test"

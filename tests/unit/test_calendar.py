@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import holidays
 import pytest
 
-from dps.core.calendar import Nation, WorkingDays, uk_date
+from dps.core.calendar import Nation, WorkingDays
+from dps.core.dates import uk_date
 
-ENGLAND = WorkingDays(Nation.ENGLAND)
+UK_TIME = WorkingDays(Nation.ENGLAND)
 
 
 def test_default_nation_is_england() -> None:
@@ -48,7 +49,7 @@ def test_the_holidays_package_agrees_with_the_dates_these_tests_rely_on(nation: 
     ],
 )
 def test_is_working_day_in_england(day: date, working: bool) -> None:
-    assert ENGLAND.is_working_day(day) is working
+    assert UK_TIME.is_working_day(day) is working
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,7 @@ def test_is_working_day_in_england(day: date, working: bool) -> None:
     ],
 )
 def test_add_returns_the_nth_working_day_after_start(start: date, days: int, expected: date) -> None:
-    assert ENGLAND.add(start, days) == expected
+    assert UK_TIME.add(start, days) == expected
 
 
 @pytest.mark.parametrize(
@@ -93,14 +94,14 @@ def test_ten_working_day_decision_deadline_for_an_application_submitted_on_a_fri
     assert submitted.weekday() == 4
 
     # when the decision deadline is computed
-    deadline = ENGLAND.add(submitted, 10)
+    deadline = UK_TIME.add(submitted, 10)
 
     # then it is the 10th working day: the day before has one day left, the day itself none
     assert deadline == due
-    assert ENGLAND.count_between(submitted, deadline) == 10
-    assert ENGLAND.working_days_left(ENGLAND.add(submitted, 9), deadline) == 1
-    assert ENGLAND.working_days_left(deadline, deadline) == 0
-    assert ENGLAND.working_days_left(ENGLAND.add(deadline, 1), deadline) == -1
+    assert UK_TIME.count_between(submitted, deadline) == 10
+    assert UK_TIME.working_days_left(UK_TIME.add(submitted, 9), deadline) == 1
+    assert UK_TIME.working_days_left(deadline, deadline) == 0
+    assert UK_TIME.working_days_left(UK_TIME.add(deadline, 1), deadline) == -1
 
 
 @pytest.mark.parametrize(
@@ -115,7 +116,7 @@ def test_ten_working_day_decision_deadline_for_an_application_submitted_on_a_fri
     ],
 )
 def test_working_days_left(today: date, due: date, left: int) -> None:
-    assert ENGLAND.working_days_left(today, due) == left
+    assert UK_TIME.working_days_left(today, due) == left
 
 
 def test_wales_and_england_keep_easter_monday_but_scotland_does_not() -> None:
@@ -165,21 +166,21 @@ def test_count_between_undoes_add(nation: Nation, start: date) -> None:
 
 
 def test_count_between_a_day_and_itself_is_zero() -> None:
-    assert ENGLAND.count_between(date(2026, 12, 25), date(2026, 12, 25)) == 0
+    assert UK_TIME.count_between(date(2026, 12, 25), date(2026, 12, 25)) == 0
 
 
 def test_count_between_counts_the_end_but_not_the_start() -> None:
     # Monday to Friday of one week: Tuesday to Friday count, Monday does not
-    assert ENGLAND.count_between(date(2026, 11, 9), date(2026, 11, 13)) == 4
+    assert UK_TIME.count_between(date(2026, 11, 9), date(2026, 11, 13)) == 4
 
 
 def test_add_refuses_a_negative_number_of_days() -> None:
     with pytest.raises(ValueError, match="days"):
-        ENGLAND.add(date(2026, 11, 9), -1)
+        UK_TIME.add(date(2026, 11, 9), -1)
 
 
 def test_bank_holidays_of_a_year() -> None:
-    bank_holidays = ENGLAND.bank_holidays(2027)
+    bank_holidays = UK_TIME.bank_holidays(2027)
     assert date(2027, 3, 29) in bank_holidays
     assert len(bank_holidays) == 10  # the usual eight, plus Monday and Tuesday for a weekend Christmas
 

@@ -21,9 +21,10 @@ from dps.contracts.domain.contracts import (
     StoredFile,
     reference_for,
 )
-from dps.contracts.domain.formatting import long_date, money, percentage, percentage_change
+from dps.contracts.domain.formatting import money, percentage, percentage_change
 from dps.contracts.domain.samples import fee_variation_facts, placement_facts, sample_context
 from dps.contracts.domain.templates import TemplateStatus, TemplateVersion, require_approved
+from dps.core.dates import long_date
 from dps.core.errors import Conflict, IllegalTransition, RuleViolation
 
 AT = datetime(2026, 11, 23, 10, tzinfo=UTC)

@@ -22,12 +22,12 @@ from dps.core.evaluation import (
     proximity_score,
     rank,
     result,
-    round_half_up,
     sealed_until_submitted,
     spreads,
     suggested_consensus,
     weighted_total,
 )
+from dps.core.rounding import round_half_up
 
 GATEWAY = Criterion(1, CriterionKind.PASS_FAIL)
 QUALITY = Criterion(2, CriterionKind.SCORED, max_score=5, weight=Decimal(60))

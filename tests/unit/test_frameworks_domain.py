@@ -23,6 +23,7 @@ from dps.frameworks.domain.applications import (
     ready_for_moderation,
 )
 from dps.frameworks.domain.arrangements import (
+    ARRANGEMENT_TRANSITIONS,
     AgeBand,
     ArrangementStatus,
     ReopeningWindow,
@@ -84,24 +85,39 @@ def test_windows_must_not_overlap_or_run_backwards() -> None:
         ReopeningWindow(AT, AT)
 
 
-@pytest.mark.parametrize(
-    ("start", "target", "ok"),
-    [
-        (ArrangementStatus.DRAFT, ArrangementStatus.OPEN, True),
-        (ArrangementStatus.DRAFT, ArrangementStatus.CLOSED, False),
-        (ArrangementStatus.OPEN, ArrangementStatus.SUSPENDED, True),
-        (ArrangementStatus.SUSPENDED, ArrangementStatus.OPEN, True),
-        (ArrangementStatus.EXPIRED, ArrangementStatus.OPEN, False),
-        (ArrangementStatus.CLOSED, ArrangementStatus.DRAFT, False),
-    ],
-)
-def test_arrangement_transitions(start: ArrangementStatus, target: ArrangementStatus, ok: bool) -> None:
-    if ok:
-        moved = arrangement(start).move_to(target)
-        assert moved.status is target and moved.version == 2
+_ALL_STATES = tuple(ArrangementStatus)
+# Each verb, the states it may be taken from, and where it leads (the rule in ARRANGEMENT_STEPS).
+_VERBS = {
+    "publish": ({ArrangementStatus.DRAFT}, ArrangementStatus.OPEN),
+    "close": ({ArrangementStatus.OPEN}, ArrangementStatus.CLOSED),
+    "suspend": ({ArrangementStatus.OPEN}, ArrangementStatus.SUSPENDED),
+    "resume": ({ArrangementStatus.SUSPENDED, ArrangementStatus.CLOSED}, ArrangementStatus.OPEN),
+    "expire": (
+        {ArrangementStatus.OPEN, ArrangementStatus.SUSPENDED, ArrangementStatus.CLOSED},
+        ArrangementStatus.EXPIRED,
+    ),
+}
+
+
+@pytest.mark.parametrize("start", _ALL_STATES)
+@pytest.mark.parametrize("verb", sorted(_VERBS))
+def test_each_arrangement_verb_is_taken_only_from_its_states(verb: str, start: ArrangementStatus) -> None:
+    """Given an arrangement in `start`, when the verb is taken, then it moves (version + 1) from its
+    own states only and is refused (IllegalTransition, 409) from every other one."""
+    sources, target = _VERBS[verb]
+    before = arrangement(start)
+    if start in sources:
+        after = getattr(before, verb)()
+        assert after.status is target and after.version == before.version + 1
     else:
         with pytest.raises(IllegalTransition):
-            arrangement(start).move_to(target)
+            getattr(before, verb)()
+
+
+def test_arrangement_transitions_are_derived_from_the_verbs() -> None:
+    assert ARRANGEMENT_TRANSITIONS[ArrangementStatus.DRAFT] == {ArrangementStatus.OPEN}
+    assert ARRANGEMENT_TRANSITIONS[ArrangementStatus.EXPIRED] == frozenset()
+    assert ARRANGEMENT_TRANSITIONS[ArrangementStatus.CLOSED] == {ArrangementStatus.OPEN, ArrangementStatus.EXPIRED}
 
 
 def test_term_extension_keeps_history_and_needs_a_reason() -> None:

@@ -37,7 +37,7 @@ from dps.frameworks.profiles import (
     term_end_allowed,
 )
 
-ENGLAND = WorkingDays(Nation.ENGLAND)
+UK_TIME = WorkingDays(Nation.ENGLAND)
 UK = UnitedKingdomWorkingDays()
 
 
@@ -199,13 +199,13 @@ def test_a_dps_in_scotland_counts_easter_monday_as_a_working_day() -> None:
     ],
 )
 def test_a_dps_decision_may_be_extended_to_fifteen_working_days_with_a_reason(submitted: date, due: date) -> None:
-    assert extended_decision_due(PCR2015_DPS, submitted, ENGLAND, "references still awaited") == due
+    assert extended_decision_due(PCR2015_DPS, submitted, UK_TIME, "references still awaited") == due
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "\n\t"])
 def test_an_extension_without_a_reason_is_refused(reason: str) -> None:
     with pytest.raises(RuleViolation) as error:
-        extended_decision_due(PCR2015_DPS, date(2026, 12, 18), ENGLAND, reason)
+        extended_decision_due(PCR2015_DPS, date(2026, 12, 18), UK_TIME, reason)
     assert error.value.code == "extension_reason_required"
 
 
@@ -214,7 +214,7 @@ def test_an_extension_without_a_reason_is_refused(reason: str) -> None:
 )
 def test_only_the_dps_may_extend_its_decision_period(profile: Profile) -> None:
     with pytest.raises(RuleViolation) as error:
-        extended_decision_due(profile, date(2026, 12, 18), ENGLAND, "a good reason")
+        extended_decision_due(profile, date(2026, 12, 18), UK_TIME, "a good reason")
     assert error.value.code == "extension_not_allowed"
 
 
@@ -232,27 +232,27 @@ def test_a_dynamic_market_counts_its_reasonable_period_in_calendar_days(override
 
 def test_a_light_touch_system_uses_its_configured_working_days() -> None:
     # given a flexible purchasing system that decides in 15 working days (see the extension test)
-    assert decision_due(LIGHT_TOUCH, date(2026, 12, 18), ENGLAND, period_override=15) == date(2027, 1, 13)
+    assert decision_due(LIGHT_TOUCH, date(2026, 12, 18), UK_TIME, period_override=15) == date(2027, 1, 13)
 
 
 @pytest.mark.parametrize("profile", [LIGHT_TOUCH, PA2023_OPEN_FRAMEWORK, PA2023_FRAMEWORK], ids=_id)
 def test_a_profile_without_a_period_needs_one_configured(profile: Profile) -> None:
     with pytest.raises(RuleViolation) as error:
-        decision_due(profile, date(2026, 12, 18), ENGLAND)
+        decision_due(profile, date(2026, 12, 18), UK_TIME)
     assert error.value.code == "decision_period_not_configured"
 
 
 @pytest.mark.parametrize("profile", [PCR2015_DPS, PA2023_FRAMEWORK], ids=_id)
 def test_a_period_set_by_law_cannot_be_overridden(profile: Profile) -> None:
     with pytest.raises(RuleViolation) as error:
-        decision_due(profile, date(2026, 12, 18), ENGLAND, period_override=20)
+        decision_due(profile, date(2026, 12, 18), UK_TIME, period_override=20)
     assert error.value.code == "decision_period_not_configurable"
 
 
 @pytest.mark.parametrize("override", [0, -5])
 def test_a_configured_period_is_at_least_one_day(override: int) -> None:
     with pytest.raises(RuleViolation) as error:
-        decision_due(LIGHT_TOUCH, date(2026, 12, 18), ENGLAND, period_override=override)
+        decision_due(LIGHT_TOUCH, date(2026, 12, 18), UK_TIME, period_override=override)
     assert error.value.code == "decision_period_invalid"
 
 
@@ -430,7 +430,7 @@ def test_an_ordinary_weekday_is_a_uk_wide_working_day(day: date) -> None:
 def test_uk_wide_bank_holidays_are_the_union_of_the_four_nations() -> None:
     union = frozenset().union(*(WorkingDays(nation).bank_holidays(2027) for nation in Nation))
     assert UK.bank_holidays(2027) == union
-    assert UK.bank_holidays(2027) > ENGLAND.bank_holidays(2027)
+    assert UK.bank_holidays(2027) > UK_TIME.bank_holidays(2027)
 
 
 @pytest.mark.parametrize(
@@ -452,7 +452,7 @@ def test_ten_working_days_under_the_act_skip_every_nations_holidays(
     submitted: date, england: date, uk_wide: date
 ) -> None:
     # given an English lead authority
-    assert ENGLAND.add(submitted, 10) == england
+    assert UK_TIME.add(submitted, 10) == england
     # when the profile counts under the Procurement Act 2023 / then the UK-wide calendar applies
     calendar = calendar_for(PA2023_OPEN_FRAMEWORK, Nation.ENGLAND)
     assert isinstance(calendar, UnitedKingdomWorkingDays)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from dps.core.calendar import Nation, WorkingDays
+from dps.core.dates import months_before, start_of
 from dps.frameworks.domain.applications import ApplicationStatus
 from dps.frameworks.domain.arrangements import ArrangementStatus, ReopeningWindow
 from dps.scheduler.domain import (
@@ -16,25 +17,23 @@ from dps.scheduler.domain import (
     application_events,
     arrangement_plan,
     decision_warning_day,
-    months_before,
     series_state,
-    start_of,
 )
 
-ENGLAND = WorkingDays(Nation.ENGLAND)
+UK_TIME = WorkingDays(Nation.ENGLAND)
 WALES = WorkingDays(Nation.WALES)
 
 
 @pytest.mark.parametrize(
     ("due", "calendar", "warn_on"),
     [
-        (date(2026, 11, 27), ENGLAND, date(2026, 11, 25)),  # Friday due: Wednesday
-        (date(2026, 11, 30), ENGLAND, date(2026, 11, 26)),  # Monday due: Thursday (weekend skipped)
-        (date(2026, 12, 29), ENGLAND, date(2026, 12, 23)),  # Christmas, Boxing Day (Mon 28) skipped
-        (date(2027, 1, 4), ENGLAND, date(2026, 12, 30)),  # New Year's Day skipped
-        (date(2027, 3, 30), ENGLAND, date(2027, 3, 24)),  # Good Friday 26 and Easter Monday 29 March
-        (date(2027, 3, 31), ENGLAND, date(2027, 3, 25)),
-        (date(2027, 4, 1), ENGLAND, date(2027, 3, 30)),
+        (date(2026, 11, 27), UK_TIME, date(2026, 11, 25)),  # Friday due: Wednesday
+        (date(2026, 11, 30), UK_TIME, date(2026, 11, 26)),  # Monday due: Thursday (weekend skipped)
+        (date(2026, 12, 29), UK_TIME, date(2026, 12, 23)),  # Christmas, Boxing Day (Mon 28) skipped
+        (date(2027, 1, 4), UK_TIME, date(2026, 12, 30)),  # New Year's Day skipped
+        (date(2027, 3, 30), UK_TIME, date(2027, 3, 24)),  # Good Friday 26 and Easter Monday 29 March
+        (date(2027, 3, 31), UK_TIME, date(2027, 3, 25)),
+        (date(2027, 4, 1), UK_TIME, date(2027, 3, 30)),
         (date(2027, 3, 2), WALES, date(2027, 2, 26)),  # Wales keeps no St David's Day holiday
     ],
 )
@@ -60,20 +59,20 @@ def _application(status: ApplicationStatus = ApplicationStatus.SUBMITTED, due: d
     ],
 )
 def test_application_decision_series(now: datetime, due_event: str | None, next_at: datetime | None) -> None:
-    state = series_state(application_events(_application(), ENGLAND), now)
+    state = series_state(application_events(_application(), UK_TIME), now)
     assert (state.due.name if state.due else None) == due_event
     assert state.next_at == next_at
 
 
 @pytest.mark.parametrize("status", [ApplicationStatus.DRAFT, ApplicationStatus.DECIDED, ApplicationStatus.WITHDRAWN])
 def test_decided_or_withdrawn_applications_need_no_more_checks(status: ApplicationStatus) -> None:
-    state = series_state(application_events(_application(status), ENGLAND), datetime(2026, 12, 30, tzinfo=UTC))
+    state = series_state(application_events(_application(status), UK_TIME), datetime(2026, 12, 30, tzinfo=UTC))
     assert state.due is None and state.next_at is None
 
 
 def test_an_extended_due_date_gets_its_own_keys() -> None:
-    before = application_events(_application(due=date(2026, 12, 29)), ENGLAND)
-    after = application_events(_application(due=date(2027, 1, 8)), ENGLAND)
+    before = application_events(_application(due=date(2026, 12, 29)), UK_TIME)
+    after = application_events(_application(due=date(2027, 1, 8)), UK_TIME)
     assert {e.key for e in before}.isdisjoint({e.key for e in after})
     assert before[0].key == "application:7:decision-warning:2026-12-29"
 

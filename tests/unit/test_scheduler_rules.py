@@ -10,9 +10,10 @@ import pytest
 
 from dps.accounts.domain import SettingType
 from dps.compliance.domain.concerns import ConcernStatus
+from dps.core.dates import start_of
 from dps.frameworks.domain.applications import MembershipStatus
 from dps.frameworks.domain.arrangements import ArrangementStatus, ReopeningWindow
-from dps.scheduler.domain import series_state, start_of
+from dps.scheduler.domain import series_state
 from dps.scheduler.domain_compliance import (
     REACCREDITATION_REASON,
     ConcernFacts,

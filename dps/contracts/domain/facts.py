@@ -1,7 +1,7 @@
 """Plain facts other packages hand to generation, and how they become a template's context.
 
 Facts carry raw values (pence, dates, Decimals); the `*_context` functions format them once
-(`formatting.money`, `formatting.long_date`) into the typed contexts of `contexts.py`. A later
+(`formatting.money`, `dps.core.dates.long_date`) into the typed contexts of `contexts.py`. A later
 package (tenders, pricing) only has to fill a facts dataclass to get a document.
 """
 
@@ -13,7 +13,8 @@ from datetime import date
 from decimal import Decimal
 
 from dps.contracts.domain import contexts as c
-from dps.contracts.domain.formatting import long_date, money, percentage, percentage_change
+from dps.contracts.domain.formatting import money, percentage, percentage_change
+from dps.core.dates import long_date
 from dps.core.errors import RuleViolation
 
 # National contracts for children's placements give 28 days' notice to end a placement unless

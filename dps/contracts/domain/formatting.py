@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -20,11 +19,6 @@ def pence_of(text: str) -> int:
     if not pounds.isdigit() or len(rest) != 2 or not rest.isdigit():
         raise ValueError(f"not an amount written by money(): {text!r}")
     return sign * (int(pounds) * 100 + int(rest))
-
-
-def long_date(day: date) -> str:
-    """A date as written in English legal documents, e.g. "1 April 2027" (no leading zero)."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def percentage(value: Decimal) -> str:

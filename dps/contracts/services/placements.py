@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from dps.contracts import access, repository
 from dps.contracts.domain.contracts import Contract
 from dps.contracts.domain.facts import FeeVariationFacts
-from dps.contracts.domain.formatting import long_date, percentage
+from dps.contracts.domain.formatting import percentage
 from dps.contracts.domain.variations import child_reference, new_weekly_fee, varied_by_uplift
 from dps.contracts.pdf import PdfConverter
 from dps.contracts.services import generation
 from dps.contracts.services.generation import Progress
 from dps.core.context import Context
+from dps.core.dates import long_date
 from dps.core.errors import Conflict
 from dps.pricing.domain.uplifts import UpliftStatus
 from dps.tenders.services.placements import off_framework

@@ -28,16 +28,42 @@ class ArrangementStatus(StrEnum):
     SUSPENDED = "suspended"
 
 
-# The arrangement's life: drafted, opened (published), suspended and resumed, closed to new
-# applications, and finally expired at the end of its term.
-ARRANGEMENT_TRANSITIONS: dict[ArrangementStatus, frozenset[ArrangementStatus]] = {
-    ArrangementStatus.DRAFT: frozenset({ArrangementStatus.OPEN}),
-    ArrangementStatus.OPEN: frozenset(
-        {ArrangementStatus.CLOSED, ArrangementStatus.SUSPENDED, ArrangementStatus.EXPIRED}
+class ArrangementStep(StrEnum):
+    """The verbs of an arrangement's life, each with the states it may be taken from (below)."""
+
+    PUBLISH = "publish"
+    CLOSE = "close"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    EXPIRE = "expire"
+
+
+_LIVE = frozenset({ArrangementStatus.OPEN, ArrangementStatus.SUSPENDED, ArrangementStatus.CLOSED})
+
+# The arrangement's life, written once: each step, the states it is taken from, the state it leads to.
+# - publish: a draft opens to applications; a DPS is then open to any operator meeting the
+#   selection criteria throughout its period of validity (PCR 2015 reg 34);
+# - close: an open arrangement stops taking new applications, members keep their places (a
+#   flexible purchasing system or open framework between reopening windows; PA 2023 s.49);
+# - suspend: an open arrangement pauses (e.g. while a challenge is resolved);
+# - resume: a suspended or closed arrangement opens again (a reopening, PA 2023 s.49);
+# - expire: a live arrangement ends with its term (PCR 2015 reg 34: the period of validity stated
+#   in the call for competition; PA 2023 s.49: an open framework ends 8 years after the first award).
+ARRANGEMENT_STEPS: dict[ArrangementStep, tuple[frozenset[ArrangementStatus], ArrangementStatus]] = {
+    ArrangementStep.PUBLISH: (frozenset({ArrangementStatus.DRAFT}), ArrangementStatus.OPEN),
+    ArrangementStep.CLOSE: (frozenset({ArrangementStatus.OPEN}), ArrangementStatus.CLOSED),
+    ArrangementStep.SUSPEND: (frozenset({ArrangementStatus.OPEN}), ArrangementStatus.SUSPENDED),
+    ArrangementStep.RESUME: (
+        frozenset({ArrangementStatus.SUSPENDED, ArrangementStatus.CLOSED}),
+        ArrangementStatus.OPEN,
     ),
-    ArrangementStatus.SUSPENDED: frozenset({ArrangementStatus.OPEN, ArrangementStatus.EXPIRED}),
-    ArrangementStatus.CLOSED: frozenset({ArrangementStatus.OPEN, ArrangementStatus.EXPIRED}),
-    ArrangementStatus.EXPIRED: frozenset(),
+    ArrangementStep.EXPIRE: (_LIVE, ArrangementStatus.EXPIRED),
+}
+
+# Every state's next states, derived from the steps (for readers that ask "where can it go").
+ARRANGEMENT_TRANSITIONS: dict[ArrangementStatus, frozenset[ArrangementStatus]] = {
+    status: frozenset(to for sources, to in ARRANGEMENT_STEPS.values() if status in sources)
+    for status in ArrangementStatus
 }
 
 DEFAULT_MIN_EVALUATORS = 2
@@ -110,11 +136,31 @@ class Arrangement:
     waivers: tuple[Waiver, ...] = ()  # publishing checks waived, each with its reason
     window_reminder_days: int = DEFAULT_WINDOW_REMINDER_DAYS  # remind this many days before a window opens
 
-    def move_to(self, target: ArrangementStatus) -> Arrangement:
-        """The arrangement in `target`, if its life allows that step."""
-        if target not in ARRANGEMENT_TRANSITIONS[self.status]:
+    def _step(self, step: ArrangementStep) -> Arrangement:
+        sources, target = ARRANGEMENT_STEPS[step]
+        if self.status not in sources:
             raise IllegalTransition("arrangement", self.status.value, target.value)
         return replace(self, status=target, version=self.version + 1)
+
+    def publish(self) -> Arrangement:
+        """Open a draft to applications (PCR 2015 reg 34); the service checks it is ready first."""
+        return self._step(ArrangementStep.PUBLISH)
+
+    def close(self) -> Arrangement:
+        """Stop taking new applications; members keep their places."""
+        return self._step(ArrangementStep.CLOSE)
+
+    def suspend(self) -> Arrangement:
+        """Pause an open arrangement (e.g. while a challenge is resolved)."""
+        return self._step(ArrangementStep.SUSPEND)
+
+    def resume(self) -> Arrangement:
+        """Open a suspended or closed arrangement again (a reopening, PA 2023 s.49)."""
+        return self._step(ArrangementStep.RESUME)
+
+    def expire(self) -> Arrangement:
+        """End a live arrangement with its term (PCR 2015 reg 34 period of validity; PA 2023 s.49)."""
+        return self._step(ArrangementStep.EXPIRE)
 
     def is_member(self, authority_id: int) -> bool:
         """The lead authority counts as a member of its own arrangement."""

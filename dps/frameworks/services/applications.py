@@ -10,9 +10,10 @@ from dps.accounts import repository as accounts
 from dps.accounts.domain import nation_of
 from dps.core import audit, deadlines
 from dps.core.auth import OrgKind
-from dps.core.calendar import WorkingDays, uk_date
+from dps.core.calendar import WorkingDays
 from dps.core.concurrency import require_version
 from dps.core.context import Context
+from dps.core.dates import uk_date
 from dps.core.db import DB
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import notify

@@ -14,7 +14,7 @@ from dps.core import audit, deadlines
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import Conflict, IllegalTransition, NotFound, RuleViolation
+from dps.core.errors import Conflict, NotFound, RuleViolation
 from dps.core.evaluation import CriterionKind
 from dps.core.pagination import Page
 from dps.frameworks import access, repository
@@ -23,6 +23,7 @@ from dps.frameworks.domain.arrangements import (
     AgeBand,
     Arrangement,
     ArrangementStatus,
+    ArrangementStep,
     Lot,
     PublishingCheck,
     ReopeningWindow,
@@ -189,22 +190,20 @@ async def update_arrangement(
     return after
 
 
-async def _move(
-    ctx: Context,
-    arrangement_id: int,
-    target: ArrangementStatus,
-    action: str,
-    *,
-    allowed_from: frozenset[ArrangementStatus],
-) -> Arrangement:
+async def _move(ctx: Context, arrangement_id: int, step: ArrangementStep, action: str) -> Arrangement:
+    """Take one step of the arrangement's life (`Arrangement.publish` ... `resume` hold the rule)."""
     async with DB.transaction():
         before = await repository.get_arrangement(arrangement_id, for_update=True)
         access.require_manage_arrangement(ctx.user, before)
-        if before.status not in allowed_from:
-            raise IllegalTransition("arrangement", before.status.value, target.value)
-        if target is ArrangementStatus.OPEN and before.status is ArrangementStatus.DRAFT:
+        verb = {
+            ArrangementStep.PUBLISH: before.publish,
+            ArrangementStep.CLOSE: before.close,
+            ArrangementStep.SUSPEND: before.suspend,
+            ArrangementStep.RESUME: before.resume,
+        }[step]
+        after = verb()  # refuses an illegal step (409) before anything else is checked
+        if step is ArrangementStep.PUBLISH:
             await check_publishable(before)
-        after = before.move_to(target)
         await repository.update_arrangement(before, after)
         await deadlines.track("arrangement", arrangement_id, ctx.clock.now())
         await audit.record(ctx, action, "arrangement", arrangement_id, before=before, after=after)
@@ -235,46 +234,22 @@ async def check_publishable(arrangement: Arrangement) -> None:
 
 async def publish_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
     """Open a draft to applications; it needs at least one lot."""
-    return await _move(
-        ctx,
-        arrangement_id,
-        ArrangementStatus.OPEN,
-        "arrangement.published",
-        allowed_from=frozenset({ArrangementStatus.DRAFT}),
-    )
+    return await _move(ctx, arrangement_id, ArrangementStep.PUBLISH, "arrangement.published")
 
 
 async def close_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
     """Stop taking new applications (members keep their places)."""
-    return await _move(
-        ctx,
-        arrangement_id,
-        ArrangementStatus.CLOSED,
-        "arrangement.closed",
-        allowed_from=frozenset({ArrangementStatus.OPEN}),
-    )
+    return await _move(ctx, arrangement_id, ArrangementStep.CLOSE, "arrangement.closed")
 
 
 async def suspend_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
     """Pause an open arrangement (e.g. while a challenge is resolved)."""
-    return await _move(
-        ctx,
-        arrangement_id,
-        ArrangementStatus.SUSPENDED,
-        "arrangement.suspended",
-        allowed_from=frozenset({ArrangementStatus.OPEN}),
-    )
+    return await _move(ctx, arrangement_id, ArrangementStep.SUSPEND, "arrangement.suspended")
 
 
 async def resume_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
     """Open a suspended or closed arrangement again."""
-    return await _move(
-        ctx,
-        arrangement_id,
-        ArrangementStatus.OPEN,
-        "arrangement.resumed",
-        allowed_from=frozenset({ArrangementStatus.SUSPENDED, ArrangementStatus.CLOSED}),
-    )
+    return await _move(ctx, arrangement_id, ArrangementStep.RESUME, "arrangement.resumed")
 
 
 # --- lots ------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from decimal import Decimal
 from dps.accounts import repository as accounts
 from dps.core import audit, deadlines, evaluation
 from dps.core.auth import Role
-from dps.core.calendar import uk_date
 from dps.core.context import Context
+from dps.core.dates import uk_date
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from dps.core.evaluation import Criterion, Mark
@@ -314,16 +314,7 @@ async def moderate(ctx: Context, application_id: int, marks: Sequence[Mark]) -> 
         if application.status is not ApplicationStatus.UNDER_EVALUATION:
             raise Conflict(f"a {application.status.value} application cannot be moderated", code="not_evaluable")
         await _submitted_marks(application_id, arrangement.min_evaluators)
-        criteria = {c.id: c for c in await _criteria(application)}
-        for mark in marks:
-            criterion = criteria.get(mark.criterion_id)
-            if criterion is None:
-                raise RuleViolation(
-                    f"question {mark.criterion_id} is not evaluated in this application",
-                    code="unknown_criterion",
-                    criterion_id=mark.criterion_id,
-                )
-            evaluation.check_mark(criterion, mark)
+        evaluation.check_moderation(await _criteria(application), marks)
         await repo.save_moderated_marks(application_id, marks)
         await audit.record(ctx, "evaluation.moderated", "application", application_id, after={"marks": list(marks)})
     return await _moderation_view(application, arrangement)

@@ -2,7 +2,7 @@
 
 `weekly_fee` is the one place a placement's fee is computed: the band's weekly price on the
 provider's approved rate card, plus the chosen additional services (unit price x units a week),
-pro rata by day for a part week (days / 7 of the weekly total). It rounds with `round_half_up`
+pro rata by day for a part week (days / 7 of the weekly total). It rounds with `divide_half_up`
 (half up to the penny): once on the services' exact total, once on a part week's share.
 """
 
@@ -14,8 +14,8 @@ from datetime import date
 from decimal import Decimal
 
 from dps.core.errors import RuleViolation
+from dps.core.rounding import divide_half_up
 from dps.pricing.domain.bands import BandKey, Position, PriceBand, position_in_band
-from dps.pricing.domain.money import round_half_up
 from dps.pricing.domain.rate_cards import ExceptionStatus, RateCard, RateCardStatus, RateLine, ServiceUnit
 
 DAYS_IN_WEEK = 7
@@ -74,9 +74,9 @@ def weekly_fee(
             units, per = chosen.ratio
             numerator = numerator * per + price.unit_price_pence * units * denominator
             denominator *= per
-    services_weekly = round_half_up(numerator, denominator)
+    services_weekly = divide_half_up(numerator, denominator)
     weekly = line.weekly_price_pence + services_weekly
-    charged = weekly if days == DAYS_IN_WEEK else round_half_up(weekly * days, DAYS_IN_WEEK)
+    charged = weekly if days == DAYS_IN_WEEK else divide_half_up(weekly * days, DAYS_IN_WEEK)
     return Fee(
         rate_card_id=card.id,
         band=band,

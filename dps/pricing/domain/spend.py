@@ -7,7 +7,7 @@ agree to the penny (issue 12: a fee variation agreed for April must not count in
   force (a span of days, both ends inclusive) and no other;
 - a day costs one seventh of the weekly fee in force that day;
 - a placement's spend over a period is the exact sum over its spans, rounded once, half up to the
-  penny (`round_half_up`), so splitting a fee into spans never adds or loses a penny.
+  penny (`divide_half_up`), so splitting a fee into spans never adds or loses a penny.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dps.pricing.domain.money import round_half_up
+from dps.core.rounding import divide_half_up
 
 DAYS_IN_WEEK = 7
 
@@ -41,7 +41,7 @@ class FeeSpan:
 
 def spend_pence(spans: Iterable[FeeSpan], first: date, last: date) -> int:
     """One placement's spend over [first, last]: its fees pro rata by day, rounded once."""
-    return round_half_up(sum(s.weekly_fee_pence * s.days_within(first, last) for s in spans), DAYS_IN_WEEK)
+    return divide_half_up(sum(s.weekly_fee_pence * s.days_within(first, last) for s in spans), DAYS_IN_WEEK)
 
 
 @dataclass(frozen=True, slots=True)

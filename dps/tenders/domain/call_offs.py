@@ -13,15 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
 from dps.core.calendar import WorkingDays
+from dps.core.dates import UK_TIME
 from dps.core.errors import Conflict, IllegalTransition, InvalidInput, RuleViolation
-from dps.core.evaluation import Criterion, CriterionKind
+from dps.core.evaluation import Criterion, CriterionKind, check_proximity_band
 from dps.core.geo import normalise_district, normalise_postcode
 
-UK_TIME = ZoneInfo("Europe/London")
 HUNDRED = Decimal(100)
 
 
@@ -191,12 +190,7 @@ class Criteria:
             )
         if self.quality_weight == 0 and scored:
             raise RuleViolation("scored questions need a quality weight above 0", code="questions_without_weight")
-        band = (self.full_marks_within_miles, self.zero_beyond_miles)
-        if not all(m.is_finite() for m in band) or not (0 <= band[0] < band[1]):
-            raise RuleViolation(
-                "full marks must start at 0 miles or more and before the distance that scores zero",
-                code="invalid_proximity_band",
-            )
+        check_proximity_band(self.full_marks_within_miles, self.zero_beyond_miles)
         if [q.id for q in self.questions] != list(range(1, len(self.questions) + 1)):
             raise RuleViolation("questions are numbered 1..n", code="invalid_question_ids")
 
@@ -365,8 +359,35 @@ class CallOff:
         )
         return self._to(CallOffStatus.PUBLISHED, published_at=at)
 
+    def past_deadline(self, at: datetime) -> bool:
+        """Whether the time limit for offers has passed at `at` (PCR 2015 reg 34): offers are no
+        longer taken and are open to the council, whether or not the scheduler's sweep has closed
+        the call-off yet. Reads use this, never a stored transition, so a GET changes nothing."""
+        return self.status is not CallOffStatus.DRAFT and not offers_open(self.deadline, at)
+
     def due_to_close(self, at: datetime) -> bool:
-        return self.status is CallOffStatus.PUBLISHED and not offers_open(self.deadline, at)
+        """Still published at or after its deadline: the sweep (or the next write) closes it."""
+        return self.status is CallOffStatus.PUBLISHED and self.past_deadline(at)
+
+    def taking_offers(self, at: datetime) -> bool:
+        """Published and before its deadline: offers (and clarification questions) are taken."""
+        return self.status is CallOffStatus.PUBLISHED and offers_open(self.deadline, at)
+
+    def require_taking_offers(self, at: datetime) -> None:
+        """Offers go in, change or are withdrawn only while published and before the time limit
+        for receipt (PCR 2015 reg 34: offers are sealed until it passes): 409 `deadline_passed`."""
+        if self.status is not CallOffStatus.PUBLISHED:
+            raise Conflict("offers are no longer taken for this placement request", code="deadline_passed")
+        require_offers_open(self.deadline, at)
+
+    def require_markable(self) -> None:
+        """Opened offers are marked once the call-off has closed and until it is evaluated (the
+        evaluation runs on the offers as opened at the deadline, PCR 2015 reg 34 and reg 84's
+        record of the evaluation): 409 `not_in_evaluation` otherwise."""
+        if self.status is not CallOffStatus.CLOSED:
+            raise Conflict(
+                "offers are marked once the call-off has closed and before it is evaluated", code="not_in_evaluation"
+            )
 
     def close(self, at: datetime) -> CallOff:
         """Stop taking offers and open them; only at or after the deadline."""
@@ -448,14 +469,21 @@ class CallOff:
             standstill_ends_at=standstill_end,
         )
 
+    def due_to_conclude(self, at: datetime) -> bool:
+        """Awarded, and any standstill has ended by `at` (Procurement Act 2023 s.51: the contract
+        may be entered into once the 8 working days' standstill has ended; a profile without a
+        standstill concludes at the award)."""
+        end = self.standstill_ends_at
+        return self.status is CallOffStatus.AWARDED and (end is None or at >= end)
+
     def conclude(self, at: datetime) -> CallOff:
-        """Conclude once any standstill has ended."""
-        standstill_end = self.standstill_ends_at
-        if self.status is CallOffStatus.AWARDED and standstill_end is not None and at < standstill_end:
+        """Conclude once any standstill has ended (`due_to_conclude`): 409 `standstill_running` before."""
+        if self.status is CallOffStatus.AWARDED and not self.due_to_conclude(at):
+            assert self.standstill_ends_at is not None
             raise Conflict(
-                f"the standstill runs until {standstill_end.isoformat()}",
+                f"the standstill runs until {self.standstill_ends_at.isoformat()}",
                 code="standstill_running",
-                standstill_ends_at=standstill_end,
+                standstill_ends_at=self.standstill_ends_at,
             )
         return self._to(CallOffStatus.CONCLUDED, concluded_at=at)
 

@@ -21,11 +21,11 @@ from dps.core.evaluation import (
     price_score,
     proximity_score,
     rank,
-    round_half_up,
     spreads,
     suggested_consensus,
     weighted_total,
 )
+from dps.core.rounding import round_half_up
 from dps.tenders.domain.call_offs import PREFERRED_NEEDS_CRITERION, Criteria, preferred_needs_criterion
 
 

@@ -10,7 +10,8 @@ from enum import StrEnum
 
 from dps.compliance.domain.eligibility import Reason, SettingEligibility
 from dps.core.errors import Conflict, RuleViolation
-from dps.core.evaluation import round_half_up
+from dps.core.geo import Location, distance_miles
+from dps.core.rounding import round_half_up
 from dps.frameworks.domain.arrangements import AgeBand
 from dps.pricing.domain.fees import FeeCheck
 from dps.pricing.domain.spend import FeeSpan
@@ -86,6 +87,67 @@ class Placement:
     need_level: str | None = None
     off_framework: bool = False  # a spot purchase outside the arrangement, recorded with its reason
     off_framework_reason: str | None = None
+
+    @classmethod
+    def start(
+        cls,
+        *,
+        authority_id: int,
+        authority_code: str,
+        provider_id: int,
+        setting_id: int,
+        setting_location: Location | None,
+        home_district: str,
+        home: Location,
+        start_date: date,
+        weekly_fee_pence: int,
+        call_off_id: int | None = None,
+        previous_placement_id: int | None = None,
+        child_reference: str | None = None,
+        lot_id: int | None = None,
+        age_band: str | None = None,
+        need_level: str | None = None,
+        off_framework: bool = False,
+        off_framework_reason: str | None = None,
+    ) -> Placement:
+        """A new placement of the child at a setting: by a concluded call-off (`call_off_id`) or by
+        a move (`previous_placement_id`). Its distance is measured one way for both: the straight
+        line on the OS grid from the centroid of the child's home district (`home`) to the setting
+        (DESIGN.md "Geography"), flagged by `placement_flags` (Children Act 1989 s.22C out of area;
+        over 20 miles, SSDA903). A setting without a grid reference cannot be measured (422
+        `unknown_postcode`)."""
+        if setting_location is None:
+            raise RuleViolation("the setting has no grid reference to measure from", code="unknown_postcode")
+        miles, out_of_area, far = placement_flags(
+            Decimal(repr(distance_miles(home, setting_location))),
+            setting_location.local_authority_code,
+            authority_code,
+        )
+        return cls(
+            id=0,
+            call_off_id=call_off_id,
+            previous_placement_id=previous_placement_id,
+            authority_id=authority_id,
+            provider_id=provider_id,
+            setting_id=setting_id,
+            home_district=home_district,
+            start_date=start_date,
+            weekly_fee_pence=weekly_fee_pence,
+            distance_miles=miles,
+            out_of_area=out_of_area,
+            over_20_miles=far,
+            ended_on=None,
+            ending_kind=None,
+            ending_reason=None,
+            ending_note=None,
+            version=1,
+            child_reference=child_reference,
+            lot_id=lot_id,
+            age_band=age_band,
+            need_level=need_level,
+            off_framework=off_framework,
+            off_framework_reason=off_framework_reason,
+        )
 
     def is_live(self, today: date) -> bool:
         return self.ended_on is None or self.ended_on > today

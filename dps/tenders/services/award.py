@@ -18,10 +18,10 @@ from dps.tenders import repository
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, standstill_ends_at
 from dps.tenders.domain.offers import Offer, OfferFacts, OfferScore, OfferStatus, moderated_marks, score_offers
 from dps.tenders.domain.panel import require_complete
-from dps.tenders.domain.placements import Placement, placement_flags
+from dps.tenders.domain.placements import Placement
 from dps.tenders.services.call_offs import check_texts, distance_of, opened, require_manage
 from dps.tenders.services.panel import minimum_panel, panel_progress
-from dps.tenders.services.placements import started
+from dps.tenders.services.placements import home_of, setting_location, started
 
 ENTITY = "call_off"
 
@@ -229,31 +229,18 @@ async def _conclude(ctx: Context, before: CallOff) -> CallOff:
     offer = await repository.get_offer(after.id, after.awarded_offer_id)
     setting = await accounts.get_setting(offer.content.setting_id)
     authority = await accounts.get_authority(after.authority_id)
-    distances = await repository.distances(after.id, [setting.id])
-    miles, out_of_area, far = placement_flags(
-        distance_of(distances.get(setting.id)),
-        setting.local_authority_code,
-        authority.ons_code,
-    )
     placement = await repository.insert_placement(
-        Placement(
-            id=0,
+        Placement.start(
             call_off_id=after.id,
-            previous_placement_id=None,
             authority_id=after.authority_id,
+            authority_code=authority.ons_code,
             provider_id=offer.provider_id,
             setting_id=setting.id,
+            setting_location=setting_location(setting),
             home_district=after.child.home_district,
+            home=await home_of(after.child.home_district),
             start_date=offer.content.start_date,
             weekly_fee_pence=offer.agreed_fee_pence,
-            distance_miles=miles,
-            out_of_area=out_of_area,
-            over_20_miles=far,
-            ended_on=None,
-            ending_kind=None,
-            ending_reason=None,
-            ending_note=None,
-            version=1,
         ),
         now,
     )

@@ -34,8 +34,8 @@ from dps.tenders.domain.call_offs import (
     check_preferred_needs,
     home_district,
     profile_withheld,
-    sealed,
 )
+from dps.tenders.domain.clarifications import Clarification, require_questions_open
 from dps.tenders.domain.personal_data import check_free_text
 from dps.tenders.schemas import CallOffIn, CallOffPatch, ChildIn, CriteriaIn
 
@@ -279,8 +279,8 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
 
 async def close_call_off(ctx: Context, call_off_id: int) -> CallOff:
     """Stop taking offers and open them, at or after the deadline. Called by the scheduler (as the
-    system), by the raising council's commissioner, and lazily on the first read after the
-    deadline; a call-off already closed is returned as it is."""
+    system), by the raising council's commissioner, and by a write that needs it closed (marking,
+    evaluating); never by a read. A call-off already closed is returned as it is."""
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         if ctx.principal is not None:
@@ -305,7 +305,8 @@ async def close_call_off(ctx: Context, call_off_id: int) -> CallOff:
 
 
 async def opened(ctx: Context, call_off: CallOff) -> CallOff:
-    """The call-off, closed first if its deadline has passed while it was still published."""
+    """The call-off, closed first if its deadline has passed while it was still published. For
+    writes only (marking, evaluating): a read computes `CallOff.past_deadline` instead."""
     if call_off.due_to_close(ctx.clock.now()):
         return await close_call_off(ctx.as_system(), call_off.id)
     return call_off
@@ -364,7 +365,7 @@ async def readable_call_off(ctx: Context, call_off_id: int) -> CallOff:
     """The call-off if the caller may read it (`may_read`), else 404 as if it did not exist."""
     call_off = await repository.get_call_off(call_off_id)
     await require_visible(ctx, call_off)
-    return await opened(ctx, call_off)
+    return call_off
 
 
 async def get_call_off(ctx: Context, call_off_id: int) -> CallOff:
@@ -384,20 +385,16 @@ async def list_call_offs(ctx: Context, limit: int, after_id: int, status: CallOf
         authority_id = p.org_id
     else:
         raise PermissionDenied("you may not list placement requests")
-    page = await repository.list_call_offs(
+    return await repository.list_call_offs(
         limit, after_id, authority_id=authority_id, invited_provider_id=provider_id, status=status
     )
-    now = ctx.clock.now()
-    if any(c.due_to_close(now) for c in page.items):
-        items = [await opened(ctx, c) for c in page.items]
-        page = Page(items=items, next_after_id=page.next_after_id)
-    return page
 
 
 @dataclass(frozen=True, slots=True)
 class CallOffView:
     call_off: CallOff
     profile_withheld: bool  # an invited provider that did not win, once the call-off has ended
+    past_deadline: bool  # `CallOff.past_deadline` at the time of reading (still published until the sweep)
 
     @property
     def id(self) -> int:
@@ -408,6 +405,7 @@ async def _views(ctx: Context, items: list[CallOff]) -> list[CallOffView]:
     provider_id = access.provider_of(ctx.user)
     ended = [c.id for c in items if c.status in ENDED]
     winners = await repository.awarded_providers(ended) if provider_id is not None else {}
+    now = ctx.clock.now()
     return [
         CallOffView(
             c,
@@ -416,6 +414,7 @@ async def _views(ctx: Context, items: list[CallOff]) -> list[CallOffView]:
                 council_staff=access.is_council_staff(ctx.user, c),
                 winner=provider_id is not None and winners.get(c.id) == provider_id,
             ),
+            c.past_deadline(now),
         )
         for c in items
     ]
@@ -448,7 +447,7 @@ async def list_invitations(
 # --- clarifications ------------------------------------------------------------------------------
 
 
-async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> repository.ClarificationRow:
+async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> Clarification:
     """An invited provider asks a question before the deadline; the council is told."""
     check_texts(ctx, [("question", question)])
     async with DB.transaction():
@@ -458,16 +457,13 @@ async def ask_clarification(ctx: Context, call_off_id: int, question: str) -> re
         if provider_id is None:
             raise PermissionDenied("only invited providers ask clarification questions")
         now = ctx.clock.now()
-        if call_off.status is not CallOffStatus.PUBLISHED or not sealed(call_off.deadline, now):
-            raise Conflict("questions are taken only while offers are open", code="deadline_passed")
+        require_questions_open(call_off, now)
         row = await repository.insert_clarification(call_off_id, provider_id, question.strip(), now)
         await audit.record(ctx, "call_off.clarification_asked", ENTITY, call_off_id, after={"clarification_id": row.id})
     return row
 
 
-async def answer_clarification(
-    ctx: Context, call_off_id: int, clarification_id: int, answer: str
-) -> repository.ClarificationRow:
+async def answer_clarification(ctx: Context, call_off_id: int, clarification_id: int, answer: str) -> Clarification:
     """The commissioner answers; the answer goes to every invited provider, without saying who
     asked (equal treatment, PCR 2015 reg 18)."""
     check_texts(ctx, [("answer", answer)])
@@ -475,11 +471,9 @@ async def answer_clarification(
         call_off = await repository.get_call_off(call_off_id, lock="SHARE")
         await require_manage(ctx, call_off)
         before = await repository.get_clarification(call_off_id, clarification_id, for_update=True)
-        if before.answer is not None:
-            raise Conflict("this question is already answered", code="already_answered")
         now = ctx.clock.now()
-        await repository.answer_clarification(clarification_id, answer.strip(), now)
-        after = replace(before, answer=answer.strip(), answered_at=now)
+        after = before.answered(answer, now)
+        await repository.answer_clarification(clarification_id, after.answer or "", now)
         await notify(
             await repository.invited_recipients(call_off_id),
             kind="call_off.clarification",
@@ -493,7 +487,7 @@ async def answer_clarification(
     return after
 
 
-async def list_clarifications(ctx: Context, call_off_id: int) -> tuple[list[repository.ClarificationRow], int | None]:
+async def list_clarifications(ctx: Context, call_off_id: int) -> tuple[list[Clarification], int | None]:
     """(clarifications, the caller's provider id or None). Withheld, like the profile, from an
     invited provider that did not win once the call-off has ended (answers may describe the child)."""
     call_off = await readable_call_off(ctx, call_off_id)

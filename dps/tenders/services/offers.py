@@ -12,11 +12,11 @@ from dps.core import audit
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from dps.core.evaluation import Mark, check_mark, check_submission
+from dps.core.errors import Conflict, NotFound, PermissionDenied
+from dps.core.evaluation import Mark, check_moderation, check_submission
 from dps.pricing.services import check_offer_fee
 from dps.tenders import access, repository
-from dps.tenders.domain.call_offs import CallOff, CallOffStatus, require_offers_open, sealed
+from dps.tenders.domain.call_offs import CallOff, CallOffStatus, sealed
 from dps.tenders.domain.offers import Offer, OfferContent, OfferScore, OfferStatus, check_offer_content
 from dps.tenders.domain.panel import require_on_panel
 from dps.tenders.services.call_offs import opened, readable_call_off, require_manage, require_visible
@@ -79,9 +79,7 @@ async def _open_call_off(ctx: Context, call_off_id: int) -> CallOff:
     call_off = await repository.get_call_off(call_off_id, lock="SHARE")
     # The invitation first: an outsider learns neither the state nor whether an offer id exists.
     await require_visible(ctx, call_off)
-    if call_off.status is not CallOffStatus.PUBLISHED:
-        raise Conflict("offers are no longer taken for this placement request", code="deadline_passed")
-    require_offers_open(call_off.deadline, ctx.clock.now())
+    call_off.require_taking_offers(ctx.clock.now())
     return call_off
 
 
@@ -100,11 +98,9 @@ async def submit_offer(ctx: Context, call_off_id: int, content: OfferContent) ->
         # (`may_read` for a provider: invited, never to a draft).
         if not access.is_council_staff(ctx.user, call_off) and (call_off.status is CallOffStatus.DRAFT or not invited):
             raise NotFound(f"call-off {call_off.id} does not exist", entity="call_off")
-        if call_off.status is not CallOffStatus.PUBLISHED:
-            raise Conflict("offers are no longer taken for this placement request", code="deadline_passed")
         # One reading of the clock: the offer is stamped with the instant it was found on time.
         now = ctx.clock.now()
-        require_offers_open(call_off.deadline, now)
+        call_off.require_taking_offers(now)
         if not invited:
             raise NotFound(f"call-off {call_off.id} does not exist", entity="call_off")
         check_offer_content(content, call_off.criteria, frozenset(invited))
@@ -288,9 +284,7 @@ async def _markable(
     """`read`: the call-off as the caller has just read it (saves reading it again, issue 18)."""
     await opened(ctx, read or await repository.get_call_off(call_off_id))  # closes it first if the deadline passed
     call_off = await repository.get_call_off(call_off_id, lock="SHARE")
-    if call_off.status is not CallOffStatus.CLOSED:
-        raise Conflict("offers are marked once the call-off has closed and before it is evaluated",
-                       code="not_in_evaluation")  # fmt: skip
+    call_off.require_markable()
     offer = await repository.get_offer(call_off_id, offer_id)
     if offer.status is not OfferStatus.SUBMITTED:
         raise Conflict("a withdrawn offer is not evaluated", code="offer_withdrawn")
@@ -328,13 +322,7 @@ async def moderate_marks(ctx: Context, call_off_id: int, offer_id: int, marks: l
     await require_manage(ctx, call_off)
     async with DB.transaction():
         call_off, _ = await _markable(ctx, call_off_id, offer_id, call_off)
-        by_id = {c.id: c for c in call_off.criteria.criteria()}
-        for mark in marks:
-            if mark.criterion_id not in by_id:
-                raise RuleViolation("no such question", code="unknown_criterion", criterion_id=mark.criterion_id)
-            check_mark(by_id[mark.criterion_id], mark)
-        if len({m.criterion_id for m in marks}) != len(marks):
-            raise RuleViolation("one moderated mark per question", code="duplicate_mark")
+        check_moderation(call_off.criteria.criteria(), marks)
         await repository.delete_moderated_marks(offer_id, [m.criterion_id for m in marks])
         await repository.insert_marks(offer_id, ctx.user.user_id, marks, moderated=True, at=ctx.clock.now())
         await audit.record(ctx, "offer.moderated", ENTITY, offer_id, after={"marks": marks})

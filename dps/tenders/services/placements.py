@@ -6,16 +6,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal
 
 from dps.accounts import repository as accounts
 from dps.accounts.domain import Setting
 from dps.compliance.eligibility import eligibility_for_lot
 from dps.core import audit, deadlines, geo
 from dps.core.auth import OrgKind, Role
-from dps.core.calendar import uk_date
 from dps.core.concurrency import require_version
 from dps.core.context import Context
+from dps.core.dates import uk_date
 from dps.core.db import DB
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.pagination import Page
@@ -32,11 +31,22 @@ from dps.tenders.domain.placements import (
     fee_band,
     move_refusals,
     off_framework_reason,
-    placement_flags,
     reference_of_call_off,
 )
 
 ENTITY = "placement"
+
+
+async def home_of(home_district: str) -> geo.Location:
+    """The centroid of the child's home district, where every placement's distance is measured from."""
+    return await asyncio.to_thread(geo.default_directory().locate_district, home_district)
+
+
+def setting_location(setting: Setting) -> geo.Location | None:
+    """Where a setting is on the OS grid (None: its postcode has no grid reference)."""
+    if setting.easting is None or setting.northing is None:
+        return None
+    return geo.Location(setting.postcode, setting.easting, setting.northing, setting.local_authority_code)
 
 
 async def started(ctx: Context, placement: Placement, call_off: CallOff) -> Placement:
@@ -275,32 +285,18 @@ async def move_placement(
         await repository.save_placement_ending(before, ended)
         await _ended(ctx, ended)
         authority = await accounts.get_authority(before.authority_id)
-        home = await asyncio.to_thread(geo.default_directory().locate_district, before.home_district)
-        if setting.easting is None or setting.northing is None:
-            raise RuleViolation("the setting has no grid reference to measure from", code="unknown_postcode")
-        here = geo.Location(setting.postcode, setting.easting, setting.northing, setting.local_authority_code)
-        miles, out_of_area, far = placement_flags(
-            Decimal(repr(geo.distance_miles(home, here))), setting.local_authority_code, authority.ons_code
-        )
         new = await repository.insert_placement(
-            Placement(
-                id=0,
-                call_off_id=None,
+            Placement.start(
                 previous_placement_id=before.id,
                 authority_id=before.authority_id,
+                authority_code=authority.ons_code,
                 provider_id=setting.provider_id,
                 setting_id=setting.id,
+                setting_location=setting_location(setting),
                 home_district=before.home_district,
+                home=await home_of(before.home_district),
                 start_date=move.start_date,
                 weekly_fee_pence=move.weekly_fee_pence,
-                distance_miles=miles,
-                out_of_area=out_of_area,
-                over_20_miles=far,
-                ended_on=None,
-                ending_kind=None,
-                ending_reason=None,
-                ending_note=None,
-                version=1,
                 # A spot purchase keeps the child's reference, lot and band: it is still this
                 # child's placement, found and reported with the others, flagged.
                 child_reference=before.child_reference,
