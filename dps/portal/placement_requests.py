@@ -54,9 +54,11 @@ class Invitation:
     settings: dict[int, str]  # the provider's invited settings: id -> name
     offers: list[OfferView]
 
+    past_deadline: bool  # read at the time of the page (the sweep may not have closed it yet)
+
     @property
     def open(self) -> bool:
-        return self.call_off.status is CallOffStatus.PUBLISHED
+        return self.call_off.status is CallOffStatus.PUBLISHED and not self.past_deadline
 
     @property
     def live_offers(self) -> list[OfferView]:
@@ -71,7 +73,13 @@ async def _invitation(portal: Portal, call_off_id: int) -> Invitation:
     if not rows:
         raise NotFound(f"call-off {call_off_id} does not exist", entity="call_off")
     listing = await offers.list_offers(portal.ctx, call_off_id)
-    return Invitation(view.call_off, view.profile_withheld, {r.setting_id: r.setting_name for r in rows}, listing.items)
+    return Invitation(
+        view.call_off,
+        view.profile_withheld,
+        {r.setting_id: r.setting_name for r in rows},
+        listing.items,
+        view.past_deadline,
+    )
 
 
 def _offer_values(offer: Offer) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dps.core.dates import UK_TIME
 from dps.portal import labels
 from dps.portal.council_nav import council_nav
 from dps.portal.forms import error_for
+from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 
 TEMPLATES = Path(__file__).parent / "templates"
 DEFAULT_CONSORTIUM = "Placements North West"
@@ -62,6 +63,14 @@ def lines(text: object) -> Markup:
     return Markup('<span class="portal-answer">{}</span>').format(text)
 
 
+def status_at(call_off: CallOff, at: datetime) -> CallOffStatus:
+    """A placement request's state as people should see it at `at`: once its deadline has passed it
+    is closed to offers, even before the scheduler's sweep has stored that (reads never write)."""
+    if call_off.status is CallOffStatus.PUBLISHED and call_off.past_deadline(at):
+        return CallOffStatus.CLOSED
+    return call_off.status
+
+
 def environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader(
@@ -74,7 +83,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(uk_datetime=uk_datetime, long_date=long_date, pounds=pounds, label=labels.label)
+    env.filters.update(
+        uk_datetime=uk_datetime, long_date=long_date, pounds=pounds, label=labels.label, status_at=status_at
+    )
     env.globals["error_for"] = error_for
     env.globals["link"] = link
     env.globals["lines"] = lines

@@ -117,6 +117,7 @@ def page(portal: Portal, template: str, status_code: int = 200, **context: Any) 
             "banner": banner,
             "path": portal.request.url.path,
             "unread": portal.unread,
+            "now": portal.ctx.clock.now(),
             **context,
         },
         cookies=cookies,
