@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import nation_of
 from dps.core import audit, deadlines
 from dps.core.auth import OrgKind
@@ -60,7 +60,7 @@ async def known_application(
 
 async def lead_calendar(arrangement: Arrangement) -> WorkingDays:
     """The working days the arrangement counts in: its profile's scope, the lead authority's nation."""
-    lead = await accounts.get_authority(arrangement.lead_authority_id)
+    lead = await accounts.get_authority_row(arrangement.lead_authority_id)
     return calendar_for(get_profile(arrangement.profile_code), nation_of(lead.region))
 
 
@@ -120,7 +120,7 @@ async def _check_documents(provider_id: int, answers: Sequence[Answer]) -> None:
         if answer.document_id is None:
             continue
         try:
-            document = await accounts.get_document(answer.document_id)
+            document = await accounts.get_document_row(answer.document_id)
         except NotFound:
             document = None
         if document is None or document.provider_id != provider_id:
@@ -179,7 +179,7 @@ async def _missing(application: Application, questions: list[Question]) -> list[
     document_ids = [a.document_id for a in answers.values() if a.document_id is not None]
     evidence_types = {}
     for document_id in document_ids:
-        document = await accounts.get_document(document_id)
+        document = await accounts.get_document_row(document_id)
         evidence_types[document_id] = document.document_type.value
     items = missing_items(questions, answers, application.lot_ids, evidence_types)
     return [{"question_id": m.question_id, "reason": m.reason} for m in items]

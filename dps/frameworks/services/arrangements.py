@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import User, UserStatus
 from dps.core import audit, deadlines
 from dps.core.concurrency import require_version
@@ -71,7 +71,7 @@ async def _members(lead_authority_id: int, ids: list[int]) -> frozenset[int]:
     members = frozenset(ids) - {lead_authority_id}
     for authority_id in sorted(members):
         try:
-            await accounts.get_authority(authority_id)
+            await accounts.get_authority_row(authority_id)
         except NotFound as error:
             raise RuleViolation(
                 f"authority {authority_id} does not exist", code="unknown_authority", authority_id=authority_id
@@ -98,7 +98,7 @@ async def create_arrangement(ctx: Context, data: ArrangementIn) -> Arrangement:
     windows = _windows(data.windows)
     async with DB.transaction():
         try:
-            await accounts.get_authority(lead_authority_id)
+            await accounts.get_authority_row(lead_authority_id)
         except NotFound as error:
             raise RuleViolation(f"authority {lead_authority_id} does not exist", code="unknown_authority") from error
         draft = Arrangement(
@@ -413,7 +413,7 @@ async def list_evaluators(ctx: Context, arrangement_id: int) -> list[User]:
     for authority_id in sorted({arrangement.lead_authority_id, *arrangement.member_authority_ids}):
         after = 0
         while True:
-            page = await accounts.list_users(100, after, authority_id=authority_id)
+            page = await accounts.list_user_rows(100, after, authority_id=authority_id)
             found.extend(
                 u
                 for u in page.items

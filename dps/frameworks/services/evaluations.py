@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.core import audit, deadlines, evaluation
 from dps.core.auth import Role
 from dps.core.calendar import uk_date
