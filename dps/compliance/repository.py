@@ -12,7 +12,7 @@ import msgspec
 from asyncpg.exceptions import UniqueViolationError
 from piccolo.querystring import QueryString
 
-from dps.accounts import repository as accounts_repository
+from dps.accounts import public as accounts
 from dps.accounts.domain import AgeRange, OfstedGrade, SettingType
 from dps.compliance import tables as t
 from dps.compliance.domain.concerns import (
@@ -767,4 +767,4 @@ async def lot_context(lot_id: int) -> LotContext:
 
 async def councils_with_arrangement(provider_id: int) -> frozenset[int]:
     """The councils that may read the provider's due diligence (one rule, kept with documents)."""
-    return await accounts_repository.councils_working_with(provider_id)
+    return await accounts.councils_working_with(provider_id)
