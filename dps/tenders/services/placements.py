@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import Setting
-from dps.compliance.eligibility import eligibility_for_lot
+from dps.compliance.public import eligibility_for_lot
 from dps.core import audit, deadlines, geo
 from dps.core.auth import OrgKind, Role
 from dps.core.calendar import uk_date
@@ -19,9 +19,8 @@ from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.pagination import Page
-from dps.frameworks import repository as frameworks
-from dps.pricing.services import check_offer_fee, record_agreed_fee, vary_agreed_fee
-from dps.pricing.services.fees import end_placement_fees
+from dps.frameworks import public as frameworks
+from dps.pricing.public import check_offer_fee, end_placement_fees, record_agreed_fee, vary_agreed_fee
 from dps.tenders import access, repository
 from dps.tenders.domain.call_offs import CallOff
 from dps.tenders.domain.placements import (
@@ -270,11 +269,11 @@ async def move_placement(
         _require_manage(ctx, before)
         require_version(expected_version, before.version)
         ended = before.end(ended_on, kind, reason, note, today_of(ctx))
-        setting = await accounts.get_setting(move.setting_id)
+        setting = await accounts.get_setting_row(move.setting_id)
         call_off = None if move.off_framework else await _require_within_framework(ctx, before, setting, move)
         await repository.save_placement_ending(before, ended)
         await _ended(ctx, ended)
-        authority = await accounts.get_authority(before.authority_id)
+        authority = await accounts.get_authority_row(before.authority_id)
         home = await asyncio.to_thread(geo.default_directory().locate_district, before.home_district)
         if setting.easting is None or setting.northing is None:
             raise RuleViolation("the setting has no grid reference to measure from", code="unknown_postcode")
