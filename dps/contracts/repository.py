@@ -40,12 +40,12 @@ from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, StaleVersion
 from dps.core.pagination import Page, page_of
 from dps.frameworks import tables as fw
-from dps.frameworks.profiles import get_profile
-from dps.pricing import repository as pricing
+from dps.frameworks.public import get_profile
+from dps.pricing import public as pricing
 from dps.pricing.domain.bands import BandKey
 from dps.pricing.domain.rate_cards import RateCard
 from dps.pricing.domain.uplifts import Uplift
-from dps.tenders import repository as tenders
+from dps.tenders import public as tenders
 
 UNIQUE_CODES = {
     "contracts_subject_key_key": ("already_generated", "a document has already been generated for this"),
@@ -623,11 +623,11 @@ async def placement_facts(placement_id: int) -> PlacementFacts:
     """What an Individual Placement Agreement states about a placement, from tenders' placement,
     the call-off that placed the child (anonymised profile, awarded offer's services), the lot,
     arrangement, setting and both parties."""
-    placement = await tenders.get_placement(placement_id)
+    placement = await tenders.get_placement_row(placement_id)
     origin = placement.call_off_id or (await origin_call_offs([placement_id])).get(placement_id)
     if origin is None:
         raise NotFound(f"placement {placement_id} has no call-off to take the child's profile from", entity="call_off")
-    call_off = await tenders.get_call_off(origin)
+    call_off = await tenders.get_call_off_row(origin)
     arrangement = await fw.Arrangement.select().where(fw.Arrangement.id == call_off.arrangement_id).first()
     lot = await fw.Lot.select().where(fw.Lot.id == call_off.lot_id).first()
     setting = await accounts.Setting.select().where(accounts.Setting.id == placement.setting_id).first()
@@ -637,7 +637,7 @@ async def placement_facts(placement_id: int) -> PlacementFacts:
     lines = [FeeLineFacts("Weekly placement fee", placement.weekly_fee_pence)]
     if placement.call_off_id == call_off.id and call_off.awarded_offer_id is not None:
         # The additional services the provider offered and the council awarded, each a weekly line.
-        offer = await tenders.get_offer(call_off.id, call_off.awarded_offer_id)
+        offer = await tenders.get_offer_row(call_off.id, call_off.awarded_offer_id)
         if offer.content.setting_id == placement.setting_id:
             lines += [FeeLineFacts(s.description, s.weekly_fee_pence) for s in offer.content.additional_services]
     return PlacementFacts(
@@ -763,7 +763,7 @@ async def rate_cards_by_id(arrangement_id: int, card_ids: set[int]) -> dict[int,
     found: dict[int, RateCard] = {}
     after = 0
     while True:
-        page = await pricing.list_rate_cards(1000, after, arrangement_id=arrangement_id)
+        page = await pricing.list_rate_card_rows(1000, after, arrangement_id=arrangement_id)
         found.update((c.id, c) for c in page.items if c.id in card_ids)
         if page.next_cursor is None or not page.items:
             return found

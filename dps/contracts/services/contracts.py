@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.contracts import access, repository
 from dps.contracts.domain.contracts import (
     Contract,
@@ -24,7 +24,7 @@ from dps.core.db import DB
 from dps.core.errors import Conflict, DomainError, NotFound, RuleViolation
 from dps.core.pagination import Page
 from dps.core.storage import DOCX, PDF
-from dps.tenders.services.placements import vary_weekly_fee
+from dps.tenders.public import vary_weekly_fee
 
 
 class ContractDocumentCorrupted(DomainError):
@@ -145,7 +145,7 @@ async def sign_contract(ctx: Context, contract_id: int, document_sha256: str) ->
 async def sign_with_copy(ctx: Context, contract_id: int, document_id: int) -> Contract:
     """The provider uploads (through /documents) a signed copy of the issued document."""
     user = ctx.user
-    document = await accounts.get_document(document_id)
+    document = await accounts.get_document_row(document_id)
     if document.provider_id is None or not user.is_provider(document.provider_id):
         raise NotFound(f"document {document_id} does not exist", entity="document")
     if document.media_type not in (PDF, DOCX):
