@@ -342,11 +342,6 @@ async def first_membership_start(arrangement_id: int) -> date | None:
     return rows[0]["first"] if rows else None
 
 
-async def submitted_offer_count(call_off_id: int) -> int:
-    rows = await _fetch("SELECT count(*) AS n FROM offers WHERE call_off = {} AND status = 'submitted'", call_off_id)
-    return int(rows[0]["n"])
-
-
 # --- the deadlines view: evidence, call-offs and placements --------------------------------------
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dps.compliance.services.checks import renewed_evidence_ids
+from dps.compliance.public import renewed_evidence_ids
 from dps.core.auth import OrgKind
 from dps.core.context import Context
-from dps.frameworks.profiles import get_profile
+from dps.frameworks.public import get_profile
 from dps.scheduler import repository
 from dps.scheduler.domain import TERM_REMINDER_MONTHS, local_day, months_before
 from dps.scheduler.domain_compliance import EVIDENCE_REMINDER_DAYS
