@@ -69,6 +69,7 @@ async def insert_authority(name: str, ons_code: str, region: Region, at: datetim
 
 
 async def get_authority(authority_id: int) -> Authority:
+    """The authority's row (no access check); NotFound when there is none."""
     row = await t.Authority.select().where(t.Authority.id == authority_id).first()
     if row is None:
         raise NotFound(f"authority {authority_id} does not exist", entity="authority")
@@ -131,6 +132,7 @@ async def insert_provider(provider: Provider) -> Provider:
 
 
 async def get_provider(provider_id: int, *, for_update: bool = False) -> Provider:
+    """The provider's row (no access check), locked when `for_update`; NotFound when there is none."""
     row = await one_row(
         t.Provider,
         t.Provider.id == provider_id,
@@ -229,6 +231,7 @@ async def insert_setting(setting: Setting, at: datetime) -> Setting:
 
 
 async def get_setting(setting_id: int, *, for_update: bool = False) -> Setting:
+    """The setting's row (no access check), locked when `for_update`; NotFound when there is none."""
     row = await one_row(
         t.Setting,
         t.Setting.id == setting_id,
@@ -309,6 +312,7 @@ async def insert_user(
 
 
 async def get_user(user_id: int) -> User:
+    """The user's row (no access check); NotFound when there is none."""
     row = await t.User.select().where(t.User.id == user_id).first()
     if row is None:
         raise NotFound(f"user {user_id} does not exist", entity="user")
@@ -354,6 +358,7 @@ async def set_user_status(user_id: int, status: UserStatus) -> None:
 async def list_users(
     limit: int, after_id: int, *, provider_id: int | None = None, authority_id: int | None = None
 ) -> Page[User]:
+    """Users, a page at a time, of one provider or authority when given (no access check)."""
     query = t.User.select().where(t.User.id > after_id)
     if provider_id is not None:
         query = query.where(t.User.provider == provider_id)
@@ -459,6 +464,7 @@ async def insert_document(d: Document) -> Document:
 
 
 async def get_document(document_id: int) -> Document:
+    """The document's record (no access check); NotFound when there is none."""
     row = await t.Document.select().where(t.Document.id == document_id).first()
     if row is None:
         raise NotFound(f"document {document_id} does not exist", entity="document")

@@ -93,6 +93,7 @@ async def get_requirement(requirement_id: int) -> Requirement:
 
 
 async def list_requirements(arrangement_ids: Collection[int]) -> list[Requirement]:
+    """The compliance requirements of these arrangements (no access check)."""
     if not arrangement_ids:
         return []
     rows = (

@@ -375,6 +375,7 @@ async def insert_contracts(contracts: Sequence[Contract], data: Sequence[Any]) -
 
 
 async def get_contract(contract_id: int, *, for_update: bool = False) -> Contract:
+    """The contract's row (no access check), locked when `for_update`; NotFound when there is none."""
     query = t.Contract.select(*_COLUMNS).where(t.Contract.id == contract_id)
     if for_update:
         query = query.lock_rows("UPDATE")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from litestar.response import Template
 
 from dps.core.auth import Role
+from dps.core.deadlines import EntityType
 from dps.core.pagination import MAX_LIMIT
 from dps.portal.web import Portal, page
 from dps.scheduler.public import Deadline, my_deadlines
@@ -47,9 +48,9 @@ class Task:
 
 def portal_path(deadline: Deadline, role: Role) -> str | None:
     """The portal page a deadline is about, where the portal has one for this role."""
-    if deadline.entity_type == "call_off" and role in {Role.COMMISSIONER, Role.ADMIN}:
+    if deadline.entity_type is EntityType.CALL_OFF and role in {Role.COMMISSIONER, Role.ADMIN}:
         return f"/council/placement-requests/{deadline.entity_id}"
-    if deadline.entity_type == "application" and role is Role.PROCUREMENT_OFFICER:
+    if deadline.entity_type is EntityType.APPLICATION and role is Role.PROCUREMENT_OFFICER:
         return "/council/applications"
     return None
 

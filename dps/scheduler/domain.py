@@ -21,6 +21,7 @@ import calendar as _calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from dps.core.calendar import WorkingDays
@@ -31,6 +32,17 @@ ENGLAND = ZoneInfo("Europe/London")
 ONE_DAY = timedelta(days=1)
 # Reopening windows close at `closes_at` inclusive (ReopeningWindow.contains): closed just after.
 JUST_AFTER = timedelta(microseconds=1)
+
+
+class DeadlineKind(StrEnum):
+    """What falls due, in the deadlines view (`GET /api/v1/deadlines` gives the value)."""
+
+    APPLICATION_DECISION = "application_decision"
+    ARRANGEMENT_TERM_END = "arrangement_term_end"
+    EVIDENCE_EXPIRY = "evidence_expiry"
+    CALL_OFF_DEADLINE = "call_off_deadline"
+    STANDSTILL_END = "standstill_end"
+    PLACEMENT_END = "placement_end"
 
 
 def local_day(at: datetime) -> date:

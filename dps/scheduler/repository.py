@@ -13,8 +13,9 @@ from piccolo.querystring import QueryString
 
 from dps.accounts.domain import Region
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.frameworks.domain.applications import ApplicationStatus
-from dps.scheduler.domain import ENGLAND, ApplicationFacts
+from dps.scheduler.domain import ENGLAND, ApplicationFacts, DeadlineKind
 
 # Arbitrary constant naming the lock that lets one scheduler instance sweep at a time.
 SWEEP_LOCK = 7_310_002
@@ -42,9 +43,17 @@ async def ensure_tracked(checks: list[tuple[str, int]], at: datetime) -> None:
     )
 
 
+def entity_type_of(stored: str) -> EntityType | str:
+    """The EntityType a row holds; an unknown text stays as it is (the sweep logs it and moves on)."""
+    try:
+        return EntityType(stored)
+    except ValueError:
+        return stored
+
+
 @dataclass(frozen=True, slots=True)
 class DueCheck:
-    entity_type: str
+    entity_type: EntityType | str
     entity_id: int
     next_check_at: datetime
 
@@ -58,7 +67,7 @@ async def due_checks(now: datetime, limit: int) -> list[DueCheck]:
         now,
         limit,
     )
-    return [DueCheck(r["entity_type"], r["entity_id"], r["next_check_at"]) for r in rows]
+    return [DueCheck(entity_type_of(r["entity_type"]), r["entity_id"], r["next_check_at"]) for r in rows]
 
 
 async def set_next_checks(checks: list[tuple[str, int, datetime | None]]) -> None:
@@ -349,8 +358,8 @@ async def first_membership_start(arrangement_id: int) -> date | None:
 class DueItem:
     """One dated thing for the deadlines view."""
 
-    kind: str
-    entity_type: str
+    kind: DeadlineKind
+    entity_type: EntityType
     entity_id: int
     title: str
     due_on: date
@@ -381,8 +390,8 @@ async def evidence_expiring(
     )
     return [
         DueItem(
-            "evidence_expiry",
-            "evidence",
+            DeadlineKind.EVIDENCE_EXPIRY,
+            EntityType.EVIDENCE,
             r["id"],
             f"{r['title']} of {r['legal_name']} expires",
             r["expires_on"],
@@ -392,7 +401,9 @@ async def evidence_expiring(
     ]
 
 
-async def call_off_dates(*, authority_id: int | None, provider_id: int | None) -> list[tuple[str, int, str, datetime]]:
+async def call_off_dates(
+    *, authority_id: int | None, provider_id: int | None
+) -> list[tuple[DeadlineKind, int, str, datetime]]:
     """(kind, call-off id, title, when) of live call-offs: offer deadlines of published ones and
     standstill ends of awarded ones raised by an authority; for a provider, the offer deadlines
     of published call-offs it is invited to."""
@@ -410,12 +421,12 @@ async def call_off_dates(*, authority_id: int | None, provider_id: int | None) -
         provider_id,
         provider_id,
     )
-    out: list[tuple[str, int, str, datetime]] = []
+    out: list[tuple[DeadlineKind, int, str, datetime]] = []
     for r in rows:
         if r["status"] == "published":
-            out.append(("call_off_deadline", r["id"], r["title"], r["deadline"]))
+            out.append((DeadlineKind.CALL_OFF_DEADLINE, r["id"], r["title"], r["deadline"]))
         else:
-            out.append(("standstill_end", r["id"], r["title"], r["standstill_ends_at"]))
+            out.append((DeadlineKind.STANDSTILL_END, r["id"], r["title"], r["standstill_ends_at"]))
     return out
 
 
@@ -436,8 +447,8 @@ async def placements_ending(today: date, *, authority_id: int | None, provider_i
     )
     return [
         DueItem(
-            "placement_end",
-            "placement",
+            DeadlineKind.PLACEMENT_END,
+            EntityType.PLACEMENT,
             r["id"],
             f"Placement {r['id']} at {r['name']} ends",
             r["ended_on"],

@@ -27,6 +27,7 @@ from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import notify
 from dps.core.pagination import Page
@@ -76,6 +77,7 @@ async def add_requirement(ctx: Context, arrangement_id: int, data: RequirementIn
 
 
 async def list_requirements(ctx: Context, arrangement_id: int) -> list[Requirement]:
+    """The compliance requirements of an arrangement the caller may read."""
     arrangement = await frameworks.get_arrangement_row(arrangement_id)
     frameworks.require_read_arrangement(ctx.user, arrangement)
     return await repository.list_requirements([arrangement_id])
@@ -163,12 +165,12 @@ async def attach_evidence(ctx: Context, data: EvidenceIn) -> Evidence:
         await repository.mark_replaced(replaced)
         evidence = await repository.insert_evidence(draft, principal.user_id)
         for old_id in replaced:
-            await deadlines.track("evidence", old_id, None)
+            await deadlines.track(EntityType.EVIDENCE, old_id, None)
         if evidence.expires_on is not None or not has_started(evidence, now.date()):
             # "Look at this soon": the scheduler's evidence rule (dps.scheduler) works out the
             # reminders (30 and 7 days before), the day a renewal takes over and the lapse, and
             # stores its next time itself.
-            await deadlines.track("evidence", evidence.id, now)
+            await deadlines.track(EntityType.EVIDENCE, evidence.id, now)
         await audit.record(
             ctx, "evidence.attached", "evidence", evidence.id, after={"evidence": evidence, "replaced": replaced}
         )
@@ -192,7 +194,7 @@ async def on_evidence_in_force(ctx: Context, evidence_id: int) -> None:
             await repository.mark_replaced(gone)
             system = ctx.as_system()
             for old_id in gone:
-                await deadlines.track("evidence", old_id, None)
+                await deadlines.track(EntityType.EVIDENCE, old_id, None)
             await audit.record(system, "evidence.in_force", "evidence", evidence_id, after={"replaced": gone})
         await reinstate_if_compliant(ctx, evidence.provider_id)
 
@@ -365,7 +367,7 @@ async def on_evidence_expired(ctx: Context, evidence_id: int) -> None:
         if evidence.status != "current" or not evidence.is_expired_on(now.date()):
             return
         await repository.set_evidence_status(evidence_id, "expired")
-        await deadlines.track("evidence", evidence_id, None)
+        await deadlines.track(EntityType.EVIDENCE, evidence_id, None)
         system = ctx.as_system()
         await audit.record(system, "evidence.expired", "evidence", evidence_id, before=evidence)
         requirement = await repository.get_requirement(evidence.requirement_id)

@@ -15,6 +15,7 @@ from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import Recipient, notify
 from dps.core.pagination import Page
@@ -100,7 +101,7 @@ async def _issue(ctx: Context, before: Concern, arrangements: list[Arrangement])
     after = before.issue(ctx.clock.now())
     await repository.update_concern(before, after)
     await audit.record(ctx, "concern.issued", "concern", before.id, before=before, after=after)
-    await deadlines.track("concern", after.id, ctx.clock.now())  # the scheduler reminds of its review date
+    await deadlines.track(EntityType.CONCERN, after.id, ctx.clock.now())  # the scheduler reminds of its review date
     await _notify_issued(ctx, after, arrangements)
     return after
 
@@ -124,6 +125,7 @@ async def _require_visible(ctx: Context, concern: Concern) -> None:
 
 
 async def get_concern(ctx: Context, concern_id: int) -> Concern:
+    """A concern, as the caller may read it."""
     concern = await repository.get_concern(concern_id)
     await _require_visible(ctx, concern)
     return concern

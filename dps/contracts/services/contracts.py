@@ -21,6 +21,7 @@ from dps.contracts.domain.variation_terms import fee_variation_terms
 from dps.core import audit, deadlines, notifications
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, DomainError, NotFound, RuleViolation
 from dps.core.pagination import Page
 from dps.core.storage import DOCX, PDF
@@ -42,6 +43,7 @@ class ContractFile:
 
 
 async def get_contract(ctx: Context, contract_id: int) -> Contract:
+    """A contract, as the caller may read it."""
     contract = await repository.get_contract(contract_id)
     access.require_read_contract(ctx.user, contract)
     return contract
@@ -100,7 +102,7 @@ async def _step(
         after = change(before)
         await repository.update_contract(before, after)
         await audit.record(ctx, action, "contract", contract_id, before=before, after=after)
-        await deadlines.track("contract", contract_id, ctx.clock.now())  # the scheduler watches its end date
+        await deadlines.track(EntityType.CONTRACT, contract_id, ctx.clock.now())  # the scheduler watches its end date
         if after.status is ContractStatus.ISSUED:
             await _tell_provider(ctx, after)
     return after

@@ -14,6 +14,7 @@ from dps.core.calendar import WorkingDays, uk_date
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import notify
 from dps.core.pagination import Page
@@ -213,7 +214,7 @@ async def submit_application(ctx: Context, application_id: int) -> Application:
         }
         after = before.submit(now, due, version, thresholds)
         await repo.update_application(before, after)
-        await deadlines.track("application", application_id, now)
+        await deadlines.track(EntityType.APPLICATION, application_id, now)
         await audit.record(ctx, "application.submitted", "application", application_id, before=before, after=after)
         await notify(
             await accounts.recipients_of_provider(after.provider_id),
@@ -238,7 +239,7 @@ async def withdraw_application(ctx: Context, application_id: int) -> Application
         access.require_provider_member(ctx.user, before.provider_id)
         after = before.withdraw()
         await repo.update_application(before, after)
-        await deadlines.track("application", application_id, None)
+        await deadlines.track(EntityType.APPLICATION, application_id, None)
         await audit.record(ctx, "application.withdrawn", "application", application_id, before=before, after=after)
     return after
 
@@ -259,7 +260,7 @@ async def extend_decision(ctx: Context, application_id: int, reason: str) -> App
         )
         after = before.extend_decision(new_due, reason.strip())
         await repo.update_application(before, after)
-        await deadlines.track("application", application_id, ctx.clock.now())
+        await deadlines.track(EntityType.APPLICATION, application_id, ctx.clock.now())
         await audit.record(ctx, "application.extended", "application", application_id, before=before, after=after)
     return after
 

@@ -14,6 +14,7 @@ from dps.core import audit, deadlines
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, IllegalTransition, NotFound, RuleViolation
 from dps.core.evaluation import CriterionKind
 from dps.core.pagination import Page
@@ -126,6 +127,7 @@ async def create_arrangement(ctx: Context, data: ArrangementIn) -> Arrangement:
 
 
 async def get_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
+    """An arrangement, as the caller may read it (a draft only by its lead's officers)."""
     arrangement = await repository.get_arrangement(arrangement_id)
     access.require_read_arrangement(ctx.user, arrangement)
     return arrangement
@@ -184,7 +186,7 @@ async def update_arrangement(
         await repository.update_arrangement(before, after)
         if after.status is not ArrangementStatus.DRAFT:
             # Term and windows drive reminders: the scheduler re-reads them at its next sweep.
-            await deadlines.track("arrangement", arrangement_id, ctx.clock.now())
+            await deadlines.track(EntityType.ARRANGEMENT, arrangement_id, ctx.clock.now())
         await audit.record(ctx, "arrangement.updated", "arrangement", arrangement_id, before=before, after=after)
     return after
 
@@ -206,7 +208,7 @@ async def _move(
             await check_publishable(before)
         after = before.move_to(target)
         await repository.update_arrangement(before, after)
-        await deadlines.track("arrangement", arrangement_id, ctx.clock.now())
+        await deadlines.track(EntityType.ARRANGEMENT, arrangement_id, ctx.clock.now())
         await audit.record(ctx, action, "arrangement", arrangement_id, before=before, after=after)
     return after
 
@@ -317,6 +319,7 @@ async def add_lot(ctx: Context, arrangement_id: int, data: LotIn) -> Lot:
 
 
 async def list_lots(ctx: Context, arrangement_id: int, limit: int, after_id: int) -> Page[Lot]:
+    """The lots of an arrangement the caller may read, a page at a time."""
     await get_arrangement(ctx, arrangement_id)
     return await repository.list_lots(arrangement_id, limit, after_id)
 

@@ -75,6 +75,7 @@ async def propose_rate_card(ctx: Context, data: RateCardIn) -> RateCard:
 
 
 async def get_rate_card(ctx: Context, card_id: int) -> RateCard:
+    """A rate card, as the caller may read it."""
     card = await repository.get_rate_card(card_id)
     arrangement = await frameworks.get_arrangement_row(card.arrangement_id)
     access.require_read_rate_card(ctx.user, arrangement, card.provider_id, card.id)

@@ -10,6 +10,7 @@ from dps.core import audit, deadlines
 from dps.core.calendar import Nation
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, RuleViolation
 from dps.core.notifications import notify
 from dps.frameworks import public as frameworks
@@ -181,7 +182,7 @@ async def award_call_off(ctx: Context, call_off_id: int, offer_id: int, reason: 
         if standstill is None:
             after = await _conclude(ctx, after)
         else:
-            await deadlines.track(ENTITY, call_off_id, standstill)
+            await deadlines.track(EntityType.CALL_OFF, call_off_id, standstill)
     return after
 
 
@@ -259,7 +260,7 @@ async def _conclude(ctx: Context, before: CallOff) -> CallOff:
     )
     placement = await started(ctx, placement, after)
     await repository.update_call_off(before, after)
-    await deadlines.track(ENTITY, after.id, None)
+    await deadlines.track(EntityType.CALL_OFF, after.id, None)
     await audit.record(ctx, "call_off.concluded", ENTITY, after.id, before=before, after=after)
     await audit.record(ctx, "placement.created", "placement", placement.id, after=placement)
     return after
@@ -284,6 +285,6 @@ async def end_without_award(ctx: Context, call_off_id: int, reason: str) -> Call
             link_path=f"/api/v1/call-offs/{call_off_id}",
             at=ctx.clock.now(),
         )
-        await deadlines.track(ENTITY, call_off_id, None)
+        await deadlines.track(EntityType.CALL_OFF, call_off_id, None)
         await audit.record(ctx, "call_off.no_award", ENTITY, call_off_id, before=before, after=after)
     return after

@@ -16,6 +16,7 @@ from dps.core import audit, deadlines, geo
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import notify
 from dps.core.pagination import Page
@@ -265,7 +266,7 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
             link_path=f"/api/v1/call-offs/{call_off_id}",
             at=now,
         )
-        await deadlines.track(ENTITY, call_off_id, after.deadline)
+        await deadlines.track(EntityType.CALL_OFF, call_off_id, after.deadline)
         await audit.record(
             ctx,
             "call_off.published",
@@ -300,7 +301,7 @@ async def close_counting(ctx: Context, call_off_id: int) -> tuple[CallOff, int |
         after = before.close(ctx.clock.now())
         await repository.update_call_off(before, after)
         submitted, withdrawn = await repository.count_offers(call_off_id)
-        await deadlines.track(ENTITY, call_off_id, None)
+        await deadlines.track(EntityType.CALL_OFF, call_off_id, None)
         await audit.record(
             ctx,
             "call_off.closed",
@@ -337,7 +338,7 @@ async def cancel_call_off(ctx: Context, call_off_id: int, reason: str) -> CallOf
                 link_path=f"/api/v1/call-offs/{call_off_id}",
                 at=ctx.clock.now(),
             )
-        await deadlines.track(ENTITY, call_off_id, None)
+        await deadlines.track(EntityType.CALL_OFF, call_off_id, None)
         await audit.record(ctx, "call_off.cancelled", ENTITY, call_off_id, before=before, after=after)
     return after
 

@@ -17,6 +17,7 @@ from dps.core.calendar import uk_date
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.pagination import Page
 from dps.frameworks import public as frameworks
@@ -45,7 +46,7 @@ async def started(ctx: Context, placement: Placement, call_off: CallOff) -> Plac
     the placement (it reminds both sides before a planned end). The placement carries the child's
     reference, the lot and the band, to be found by them. A placement outside the framework (a
     spot purchase) is no fee agreed under the arrangement: pricing does not record it."""
-    await deadlines.track(ENTITY, placement.id, ctx.clock.now())
+    await deadlines.track(EntityType.PLACEMENT, placement.id, ctx.clock.now())
     lot = await frameworks.get_lot(call_off.arrangement_id, call_off.lot_id)
     band = fee_band(lot.age_bands, lot.need_levels, call_off.child.age, call_off.child.need_level)
     placement = replace(
@@ -81,7 +82,7 @@ async def _ended(ctx: Context, placement: Placement) -> None:
     `ended_on`), and the scheduler looks again (an end still ahead gets its notice reminders)."""
     if placement.agreed_fee_id is not None and placement.ended_on is not None:
         await end_placement_fees(placement.id, placement.ended_on - timedelta(days=1))
-    await deadlines.track(ENTITY, placement.id, ctx.clock.now())
+    await deadlines.track(EntityType.PLACEMENT, placement.id, ctx.clock.now())
 
 
 def today_of(ctx: Context) -> date:
@@ -110,6 +111,7 @@ def _require_manage(ctx: Context, p: Placement) -> None:
 
 
 async def get_placement(ctx: Context, placement_id: int) -> Placement:
+    """A placement, as the caller may read it."""
     placement = await repository.get_placement(placement_id)
     if not _may_read(ctx, placement):
         raise _hidden(placement)
@@ -314,7 +316,7 @@ async def move_placement(
         if call_off is not None:
             new = await started(ctx, new, call_off)
         else:
-            await deadlines.track(ENTITY, new.id, ctx.clock.now())
+            await deadlines.track(EntityType.PLACEMENT, new.id, ctx.clock.now())
         await audit.record(ctx, "placement.ended", ENTITY, placement_id, before=before, after=ended)
         await audit.record(ctx, "placement.created", ENTITY, new.id, after=new)
     return ended, new
