@@ -57,16 +57,14 @@ async def check_call_off(ctx: Context, call_off_id: int, now: datetime) -> datet
     """Close at the deadline (offers open: PCR 2015 reg 34) and conclude once the standstill has
     ended (Procurement Act 2023 s.51), through the tenders services; the raising commissioner is
     told. The next check comes from `CallOff.next_check_at()`."""
-    try:
-        outcome = await tenders.on_deadline(ctx, call_off_id, now)
-    except NotFound:
-        return None
-    if outcome.step is CallOffStep.CLOSE and outcome.offers_opened is not None:
-        message = offers_opened_message(call_off_id, _named(call_off_id), outcome.offers_opened)
-        await send(await _raiser(outcome.call_off), call_off_event(call_off_id, outcome.step, now), message, now)
-    if outcome.step is CallOffStep.CONCLUDE:
-        message = concluded_message(call_off_id, _named(call_off_id))
-        await send(await _raiser(outcome.call_off), call_off_event(call_off_id, outcome.step, now), message, now)
+    outcome = await tenders.on_deadline(ctx, call_off_id, now)
+    if outcome.call_off is not None and outcome.step is not None:
+        if outcome.step is CallOffStep.CLOSE and outcome.offers_opened is not None:
+            message = offers_opened_message(call_off_id, _named(call_off_id), outcome.offers_opened)
+            await send(await _raiser(outcome.call_off), call_off_event(call_off_id, outcome.step, now), message, now)
+        if outcome.step is CallOffStep.CONCLUDE:
+            message = concluded_message(call_off_id, _named(call_off_id))
+            await send(await _raiser(outcome.call_off), call_off_event(call_off_id, outcome.step, now), message, now)
     return outcome.next_check_at
 
 
