@@ -1,10 +1,10 @@
-"""The face of compliance (requirements, evidence and checks, eligibility, concerns, search):
-the only module of dps.compliance, besides its
-`domain/` values, that another package may import (import-linter enforces it, see pyproject.toml).
+"""The face of compliance (requirements, evidence and checks, eligibility, concerns, search): the only
+module of dps.compliance, besides its `domain/` values, that another package may import (import-
+linter enforces it, see pyproject.toml).
 
-Names ending in `_row`/`_rows` read the stored row without any access check (for the services of
-the packages above, which check access themselves); the others are the services the portal and the
-JSON controllers call, which check the principal. Writes to compliance' rows go through the functions
+Names ending in `_row`/`_rows` read the stored row without any access check (for the services of the
+packages above, which check access themselves); the others are the services the portal and the JSON
+controllers call, which check the principal. Writes to compliance' rows go through the functions
 here: no other package writes them.
 """
 

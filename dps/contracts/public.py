@@ -1,10 +1,10 @@
-"""The face of contracts (templates, generated agreements and their PDF copies, the contract lifecycle):
-the only module of dps.contracts, besides its
-`domain/` values, that another package may import (import-linter enforces it, see pyproject.toml).
+"""The face of contracts (templates, generated agreements and their PDF copies, the contract
+lifecycle): the only module of dps.contracts, besides its `domain/` values, that another package may
+import (import-linter enforces it, see pyproject.toml).
 
-Names ending in `_row`/`_rows` read the stored row without any access check (for the services of
-the packages above, which check access themselves); the others are the services the portal and the
-JSON controllers call, which check the principal. Writes to contracts' rows go through the functions
+Names ending in `_row`/`_rows` read the stored row without any access check (for the services of the
+packages above, which check access themselves); the others are the services the portal and the JSON
+controllers call, which check the principal. Writes to contracts' rows go through the functions
 here: no other package writes them.
 """
 

@@ -1,11 +1,11 @@
-"""The face of tenders (call-offs, offers, award and placements):
-the only module of dps.tenders, besides its
-`domain/` values, that another package may import (import-linter enforces it, see pyproject.toml).
+"""The face of tenders (call-offs, offers, award and placements): the only module of dps.tenders,
+besides its `domain/` values, that another package may import (import-linter enforces it, see
+pyproject.toml).
 
-Names ending in `_row`/`_rows` read the stored row without any access check (for the services of
-the packages above, which check access themselves); the others are the services the portal and the
-JSON controllers call, which check the principal. Writes to tenders' rows go through the functions
-here: no other package writes them.
+Names ending in `_row`/`_rows` read the stored row without any access check (for the services of the
+packages above, which check access themselves); the others are the services the portal and the JSON
+controllers call, which check the principal. Writes to tenders' rows go through the functions here:
+no other package writes them.
 """
 
 from __future__ import annotations
