@@ -79,7 +79,9 @@ from dps.frameworks.services.arrangements import (
     publish_arrangement,
 )
 from dps.frameworks.services.clarifications import (
-    ask,
+    ask as ask_clarification,
+)
+from dps.frameworks.services.clarifications import (
     list_clarifications,
 )
 from dps.frameworks.services.evaluations import (
@@ -126,7 +128,7 @@ __all__ = [
     "add_lot",
     "add_question",
     "all_lots",
-    "ask",
+    "ask_clarification",
     "assign_evaluators",
     "calendar_for",
     "change_membership_status",

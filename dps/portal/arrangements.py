@@ -88,7 +88,7 @@ class ArrangementPages(Controller):
             form.error("question", "Your question must be 5,000 characters or fewer")
         if form.ok:
             try:
-                await frameworks.ask(portal.ctx, arrangement_id, text)
+                await frameworks.ask_clarification(portal.ctx, arrangement_id, text)
             except DomainError as exc:
                 form.problem(exc, "question")
             else:
