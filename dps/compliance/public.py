@@ -18,9 +18,8 @@ from dps.compliance.controllers import (
 from dps.compliance.eligibility import (
     eligibility_for_lot,
 )
-from dps.compliance.repository import (
-    list_requirements as list_requirement_rows,
-)
+from dps.compliance.repository import EvidenceRefresh, evidence_refresh
+from dps.compliance.repository import list_requirements as list_requirement_rows
 from dps.compliance.schemas import (
     EvidenceIn,
     RequirementIn,
@@ -53,12 +52,14 @@ __all__ = [
     "ComplianceController",
     "ConcernController",
     "EvidenceIn",
+    "EvidenceRefresh",
     "RequirementIn",
     "SearchController",
     "add_requirement",
     "attach_evidence",
     "eligibility_for_lot",
     "evidence_outlook",
+    "evidence_refresh",
     "extract",
     "get_concern",
     "list_concerns",

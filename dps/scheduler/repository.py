@@ -12,6 +12,7 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from dps.accounts.domain import Region
+from dps.compliance import public as compliance
 from dps.core.db import DB
 from dps.core.deadlines import EntityType
 from dps.frameworks.domain.applications import ApplicationStatus
@@ -238,21 +239,6 @@ class MembershipContext:
     evidence_refreshed_on: date | None
 
 
-# The mandatory requirements that take evidence: Ofsted checks are read per setting and take none,
-# and a modern slavery statement is owed only above the turnover threshold, so neither is refreshed.
-_REFRESH_SQL = """
-WITH reqs AS (
-    SELECT q.id FROM compliance_requirements q
-    WHERE q.arrangement = {} AND q.mandatory AND q.kind NOT IN ('ofsted', 'modern_slavery')
-), latest AS (
-    SELECT reqs.id, max(e.submitted_at) AS at FROM reqs
-    LEFT JOIN compliance_evidence e ON e.requirement = reqs.id AND e.provider = {}
-    GROUP BY reqs.id
-)
-SELECT count(*) AS n, bool_and(at IS NOT NULL) AS complete, min(at) AS oldest FROM latest
-"""
-
-
 async def membership_context(membership_id: int) -> MembershipContext | None:
     """A membership with what its re-accreditation needs: the day its provider's evidence for
     every mandatory requirement was last refreshed (the oldest of the latest submissions)."""
@@ -265,9 +251,8 @@ async def membership_context(membership_id: int) -> MembershipContext | None:
     if not rows:
         return None
     m = rows[0]
-    refresh = (await _fetch(_REFRESH_SQL, m["arrangement"], m["provider"]))[0]
-    oldest = refresh["oldest"]
-    refreshed_on = oldest.astimezone(ENGLAND).date() if refresh["complete"] and oldest is not None else None
+    refresh = await compliance.evidence_refresh(m["arrangement"], m["provider"])  # compliance's rule and count
+    refreshed_on = refresh.refreshed_at.astimezone(ENGLAND).date() if refresh.refreshed_at is not None else None
     return MembershipContext(
         id=m["id"],
         arrangement_id=m["arrangement"],
@@ -277,7 +262,7 @@ async def membership_context(membership_id: int) -> MembershipContext | None:
         status=m["status"],
         status_reason=m["status_reason"],
         started_on=m["started_on"],
-        evidence_requirements=int(refresh["n"]),
+        evidence_requirements=refresh.requirements,
         evidence_refreshed_on=refreshed_on,
     )
 
