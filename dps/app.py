@@ -16,17 +16,17 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
-from dps.accounts.controllers import (
+from dps.accounts.public import (
     AuthController,
     AuthorityController,
     DocumentController,
     MeController,
     ProviderController,
     UserController,
+    resolve_token,
 )
-from dps.accounts.services.auth import resolve_token
-from dps.compliance.controllers import ComplianceController, ConcernController, SearchController
-from dps.contracts.controllers import ContractController, ContractTemplateController
+from dps.compliance.public import ComplianceController, ConcernController, SearchController
+from dps.contracts.public import ContractController, ContractTemplateController
 from dps.core import audit_chain, db
 from dps.core.clock import Clock, SystemClock
 from dps.core.controllers import AuditController, HealthController
@@ -35,25 +35,19 @@ from dps.core.notification_controllers import NotificationController
 from dps.core.openapi_problems import ProblemResponses
 from dps.core.settings import MEGABYTE, Settings
 from dps.core.storage import DocumentStore, build_document_store
-from dps.frameworks.application_controllers import (
+from dps.frameworks.public import (
     ApplicationController,
+    ArrangementController,
     ClarificationController,
+    MembershipController,
+    ProfileController,
     QuestionnaireController,
 )
-from dps.frameworks.controllers import ArrangementController
-from dps.frameworks.membership_controllers import MembershipController
-from dps.frameworks.profile_controllers import ProfileController
-from dps.portal.wiring import portal, security_headers
-from dps.pricing.controllers import (
-    PriceBandController,
-    PricingReportController,
-    RateCardController,
-    UpliftController,
-)
-from dps.scheduler.controllers import DeadlineController
-from dps.tenders.controllers import CallOffController, PlacementController, PlacementReportController
-from dps.transparency.controllers import NoticeController, OcdsController
-from dps.transparency.public import listener_for
+from dps.portal.public import portal, security_headers
+from dps.pricing.public import PriceBandController, PricingReportController, RateCardController, UpliftController
+from dps.scheduler.public import DeadlineController
+from dps.tenders.public import CallOffController, PlacementController, PlacementReportController
+from dps.transparency.public import NoticeController, OcdsController, listener_for
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +133,7 @@ def create_app(
             yield
             return
         from dps.core.context import Context
-        from dps.scheduler.leadership import Leadership
-        from dps.scheduler.runner import build_scheduler
+        from dps.scheduler.public import Leadership, build_scheduler
 
         running = build_scheduler(Context(None, app.state.clock, settings, app.state.store, app.state.changes))
         leadership = Leadership(

@@ -101,7 +101,7 @@ def cmd_seed_demo(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
-    from dps.accounts.services.users import create_user_with_password
+    from dps.accounts.public import create_user_with_password
 
     password = args.password or getpass.getpass("password (12+ characters): ")
 
@@ -138,7 +138,7 @@ def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_scheduler_run_once(settings: Settings, _: argparse.Namespace) -> int:
-    from dps.scheduler.runner import run_once
+    from dps.scheduler.public import run_once
 
     async def work() -> int:
         report = await run_once(_system_context(settings))
@@ -150,7 +150,7 @@ def cmd_scheduler_run_once(settings: Settings, _: argparse.Namespace) -> int:
 
 def cmd_scheduler(settings: Settings, _: argparse.Namespace) -> int:
     """Run the scheduler standalone: a pass now, then one every DPS_SCHEDULER_INTERVAL_SECONDS."""
-    from dps.scheduler.runner import build_scheduler, run_once
+    from dps.scheduler.public import build_scheduler, run_once
 
     async def work() -> int:
         ctx = _system_context(settings)
@@ -187,7 +187,7 @@ def progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int], None]:
 
 
 def cmd_contracts_fee_variations(settings: Settings, args: argparse.Namespace) -> int:
-    from dps.contracts.services.placements import issue_fee_variations_for_uplift
+    from dps.contracts.public import issue_fee_variations_for_uplift
 
     async def work() -> int:
         ctx = _system_context(settings)
@@ -202,8 +202,7 @@ def cmd_contracts_fee_variations(settings: Settings, args: argparse.Namespace) -
 
 
 def cmd_contracts_convert_pdfs(settings: Settings, args: argparse.Namespace) -> int:
-    from dps.contracts.pdf import default_converter
-    from dps.contracts.services.generation import convert_all_pending_pdfs
+    from dps.contracts.public import convert_all_pending_pdfs, default_converter
 
     async def work() -> int:
         if not default_converter().available:

@@ -69,6 +69,7 @@ async def insert_authority(name: str, ons_code: str, region: Region, at: datetim
 
 
 async def get_authority(authority_id: int) -> Authority:
+    """The authority's row (no access check); NotFound when there is none."""
     row = await one_row(
         t.Authority,
         t.Authority.id == authority_id,
@@ -134,6 +135,7 @@ async def insert_provider(provider: Provider) -> Provider:
 
 
 async def get_provider(provider_id: int, *, for_update: bool = False) -> Provider:
+    """The provider's row (no access check), locked when `for_update`; NotFound when there is none."""
     row = await one_row(
         t.Provider,
         t.Provider.id == provider_id,
@@ -232,6 +234,7 @@ async def insert_setting(setting: Setting, at: datetime) -> Setting:
 
 
 async def get_setting(setting_id: int, *, for_update: bool = False) -> Setting:
+    """The setting's row (no access check), locked when `for_update`; NotFound when there is none."""
     row = await one_row(
         t.Setting,
         t.Setting.id == setting_id,
@@ -312,6 +315,7 @@ async def insert_user(
 
 
 async def get_user(user_id: int) -> User:
+    """The user's row (no access check); NotFound when there is none."""
     row = await one_row(t.User, t.User.id == user_id, entity="user", detail=f"user {user_id} does not exist")
     return _user(row)
 
@@ -355,6 +359,7 @@ async def set_user_status(user_id: int, status: UserStatus) -> None:
 async def list_users(
     limit: int, after_id: int, *, provider_id: int | None = None, authority_id: int | None = None
 ) -> Page[User]:
+    """Users, a page at a time, of one provider or authority when given (no access check)."""
     query = t.User.select().where(t.User.id > after_id)
     if provider_id is not None:
         query = query.where(t.User.provider == provider_id)
@@ -460,6 +465,7 @@ async def insert_document(d: Document) -> Document:
 
 
 async def get_document(document_id: int) -> Document:
+    """The document's record (no access check); NotFound when there is none."""
     row = await one_row(
         t.Document, t.Document.id == document_id, entity="document", detail=f"document {document_id} does not exist"
     )

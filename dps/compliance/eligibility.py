@@ -15,7 +15,7 @@ from dps.compliance import facts as compliance_facts
 from dps.compliance import repository
 from dps.compliance.domain.eligibility import Criteria, Reason, SettingEligibility, decide, provider_reasons
 from dps.core.errors import InvalidInput
-from dps.frameworks import repository as frameworks
+from dps.frameworks import public as frameworks
 
 __all__ = ["Reason", "SettingEligibility", "eligibility_for_lot"]
 
@@ -53,7 +53,7 @@ async def _eligibility(
     except ValueError as error:
         raise InvalidInput(f"{min_grade!r} is not an Ofsted grade", code="invalid_grade") from error
     lot = await repository.lot_context(lot_id)
-    memberships = await frameworks.list_memberships(lot_id=lot_id)
+    memberships = await frameworks.list_membership_rows(lot_id=lot_id)
     # One place per provider and lot; the newest row wins if history holds more than one.
     by_provider = {m.provider_id: m for m in memberships}
     facts = await compliance_facts.gather([lot.arrangement_id], list(by_provider))

@@ -12,7 +12,7 @@ import msgspec
 from asyncpg.exceptions import UniqueViolationError
 from piccolo.querystring import QueryString
 
-from dps.accounts import repository as accounts_repository
+from dps.accounts import public as accounts
 from dps.accounts.domain import AgeRange, OfstedGrade, SettingType
 from dps.compliance import tables as t
 from dps.compliance.domain.concerns import (
@@ -96,6 +96,7 @@ async def get_requirement(requirement_id: int) -> Requirement:
 
 
 async def list_requirements(arrangement_ids: Collection[int]) -> list[Requirement]:
+    """The compliance requirements of these arrangements (no access check)."""
     if not arrangement_ids:
         return []
     rows = (
@@ -768,4 +769,36 @@ async def lot_context(lot_id: int) -> LotContext:
 
 async def councils_with_arrangement(provider_id: int) -> frozenset[int]:
     """The councils that may read the provider's due diligence (one rule, kept with documents)."""
-    return await accounts_repository.councils_working_with(provider_id)
+    return await accounts.councils_working_with(provider_id)
+
+
+# --- the annual refresh of a member's evidence (read by the scheduler through the face) -----------
+
+# The mandatory requirements that take evidence: Ofsted checks are read per setting and take none,
+# and a modern slavery statement is owed only above the turnover threshold, so neither is refreshed.
+_REFRESH_SQL = """
+WITH reqs AS (
+    SELECT q.id FROM compliance_requirements q
+    WHERE q.arrangement = {} AND q.mandatory AND q.kind NOT IN ('ofsted', 'modern_slavery')
+), latest AS (
+    SELECT reqs.id, max(e.submitted_at) AS at FROM reqs
+    LEFT JOIN compliance_evidence e ON e.requirement = reqs.id AND e.provider = {}
+    GROUP BY reqs.id
+)
+SELECT count(*) AS n, bool_and(at IS NOT NULL) AS complete, min(at) AS oldest FROM latest
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRefresh:
+    requirements: int  # mandatory requirements of the arrangement that take evidence
+    refreshed_at: datetime | None  # the oldest of the latest submissions, once every one has one
+
+
+async def evidence_refresh(arrangement_id: int, provider_id: int) -> EvidenceRefresh:
+    """When the provider's evidence for every mandatory requirement of the arrangement that takes
+    evidence was last refreshed (the oldest of the latest submissions), and how many there are."""
+    rows = await DB.run_querystring(QueryString(_REFRESH_SQL, arrangement_id, provider_id))
+    r = rows[0]
+    oldest = r["oldest"]
+    return EvidenceRefresh(int(r["n"]), oldest if r["complete"] and oldest is not None else None)

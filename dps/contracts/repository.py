@@ -41,12 +41,12 @@ from dps.core.errors import Conflict, NotFound, StaleVersion
 from dps.core.pagination import Page, page_of
 from dps.core.rows import json_value, one_row
 from dps.frameworks import tables as fw
-from dps.frameworks.profiles import get_profile
-from dps.pricing import repository as pricing
+from dps.frameworks.public import get_profile
+from dps.pricing import public as pricing
 from dps.pricing.domain.bands import BandKey
 from dps.pricing.domain.rate_cards import RateCard
 from dps.pricing.domain.uplifts import Uplift
-from dps.tenders import repository as tenders
+from dps.tenders import public as tenders
 
 UNIQUE_CODES = {
     "contracts_subject_key_key": ("already_generated", "a document has already been generated for this"),
@@ -377,6 +377,7 @@ async def insert_contracts(contracts: Sequence[Contract], data: Sequence[Any]) -
 
 
 async def get_contract(contract_id: int, *, for_update: bool = False) -> Contract:
+    """The contract's row (no access check), locked when `for_update`; NotFound when there is none."""
     row = await one_row(
         t.Contract,
         t.Contract.id == contract_id,
@@ -627,11 +628,11 @@ async def placement_facts(placement_id: int) -> PlacementFacts:
     """What an Individual Placement Agreement states about a placement, from tenders' placement,
     the call-off that placed the child (anonymised profile, awarded offer's services), the lot,
     arrangement, setting and both parties."""
-    placement = await tenders.get_placement(placement_id)
+    placement = await tenders.get_placement_row(placement_id)
     origin = placement.call_off_id or (await origin_call_offs([placement_id])).get(placement_id)
     if origin is None:
         raise NotFound(f"placement {placement_id} has no call-off to take the child's profile from", entity="call_off")
-    call_off = await tenders.get_call_off(origin)
+    call_off = await tenders.get_call_off_row(origin)
     arrangement = await fw.Arrangement.select().where(fw.Arrangement.id == call_off.arrangement_id).first()
     lot = await fw.Lot.select().where(fw.Lot.id == call_off.lot_id).first()
     setting = await accounts.Setting.select().where(accounts.Setting.id == placement.setting_id).first()
@@ -641,7 +642,7 @@ async def placement_facts(placement_id: int) -> PlacementFacts:
     lines = [FeeLineFacts("Weekly placement fee", placement.weekly_fee_pence)]
     if placement.call_off_id == call_off.id and call_off.awarded_offer_id is not None:
         # The additional services the provider offered and the council awarded, each a weekly line.
-        offer = await tenders.get_offer(call_off.id, call_off.awarded_offer_id)
+        offer = await tenders.get_offer_row(call_off.id, call_off.awarded_offer_id)
         if offer.content.setting_id == placement.setting_id:
             lines += [FeeLineFacts(s.description, s.weekly_fee_pence) for s in offer.content.additional_services]
     return PlacementFacts(
@@ -669,7 +670,7 @@ async def placement_facts(placement_id: int) -> PlacementFacts:
 
 
 async def get_uplift(uplift_id: int) -> Uplift:
-    return await pricing.get_uplift(uplift_id)
+    return await pricing.get_uplift_row(uplift_id)
 
 
 async def lead_authority_of(arrangement_id: int) -> int:
@@ -767,7 +768,7 @@ async def rate_cards_by_id(arrangement_id: int, card_ids: set[int]) -> dict[int,
     found: dict[int, RateCard] = {}
     after = 0
     while True:
-        page = await pricing.list_rate_cards(1000, after, arrangement_id=arrangement_id)
+        page = await pricing.list_rate_card_rows(1000, after, arrangement_id=arrangement_id)
         found.update((c.id, c) for c in page.items if c.id in card_ids)
         if page.next_cursor is None or not page.items:
             return found

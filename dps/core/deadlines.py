@@ -8,23 +8,39 @@ The contract for callers (services of other packages): whenever something the sc
 is set or changes (an application is submitted, an arrangement is published or its term or
 reopening windows change, ...), call, inside your transaction,
 
-    await deadlines.track("application", application.id, ctx.clock.now())
+    await deadlines.track(EntityType.APPLICATION, application.id, ctx.clock.now())
 
 meaning "look at this soon". You do not compute reminder dates: the handler reads the entity's
 current state at the next sweep, sends whatever is due and stores the real next check time (or
 stops tracking when nothing is left to watch). Passing `None` stops tracking explicitly.
 
-entity_type names in use: "application", "arrangement", "evidence", "membership_reaccreditation",
-"setting_ofsted", "concern", "call_off", "placement", "contract".
+The entity types are `EntityType` (their values are what the stored rows hold).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from piccolo.querystring import QueryString
 
 from dps.core.db import DB
+
+
+class EntityType(StrEnum):
+    """What a row of deadline_checks watches; each has one handler in the scheduler."""
+
+    APPLICATION = "application"
+    ARRANGEMENT = "arrangement"
+    EVIDENCE = "evidence"
+    MEMBERSHIP_REACCREDITATION = "membership_reaccreditation"
+    SETTING_OFSTED = "setting_ofsted"
+    CONCERN = "concern"
+    CALL_OFF = "call_off"
+    PLACEMENT = "placement"
+    CONTRACT = "contract"
+    TRANSPARENCY_NOTICE = "transparency_notice"
+
 
 _UPSERT_SQL = """
 INSERT INTO deadline_checks (entity_type, entity_id, next_check_at) VALUES ({}, {}, {})
@@ -32,7 +48,7 @@ ON CONFLICT (entity_type, entity_id) DO UPDATE SET next_check_at = EXCLUDED.next
 """
 
 
-async def track(entity_type: str, entity_id: int, next_check_at: datetime | None) -> None:
+async def track(entity_type: EntityType, entity_id: int, next_check_at: datetime | None) -> None:
     """Upsert the time the scheduler should next look at this entity (None stops tracking).
     Call inside the caller's transaction whenever a date the scheduler watches is set/changed."""
     if next_check_at is None:
@@ -45,7 +61,7 @@ async def track(entity_type: str, entity_id: int, next_check_at: datetime | None
     await DB.run_querystring(QueryString(_UPSERT_SQL, entity_type, entity_id, next_check_at))
 
 
-async def next_check(entity_type: str, entity_id: int) -> datetime | None:
+async def next_check(entity_type: EntityType, entity_id: int) -> datetime | None:
     """When the scheduler will next look at this entity (None: not tracked)."""
     rows = await DB.run_querystring(
         QueryString(

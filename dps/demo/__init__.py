@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from dps.accounts import public as accounts
 from dps.accounts.domain import Need, OfstedGrade, Region, SettingType
-from dps.accounts.schemas import ContactIn, ProviderIn, RegisterProviderIn, SettingIn
-from dps.accounts.services import authorities, providers, users
-from dps.contracts.services import templates as contract_templates
+from dps.accounts.public import ContactIn, ProviderIn, RegisterProviderIn, SettingIn
+from dps.contracts import public as contracts
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
 from dps.core.db import DB
@@ -204,18 +204,18 @@ async def seed_demo(system: Context) -> list[str]:
 
 async def _seed(system: Context) -> list[str]:
     try:
-        admin = await users.create_user_with_password(system, ADMIN_EMAIL, "Ada Admin", Role.ADMIN, DEMO_PASSWORD)
+        admin = await accounts.create_user_with_password(system, ADMIN_EMAIL, "Ada Admin", Role.ADMIN, DEMO_PASSWORD)
     except Conflict:
         return ["demo data is already loaded", *_credentials()]
     as_admin = replace(system, principal=Principal(admin.id, admin.email, Role.ADMIN, OrgKind.PLATFORM, None))
 
     authority_ids = []
     for name, code in AUTHORITIES:
-        authority = await authorities.create_authority(as_admin, name, code, Region.NORTH_WEST)
+        authority = await accounts.create_authority(as_admin, name, code, Region.NORTH_WEST)
         authority_ids.append(authority.id)
     staff: dict[str, Person] = {}
     for role, email, name, index in STAFF:
-        user = await users.create_user_with_password(
+        user = await accounts.create_user_with_password(
             system, email, name, role, DEMO_PASSWORD, authority_id=authority_ids[index]
         )
         staff[email] = Person.of(system, user.id, email, role, OrgKind.AUTHORITY, authority_ids[index])
@@ -223,7 +223,7 @@ async def _seed(system: Context) -> list[str]:
 
     for n, (legal_name, company, setting_type, postcode, ages, needs, grade) in enumerate(PROVIDERS, start=1):
         email = f"provider{n}@demo.dps.test"
-        provider, provider_admin = await providers.register_provider(
+        provider, provider_admin = await accounts.register_provider(
             system,
             RegisterProviderIn(
                 provider=ProviderIn(
@@ -243,7 +243,7 @@ async def _seed(system: Context) -> list[str]:
             principal=Principal(provider_admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id),
         )
         provider_people.append(Person(as_provider))
-        await providers.create_setting(
+        await accounts.create_setting(
             as_provider,
             provider.id,
             SettingIn(
@@ -260,7 +260,7 @@ async def _seed(system: Context) -> list[str]:
             ),
         )
         if n == 1:
-            await users.create_user_with_password(
+            await accounts.create_user_with_password(
                 system,
                 "staff1@demo.dps.test",
                 "Sam Staff",
@@ -268,7 +268,7 @@ async def _seed(system: Context) -> list[str]:
                 DEMO_PASSWORD,
                 provider_id=provider.id,
             )
-    await contract_templates.load_shipped_templates(system)
+    await contracts.load_shipped_templates(system)
     market = await seed_market(
         staff["officer@demo.dps.test"],
         [staff["evaluator@demo.dps.test"], staff["evaluator2@demo.dps.test"]],

@@ -17,22 +17,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from dps.accounts.domain import DocumentType
-from dps.accounts.services.documents import upload_document
+from dps.accounts.public import upload_document
+from dps.compliance import public as compliance
 from dps.compliance.domain.requirements import InsuranceKind, RequirementKind
-from dps.compliance.schemas import EvidenceIn, RequirementIn
-from dps.compliance.services import checks
+from dps.compliance.public import EvidenceIn, RequirementIn
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.context import Context
 from dps.core.evaluation import Mark
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import LotDecision, LotDecisionKind
 from dps.frameworks.domain.arrangements import ServiceType
 from dps.frameworks.domain.questionnaires import Answer, QuestionKind
-from dps.frameworks.profiles import ProfileCode
-from dps.frameworks.schemas import AgeBandIn, ArrangementIn, LotIn
-from dps.frameworks.schemas_applications import QuestionIn
-from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
-from dps.pricing.schemas import ApproveIn, BandIn, LineIn, RateCardIn
-from dps.pricing.services import prices, rate_cards, setup
+from dps.frameworks.public import AgeBandIn, ArrangementIn, LotIn, ProfileCode, QuestionIn
+from dps.pricing import public as pricing
+from dps.pricing.public import ApproveIn, BandIn, LineIn, RateCardIn
 
 # A valid one-page PDF (uploads are checked); the values are entered as evidence.
 CERTIFICATE_PDF = (
@@ -97,7 +95,7 @@ async def seed_market(
 ) -> str:
     """Set up and publish the DPS, then run each applicant through to its decision."""
     today = officer.ctx.clock.now().date()
-    arrangement = await arrangements.create_arrangement(
+    arrangement = await frameworks.create_arrangement(
         officer.ctx,
         ArrangementIn(
             reference="PNW-RES-DPS-2026",
@@ -111,7 +109,7 @@ async def seed_market(
     )
     aid = arrangement.id
     lots = {
-        "LOT-1": await arrangements.add_lot(
+        "LOT-1": await frameworks.add_lot(
             officer.ctx,
             aid,
             LotIn(
@@ -124,7 +122,7 @@ async def seed_market(
                 need_levels=["standard", "complex"],
             ),
         ),
-        "LOT-2": await arrangements.add_lot(
+        "LOT-2": await frameworks.add_lot(
             officer.ctx,
             aid,
             LotIn(
@@ -136,7 +134,7 @@ async def seed_market(
         ),
     }
     questions = [
-        await questionnaires.add_question(officer.ctx, aid, q)
+        await frameworks.add_question(officer.ctx, aid, q)
         for q in (
             QuestionIn(
                 section="Safeguarding",
@@ -169,7 +167,7 @@ async def seed_market(
             ),
         )
     ]
-    public_liability = await checks.add_requirement(
+    public_liability = await compliance.add_requirement(
         officer.ctx,
         aid,
         RequirementIn(
@@ -179,7 +177,7 @@ async def seed_market(
             min_cover_pence=5_000_000 * POUNDS,
         ),
     )
-    await checks.add_requirement(
+    await compliance.add_requirement(
         officer.ctx, aid, RequirementIn(kind=RequirementKind.OFSTED, title="Ofsted registration, not Inadequate")
     )
     for lot in lots.values():
@@ -188,7 +186,7 @@ async def seed_market(
                 floor, ceiling = (4_200, 5_600) if level == "standard" else (5_400, 7_200)
                 if lot.code == "LOT-2":
                     floor, ceiling = (1_400, 2_600)
-                await prices.add_band(
+                await pricing.add_band(
                     officer.ctx,
                     aid,
                     BandIn(
@@ -200,7 +198,7 @@ async def seed_market(
                         effective_from=date(2026, 4, 1),
                     ),
                 )
-    await setup.publish_arrangement(officer.ctx, aid)
+    await pricing.publish_arrangement(officer.ctx, aid)
 
     for applicant in applicants:
         ctx = applicant.provider.ctx
@@ -212,7 +210,7 @@ async def seed_market(
             DocumentType.INSURANCE_CERTIFICATE,
             today + timedelta(days=300),
         )
-        await checks.attach_evidence(
+        await compliance.attach_evidence(
             ctx,
             EvidenceIn(
                 requirement_id=public_liability.id,
@@ -224,36 +222,36 @@ async def seed_market(
                 insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
             ),
         )
-        application = await applications.open_application(ctx, aid, [lot.id])
+        application = await frameworks.open_application(ctx, aid, [lot.id])
         answers = [
             Answer(questions[0].id, "Yes: reviewed by the board in March 2026", None),
             Answer(questions[1].id, "Safer recruitment, trained staff, a missing-from-care protocol", None),
             Answer(questions[2].id, "School attendance, placement stability and children's own views", None),
             Answer(questions[3].id, "Certificate attached", certificate.id),
         ]
-        await applications.save_application(ctx, application.id, application.version, None, answers)
-        await applications.submit_application(ctx, application.id)
+        await frameworks.save_application(ctx, application.id, application.version, None, answers)
+        await frameworks.submit_application(ctx, application.id)
         if not applicant.decide:
             continue
-        await evaluations.assign_evaluators(officer.ctx, application.id, [e.ctx.user.user_id for e in evaluators])
+        await frameworks.assign_evaluators(officer.ctx, application.id, [e.ctx.user.user_id for e in evaluators])
         marks = [
             Mark(questions[0].id, None, True, "policy seen, dated March 2026"),
             Mark(questions[1].id, 4, None, "clear safeguarding practice with examples"),
             Mark(questions[2].id, 3, None, "outcomes measured; trends partly evidenced"),
         ]
         for evaluator in evaluators:
-            await evaluations.declare_interests(evaluator.ctx, application.id, False, "")
-            await evaluations.save_marks(evaluator.ctx, application.id, marks)
-            await evaluations.submit_marks(evaluator.ctx, application.id)
-        await evaluations.moderate(
+            await frameworks.declare_interests(evaluator.ctx, application.id, False, "")
+            await frameworks.save_marks(evaluator.ctx, application.id, marks)
+            await frameworks.submit_marks(evaluator.ctx, application.id)
+        await frameworks.moderate(
             officer.ctx, application.id, [replace(m, rationale="both evaluators agree: " + m.rationale) for m in marks]
         )
-        await evaluations.decide(
+        await frameworks.decide(
             officer.ctx,
             application.id,
             [LotDecision(lot.id, LotDecisionKind.ADMIT, "meets every requirement; quality score 72.00")],
         )
-        card = await rate_cards.propose_rate_card(
+        card = await pricing.propose_rate_card(
             ctx,
             RateCardIn(
                 lot_id=lot.id,
@@ -266,5 +264,5 @@ async def seed_market(
                 ],
             ),
         )
-        await rate_cards.approve_rate_card(officer.ctx, card.id, card.version, ApproveIn(note="within the bands"))
+        await pricing.approve_rate_card(officer.ctx, card.id, card.version, ApproveIn(note="within the bands"))
     return f"published {arrangement.reference} with {len(lots)} lots; {len(applicants)} providers applied"

@@ -27,6 +27,7 @@ def may_manage_arrangement(p: Principal, arrangement: Arrangement) -> bool:
 
 
 def require_manage_arrangement(p: Principal, arrangement: Arrangement) -> None:
+    """PermissionDenied unless the principal may manage the arrangement (its lead's officers, admins)."""
     if not may_manage_arrangement(p, arrangement):
         raise PermissionDenied("only procurement officers of the lead authority may change this arrangement")
 
@@ -44,6 +45,7 @@ def may_read_arrangement(p: Principal, arrangement: Arrangement) -> bool:
 
 
 def require_read_arrangement(p: Principal, arrangement: Arrangement) -> None:
+    """PermissionDenied unless the principal may read the arrangement (see may_read_arrangement)."""
     if not may_read_arrangement(p, arrangement):
         # Same answer for a draft as for an arrangement you do not take part in.
         raise PermissionDenied("you may not see this arrangement")

@@ -101,6 +101,7 @@ async def insert_arrangement(arrangement: Arrangement, at: datetime) -> Arrangem
 
 
 async def get_arrangement(arrangement_id: int, *, for_update: bool = False) -> Arrangement:
+    """The arrangement's row (no access check), locked when `for_update`; NotFound when there is none."""
     row = await one_row(
         t.Arrangement,
         t.Arrangement.id == arrangement_id,
@@ -187,6 +188,7 @@ async def insert_lot(lot: Lot) -> Lot:
 
 
 async def get_lot(arrangement_id: int, lot_id: int, *, for_update: bool = False) -> Lot:
+    """A lot of the arrangement (no access check), locked when `for_update`; NotFound when there is none."""
     row = await one_row(
         t.Lot,
         (t.Lot.id == lot_id) & (t.Lot.arrangement == arrangement_id),
@@ -270,6 +272,7 @@ async def insert_membership(m: Membership) -> Membership:
 
 
 async def get_membership(membership_id: int, *, for_update: bool = False) -> Membership:
+    """The membership's row (no access check), locked when `for_update`; NotFound when there is none."""
     row = await one_row(
         t.Membership,
         t.Membership.id == membership_id,

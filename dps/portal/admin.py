@@ -12,8 +12,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from dps.accounts import public as accounts
 from dps.accounts.domain import Region, UserStatus
-from dps.accounts.services import authorities, providers, users
 from dps.core import audit, audit_queries
 from dps.core.auth import AUTHORITY_ROLES, Role
 from dps.core.errors import DomainError, NotFound
@@ -43,7 +43,7 @@ def _admin(portal: Portal) -> None:
 
 
 async def _authorities_page(portal: Portal, form: Form, status: int = 200) -> Template:
-    found = await authorities.list_authorities(portal.ctx, MAX_LIMIT, 0, None)
+    found = await accounts.list_authorities(portal.ctx, MAX_LIMIT, 0, None)
     return page(
         portal,
         "admin/authorities.html",
@@ -56,10 +56,10 @@ async def _authorities_page(portal: Portal, form: Form, status: int = 200) -> Te
 
 
 async def _users_page(portal: Portal, form: Form, status: int = 200) -> Template:
-    found = await users.list_users(portal.ctx, MAX_LIMIT, 0)
-    councils = await authorities.list_authorities(portal.ctx, MAX_LIMIT, 0, None)
+    found = await accounts.list_users(portal.ctx, MAX_LIMIT, 0)
+    councils = await accounts.list_authorities(portal.ctx, MAX_LIMIT, 0, None)
     names = {a.id: a.name for a in councils.items}
-    companies = await providers.get_providers(portal.ctx, {u.provider_id for u in found.items if u.provider_id})
+    companies = await accounts.get_providers(portal.ctx, {u.provider_id for u in found.items if u.provider_id})
     return page(
         portal,
         "admin/users.html",
@@ -98,7 +98,7 @@ class AdminPages(Controller):
             form.error("region", "Select the council's region")
         if form.ok and region is not None:
             try:
-                await authorities.create_authority(portal.ctx, name, ons_code, region)
+                await accounts.create_authority(portal.ctx, name, ons_code, region)
             except DomainError as exc:
                 problem(form, exc, "name")
             else:
@@ -129,7 +129,7 @@ class AdminPages(Controller):
             authority_id = None  # administrators belong to the platform, not a council
         if form.ok and role is not None:
             try:
-                invitation = await users.invite_user(portal.ctx, email, full_name, role, authority_id, None)
+                invitation = await accounts.invite_user(portal.ctx, email, full_name, role, authority_id, None)
             except DomainError as exc:
                 problem(form, exc, "email")
             else:
@@ -147,7 +147,7 @@ class AdminPages(Controller):
         """Stop the person signing in; their sessions end at once."""
         _admin(portal)
         try:
-            await users.disable_user(portal.ctx, user_id)
+            await accounts.disable_user(portal.ctx, user_id)
         except DomainError as exc:
             form = Form()
             problem(form, exc)

@@ -15,13 +15,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from dps.accounts import public as accounts
 from dps.accounts.domain import Document, DocumentType
-from dps.accounts.services import documents
 from dps.core.errors import DomainError, NotFound, RuleViolation, StaleVersion
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import Application, ApplicationStatus
 from dps.frameworks.domain.questionnaires import Answer, Question, QuestionKind
-from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
 from dps.portal.evidence import insurance_requirements
 from dps.portal.forms import Form, date_fields
 from dps.portal.web import Portal, page, redirect, with_query
@@ -46,11 +46,11 @@ class Task:
         return self.answer.value not in (None, "")
 
 
-async def _application(portal: Portal, application_id: int) -> tuple[applications.ApplicationView, list[Question]]:
+async def _application(portal: Portal, application_id: int) -> tuple[frameworks.ApplicationView, list[Question]]:
     """The application (another provider's is not found) and the questions for its lots."""
     portal.provider_id()
-    view = await applications.get_application(portal.ctx, application_id)
-    questions = await questionnaires.list_questions(portal.ctx, view.application.arrangement_id)
+    view = await frameworks.get_application(portal.ctx, application_id)
+    questions = await frameworks.list_questions(portal.ctx, view.application.arrangement_id)
     applicable = [q for q in questions if q.applies_to(view.application.lot_ids)]
     return view, sorted(applicable, key=lambda q: (q.position, q.id))
 
@@ -66,7 +66,7 @@ async def _documents(portal: Portal, answers: dict[int, Answer]) -> dict[int, Do
     found = {}
     for answer in answers.values():
         if answer.document_id is not None:
-            found[answer.document_id] = await documents.get_document(portal.ctx, answer.document_id)
+            found[answer.document_id] = await accounts.get_document(portal.ctx, answer.document_id)
     return found
 
 
@@ -112,8 +112,8 @@ class ApplicationPages(Controller):
     @get("/arrangements/{arrangement_id:int}/apply", name="apply")
     async def choose_lots_form(self, portal: NamedDependency[Portal], arrangement_id: FromPath[int]) -> Template:
         portal.provider_id()
-        arrangement = await arrangements.get_arrangement(portal.ctx, arrangement_id)
-        lots = (await arrangements.list_lots(portal.ctx, arrangement_id, MAX_LIMIT, 0)).items
+        arrangement = await frameworks.get_arrangement(portal.ctx, arrangement_id)
+        lots = (await frameworks.list_lots(portal.ctx, arrangement_id, MAX_LIMIT, 0)).items
         return page(
             portal,
             "applications/lots.html",
@@ -133,13 +133,13 @@ class ApplicationPages(Controller):
             form.error("lot_ids", "Select at least one lot")
         if form.ok:
             try:
-                application = await applications.open_application(portal.ctx, arrangement_id, lot_ids)
+                application = await frameworks.open_application(portal.ctx, arrangement_id, lot_ids)
             except DomainError as exc:
                 form.problem(exc, "lot_ids")
             else:
                 return redirect(portal, f"/applications/{application.id}", banner="application_started")
-        arrangement = await arrangements.get_arrangement(portal.ctx, arrangement_id)
-        lots = (await arrangements.list_lots(portal.ctx, arrangement_id, MAX_LIMIT, 0)).items
+        arrangement = await frameworks.get_arrangement(portal.ctx, arrangement_id)
+        lots = (await frameworks.list_lots(portal.ctx, arrangement_id, MAX_LIMIT, 0)).items
         return page(
             portal,
             "applications/lots.html",
@@ -154,14 +154,14 @@ class ApplicationPages(Controller):
     async def index(self, portal: NamedDependency[Portal], after: FromQuery[int] = 0) -> Template:
         """The provider's applications with their decision clocks, PAGE_SIZE to a page."""
         portal.provider_id()
-        found = await applications.list_applications(
+        found = await frameworks.list_applications(
             portal.ctx, PAGE_SIZE, max(after, 0), arrangement_id=None, status=None
         )
         titles = {}
         for view in found.items:
             aid = view.application.arrangement_id
             if aid not in titles:
-                titles[aid] = (await arrangements.get_arrangement(portal.ctx, aid)).title
+                titles[aid] = (await frameworks.get_arrangement(portal.ctx, aid)).title
         return page(
             portal,
             "applications/index.html",
@@ -178,15 +178,15 @@ class ApplicationPages(Controller):
         return await self._overview(portal, view, questions)
 
     async def _overview(
-        self, portal: Portal, view: applications.ApplicationView, questions: list[Question], **extra: Any
+        self, portal: Portal, view: frameworks.ApplicationView, questions: list[Question], **extra: Any
     ) -> Template:
-        arrangement = await arrangements.get_arrangement(portal.ctx, view.application.arrangement_id)
-        lots = (await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
+        arrangement = await frameworks.get_arrangement(portal.ctx, view.application.arrangement_id)
+        lots = (await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
         sections = _sections(questions, view.answers or {})
         done = sum(1 for _, tasks in sections for task in tasks if task.done)
-        decision: evaluations.DecisionView | None = None
+        decision: frameworks.DecisionView | None = None
         if view.application.status is ApplicationStatus.DECIDED:
-            decision = await evaluations.get_decision(portal.ctx, view.application.id)
+            decision = await frameworks.get_decision(portal.ctx, view.application.id)
         return page(
             portal,
             "applications/overview.html",
@@ -209,8 +209,8 @@ class ApplicationPages(Controller):
         return await self._lots_page(portal, view.application, Form(values=_lot_values(view.application)))
 
     async def _lots_page(self, portal: Portal, application: Application, form: Form, status: int = 200) -> Template:
-        arrangement = await arrangements.get_arrangement(portal.ctx, application.arrangement_id)
-        lots = (await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
+        arrangement = await frameworks.get_arrangement(portal.ctx, application.arrangement_id)
+        lots = (await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
         return page(
             portal,
             "applications/lots.html",
@@ -231,11 +231,11 @@ class ApplicationPages(Controller):
         if form.ok:
             try:
                 version = int(form.get("version") or 0)
-                await applications.save_application(portal.ctx, application_id, version, lot_ids, [])
+                await frameworks.save_application(portal.ctx, application_id, version, lot_ids, [])
             except DomainError as exc:
                 form.problem(exc, "lot_ids")
                 if isinstance(exc, StaleVersion):
-                    current = await applications.get_application(portal.ctx, application_id)
+                    current = await frameworks.get_application(portal.ctx, application_id)
                     form.values = _lot_values(current.application)
             else:
                 return redirect(portal, f"/applications/{application_id}", banner="lots_saved")
@@ -254,7 +254,7 @@ class ApplicationPages(Controller):
     async def _question_page(
         self,
         portal: Portal,
-        view: applications.ApplicationView,
+        view: frameworks.ApplicationView,
         questions: list[Question],
         question: Question,
         form: Form,
@@ -264,7 +264,7 @@ class ApplicationPages(Controller):
         answer = (view.answers or {}).get(question.id)
         attached = None
         if answer is not None and answer.document_id is not None:
-            attached = await documents.get_document(portal.ctx, answer.document_id)
+            attached = await accounts.get_document(portal.ctx, answer.document_id)
         position = [q.id for q in questions].index(question.id)
         following = questions[position + 1] if position + 1 < len(questions) else None
         return page(
@@ -304,7 +304,7 @@ class ApplicationPages(Controller):
                     if form.ok:
                         content = await upload.read()
                         document_type = DocumentType(question.evidence_type or DocumentType.OTHER.value)
-                        stored = await documents.upload_document(
+                        stored = await accounts.upload_document(
                             portal.ctx, content, upload.filename, document_type, expires_on
                         )
                         document_id = stored.id
@@ -312,10 +312,10 @@ class ApplicationPages(Controller):
                 if form.ok:
                     version = int(form.get("version") or 0)
                     answer = Answer(question_id, value, document_id)
-                    await applications.save_application(portal.ctx, application_id, version, None, [answer])
+                    await frameworks.save_application(portal.ctx, application_id, version, None, [answer])
             except StaleVersion as exc:
                 form.problem(exc, "answer")
-                view = await applications.get_application(portal.ctx, application_id)
+                view = await frameworks.get_application(portal.ctx, application_id)
                 theirs = (view.answers or {}).get(question_id)
                 form.values["version"] = str(view.application.version)
             except DomainError as exc:
@@ -343,14 +343,14 @@ class ApplicationPages(Controller):
     async def _check_page(
         self,
         portal: Portal,
-        view: applications.ApplicationView,
+        view: frameworks.ApplicationView,
         questions: list[Question],
         form: Form,
         status: int = 200,
     ) -> Template:
         answers = view.answers or {}
-        arrangement = await arrangements.get_arrangement(portal.ctx, view.application.arrangement_id)
-        lots = (await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
+        arrangement = await frameworks.get_arrangement(portal.ctx, view.application.arrangement_id)
+        lots = (await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
         return page(
             portal,
             "applications/check.html",
@@ -369,7 +369,7 @@ class ApplicationPages(Controller):
         view, questions = await _application(portal, application_id)
         form = Form()
         try:
-            await applications.submit_application(portal.ctx, application_id)
+            await frameworks.submit_application(portal.ctx, application_id)
         except RuleViolation as exc:
             if exc.code != "application_incomplete":
                 form.problem(exc)

@@ -11,17 +11,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import authorities
-from dps.compliance.services import checks
+from dps.accounts import public as accounts
+from dps.compliance import public as compliance
 from dps.core.errors import DomainError, PermissionDenied
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
-from dps.frameworks.profiles import get_profile
-from dps.frameworks.services import arrangements, clarifications, questionnaires
+from dps.frameworks.public import get_profile
 from dps.portal.forms import Form
 from dps.portal.web import Portal, page, redirect
+from dps.pricing import public as pricing
 from dps.pricing.domain.bands import PriceBand
-from dps.pricing.services import prices
 
 PAGE_SIZE = 20
 
@@ -30,10 +30,10 @@ async def conditions(portal: Portal, arrangement: Arrangement) -> dict[str, Any]
     """Everything published about an arrangement, as the arrangement page and the application's
     pages show it."""
     ctx = portal.ctx
-    lots = (await arrangements.list_lots(ctx, arrangement.id, MAX_LIMIT, 0)).items
-    questions = await questionnaires.list_questions(ctx, arrangement.id)
+    lots = (await frameworks.list_lots(ctx, arrangement.id, MAX_LIMIT, 0)).items
+    questions = await frameworks.list_questions(ctx, arrangement.id)
     try:
-        bands: list[PriceBand] | None = (await prices.list_bands(ctx, arrangement.id, MAX_LIMIT, 0, None, None)).items
+        bands: list[PriceBand] | None = (await pricing.list_bands(ctx, arrangement.id, MAX_LIMIT, 0, None, None)).items
     except PermissionDenied:
         bands = None  # pricing shows the bands to the arrangement's members and its councils only
     lot_titles = {lot.id: f"{lot.code}: {lot.title}" for lot in lots}
@@ -42,12 +42,12 @@ async def conditions(portal: Portal, arrangement: Arrangement) -> dict[str, Any]
     return {
         "arrangement": arrangement,
         "profile": get_profile(arrangement.profile_code),
-        "lead": await authorities.get_authority(ctx, arrangement.lead_authority_id),
+        "lead": await accounts.get_authority(ctx, arrangement.lead_authority_id),
         "lots": lots,
         "lot_titles": lot_titles,
         "lot_codes": {lot.id: lot.code for lot in lots},
         "sections": sections,
-        "requirements": await checks.list_requirements(ctx, arrangement.id),
+        "requirements": await compliance.list_requirements(ctx, arrangement.id),
         "bands": sorted(bands, key=lambda b: (b.lot_id, b.min_age, b.key.need_level, b.period.starts_on))
         if bands is not None
         else None,
@@ -61,7 +61,7 @@ class ArrangementPages(Controller):
     async def index(self, portal: NamedDependency[Portal], after: FromQuery[int] = 0) -> Template:
         """Open arrangements a provider may apply to, PAGE_SIZE to a page."""
         portal.provider_id()
-        found = await arrangements.list_arrangements(portal.ctx, PAGE_SIZE, max(after, 0), ArrangementStatus.OPEN)
+        found = await frameworks.list_arrangements(portal.ctx, PAGE_SIZE, max(after, 0), ArrangementStatus.OPEN)
         return page(
             portal, "arrangements/index.html", arrangements=found.items, next_after=found.next_after_id, after=after
         )
@@ -69,12 +69,12 @@ class ArrangementPages(Controller):
     @get("/{arrangement_id:int}", name="arrangement")
     async def detail(self, portal: NamedDependency[Portal], arrangement_id: FromPath[int]) -> Template:
         portal.provider_id()
-        arrangement = await arrangements.get_arrangement(portal.ctx, arrangement_id)
+        arrangement = await frameworks.get_arrangement(portal.ctx, arrangement_id)
         return page(
             portal,
             "arrangements/detail.html",
             form=Form(),
-            clarifications=await clarifications.list_clarifications(portal.ctx, arrangement_id),
+            clarifications=await frameworks.list_clarifications(portal.ctx, arrangement_id),
             **await conditions(portal, arrangement),
         )
 
@@ -88,18 +88,18 @@ class ArrangementPages(Controller):
             form.error("question", "Your question must be 5,000 characters or fewer")
         if form.ok:
             try:
-                await clarifications.ask(portal.ctx, arrangement_id, text)
+                await frameworks.ask_clarification(portal.ctx, arrangement_id, text)
             except DomainError as exc:
                 form.problem(exc, "question")
             else:
                 return redirect(portal, f"/arrangements/{arrangement_id}#clarifications", banner="clarification_asked")
-        arrangement = await arrangements.get_arrangement(portal.ctx, arrangement_id)
+        arrangement = await frameworks.get_arrangement(portal.ctx, arrangement_id)
         return page(
             portal,
             "arrangements/detail.html",
             status_code=400,
             form=form,
-            clarifications=await clarifications.list_clarifications(portal.ctx, arrangement_id),
+            clarifications=await frameworks.list_clarifications(portal.ctx, arrangement_id),
             **await conditions(portal, arrangement),
         )
 

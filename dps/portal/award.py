@@ -15,7 +15,7 @@ from dps.core.errors import DomainError
 from dps.portal.commissioners import BASE, PlacementRequestPages, problem
 from dps.portal.forms import Form
 from dps.portal.web import Portal, redirect
-from dps.tenders.services import award
+from dps.tenders import public as tenders
 
 
 class AwardPages(Controller):
@@ -26,7 +26,7 @@ class AwardPages(Controller):
         """Score and rank every offer from the panel's moderated marks."""
         portal.council_staff(Role.COMMISSIONER)
         try:
-            await award.evaluate_call_off(portal.ctx, call_off_id)
+            await tenders.evaluate_call_off(portal.ctx, call_off_id)
         except DomainError as exc:
             form = Form()
             problem(form, exc)
@@ -43,7 +43,7 @@ class AwardPages(Controller):
             form.error("offer_id", "Select the offer to award")
         if form.ok:
             try:
-                await award.award_call_off(portal.ctx, call_off_id, int(chosen), form.optional("award_reason"))
+                await tenders.award_call_off(portal.ctx, call_off_id, int(chosen), form.optional("award_reason"))
             except DomainError as exc:
                 problem(form, exc, "offer_id")
             else:

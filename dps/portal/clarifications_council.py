@@ -11,11 +11,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import providers
+from dps.accounts import public as accounts
 from dps.core.errors import DomainError, NotFound
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement
 from dps.frameworks.domain.clarifications import Clarification
-from dps.frameworks.services import clarifications
 from dps.portal.forms import Form
 from dps.portal.setup import BASE, managed, problem, setup_path
 from dps.portal.web import Portal, page, redirect
@@ -30,7 +30,7 @@ def status_words(c: Clarification) -> str:
 
 
 async def _one(portal: Portal, arrangement: Arrangement, clarification_id: int) -> Clarification:
-    found = await clarifications.list_clarifications(portal.ctx, arrangement.id)
+    found = await frameworks.list_clarifications(portal.ctx, arrangement.id)
     clarification = next((c for c in found if c.id == clarification_id), None)
     if clarification is None:
         raise NotFound(f"clarification {clarification_id} is not about this arrangement", entity="clarification")
@@ -44,10 +44,10 @@ class ClarificationPages(Controller):
     async def index(self, portal: NamedDependency[Portal], arrangement_id: FromPath[int]) -> Template:
         """Providers' questions about the arrangement, those awaiting an answer first."""
         arrangement = await managed(portal, arrangement_id)
-        found = await clarifications.list_clarifications(portal.ctx, arrangement_id)
+        found = await frameworks.list_clarifications(portal.ctx, arrangement_id)
         names = {
             p.id: p.legal_name
-            for p in (await providers.get_providers(portal.ctx, {c.provider_id for c in found})).values()
+            for p in (await accounts.get_providers(portal.ctx, {c.provider_id for c in found})).values()
         }
         ordered = sorted(found, key=lambda c: (c.answer_text is not None, c.asked_at, c.id))
         return page(
@@ -69,7 +69,7 @@ class ClarificationPages(Controller):
     async def _answer_page(
         portal: Portal, arrangement: Arrangement, clarification: Clarification, form: Form, status: int = 200
     ) -> Template:
-        asker = await providers.get_providers(portal.ctx, {clarification.provider_id})
+        asker = await accounts.get_providers(portal.ctx, {clarification.provider_id})
         return page(
             portal,
             "council/setup/clarification.html",
@@ -101,7 +101,7 @@ class ClarificationPages(Controller):
             )
         if form.ok:
             try:
-                await clarifications.answer(
+                await frameworks.answer(
                     portal.ctx,
                     clarification_id,
                     text,

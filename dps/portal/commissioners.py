@@ -15,23 +15,22 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade
+from dps.compliance import public as compliance
 from dps.compliance.domain.eligibility import SettingEligibility
-from dps.compliance.services import search
 from dps.core.auth import Role
 from dps.core.dates import UK_TIME
 from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement, Lot
-from dps.frameworks.profiles import Profile, get_profile
-from dps.frameworks.services import arrangements
+from dps.frameworks.public import Profile, get_profile
 from dps.portal.forms import Form, date_fields, shape_error
 from dps.portal.messages import explain
 from dps.portal.web import Portal, page, redirect
+from dps.tenders import public as tenders
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, PlacementType, Sex, check_deadline
 from dps.tenders.domain.placements import Placement
-from dps.tenders.schemas import CallOffIn
-from dps.tenders.services import call_offs, offers, placements
-from dps.tenders.services.call_offs import CALL_OFF_ARRANGEMENT_STATES
+from dps.tenders.public import CALL_OFF_ARRANGEMENT_STATES, CallOffIn
 
 BASE = "/council/placement-requests"
 HOURS = list(range(7, 20))  # offers close on the hour, 7am to 7pm UK time
@@ -105,12 +104,12 @@ class PreviewRow:
 async def _lot_choices(portal: Portal) -> list[LotChoice]:
     """The lots of the arrangements the commissioner's council leads or joins that take call-offs."""
     principal = portal.council_staff(Role.COMMISSIONER)
-    found = await arrangements.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
+    found = await frameworks.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
     choices: list[LotChoice] = []
     for arrangement in found.items:
         if arrangement.status not in CALL_OFF_ARRANGEMENT_STATES or not arrangement.is_member(principal.org_id or 0):
             continue
-        lots = await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)
+        lots = await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)
         profile = get_profile(arrangement.profile_code)
         choices.extend(LotChoice(arrangement, lot, profile) for lot in lots.items)
     return choices
@@ -254,7 +253,7 @@ async def _preview(portal: Portal, call_off: CallOff) -> list[PreviewRow]:
     would be invited if the request were published now and why not (the same eligibility rules
     that publishing applies)."""
     child, criteria = call_off.child, call_off.criteria
-    members = await search.search_settings(
+    members = await compliance.search_settings(
         portal.ctx,
         near=child.home_district,
         radius_miles=None,
@@ -268,7 +267,7 @@ async def _preview(portal: Portal, call_off: CallOff) -> list[PreviewRow]:
     )
     verdicts = {
         v.setting_id: v
-        for v in await search.lot_eligibility(
+        for v in await compliance.lot_eligibility(
             portal.ctx,
             call_off.lot_id,
             child_age=child.age,
@@ -288,7 +287,7 @@ async def _placement_of(portal: Portal, call_off: CallOff) -> Placement | None:
     """The placement an awarded request led to, once it has concluded."""
     if call_off.status is not CallOffStatus.CONCLUDED:
         return None
-    found = await placements.list_placements(
+    found = await tenders.list_placements(
         portal.ctx, MAX_LIMIT, 0, authority_id=call_off.authority_id, provider_id=None, live=None
     )
     return next((p for p in found.items if p.call_off_id == call_off.id), None)
@@ -315,7 +314,7 @@ class PlacementRequestPages(Controller):
     async def index(self, portal: NamedDependency[Portal]) -> Template:
         """The council's placement requests, newest first."""
         portal.council_staff(Role.COMMISSIONER)
-        found = await call_offs.list_call_offs(portal.ctx, MAX_LIMIT, 0, None)
+        found = await tenders.list_call_offs(portal.ctx, MAX_LIMIT, 0, None)
         items = sorted(found.items, key=lambda c: c.id, reverse=True)
         return page(portal, "council/requests/index.html", requests=items)
 
@@ -350,7 +349,7 @@ class PlacementRequestPages(Controller):
                     min_offer_period_days=chosen.profile.min_offer_period_days,
                     urgent_reason=data.urgent_reason,
                 )
-                created = await call_offs.create_call_off(portal.ctx, data)
+                created = await tenders.create_call_off(portal.ctx, data)
             except DomainError as exc:
                 problem(form, exc)
             else:
@@ -366,10 +365,10 @@ class PlacementRequestPages(Controller):
     async def _detail(portal: Portal, call_off_id: int, form: Form, status_code: int = 200) -> Template:
         """The request's page in whatever state it is, with `form`'s problems in its error summary."""
         portal.council_staff()
-        view = await call_offs.view_call_off(portal.ctx, call_off_id)
+        view = await tenders.view_call_off(portal.ctx, call_off_id)
         call_off = view.call_off
-        arrangement = await arrangements.get_arrangement(portal.ctx, call_off.arrangement_id)
-        lots = await arrangements.list_lots(portal.ctx, call_off.arrangement_id, MAX_LIMIT, 0)
+        arrangement = await frameworks.get_arrangement(portal.ctx, call_off.arrangement_id)
+        lots = await frameworks.list_lots(portal.ctx, call_off.arrangement_id, MAX_LIMIT, 0)
         lot = next(lot for lot in lots.items if lot.id == call_off.lot_id)
         context: dict[str, Any] = {
             "call_off": call_off,
@@ -383,8 +382,8 @@ class PlacementRequestPages(Controller):
         if call_off.status is CallOffStatus.DRAFT:
             context["preview"] = await _preview(portal, call_off)
         else:
-            invitations = (await call_offs.list_invitations(portal.ctx, call_off_id, MAX_LIMIT, 0, None)).items
-            listing = await offers.list_offers(portal.ctx, call_off_id)
+            invitations = (await tenders.list_invitations(portal.ctx, call_off_id, MAX_LIMIT, 0, None)).items
+            listing = await tenders.list_offers(portal.ctx, call_off_id)
             context["invitations"] = invitations
             context["offers"] = listing
             context["setting_names"] = {i.setting_id: i.setting_name for i in invitations}
@@ -401,7 +400,7 @@ class PlacementRequestPages(Controller):
         """Invite every eligible setting now; offers are sealed until the deadline."""
         portal.council_staff(Role.COMMISSIONER)
         try:
-            await call_offs.publish_call_off(portal.ctx, call_off_id)
+            await tenders.publish_call_off(portal.ctx, call_off_id)
         except DomainError as exc:
             form = Form()
             problem(form, exc)

@@ -14,8 +14,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from dps.accounts import public as accounts
 from dps.accounts.domain import DocumentType
-from dps.accounts.services import documents
+from dps.compliance import public as compliance_face
 from dps.compliance.domain.requirements import (
     EXPIRING_WITHIN_DAYS,
     CheckResult,
@@ -25,14 +26,12 @@ from dps.compliance.domain.requirements import (
     RequirementKind,
 )
 from dps.compliance.domain.timeline import on_day
-from dps.compliance.schemas import EvidenceIn
-from dps.compliance.services import checks
+from dps.compliance.public import EvidenceIn
 from dps.core.errors import DomainError, NotFound
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import Membership
 from dps.frameworks.domain.arrangements import Arrangement, Lot
-from dps.frameworks.services import arrangements
-from dps.frameworks.services import memberships as membership_services
 from dps.portal.forms import Form
 from dps.portal.web import Portal, page, redirect
 
@@ -76,10 +75,10 @@ class MembershipView:
 
 async def _view(portal: Portal, membership: Membership) -> MembershipView:
     """A membership's compliance (its own provider's only) with the evidence held per requirement."""
-    compliance = await checks.membership_compliance(portal.ctx, membership.id)
-    arrangement = await arrangements.get_arrangement(portal.ctx, membership.arrangement_id)
-    lots = (await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
-    requirements = {r.id: r for r in await checks.list_requirements(portal.ctx, arrangement.id)}
+    compliance = await compliance_face.membership_compliance(portal.ctx, membership.id)
+    arrangement = await frameworks.get_arrangement(portal.ctx, membership.arrangement_id)
+    lots = (await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
+    requirements = {r.id: r for r in await compliance_face.list_requirements(portal.ctx, arrangement.id)}
     today = portal.ctx.clock.now().date()
     rows = []
     for result in compliance.summary.results:
@@ -87,7 +86,7 @@ async def _view(portal: Portal, membership: Membership) -> MembershipView:
         if requirement is None:
             continue
         held = (
-            await checks.list_evidence(
+            await compliance_face.list_evidence(
                 portal.ctx,
                 MAX_LIMIT,
                 0,
@@ -110,11 +109,11 @@ async def _view(portal: Portal, membership: Membership) -> MembershipView:
 
 async def _membership(portal: Portal, membership_id: int) -> Membership:
     portal.provider_id()
-    return await membership_services.get_membership(portal.ctx, membership_id)
+    return await frameworks.get_membership(portal.ctx, membership_id)
 
 
 async def _requirement(portal: Portal, membership: Membership, requirement_id: int) -> Requirement:
-    for requirement in await checks.list_requirements(portal.ctx, membership.arrangement_id):
+    for requirement in await compliance_face.list_requirements(portal.ctx, membership.arrangement_id):
         if requirement.id == requirement_id and not requirement.per_setting:
             return requirement
     raise NotFound(f"requirement {requirement_id} is not part of this membership", entity="requirement")
@@ -127,7 +126,7 @@ class CompliancePages(Controller):
     async def dashboard(self, portal: NamedDependency[Portal]) -> Template:
         """Every membership with its compliance status and what is missing."""
         portal.provider_id()
-        found = await membership_services.list_memberships(
+        found = await frameworks.list_memberships(
             portal.ctx, MAX_LIMIT, 0, arrangement_id=None, lot_id=None, provider_id=None, status=None
         )
         views = [await _view(portal, m) for m in found.items]
@@ -181,14 +180,14 @@ class CompliancePages(Controller):
         expires_on = form.day_month_year("expires_on", "expiry date", required=True)
         if form.ok and isinstance(upload, UploadFile):
             try:
-                stored = await documents.upload_document(
+                stored = await accounts.upload_document(
                     portal.ctx,
                     await upload.read(),
                     upload.filename,
                     DOCUMENT_TYPES.get(requirement.kind, DocumentType.OTHER),
                     expires_on,
                 )
-                await checks.attach_evidence(
+                await compliance_face.attach_evidence(
                     portal.ctx,
                     EvidenceIn(
                         requirement_id=requirement.id,

@@ -10,9 +10,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import authorities
+from dps.accounts import public as accounts
+from dps.compliance import public as compliance
 from dps.compliance.domain.concerns import Concern, ConcernCategory, ConcernStatus
-from dps.compliance.services import concerns
 from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
 from dps.portal.forms import Form
@@ -41,7 +41,7 @@ class ConcernPages(Controller):
     @get("/", name="concerns")
     async def index(self, portal: NamedDependency[Portal]) -> Template:
         portal.provider_id()
-        found = (await concerns.list_concerns(portal.ctx, MAX_LIMIT, 0, None, None)).items
+        found = (await compliance.list_concerns(portal.ctx, MAX_LIMIT, 0, None, None)).items
         return page(
             portal,
             "concerns/index.html",
@@ -54,7 +54,7 @@ class ConcernPages(Controller):
     @get("/{concern_id:int}", name="concern")
     async def detail(self, portal: NamedDependency[Portal], concern_id: FromPath[int]) -> Template:
         portal.provider_id()
-        return await self._page(portal, await concerns.get_concern(portal.ctx, concern_id), Form())
+        return await self._page(portal, await compliance.get_concern(portal.ctx, concern_id), Form())
 
     async def _page(self, portal: Portal, concern: Concern, form: Form, status: int = 200) -> Template:
         return page(
@@ -72,12 +72,12 @@ class ConcernPages(Controller):
     async def respond(self, portal: NamedDependency[Portal], concern_id: FromPath[int]) -> Template | Redirect:
         """The provider's response, sent to the council that raised the concern."""
         portal.provider_id()
-        concern = await concerns.get_concern(portal.ctx, concern_id)
+        concern = await compliance.get_concern(portal.ctx, concern_id)
         form = Form.of(await portal.request.form())
         response = form.required("response", "Enter your response")
         if form.ok:
             try:
-                await concerns.respond_to_concern(portal.ctx, concern_id, response)
+                await compliance.respond_to_concern(portal.ctx, concern_id, response)
             except DomainError as exc:
                 form.problem(exc, "response")
             else:
@@ -88,7 +88,7 @@ class ConcernPages(Controller):
 async def _councils(portal: Portal, found: list[Concern]) -> dict[int, str]:
     names = {}
     for authority_id in {c.issuing_authority_id for c in found}:
-        names[authority_id] = (await authorities.get_authority(portal.ctx, authority_id)).name
+        names[authority_id] = (await accounts.get_authority(portal.ctx, authority_id)).name
     return names
 
 

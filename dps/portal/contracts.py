@@ -11,9 +11,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import providers
+from dps.accounts import public as accounts
+from dps.contracts import public as contracts
 from dps.contracts.domain.contracts import Contract, ContractKind, ContractStatus
-from dps.contracts.services import contracts
 from dps.core.auth import Role
 from dps.core.errors import DomainError
 from dps.core.http import content_disposition
@@ -71,7 +71,7 @@ class ContractPages(Controller):
     async def _page(self, portal: Portal, contract: Contract, form: Form, status: int = 200) -> Template:
         variations = (await contracts.list_contracts(portal.ctx, MAX_LIMIT, 0, parent_id=contract.id)).items
         parent = await contracts.get_contract(portal.ctx, contract.parent_id) if contract.parent_id else None
-        provider = await providers.get_provider(portal.ctx, portal.provider_id())
+        provider = await accounts.get_provider(portal.ctx, portal.provider_id())
         principal = portal.signed_in()
         return page(
             portal,

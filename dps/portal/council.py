@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from litestar.response import Template
 
 from dps.core.auth import Role
+from dps.core.deadlines import EntityType
 from dps.core.pagination import MAX_LIMIT
 from dps.portal.web import Portal, page
-from dps.scheduler.services import Deadline, my_deadlines
+from dps.scheduler.public import Deadline, my_deadlines
+from dps.tenders import public as tenders
 from dps.tenders.domain.call_offs import ENDED, CallOff, CallOffStatus
-from dps.tenders.services import call_offs
 
 # What a commissioner does next with a placement request, by its state.
 NEXT_STEP: dict[CallOffStatus, str] = {
@@ -47,9 +48,9 @@ class Task:
 
 def portal_path(deadline: Deadline, role: Role) -> str | None:
     """The portal page a deadline is about, where the portal has one for this role."""
-    if deadline.entity_type == "call_off" and role in {Role.COMMISSIONER, Role.ADMIN}:
+    if deadline.entity_type is EntityType.CALL_OFF and role in {Role.COMMISSIONER, Role.ADMIN}:
         return f"/council/placement-requests/{deadline.entity_id}"
-    if deadline.entity_type == "application" and role is Role.PROCUREMENT_OFFICER:
+    if deadline.entity_type is EntityType.APPLICATION and role is Role.PROCUREMENT_OFFICER:
         return "/council/applications"
     return None
 
@@ -60,7 +61,7 @@ async def home(portal: Portal) -> Template:
     tasks = [Task(d, portal_path(d, principal.role)) for d in await my_deadlines(portal.ctx)]
     requests: list[CallOff] = []
     if principal.role is Role.COMMISSIONER:
-        found = await call_offs.list_call_offs(portal.ctx, MAX_LIMIT, 0, None)
+        found = await tenders.list_call_offs(portal.ctx, MAX_LIMIT, 0, None)
         requests = sorted(
             (c for c in found.items if c.status not in ENDED),
             key=lambda c: (c.deadline, c.id),

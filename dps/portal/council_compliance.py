@@ -12,17 +12,16 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import providers
+from dps.accounts import public as accounts
+from dps.compliance import public as compliance
 from dps.compliance.domain.requirements import ComplianceStatus, Outcome, Requirement
-from dps.compliance.schemas import OverrideIn
-from dps.compliance.services import checks
-from dps.compliance.services.checks import MembershipCompliance
+from dps.compliance.public import MembershipCompliance, OverrideIn
 from dps.core.auth import Role
 from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import MembershipStatus
 from dps.frameworks.domain.arrangements import Arrangement
-from dps.frameworks.services import arrangements, memberships
 from dps.portal.commissioners import problem
 from dps.portal.forms import Form
 from dps.portal.web import Portal, page, redirect
@@ -73,15 +72,15 @@ def _officer(portal: Portal) -> None:
 
 
 async def _arrangements(portal: Portal) -> list[Arrangement]:
-    found = await arrangements.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
+    found = await frameworks.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
     return sorted(found.items, key=lambda a: a.id)
 
 
 async def _rows(portal: Portal, arrangement: Arrangement) -> list[Row]:
-    found = await checks.arrangement_compliance(portal.ctx, arrangement.id)
-    listed = await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)
+    found = await compliance.arrangement_compliance(portal.ctx, arrangement.id)
+    listed = await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)
     lots = {lot.id: f"{lot.code}: {lot.title}" for lot in listed.items}
-    names = await providers.get_providers(portal.ctx, {c.membership.provider_id for c in found})
+    names = await accounts.get_providers(portal.ctx, {c.membership.provider_id for c in found})
     rows = [Row(c, names[c.membership.provider_id].legal_name, lots.get(c.membership.lot_id, "")) for c in found]
     order = {ComplianceStatus.NON_COMPLIANT: 0, ComplianceStatus.EXPIRING: 1, ComplianceStatus.COMPLIANT: 2}
     rows.sort(key=lambda r: (order[r.compliance.summary.status], r.provider, r.membership.id))
@@ -89,7 +88,7 @@ async def _rows(portal: Portal, arrangement: Arrangement) -> list[Row]:
 
 
 async def _requirements(portal: Portal, arrangement_id: int) -> dict[int, Requirement]:
-    return {r.id: r for r in await checks.list_requirements(portal.ctx, arrangement_id)}
+    return {r.id: r for r in await compliance.list_requirements(portal.ctx, arrangement_id)}
 
 
 class CompliancePages(Controller):
@@ -130,7 +129,7 @@ class CompliancePages(Controller):
     async def override(self, portal: NamedDependency[Portal], membership_id: FromPath[int]) -> Template | Redirect:
         """Replace a check's result with the officer's decision and its reason (audited)."""
         _officer(portal)
-        found = await memberships.get_membership(portal.ctx, membership_id)
+        found = await frameworks.get_membership(portal.ctx, membership_id)
         form = Form.of(await portal.request.form())
         # "requirement" or "requirement:setting" (an Ofsted check is made per setting)
         requirement, _, setting = form.get("requirement_id").partition(":")
@@ -142,7 +141,7 @@ class CompliancePages(Controller):
         reason = form.required("reason", "Give the reason for overriding the check")
         if form.ok and outcome is not None:
             try:
-                await checks.override_check(
+                await compliance.override_check(
                     portal.ctx,
                     found.arrangement_id,
                     OverrideIn(
@@ -163,14 +162,14 @@ class CompliancePages(Controller):
     async def change_status(self, portal: NamedDependency[Portal], membership_id: FromPath[int]) -> Template | Redirect:
         """Suspend an active membership, or reinstate a suspended one, with the reason."""
         _officer(portal)
-        found = await memberships.get_membership(portal.ctx, membership_id)
+        found = await frameworks.get_membership(portal.ctx, membership_id)
         form = Form.of(await portal.request.form())
         target = MembershipStatus.ACTIVE if found.status is MembershipStatus.SUSPENDED else MembershipStatus.SUSPENDED
         what = "reinstating" if target is MembershipStatus.ACTIVE else "suspending"
         reason = form.required("status_reason", f"Give the reason for {what} the membership")
         if form.ok:
             try:
-                await memberships.change_membership_status(portal.ctx, membership_id, target, reason)
+                await frameworks.change_membership_status(portal.ctx, membership_id, target, reason)
             except DomainError as exc:
                 problem(form, exc, "status_reason")
             else:
@@ -182,14 +181,14 @@ class CompliancePages(Controller):
 async def _membership_page(
     portal: Portal, membership_id: int, override_form: Form, status_form: Form, status: int = 200
 ) -> Template:
-    found = await checks.membership_compliance(portal.ctx, membership_id)
+    found = await compliance.membership_compliance(portal.ctx, membership_id)
     membership = found.membership
-    arrangement = await arrangements.get_arrangement(portal.ctx, membership.arrangement_id)
-    lots = await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)
+    arrangement = await frameworks.get_arrangement(portal.ctx, membership.arrangement_id)
+    lots = await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)
     lot = next((x for x in lots.items if x.id == membership.lot_id), None)
-    provider = await providers.get_provider(portal.ctx, membership.provider_id)
+    provider = await accounts.get_provider(portal.ctx, membership.provider_id)
     requirements = await _requirements(portal, arrangement.id)
-    settings = await providers.list_settings(portal.ctx, membership.provider_id, MAX_LIMIT, 0)
+    settings = await accounts.list_settings(portal.ctx, membership.provider_id, MAX_LIMIT, 0)
     setting_names = {s.id: s.name for s in settings.items}
     # Both forms share the page's error summary: the one that was posted carries the errors.
     combined = Form(

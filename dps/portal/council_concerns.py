@@ -14,15 +14,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import authorities, providers
+from dps.accounts import public as accounts
+from dps.compliance import public as compliance
 from dps.compliance.domain.concerns import Concern, ConcernCategory, ConcernStatus
 from dps.compliance.domain.eligibility import SettingEligibility
-from dps.compliance.schemas import ConcernIn
-from dps.compliance.services import concerns, search
+from dps.compliance.public import ConcernIn
 from dps.core.auth import Role
 from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
-from dps.frameworks.services import arrangements, memberships
+from dps.frameworks import public as frameworks
 from dps.portal.commissioners import problem, reason_words
 from dps.portal.forms import Form, shape_error
 from dps.portal.web import Portal, page, redirect
@@ -57,14 +57,14 @@ class LotEffect:
 
 
 async def _effects(portal: Portal, concern: Concern) -> list[LotEffect]:
-    listed = await providers.list_settings(portal.ctx, concern.provider_id, MAX_LIMIT, 0)
+    listed = await accounts.list_settings(portal.ctx, concern.provider_id, MAX_LIMIT, 0)
     names = {s.id: s.name for s in listed.items}
     effects = []
     for arrangement_id in sorted(concern.arrangement_ids):
-        arrangement = await arrangements.get_arrangement(portal.ctx, arrangement_id)
-        lots = await arrangements.list_lots(portal.ctx, arrangement_id, MAX_LIMIT, 0)
+        arrangement = await frameworks.get_arrangement(portal.ctx, arrangement_id)
+        lots = await frameworks.list_lots(portal.ctx, arrangement_id, MAX_LIMIT, 0)
         for lot in lots.items:
-            verdicts = await search.lot_eligibility(
+            verdicts = await compliance.lot_eligibility(
                 portal.ctx, lot.id, child_age=None, needs=(), setting_types=(), min_grade=None
             )
             mine = [(names.get(v.setting_id, f"Setting {v.setting_id}"), v) for v in verdicts]
@@ -76,15 +76,15 @@ async def _effects(portal: Portal, concern: Concern) -> list[LotEffect]:
 
 async def _provider_options(portal: Portal) -> list[tuple[str, str]]:
     """Providers with a place on an arrangement the council takes part in."""
-    found = await memberships.list_memberships(
+    found = await frameworks.list_memberships(
         portal.ctx, MAX_LIMIT, 0, arrangement_id=None, lot_id=None, provider_id=None, status=None
     )
-    names = await providers.get_providers(portal.ctx, {m.provider_id for m in found.items})
+    names = await accounts.get_providers(portal.ctx, {m.provider_id for m in found.items})
     return sorted(((str(pid), p.legal_name) for pid, p in names.items()), key=lambda x: x[1])
 
 
 async def _arrangement_options(portal: Portal) -> list[tuple[str, str]]:
-    found = await arrangements.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
+    found = await frameworks.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
     return [(str(a.id), a.title) for a in sorted(found.items, key=lambda a: a.id)]
 
 
@@ -101,9 +101,9 @@ async def _form_page(portal: Portal, form: Form, status: int = 200) -> Template:
 
 
 async def _detail(portal: Portal, concern_id: int, form: Form, status: int = 200) -> Template:
-    concern = await concerns.get_concern(portal.ctx, concern_id)
-    provider = await providers.get_provider(portal.ctx, concern.provider_id)
-    issuer = await authorities.get_authority(portal.ctx, concern.issuing_authority_id)
+    concern = await compliance.get_concern(portal.ctx, concern_id)
+    provider = await accounts.get_provider(portal.ctx, concern.provider_id)
+    issuer = await accounts.get_authority(portal.ctx, concern.issuing_authority_id)
     principal = portal.signed_in()
     titles = dict(await _arrangement_options(portal))
     return page(
@@ -130,9 +130,9 @@ class CouncilConcernPages(Controller):
     async def index(self, portal: NamedDependency[Portal]) -> Template:
         """Concerns the council issued or that affect arrangements it takes part in, newest first."""
         portal.council_staff(*RAISERS)
-        found = await concerns.list_concerns(portal.ctx, MAX_LIMIT, 0, None, None)
+        found = await compliance.list_concerns(portal.ctx, MAX_LIMIT, 0, None, None)
         items = sorted(found.items, key=lambda c: c.id, reverse=True)
-        names = await providers.get_providers(portal.ctx, {c.provider_id for c in items})
+        names = await accounts.get_providers(portal.ctx, {c.provider_id for c in items})
         return page(
             portal,
             "council/concerns/index.html",
@@ -178,7 +178,7 @@ class CouncilConcernPages(Controller):
                     },
                     ConcernIn,
                 )
-                created = await concerns.raise_concern(portal.ctx, data)
+                created = await compliance.raise_concern(portal.ctx, data)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
@@ -198,7 +198,7 @@ class CouncilConcernPages(Controller):
         """Share the draft with every member council of the affected arrangements and the provider."""
         portal.council_staff(*RAISERS)
         try:
-            await concerns.issue_concern(portal.ctx, concern_id)
+            await compliance.issue_concern(portal.ctx, concern_id)
         except DomainError as exc:
             form = Form()
             problem(form, exc)
@@ -213,7 +213,7 @@ class CouncilConcernPages(Controller):
         reason = form.required("rescind_reason", "Give the reason for rescinding the concern")
         if form.ok:
             try:
-                await concerns.rescind_concern(portal.ctx, concern_id, reason)
+                await compliance.rescind_concern(portal.ctx, concern_id, reason)
             except DomainError as exc:
                 problem(form, exc, "rescind_reason")
             else:

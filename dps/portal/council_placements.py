@@ -11,16 +11,16 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import providers
-from dps.compliance.services import search
+from dps.accounts import public as accounts
+from dps.compliance import public as compliance
 from dps.core.auth import Role
 from dps.core.errors import DomainError, StaleVersion
 from dps.core.pagination import MAX_LIMIT
 from dps.portal.commissioners import problem
 from dps.portal.forms import Form
 from dps.portal.web import Portal, page, redirect
+from dps.tenders import public as tenders
 from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
-from dps.tenders.services import placements
 
 BASE = "/council/placements"
 
@@ -39,7 +39,7 @@ async def _homes(portal: Portal, placement: Placement) -> list[tuple[str, str]]:
     """Where the child could move: the other member homes of the placement's lot, nearest first."""
     if placement.lot_id is None or placement.ended_on is not None:
         return []
-    found = await search.search_settings(
+    found = await compliance.search_settings(
         portal.ctx,
         near=placement.home_district,
         radius_miles=None,
@@ -61,7 +61,7 @@ async def _homes(portal: Portal, placement: Placement) -> list[tuple[str, str]]:
 async def _page(
     portal: Portal, placement: Placement, form: Form, status_code: int = 200, template: str = "detail"
 ) -> Template:
-    provider = await providers.get_provider(portal.ctx, placement.provider_id)
+    provider = await accounts.get_provider(portal.ctx, placement.provider_id)
     return page(
         portal,
         f"council/placements/{template}.html",
@@ -99,19 +99,19 @@ class CouncilPlacementPages(Controller):
     @get("/{placement_id:int}", name="council_placement")
     async def detail(self, portal: NamedDependency[Portal], placement_id: FromPath[int]) -> Template:
         portal.council_staff()
-        placement = await placements.get_placement(portal.ctx, placement_id)
+        placement = await tenders.get_placement(portal.ctx, placement_id)
         return await _page(portal, placement, Form(values={"version": str(placement.version)}))
 
     @post("/{placement_id:int}/end", status_code=303)
     async def end(self, portal: NamedDependency[Portal], placement_id: FromPath[int]) -> Template | Redirect:
         """Record the end of the placement (the commissioner's council only)."""
         portal.council_staff(Role.COMMISSIONER)
-        placement = await placements.get_placement(portal.ctx, placement_id)
+        placement = await tenders.get_placement(portal.ctx, placement_id)
         form = Form.of(await portal.request.form())
         ended_on, kind, reason = _ending(form)
         if form.ok and ended_on is not None and kind is not None:
             try:
-                await placements.end_placement(
+                await tenders.end_placement(
                     portal.ctx,
                     placement_id,
                     int(form.get("version") or 0),
@@ -122,7 +122,7 @@ class CouncilPlacementPages(Controller):
                 )
             except StaleVersion as exc:
                 problem(form, exc)
-                placement = await placements.get_placement(portal.ctx, placement_id)
+                placement = await tenders.get_placement(portal.ctx, placement_id)
                 form.values["version"] = str(placement.version)
             except DomainError as exc:
                 problem(form, exc, "ended_on")
@@ -133,14 +133,14 @@ class CouncilPlacementPages(Controller):
     @get("/{placement_id:int}/move", name="council_placement_move")
     async def move_form(self, portal: NamedDependency[Portal], placement_id: FromPath[int]) -> Template:
         portal.council_staff(Role.COMMISSIONER)
-        placement = await placements.get_placement(portal.ctx, placement_id)
+        placement = await tenders.get_placement(portal.ctx, placement_id)
         return await _page(portal, placement, Form(values={"version": str(placement.version)}), template="move")
 
     @post("/{placement_id:int}/move", status_code=303)
     async def move(self, portal: NamedDependency[Portal], placement_id: FromPath[int]) -> Template | Redirect:
         """End this placement and start the next one at another home, in one step."""
         portal.council_staff(Role.COMMISSIONER)
-        placement = await placements.get_placement(portal.ctx, placement_id)
+        placement = await tenders.get_placement(portal.ctx, placement_id)
         form = Form.of(await portal.request.form(), multi=("off_framework",))
         ended_on, kind, reason = _ending(form)
         home = form.get("setting_id")
@@ -150,12 +150,12 @@ class CouncilPlacementPages(Controller):
         fee = form.pounds("weekly_fee", "Weekly fee")
         if form.ok and ended_on is not None and kind is not None and starts is not None and fee is not None:
             try:
-                _, new = await placements.move_placement(
+                _, new = await tenders.move_placement(
                     portal.ctx,
                     placement_id,
                     int(form.get("version") or 0),
                     (ended_on, kind, reason, form.optional("ending_note")),
-                    placements.Move(
+                    tenders.Move(
                         setting_id=int(home),
                         start_date=starts,
                         weekly_fee_pence=fee,

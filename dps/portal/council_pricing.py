@@ -15,21 +15,21 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import providers
-from dps.contracts.services import placements as contract_placements
+from dps.accounts import public as accounts
+from dps.contracts import public as contracts
 from dps.core.auth import Role
 from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement
-from dps.frameworks.services import arrangements
 from dps.portal.commissioners import problem
 from dps.portal.forms import Form, shape_error
 from dps.portal.web import Portal, page, redirect
+from dps.pricing import public as pricing
 from dps.pricing.domain.bands import BandKey, Position, PriceBand
 from dps.pricing.domain.rate_cards import ExceptionStatus, RateCardStatus
 from dps.pricing.domain.uplifts import UpliftMethod, UpliftStatus
-from dps.pricing.schemas import ApproveIn, ExceptionDecisionIn, RejectIn, UpliftIn
-from dps.pricing.services import prices, rate_cards, uplifts
+from dps.pricing.public import ApproveIn, ExceptionDecisionIn, RejectIn, UpliftIn
 
 CARDS = "/council/rate-cards"
 UPLIFTS = "/council/uplifts"
@@ -63,12 +63,12 @@ def _officer(portal: Portal) -> None:
 
 
 async def _names(portal: Portal, provider_ids: set[int]) -> dict[int, str]:
-    found = await providers.get_providers(portal.ctx, provider_ids)
+    found = await accounts.get_providers(portal.ctx, provider_ids)
     return {pid: p.legal_name for pid, p in found.items()}
 
 
 async def _arrangement_titles(portal: Portal) -> dict[int, Arrangement]:
-    found = await arrangements.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
+    found = await frameworks.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
     return {a.id: a for a in found.items}
 
 
@@ -81,13 +81,13 @@ class CardLine:
 
 
 async def _card_page(portal: Portal, card_id: int, form: Form, status: int = 200) -> Template:
-    card = await rate_cards.get_rate_card(portal.ctx, card_id)
-    arrangement = await arrangements.get_arrangement(portal.ctx, card.arrangement_id)
-    lots = await arrangements.list_lots(portal.ctx, card.arrangement_id, MAX_LIMIT, 0)
+    card = await pricing.get_rate_card(portal.ctx, card_id)
+    arrangement = await frameworks.get_arrangement(portal.ctx, card.arrangement_id)
+    lots = await frameworks.list_lots(portal.ctx, card.arrangement_id, MAX_LIMIT, 0)
     lot = next((x for x in lots.items if x.id == card.lot_id), None)
-    bands = await prices.list_bands(portal.ctx, card.arrangement_id, MAX_LIMIT, 0, card.lot_id, card.period.starts_on)
+    bands = await pricing.list_bands(portal.ctx, card.arrangement_id, MAX_LIMIT, 0, card.lot_id, card.period.starts_on)
     by_key: dict[BandKey, PriceBand] = {b.key: b for b in bands.items}
-    provider = await providers.get_provider(portal.ctx, card.provider_id)
+    provider = await accounts.get_provider(portal.ctx, card.provider_id)
     lines = [CardLine(x, by_key.get(x.key)) for x in card.lines]
     return page(
         portal,
@@ -120,7 +120,7 @@ class RateCardPages(Controller):
     async def index(self, portal: NamedDependency[Portal]) -> Template:
         """Rate cards waiting for the council's decision, oldest first."""
         _officer(portal)
-        found = await rate_cards.list_rate_cards(
+        found = await pricing.list_rate_cards(
             portal.ctx,
             MAX_LIMIT,
             0,
@@ -156,7 +156,7 @@ class RateCardPages(Controller):
         reason = form.required(f"exception-reason-{line_id}", "Give the reason for the decision on the exception")
         if form.ok:
             try:
-                await rate_cards.decide_exception(
+                await pricing.decide_exception(
                     portal.ctx,
                     card_id,
                     line_id,
@@ -175,7 +175,7 @@ class RateCardPages(Controller):
         _officer(portal)
         form = Form.of(await portal.request.form())
         try:
-            await rate_cards.approve_rate_card(
+            await pricing.approve_rate_card(
                 portal.ctx,
                 card_id,
                 _version(form),
@@ -195,7 +195,7 @@ class RateCardPages(Controller):
         reason = form.required("reject_reason", "Give the reason for refusing the rate card")
         if form.ok:
             try:
-                await rate_cards.reject_rate_card(portal.ctx, card_id, _version(form), RejectIn(reason=reason))
+                await pricing.reject_rate_card(portal.ctx, card_id, _version(form), RejectIn(reason=reason))
             except DomainError as exc:
                 problem(form, exc, "reject_reason")
             else:
@@ -223,7 +223,7 @@ def _percentage(form: Form, name: str, what: str) -> Decimal | None:
 
 
 async def _uplifts_page(portal: Portal, form: Form, status: int = 200) -> Template:
-    found = await uplifts.list_uplifts(portal.ctx, MAX_LIMIT, 0, None)
+    found = await pricing.list_uplifts(portal.ctx, MAX_LIMIT, 0, None)
     titles = await _arrangement_titles(portal)
     principal = portal.signed_in()
     led = [(str(a.id), a.title) for a in titles.values() if a.lead_authority_id == principal.org_id]
@@ -241,10 +241,10 @@ async def _uplifts_page(portal: Portal, form: Form, status: int = 200) -> Templa
 
 
 async def _uplift_page(portal: Portal, uplift_id: int, form: Form, status: int = 200) -> Template:
-    uplift = await uplifts.get_uplift(portal.ctx, uplift_id)
-    arrangement = await arrangements.get_arrangement(portal.ctx, uplift.arrangement_id)
-    plan = await uplifts.preview_uplift(portal.ctx, uplift_id) if uplift.status is UpliftStatus.DRAFT else None
-    lots = await arrangements.list_lots(portal.ctx, uplift.arrangement_id, MAX_LIMIT, 0)
+    uplift = await pricing.get_uplift(portal.ctx, uplift_id)
+    arrangement = await frameworks.get_arrangement(portal.ctx, uplift.arrangement_id)
+    plan = await pricing.preview_uplift(portal.ctx, uplift_id) if uplift.status is UpliftStatus.DRAFT else None
+    lots = await frameworks.list_lots(portal.ctx, uplift.arrangement_id, MAX_LIMIT, 0)
     names = await _names(portal, {c.before.provider_id for c in plan.cards}) if plan else {}
     return page(
         portal,
@@ -310,7 +310,7 @@ class UpliftPages(Controller):
                     },
                     UpliftIn,
                 )
-                uplift = await uplifts.define_uplift(portal.ctx, data)
+                uplift = await pricing.define_uplift(portal.ctx, data)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
@@ -334,7 +334,7 @@ class UpliftPages(Controller):
             form.error("confirm", "Confirm that you have checked the new prices")
         if form.ok:
             try:
-                await uplifts.apply_uplift(portal.ctx, uplift_id)
+                await pricing.apply_uplift(portal.ctx, uplift_id)
             except DomainError as exc:
                 problem(form, exc)
             else:
@@ -347,12 +347,12 @@ class UpliftPages(Controller):
         show what happened to each (made again, nothing new is made: each placement is varied once)."""
         _officer(portal)
         try:
-            made = await contract_placements.issue_fee_variations_for_uplift(portal.ctx, uplift_id)
+            made = await contracts.issue_fee_variations_for_uplift(portal.ctx, uplift_id)
         except DomainError as exc:
             form = Form()
             problem(form, exc)
             return await _uplift_page(portal, uplift_id, form, status=400)
-        uplift = await uplifts.get_uplift(portal.ctx, uplift_id)
+        uplift = await pricing.get_uplift(portal.ctx, uplift_id)
         return page(
             portal,
             "council/pricing/variations.html",

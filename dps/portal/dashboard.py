@@ -9,13 +9,12 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from dps.accounts.services import providers
+from dps.accounts import public as accounts
 from dps.core.auth import OrgKind
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import ApplicationStatus
 from dps.frameworks.domain.arrangements import Lot
-from dps.frameworks.services import applications, arrangements
-from dps.frameworks.services import memberships as membership_services
 from dps.portal import council
 from dps.portal.web import Portal, page
 
@@ -31,23 +30,23 @@ class DashboardPages(Controller):
             return page(portal, "start.html")
         if principal.org_kind is not OrgKind.PROVIDER:
             return await council.home(portal)
-        recent = await applications.list_applications(portal.ctx, 5, 0, arrangement_id=None, status=None)
+        recent = await frameworks.list_applications(portal.ctx, 5, 0, arrangement_id=None, status=None)
         titles = {}
         for view in recent.items:
             aid = view.application.arrangement_id
             if aid not in titles:
-                titles[aid] = (await arrangements.get_arrangement(portal.ctx, aid)).title
-        memberships = await membership_services.list_memberships(
+                titles[aid] = (await frameworks.get_arrangement(portal.ctx, aid)).title
+        memberships = await frameworks.list_memberships(
             portal.ctx, MAX_LIMIT, 0, arrangement_id=None, lot_id=None, provider_id=None, status=None
         )
         lots: dict[int, Lot] = {}
         for membership in memberships.items:
             if membership.arrangement_id not in titles:
                 titles[membership.arrangement_id] = (
-                    await arrangements.get_arrangement(portal.ctx, membership.arrangement_id)
+                    await frameworks.get_arrangement(portal.ctx, membership.arrangement_id)
                 ).title
             if membership.lot_id not in lots:
-                found = await arrangements.list_lots(portal.ctx, membership.arrangement_id, MAX_LIMIT, 0)
+                found = await frameworks.list_lots(portal.ctx, membership.arrangement_id, MAX_LIMIT, 0)
                 lots.update({lot.id: lot for lot in found.items})
         return page(
             portal,
@@ -57,7 +56,7 @@ class DashboardPages(Controller):
             applications=recent.items,
             titles=titles,
             drafts=sum(1 for v in recent.items if v.application.status is ApplicationStatus.DRAFT),
-            provider=await providers.get_provider(portal.ctx, portal.provider_id()),
+            provider=await accounts.get_provider(portal.ctx, portal.provider_id()),
         )
 
 

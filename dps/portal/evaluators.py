@@ -17,10 +17,10 @@ from dps.core.auth import Role
 from dps.core.errors import DomainError, NotFound
 from dps.core.evaluation import CriterionKind, Mark
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import AssignmentStatus
 from dps.frameworks.domain.questionnaires import Question
-from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
-from dps.frameworks.services.evaluations import EvaluatorMarks
+from dps.frameworks.public import EvaluatorMarks
 from dps.portal.commissioners import problem
 from dps.portal.forms import Form
 from dps.portal.web import Portal, page, redirect
@@ -38,7 +38,7 @@ class MarkRow:
 async def _mine(portal: Portal, application_id: int) -> tuple[EvaluatorMarks, list[EvaluatorMarks]]:
     """The caller's assignment on this application (404 when they have none) and everyone's."""
     principal = portal.council_staff(Role.EVALUATOR)
-    everyone = await evaluations.view_evaluations(portal.ctx, application_id)
+    everyone = await frameworks.view_evaluations(portal.ctx, application_id)
     mine = next((e for e in everyone if e.assignment.evaluator_id == principal.user_id), None)
     if mine is None:
         raise NotFound("you are not assigned to this application", entity="page")
@@ -47,9 +47,9 @@ async def _mine(portal: Portal, application_id: int) -> tuple[EvaluatorMarks, li
 
 async def _rows(portal: Portal, application_id: int) -> list[MarkRow]:
     """The evaluated questions of the lots applied for, each with the provider's answer."""
-    view = await applications.get_application(portal.ctx, application_id)
+    view = await frameworks.get_application(portal.ctx, application_id)
     answers = view.answers or {}
-    questions = await questionnaires.list_questions(portal.ctx, view.application.arrangement_id)
+    questions = await frameworks.list_questions(portal.ctx, view.application.arrangement_id)
     rows = []
     for q in sorted(questions, key=lambda q: q.position):
         if q.kind.value not in EVALUATED or not q.applies_to(view.application.lot_ids):
@@ -102,8 +102,8 @@ class EvaluatorPages(Controller):
     async def index(self, portal: NamedDependency[Portal]) -> Template:
         """The applications assigned to the evaluator, the soonest decision first."""
         portal.council_staff(Role.EVALUATOR)
-        found = await applications.list_applications(portal.ctx, MAX_LIMIT, 0, arrangement_id=None, status=None)
-        listed = await arrangements.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
+        found = await frameworks.list_applications(portal.ctx, MAX_LIMIT, 0, arrangement_id=None, status=None)
+        listed = await frameworks.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
         titles = {a.id: a.title for a in listed.items}
         items = sorted(
             found.items, key=lambda v: (v.application.decision_due_on is None, v.application.decision_due_on)
@@ -150,7 +150,7 @@ class EvaluatorPages(Controller):
             form.error("conflict_note", "Describe the conflict of interest")
         if form.ok:
             try:
-                await evaluations.declare_interests(portal.ctx, application_id, choice == "yes", note)
+                await frameworks.declare_interests(portal.ctx, application_id, choice == "yes", note)
             except DomainError as exc:
                 problem(form, exc)
             else:
@@ -167,9 +167,9 @@ class EvaluatorPages(Controller):
         if form.ok:
             try:
                 if marks:
-                    await evaluations.save_marks(portal.ctx, application_id, marks)
+                    await frameworks.save_marks(portal.ctx, application_id, marks)
                 if submitting:
-                    await evaluations.submit_marks(portal.ctx, application_id)
+                    await frameworks.submit_marks(portal.ctx, application_id)
             except DomainError as exc:
                 problem(form, exc)
             else:

@@ -11,29 +11,28 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from dps.accounts import public as accounts
 from dps.accounts.domain import Document
-from dps.accounts.services import documents
+from dps.compliance import public as compliance
 from dps.compliance.domain.extraction import ExtractionKind, InsuranceProposal
 from dps.compliance.domain.requirements import Requirement, RequirementKind
-from dps.compliance.schemas import EvidenceIn
-from dps.compliance.services import checks
-from dps.compliance.services import extraction as extraction_service
+from dps.compliance.public import EvidenceIn
 from dps.core.errors import DomainError, NotFound
-from dps.frameworks.services import applications
+from dps.frameworks import public as frameworks
 from dps.portal.forms import Form, date_fields
 from dps.portal.web import Portal, local_path, page, redirect
 
 
 async def insurance_requirements(portal: Portal, arrangement_id: int) -> list[Requirement]:
-    found = await checks.list_requirements(portal.ctx, arrangement_id)
+    found = await compliance.list_requirements(portal.ctx, arrangement_id)
     return [r for r in found if r.kind is RequirementKind.INSURANCE]
 
 
 async def _scene(portal: Portal, application_id: int, document_id: int) -> tuple[int, Document, list[Requirement]]:
     """The application (the provider's own), the document (its own) and the insurance requirements."""
     portal.provider_id()
-    view = await applications.get_application(portal.ctx, application_id)
-    document = await documents.get_document(portal.ctx, document_id)
+    view = await frameworks.get_application(portal.ctx, application_id)
+    document = await accounts.get_document(portal.ctx, document_id)
     requirements = await insurance_requirements(portal, view.application.arrangement_id)
     if not requirements:
         raise NotFound("this arrangement asks for no insurance", entity="requirement")
@@ -70,7 +69,7 @@ class EvidencePages(Controller):
     ) -> Template:
         _, document, requirements = await _scene(portal, application_id, document_id)
         try:
-            extraction = await extraction_service.extract(portal.ctx, document_id, ExtractionKind.INSURANCE_CERTIFICATE)
+            extraction = await compliance.extract(portal.ctx, document_id, ExtractionKind.INSURANCE_CERTIFICATE)
             proposal = extraction.proposal if isinstance(extraction.proposal, InsuranceProposal) else None
         except DomainError:
             proposal = None  # not a PDF, or unreadable: the provider types the values
@@ -115,7 +114,7 @@ class EvidencePages(Controller):
         expires_on = form.day_month_year("expires_on", "expiry date", required=True)
         if form.ok and chosen is not None:
             try:
-                await checks.attach_evidence(
+                await compliance.attach_evidence(
                     portal.ctx,
                     EvidenceIn(
                         requirement_id=chosen.id,

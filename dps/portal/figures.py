@@ -18,8 +18,8 @@ from markupsafe import Markup
 from dps.core.dates import uk_date
 from dps.portal.templating import pounds
 from dps.portal.web import Portal, page
+from dps.tenders import public as tenders
 from dps.tenders.domain.reports import CouncilFigures
-from dps.tenders.services import reports
 
 BASE = "/council/figures"
 MONTHS = 12
@@ -76,10 +76,10 @@ def _months(today: date) -> list[tuple[date, date]]:
 async def _figures(portal: Portal) -> tuple[CouncilFigures | None, list[tuple[str, CouncilFigures | None]]]:
     principal = portal.council_staff()
     today = uk_date(portal.ctx.clock.now())
-    year = await reports.placement_report(portal.ctx, today - timedelta(days=364), today, principal.org_id)
+    year = await tenders.placement_report(portal.ctx, today - timedelta(days=364), today, principal.org_id)
     monthly = []
     for first, last in _months(today):
-        found = await reports.placement_report(portal.ctx, first, last, principal.org_id)
+        found = await tenders.placement_report(portal.ctx, first, last, principal.org_id)
         monthly.append((f"{first:%b %Y}", found.councils[0] if found.councils else None))
     return (year.councils[0] if year.councils else None), monthly
 

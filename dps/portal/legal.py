@@ -12,9 +12,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from dps.accounts.services import providers
+from dps.accounts import public as accounts
+from dps.contracts import public as contracts
 from dps.contracts.domain.contracts import Contract
-from dps.contracts.services import contracts
 from dps.core.auth import Role
 from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
@@ -32,7 +32,7 @@ def code(text: str) -> Markup:
 
 
 async def _page(portal: Portal, contract: Contract, form: Form, status: int = 200) -> Template:
-    provider = await providers.get_provider(portal.ctx, contract.provider_id)
+    provider = await accounts.get_provider(portal.ctx, contract.provider_id)
     return page(
         portal,
         "council/contracts/detail.html",
@@ -54,7 +54,7 @@ class ContractPages(Controller):
         found = await contracts.list_contracts(portal.ctx, MAX_LIMIT, 0)
         names = {
             pid: p.legal_name
-            for pid, p in (await providers.get_providers(portal.ctx, {c.provider_id for c in found.items})).items()
+            for pid, p in (await accounts.get_providers(portal.ctx, {c.provider_id for c in found.items})).items()
         }
         items = sorted(found.items, key=lambda c: c.id, reverse=True)
         return page(portal, "council/contracts/index.html", contracts=items, names=names)

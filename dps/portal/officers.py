@@ -12,14 +12,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import authorities, providers
+from dps.accounts import public as accounts
 from dps.core.auth import Role
 from dps.core.errors import DomainError
 from dps.core.evaluation import Criterion, CriterionKind, Mark, Spread, Suggestion
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import ApplicationStatus, LotDecision, LotDecisionKind
-from dps.frameworks.services import applications, arrangements, evaluations, questionnaires
-from dps.frameworks.services.applications import ApplicationView
+from dps.frameworks.public import ApplicationView
 from dps.portal.commissioners import problem
 from dps.portal.forms import Form
 from dps.portal.web import Portal, page, redirect, with_query
@@ -41,7 +41,7 @@ def _officer(portal: Portal) -> None:
 
 
 async def _provider_names(portal: Portal, provider_ids: set[int]) -> dict[int, str]:
-    found = await providers.get_providers(portal.ctx, provider_ids)
+    found = await accounts.get_providers(portal.ctx, provider_ids)
     return {provider_id: provider.legal_name for provider_id, provider in found.items()}
 
 
@@ -64,10 +64,10 @@ def _answer_text(value: object) -> str:
 
 
 async def _moderation_rows(portal: Portal, application_id: int) -> tuple[ApplicationView, list[QuestionRow], Any]:
-    view = await applications.get_application(portal.ctx, application_id)
-    screen = await evaluations.moderation(portal.ctx, application_id)
-    evaluators = [e for e in await evaluations.view_evaluations(portal.ctx, application_id) if e.marks is not None]
-    questions = {q.id: q for q in await questionnaires.list_questions(portal.ctx, view.application.arrangement_id)}
+    view = await frameworks.get_application(portal.ctx, application_id)
+    screen = await frameworks.moderation(portal.ctx, application_id)
+    evaluators = [e for e in await frameworks.view_evaluations(portal.ctx, application_id) if e.marks is not None]
+    questions = {q.id: q for q in await frameworks.list_questions(portal.ctx, view.application.arrangement_id)}
     answers = view.answers or {}
     spreads = {s.criterion_id: s for s in screen.spreads}
     suggestions = {s.criterion_id: s for s in screen.suggestions}
@@ -142,13 +142,13 @@ class OfficerApplicationPages(Controller):
         _officer(portal)
         state = next((s for s in QUEUE_STATES if s.value == status), None)
         arrangement_id = int(arrangement) if arrangement.isdigit() else None
-        found = await applications.list_applications(
+        found = await frameworks.list_applications(
             portal.ctx, PAGE_SIZE, max(after, 0), arrangement_id=arrangement_id, status=state
         )
         items = [v for v in found.items if v.application.status is not ApplicationStatus.DRAFT]
         if overdue:
             items = [v for v in items if v.clock.overdue]
-        listed = await arrangements.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
+        listed = await frameworks.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
         titles = {a.id: a.title for a in listed.items}
         names = await _provider_names(portal, {v.application.provider_id for v in items})
         rows = [
@@ -186,7 +186,7 @@ class OfficerApplicationPages(Controller):
     async def _moderation_page(
         portal: Portal, view: ApplicationView, rows: list[QuestionRow], screen: Any, form: Form, status: int = 200
     ) -> Template:
-        provider = await providers.get_provider(portal.ctx, view.application.provider_id)
+        provider = await accounts.get_provider(portal.ctx, view.application.provider_id)
         return page(
             portal,
             "council/applications/moderation.html",
@@ -207,7 +207,7 @@ class OfficerApplicationPages(Controller):
         marks = _read_marks(form, rows)
         if form.ok:
             try:
-                await evaluations.moderate(portal.ctx, application_id, marks)
+                await frameworks.moderate(portal.ctx, application_id, marks)
             except DomainError as exc:
                 problem(form, exc)
             else:
@@ -223,13 +223,13 @@ class OfficerApplicationPages(Controller):
     async def _evaluators_page(portal: Portal, application_id: int, form: Form, status: int = 200) -> Template:
         """Who is on the evaluation, what each declared, and who may be added: the evaluators and
         procurement officers of the lead and every member council of the arrangement."""
-        view = await applications.get_application(portal.ctx, application_id)
-        provider = await providers.get_provider(portal.ctx, view.application.provider_id)
-        assigned = await evaluations.view_evaluations(portal.ctx, application_id)
+        view = await frameworks.get_application(portal.ctx, application_id)
+        provider = await accounts.get_provider(portal.ctx, view.application.provider_id)
+        assigned = await frameworks.view_evaluations(portal.ctx, application_id)
         on_it = {e.assignment.evaluator_id for e in assigned}
-        people = await arrangements.list_evaluators(portal.ctx, view.application.arrangement_id)
+        people = await frameworks.list_evaluators(portal.ctx, view.application.arrangement_id)
         councils = {
-            a: (await authorities.get_authority(portal.ctx, a)).name for a in {p.authority_id for p in people} if a
+            a: (await accounts.get_authority(portal.ctx, a)).name for a in {p.authority_id for p in people} if a
         }
         candidates = [
             (str(u.id), f"{u.full_name}, {u.role.value.replace('_', ' ')}, {councils.get(u.authority_id or 0, '')}")
@@ -257,7 +257,7 @@ class OfficerApplicationPages(Controller):
             form.error("evaluator_ids", "Select at least one evaluator")
         if form.ok:
             try:
-                await evaluations.assign_evaluators(portal.ctx, application_id, chosen)
+                await frameworks.assign_evaluators(portal.ctx, application_id, chosen)
             except DomainError as exc:
                 problem(form, exc, "evaluator_ids")
             else:
@@ -271,10 +271,10 @@ class OfficerApplicationPages(Controller):
 
     @staticmethod
     async def _decision_page(portal: Portal, application_id: int, form: Form, status: int = 200) -> Template:
-        view = await applications.get_application(portal.ctx, application_id)
-        screen = await evaluations.moderation(portal.ctx, application_id)
-        lots = await arrangements.list_lots(portal.ctx, view.application.arrangement_id, MAX_LIMIT, 0)
-        provider = await providers.get_provider(portal.ctx, view.application.provider_id)
+        view = await frameworks.get_application(portal.ctx, application_id)
+        screen = await frameworks.moderation(portal.ctx, application_id)
+        lots = await frameworks.list_lots(portal.ctx, view.application.arrangement_id, MAX_LIMIT, 0)
+        provider = await accounts.get_provider(portal.ctx, view.application.provider_id)
         chosen = [lot for lot in lots.items if lot.id in view.application.lot_ids]
         return page(
             portal,
@@ -291,7 +291,7 @@ class OfficerApplicationPages(Controller):
     async def decide(self, portal: NamedDependency[Portal], application_id: FromPath[int]) -> Template | Redirect:
         """Admit or reject each lot applied for, each with its reasons."""
         _officer(portal)
-        view = await applications.get_application(portal.ctx, application_id)
+        view = await frameworks.get_application(portal.ctx, application_id)
         form = Form.of(await portal.request.form())
         decisions = []
         for lot_id in sorted(view.application.lot_ids):
@@ -303,7 +303,7 @@ class OfficerApplicationPages(Controller):
             decisions.append(LotDecision(lot_id, LotDecisionKind(choice), reasons))
         if form.ok:
             try:
-                await evaluations.decide(portal.ctx, application_id, decisions)
+                await frameworks.decide(portal.ctx, application_id, decisions)
             except DomainError as exc:
                 problem(form, exc)
             else:
@@ -317,8 +317,8 @@ class OfficerApplicationPages(Controller):
 
     @staticmethod
     async def _extend_page(portal: Portal, application_id: int, form: Form, status: int = 200) -> Template:
-        view = await applications.get_application(portal.ctx, application_id)
-        provider = await providers.get_provider(portal.ctx, view.application.provider_id)
+        view = await frameworks.get_application(portal.ctx, application_id)
+        provider = await accounts.get_provider(portal.ctx, view.application.provider_id)
         return page(
             portal, "council/applications/extend.html", status_code=status, view=view, provider=provider, form=form
         )
@@ -331,7 +331,7 @@ class OfficerApplicationPages(Controller):
         reason = form.required("extension_reason", "Say why the decision needs more time")
         if form.ok:
             try:
-                await applications.extend_decision(portal.ctx, application_id, reason)
+                await frameworks.extend_decision(portal.ctx, application_id, reason)
             except DomainError as exc:
                 problem(form, exc, "extension_reason")
             else:

@@ -9,8 +9,8 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from dps.accounts.schemas import ProviderPatch
-from dps.accounts.services import providers, users
+from dps.accounts import public as accounts
+from dps.accounts.public import ProviderPatch
 from dps.core.auth import PROVIDER_ROLES, Role
 from dps.core.errors import DomainError, StaleVersion
 from dps.core.pagination import MAX_LIMIT
@@ -26,13 +26,13 @@ class OrganisationPages(Controller):
     @get("/", name="organisation")
     async def details(self, portal: NamedDependency[Portal]) -> Template:
         """The organisation's details and its people."""
-        provider = await providers.get_provider(portal.ctx, portal.provider_id())
-        people = await users.list_users(portal.ctx, MAX_LIMIT, 0)
+        provider = await accounts.get_provider(portal.ctx, portal.provider_id())
+        people = await accounts.list_users(portal.ctx, MAX_LIMIT, 0)
         return page(portal, "organisation/details.html", provider=provider, people=people.items)
 
     @get("/edit", name="organisation_edit")
     async def edit_form(self, portal: NamedDependency[Portal]) -> Template:
-        provider = await providers.get_provider(portal.ctx, portal.provider_id())
+        provider = await accounts.get_provider(portal.ctx, portal.provider_id())
         values = {name: getattr(provider, name) or "" for name in EDITABLE}
         return page(portal, "organisation/edit.html", form=Form(values={**values, "version": str(provider.version)}))
 
@@ -58,12 +58,12 @@ class OrganisationPages(Controller):
                     },
                     ProviderPatch,
                 )
-                await providers.update_provider(portal.ctx, provider_id, int(form.get("version") or 0), patch)
+                await accounts.update_provider(portal.ctx, provider_id, int(form.get("version") or 0), patch)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except StaleVersion as exc:
                 form.problem(exc)
-                theirs = await providers.get_provider(portal.ctx, provider_id)
+                theirs = await accounts.get_provider(portal.ctx, provider_id)
                 form.values["version"] = str(theirs.version)
             except DomainError as exc:
                 form.problem(exc)
@@ -89,7 +89,7 @@ class OrganisationPages(Controller):
             form.error("role", "Select what your colleague may do")
         if form.ok and role is not None:
             try:
-                invitation = await users.invite_user(portal.ctx, email, full_name, role, None, provider_id)
+                invitation = await accounts.invite_user(portal.ctx, email, full_name, role, None, provider_id)
             except DomainError as exc:
                 form.problem(exc)
             else:

@@ -19,11 +19,11 @@ from dps.core.pagination import MAX_LIMIT
 from dps.portal.forms import Form, date_fields
 from dps.portal.web import Portal, page, redirect
 from dps.pricing.domain.fees import FeeCheck
-from dps.pricing.services import check_offer_fee
+from dps.pricing.public import check_offer_fee
+from dps.tenders import public as tenders
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferStatus
-from dps.tenders.services import call_offs, offers
-from dps.tenders.services.offers import OfferView
+from dps.tenders.public import OfferView
 
 EXTRA_SERVICES = 2  # rows for additional services on the offer form
 
@@ -68,11 +68,11 @@ class Invitation:
 async def _invitation(portal: Portal, call_off_id: int) -> Invitation:
     """A request the provider was invited to (any other is not found)."""
     portal.provider_id()
-    view = await call_offs.view_call_off(portal.ctx, call_off_id)
-    rows = (await call_offs.list_invitations(portal.ctx, call_off_id, MAX_LIMIT, 0, True)).items
+    view = await tenders.view_call_off(portal.ctx, call_off_id)
+    rows = (await tenders.list_invitations(portal.ctx, call_off_id, MAX_LIMIT, 0, True)).items
     if not rows:
         raise NotFound(f"call-off {call_off_id} does not exist", entity="call_off")
-    listing = await offers.list_offers(portal.ctx, call_off_id)
+    listing = await tenders.list_offers(portal.ctx, call_off_id)
     return Invitation(
         view.call_off,
         view.profile_withheld,
@@ -139,11 +139,11 @@ class PlacementRequestPages(Controller):
     async def inbox(self, portal: NamedDependency[Portal]) -> Template:
         """Every request the provider was invited to, newest first, with the time left to offer."""
         portal.provider_id()
-        views = (await call_offs.list_call_off_views(portal.ctx, MAX_LIMIT, 0, None)).items
+        views = (await tenders.list_call_off_views(portal.ctx, MAX_LIMIT, 0, None)).items
         now = portal.ctx.clock.now()
         rows = []
         for view in sorted(views, key=lambda v: v.call_off.id, reverse=True):
-            listing = await offers.list_offers(portal.ctx, view.call_off.id)
+            listing = await tenders.list_offers(portal.ctx, view.call_off.id)
             rows.append((view, time_left(view.call_off.deadline, now), listing.submitted))
         return page(portal, "placement_requests/index.html", rows=rows)
 
@@ -152,7 +152,7 @@ class PlacementRequestPages(Controller):
         return await self._detail(portal, await _invitation(portal, call_off_id), Form())
 
     async def _detail(self, portal: Portal, invitation: Invitation, form: Form, status: int = 200) -> Template:
-        clarifications, _ = await call_offs.list_clarifications(portal.ctx, invitation.call_off.id)
+        clarifications, _ = await tenders.list_clarifications(portal.ctx, invitation.call_off.id)
         awarded = invitation.call_off.awarded_offer_id
         return page(
             portal,
@@ -174,7 +174,7 @@ class PlacementRequestPages(Controller):
         question = form.required("question", "Enter your question")
         if form.ok:
             try:
-                await call_offs.ask_clarification(portal.ctx, call_off_id, question)
+                await tenders.ask_clarification(portal.ctx, call_off_id, question)
             except DomainError as exc:
                 form.problem(exc, "question")
             else:
@@ -196,7 +196,7 @@ class PlacementRequestPages(Controller):
         self, portal: NamedDependency[Portal], call_off_id: FromPath[int], offer_id: FromPath[int]
     ) -> Template:
         invitation = await _invitation(portal, call_off_id)
-        view = await offers.get_offer(portal.ctx, call_off_id, offer_id)
+        view = await tenders.get_offer(portal.ctx, call_off_id, offer_id)
         return self._offer_page(portal, invitation, Form(values=_offer_values(view.offer)), view.offer)
 
     def _offer_page(
@@ -223,7 +223,7 @@ class PlacementRequestPages(Controller):
     async def revise(
         self, portal: NamedDependency[Portal], call_off_id: FromPath[int], offer_id: FromPath[int]
     ) -> Template | Redirect:
-        view = await offers.get_offer(portal.ctx, call_off_id, offer_id)  # the provider's own only
+        view = await tenders.get_offer(portal.ctx, call_off_id, offer_id)  # the provider's own only
         return await self._post_offer(portal, call_off_id, view.offer)
 
     async def _post_offer(self, portal: Portal, call_off_id: int, offer: Offer | None) -> Template | Redirect:
@@ -236,11 +236,11 @@ class PlacementRequestPages(Controller):
             return self._check_page(portal, invitation, form, offer, await self._fee_check(portal, invitation, content))
         try:
             if offer is None:
-                await offers.submit_offer(portal.ctx, call_off_id, content)
+                await tenders.submit_offer(portal.ctx, call_off_id, content)
                 banner = "offer_submitted"
             else:
                 version = int(form.get("version") or 0)
-                await offers.revise_offer(portal.ctx, call_off_id, offer.id, version, content)
+                await tenders.revise_offer(portal.ctx, call_off_id, offer.id, version, content)
                 banner = "offer_changed"
         except DomainError as exc:
             form.problem(exc, "_page")
@@ -289,7 +289,7 @@ class PlacementRequestPages(Controller):
     ) -> Template | Redirect:
         invitation = await _invitation(portal, call_off_id)
         try:
-            await offers.withdraw_offer(portal.ctx, call_off_id, offer_id)
+            await tenders.withdraw_offer(portal.ctx, call_off_id, offer_id)
         except DomainError as exc:
             form = Form()
             form.problem(exc, "_page")

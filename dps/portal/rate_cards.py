@@ -15,16 +15,15 @@ from litestar.response import Redirect, Template
 
 from dps.core.errors import DomainError, NotFound
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import MembershipStatus
 from dps.frameworks.domain.arrangements import Lot
-from dps.frameworks.services import arrangements
-from dps.frameworks.services import memberships as membership_services
 from dps.portal.forms import Form, date_fields, shape_error
 from dps.portal.web import Portal, page, redirect
+from dps.pricing import public as pricing
 from dps.pricing.domain.bands import PriceBand
 from dps.pricing.domain.rate_cards import AdditionalService, RateCard
-from dps.pricing.schemas import LineIn, RateCardIn, ServicePriceIn
-from dps.pricing.services import prices, rate_cards
+from dps.pricing.public import LineIn, RateCardIn, ServicePriceIn
 
 
 def fee_field(band: PriceBand) -> str:
@@ -42,12 +41,12 @@ def service_field(service: AdditionalService) -> str:
 async def _lot(portal: Portal, lot_id: int) -> Lot:
     """A lot the signed-in provider holds an active place on (any other is not found)."""
     portal.provider_id()
-    found = await membership_services.list_memberships(
+    found = await frameworks.list_memberships(
         portal.ctx, MAX_LIMIT, 0, arrangement_id=None, lot_id=lot_id, provider_id=None, status=MembershipStatus.ACTIVE
     )
     if not found.items:
         raise NotFound(f"no active place on lot {lot_id}", entity="lot")
-    lots = (await arrangements.list_lots(portal.ctx, found.items[0].arrangement_id, MAX_LIMIT, 0)).items
+    lots = (await frameworks.list_lots(portal.ctx, found.items[0].arrangement_id, MAX_LIMIT, 0)).items
     return next(lot for lot in lots if lot.id == lot_id)
 
 
@@ -66,12 +65,12 @@ class RateCardPages(Controller):
         """The provider's cards and the lots it may price."""
         portal.provider_id()
         cards = (
-            await rate_cards.list_rate_cards(
+            await pricing.list_rate_cards(
                 portal.ctx, MAX_LIMIT, 0, arrangement_id=None, lot_id=None, provider_id=None, status=None
             )
         ).items
         memberships = (
-            await membership_services.list_memberships(
+            await frameworks.list_memberships(
                 portal.ctx,
                 MAX_LIMIT,
                 0,
@@ -104,9 +103,9 @@ class RateCardPages(Controller):
     ) -> Template:
         """The form with the bands in force on the card's first day (`on`; today when not given)."""
         on = on or portal.ctx.clock.now().date()
-        bands = (await prices.list_bands(portal.ctx, lot.arrangement_id, MAX_LIMIT, 0, lot.id, on)).items
-        services = await prices.list_services(portal.ctx, lot.arrangement_id)
-        arrangement = await arrangements.get_arrangement(portal.ctx, lot.arrangement_id)
+        bands = (await pricing.list_bands(portal.ctx, lot.arrangement_id, MAX_LIMIT, 0, lot.id, on)).items
+        services = await pricing.list_services(portal.ctx, lot.arrangement_id)
+        arrangement = await frameworks.get_arrangement(portal.ctx, lot.arrangement_id)
         return page(
             portal,
             "rate_cards/form.html",
@@ -129,7 +128,7 @@ class RateCardPages(Controller):
         effective_from = form.day_month_year("effective_from", "first day", required=True)
         if effective_from is None:
             return await self._form_page(portal, lot, form, status=400)
-        bands = (await prices.list_bands(portal.ctx, lot.arrangement_id, MAX_LIMIT, 0, lot.id, effective_from)).items
+        bands = (await pricing.list_bands(portal.ctx, lot.arrangement_id, MAX_LIMIT, 0, lot.id, effective_from)).items
         lines = []
         for band in bands:
             if not form.get(fee_field(band)):
@@ -146,7 +145,7 @@ class RateCardPages(Controller):
                     )
                 )
         services = []
-        for service in await prices.list_services(portal.ctx, lot.arrangement_id):
+        for service in await pricing.list_services(portal.ctx, lot.arrangement_id):
             if form.get(service_field(service)):
                 price = form.pounds(service_field(service), f"The price of {service.name}")
                 if price is not None:
@@ -162,7 +161,7 @@ class RateCardPages(Controller):
                     ),
                     RateCardIn,
                 )
-                card = await rate_cards.propose_rate_card(portal.ctx, data)
+                card = await pricing.propose_rate_card(portal.ctx, data)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
@@ -183,14 +182,14 @@ class RateCardPages(Controller):
     async def detail(self, portal: NamedDependency[Portal], card_id: FromPath[int]) -> Template:
         """A card's fees against their bands, exceptions, and the decision."""
         portal.provider_id()
-        card = await rate_cards.get_rate_card(portal.ctx, card_id)
+        card = await pricing.get_rate_card(portal.ctx, card_id)
         bands = (
-            await prices.list_bands(portal.ctx, card.arrangement_id, MAX_LIMIT, 0, card.lot_id, card.period.starts_on)
+            await pricing.list_bands(portal.ctx, card.arrangement_id, MAX_LIMIT, 0, card.lot_id, card.period.starts_on)
         ).items
         by_key = {str(b.key): b for b in bands}
-        services = {s.id: s for s in await prices.list_services(portal.ctx, card.arrangement_id)}
+        services = {s.id: s for s in await pricing.list_services(portal.ctx, card.arrangement_id)}
         titles = await _lot_titles(portal, [card])
-        arrangement = await arrangements.get_arrangement(portal.ctx, card.arrangement_id)
+        arrangement = await frameworks.get_arrangement(portal.ctx, card.arrangement_id)
         return page(
             portal,
             "rate_cards/detail.html",
@@ -203,7 +202,7 @@ class RateCardPages(Controller):
 
 
 async def _lot_titles_of(portal: Portal, arrangement_id: int) -> dict[int, str]:
-    lots = (await arrangements.list_lots(portal.ctx, arrangement_id, MAX_LIMIT, 0)).items
+    lots = (await frameworks.list_lots(portal.ctx, arrangement_id, MAX_LIMIT, 0)).items
     return {lot.id: f"{lot.code}: {lot.title}" for lot in lots}
 
 

@@ -11,8 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from dps.accounts.schemas import RegisterProviderIn
-from dps.accounts.services import auth, providers
+from dps.accounts import public as accounts
+from dps.accounts.public import RegisterProviderIn
 from dps.core.auth import MIN_PASSWORD_LENGTH
 from dps.core.errors import DomainError
 from dps.portal.forms import Form, shape_error
@@ -41,7 +41,7 @@ class SessionPages(Controller):
             form.error("password", "Enter your password")
         if form.ok:
             try:
-                issued = await auth.login(portal.ctx, email, password, client=portal.client)
+                issued = await accounts.login(portal.ctx, email, password, client=portal.client)
             except DomainError as exc:
                 form.problem(exc, "email")
             else:
@@ -55,7 +55,7 @@ class SessionPages(Controller):
     async def sign_out(self, portal: NamedDependency[Portal]) -> Redirect:
         """Revoke the session's token (not just forget the cookie), then say so."""
         if portal.principal is not None:
-            await auth.logout(portal.ctx)
+            await accounts.logout(portal.ctx)
         gone = expired_cookie(SESSION_COOKIE, portal.secure)
         return redirect(portal, "/sign-in", banner="signed_out", cookies=[gone])
 
@@ -94,8 +94,8 @@ class SessionPages(Controller):
                     },
                     RegisterProviderIn,
                 )
-                await providers.register_provider(portal.ctx, data)
-                issued = await auth.login(portal.ctx, email, password, client=portal.client)
+                await accounts.register_provider(portal.ctx, data)
+                issued = await accounts.login(portal.ctx, email, password, client=portal.client)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"admin_full_name": "full_name", "admin_email": "email", "name": "full_name"})
             except DomainError as exc:
@@ -119,7 +119,7 @@ class SessionPages(Controller):
             form.error("password", f"Your password must be {MIN_PASSWORD_LENGTH} characters or more")
         if form.ok:
             try:
-                await auth.accept_invitation(portal.ctx, form.get("token"), password)
+                await accounts.accept_invitation(portal.ctx, form.get("token"), password)
             except DomainError as exc:
                 form.problem(exc)
             else:

@@ -11,9 +11,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from dps.accounts import public as accounts
 from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, Setting, SettingType
-from dps.accounts.schemas import SettingIn, SettingPatch
-from dps.accounts.services import providers
+from dps.accounts.public import SettingIn, SettingPatch
 from dps.core.errors import DomainError, StaleVersion
 from dps.portal.forms import Form, date_fields, shape_error
 from dps.portal.web import Portal, page, redirect
@@ -88,7 +88,7 @@ class SettingPages(Controller):
     @get("/", name="settings")
     async def index(self, portal: NamedDependency[Portal], after: FromQuery[int] = 0) -> Template:
         """The provider's settings, PAGE_SIZE to a page."""
-        found = await providers.list_settings(portal.ctx, portal.provider_id(), PAGE_SIZE, max(after, 0))
+        found = await accounts.list_settings(portal.ctx, portal.provider_id(), PAGE_SIZE, max(after, 0))
         return page(portal, "settings/index.html", settings=found.items, next_after=found.next_after_id, after=after)
 
     @get("/new", name="setting_new")
@@ -103,7 +103,7 @@ class SettingPages(Controller):
         values = _read(form, creating=True)
         if form.ok:
             try:
-                await providers.create_setting(portal.ctx, provider_id, msgspec.convert(values, SettingIn))
+                await accounts.create_setting(portal.ctx, provider_id, msgspec.convert(values, SettingIn))
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
@@ -114,14 +114,14 @@ class SettingPages(Controller):
 
     @get("/{setting_id:int}", name="setting_edit")
     async def edit_form(self, portal: NamedDependency[Portal], setting_id: FromPath[int]) -> Template:
-        setting = await providers.get_setting(portal.ctx, portal.provider_id(), setting_id)
+        setting = await accounts.get_setting(portal.ctx, portal.provider_id(), setting_id)
         return page(portal, "settings/form.html", form=Form(values=_values_of(setting)), setting=setting, **_choices())
 
     @post("/{setting_id:int}", status_code=303)
     async def update(self, portal: NamedDependency[Portal], setting_id: FromPath[int]) -> Template | Redirect:
         """Save the setting if nobody changed it since the form was shown; if they did, show theirs."""
         provider_id = portal.provider_id()
-        setting = await providers.get_setting(portal.ctx, provider_id, setting_id)
+        setting = await accounts.get_setting(portal.ctx, provider_id, setting_id)
         form = Form.of(await portal.request.form(), multi=("needs",))
         values = _read(form, creating=False)
         theirs = None
@@ -129,12 +129,12 @@ class SettingPages(Controller):
             try:
                 patch = msgspec.convert(values, SettingPatch)
                 version = int(form.get("version") or 0)
-                await providers.update_setting(portal.ctx, provider_id, setting_id, version, patch)
+                await accounts.update_setting(portal.ctx, provider_id, setting_id, version, patch)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except StaleVersion as exc:
                 form.problem(exc)
-                theirs = await providers.get_setting(portal.ctx, provider_id, setting_id)
+                theirs = await accounts.get_setting(portal.ctx, provider_id, setting_id)
                 form.values["version"] = str(theirs.version)
             except DomainError as exc:
                 form.problem(exc)

@@ -16,12 +16,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import authorities
-from dps.compliance.services import checks
+from dps.accounts import public as accounts
+from dps.compliance import public as compliance
 from dps.core.auth import Role
 from dps.core.dates import UK_TIME
 from dps.core.errors import DomainError, NotFound, RuleViolation
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import (
     DEFAULT_QUALITY_THRESHOLD,
     Arrangement,
@@ -30,15 +31,21 @@ from dps.frameworks.domain.arrangements import (
     ServiceType,
     publishing_gaps,
 )
-from dps.frameworks.profiles import PROFILES, JoiningRule, Profile, ProfileCode, get_profile
-from dps.frameworks.schemas import ArrangementIn, ArrangementPatch, WindowIn
-from dps.frameworks.services import arrangements, questionnaires
+from dps.frameworks.public import (
+    PROFILES,
+    ArrangementIn,
+    ArrangementPatch,
+    JoiningRule,
+    Profile,
+    ProfileCode,
+    WindowIn,
+    get_profile,
+)
 from dps.portal.forms import Form, shape_error
 from dps.portal.messages import explain
 from dps.portal.templating import long_date
 from dps.portal.web import Portal, page, redirect
-from dps.pricing.services import prices
-from dps.pricing.services import setup as pricing_setup
+from dps.pricing import public as pricing
 
 T = TypeVar("T")
 
@@ -63,7 +70,7 @@ async def managed(portal: Portal, arrangement_id: int) -> Arrangement:
     """The arrangement, for its lead authority's procurement officers (not found for anyone else,
     including the officers of its member councils: the services let only the lead change it)."""
     principal = portal.council_staff(Role.PROCUREMENT_OFFICER)
-    arrangement = await arrangements.get_arrangement(portal.ctx, arrangement_id)
+    arrangement = await frameworks.get_arrangement(portal.ctx, arrangement_id)
     if arrangement.lead_authority_id != principal.org_id:
         raise NotFound("only the lead authority sets up an arrangement", entity="arrangement")
     return arrangement
@@ -151,11 +158,11 @@ async def tasks(portal: Portal, arrangement: Arrangement) -> list[SetupTask]:
     """Each part of the set-up with how far it has got."""
     ctx, a = portal.ctx, arrangement
     profile = get_profile(a.profile_code)
-    lots = (await arrangements.list_lots(ctx, a.id, MAX_LIMIT, 0)).items
-    questions = await questionnaires.list_questions(ctx, a.id)
-    requirements = await checks.list_requirements(ctx, a.id)
-    bands = (await prices.list_bands(ctx, a.id, MAX_LIMIT, 0, None, None)).items
-    services = await prices.list_services(ctx, a.id)
+    lots = (await frameworks.list_lots(ctx, a.id, MAX_LIMIT, 0)).items
+    questions = await frameworks.list_questions(ctx, a.id)
+    requirements = await compliance.list_requirements(ctx, a.id)
+    bands = (await pricing.list_bands(ctx, a.id, MAX_LIMIT, 0, None, None)).items
+    services = await pricing.list_services(ctx, a.id)
     priced = {b.lot_id for b in bands}
     offered = [lot for lot in lots if not lot.withdrawn]
 
@@ -241,14 +248,14 @@ async def gaps(portal: Portal, arrangement: Arrangement) -> list[Gap]:
     check not waived)."""
     found: list[Gap] = []
     try:
-        await arrangements.check_publishable(arrangement)
+        await frameworks.check_publishable(arrangement)
     except RuleViolation as exc:
         if exc.code == "no_lots":
             found.append(Gap("There are no lots. Add at least one", setup_path(arrangement.id, "lots"), None))
         else:
             found.append(Gap(UNREACHABLE, setup_path(arrangement.id, "questions"), None))
-    lots = {lot.id: lot for lot in (await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items}
-    for gap in publishing_gaps(arrangement, await pricing_setup.readiness(arrangement)):
+    lots = {lot.id: lot for lot in (await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items}
+    for gap in publishing_gaps(arrangement, await pricing.readiness(arrangement)):
         check = PublishingCheck(str(gap["check"]))
         words, task = CHECK_WORDS[check]
         lot_ids = gap.get("lot_ids")
@@ -316,7 +323,7 @@ class SetupPages(Controller):
     async def index(self, portal: NamedDependency[Portal]) -> Template:
         """The arrangements the council leads: drafts being set up, and those published."""
         principal = portal.council_staff(Role.PROCUREMENT_OFFICER)
-        found = await arrangements.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
+        found = await frameworks.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
         led = [a for a in found.items if a.lead_authority_id == principal.org_id]
         return page(portal, "council/setup/index.html", arrangements=led)
 
@@ -365,7 +372,7 @@ class SetupPages(Controller):
                     term_end=end,
                     quality_threshold=threshold,
                 )
-                created = await arrangements.create_arrangement(portal.ctx, data)
+                created = await frameworks.create_arrangement(portal.ctx, data)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
@@ -426,7 +433,7 @@ class SetupPages(Controller):
         evaluators = form.whole_number("min_evaluators", "Number of evaluators", 1, 10)
         if form.ok and threshold is not None and evaluators is not None:
             try:
-                await arrangements.update_arrangement(
+                await frameworks.update_arrangement(
                     portal.ctx,
                     arrangement_id,
                     _version(form, arrangement),
@@ -436,7 +443,7 @@ class SetupPages(Controller):
                 problem(form, exc)
             else:
                 return redirect(portal, setup_path(arrangement_id), banner="arrangement_saved")
-        arrangement = await arrangements.get_arrangement(portal.ctx, arrangement_id)
+        arrangement = await frameworks.get_arrangement(portal.ctx, arrangement_id)
         form.values["version"] = str(arrangement.version)
         return self._profile_page(portal, arrangement, form, status=400)
 
@@ -453,7 +460,7 @@ class SetupPages(Controller):
 
     @staticmethod
     async def _members_page(portal: Portal, arrangement: Arrangement, form: Form, status: int = 200) -> Template:
-        councils = (await authorities.list_authorities(portal.ctx, MAX_LIMIT, 0, None)).items
+        councils = (await accounts.list_authorities(portal.ctx, MAX_LIMIT, 0, None)).items
         lead = next((c for c in councils if c.id == arrangement.lead_authority_id), None)
         options = [(str(c.id), c.name) for c in councils if c.id != arrangement.lead_authority_id]
         return page(
@@ -473,14 +480,14 @@ class SetupPages(Controller):
         form = Form.of(await portal.request.form(), multi=("member_ids",))
         chosen = [int(v) for v in form.getall("member_ids") if v.isdigit()]
         try:
-            await arrangements.update_arrangement(
+            await frameworks.update_arrangement(
                 portal.ctx, arrangement_id, _version(form, arrangement), ArrangementPatch(member_authority_ids=chosen)
             )
         except DomainError as exc:
             problem(form, exc, "member_ids")
         else:
             return redirect(portal, setup_path(arrangement_id), banner="members_saved")
-        arrangement = await arrangements.get_arrangement(portal.ctx, arrangement_id)
+        arrangement = await frameworks.get_arrangement(portal.ctx, arrangement_id)
         form.values["version"] = str(arrangement.version)
         return await self._members_page(portal, arrangement, form, status=400)
 
@@ -516,14 +523,14 @@ class SetupPages(Controller):
             kept = [WindowIn(opens_at=w.opens_at, closes_at=w.closes_at) for w in arrangement.windows]
             added = WindowIn(opens_at=_uk_open(opens), closes_at=_uk_close(closes))
             try:
-                await arrangements.update_arrangement(
+                await frameworks.update_arrangement(
                     portal.ctx, arrangement_id, _version(form, arrangement), ArrangementPatch(windows=[*kept, added])
                 )
             except DomainError as exc:
                 problem(form, exc, "opens")
             else:
                 return redirect(portal, setup_path(arrangement_id, "windows"), banner="window_added")
-        arrangement = await arrangements.get_arrangement(portal.ctx, arrangement_id)
+        arrangement = await frameworks.get_arrangement(portal.ctx, arrangement_id)
         form.values["version"] = str(arrangement.version)
         return self._windows_page(portal, arrangement, form, status=400)
 
@@ -554,7 +561,7 @@ class SetupPages(Controller):
         arrangement = await managed(portal, arrangement_id)
         form = Form()
         try:
-            await pricing_setup.publish_arrangement(portal.ctx, arrangement_id)
+            await pricing.publish_arrangement(portal.ctx, arrangement_id)
         except DomainError as exc:
             missing = await gaps(portal, arrangement)
             if missing:
@@ -578,7 +585,7 @@ class SetupPages(Controller):
         reason = form.required(f"reason-{raw}" if check else "check", "Say why it is published without this")
         if form.ok and check is not None:
             try:
-                await arrangements.waive_publishing_check(portal.ctx, arrangement_id, check, reason)
+                await frameworks.waive_publishing_check(portal.ctx, arrangement_id, check, reason)
             except DomainError as exc:
                 problem(form, exc, f"reason-{raw}")
             else:

@@ -15,17 +15,16 @@ from litestar.response import Redirect, Template
 
 from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement, Lot
-from dps.frameworks.schemas import LotIn
-from dps.frameworks.services import arrangements
+from dps.frameworks.public import LotIn
 from dps.portal.forms import Form, shape_error
 from dps.portal.setup import BASE, managed, problem, setup_path, shaped
 from dps.portal.web import Portal, page, redirect
+from dps.pricing import public as pricing
 from dps.pricing.domain.bands import PriceBand
 from dps.pricing.domain.rate_cards import ServiceUnit
-from dps.pricing.schemas import BandIn, ServiceIn
-from dps.pricing.services import prices
-from dps.pricing.services import setup as pricing_setup
+from dps.pricing.public import BandIn, ServiceIn
 
 _AGES = re.compile(r"^(\d{1,2})\s*(?:-|to|–)\s*(\d{1,2})$")
 UNIT_WORDS: dict[ServiceUnit, str] = {
@@ -79,7 +78,7 @@ class LotPages(Controller):
 
     @staticmethod
     async def _lots_page(portal: Portal, arrangement: Arrangement, form: Form, status: int = 200) -> Template:
-        lots = (await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
+        lots = (await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
         return page(
             portal, "council/setup/lots.html", status_code=status, arrangement=arrangement, lots=lots, form=form
         )
@@ -105,7 +104,7 @@ class LotPages(Controller):
                     age_bands=age_bands,
                     need_levels=need_levels,
                 )
-                await arrangements.add_lot(portal.ctx, arrangement_id, data)
+                await frameworks.add_lot(portal.ctx, arrangement_id, data)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"label": "age_bands"})
             except DomainError as exc:
@@ -122,7 +121,7 @@ class LotPages(Controller):
         arrangement = await managed(portal, arrangement_id)
         form = Form()
         try:
-            await arrangements.remove_lot(portal.ctx, arrangement_id, lot_id)
+            await frameworks.remove_lot(portal.ctx, arrangement_id, lot_id)
         except DomainError as exc:
             problem(form, exc)
         else:
@@ -138,8 +137,8 @@ class LotPages(Controller):
 
     @staticmethod
     async def _bands_page(portal: Portal, arrangement: Arrangement, form: Form, status: int = 200) -> Template:
-        lots = [lot for lot in (await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items]
-        bands = (await prices.list_bands(portal.ctx, arrangement.id, MAX_LIMIT, 0, None, None)).items
+        lots = [lot for lot in (await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items]
+        bands = (await pricing.list_bands(portal.ctx, arrangement.id, MAX_LIMIT, 0, None, None)).items
         choices = [
             (band_choice(lot, age.label, need), f"{lot.code}, ages {age.label}, {need}")
             for lot in lots
@@ -191,7 +190,7 @@ class LotPages(Controller):
                     effective_from=starts,
                     effective_to=ends,
                 )
-                await prices.add_band(portal.ctx, arrangement_id, data)
+                await pricing.add_band(portal.ctx, arrangement_id, data)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"floor_pence": "floor", "ceiling_pence": "ceiling"})
             except DomainError as exc:
@@ -207,7 +206,7 @@ class LotPages(Controller):
         arrangement = await managed(portal, arrangement_id)
         form = Form()
         try:
-            await pricing_setup.delete_band(portal.ctx, arrangement_id, band_id)
+            await pricing.delete_band(portal.ctx, arrangement_id, band_id)
         except DomainError as exc:
             problem(form, exc)
         else:
@@ -228,7 +227,7 @@ class LotPages(Controller):
             "council/setup/services.html",
             status_code=status,
             arrangement=arrangement,
-            services=await prices.list_services(portal.ctx, arrangement.id),
+            services=await pricing.list_services(portal.ctx, arrangement.id),
             units=[(u.value, words) for u, words in UNIT_WORDS.items()],
             unit_words={u.value: words for u, words in UNIT_WORDS.items()},
             form=form,
@@ -247,7 +246,7 @@ class LotPages(Controller):
         if form.ok:
             try:
                 data = shaped(ServiceIn, code=code, name=name, unit=unit, description=form.get("description"))
-                await prices.add_service(portal.ctx, arrangement_id, data)
+                await pricing.add_service(portal.ctx, arrangement_id, data)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
@@ -263,7 +262,7 @@ class LotPages(Controller):
         arrangement = await managed(portal, arrangement_id)
         form = Form()
         try:
-            await pricing_setup.delete_service(portal.ctx, arrangement_id, service_id)
+            await pricing.delete_service(portal.ctx, arrangement_id, service_id)
         except DomainError as exc:
             problem(form, exc)
         else:

@@ -16,15 +16,15 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from dps.accounts.domain import DocumentType
+from dps.compliance import public as compliance
 from dps.compliance.domain.requirements import InsuranceKind, Requirement, RequirementKind
-from dps.compliance.schemas import RequirementIn
-from dps.compliance.services import checks
+from dps.compliance.public import RequirementIn
 from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement
 from dps.frameworks.domain.questionnaires import QuestionKind
-from dps.frameworks.schemas_applications import QuestionIn
-from dps.frameworks.services import arrangements, questionnaires
+from dps.frameworks.public import QuestionIn
 from dps.portal.forms import Form, shape_error
 from dps.portal.setup import BASE, managed, problem, setup_path, shaped
 from dps.portal.templating import pounds
@@ -161,8 +161,8 @@ class QuestionPages(Controller):
 
     @staticmethod
     async def _questions_page(portal: Portal, arrangement: Arrangement, form: Form, status: int = 200) -> Template:
-        lots = (await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
-        found = await questionnaires.list_questions(portal.ctx, arrangement.id)
+        lots = (await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)).items
+        found = await frameworks.list_questions(portal.ctx, arrangement.id)
         return page(
             portal,
             "council/setup/questions.html",
@@ -200,7 +200,7 @@ class QuestionPages(Controller):
                 form.error("evidence_type", "Select the document the provider attaches")
         lot_ids = [int(v) for v in form.getall("lot_ids") if v.isdigit()]
         if form.ok and kind is not None:
-            existing = await questionnaires.list_questions(portal.ctx, arrangement_id)
+            existing = await frameworks.list_questions(portal.ctx, arrangement_id)
             try:
                 data = shaped(
                     QuestionIn,
@@ -215,7 +215,7 @@ class QuestionPages(Controller):
                     evidence_type=evidence_type,
                     lot_ids=lot_ids,
                 )
-                await questionnaires.add_question(portal.ctx, arrangement_id, data)
+                await frameworks.add_question(portal.ctx, arrangement_id, data)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
@@ -231,7 +231,7 @@ class QuestionPages(Controller):
         arrangement = await managed(portal, arrangement_id)
         form = Form(values={"mandatory": "yes", "lot_ids": []})
         try:
-            await questionnaires.remove_question(portal.ctx, arrangement_id, question_id)
+            await frameworks.remove_question(portal.ctx, arrangement_id, question_id)
         except DomainError as exc:
             problem(form, exc)
         else:
@@ -248,7 +248,7 @@ class QuestionPages(Controller):
 
     @staticmethod
     async def _requirements_page(portal: Portal, arrangement: Arrangement, form: Form, status: int = 200) -> Template:
-        found = await checks.list_requirements(portal.ctx, arrangement.id)
+        found = await compliance.list_requirements(portal.ctx, arrangement.id)
         return page(
             portal,
             "council/setup/requirements.html",
@@ -289,7 +289,7 @@ class QuestionPages(Controller):
         if form.ok and item is not None:
             try:
                 data = shaped(RequirementIn, kind=item.kind, title=form.get("title") or title, **fields)
-                await checks.add_requirement(portal.ctx, arrangement_id, data)
+                await compliance.add_requirement(portal.ctx, arrangement_id, data)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"min_cover_pence": "min_cover"})
             except DomainError as exc:
@@ -305,7 +305,7 @@ class QuestionPages(Controller):
         arrangement = await managed(portal, arrangement_id)
         form = Form()
         try:
-            await checks.remove_requirement(portal.ctx, arrangement_id, requirement_id)
+            await compliance.remove_requirement(portal.ctx, arrangement_id, requirement_id)
         except DomainError as exc:
             problem(form, exc)
         else:

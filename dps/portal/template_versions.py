@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 from markupsafe import Markup
 
-from dps.contracts.services import templates
+from dps.contracts import public as contracts
 from dps.core.auth import Role
 from dps.portal.templates_library import BASE, KIND_WORDS
 from dps.portal.web import Portal, page
@@ -42,8 +42,8 @@ class TemplateVersionPages(Controller):
     async def detail(self, portal: NamedDependency[Portal], version_id: FromPath[int]) -> Template:
         """The version, with the fields its kind may use beside it."""
         portal.council_staff(Role.LEGAL_OFFICER)
-        version = await templates.get_template_version(portal.ctx, version_id)
-        catalogue = templates.variables_catalogue(portal.ctx)[version.kind]
+        version = await contracts.get_template_version(portal.ctx, version_id)
+        catalogue = contracts.variables_catalogue(portal.ctx)[version.kind]
         return page(
             portal,
             "council/templates/version.html",
@@ -57,7 +57,7 @@ class TemplateVersionPages(Controller):
     async def document(self, portal: NamedDependency[Portal], version_id: FromPath[int]) -> Response[bytes]:
         """The template itself, as uploaded (checked against its SHA-256)."""
         portal.council_staff(Role.LEGAL_OFFICER)
-        version, data = await templates.download_template_version(portal.ctx, version_id)
+        version, data = await contracts.download_template_version(portal.ctx, version_id)
         return _attachment(
             data, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", version.filename
         )
@@ -66,14 +66,14 @@ class TemplateVersionPages(Controller):
     async def preview_docx(self, portal: NamedDependency[Portal], version_id: FromPath[int]) -> Response[bytes]:
         """The template filled in with sample data, as a Word document."""
         portal.council_staff(Role.LEGAL_OFFICER)
-        found = await templates.preview_template_version(portal.ctx, version_id)
+        found = await contracts.preview_template_version(portal.ctx, version_id)
         return _attachment(found.data, found.media_type, found.filename)
 
     @get("/{version_id:int}/preview.pdf", name="council_template_preview_pdf")
     async def preview_pdf(self, portal: NamedDependency[Portal], version_id: FromPath[int]) -> Response[bytes]:
         """The template filled in with sample data, as a PDF (made by LibreOffice)."""
         portal.council_staff(Role.LEGAL_OFFICER)
-        found = await templates.preview_template_version(portal.ctx, version_id, pdf=True)
+        found = await contracts.preview_template_version(portal.ctx, version_id, pdf=True)
         return _attachment(found.data, found.media_type, found.filename)
 
 

@@ -12,9 +12,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from dps.contracts import public as contracts
 from dps.contracts.domain.contexts import TemplateKind
 from dps.contracts.domain.templates import TemplateInvalid, TemplateStatus, TemplateVersion
-from dps.contracts.services import templates
 from dps.core.auth import Role
 from dps.core.errors import DomainError
 from dps.core.pagination import MAX_LIMIT
@@ -64,7 +64,7 @@ async def _library(
     status: int = 200,
     document: bytes = b"",
 ) -> Template:
-    found = await templates.list_template_versions(portal.ctx, None, MAX_LIMIT, 0)
+    found = await contracts.list_template_versions(portal.ctx, None, MAX_LIMIT, 0)
     by_kind = {kind: [v for v in found.items if v.kind is kind] for kind in TemplateKind}
     council_id = portal.principal.org_id if portal.principal is not None else None
     return page(
@@ -118,7 +118,7 @@ class TemplatePages(Controller):
         if form.ok and kind is not None and isinstance(upload, UploadFile):
             content = await upload.read()
             try:
-                await templates.upload_template_version(portal.ctx, kind, content, upload.filename, form.get("note"))
+                await contracts.upload_template_version(portal.ctx, kind, content, upload.filename, form.get("note"))
             except TemplateInvalid as exc:
                 form.error("document", "The template cannot be used yet: fix the problems listed below")
                 listed = exc.extra.get("problems")
@@ -136,7 +136,7 @@ class TemplatePages(Controller):
         """New documents of its kind are made from this version from now; the previous one retires."""
         portal.council_staff(Role.LEGAL_OFFICER)
         try:
-            await templates.approve_template_version(portal.ctx, version_id)
+            await contracts.approve_template_version(portal.ctx, version_id)
         except DomainError as exc:
             form = Form()
             problem(form, exc)
@@ -147,7 +147,7 @@ class TemplatePages(Controller):
     async def retire(self, portal: NamedDependency[Portal], version_id: FromPath[int]) -> Template | Redirect:
         portal.council_staff(Role.LEGAL_OFFICER)
         try:
-            await templates.retire_template_version(portal.ctx, version_id)
+            await contracts.retire_template_version(portal.ctx, version_id)
         except DomainError as exc:
             form = Form()
             problem(form, exc)

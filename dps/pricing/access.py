@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.errors import NotFound, PermissionDenied
-from dps.frameworks.access import may_manage_arrangement, require_manage_arrangement
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
+from dps.frameworks.public import may_manage_arrangement, require_manage_arrangement
 
 __all__ = ["require_manage_arrangement"]
 

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from dps.core.concurrency import etag, parse_if_match
 from dps.core.context import Context
 from dps.core.http import DEFAULT_PAGE_SIZE, Cursor, IfMatch, Limit, after_id, signed_in
-from dps.frameworks.schemas import ArrangementOut
+from dps.frameworks.public import ArrangementOut
 from dps.pricing import schemas as s
 from dps.pricing.domain.rate_cards import RateCard, RateCardStatus
 from dps.pricing.report_csv import ReportSection, report_csv

@@ -537,6 +537,7 @@ async def insert_uplift(uplift: Uplift, at: datetime) -> Uplift:
 
 
 async def get_uplift(uplift_id: int, *, for_update: bool = False) -> Uplift:
+    """The uplift's row (no access check), locked when `for_update`; NotFound when there is none."""
     row = await one_row(
         t.Uplift,
         t.Uplift.id == uplift_id,

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from dps.core.calendar import WorkingDays
 from dps.core.dates import UK_TIME, long_date, months_before, start_of
@@ -29,6 +30,17 @@ from dps.frameworks.domain.arrangements import ArrangementStatus, ReopeningWindo
 ONE_DAY = timedelta(days=1)
 # Reopening windows close at `closes_at` inclusive (ReopeningWindow.contains): closed just after.
 JUST_AFTER = timedelta(microseconds=1)
+
+
+class DeadlineKind(StrEnum):
+    """What falls due, in the deadlines view (`GET /api/v1/deadlines` gives the value)."""
+
+    APPLICATION_DECISION = "application_decision"
+    ARRANGEMENT_TERM_END = "arrangement_term_end"
+    EVIDENCE_EXPIRY = "evidence_expiry"
+    CALL_OFF_DEADLINE = "call_off_deadline"
+    STANDSTILL_END = "standstill_end"
+    PLACEMENT_END = "placement_end"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.scheduler import repository, rules_compliance, rules_frameworks, rules_tenders, rules_transparency
 from dps.scheduler.domain_actions import PassActions, tally
 
@@ -33,22 +34,23 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Context, int, datetime], Awaitable[datetime | None]]
 
+# Keyed by EntityType (a StrEnum: a row's stored text finds its handler); tests may pass others.
 HANDLERS: dict[str, Handler] = {
-    "application": rules_frameworks.check_application,
-    "arrangement": rules_frameworks.check_arrangement,
-    "call_off": rules_tenders.check_call_off,
-    "placement": rules_tenders.check_placement,
-    "contract": rules_tenders.check_contract,
-    "evidence": rules_compliance.check_evidence,
-    "concern": rules_compliance.check_concern,
-    "membership_reaccreditation": rules_compliance.check_reaccreditation,
-    "setting_ofsted": rules_compliance.check_ofsted_census,
-    "transparency_notice": rules_transparency.check_notice,
+    EntityType.APPLICATION: rules_frameworks.check_application,
+    EntityType.ARRANGEMENT: rules_frameworks.check_arrangement,
+    EntityType.CALL_OFF: rules_tenders.check_call_off,
+    EntityType.PLACEMENT: rules_tenders.check_placement,
+    EntityType.CONTRACT: rules_tenders.check_contract,
+    EntityType.EVIDENCE: rules_compliance.check_evidence,
+    EntityType.CONCERN: rules_compliance.check_concern,
+    EntityType.MEMBERSHIP_REACCREDITATION: rules_compliance.check_reaccreditation,
+    EntityType.SETTING_OFSTED: rules_compliance.check_ofsted_census,
+    EntityType.TRANSPARENCY_NOTICE: rules_transparency.check_notice,
 }
 
 # Rows that always exist: the daily bulk checks no other package tracks (the Ofsted census reads
 # every setting's last inspection date). The first sweep creates them, due at once.
-STANDING_CHECKS: list[tuple[str, int]] = [("setting_ofsted", rules_compliance.OFSTED_CENSUS_ID)]
+STANDING_CHECKS: list[tuple[str, int]] = [(EntityType.SETTING_OFSTED, rules_compliance.OFSTED_CENSUS_ID)]
 
 DEFAULT_BATCH = 500
 UNKNOWN_TYPE_RETRY = timedelta(days=1)

@@ -12,10 +12,12 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from dps.accounts.domain import Region
+from dps.compliance import public as compliance
 from dps.core.dates import UK_TIME
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.frameworks.domain.applications import ApplicationStatus
-from dps.scheduler.domain import ApplicationFacts
+from dps.scheduler.domain import ApplicationFacts, DeadlineKind
 
 # Arbitrary constant naming the lock that lets one scheduler instance sweep at a time.
 SWEEP_LOCK = 7_310_002
@@ -43,9 +45,17 @@ async def ensure_tracked(checks: list[tuple[str, int]], at: datetime) -> None:
     )
 
 
+def entity_type_of(stored: str) -> EntityType | str:
+    """The EntityType a row holds; an unknown text stays as it is (the sweep logs it and moves on)."""
+    try:
+        return EntityType(stored)
+    except ValueError:
+        return stored
+
+
 @dataclass(frozen=True, slots=True)
 class DueCheck:
-    entity_type: str
+    entity_type: EntityType | str
     entity_id: int
     next_check_at: datetime
 
@@ -59,7 +69,7 @@ async def due_checks(now: datetime, limit: int) -> list[DueCheck]:
         now,
         limit,
     )
-    return [DueCheck(r["entity_type"], r["entity_id"], r["next_check_at"]) for r in rows]
+    return [DueCheck(entity_type_of(r["entity_type"]), r["entity_id"], r["next_check_at"]) for r in rows]
 
 
 async def set_next_checks(checks: list[tuple[str, int, datetime | None]]) -> None:
@@ -230,21 +240,6 @@ class MembershipContext:
     evidence_refreshed_on: date | None
 
 
-# The mandatory requirements that take evidence: Ofsted checks are read per setting and take none,
-# and a modern slavery statement is owed only above the turnover threshold, so neither is refreshed.
-_REFRESH_SQL = """
-WITH reqs AS (
-    SELECT q.id FROM compliance_requirements q
-    WHERE q.arrangement = {} AND q.mandatory AND q.kind NOT IN ('ofsted', 'modern_slavery')
-), latest AS (
-    SELECT reqs.id, max(e.submitted_at) AS at FROM reqs
-    LEFT JOIN compliance_evidence e ON e.requirement = reqs.id AND e.provider = {}
-    GROUP BY reqs.id
-)
-SELECT count(*) AS n, bool_and(at IS NOT NULL) AS complete, min(at) AS oldest FROM latest
-"""
-
-
 async def membership_context(membership_id: int) -> MembershipContext | None:
     """A membership with what its re-accreditation needs: the day its provider's evidence for
     every mandatory requirement was last refreshed (the oldest of the latest submissions)."""
@@ -257,9 +252,8 @@ async def membership_context(membership_id: int) -> MembershipContext | None:
     if not rows:
         return None
     m = rows[0]
-    refresh = (await _fetch(_REFRESH_SQL, m["arrangement"], m["provider"]))[0]
-    oldest = refresh["oldest"]
-    refreshed_on = oldest.astimezone(UK_TIME).date() if refresh["complete"] and oldest is not None else None
+    refresh = await compliance.evidence_refresh(m["arrangement"], m["provider"])  # compliance's rule and count
+    refreshed_on = refresh.refreshed_at.astimezone(UK_TIME).date() if refresh.refreshed_at is not None else None
     return MembershipContext(
         id=m["id"],
         arrangement_id=m["arrangement"],
@@ -269,7 +263,7 @@ async def membership_context(membership_id: int) -> MembershipContext | None:
         status=m["status"],
         status_reason=m["status_reason"],
         started_on=m["started_on"],
-        evidence_requirements=int(refresh["n"]),
+        evidence_requirements=refresh.requirements,
         evidence_refreshed_on=refreshed_on,
     )
 
@@ -343,11 +337,6 @@ async def first_membership_start(arrangement_id: int) -> date | None:
     return rows[0]["first"] if rows else None
 
 
-async def submitted_offer_count(call_off_id: int) -> int:
-    rows = await _fetch("SELECT count(*) AS n FROM offers WHERE call_off = {} AND status = 'submitted'", call_off_id)
-    return int(rows[0]["n"])
-
-
 # --- the deadlines view: evidence, call-offs and placements --------------------------------------
 
 
@@ -355,8 +344,8 @@ async def submitted_offer_count(call_off_id: int) -> int:
 class DueItem:
     """One dated thing for the deadlines view."""
 
-    kind: str
-    entity_type: str
+    kind: DeadlineKind
+    entity_type: EntityType
     entity_id: int
     title: str
     due_on: date
@@ -387,8 +376,8 @@ async def evidence_expiring(
     )
     return [
         DueItem(
-            "evidence_expiry",
-            "evidence",
+            DeadlineKind.EVIDENCE_EXPIRY,
+            EntityType.EVIDENCE,
             r["id"],
             f"{r['title']} of {r['legal_name']} expires",
             r["expires_on"],
@@ -398,7 +387,9 @@ async def evidence_expiring(
     ]
 
 
-async def call_off_dates(*, authority_id: int | None, provider_id: int | None) -> list[tuple[str, int, str, datetime]]:
+async def call_off_dates(
+    *, authority_id: int | None, provider_id: int | None
+) -> list[tuple[DeadlineKind, int, str, datetime]]:
     """(kind, call-off id, title, when) of live call-offs: offer deadlines of published ones and
     standstill ends of awarded ones raised by an authority; for a provider, the offer deadlines
     of published call-offs it is invited to."""
@@ -416,12 +407,12 @@ async def call_off_dates(*, authority_id: int | None, provider_id: int | None) -
         provider_id,
         provider_id,
     )
-    out: list[tuple[str, int, str, datetime]] = []
+    out: list[tuple[DeadlineKind, int, str, datetime]] = []
     for r in rows:
         if r["status"] == "published":
-            out.append(("call_off_deadline", r["id"], r["title"], r["deadline"]))
+            out.append((DeadlineKind.CALL_OFF_DEADLINE, r["id"], r["title"], r["deadline"]))
         else:
-            out.append(("standstill_end", r["id"], r["title"], r["standstill_ends_at"]))
+            out.append((DeadlineKind.STANDSTILL_END, r["id"], r["title"], r["standstill_ends_at"]))
     return out
 
 
@@ -442,8 +433,8 @@ async def placements_ending(today: date, *, authority_id: int | None, provider_i
     )
     return [
         DueItem(
-            "placement_end",
-            "placement",
+            DeadlineKind.PLACEMENT_END,
+            EntityType.PLACEMENT,
             r["id"],
             f"Placement {r['id']} at {r['name']} ends",
             r["ended_on"],

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import SettingType
 from dps.compliance.domain.concerns import ConcernStatus
-from dps.compliance.services.checks import evidence_outlook, on_evidence_expired, on_evidence_in_force
+from dps.compliance.public import evidence_outlook, on_evidence_expired, on_evidence_in_force
 from dps.core.auth import Role
 from dps.core.context import Context
 from dps.core.dates import long_date, uk_date
 from dps.core.notifications import Recipient
 from dps.frameworks.domain.applications import MembershipStatus
-from dps.frameworks.services.memberships import change_membership_status
+from dps.frameworks.public import change_membership_status
 from dps.scheduler import repository
 from dps.scheduler.domain import Event, series_state
 from dps.scheduler.domain_compliance import (

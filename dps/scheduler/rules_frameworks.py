@@ -10,20 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import Region, nation_of
-from dps.core import audit
 from dps.core.auth import Role
 from dps.core.calendar import WorkingDays
 from dps.core.context import Context
 from dps.core.dates import uk_date
 from dps.core.errors import NotFound
 from dps.core.notifications import Recipient, notify
-from dps.frameworks import repository as frameworks
-from dps.frameworks.domain.applications import MembershipStatus
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement
-from dps.frameworks.profiles import calendar_for, get_profile, reopening_deadlines
-from dps.frameworks.services.memberships import change_membership_status
+from dps.frameworks.public import calendar_for, get_profile, reopening_deadlines
 from dps.scheduler import repository
 from dps.scheduler.domain import (
     ArrangementFacts,
@@ -103,29 +100,13 @@ def arrangement_facts(arrangement: Arrangement) -> ArrangementFacts:
     )
 
 
-async def _expire(ctx: Context, arrangement: Arrangement, last_day_text: str) -> list[int]:
-    """The term has ended: the arrangement expires and so does every live membership of it.
-    Returns the providers whose memberships ended."""
-    after = arrangement.expire()
-    await frameworks.update_arrangement(arrangement, after)
-    await audit.record(ctx, "arrangement.expired", "arrangement", arrangement.id, before=arrangement, after=after)
-    ended: set[int] = set()
-    for membership in await frameworks.list_memberships(arrangement_id=arrangement.id):
-        if membership.status in {MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED}:
-            await change_membership_status(
-                ctx, membership.id, MembershipStatus.EXPIRED, f"the arrangement's term ended on {last_day_text}"
-            )
-            ended.add(membership.provider_id)
-    return sorted(ended)
-
-
 async def check_arrangement(ctx: Context, arrangement_id: int, now: datetime) -> datetime | None:
     """Term end: reminders 6, 3 and 1 months before to the lead's procurement officers; on the day
     after the last day of the term the arrangement and its live memberships expire. Reopening
     windows: member providers and the officers are reminded `window_reminder_days` (default 14)
     before one opens, and told when it opens and when it closes."""
     try:
-        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
+        arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)
     except NotFound:
         return None
     facts = arrangement_facts(arrangement)
@@ -135,7 +116,7 @@ async def check_arrangement(ctx: Context, arrangement_id: int, now: datetime) ->
         message = term_message(plan.term, arrangement.id, arrangement.title, facts.last_day)
         recipients = officers
         if plan.term.name == "expiry":
-            ended = await _expire(ctx.as_system(), arrangement, f"{facts.last_day:%d %B %Y}")
+            ended = await frameworks.expire_arrangement(ctx.as_system(), arrangement.id, f"{facts.last_day:%d %B %Y}")
             recipients = officers + await providers_people(ended)
         await send(recipients, plan.term, message, now)
     if plan.window is not None:

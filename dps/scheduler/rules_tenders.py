@@ -7,17 +7,15 @@ itself; the scheduler only says when). Run inside the sweep's batch transaction,
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
-from dps.accounts import repository as accounts
-from dps.contracts import repository as contracts
-from dps.contracts.pdf import PdfConverter
-from dps.contracts.services.placements import generate_placement_agreement_for
+from dps.accounts import public as accounts
+from dps.contracts import public as contracts
+from dps.contracts.public import AgreementState, PdfConverter, ensure_placement_agreement
 from dps.core.auth import Role
 from dps.core.context import Context
 from dps.core.dates import uk_date
-from dps.core.errors import Conflict, NotFound, RuleViolation
+from dps.core.errors import NotFound
 from dps.core.notifications import Recipient
 from dps.scheduler import repository
 from dps.scheduler.domain import series_state
@@ -25,10 +23,8 @@ from dps.scheduler.domain_tenders import (
     CONTRACT_REMINDER_DAYS,
     PLACEMENT_REMINDER_DAYS,
     WATCHED_CONTRACT,
-    CallOffStep,
     Ending,
     call_off_event,
-    call_off_step,
     concluded_message,
     contract_ending_message,
     ending_events,
@@ -38,13 +34,11 @@ from dps.scheduler.domain_tenders import (
     placement_ending_message,
 )
 from dps.scheduler.rules_frameworks import providers_people, send
-from dps.tenders import repository as tenders
-from dps.tenders.domain.call_offs import CallOff, CallOffStatus
-from dps.tenders.services.award import conclude_call_off
-from dps.tenders.services.call_offs import close_call_off
-from dps.tenders.services.placements import moved_on
+from dps.tenders import public as tenders
+from dps.tenders.domain.call_offs import CallOff
+from dps.tenders.domain.deadlines import CallOffStep
+from dps.tenders.public import moved_on
 
-log = logging.getLogger(__name__)
 COMMISSIONERS = (Role.COMMISSIONER,)
 CONTRACT_OFFICERS = (Role.LEGAL_OFFICER, Role.PROCUREMENT_OFFICER, Role.COMMISSIONER)
 
@@ -64,24 +58,15 @@ async def check_call_off(ctx: Context, call_off_id: int, now: datetime) -> datet
     """Close at the deadline (offers open: PCR 2015 reg 34) and conclude once the standstill has
     ended (Procurement Act 2023 s.51), through the tenders services; the raising commissioner is
     told. The next check comes from `CallOff.next_check_at()`."""
-    try:
-        call_off = await tenders.get_call_off(call_off_id)
-    except NotFound:
-        return None
-    step = call_off_step(call_off, now)
-    if step is CallOffStep.CLOSE:
-        after = await close_call_off(ctx.as_system(), call_off_id)
-        if after.status is CallOffStatus.CLOSED:
-            count = await repository.submitted_offer_count(call_off_id)
-            message = offers_opened_message(call_off_id, _named(call_off_id), count)
-            await send(await _raiser(after), call_off_event(call_off_id, step, now), message, now)
-        return after.next_check_at()
-    if step is CallOffStep.CONCLUDE:
-        after = await conclude_call_off(ctx.as_system(), call_off_id)
-        message = concluded_message(call_off_id, _named(call_off_id))
-        await send(await _raiser(after), call_off_event(call_off_id, step, now), message, now)
-        return after.next_check_at()
-    return call_off.next_check_at()
+    outcome = await tenders.on_deadline(ctx, call_off_id, now)
+    if outcome.call_off is not None and outcome.step is not None:
+        if outcome.step is CallOffStep.CLOSE and outcome.offers_opened is not None:
+            message = offers_opened_message(call_off_id, _named(call_off_id), outcome.offers_opened)
+            await send(await _raiser(outcome.call_off), call_off_event(call_off_id, outcome.step, now), message, now)
+        if outcome.step is CallOffStep.CONCLUDE:
+            message = concluded_message(call_off_id, _named(call_off_id))
+            await send(await _raiser(outcome.call_off), call_off_event(call_off_id, outcome.step, now), message, now)
+    return outcome.next_check_at
 
 
 async def check_placement(ctx: Context, placement_id: int, now: datetime) -> datetime | None:
@@ -117,22 +102,11 @@ IPA_RETRY = timedelta(hours=1)
 
 
 async def _placement_agreement_made(ctx: Context, placement_id: int) -> bool:
-    """Whether the placement has its IPA, generating it now when it has none. Without an approved
-    template for the service type the IPA waits (a legal officer must approve one) and the
-    placement is looked at again later."""
-    try:
-        await generate_placement_agreement_for(ctx.as_system(), placement_id, converter=PDF_AFTER_THE_SWEEP)
-    except Conflict as error:
-        if error.code == "off_framework_placement":
-            return True  # a spot purchase: no agreement under the DPS to make
-        if error.code != "already_generated":
-            raise
-    except RuleViolation as error:
-        if error.code != "no_approved_template":
-            raise
-        log.warning("placement %s waits for its IPA: %s", placement_id, error.detail)
-        return False
-    return True
+    """Whether the placement has its IPA (or needs none), contracts making it now when it has none.
+    Without an approved template for the service type the IPA waits (a legal officer must approve
+    one) and the placement is looked at again later."""
+    state = await ensure_placement_agreement(ctx.as_system(), placement_id, converter=PDF_AFTER_THE_SWEEP)
+    return state is not AgreementState.AWAITING_TEMPLATE
 
 
 async def check_contract(ctx: Context, contract_id: int, now: datetime) -> datetime | None:
@@ -140,7 +114,7 @@ async def check_contract(ctx: Context, contract_id: int, now: datetime) -> datet
     commissioning staff and the provider are reminded 3 months and 28 days (the notice period)
     before it ends."""
     try:
-        contract = await contracts.get_contract(contract_id)
+        contract = await contracts.get_contract_row(contract_id)
     except NotFound:
         return None
     today = uk_date(now)

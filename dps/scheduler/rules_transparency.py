@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.core.auth import Role
 from dps.core.context import Context
 from dps.core.dates import long_date

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from dps.contracts.services.generation import convert_pending_pdfs
+from dps.contracts.public import convert_pending_pdfs
 from dps.core.context import Context
 from dps.core.email import DeliveryResult, EmailSender, deliver_all_due, sender_from_settings
 from dps.scheduler.domain_actions import PassActions

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dps.compliance.services.checks import renewed_evidence_ids
+from dps.compliance.public import renewed_evidence_ids
 from dps.core.auth import OrgKind
 from dps.core.context import Context
 from dps.core.dates import months_after, uk_date
-from dps.frameworks.profiles import get_profile
+from dps.core.deadlines import EntityType
+from dps.frameworks.public import get_profile
 from dps.scheduler import repository
-from dps.scheduler.domain import TERM_REMINDER_MONTHS
+from dps.scheduler.domain import TERM_REMINDER_MONTHS, DeadlineKind
 from dps.scheduler.domain_compliance import EVIDENCE_REMINDER_DAYS
 from dps.scheduler.rules_frameworks import calendar_of
 
@@ -23,10 +24,8 @@ EVIDENCE_HORIZON = timedelta(days=max(EVIDENCE_REMINDER_DAYS))
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    # "application_decision" | "arrangement_term_end" | "evidence_expiry" | "call_off_deadline"
-    # | "standstill_end" | "placement_end"
-    kind: str
-    entity_type: str
+    kind: DeadlineKind
+    entity_type: EntityType
     entity_id: int
     title: str
     due_on: date
@@ -56,8 +55,8 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
         calendar = calendar_of(application.profile_code, application.region)
         found.append(
             Deadline(
-                kind="application_decision",
-                entity_type="application",
+                kind=DeadlineKind.APPLICATION_DECISION,
+                entity_type=EntityType.APPLICATION,
                 entity_id=application.facts.id,
                 title=f"Decision on application {application.facts.id} to {application.arrangement_title}",
                 due_on=due,
@@ -76,8 +75,8 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
         last_day = min(arrangement.term_end, fixed) if fixed else arrangement.term_end
         found.append(
             Deadline(
-                kind="arrangement_term_end",
-                entity_type="arrangement",
+                kind=DeadlineKind.ARRANGEMENT_TERM_END,
+                entity_type=EntityType.ARRANGEMENT,
                 entity_id=arrangement.id,
                 title=f"{arrangement.title} ends",
                 due_on=last_day,
@@ -101,11 +100,11 @@ async def my_deadlines(ctx: Context) -> list[Deadline]:
     ]
     for kind, call_off_id, title, at in await repository.call_off_dates(**scope):
         day = uk_date(at)
-        what = "Offers close" if kind == "call_off_deadline" else "Standstill ends"
+        what = "Offers close" if kind is DeadlineKind.CALL_OFF_DEADLINE else "Standstill ends"
         found.append(
             Deadline(
                 kind,
-                "call_off",
+                EntityType.CALL_OFF,
                 call_off_id,
                 f"{what}: {title}",
                 day,

@@ -446,6 +446,7 @@ async def insert_offer_sql(o: Offer) -> Offer:
 
 
 async def get_offer(call_off_id: int, offer_id: int, *, for_update: bool = False) -> Offer:
+    """An offer on the call-off (no access check, sealed or not), locked when `for_update`."""
     row = await one_row(
         t.Offer,
         (t.Offer.id == offer_id) & (t.Offer.call_off == call_off_id),
@@ -870,6 +871,7 @@ async def insert_placement(p: Placement, at: datetime) -> Placement:
 
 
 async def get_placement(placement_id: int, *, for_update: bool = False) -> Placement:
+    """The placement's row (no access check), locked when `for_update`; NotFound when there is none."""
     row = await one_row(
         t.Placement,
         t.Placement.id == placement_id,

@@ -15,6 +15,7 @@ import msgspec
 
 from dps.core import deadlines
 from dps.core.context import Context
+from dps.core.deadlines import EntityType
 from dps.transparency import repository
 from dps.transparency.config import TransparencyConfig
 from dps.transparency.domain import notices
@@ -80,7 +81,7 @@ def _today(at: datetime) -> date:
     return at.astimezone(UTC).date()
 
 
-NOTICE_ENTITY = "transparency_notice"  # its rows in deadline_checks (dps/scheduler/rules_transparency.py)
+NOTICE_ENTITY = EntityType.TRANSPARENCY_NOTICE  # its rows in deadline_checks (dps/scheduler/rules_transparency.py)
 
 
 async def _add_notice(

@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime, time
 from dps.core.settings import Settings
 from dps.transparency import repository
 from dps.transparency.config import TransparencyConfig
+from dps.transparency.controllers import NoticeController, OcdsController
 from dps.transparency.domain.notices import NOTICE_KINDS, NoticeType, reminder_state
 from dps.transparency.listener import NOTICE_ENTITY, TransparencyListener
 
-__all__ = ["NOTICE_ENTITY", "NoticeReminder", "listener_for", "notice_reminder"]
+__all__ = ["NOTICE_ENTITY", "NoticeController", "NoticeReminder", "OcdsController", "listener_for", "notice_reminder"]
 REMINDER_HOUR = time(8, 0, tzinfo=UTC)
 
 

@@ -28,16 +28,15 @@ from dps.scheduler.domain_compliance import (
 )
 from dps.scheduler.domain_tenders import (
     PLACEMENT_REMINDER_DAYS,
-    CallOffStep,
     Ending,
     ReopeningFacts,
-    call_off_step,
     ending_events,
     ending_still_ahead,
     last_reopened_on,
     reopening_events,
 )
 from dps.tenders.domain.call_offs import CallOffStatus
+from dps.tenders.domain.deadlines import CallOffStep, call_off_step
 from tests.support.tenders_domain import DEADLINE, call_off
 
 # --- evidence ------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ async def create_authority(ctx: Context, name: str, ons_code: str, region: Regio
 
 
 async def get_authority(ctx: Context, authority_id: int) -> Authority:
+    """An authority, as the caller may read it."""
     ctx.require_signed_in()  # any signed-in user may read the list of councils
     return await repository.get_authority(authority_id)
 

@@ -103,6 +103,7 @@ async def register_provider(ctx: Context, data: RegisterProviderIn) -> tuple[Pro
 
 
 async def get_provider(ctx: Context, provider_id: int) -> Provider:
+    """A provider, as the caller may read it."""
     access.require_read_provider(ctx.user, provider_id)
     return await repository.get_provider(provider_id)
 
@@ -183,6 +184,7 @@ async def create_setting(ctx: Context, provider_id: int, data: SettingIn) -> Set
 
 
 async def get_setting(ctx: Context, provider_id: int, setting_id: int) -> Setting:
+    """One of a provider's settings, as the caller may read it."""
     access.require_read_provider(ctx.user, provider_id)
     setting = await repository.get_setting(setting_id)
     if setting.provider_id != provider_id:
@@ -191,6 +193,7 @@ async def get_setting(ctx: Context, provider_id: int, setting_id: int) -> Settin
 
 
 async def list_settings(ctx: Context, provider_id: int, limit: int, after_id: int) -> Page[Setting]:
+    """A provider's settings, a page at a time, as the caller may read them."""
     access.require_read_provider(ctx.user, provider_id)
     return await repository.list_settings(provider_id, limit, after_id)
 

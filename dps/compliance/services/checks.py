@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.compliance import access, facts, repository
 from dps.compliance.domain.requirements import (
     DEFAULT_GATEWAY,
@@ -27,15 +27,14 @@ from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import notify
 from dps.core.pagination import Page
-from dps.frameworks import access as frameworks_access
-from dps.frameworks import repository as frameworks
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import Membership, MembershipStatus
 from dps.frameworks.domain.arrangements import check_conditions_editable
-from dps.frameworks.profiles import get_profile
-from dps.frameworks.services.memberships import change_membership_status
+from dps.frameworks.public import change_membership_status, get_profile
 
 EVIDENCE_EXPIRED = "evidence_expired"
 OFSTED_JUDGEMENT = "ofsted_judgement"
@@ -69,8 +68,8 @@ async def add_requirement(ctx: Context, arrangement_id: int, data: RequirementIn
         )
     )
     async with DB.transaction():
-        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
-        frameworks_access.require_manage_arrangement(ctx.user, arrangement)
+        arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)
+        frameworks.require_manage_arrangement(ctx.user, arrangement)
         check_conditions_editable(arrangement, get_profile(arrangement.profile_code).conditions_locked_when_open)
         requirement = await repository.insert_requirement(draft, ctx.clock.now())
         await audit.record(ctx, "requirement.created", "requirement", requirement.id, after=requirement)
@@ -78,16 +77,17 @@ async def add_requirement(ctx: Context, arrangement_id: int, data: RequirementIn
 
 
 async def list_requirements(ctx: Context, arrangement_id: int) -> list[Requirement]:
-    arrangement = await frameworks.get_arrangement(arrangement_id)
-    frameworks_access.require_read_arrangement(ctx.user, arrangement)
+    """The compliance requirements of an arrangement the caller may read."""
+    arrangement = await frameworks.get_arrangement_row(arrangement_id)
+    frameworks.require_read_arrangement(ctx.user, arrangement)
     return await repository.list_requirements([arrangement_id])
 
 
 async def remove_requirement(ctx: Context, arrangement_id: int, requirement_id: int) -> None:
     """Withdraw a requirement nobody has attached evidence to yet (the lock applies as for adding)."""
     async with DB.transaction():
-        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
-        frameworks_access.require_manage_arrangement(ctx.user, arrangement)
+        arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)
+        frameworks.require_manage_arrangement(ctx.user, arrangement)
         check_conditions_editable(arrangement, get_profile(arrangement.profile_code).conditions_locked_when_open)
         requirement = await _requirement_of(arrangement_id, requirement_id)
         if await repository.count_evidence_for_requirement(requirement_id):
@@ -131,7 +131,7 @@ async def attach_evidence(ctx: Context, data: EvidenceIn) -> Evidence:
             code="requirement_takes_no_evidence",
         )
     if data.document_id is not None:
-        document = await accounts.get_document(data.document_id)
+        document = await accounts.get_document_row(data.document_id)
         if document.provider_id != provider_id:
             raise PermissionDenied("attach your own organisation's documents", code="not_your_document")
     insurance_kind = data.insurance_kind
@@ -165,12 +165,12 @@ async def attach_evidence(ctx: Context, data: EvidenceIn) -> Evidence:
         await repository.mark_replaced(replaced)
         evidence = await repository.insert_evidence(draft, principal.user_id)
         for old_id in replaced:
-            await deadlines.track("evidence", old_id, None)
+            await deadlines.track(EntityType.EVIDENCE, old_id, None)
         if evidence.expires_on is not None or not has_started(evidence, now.date()):
             # "Look at this soon": the scheduler's evidence rule (dps.scheduler) works out the
             # reminders (30 and 7 days before), the day a renewal takes over and the lapse, and
             # stores its next time itself.
-            await deadlines.track("evidence", evidence.id, now)
+            await deadlines.track(EntityType.EVIDENCE, evidence.id, now)
         await audit.record(
             ctx, "evidence.attached", "evidence", evidence.id, after={"evidence": evidence, "replaced": replaced}
         )
@@ -194,7 +194,7 @@ async def on_evidence_in_force(ctx: Context, evidence_id: int) -> None:
             await repository.mark_replaced(gone)
             system = ctx.as_system()
             for old_id in gone:
-                await deadlines.track("evidence", old_id, None)
+                await deadlines.track(EntityType.EVIDENCE, old_id, None)
             await audit.record(system, "evidence.in_force", "evidence", evidence_id, after={"replaced": gone})
         await reinstate_if_compliant(ctx, evidence.provider_id)
 
@@ -282,11 +282,11 @@ class MembershipCompliance:
 
 async def membership_compliance(ctx: Context, membership_id: int) -> MembershipCompliance:
     """A membership's compliance status with every check behind it."""
-    membership = await frameworks.get_membership(membership_id)
+    membership = await frameworks.get_membership_row(membership_id)
     access.require_read_record(
         ctx.user, membership.provider_id, await councils_of(ctx, membership.provider_id), "membership", membership_id
     )
-    arrangement = await frameworks.get_arrangement(membership.arrangement_id)
+    arrangement = await frameworks.get_arrangement_row(membership.arrangement_id)
     gathered = await facts.gather([arrangement.id], [membership.provider_id])
     summary = gathered.membership_summary(
         arrangement.id, arrangement.service_type.value, membership.provider_id, ctx.clock.now().date()
@@ -297,16 +297,16 @@ async def membership_compliance(ctx: Context, membership_id: int) -> MembershipC
 async def arrangement_compliance(ctx: Context, arrangement_id: int) -> list[MembershipCompliance]:
     """Every membership of an arrangement with its compliance status: staff of its lead and member
     councils (and admins), not every council (issue 13 item 10)."""
-    arrangement = await frameworks.get_arrangement(arrangement_id)
+    arrangement = await frameworks.get_arrangement_row(arrangement_id)
     principal = ctx.user
-    frameworks_access.require_read_arrangement(principal, arrangement)
+    frameworks.require_read_arrangement(principal, arrangement)
     if not principal.is_authority_staff:
         raise PermissionDenied("the compliance overview is for council staff")
     if not (principal.is_admin or (principal.org_id is not None and arrangement.is_member(principal.org_id))):
         raise PermissionDenied(
             "the compliance overview is for the arrangement's own councils", code="not_a_member_authority"
         )
-    memberships = await frameworks.list_memberships(arrangement_id=arrangement_id)
+    memberships = await frameworks.list_membership_rows(arrangement_id=arrangement_id)
     gathered = await facts.gather([arrangement_id], {m.provider_id for m in memberships})
     today = ctx.clock.now().date()
     return [
@@ -320,15 +320,15 @@ async def arrangement_compliance(ctx: Context, arrangement_id: int) -> list[Memb
 async def override_check(ctx: Context, arrangement_id: int, data: OverrideIn) -> MembershipComplianceList:
     """An officer of the lead authority replaces a check's result, with the reason (audited)."""
     async with DB.transaction():
-        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
-        frameworks_access.require_manage_arrangement(ctx.user, arrangement)
+        arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)
+        frameworks.require_manage_arrangement(ctx.user, arrangement)
         requirement = await _requirement_of(arrangement_id, data.requirement_id)
         if requirement.per_setting and data.setting_id is None:
             raise RuleViolation("name the setting whose Ofsted check to override", code="setting_required")
         if not requirement.per_setting and data.setting_id is not None:
             raise RuleViolation("this check is made for the provider, not a setting", code="setting_not_expected")
         if data.setting_id is not None:
-            setting = await accounts.get_setting(data.setting_id)
+            setting = await accounts.get_setting_row(data.setting_id)
             if setting.provider_id != data.provider_id:
                 raise RuleViolation("the setting belongs to another provider", code="setting_not_of_provider")
         override = Override(
@@ -367,7 +367,7 @@ async def on_evidence_expired(ctx: Context, evidence_id: int) -> None:
         if evidence.status != "current" or not evidence.is_expired_on(now.date()):
             return
         await repository.set_evidence_status(evidence_id, "expired")
-        await deadlines.track("evidence", evidence_id, None)
+        await deadlines.track(EntityType.EVIDENCE, evidence_id, None)
         system = ctx.as_system()
         await audit.record(system, "evidence.expired", "evidence", evidence_id, before=evidence)
         requirement = await repository.get_requirement(evidence.requirement_id)
@@ -391,7 +391,7 @@ async def on_evidence_expired(ctx: Context, evidence_id: int) -> None:
             setting_id=None,
             reason=reason,
         )
-        arrangement = await frameworks.get_arrangement(requirement.arrangement_id)
+        arrangement = await frameworks.get_arrangement_row(requirement.arrangement_id)
         recipients = await accounts.recipients_of_provider(evidence.provider_id)
         recipients += await accounts.recipients_of_authority(
             arrangement.lead_authority_id, OFFICERS | {Role.COMMISSIONER}
@@ -424,7 +424,7 @@ async def suspend_memberships(
     same rule can lift the suspension later; returns the memberships suspended."""
     suspended: list[int] = []
     for arrangement_id in arrangement_ids:
-        for m in await frameworks.list_memberships(
+        for m in await frameworks.list_membership_rows(
             provider_id=provider_id, arrangement_id=arrangement_id, status=MembershipStatus.ACTIVE
         ):
             await change_membership_status(system, m.id, MembershipStatus.SUSPENDED, reason)
@@ -446,10 +446,10 @@ async def reinstate_if_compliant(ctx: Context, provider_id: int) -> list[int]:
         by_membership.setdefault(s.membership_id, []).append(s)
     async with DB.transaction():
         for membership_id, suspensions in by_membership.items():
-            membership = await frameworks.get_membership(membership_id)
+            membership = await frameworks.get_membership_row(membership_id)
             now = ctx.clock.now()
             if membership.status is MembershipStatus.SUSPENDED:
-                arrangement = await frameworks.get_arrangement(membership.arrangement_id)
+                arrangement = await frameworks.get_arrangement_row(membership.arrangement_id)
                 gathered = await facts.gather([arrangement.id], [provider_id])
                 summary = gathered.membership_summary(
                     arrangement.id, arrangement.service_type.value, provider_id, now.date()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import check_inspection_not_future
 from dps.compliance import access, repository
 from dps.compliance.domain.concerns import Concern, ConcernCategory, ConcernStatus, check_concern_setting
@@ -15,10 +15,11 @@ from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import Recipient, notify
 from dps.core.pagination import Page
-from dps.frameworks import repository as frameworks
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import MembershipStatus
 from dps.frameworks.domain.arrangements import Arrangement
 
@@ -29,7 +30,7 @@ async def _arrangements(ids: frozenset[int] | list[int]) -> list[Arrangement]:
     found = []
     for arrangement_id in sorted(set(ids)):
         try:
-            found.append(await frameworks.get_arrangement(arrangement_id))
+            found.append(await frameworks.get_arrangement_row(arrangement_id))
         except NotFound as error:
             raise RuleViolation(f"arrangement {arrangement_id} does not exist", code="unknown_arrangement") from error
     return found
@@ -63,9 +64,9 @@ async def raise_concern(ctx: Context, data: ConcernIn) -> Concern:
     """A member council records a concern about a provider (or one setting), as a draft or issued."""
     arrangements = await _arrangements(data.arrangement_ids)
     authority_id = access.require_raise_concern(ctx.user, arrangements)
-    await accounts.get_provider(data.provider_id)
+    await accounts.get_provider_row(data.provider_id)
     if data.setting_id is not None:
-        setting = await accounts.get_setting(data.setting_id)
+        setting = await accounts.get_setting_row(data.setting_id)
         check_concern_setting(setting.provider_id, data.provider_id)
     now = ctx.clock.now()
     draft = Concern(
@@ -100,7 +101,7 @@ async def _issue(ctx: Context, before: Concern, arrangements: list[Arrangement])
     after = before.issue(ctx.clock.now())
     await repository.update_concern(before, after)
     await audit.record(ctx, "concern.issued", "concern", before.id, before=before, after=after)
-    await deadlines.track("concern", after.id, ctx.clock.now())  # the scheduler reminds of its review date
+    await deadlines.track(EntityType.CONCERN, after.id, ctx.clock.now())  # the scheduler reminds of its review date
     await _notify_issued(ctx, after, arrangements)
     return after
 
@@ -124,6 +125,7 @@ async def _require_visible(ctx: Context, concern: Concern) -> None:
 
 
 async def get_concern(ctx: Context, concern_id: int) -> Concern:
+    """A concern, as the caller may read it."""
     concern = await repository.get_concern(concern_id)
     await _require_visible(ctx, concern)
     return concern
@@ -224,18 +226,15 @@ async def record_ofsted_judgement(ctx: Context, setting_id: int, data: OfstedJud
     requirement says so and issues an `ofsted_judgement` concern to their members (as Placements
     North West does); a passing grade lets compliance reinstate them."""
     principal = ctx.user
-    setting = await accounts.get_setting(setting_id)
+    setting = await accounts.get_setting_row(setting_id)
     access.require_record_ofsted(principal, await councils_of(ctx, setting.provider_id))
     if data.grade is None and not data.registration_withdrawn:
         raise RuleViolation("give the grade, or record that the registration was withdrawn", code="judgement_required")
     now = ctx.clock.now()
     check_inspection_not_future(data.inspection_date, now.date())
     async with DB.transaction():
-        before = await accounts.get_setting(setting_id, for_update=True)
-        after = before
-        if data.grade is not None:
-            after = before.with_changes(ofsted_grade=data.grade, last_inspection_date=data.inspection_date)
-            await accounts.update_setting(before, after)
+        change = await accounts.record_ofsted_grade(setting_id, data.grade, data.inspection_date)
+        before, after = change.before, change.after
         await repository.insert_judgement(
             setting_id, data.grade, data.inspection_date, data.registration_withdrawn, principal.user_id, now
         )
@@ -310,7 +309,7 @@ async def _arrangements_relying_on(provider_id: int, setting_type: str) -> list[
     setting, and whose Ofsted requirement suspends on the worst grade (configurable per arrangement)."""
     from dps.compliance.domain.eligibility import SETTING_TYPES_FOR_SERVICE
 
-    memberships = await frameworks.list_memberships(provider_id=provider_id)
+    memberships = await frameworks.list_membership_rows(provider_id=provider_id)
     arrangement_ids = {
         m.arrangement_id for m in memberships if m.status in (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dps.accounts.services.documents import download_document
+from dps.accounts.public import download_document
 from dps.compliance.domain.extraction import (
     ExtractionKind,
     InsuranceProposal,

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.compliance import access, repository
 from dps.compliance.domain.concerns import ActionStatus, VisitForm, check_action_due, check_action_move
 from dps.compliance.repository import ActionItemRecord, VisitRecord
@@ -46,7 +46,7 @@ def form_details(data: VisitIn) -> dict[str, Any]:
 
 async def record_visit(ctx: Context, setting_id: int, data: VisitIn) -> tuple[VisitRecord, list[ActionItemRecord]]:
     """Record one form for a setting, once, for every council to see; findings open action items."""
-    setting = await accounts.get_setting(setting_id)
+    setting = await accounts.get_setting_row(setting_id)
     principal = ctx.user
     access.require_record_visit(principal, data.form, setting.provider_id, await councils_of(ctx, setting.provider_id))
     details = form_details(data)
@@ -79,7 +79,7 @@ async def record_visit(ctx: Context, setting_id: int, data: VisitIn) -> tuple[Vi
 
 
 async def list_visits(ctx: Context, setting_id: int) -> tuple[list[VisitRecord], list[ActionItemRecord]]:
-    setting = await accounts.get_setting(setting_id)
+    setting = await accounts.get_setting_row(setting_id)
     access.require_read_visits(ctx.user, setting.provider_id, await councils_of(ctx, setting.provider_id))
     visits = await repository.list_visits(setting_id)
     return visits, await repository.actions_of_visits([v.id for v in visits])

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.contracts import access, repository
 from dps.contracts.domain.contracts import (
     Contract,
@@ -21,10 +21,11 @@ from dps.contracts.domain.variation_terms import fee_variation_terms
 from dps.core import audit, deadlines, notifications
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, DomainError, NotFound, RuleViolation
 from dps.core.pagination import Page
 from dps.core.storage import DOCX, PDF
-from dps.tenders.services.placements import vary_weekly_fee
+from dps.tenders.public import vary_weekly_fee
 
 
 class ContractDocumentCorrupted(DomainError):
@@ -42,6 +43,7 @@ class ContractFile:
 
 
 async def get_contract(ctx: Context, contract_id: int) -> Contract:
+    """A contract, as the caller may read it."""
     contract = await repository.get_contract(contract_id)
     access.require_read_contract(ctx.user, contract)
     return contract
@@ -100,7 +102,7 @@ async def _step(
         after = change(before)
         await repository.update_contract(before, after)
         await audit.record(ctx, action, "contract", contract_id, before=before, after=after)
-        await deadlines.track("contract", contract_id, ctx.clock.now())  # the scheduler watches its end date
+        await deadlines.track(EntityType.CONTRACT, contract_id, ctx.clock.now())  # the scheduler watches its end date
         if after.status is ContractStatus.ISSUED:
             await _tell_provider(ctx, after)
     return after
@@ -145,7 +147,7 @@ async def sign_contract(ctx: Context, contract_id: int, document_sha256: str) ->
 async def sign_with_copy(ctx: Context, contract_id: int, document_id: int) -> Contract:
     """The provider uploads (through /documents) a signed copy of the issued document."""
     user = ctx.user
-    document = await accounts.get_document(document_id)
+    document = await accounts.get_document_row(document_id)
     if document.provider_id is None or not user.is_provider(document.provider_id):
         raise NotFound(f"document {document_id} does not exist", entity="document")
     if document.media_type not in (PDF, DOCX):

@@ -30,13 +30,13 @@ from dps.contracts.domain.contracts import (
     StoredFile,
     reference_for,
 )
+from dps.contracts.domain.errors import AlreadyGenerated
 from dps.contracts.pdf import PdfConverter, default_converter
 from dps.contracts.rendering import RENDERER
 from dps.contracts.services.templates import approved_template
 from dps.core import audit
 from dps.core.context import Context
 from dps.core.db import DB
-from dps.core.errors import Conflict
 from dps.core.storage import DOCX, PDF
 
 Progress = Callable[[int, int], None]  # (documents done, documents in the batch)
@@ -252,9 +252,8 @@ async def generate_one(ctx: Context, draft: Draft, converter: PdfConverter | Non
     result = await _generate(ctx, [draft], converter=converter)
     if result.skipped:
         existing = await repository.contract_by_subject(draft.subject_key)
-        raise Conflict(
+        raise AlreadyGenerated(
             "a document has already been generated for this",
-            code="already_generated",
             contract_id=existing.id if existing else None,
         )
     return result.created[0]

@@ -8,10 +8,13 @@ issued by dps/contracts"); neither of them calls up here.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from enum import StrEnum
 
 from dps.contracts import access, repository
 from dps.contracts.domain.contracts import Contract
+from dps.contracts.domain.errors import AlreadyGenerated, NoApprovedTemplate, OffFrameworkPlacement
 from dps.contracts.domain.facts import FeeVariationFacts
 from dps.contracts.domain.formatting import percentage
 from dps.contracts.domain.variations import child_reference, new_weekly_fee, varied_by_uplift
@@ -22,7 +25,9 @@ from dps.core.context import Context
 from dps.core.dates import long_date
 from dps.core.errors import Conflict
 from dps.pricing.domain.uplifts import UpliftStatus
-from dps.tenders.services.placements import off_framework
+from dps.tenders.public import off_framework
+
+log = logging.getLogger(__name__)
 
 
 async def generate_placement_agreement_for(
@@ -37,12 +42,38 @@ async def generate_placement_agreement_for(
     if await off_framework(placement_id):
         # DESIGN.md story 4: the IPA is called off under the national contract the DPS awarded; a
         # spot purchase outside the framework is contracted for outside it.
-        raise Conflict(
+        raise OffFrameworkPlacement(
             "this placement was recorded outside the framework (a spot purchase): it is not called off under "
-            "the DPS and gets no Individual Placement Agreement under its contract",
-            code="off_framework_placement",
+            "the DPS and gets no Individual Placement Agreement under its contract"
         )
     return await generation.generate_one(ctx, generation.placement_draft(facts), converter)
+
+
+class AgreementState(StrEnum):
+    """Where a placement stands with its Individual Placement Agreement after `ensure_placement_agreement`."""
+
+    MADE = "made"  # generated now
+    HELD = "held"  # it had one already
+    OFF_FRAMEWORK = "off_framework"  # a spot purchase: no agreement under the DPS to make
+    AWAITING_TEMPLATE = "awaiting_template"  # no approved template for its service type yet
+
+
+async def ensure_placement_agreement(
+    ctx: Context, placement_id: int, *, converter: PdfConverter | None = None
+) -> AgreementState:
+    """Make the placement's IPA unless it has one, is off the framework, or has no approved
+    template to be made from (a legal officer must approve one; the scheduler asks again later).
+    For the scheduler, with a system context."""
+    try:
+        await generate_placement_agreement_for(ctx, placement_id, converter=converter)
+    except OffFrameworkPlacement:
+        return AgreementState.OFF_FRAMEWORK
+    except AlreadyGenerated:
+        return AgreementState.HELD
+    except NoApprovedTemplate as error:
+        log.warning("placement %s waits for its IPA: %s", placement_id, error.detail)
+        return AgreementState.AWAITING_TEMPLATE
+    return AgreementState.MADE
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dps.contracts import access, repository
 from dps.contracts.domain.contexts import TemplateKind, Variable, catalogue
+from dps.contracts.domain.errors import NoApprovedTemplate
 from dps.contracts.domain.samples import sample_context
 from dps.contracts.domain.templates import (
     TemplateInvalid,
@@ -227,10 +228,7 @@ async def approved_template(
     default; 422 `no_approved_template` when there is none."""
     version = choose_template(await repository.approved_templates(kind, owners), owners)
     if version is None:
-        raise RuleViolation(
-            f"there is no approved {kind.value} template; a legal officer must approve one first",
-            code="no_approved_template",
-        )
+        raise NoApprovedTemplate(f"there is no approved {kind.value} template; a legal officer must approve one first")
     require_approved(version)
     return version, await template_bytes(ctx, version)
 

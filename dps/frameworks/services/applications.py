@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import nation_of
 from dps.core import audit, deadlines
 from dps.core.auth import OrgKind
@@ -15,6 +15,7 @@ from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.dates import uk_date
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import notify
 from dps.core.pagination import Page
@@ -61,7 +62,7 @@ async def known_application(
 
 async def lead_calendar(arrangement: Arrangement) -> WorkingDays:
     """The working days the arrangement counts in: its profile's scope, the lead authority's nation."""
-    lead = await accounts.get_authority(arrangement.lead_authority_id)
+    lead = await accounts.get_authority_row(arrangement.lead_authority_id)
     return calendar_for(get_profile(arrangement.profile_code), nation_of(lead.region))
 
 
@@ -121,7 +122,7 @@ async def _check_documents(provider_id: int, answers: Sequence[Answer]) -> None:
         if answer.document_id is None:
             continue
         try:
-            document = await accounts.get_document(answer.document_id)
+            document = await accounts.get_document_row(answer.document_id)
         except NotFound:
             document = None
         if document is None or document.provider_id != provider_id:
@@ -180,7 +181,7 @@ async def _missing(application: Application, questions: list[Question]) -> list[
     document_ids = [a.document_id for a in answers.values() if a.document_id is not None]
     evidence_types = {}
     for document_id in document_ids:
-        document = await accounts.get_document(document_id)
+        document = await accounts.get_document_row(document_id)
         evidence_types[document_id] = document.document_type.value
     items = missing_items(questions, answers, application.lot_ids, evidence_types)
     return [{"question_id": m.question_id, "reason": m.reason} for m in items]
@@ -214,7 +215,7 @@ async def submit_application(ctx: Context, application_id: int) -> Application:
         }
         after = before.submit(now, due, version, thresholds)
         await repo.update_application(before, after)
-        await deadlines.track("application", application_id, now)
+        await deadlines.track(EntityType.APPLICATION, application_id, now)
         await audit.record(ctx, "application.submitted", "application", application_id, before=before, after=after)
         await notify(
             await accounts.recipients_of_provider(after.provider_id),
@@ -239,7 +240,7 @@ async def withdraw_application(ctx: Context, application_id: int) -> Application
         access.require_provider_member(ctx.user, before.provider_id)
         after = before.withdraw()
         await repo.update_application(before, after)
-        await deadlines.track("application", application_id, None)
+        await deadlines.track(EntityType.APPLICATION, application_id, None)
         await audit.record(ctx, "application.withdrawn", "application", application_id, before=before, after=after)
     return after
 
@@ -260,7 +261,7 @@ async def extend_decision(ctx: Context, application_id: int, reason: str) -> App
         )
         after = before.extend_decision(new_due, reason.strip())
         await repo.update_application(before, after)
-        await deadlines.track("application", application_id, ctx.clock.now())
+        await deadlines.track(EntityType.APPLICATION, application_id, ctx.clock.now())
         await audit.record(ctx, "application.extended", "application", application_id, before=before, after=after)
     return after
 

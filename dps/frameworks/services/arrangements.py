@@ -8,12 +8,13 @@ from typing import Any
 
 import msgspec
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import User, UserStatus
 from dps.core import audit, deadlines
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, NotFound, RuleViolation
 from dps.core.evaluation import CriterionKind
 from dps.core.pagination import Page
@@ -72,7 +73,7 @@ async def _members(lead_authority_id: int, ids: list[int]) -> frozenset[int]:
     members = frozenset(ids) - {lead_authority_id}
     for authority_id in sorted(members):
         try:
-            await accounts.get_authority(authority_id)
+            await accounts.get_authority_row(authority_id)
         except NotFound as error:
             raise RuleViolation(
                 f"authority {authority_id} does not exist", code="unknown_authority", authority_id=authority_id
@@ -99,7 +100,7 @@ async def create_arrangement(ctx: Context, data: ArrangementIn) -> Arrangement:
     windows = _windows(data.windows)
     async with DB.transaction():
         try:
-            await accounts.get_authority(lead_authority_id)
+            await accounts.get_authority_row(lead_authority_id)
         except NotFound as error:
             raise RuleViolation(f"authority {lead_authority_id} does not exist", code="unknown_authority") from error
         draft = Arrangement(
@@ -127,6 +128,7 @@ async def create_arrangement(ctx: Context, data: ArrangementIn) -> Arrangement:
 
 
 async def get_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
+    """An arrangement, as the caller may read it (a draft only by its lead's officers)."""
     arrangement = await repository.get_arrangement(arrangement_id)
     access.require_read_arrangement(ctx.user, arrangement)
     return arrangement
@@ -185,7 +187,7 @@ async def update_arrangement(
         await repository.update_arrangement(before, after)
         if after.status is not ArrangementStatus.DRAFT:
             # Term and windows drive reminders: the scheduler re-reads them at its next sweep.
-            await deadlines.track("arrangement", arrangement_id, ctx.clock.now())
+            await deadlines.track(EntityType.ARRANGEMENT, arrangement_id, ctx.clock.now())
         await audit.record(ctx, "arrangement.updated", "arrangement", arrangement_id, before=before, after=after)
     return after
 
@@ -205,7 +207,7 @@ async def _move(ctx: Context, arrangement_id: int, step: ArrangementStep, action
         if step is ArrangementStep.PUBLISH:
             await check_publishable(before)
         await repository.update_arrangement(before, after)
-        await deadlines.track("arrangement", arrangement_id, ctx.clock.now())
+        await deadlines.track(EntityType.ARRANGEMENT, arrangement_id, ctx.clock.now())
         await audit.record(ctx, action, "arrangement", arrangement_id, before=before, after=after)
     return after
 
@@ -292,6 +294,7 @@ async def add_lot(ctx: Context, arrangement_id: int, data: LotIn) -> Lot:
 
 
 async def list_lots(ctx: Context, arrangement_id: int, limit: int, after_id: int) -> Page[Lot]:
+    """The lots of an arrangement the caller may read, a page at a time."""
     await get_arrangement(ctx, arrangement_id)
     return await repository.list_lots(arrangement_id, limit, after_id)
 
@@ -388,7 +391,7 @@ async def list_evaluators(ctx: Context, arrangement_id: int) -> list[User]:
     for authority_id in sorted({arrangement.lead_authority_id, *arrangement.member_authority_ids}):
         after = 0
         while True:
-            page = await accounts.list_users(100, after, authority_id=authority_id)
+            page = await accounts.list_user_rows(100, after, authority_id=authority_id)
             found.extend(
                 u
                 for u in page.items

@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.core import audit, deadlines, evaluation
 from dps.core.auth import Role
 from dps.core.context import Context
 from dps.core.dates import uk_date
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from dps.core.evaluation import Criterion, Mark
 from dps.core.notifications import Recipient, notify
@@ -364,8 +365,8 @@ async def decide(ctx: Context, application_id: int, decisions: Sequence[LotDecis
                 created.append(membership)
                 await audit.record(ctx, "membership.started", "membership", membership.id, after=membership)
                 # The scheduler watches the annual re-accreditation and an open framework's reopening clock.
-                await deadlines.track("membership_reaccreditation", membership.id, now)
-                await deadlines.track("arrangement", before.arrangement_id, now)
+                await deadlines.track(EntityType.MEMBERSHIP_REACCREDITATION, membership.id, now)
+                await deadlines.track(EntityType.ARRANGEMENT, before.arrangement_id, now)
         await audit.record(
             ctx,
             "application.decided",
@@ -379,7 +380,7 @@ async def decide(ctx: Context, application_id: int, decisions: Sequence[LotDecis
                 "lot_decisions": list(decisions),
             },
         )
-        await deadlines.track("application", application_id, None)
+        await deadlines.track(EntityType.APPLICATION, application_id, None)
         await _send_decision_notice(ctx, after, arrangement, per_lot, list(decisions))
         decision = Decision(after, outcome, list(decisions), created, view.lots)
     return decision

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.core import audit
 from dps.core.context import Context
 from dps.core.db import DB

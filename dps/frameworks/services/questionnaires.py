@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.core import audit
 from dps.core.context import Context
 from dps.core.db import DB

@@ -8,8 +8,8 @@ from datetime import date
 
 from dps.core.context import Context
 from dps.core.errors import RuleViolation
-from dps.frameworks import repository as frameworks
-from dps.frameworks.access import may_manage_arrangement
+from dps.frameworks import public as frameworks
+from dps.frameworks.public import may_manage_arrangement
 from dps.pricing import access, repository, repository_spend
 from dps.pricing.domain.analysis import (
     PricingReport,
@@ -33,7 +33,7 @@ async def pricing_report(
     the spend per council over [spend_from, spend_to] (default: the month of that day up to it),
     at the fee in force each day. The lead authority's officers (and admins) see every member
     council's spend and the consortium's total; a member council's officers their own council's."""
-    arrangement = await frameworks.get_arrangement(arrangement_id)
+    arrangement = await frameworks.get_arrangement_row(arrangement_id)
     access.require_pricing_analyst(ctx.user, arrangement)
     day = on or ctx.clock.now().date()
     first, last = spend_from or (spend_to or day).replace(day=1), spend_to or day

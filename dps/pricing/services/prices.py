@@ -14,7 +14,7 @@ from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import NotFound
 from dps.core.pagination import Page, page_of
-from dps.frameworks import repository as frameworks
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement
 from dps.pricing import access, repository
 from dps.pricing.domain.bands import BandKey, LotBands, Period, PriceBand, check_no_overlap
@@ -24,7 +24,7 @@ from dps.pricing.schemas import BandIn, BandPatch, ServiceIn
 
 async def readable_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
     """The arrangement, if the caller may read its prices."""
-    arrangement = await frameworks.get_arrangement(arrangement_id)
+    arrangement = await frameworks.get_arrangement_row(arrangement_id)
     user = ctx.user
     member = user.org_kind is OrgKind.PROVIDER and user.org_id is not None
     if member:
@@ -39,7 +39,7 @@ async def add_band(ctx: Context, arrangement_id: int, data: BandIn) -> PriceBand
     key = BandKey(data.age_band.strip(), data.need_level.strip(), data.area)
     period = Period(data.effective_from, data.effective_to)
     async with DB.transaction():
-        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
+        arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)
         access.require_manage_arrangement(ctx.user, arrangement)
         lot = await frameworks.get_lot(arrangement_id, data.lot_id)
         lot_bands = LotBands(
@@ -74,7 +74,7 @@ async def update_band(
     """Correct a band's floor, ceiling or end date if nobody changed it since `expected_version`."""
     raw = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     async with DB.transaction():
-        arrangement = await frameworks.get_arrangement(arrangement_id)
+        arrangement = await frameworks.get_arrangement_row(arrangement_id)
         access.require_manage_arrangement(ctx.user, arrangement)
         before = await repository.get_band(band_id, for_update=True)
         if before.arrangement_id != arrangement_id:
@@ -107,7 +107,7 @@ async def list_bands(
 async def add_service(ctx: Context, arrangement_id: int, data: ServiceIn) -> AdditionalService:
     """Add a service to the arrangement's catalogue (the lead authority's officers)."""
     async with DB.transaction():
-        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
+        arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)
         access.require_manage_arrangement(ctx.user, arrangement)
         service = await repository.insert_service(
             AdditionalService(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.core import audit
 from dps.core.concurrency import require_version
 from dps.core.context import Context
@@ -10,7 +10,7 @@ from dps.core.db import DB
 from dps.core.errors import PermissionDenied, RuleViolation
 from dps.core.notifications import notify
 from dps.core.pagination import Page
-from dps.frameworks import repository as frameworks
+from dps.frameworks import public as frameworks
 from dps.pricing import access, repository
 from dps.pricing.domain.bands import BandKey, Period
 from dps.pricing.domain.rate_cards import (
@@ -75,8 +75,9 @@ async def propose_rate_card(ctx: Context, data: RateCardIn) -> RateCard:
 
 
 async def get_rate_card(ctx: Context, card_id: int) -> RateCard:
+    """A rate card, as the caller may read it."""
     card = await repository.get_rate_card(card_id)
-    arrangement = await frameworks.get_arrangement(card.arrangement_id)
+    arrangement = await frameworks.get_arrangement_row(card.arrangement_id)
     access.require_read_rate_card(ctx.user, arrangement, card.provider_id, card.id)
     return card
 
@@ -111,7 +112,7 @@ async def list_rate_cards(
 
 async def _decidable(ctx: Context, card_id: int, expected_version: int) -> RateCard:
     card = await repository.get_rate_card(card_id, for_update=True)
-    arrangement = await frameworks.get_arrangement(card.arrangement_id)
+    arrangement = await frameworks.get_arrangement_row(card.arrangement_id)
     access.require_read_rate_card(ctx.user, arrangement, card.provider_id, card.id)
     access.require_manage_arrangement(ctx.user, arrangement)
     require_version(expected_version, card.version)
@@ -170,7 +171,7 @@ async def reject_rate_card(ctx: Context, card_id: int, expected_version: int, da
 
 async def _tell_provider(ctx: Context, card: RateCard, kind: str, outcome: str, detail: str) -> None:
     """The provider learns the decision on its card (and why, when refused) without asking."""
-    arrangement = await frameworks.get_arrangement(card.arrangement_id)
+    arrangement = await frameworks.get_arrangement_row(card.arrangement_id)
     await notify(
         await accounts.recipients_of_provider(card.provider_id),
         kind=kind,

@@ -10,15 +10,13 @@ arrangement's row lock: nothing can be removed between the check and the status 
 
 from __future__ import annotations
 
-from dps.compliance import repository as compliance
+from dps.compliance import public as compliance
 from dps.core import audit
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, RuleViolation
-from dps.frameworks import application_repository as questionnaires
-from dps.frameworks import repository as frameworks
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus, Readiness, publishing_gaps
-from dps.frameworks.services import arrangements
 from dps.pricing import access, repository
 from dps.pricing.domain.bands import PriceBand
 from dps.pricing.domain.rate_cards import AdditionalService
@@ -29,8 +27,8 @@ async def readiness(arrangement: Arrangement) -> Readiness:
     return Readiness(
         lots=tuple(await frameworks.all_lots(arrangement.id)),
         lots_with_price_bands=await repository.lots_with_bands(arrangement.id),
-        questions=len(await questionnaires.list_questions(arrangement.id, arrangement.questionnaire_version)),
-        requirements=len(await compliance.list_requirements([arrangement.id])),
+        questions=len(await frameworks.list_question_rows(arrangement.id, arrangement.questionnaire_version)),
+        requirements=len(await compliance.list_requirement_rows([arrangement.id])),
     )
 
 
@@ -39,10 +37,10 @@ async def publish_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
     price bands for every lot, a questionnaire and compliance requirements (each of the last three
     may be waived with a recorded reason). 422 `not_ready_to_publish` lists every gap."""
     async with DB.transaction():
-        arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
+        arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)
         access.require_manage_arrangement(ctx.user, arrangement)
         if arrangement.status is ArrangementStatus.DRAFT:
-            await arrangements.check_publishable(arrangement)
+            await frameworks.check_publishable(arrangement)
             gaps = publishing_gaps(arrangement, await readiness(arrangement))
             if gaps:
                 raise RuleViolation(
@@ -50,12 +48,12 @@ async def publish_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
                     code="not_ready_to_publish",
                     gaps=gaps,
                 )
-        published = await arrangements.publish_arrangement(ctx, arrangement_id)
+        published = await frameworks.publish_arrangement(ctx, arrangement_id)
     return published
 
 
 async def _managed(ctx: Context, arrangement_id: int) -> Arrangement:
-    arrangement = await frameworks.get_arrangement(arrangement_id, for_update=True)
+    arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)
     access.require_manage_arrangement(ctx.user, arrangement)
     if arrangement.status is ArrangementStatus.EXPIRED:
         raise Conflict("the arrangement's term has ended; it can no longer change", code="arrangement_expired")

@@ -16,7 +16,7 @@ from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import PermissionDenied
 from dps.core.pagination import Page
-from dps.frameworks import repository as frameworks
+from dps.frameworks import public as frameworks
 from dps.pricing import access, repository
 from dps.pricing.domain.uplifts import (
     IndexComponent,
@@ -41,7 +41,7 @@ async def define_uplift(ctx: Context, data: UpliftIn) -> Uplift:
     components = tuple(IndexComponent(index=c.index.strip(), weight=c.weight, rate=c.rate) for c in data.components)
     check_uplift(data.method, data.flat_percentage, components)
     async with DB.transaction():
-        arrangement = await frameworks.get_arrangement(data.arrangement_id, for_update=True)
+        arrangement = await frameworks.get_arrangement_row(data.arrangement_id, for_update=True)
         access.require_manage_arrangement(ctx.user, arrangement)
         uplift = await repository.insert_uplift(
             Uplift(
@@ -64,7 +64,7 @@ async def define_uplift(ctx: Context, data: UpliftIn) -> Uplift:
 
 async def _readable(ctx: Context, uplift_id: int, *, manage: bool, for_update: bool = False) -> Uplift:
     uplift = await repository.get_uplift(uplift_id, for_update=for_update)
-    arrangement = await frameworks.get_arrangement(uplift.arrangement_id)
+    arrangement = await frameworks.get_arrangement_row(uplift.arrangement_id)
     if manage:
         access.require_manage_arrangement(ctx.user, arrangement)
     else:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import Region
 from dps.core import audit, deadlines
 from dps.core.calendar import Nation
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, RuleViolation
 from dps.core.notifications import notify
-from dps.frameworks import repository as frameworks
-from dps.frameworks.profiles import calendar_for, get_profile
+from dps.frameworks import public as frameworks
+from dps.frameworks.public import calendar_for, get_profile
 from dps.tenders import repository
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, standstill_ends_at
 from dps.tenders.domain.offers import Offer, OfferFacts, OfferScore, OfferStatus, moderated_marks, score_offers
@@ -166,9 +167,9 @@ async def award_call_off(ctx: Context, call_off_id: int, offer_id: int, reason: 
             raise RuleViolation("award an evaluated, ranked offer of this call-off", code="offer_not_ranked")
         top_ids = [s.offer_id for s in scores.values() if s.rank == 1]
         top = offer_id if offer_id in top_ids else top_ids[0]
-        arrangement = await frameworks.get_arrangement(before.arrangement_id)
+        arrangement = await frameworks.get_arrangement_row(before.arrangement_id)
         profile = get_profile(arrangement.profile_code)
-        lead = await accounts.get_authority(arrangement.lead_authority_id)
+        lead = await accounts.get_authority_row(arrangement.lead_authority_id)
         now = ctx.clock.now()
         standstill = standstill_ends_at(
             now, profile.standstill_working_days, calendar_for(profile, _nation(lead.region))
@@ -181,7 +182,7 @@ async def award_call_off(ctx: Context, call_off_id: int, offer_id: int, reason: 
         if standstill is None:
             after = await _conclude(ctx, after)
         else:
-            await deadlines.track(ENTITY, call_off_id, standstill)
+            await deadlines.track(EntityType.CALL_OFF, call_off_id, standstill)
     return after
 
 
@@ -227,8 +228,8 @@ async def _conclude(ctx: Context, before: CallOff) -> CallOff:
     after = before.conclude(now)
     assert after.awarded_offer_id is not None
     offer = await repository.get_offer(after.id, after.awarded_offer_id)
-    setting = await accounts.get_setting(offer.content.setting_id)
-    authority = await accounts.get_authority(after.authority_id)
+    setting = await accounts.get_setting_row(offer.content.setting_id)
+    authority = await accounts.get_authority_row(after.authority_id)
     placement = await repository.insert_placement(
         Placement.start(
             call_off_id=after.id,
@@ -246,7 +247,7 @@ async def _conclude(ctx: Context, before: CallOff) -> CallOff:
     )
     placement = await started(ctx, placement, after)
     await repository.update_call_off(before, after)
-    await deadlines.track(ENTITY, after.id, None)
+    await deadlines.track(EntityType.CALL_OFF, after.id, None)
     await audit.record(ctx, "call_off.concluded", ENTITY, after.id, before=before, after=after)
     await audit.record(ctx, "placement.created", "placement", placement.id, after=placement)
     return after
@@ -271,6 +272,6 @@ async def end_without_award(ctx: Context, call_off_id: int, reason: str) -> Call
             link_path=f"/api/v1/call-offs/{call_off_id}",
             at=ctx.clock.now(),
         )
-        await deadlines.track(ENTITY, call_off_id, None)
+        await deadlines.track(EntityType.CALL_OFF, call_off_id, None)
         await audit.record(ctx, "call_off.no_award", ENTITY, call_off_id, before=before, after=after)
     return after

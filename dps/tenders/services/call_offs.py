@@ -11,17 +11,18 @@ from typing import Any
 import msgspec
 
 from dps.accounts.domain import Need
-from dps.compliance.eligibility import eligibility_for_lot
+from dps.compliance.public import eligibility_for_lot
 from dps.core import audit, deadlines, geo
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import notify
 from dps.core.pagination import Page
-from dps.frameworks import repository as frameworks
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
-from dps.frameworks.profiles import get_profile
+from dps.frameworks.public import get_profile
 from dps.tenders import access, repository
 from dps.tenders.domain.call_offs import (
     ENDED,
@@ -132,7 +133,7 @@ async def create_call_off(ctx: Context, data: CallOffIn) -> CallOff:
     check_preferred_needs(child, criteria)
     await _locate(child.home_district)
     async with DB.transaction():
-        arrangement = await frameworks.get_arrangement(data.arrangement_id)
+        arrangement = await frameworks.get_arrangement_row(data.arrangement_id)
         authority_id = access.require_raise(ctx.user, arrangement.is_member(ctx.user.org_id or 0))
         _require_callable(arrangement)
         await _check_lot(arrangement, data.lot_id, child)
@@ -196,7 +197,7 @@ async def update_call_off(ctx: Context, call_off_id: int, expected_version: int,
         after = replace(before, **changes, version=before.version + 1)
         check_preferred_needs(after.child, after.criteria)
         if "child" in changes:
-            await _check_lot(await frameworks.get_arrangement(before.arrangement_id), before.lot_id, after.child)
+            await _check_lot(await frameworks.get_arrangement_row(before.arrangement_id), before.lot_id, after.child)
         await repository.update_call_off(before, after)
         await audit.record(ctx, "call_off.updated", ENTITY, call_off_id, before=before, after=after)
     return after
@@ -212,7 +213,7 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         await require_manage(ctx, before)
-        arrangement = await frameworks.get_arrangement(before.arrangement_id)
+        arrangement = await frameworks.get_arrangement_row(before.arrangement_id)
         _require_callable(arrangement)
         profile = get_profile(arrangement.profile_code)
         now = ctx.clock.now()
@@ -265,7 +266,7 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
             link_path=f"/api/v1/call-offs/{call_off_id}",
             at=now,
         )
-        await deadlines.track(ENTITY, call_off_id, after.deadline)
+        await deadlines.track(EntityType.CALL_OFF, call_off_id, after.deadline)
         await audit.record(
             ctx,
             "call_off.published",
@@ -281,6 +282,12 @@ async def close_call_off(ctx: Context, call_off_id: int) -> CallOff:
     """Stop taking offers and open them, at or after the deadline. Called by the scheduler (as the
     system), by the raising council's commissioner, and by a write that needs it closed (marking,
     evaluating); never by a read. A call-off already closed is returned as it is."""
+    return (await close_counting(ctx, call_off_id))[0]
+
+
+async def close_counting(ctx: Context, call_off_id: int) -> tuple[CallOff, int | None]:
+    """`close_call_off`, with the number of submitted offers it opened (counted once, for the audit
+    and for the news the scheduler sends); None when the call-off is not closed (cancelled, ...)."""
     async with DB.transaction():
         before = await repository.get_call_off(call_off_id, lock="UPDATE")
         if ctx.principal is not None:
@@ -288,11 +295,13 @@ async def close_call_off(ctx: Context, call_off_id: int) -> CallOff:
         if before.status is not CallOffStatus.PUBLISHED:
             if before.status is CallOffStatus.DRAFT:
                 raise IllegalTransition(ENTITY, before.status.value, CallOffStatus.CLOSED.value)
-            return before
+            if before.status is CallOffStatus.CLOSED:
+                return before, (await repository.count_offers(call_off_id))[0]
+            return before, None
         after = before.close(ctx.clock.now())
         await repository.update_call_off(before, after)
         submitted, withdrawn = await repository.count_offers(call_off_id)
-        await deadlines.track(ENTITY, call_off_id, None)
+        await deadlines.track(EntityType.CALL_OFF, call_off_id, None)
         await audit.record(
             ctx,
             "call_off.closed",
@@ -301,7 +310,7 @@ async def close_call_off(ctx: Context, call_off_id: int) -> CallOff:
             before=before,
             after={"call_off": after, "offers_submitted": submitted, "offers_withdrawn": withdrawn},
         )
-    return after
+    return after, submitted
 
 
 async def opened(ctx: Context, call_off: CallOff) -> CallOff:
@@ -330,7 +339,7 @@ async def cancel_call_off(ctx: Context, call_off_id: int, reason: str) -> CallOf
                 link_path=f"/api/v1/call-offs/{call_off_id}",
                 at=ctx.clock.now(),
             )
-        await deadlines.track(ENTITY, call_off_id, None)
+        await deadlines.track(EntityType.CALL_OFF, call_off_id, None)
         await audit.record(ctx, "call_off.cancelled", ENTITY, call_off_id, before=before, after=after)
     return after
 

@@ -14,7 +14,7 @@ from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, PermissionDenied
 from dps.core.evaluation import Mark, check_moderation, check_submission
-from dps.pricing.services import check_offer_fee
+from dps.pricing.public import check_offer_fee
 from dps.tenders import access, repository
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, sealed
 from dps.tenders.domain.offers import Offer, OfferContent, OfferScore, OfferStatus, check_offer_content

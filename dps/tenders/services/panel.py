@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import UserStatus
 from dps.core import audit
 from dps.core.context import Context
@@ -13,7 +13,7 @@ from dps.core.db import DB
 from dps.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
 from dps.core.evaluation import Mark
 from dps.core.notifications import Recipient, notify
-from dps.frameworks import repository as frameworks
+from dps.frameworks import public as frameworks
 from dps.tenders import access, repository
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 from dps.tenders.domain.panel import PanelMember, PanelProgress, marks_visible, min_evaluators, progress
@@ -112,7 +112,7 @@ async def panel_progress(call_off_id: int) -> tuple[list[PanelMember], PanelProg
 
 
 async def minimum_panel(call_off: CallOff) -> int:
-    arrangement = await frameworks.get_arrangement(call_off.arrangement_id)
+    arrangement = await frameworks.get_arrangement_row(call_off.arrangement_id)
     return min_evaluators(arrangement.profile_code, call_off.criteria.min_evaluators)
 
 

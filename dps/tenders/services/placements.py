@@ -7,20 +7,20 @@ import asyncio
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from dps.accounts import repository as accounts
+from dps.accounts import public as accounts
 from dps.accounts.domain import Setting
-from dps.compliance.eligibility import eligibility_for_lot
+from dps.compliance.public import eligibility_for_lot
 from dps.core import audit, deadlines, geo
 from dps.core.auth import OrgKind, Role
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.dates import uk_date
 from dps.core.db import DB
+from dps.core.deadlines import EntityType
 from dps.core.errors import NotFound, PermissionDenied, RuleViolation
 from dps.core.pagination import Page
-from dps.frameworks import repository as frameworks
-from dps.pricing.services import check_offer_fee, record_agreed_fee, vary_agreed_fee
-from dps.pricing.services.fees import end_placement_fees
+from dps.frameworks import public as frameworks
+from dps.pricing.public import check_offer_fee, end_placement_fees, record_agreed_fee, vary_agreed_fee
 from dps.tenders import access, repository
 from dps.tenders.domain.call_offs import CallOff
 from dps.tenders.domain.placements import (
@@ -56,7 +56,7 @@ async def started(ctx: Context, placement: Placement, call_off: CallOff) -> Plac
     the placement (it reminds both sides before a planned end). The placement carries the child's
     reference, the lot and the band, to be found by them. A placement outside the framework (a
     spot purchase) is no fee agreed under the arrangement: pricing does not record it."""
-    await deadlines.track(ENTITY, placement.id, ctx.clock.now())
+    await deadlines.track(EntityType.PLACEMENT, placement.id, ctx.clock.now())
     lot = await frameworks.get_lot(call_off.arrangement_id, call_off.lot_id)
     band = fee_band(lot.age_bands, lot.need_levels, call_off.child.age, call_off.child.need_level)
     placement = replace(
@@ -92,7 +92,7 @@ async def _ended(ctx: Context, placement: Placement) -> None:
     `ended_on`), and the scheduler looks again (an end still ahead gets its notice reminders)."""
     if placement.agreed_fee_id is not None and placement.ended_on is not None:
         await end_placement_fees(placement.id, placement.ended_on - timedelta(days=1))
-    await deadlines.track(ENTITY, placement.id, ctx.clock.now())
+    await deadlines.track(EntityType.PLACEMENT, placement.id, ctx.clock.now())
 
 
 def today_of(ctx: Context) -> date:
@@ -121,6 +121,7 @@ def _require_manage(ctx: Context, p: Placement) -> None:
 
 
 async def get_placement(ctx: Context, placement_id: int) -> Placement:
+    """A placement, as the caller may read it."""
     placement = await repository.get_placement(placement_id)
     if not _may_read(ctx, placement):
         raise _hidden(placement)
@@ -280,11 +281,11 @@ async def move_placement(
         _require_manage(ctx, before)
         require_version(expected_version, before.version)
         ended = before.end(ended_on, kind, reason, note, today_of(ctx))
-        setting = await accounts.get_setting(move.setting_id)
+        setting = await accounts.get_setting_row(move.setting_id)
         call_off = None if move.off_framework else await _require_within_framework(ctx, before, setting, move)
         await repository.save_placement_ending(before, ended)
         await _ended(ctx, ended)
-        authority = await accounts.get_authority(before.authority_id)
+        authority = await accounts.get_authority_row(before.authority_id)
         new = await repository.insert_placement(
             Placement.start(
                 previous_placement_id=before.id,
@@ -311,7 +312,7 @@ async def move_placement(
         if call_off is not None:
             new = await started(ctx, new, call_off)
         else:
-            await deadlines.track(ENTITY, new.id, ctx.clock.now())
+            await deadlines.track(EntityType.PLACEMENT, new.id, ctx.clock.now())
         await audit.record(ctx, "placement.ended", ENTITY, placement_id, before=before, after=ended)
         await audit.record(ctx, "placement.created", ENTITY, new.id, after=new)
     return ended, new

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from dps.core.auth import OrgKind
 from dps.core.context import Context
 from dps.core.errors import PermissionDenied, RuleViolation
-from dps.frameworks import repository as frameworks
-from dps.frameworks.access import may_manage_arrangement
+from dps.frameworks import public as frameworks
+from dps.frameworks.public import may_manage_arrangement
 from dps.tenders import repository
 from dps.tenders.domain.reports import STABILITY_WINDOW_DAYS, CouncilFigures, consortium_total, council_figures
 
@@ -54,7 +54,7 @@ async def _arrangement_report(
     ctx: Context, first: date, last: date, authority_id: int | None, arrangement_id: int
 ) -> PlacementReport:
     p = ctx.user
-    arrangement = await frameworks.get_arrangement(arrangement_id)
+    arrangement = await frameworks.get_arrangement_row(arrangement_id)
     members = {arrangement.lead_authority_id, *arrangement.member_authority_ids}
     lead = may_manage_arrangement(p, arrangement)
     if lead:
