@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from dps.core.errors import Conflict
-from dps.scheduler.domain_tenders import CallOffStep, call_off_step
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria, PlacementType, Sex
 from dps.tenders.domain.clarifications import Clarification, require_questions_open
+from dps.tenders.domain.deadlines import CallOffStep, call_off_step
 
 DEADLINE = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 # A price-only call-off: the rules here read neither the child nor the questions.
