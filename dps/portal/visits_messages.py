@@ -26,4 +26,5 @@ VISITS_BANNERS: dict[str, str] = {
     ),
     "visit_recorded": "Visit recorded. Every council holding an arrangement with the provider can see it",
     "action_moved": "Action updated",
+    "description_recorded": "Description recorded. Every council holding an arrangement with you can see it",
 }

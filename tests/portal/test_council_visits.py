@@ -1,7 +1,8 @@
 """Ofsted judgements and quality visits in the browser: a procurement officer records an Inadequate
 judgement (the setting drops out of new placement requests: its place is suspended and a concern
 issued), then a better one; records a verification visit (Form B) whose findings open an action
-plan, follows the actions up and closes them; the provider reads its visits and action plan."""
+plan, follows the actions up and closes them; the provider reads its visits and action plan and
+describes its setting (Form A), which the council then reads."""
 
 from __future__ import annotations
 
@@ -138,9 +139,26 @@ def test_a_quality_visit_opens_an_action_plan_the_council_follows_up(
         expect(their_plan.get_by_role("row", name="Repair the fire door")).to_contain_text("In progress")
         expect(their_plan.get_by_role("button")).to_have_count(0)
         expect(theirs.get_by_role("heading", name="Form B: verification visit, 1 December 2026")).to_be_visible()
-        Look(theirs, [], "a_quality_visit_as_the_provider_sees_it")("provider-visits")
+        theirs_look = Look(theirs, [], "a_quality_visit_as_the_provider_sees_it")
+        theirs_look("provider-visits")
+        # Form A is the provider's own description of the setting.
+        theirs.get_by_role("button", name="Send the description").click()
+        expect(theirs.locator(".govuk-error-summary")).to_contain_text(
+            "Describe the service this setting gives children"
+        )
+        theirs_look("description-errors")
+        theirs.get_by_label("Describe the service this setting gives children").fill(
+            "A four-bed home for children aged 8 to 17 with two staff on every shift"
+        )
+        theirs.get_by_role("button", name="Send the description").click()
+        expect(theirs.locator(".govuk-notification-banner")).to_contain_text("Description recorded")
+        expect(theirs.get_by_role("heading", name="Form A: the provider's own description")).to_be_visible()
     finally:
         provider.close()
+
+    page.goto(setting)
+    expect(page.get_by_role("heading", name="Form A: the provider's own description")).to_be_visible()
+    expect(page.get_by_text("A four-bed home for children aged 8 to 17")).to_be_visible()
 
 
 def test_another_councils_setting_page_is_not_found(page: Page, look: Look) -> None:
