@@ -53,7 +53,7 @@ class ProviderVisitPages(Controller):
         """Record the provider's own description of the setting (Form A), dated today."""
         await providers.get_setting(portal.ctx, portal.provider_id(), setting_id)
         form = Form.of(await portal.request.form())
-        description = form.required("description", "Describe the service this setting gives children")
+        description = form.required("description", "Enter a description of the service this setting gives children")
         if form.ok:
             # The service's own day (UTC), so a description written after midnight in summer
             # is not "in the future".

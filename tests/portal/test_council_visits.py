@@ -143,9 +143,7 @@ def test_a_quality_visit_opens_an_action_plan_the_council_follows_up(
         theirs_look("provider-visits")
         # Form A is the provider's own description of the setting.
         theirs.get_by_role("button", name="Send the description").click()
-        expect(theirs.locator(".govuk-error-summary")).to_contain_text(
-            "Describe the service this setting gives children"
-        )
+        expect(theirs.locator(".govuk-error-summary")).to_contain_text("Enter a description of the service")
         theirs_look("description-errors")
         theirs.get_by_label("Describe the service this setting gives children").fill(
             "A four-bed home for children aged 8 to 17 with two staff on every shift"
