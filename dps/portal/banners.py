@@ -4,6 +4,7 @@ so nothing a visitor typed is ever echoed back through it)."""
 from __future__ import annotations
 
 from dps.portal.setup_messages import SETUP_BANNERS
+from dps.portal.visits_messages import VISITS_BANNERS
 
 BANNERS: dict[str, str] = {
     "signed_out": "You have signed out",
@@ -68,3 +69,4 @@ BANNERS: dict[str, str] = {
 }
 
 BANNERS.update(SETUP_BANNERS)
+BANNERS.update(VISITS_BANNERS)

@@ -15,6 +15,7 @@ _ITEMS: list[tuple[str, str, frozenset[Role]]] = [
     ("/council/figures", "Figures", frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})),
     ("/council/compliance", "Compliance", frozenset({Role.PROCUREMENT_OFFICER})),
     ("/council/concerns", "Concerns", frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})),
+    ("/council/quality", "Ofsted and visits", frozenset({Role.PROCUREMENT_OFFICER, Role.EVALUATOR})),
     ("/council/rate-cards", "Rate cards", frozenset({Role.PROCUREMENT_OFFICER})),
     ("/council/uplifts", "Uplifts", frozenset({Role.PROCUREMENT_OFFICER})),
 ]

@@ -11,6 +11,7 @@ from dps.core.settings import MEGABYTE
 from dps.portal.council_messages import COUNCIL_MESSAGES, MOVE_REFUSALS
 from dps.portal.oversight_messages import OVERSIGHT_MESSAGES
 from dps.portal.setup_messages import SETUP_MESSAGES
+from dps.portal.visits_messages import VISITS_MESSAGES
 
 # code -> (the form field it usually belongs to, or None for the page as a whole; the message)
 MESSAGES: dict[str, tuple[str | None, str]] = {
@@ -111,6 +112,7 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
 MESSAGES.update(COUNCIL_MESSAGES)
 MESSAGES.update(SETUP_MESSAGES)
 MESSAGES.update(OVERSIGHT_MESSAGES)
+MESSAGES.update(VISITS_MESSAGES)
 
 FALLBACK = "Something is not right with what you entered. Check it and try again"
 
