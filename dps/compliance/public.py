@@ -18,13 +18,15 @@ from dps.compliance.controllers import (
 from dps.compliance.eligibility import (
     eligibility_for_lot,
 )
-from dps.compliance.repository import EvidenceRefresh, evidence_refresh
+from dps.compliance.repository import ActionItemRecord, EvidenceRefresh, VisitRecord, evidence_refresh
 from dps.compliance.repository import list_requirements as list_requirement_rows
 from dps.compliance.schemas import (
     ConcernIn,
     EvidenceIn,
+    OfstedJudgementIn,
     OverrideIn,
     RequirementIn,
+    VisitIn,
 )
 from dps.compliance.services.checks import (
     MembershipCompliance,
@@ -46,6 +48,7 @@ from dps.compliance.services.concerns import (
     issue_concern,
     list_concerns,
     raise_concern,
+    record_ofsted_judgement,
     rescind_concern,
     respond_to_concern,
 )
@@ -56,17 +59,22 @@ from dps.compliance.services.search import (
     lot_eligibility,
     search_settings,
 )
+from dps.compliance.services.visits import list_visits, move_action, record_visit
 
 __all__ = [
+    "ActionItemRecord",
     "ComplianceController",
     "ConcernController",
     "ConcernIn",
     "EvidenceIn",
     "EvidenceRefresh",
     "MembershipCompliance",
+    "OfstedJudgementIn",
     "OverrideIn",
     "RequirementIn",
     "SearchController",
+    "VisitIn",
+    "VisitRecord",
     "add_requirement",
     "arrangement_compliance",
     "attach_evidence",
@@ -80,12 +88,16 @@ __all__ = [
     "list_evidence",
     "list_requirement_rows",
     "list_requirements",
+    "list_visits",
     "lot_eligibility",
     "membership_compliance",
+    "move_action",
     "on_evidence_expired",
     "on_evidence_in_force",
     "override_check",
     "raise_concern",
+    "record_ofsted_judgement",
+    "record_visit",
     "remove_requirement",
     "renewed_evidence_ids",
     "rescind_concern",

@@ -15,19 +15,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from dps.accounts import public as accounts
 from dps.accounts.domain import FOUR_POINT_GRADES, OfstedGrade, Setting, SettingType
-from dps.accounts.services import providers
-from dps.compliance.access import VISITORS
+from dps.compliance import public as compliance
 from dps.compliance.domain.concerns import ActionStatus, VisitForm
 from dps.compliance.domain.eligibility import SettingEligibility
-from dps.compliance.repository import ActionItemRecord, VisitRecord
-from dps.compliance.schemas import OfstedJudgementIn, VisitIn
-from dps.compliance.services import concerns, search, visits
+from dps.compliance.public import ActionItemRecord, OfstedJudgementIn, VisitIn, VisitRecord
 from dps.core.auth import Role
 from dps.core.errors import DomainError, NotFound
 from dps.core.pagination import MAX_LIMIT
+from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import Membership
-from dps.frameworks.services import arrangements, memberships
 from dps.portal.commissioners import reason_words
 from dps.portal.council_compliance import MEMBERSHIP_WORDS
 from dps.portal.forms import Form, shape_error
@@ -48,7 +46,8 @@ from dps.portal.visit_forms import (
 from dps.portal.web import Portal, page, redirect
 
 BASE = "/council/quality"
-READERS = tuple(sorted(VISITORS))
+# Who records and reads visits (compliance.access.VISITORS; the service checks it again).
+READERS = (Role.PROCUREMENT_OFFICER, Role.EVALUATOR, Role.COMMISSIONER)
 WITHDRAWN = "withdrawn"
 # Where a service's error belongs on these forms (the services name the setting's own fields).
 FIELD_OF = {"last_inspection_date": "inspection_date", "ofsted_grade": "grade"}
@@ -93,12 +92,12 @@ class LotVerdict:
 
 
 async def _setting(portal: Portal, provider_id: int, setting_id: int) -> Setting:
-    return await providers.get_setting(portal.ctx, provider_id, setting_id)
+    return await accounts.get_setting(portal.ctx, provider_id, setting_id)
 
 
 async def visits_of(portal: Portal, setting: Setting) -> tuple[list[VisitView], list[ActionView]]:
     """Every form recorded for the setting, newest first, and the action plan, soonest due first."""
-    found, actions = await visits.list_visits(portal.ctx, setting.id)
+    found, actions = await compliance.list_visits(portal.ctx, setting.id)
     today = portal.ctx.clock.now().date()
     org = portal.signed_in().org_id
     views = [
@@ -122,18 +121,18 @@ async def visits_of(portal: Portal, setting: Setting) -> tuple[list[VisitView], 
 async def _eligibility(portal: Portal, setting: Setting) -> list[LotVerdict]:
     """Per lot the provider holds a place on (in the council's arrangements): may this setting be
     invited to a new placement request there, and why not."""
-    found = await memberships.list_memberships(
+    found = await frameworks.list_memberships(
         portal.ctx, MAX_LIMIT, 0, arrangement_id=None, lot_id=None, provider_id=setting.provider_id, status=None
     )
     verdicts = []
     titles: dict[int, str] = {}
     for membership in sorted(found.items, key=lambda m: m.id):
         if membership.arrangement_id not in titles:
-            arrangement = await arrangements.get_arrangement(portal.ctx, membership.arrangement_id)
-            lots = await arrangements.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)
+            arrangement = await frameworks.get_arrangement(portal.ctx, membership.arrangement_id)
+            lots = await frameworks.list_lots(portal.ctx, arrangement.id, MAX_LIMIT, 0)
             titles.update({lot.id: f"{lot.code}: {lot.title} ({arrangement.title})" for lot in lots.items})
             titles[membership.arrangement_id] = arrangement.title
-        eligible = await search.lot_eligibility(
+        eligible = await compliance.lot_eligibility(
             portal.ctx, membership.lot_id, child_age=None, needs=(), setting_types=(), min_grade=None
         )
         mine = next((v for v in eligible if v.setting_id == setting.id), None)
@@ -145,7 +144,7 @@ async def _setting_page(
     portal: Portal, provider_id: int, setting_id: int, form: Form | None = None, status: int = 200
 ) -> Template:
     setting = await _setting(portal, provider_id, setting_id)
-    provider = await providers.get_provider(portal.ctx, provider_id)
+    provider = await accounts.get_provider(portal.ctx, provider_id)
     views, plan = await visits_of(portal, setting)
     principal = portal.signed_in()
     return page(
@@ -174,7 +173,7 @@ async def _visit_form_page(
     portal: Portal, provider_id: int, setting_id: int, which: VisitForm, form: Form, status: int = 200
 ) -> Template:
     setting = await _setting(portal, provider_id, setting_id)
-    provider = await providers.get_provider(portal.ctx, provider_id)
+    provider = await accounts.get_provider(portal.ctx, provider_id)
     return page(
         portal,
         "council/visits/new.html",
@@ -206,16 +205,16 @@ class QualityPages(Controller):
     async def index(self, portal: NamedDependency[Portal]) -> Template:
         """The settings of every provider on the council's arrangements: Ofsted grade and open actions."""
         portal.council_staff(*READERS)
-        found = await memberships.list_memberships(
+        found = await frameworks.list_memberships(
             portal.ctx, MAX_LIMIT, 0, arrangement_id=None, lot_id=None, provider_id=None, status=None
         )
-        names = await providers.get_providers(portal.ctx, {m.provider_id for m in found.items})
+        names = await accounts.get_providers(portal.ctx, {m.provider_id for m in found.items})
         rows: list[tuple[str, Setting, int, int]] = []
         today = portal.ctx.clock.now().date()
         for provider_id, provider in sorted(names.items(), key=lambda x: x[1].legal_name):
-            settings = await providers.list_settings(portal.ctx, provider_id, MAX_LIMIT, 0)
+            settings = await accounts.list_settings(portal.ctx, provider_id, MAX_LIMIT, 0)
             for setting in settings.items:
-                _, actions = await visits.list_visits(portal.ctx, setting.id)
+                _, actions = await compliance.list_visits(portal.ctx, setting.id)
                 open_actions = [a for a in actions if a.status is not ActionStatus.DONE]
                 overdue = sum(1 for a in open_actions if a.due_on < today)
                 rows.append((provider.legal_name, setting, len(open_actions), overdue))
@@ -245,7 +244,7 @@ class QualityPages(Controller):
         inspected = form.day_month_year("inspection_date", "date of the inspection", required=True)
         if form.ok:
             try:
-                outcome = await concerns.record_ofsted_judgement(
+                outcome = await compliance.record_ofsted_judgement(
                     portal.ctx,
                     setting_id,
                     OfstedJudgementIn(
@@ -288,7 +287,7 @@ class QualityPages(Controller):
         body = visit_body(posted, which)
         if posted.ok:
             try:
-                await visits.record_visit(portal.ctx, setting_id, msgspec.convert(body, VisitIn))
+                await compliance.record_visit(portal.ctx, setting_id, msgspec.convert(body, VisitIn))
             except msgspec.ValidationError as exc:
                 shape_error(posted, exc, {"due_on": "due-1", "finding": "finding-1", "owner": "owner-1"})
             except DomainError as exc:
@@ -316,7 +315,7 @@ class QualityPages(Controller):
             form.error("_page", "Choose what to do with the action")
         else:
             try:
-                await visits.move_action(portal.ctx, action_id, target)
+                await compliance.move_action(portal.ctx, action_id, target)
             except DomainError as exc:
                 problem(form, exc)
             else:

@@ -13,10 +13,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from dps.accounts.services import providers
+from dps.accounts import public as accounts
+from dps.compliance import public as compliance
 from dps.compliance.domain.concerns import VisitForm
-from dps.compliance.schemas import VisitIn
-from dps.compliance.services import visits
+from dps.compliance.public import VisitIn
 from dps.core.errors import DomainError
 from dps.portal.council_visits import visits_of
 from dps.portal.forms import Form, shape_error
@@ -25,7 +25,7 @@ from dps.portal.web import Portal, page, redirect
 
 
 async def _page(portal: Portal, setting_id: int, form: Form, status: int = 200) -> Template:
-    setting = await providers.get_setting(portal.ctx, portal.provider_id(), setting_id)
+    setting = await accounts.get_setting(portal.ctx, portal.provider_id(), setting_id)
     views, plan = await visits_of(portal, setting)
     return page(
         portal,
@@ -51,7 +51,7 @@ class ProviderVisitPages(Controller):
     @post("/{setting_id:int}/visits", status_code=303)
     async def describe(self, portal: NamedDependency[Portal], setting_id: FromPath[int]) -> Template | Redirect:
         """Record the provider's own description of the setting (Form A), dated today."""
-        await providers.get_setting(portal.ctx, portal.provider_id(), setting_id)
+        await accounts.get_setting(portal.ctx, portal.provider_id(), setting_id)
         form = Form.of(await portal.request.form())
         description = form.required("description", "Enter a description of the service this setting gives children")
         if form.ok:
@@ -63,7 +63,7 @@ class ProviderVisitPages(Controller):
                     {"form": VisitForm.A.value, "visited_on": today.isoformat(), "description": description},
                     VisitIn,
                 )
-                await visits.record_visit(portal.ctx, setting_id, data)
+                await compliance.record_visit(portal.ctx, setting_id, data)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
