@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 BAR_WIDTH, GAP, CHART_HEIGHT, LABEL_SPACE = 44, 16, 180, 40
-# Horizontal bars: a column for the row labels, the plot, and room for the value after a bar.
-LABEL_WIDTH, PLOT_WIDTH, VALUE_SPACE = 230, 300, 90
-BAR_HEIGHT, BAR_GAP, ROW_GAP, LEGEND_HEIGHT = 18, 3, 14, 28
-LONGEST_LABEL = 34  # characters; a longer label is shortened with an ellipsis (the table has it whole)
+# Horizontal bars, drawn at the width of half the page so that the text is not scaled down: a
+# column for the row labels (up to two lines), the plot, and room for the value after a bar.
+LABEL_WIDTH, PLOT_WIDTH, VALUE_SPACE = 180, 210, 70
+BAR_HEIGHT, BAR_GAP, ROW_GAP, LEGEND_HEIGHT, LINE_HEIGHT = 18, 3, 14, 30, 16
+LINE_CHARS = 24  # characters on one line of a row's label (14px Arial)
 SERIES_CLASSES = ("portal-series-0", "portal-series-1", "portal-series-2")
 
 
@@ -68,8 +69,18 @@ def bar_chart(title: str, bars: list[Bar], bar_width: int = BAR_WIDTH) -> Markup
     return _svg(title, description, width, height, Markup("").join(parts))
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LONGEST_LABEL else label[: LONGEST_LABEL - 1].rstrip() + "…"
+def label_lines(label: str) -> list[str]:
+    """A row's label on at most two lines, broken between words; a longer one ends with an
+    ellipsis (the table beside the chart has it whole)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LINE_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return [line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1].rstrip() + "…" for line in lines]
 
 
 def row_chart(title: str, series: Sequence[str], rows: Sequence[Row]) -> Markup:
@@ -78,7 +89,11 @@ def row_chart(title: str, series: Sequence[str], rows: Sequence[Row]) -> Markup:
     several. Long labels fit on the left; the value is written after each bar."""
     top = max((b.value for r in rows for b in r.bars), default=0) or 1
     legend = LEGEND_HEIGHT if len(series) > 1 else 0
-    row_height = len(series) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP + ROW_GAP
+    labels = [label_lines(r.label) for r in rows]
+    row_height = max(
+        len(series) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP, 2 * LINE_HEIGHT if any(len(x) > 1 for x in labels) else 0
+    )
+    row_height += ROW_GAP
     width = LABEL_WIDTH + PLOT_WIDTH + VALUE_SPACE
     height = legend + max(len(rows), 1) * row_height
     parts: list[Markup] = []
@@ -91,14 +106,15 @@ def row_chart(title: str, series: Sequence[str], rows: Sequence[Row]) -> Markup:
                     '<text x="{}" y="18" class="portal-bar-label">{}</text>'
                 ).format(x, SERIES_CLASSES[n % len(SERIES_CLASSES)], x + 20, name)
             )
-            x += 30 + 8 * len(name)
+            x += 34 + 7 * len(name)
     for n, row in enumerate(rows):
         y = legend + n * row_height
-        parts.append(
-            Markup('<text x="{}" y="{}" text-anchor="end" class="portal-bar-label">{}</text>').format(
-                LABEL_WIDTH - 10, y + BAR_HEIGHT - 5, _short(row.label)
+        for k, line in enumerate(labels[n]):
+            parts.append(
+                Markup('<text x="{}" y="{}" text-anchor="end" class="portal-bar-label">{}</text>').format(
+                    LABEL_WIDTH - 8, y + BAR_HEIGHT - 4 + k * LINE_HEIGHT, line
+                )
             )
-        )
         for m, bar in enumerate(row.bars):
             bar_y = y + m * (BAR_HEIGHT + BAR_GAP)
             w = round(bar.value / top * PLOT_WIDTH)
@@ -113,7 +129,7 @@ def row_chart(title: str, series: Sequence[str], rows: Sequence[Row]) -> Markup:
                     BAR_HEIGHT,
                     SERIES_CLASSES[m % len(SERIES_CLASSES)],
                     LABEL_WIDTH + w + 6,
-                    bar_y + BAR_HEIGHT - 5,
+                    bar_y + BAR_HEIGHT - 4,
                     bar.shown,
                 )
             )

@@ -47,6 +47,7 @@ BASE = "/council/figures"
 # so a year here runs from 1 April; the current year runs up to today.
 YEAR_STARTS_IN_MONTH = 4
 YEARS_SHOWN = 5
+MONTH_BAR_WIDTH = 22  # twelve months' bars fit half the page at their own size
 CONSORTIUM = "Whole consortium"
 REASONS: dict[str, str] = {r.value: w for r, w in REASON_WORDS.items()} | {
     UnplannedReason.OTHER.value: "Another reason"
@@ -248,7 +249,9 @@ def _placement_figures(
             "Spend by month",
             "What placements cost each month: each weekly fee counted for the days it was in force.",
             bar_chart(
-                "Spend by month", [Bar(f"{start:%b}", total, _short_pounds(total)) for start, _, total in spend_rows]
+                "Spend by month",
+                [Bar(f"{start:%b}", total, _short_pounds(total)) for start, _, total in spend_rows],
+                bar_width=MONTH_BAR_WIDTH,
             ),
             ("Month", *([n for n, _ in councils] if several else []), "Spend"),
             [
@@ -275,7 +278,10 @@ def _band(lots: dict[int, str], lot_id: int, age_band: str, need_level: str, are
 def _pricing_figures(priced: PricingReport, lots: dict[int, str]) -> list[Figure]:
     names = priced.provider_names
     spreads = [(f"{names.get(s.provider_id, '')}, {_band(lots, s.lot_id, *_key(s.key))}", s) for s in priced.spreads]
-    used = [(_band(lots, u.lot_id, *_key(u.key)), u) for u in priced.utilisation]
+    used = [
+        (_band(lots, u.lot_id, *_key(u.key)), u)
+        for u in sorted(priced.utilisation, key=lambda u: (u.lot_id, _youngest(u.key.age_band), u.key.need_level))
+    ]
     above = [
         (f"{names.get(a.provider_id, '')}, {_band(lots, a.lot_id, *_key(a.key))}", a) for a in priced.above_ceiling
     ]
@@ -396,6 +402,12 @@ def _pricing_figures(priced: PricingReport, lots: dict[int, str]) -> list[Figure
             ],
         ),
     ]
+
+
+def _youngest(age_band: str) -> int:
+    """The youngest age of a band's label ('8-12' is 8), to list bands from the youngest up."""
+    found = re.match(r"\d+", age_band)
+    return int(found.group()) if found else 99
 
 
 def _key(key: Any) -> tuple[str, str, str | None]:

@@ -98,6 +98,7 @@ def test_the_lead_authority_reads_the_consortiums_figures(page: Page, look: Look
         "£5,600",
         "£0 (0.00%)",
     ]
+    assert rows(page, "Band utilisation") == ["GM-1 8-12 standard", "GM-1 13-17 standard"]  # youngest first
     assert numbers(page, "Band utilisation", "GM-1 8-12 standard") == ["2", "66.67%"]
     assert numbers(page, "Band utilisation", "GM-1 13-17 standard") == ["1", "33.33%"]
     # Above the ceiling: Holly's exception; Ivy's price on the ceiling is not above it.
