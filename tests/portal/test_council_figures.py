@@ -61,10 +61,10 @@ def test_the_lead_authority_reads_the_consortiums_figures(page: Page, look: Look
         expect(page.get_by_role("heading", name=figure, level=2)).to_be_visible()
     assert page.locator("canvas").count() == 0 and page.locator("main script").count() == 0
 
-    # Started and ended: a child moved twice at Stockport; Trafford's ending began the year before.
+    # Started and ended: a child moved twice at Stockport; Oldham's ending began the year before.
     started = "Placements started and ended"
     assert numbers(page, started, "Stockport Council") == ["4", "3"]
-    assert numbers(page, started, "Trafford Council") == ["2", "1"]
+    assert numbers(page, started, "Oldham Council") == ["2", "1"]
     assert numbers(page, started, "Whole consortium") == ["6", "4"]
     # Unplanned endings by reason, a column per council and the total.
     unplanned = "Unplanned endings by reason"
@@ -75,18 +75,18 @@ def test_the_lead_authority_reads_the_consortiums_figures(page: Page, look: Look
     # Stability: the child moved twice lived in three placements in the year.
     stability = "Children with 3 or more placements in the year"
     assert numbers(page, stability, "Stockport Council") == ["1", "1"]
-    assert numbers(page, stability, "Trafford Council") == ["0", "2"]
+    assert numbers(page, stability, "Oldham Council") == ["0", "2"]
     assert numbers(page, stability, "Whole consortium") == ["1", "3"]
-    # Distance: Trafford's two live placements are out of its area, one of them over 20 miles away.
+    # Distance: Oldham's two live placements are out of its area, one of them over 20 miles away.
     distance = "Placed out of area and over 20 miles from home"
     assert numbers(page, distance, "Stockport Council") == ["0", "0", "1"]
-    assert numbers(page, distance, "Trafford Council") == ["2", "1", "2"]
+    assert numbers(page, distance, "Oldham Council") == ["2", "1", "2"]
     assert numbers(page, distance, "Whole consortium") == ["2", "1", "3"]
     # Spend: each weekly fee for the days in force; March 2026 has 31 days.
     assert len(rows(page, "Spend by month")) == 12
     assert numbers(page, "Spend by month", "March 2026") == ["£21,700", "£48,050", "£69,750"]
-    assert numbers(page, "Spend by month", "April 2025") == ["£0", "£21,600", "£21,600"]  # Trafford's from 2024
-    # Rates: Holly is paid £4,900 by Stockport and £5,250 by Trafford for the same band.
+    assert numbers(page, "Spend by month", "April 2025") == ["£0", "£21,600", "£21,600"]  # Oldham's from 2024
+    # Rates: Holly is paid £4,900 by Stockport and £5,250 by Oldham for the same band.
     rates = "The same provider's rates across councils"
     assert numbers(page, rates, "Holly Homes Ltd, GM-1 8-12 standard") == [
         "2", "£4,900", "£5,075", "£5,250", "£350 (7.14%)"
@@ -114,13 +114,13 @@ def test_the_lead_authority_reads_the_consortiums_figures(page: Page, look: Look
     download.value.save_as(saved)
     assert download.value.suggested_filename == "spend-2025-GM-RES-DPS-2025.csv"
     spend = read_csv(saved.read_text(encoding="utf-8"))
-    assert spend[0] == ["month", "Stockport Council", "Trafford Council", "spend_pence"]
+    assert spend[0] == ["month", "Stockport Council", "Oldham Council", "spend_pence"]
     assert ["2026-03", "2170000", "4805000", "6975000"] in spend and len(spend) == 13
     for figure, expected in (
         ("placements started and ended", ["Whole consortium", "6", "4"]),
         ("unplanned endings by reason", ["safeguarding", "0", "1", "1"]),
         ("children with 3 or more placements in the year", ["Stockport Council", "1", "1"]),
-        ("placed out of area and over 20 miles from home", ["Trafford Council", "2", "1", "2"]),
+        ("placed out of area and over 20 miles from home", ["Oldham Council", "2", "1", "2"]),
         ("the same provider's rates across councils",
          ["Holly Homes Ltd", "GM-1 8-12 standard", "2", "2", "490000", "507500", "525000", "35000", "7.14"]),
         ("band utilisation", ["GM-1 13-17 standard", "1", "33.33"]),
@@ -138,10 +138,10 @@ def test_a_member_council_sees_only_its_own_figures(page: Page, look: Look) -> N
     sign_in(page, "figures-commissioner@portal.test")
     choose(page)
     started = "Placements started and ended"
-    assert rows(page, started) == ["Trafford Council"]
-    assert numbers(page, started, "Trafford Council") == ["2", "1"]
+    assert rows(page, started) == ["Oldham Council"]
+    assert numbers(page, started, "Oldham Council") == ["2", "1"]
     assert numbers(page, "Unplanned endings by reason", "A safeguarding concern") == ["1"]
-    assert numbers(page, "Placed out of area and over 20 miles from home", "Trafford Council") == ["2", "1", "2"]
+    assert numbers(page, "Placed out of area and over 20 miles from home", "Oldham Council") == ["2", "1", "2"]
     assert numbers(page, "Spend by month", "March 2026") == ["£48,050"]
     # The pricing analysis is for procurement officers.
     expect(page.get_by_role("heading", name="Rates above the ceiling")).to_have_count(0)
@@ -149,11 +149,11 @@ def test_a_member_council_sees_only_its_own_figures(page: Page, look: Look) -> N
 
     # Under the consortium's purchasing system too, a member council sees its own council only.
     choose(page, SYSTEM)
-    assert rows(page, started) == ["Trafford Council"]
+    assert rows(page, started) == ["Oldham Council"]
     href = page.get_by_role("link", name="Download placements started and ended (CSV)").get_attribute("href")
     assert href is not None
     lines = read_csv(page.request.get(href).text())
-    assert lines == [["council", "started", "ended"], ["Trafford Council", "2", "1"]]
+    assert lines == [["council", "started", "ended"], ["Oldham Council", "2", "1"]]
     look("member")
     # A purchasing system the council is not part of is not found.
     response = page.goto(f"/council/figures?arrangement={scene['arrangement_id']}")

@@ -2,7 +2,7 @@
 placements change nobody else's pages.
 
 Stockport Council leads the Greater Manchester children's homes DPS (one lot, two age bands, one
-need level); Trafford Council is a member. Holly Homes and Ivy Homes hold places on it with
+need level); Oldham Council is a member. Holly Homes and Ivy Homes hold places on it with
 approved rate cards (Holly's 13-17 price is £300 above the £5,600 ceiling, agreed by exception;
 Ivy's sits on the ceiling). In the year April 2025 to March 2026:
 
@@ -12,14 +12,14 @@ Ivy's sits on the ceiling). In the year April 2025 to March 2026:
 | p2 | Stockport | Ivy      | 8-12  | £4,550 | 2025-07-01 | 2025-10-01 | unplanned, child asked (p1's move) |
 | p3 | Stockport | Holly    | 8-12  | £4,900 | 2025-10-01 | live       | (p2's move: a third placement) |
 | p4 | Stockport | Ivy      | 13-17 | £4,550 | 2025-06-01 | 2026-01-15 | planned                        |
-| p5 | Trafford  | Holly    | 8-12  | £5,250 | 2025-09-01 | live       | out of area, over 20 miles     |
-| p6 | Trafford  | Ivy      | 13-17 | £5,040 | 2024-12-01 | 2025-11-01 | unplanned, safeguarding        |
-| p7 | Trafford  | Ivy      | 13-17 | £5,600 | 2026-02-01 | live       | out of area                    |
+| p5 | Oldham  | Holly    | 8-12  | £5,250 | 2025-09-01 | live       | out of area, over 20 miles     |
+| p6 | Oldham  | Ivy      | 13-17 | £5,040 | 2024-12-01 | 2025-11-01 | unplanned, safeguarding        |
+| p7 | Oldham  | Ivy      | 13-17 | £5,600 | 2026-02-01 | live       | out of area                    |
 
 Every weekly fee divides by 7, so a month's spend is a whole number of pounds: in March 2026,
-Stockport £21,700 (p3) and Trafford £48,050 (p5 £23,250 + p7 £24,800).
+Stockport £21,700 (p3) and Oldham £48,050 (p5 £23,250 + p7 £24,800).
 figures-officer@portal.test is Stockport's procurement officer; figures-commissioner@portal.test
-Trafford's commissioner."""
+Oldham's commissioner."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ async def _provider(system: Context, name: str, company: str, email: str, urn: s
 async def load(system: Context) -> dict[str, int]:
     admin = _as(system, 0, "system@portal.test", Role.ADMIN, OrgKind.PLATFORM, None)
     stockport = await authorities.create_authority(admin, "Stockport Council", "E08000007", Region.NORTH_WEST)
-    trafford = await authorities.create_authority(admin, "Trafford Council", "E08000009", Region.NORTH_WEST)
+    oldham = await authorities.create_authority(admin, "Oldham Council", "E08000004", Region.NORTH_WEST)
     officer_user = await users.create_user_with_password(
         system,
         "figures-officer@portal.test",
@@ -104,10 +104,10 @@ async def load(system: Context) -> dict[str, int]:
     await users.create_user_with_password(
         system,
         "figures-commissioner@portal.test",
-        "Tess Trafford",
+        "Olive Oldham",
         Role.COMMISSIONER,
         PASSWORD,
-        authority_id=trafford.id,
+        authority_id=oldham.id,
     )
     officer = _as(
         system, officer_user.id, officer_user.email, Role.PROCUREMENT_OFFICER, OrgKind.AUTHORITY, stockport.id
@@ -119,7 +119,7 @@ async def load(system: Context) -> dict[str, int]:
             title="Greater Manchester children's homes DPS",
             service_type=ServiceType.RESIDENTIAL,
             profile_code=ProfileCode.PCR2015_DPS,
-            member_authority_ids=[trafford.id],
+            member_authority_ids=[oldham.id],
             term_start=FROM,
             term_end=date(2029, 2, 23),
         ),
@@ -198,7 +198,7 @@ async def load(system: Context) -> dict[str, int]:
         cards[provider_id] = card.id
 
     homes = {holly_id: holly_home, ivy_id: ivy_home}
-    s, t, h, i = stockport.id, trafford.id, holly_id, ivy_id
+    s, t, h, i = stockport.id, oldham.id, holly_id, ivy_id
     u, r = EndingKind.UNPLANNED, UnplannedReason
     plan = [
         # council, provider, band, weekly pounds, start, (ended, kind, reason), out of area, over 20 miles, follows
@@ -221,7 +221,7 @@ async def load(system: Context) -> dict[str, int]:
                 authority_id=council,
                 provider_id=provider_id,
                 setting_id=homes[provider_id],
-                home_district="SK1" if council == stockport.id else "M32",
+                home_district="SK1" if council == stockport.id else "OL1",
                 start_date=start,
                 weekly_fee_pence=weekly * POUNDS,
                 distance_miles=Decimal("24.5") if far else Decimal("3.0"),
@@ -260,5 +260,5 @@ async def load(system: Context) -> dict[str, int]:
     return {
         "figures_arrangement_id": arrangement.id,
         "stockport_id": stockport.id,
-        "trafford_id": trafford.id,
+        "oldham_id": oldham.id,
     }
