@@ -1,6 +1,6 @@
-"""Charts drawn on the server as SVG (no script, no canvas): each an image with a title and a
-description naming every value, so a screen reader reads the numbers too; the page puts the same
-numbers in a table beside it."""
+"""Charts drawn on the server as SVG (no script, no canvas): each an image named by its title and
+described by a text naming every value, so a screen reader reads the numbers too; the page puts
+the same numbers in a table beside it."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def _slug(title: str) -> str:
 
 def _svg(title: str, description: str, width: int, height: int, body: Markup) -> Markup:
     return Markup(
-        '<svg class="portal-chart" role="img" aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" '
+        '<svg class="portal-chart" role="img" aria-labelledby="{0}-title" aria-describedby="{0}-desc" '
+        'viewBox="0 0 {1} {2}" '
         'width="{1}" height="{2}" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{0}-title">{3}</title><desc id="{0}-desc">{4}</desc>{5}</svg>'
     ).format(_slug(title), width, height, title, description, body)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -60,6 +61,13 @@ def test_the_lead_authority_reads_the_consortiums_figures(page: Page, look: Look
         expect(page.get_by_role("img", name=figure)).to_be_visible()
         expect(page.get_by_role("heading", name=figure, level=2)).to_be_visible()
     assert page.locator("canvas").count() == 0 and page.locator("main script").count() == 0
+    # A chart is an image named by its title and described by its values, for a screen reader.
+    expect(page.get_by_role("img", name="Placements started and ended", exact=True)).to_have_accessible_description(
+        "Stockport Council: Started 4, Ended 3; Oldham Council: Started 2, Ended 1"
+    )
+    expect(page.get_by_role("img", name="Spend by month", exact=True)).to_have_accessible_description(
+        re.compile(r"^Apr: £22k; May: £44k; .*; Mar: £70k$")
+    )
 
     # Started and ended: a child moved twice at Stockport; Oldham's ending began the year before.
     started = "Placements started and ended"
