@@ -35,6 +35,7 @@ from dps.portal.council_placements import REASON_WORDS
 from dps.portal.templating import pounds
 from dps.portal.web import Portal, page, with_query
 from dps.pricing.domain.analysis import PricingReport
+from dps.pricing.domain.bands import BandKey
 from dps.pricing.report_csv import FORMULA_STARTS
 from dps.pricing.services import analysis
 from dps.tenders.domain.placements import UnplannedReason
@@ -410,7 +411,7 @@ def _youngest(age_band: str) -> int:
     return int(found.group()) if found else 99
 
 
-def _key(key: Any) -> tuple[str, str, str | None]:
+def _key(key: BandKey) -> tuple[str, str, str | None]:
     return key.age_band, key.need_level, key.area
 
 
