@@ -16,6 +16,7 @@ from dps.pricing.controllers import (
     RateCardController,
     UpliftController,
 )
+from dps.pricing.report_csv import FORMULA_STARTS
 from dps.pricing.repository import (
     get_uplift as get_uplift_row,
 )
@@ -38,6 +39,7 @@ from dps.pricing.services import (
     record_agreed_fee,
     vary_agreed_fee,
 )
+from dps.pricing.services.analysis import pricing_report
 from dps.pricing.services.fees import (
     end_placement_fees,
 )
@@ -64,6 +66,7 @@ from dps.pricing.services.setup import (
 from dps.pricing.services.uplifts import apply_uplift, define_uplift, get_uplift, list_uplifts, preview_uplift
 
 __all__ = [
+    "FORMULA_STARTS",
     "ApproveIn",
     "BandIn",
     "ExceptionDecisionIn",
@@ -96,6 +99,7 @@ __all__ = [
     "list_services",
     "list_uplifts",
     "preview_uplift",
+    "pricing_report",
     "propose_rate_card",
     "publish_arrangement",
     "readiness",

@@ -62,6 +62,7 @@ from dps.tenders.services.placements import (
     vary_weekly_fee,
 )
 from dps.tenders.services.reports import (
+    PlacementReport,
     placement_report,
 )
 
@@ -73,6 +74,7 @@ __all__ = [
     "OfferView",
     "Outcome",
     "PlacementController",
+    "PlacementReport",
     "PlacementReportController",
     "ask_clarification",
     "award_call_off",

@@ -997,6 +997,7 @@ async def placement_facts(
         p.start_date,
         p.ended_on,
         p.ending_kind,
+        p.ending_reason,
         p.weekly_fee_pence,
         p.out_of_area,
         p.over_20_miles,
@@ -1018,6 +1019,7 @@ async def placement_facts(
             over_20_miles=r["over_20_miles"],
             fees=_fee_schedule(r["fee_schedule"]),
             off_framework=r["off_framework"],
+            ending_reason=r["ending_reason"],
         )
         for r in await query.order_by(p.id).run(node=replica.node())  # lag-tolerant: a replica may serve it
     ]

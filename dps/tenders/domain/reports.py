@@ -43,6 +43,7 @@ class PlacementFact:
     over_20_miles: bool
     fees: tuple[FeeFrom, ...] = ()  # the fee schedule; empty: `weekly_fee_pence` throughout
     off_framework: bool = False
+    ending_reason: str | None = None  # an unplanned ending's reason code (`UnplannedReason`)
 
     def schedule(self) -> tuple[FeeFrom, ...]:
         return self.fees or (FeeFrom(self.start_date, self.weekly_fee_pence),)
@@ -134,6 +135,20 @@ def council_figures(
             )
         )
     return figures
+
+
+def unplanned_endings_by_reason(
+    placements: Sequence[PlacementFact], first: date, last: date
+) -> dict[int, dict[str, int]]:
+    """Each council's unplanned endings in the period [first, last], counted by the reason the
+    commissioner recorded (a placement ending on `first` or on `last` counts), by authority id."""
+    if last < first:
+        raise RuleViolation("the period must end on or after its first day", code="invalid_period")
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for p in placements:
+        if p.unplanned and p.ended_on is not None and first <= p.ended_on <= last:
+            counts[p.authority_id][p.ending_reason or "other"] += 1
+    return {authority_id: dict(reasons) for authority_id, reasons in sorted(counts.items())}
 
 
 def consortium_total(figures: Sequence[CouncilFigures]) -> CouncilFigures:

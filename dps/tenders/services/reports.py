@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dps.core.auth import OrgKind
@@ -11,7 +11,13 @@ from dps.core.errors import PermissionDenied, RuleViolation
 from dps.frameworks import public as frameworks
 from dps.frameworks.public import may_manage_arrangement
 from dps.tenders import repository
-from dps.tenders.domain.reports import STABILITY_WINDOW_DAYS, CouncilFigures, consortium_total, council_figures
+from dps.tenders.domain.reports import (
+    STABILITY_WINDOW_DAYS,
+    CouncilFigures,
+    consortium_total,
+    council_figures,
+    unplanned_endings_by_reason,
+)
 
 LONGEST_PERIOD_DAYS = 366 * 5
 
@@ -20,6 +26,8 @@ LONGEST_PERIOD_DAYS = 366 * 5
 class PlacementReport:
     councils: list[CouncilFigures]
     consortium: CouncilFigures | None  # the whole consortium, for its lead's officers
+    # Each council's unplanned endings in the period by reason code (councils with none are absent).
+    unplanned_by_reason: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 def _check_period(first: date, last: date) -> date:
@@ -47,7 +55,7 @@ async def placement_report(
     since = _check_period(first, last)
     facts = await repository.placement_facts(authority_id, since, last)
     figures = council_figures(facts, first, last, councils=() if authority_id is None else (authority_id,))
-    return PlacementReport(figures, None)
+    return PlacementReport(figures, None, unplanned_endings_by_reason(facts, first, last))
 
 
 async def _arrangement_report(
@@ -74,4 +82,5 @@ async def _arrangement_report(
         councils[0] if len(councils) == 1 else None, since, last, arrangement_id=arrangement_id
     )
     figures = [f for f in council_figures(facts, first, last, councils=councils) if f.authority_id in councils]
-    return PlacementReport(figures, consortium_total(figures) if lead and authority_id is None else None)
+    reasons = {a: r for a, r in unplanned_endings_by_reason(facts, first, last).items() if a in councils}
+    return PlacementReport(figures, consortium_total(figures) if lead and authority_id is None else None, reasons)
