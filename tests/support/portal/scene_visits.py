@@ -1,9 +1,9 @@
 """The Ofsted and quality visits part of the browser tests' scene, apart from the rest so that a
 failing judgement and its suspension change nobody else's pages.
 
-Trafford Council leads its own children's homes DPS (one lot) with an Ofsted requirement that
+Tameside Council leads its own children's homes DPS (one lot) with an Ofsted requirement that
 suspends on the worst grade; Hazel Care has a place on it with one home, Hazel House, graded Good.
-Trafford's procurement officer signs in as quality@portal.test, Hazel's administrator as
+Tameside's procurement officer signs in as quality@portal.test, Hazel's administrator as
 hazel@portal.test."""
 
 from __future__ import annotations
@@ -38,16 +38,16 @@ def _as(system: Context, user_id: int, email: str, role: Role, kind: OrgKind, or
 
 async def load(system: Context) -> dict[str, int]:
     admin = _as(system, 0, "system@portal.test", Role.ADMIN, OrgKind.PLATFORM, None)
-    trafford = await authorities.create_authority(admin, "Trafford Council", "E08000009", Region.NORTH_WEST)
+    tameside = await authorities.create_authority(admin, "Tameside Council", "E08000008", Region.NORTH_WEST)
     officer_user = await users.create_user_with_password(
-        system, "quality@portal.test", "Quinn Officer", Role.PROCUREMENT_OFFICER, PASSWORD, authority_id=trafford.id
+        system, "quality@portal.test", "Quinn Officer", Role.PROCUREMENT_OFFICER, PASSWORD, authority_id=tameside.id
     )
-    officer = _as(system, officer_user.id, officer_user.email, Role.PROCUREMENT_OFFICER, OrgKind.AUTHORITY, trafford.id)
+    officer = _as(system, officer_user.id, officer_user.email, Role.PROCUREMENT_OFFICER, OrgKind.AUTHORITY, tameside.id)
     arrangement = await arrangements.create_arrangement(
         officer,
         ArrangementIn(
             reference="TRA-RES-DPS-2026",
-            title="Trafford children's homes DPS",
+            title="Tameside children's homes DPS",
             service_type=ServiceType.RESIDENTIAL,
             profile_code=ProfileCode.PCR2015_DPS,
             member_authority_ids=[],
@@ -60,7 +60,7 @@ async def load(system: Context) -> dict[str, int]:
         arrangement.id,
         LotIn(
             code="TRA-1",
-            title="Children's homes in Trafford",
+            title="Children's homes in Tameside",
             age_bands=[AgeBandIn(label="8-17", min_age=8, max_age=17)],
             need_levels=["standard"],
         ),
@@ -88,7 +88,7 @@ async def load(system: Context) -> dict[str, int]:
             provider=ProviderIn(
                 legal_name="Hazel Care Ltd",
                 company_number="60000001",
-                address="7 Test Street, Trafford",
+                address="7 Test Street, Tameside",
                 postcode="M1 1AE",
                 contacts=[ContactIn(name="Registered Manager", email="hazel@portal.test")],
             ),
