@@ -87,7 +87,7 @@ async def load(system: Context) -> dict[str, int]:
         RegisterProviderIn(
             provider=ProviderIn(
                 legal_name="Hazel Care Ltd",
-                company_number="60000001",
+                company_number="70000001",
                 address="7 Test Street, Tameside",
                 postcode="M1 1AE",
                 contacts=[ContactIn(name="Registered Manager", email="hazel@portal.test")],
@@ -104,7 +104,7 @@ async def load(system: Context) -> dict[str, int]:
         SettingIn(
             name="Hazel House",
             setting_type=SettingType.CHILDRENS_HOME,
-            ofsted_urn="SC900001",
+            ofsted_urn="SC910001",
             ofsted_grade=OfstedGrade.GOOD,
             last_inspection_date=date(2026, 2, 10),
             postcode="M1 1AE",
