@@ -23,7 +23,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserType, ConsoleMessage, Page, Playwright, Response, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserType,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Response,
+    expect,
+    sync_playwright,
+)
 
 from dps.core import db
 
@@ -214,8 +223,10 @@ class Look:
 
     def __call__(self, name: str) -> None:
         page = self.page
-        assert page.locator("h1").count() == 1, f"{name}: a page has exactly one h1"
-        assert page.locator("a.govuk-skip-link[href='#main-content']").count() == 1, f"{name}: skip link"
+        # Waits (as `expect` does) for a page still arriving after a click, then insists on one of each.
+        page.wait_for_load_state()
+        expect(page.locator("h1"), f"{name}: a page has exactly one h1").to_have_count(1)
+        expect(page.locator("a.govuk-skip-link[href='#main-content']"), f"{name}: skip link").to_have_count(1)
         page.evaluate(AXE)
         result = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
