@@ -41,7 +41,7 @@ from dps.frameworks.services import applications, arrangements, evaluations, que
 from dps.pricing.schemas import BandIn
 from dps.pricing.services import prices
 from tests.pdfs import insurance_schedule
-from tests.portal import scene_council, scene_oversight, scene_provider
+from tests.portal import scene_council, scene_oversight, scene_provider, scene_walks
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100
@@ -193,6 +193,7 @@ async def load(system: Context) -> dict[str, int]:
         await scene_council.load_contracts(system, bolton.id, birch, birch_application, provider_work["birch_ipa_id"])
     )
     council.update(await scene_oversight.load(system))
+    council.update(await scene_walks.load(system))
     return {
         **council,
         **provider_work,
