@@ -69,6 +69,7 @@ def test_story3_two_councils_evaluate_the_officer_moderates_and_decides_each_lot
         theirs.get_by_label("Yes", exact=True).check()
         theirs.get_by_label("If yes, describe it").fill("My sister manages one of Hazel Homes's homes")
         theirs.get_by_role("button", name="Declare and continue").click()
+        expect(theirs.get_by_role("heading", level=1)).to_have_text("Taken off this evaluation")
         expect(theirs.get_by_text("you are not evaluating this application")).to_be_visible()
         expect(theirs.get_by_text(QUALITY_ANSWER)).to_have_count(0)
         their_look("conflict-declared")
