@@ -7,7 +7,7 @@ scene is: `python -m tests.portal.council_acts ACT '<scene ids as JSON>' [ARGS]`
 - admit EMAIL: the submitted application of EMAIL's organisation is marked by two evaluators,
   moderated and admitted to lot 1 (the rest of its lots refused).
 - approve-cards EMAIL: Bolton's officer approves that organisation's submitted rate cards.
-- walk-request SECONDS: the same for the story 4 walk, at Trafford (`scene_walks.publish_request`).
+- walk-request SECONDS: the same for the story 4 walk, at Tameside (`scene_walks.publish_request`).
 - award CALL_OFF_ID: after the deadline (on a clock of its own), the request is closed, every
   offer marked and evaluated, the top one awarded, and its Individual Placement Agreement
   generated and issued; prints the agreement's id.

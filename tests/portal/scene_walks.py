@@ -2,8 +2,8 @@
 test_story4_walk.py), kept apart from the rest of the browser tests' scene so the walks change
 nobody else's pages.
 
-Trafford Council leads a children's homes DPS (two lots, a pass/fail question and a scored one with
-its descriptors, price bands) that Stockport Council joins. Each council has evaluators; Trafford
+Tameside Council leads a children's homes DPS (two lots, a pass/fail question and a scored one with
+its descriptors, price bands) that Stockport Council joins. Each council has evaluators; Tameside
 has a procurement officer, a commissioner and a legal officer.
 - Story 3: Hazel Homes has applied to both lots and submitted; nobody evaluates it yet.
 - Story 4: Juniper Care and Kestrel Homes are members of lot A, each with a home for a 9-year-old
@@ -37,7 +37,7 @@ from tests.support import admit_member
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100
-WALK_REQUEST = "Girl, 9, with autism, Trafford"
+WALK_REQUEST = "Girl, 9, with autism, Tameside"
 DESCRIPTORS = [
     (0, "No answer, or nothing relevant"),
     (1, "Poor: significant gaps"),
@@ -78,15 +78,15 @@ async def _provider(system: Context, name: str, company: str, email: str) -> Con
 
 async def load(system: Context) -> dict[str, int]:
     admin = _as(system, 0, "system@portal.test", Role.ADMIN, OrgKind.PLATFORM, None)
-    trafford = await authorities.create_authority(admin, "Trafford Council", "E08000009", Region.NORTH_WEST)
+    tameside = await authorities.create_authority(admin, "Tameside Council", "E08000008", Region.NORTH_WEST)
     stockport = await authorities.create_authority(admin, "Stockport Council", "E08000007", Region.NORTH_WEST)
-    officer = await _staff(system, "walk-officer@portal.test", "Olu Officer", Role.PROCUREMENT_OFFICER, trafford.id)
+    officer = await _staff(system, "walk-officer@portal.test", "Olu Officer", Role.PROCUREMENT_OFFICER, tameside.id)
     commissioner = await _staff(
-        system, "walk-commissioner@portal.test", "Cam Commissioner", Role.COMMISSIONER, trafford.id
+        system, "walk-commissioner@portal.test", "Cam Commissioner", Role.COMMISSIONER, tameside.id
     )
-    legal = await _staff(system, "walk-legal@portal.test", "Lou Legal", Role.LEGAL_OFFICER, trafford.id)
+    legal = await _staff(system, "walk-legal@portal.test", "Lou Legal", Role.LEGAL_OFFICER, tameside.id)
     for email, name, authority_id in (
-        ("walk-evaluator-trafford@portal.test", "Tara Trafford", trafford.id),
+        ("walk-evaluator-tameside@portal.test", "Tara Tameside", tameside.id),
         ("walk-evaluator-stockport@portal.test", "Stan Stockport", stockport.id),
         ("walk-evaluator-conflict@portal.test", "Connie Conflict", stockport.id),
     ):
@@ -96,7 +96,7 @@ async def load(system: Context) -> dict[str, int]:
         officer,
         ArrangementIn(
             reference="TSC-RES-DPS-2026",
-            title="Trafford and Stockport children's homes DPS",
+            title="Tameside and Stockport children's homes DPS",
             service_type=ServiceType.RESIDENTIAL,
             profile_code=ProfileCode.PCR2015_DPS,
             member_authority_ids=[stockport.id],
@@ -109,7 +109,7 @@ async def load(system: Context) -> dict[str, int]:
         arrangement.id,
         LotIn(
             code="LOT-A",
-            title="Children's homes, ages 8 to 17",
+            title="Homes for children aged 8 to 17",
             age_bands=[
                 AgeBandIn(label="8-12", min_age=8, max_age=12),
                 AgeBandIn(label="13-17", min_age=13, max_age=17),
@@ -215,12 +215,12 @@ async def load(system: Context) -> dict[str, int]:
         "walk_lot_b_id": lot_b.id,
         "walk_application_id": application.id,
         "walk_commissioner_user_id": commissioner.principal.user_id,
-        "walk_authority_id": trafford.id,
+        "walk_authority_id": tameside.id,
     }
 
 
 async def publish_request(system: Context, ids: dict[str, int], seconds: int) -> dict[str, object]:
-    """Trafford's commissioner publishes the walk's request for a 9-year-old girl with autism to lot
+    """Tameside's commissioner publishes the walk's request for a 9-year-old girl with autism to lot
     A, offers closing SECONDS from now (published ten days earlier on a clock of its own, as the
     minimum offer period asks; the form refuses a nearer deadline)."""
     commissioner = _as(

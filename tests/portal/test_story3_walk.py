@@ -1,4 +1,4 @@
-"""Story 3 walked whole, as people would, by visible labels and buttons (DESIGN.md): Trafford's
+"""Story 3 walked whole, as people would, by visible labels and buttons (DESIGN.md): Tameside's
 procurement officer assigns evaluators from two councils to Hazel Homes's submitted application;
 each evaluator, in a browser of their own, declares no conflict, marks every question beside the
 answer and what each mark means, saves a draft and submits, while a third declares a conflict and is
@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.portal.conftest import Look, sign_in
 from tests.portal.desks import desk
 
-ARRANGEMENT = "Trafford and Stockport children's homes DPS"
+ARRANGEMENT = "Tameside and Stockport children's homes DPS"
 SAFEGUARDING_ANSWER = "Yes: reviewed by our board in June 2026"
 QUALITY_ANSWER = "A key worker visits before the move; a settling-in plan reviewed weekly"
 
@@ -46,7 +46,7 @@ def evaluate(page: Page, look: Look, email: str, application: str, quality: str,
 def test_story3_two_councils_evaluate_the_officer_moderates_and_decides_each_lot(
     page: Page, browser: Browser, base_url: str, look: Look
 ) -> None:
-    # The officer puts three evaluators from Trafford and Stockport on Hazel Homes's application.
+    # The officer puts three evaluators from Tameside and Stockport on Hazel Homes's application.
     sign_in(page, "walk-officer@portal.test")
     page.get_by_role("link", name="Applications", exact=True).click()
     row = page.get_by_role("table").get_by_role("row", name="Hazel Homes Ltd")
@@ -54,7 +54,7 @@ def test_story3_two_councils_evaluate_the_officer_moderates_and_decides_each_lot
     look("queue")
     row.get_by_role("link", name="Assign evaluators").click()
     application = page.locator(".govuk-caption-l").inner_text().split(" from ")[0]  # "Application N"
-    page.get_by_label("Tara Trafford, evaluator, Trafford Council").check()
+    page.get_by_label("Tara Tameside, evaluator, Tameside Council").check()
     page.get_by_label("Stan Stockport, evaluator, Stockport Council").check()
     page.get_by_label("Connie Conflict, evaluator, Stockport Council").check()
     page.get_by_role("button", name="Assign").click()
@@ -76,7 +76,7 @@ def test_story3_two_councils_evaluate_the_officer_moderates_and_decides_each_lot
 
     # Each of the other two marks independently, in a browser of their own.
     for email, name, quality, reason in (
-        ("walk-evaluator-trafford@portal.test", "trafford", "3", "Meets it; the plan is not described in detail"),
+        ("walk-evaluator-tameside@portal.test", "tameside", "3", "Meets it; the plan is not described in detail"),
         ("walk-evaluator-stockport@portal.test", "stockport", "5", "Excellent: a visit before the move and reviews"),
     ):
         with desk(browser, base_url, look, name) as (theirs, their_look):
@@ -87,14 +87,14 @@ def test_story3_two_councils_evaluate_the_officer_moderates_and_decides_each_lot
     on_it = page.get_by_role("table", name="On this evaluation")
     expect(on_it.get_by_role("row", name="Connie Conflict")).to_contain_text("Taken off")
     expect(on_it.get_by_role("row", name="Connie Conflict")).to_contain_text("My sister manages")
-    expect(on_it.get_by_role("row", name="Tara Trafford")).to_contain_text("Submitted")
+    expect(on_it.get_by_role("row", name="Tara Tameside")).to_contain_text("Submitted")
     expect(on_it.get_by_role("row", name="Stan Stockport")).to_contain_text("Submitted")
     look("declarations")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Applications").click()
     page.get_by_role("table").get_by_role("row", name="Hazel Homes Ltd").get_by_role("link", name="Moderate").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Moderate the marks")
     marks = page.get_by_role("table", name="Evaluators' marks on question 2")
-    expect(marks.get_by_role("row", name="Tara Trafford")).to_contain_text("3 out of 5")
+    expect(marks.get_by_role("row", name="Tara Tameside")).to_contain_text("3 out of 5")
     expect(marks.get_by_role("row", name="Stan Stockport")).to_contain_text("5 out of 5")
     expect(marks.get_by_role("row", name="Connie Conflict")).to_have_count(0)
     expect(page.get_by_text("Marks from 3 to 5.")).to_be_visible()
@@ -122,7 +122,7 @@ def test_story3_two_councils_evaluate_the_officer_moderates_and_decides_each_lot
         sign_in(theirs, "hazel@portal.test")
         theirs.get_by_role("link", name=ARRANGEMENT).first.click()
         expect(theirs.get_by_role("heading", level=1)).to_have_text("Your application is decided")
-        lot_a = theirs.locator(".govuk-summary-card", has_text="Children's homes, ages 8 to 17")
+        lot_a = theirs.locator(".govuk-summary-card", has_text="Homes for children aged 8 to 17")
         expect(lot_a).to_contain_text("Admitted")
         expect(lot_a).to_contain_text("Meets every requirement; quality 80 out of 100")
         lot_b = theirs.locator(".govuk-summary-card", has_text="Solo homes for children with complex needs")

@@ -1,4 +1,4 @@
-"""Story 4 walked whole, as people would, by visible labels and buttons (DESIGN.md): Trafford's
+"""Story 4 walked whole, as people would, by visible labels and buttons (DESIGN.md): Tameside's
 commissioner has a placement request out to lot A whose offers close shortly (published ten days
 ago on a clock of its own, as tests/portal/council_acts.py's `walk-request` does: the form refuses a
 deadline inside the minimum offer period) and puts herself on its evaluation panel; Juniper Care
