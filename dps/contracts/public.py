@@ -34,6 +34,7 @@ from dps.contracts.services.generation import (
 from dps.contracts.services.placements import (
     AgreementState,
     ensure_placement_agreement,
+    generate_placement_agreement_for,
     issue_fee_variations_for_uplift,
 )
 from dps.contracts.services.templates import (
@@ -61,6 +62,7 @@ __all__ = [
     "download",
     "download_template_version",
     "ensure_placement_agreement",
+    "generate_placement_agreement_for",
     "get_contract",
     "get_contract_row",
     "get_template_version",

@@ -80,6 +80,13 @@ COUNCIL_MESSAGES: dict[str, tuple[str | None, str]] = {
     "already_extended": ("extension_reason", "The decision period has already been extended once"),
     "extension_not_allowed": ("extension_reason", "This kind of arrangement does not allow more time to decide"),
     "extension_reason_required": ("extension_reason", "Say why the decision needs more time"),
+    "already_generated": (None, "This placement already has its Individual Placement Agreement"),
+    "off_framework_placement": (
+        None,
+        "This placement was recorded outside the framework (a spot purchase), so it has no Individual "
+        "Placement Agreement under the framework's contract",
+    ),
+    "evaluator_released": (None, "You were taken off this evaluation, so you do not mark its offers"),
     "overlapping_move": ("new_start_date", "The new placement must start on or after the day the old one ends"),
     # applications
     "not_an_evaluator": ("evaluator_ids", "Choose evaluators or officers of a council in this arrangement"),

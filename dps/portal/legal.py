@@ -1,6 +1,7 @@
-"""Legal officers' contracts: the council's contracts by state; one contract with the SHA-256 of
-its document, the provider's signature and the SHA-256 it signed; issue a draft; countersign a
-signed one, which puts it in force (activate); download the document."""
+"""Legal officers' contracts: the council's contracts by state; the placements still waiting for
+their Individual Placement Agreement, generated from the national template with one button; one
+contract with the SHA-256 of its document, the provider's signature and the SHA-256 it signed;
+issue a draft; countersign a signed one, which puts it in force (activate); download the document."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from dps.core.pagination import MAX_LIMIT
 from dps.portal.commissioners import problem
 from dps.portal.forms import Form
 from dps.portal.web import Portal, page, redirect
+from dps.tenders import public as tenders
+from dps.tenders.domain.placements import Placement
 
 BASE = "/council/contracts"
 MANAGERS = (Role.LEGAL_OFFICER, Role.PROCUREMENT_OFFICER)
@@ -44,20 +47,52 @@ async def _page(portal: Portal, contract: Contract, form: Form, status: int = 20
     )
 
 
+async def _waiting_for_agreement(portal: Portal, subjects: set[str]) -> list[tuple[Placement, str]]:
+    """The council's live placements made by a call-off that have no Individual Placement
+    Agreement yet, with their provider's name."""
+    found = await tenders.list_placements(portal.ctx, MAX_LIMIT, 0, authority_id=None, provider_id=None, live=True)
+    waiting = [p for p in found.items if p.call_off_id is not None and f"placement:{p.id}" not in subjects]
+    names = await accounts.get_providers(portal.ctx, {p.provider_id for p in waiting})
+    return [(p, names[p.provider_id].legal_name if p.provider_id in names else "") for p in waiting]
+
+
+async def _index(portal: Portal, form: Form, status: int = 200) -> Template:
+    portal.council_staff(*MANAGERS)
+    found = await contracts.list_contracts(portal.ctx, MAX_LIMIT, 0)
+    names = {
+        pid: p.legal_name
+        for pid, p in (await accounts.get_providers(portal.ctx, {c.provider_id for c in found.items})).items()
+    }
+    return page(
+        portal,
+        "council/contracts/index.html",
+        status_code=status,
+        contracts=sorted(found.items, key=lambda c: c.id, reverse=True),
+        names=names,
+        waiting=await _waiting_for_agreement(portal, {c.subject_key for c in found.items}),
+        form=form,
+    )
+
+
 class ContractPages(Controller):
     path = BASE
 
     @get("/", name="council_contracts")
     async def index(self, portal: NamedDependency[Portal]) -> Template:
-        """The council's contracts, newest first."""
+        """The council's contracts, newest first, and the placements waiting for their agreement."""
+        return await _index(portal, Form())
+
+    @post("/placements/{placement_id:int}", status_code=303)
+    async def generate(self, portal: NamedDependency[Portal], placement_id: FromPath[int]) -> Template | Redirect:
+        """Generate the placement's Individual Placement Agreement as a draft, to check and issue."""
         portal.council_staff(*MANAGERS)
-        found = await contracts.list_contracts(portal.ctx, MAX_LIMIT, 0)
-        names = {
-            pid: p.legal_name
-            for pid, p in (await accounts.get_providers(portal.ctx, {c.provider_id for c in found.items})).items()
-        }
-        items = sorted(found.items, key=lambda c: c.id, reverse=True)
-        return page(portal, "council/contracts/index.html", contracts=items, names=names)
+        try:
+            made = await contracts.generate_placement_agreement_for(portal.ctx, placement_id)
+        except DomainError as exc:
+            form = Form()
+            problem(form, exc)
+            return await _index(portal, form, 400)
+        return redirect(portal, f"{BASE}/{made.id}", banner="agreement_generated")
 
     @get("/{contract_id:int}", name="council_contract")
     async def detail(self, portal: NamedDependency[Portal], contract_id: FromPath[int]) -> Template:

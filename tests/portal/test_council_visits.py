@@ -132,7 +132,7 @@ def test_a_quality_visit_opens_an_action_plan_the_council_follows_up(
     provider = browser.new_context(base_url=base_url)
     try:
         theirs = provider.new_page()
-        sign_in(theirs, "hazel@portal.test")
+        sign_in(theirs, "rowan@portal.test")
         theirs.goto("/organisation/settings")
         theirs.get_by_role("row", name="Hazel House").get_by_role("link", name="Quality visits").click()
         their_plan = theirs.get_by_role("table", name="Actions from visits")

@@ -7,6 +7,7 @@ scene is: `python -m tests.support.portal.council_acts ACT '<scene ids as JSON>'
 - admit EMAIL: the submitted application of EMAIL's organisation is marked by two evaluators,
   moderated and admitted to lot 1 (the rest of its lots refused).
 - approve-cards EMAIL: Bolton's officer approves that organisation's submitted rate cards.
+- walk-request SECONDS: the same for the story 4 walk, at Tameside (`scene_walks.publish_request`).
 - award CALL_OFF_ID: after the deadline (on a clock of its own), the request is closed, every
   offer marked and evaluated, the top one awarded, and its Individual Placement Agreement
   generated and issued; prints the agreement's id.
@@ -40,6 +41,7 @@ from dps.pricing.schemas import ApproveIn
 from dps.pricing.services import rate_cards
 from dps.tenders.services import award, call_offs, offers, panel
 from dps.tenders.services import placements as placement_services
+from tests.support.portal import scene_walks
 from tests.support.portal.scene_provider import PASSWORD, request
 
 Ids = dict[str, int]
@@ -156,6 +158,8 @@ async def main(act: str, ids: Ids, *args: str) -> None:
         system = Context(None, SystemClock(), settings, document_store_for(settings))
         if act == "request":
             done = await publish_request(system, ids, int(args[0]))
+        elif act == "walk-request":
+            done = await scene_walks.publish_request(system, ids, int(args[0]))
         elif act == "admit":
             done = await admit(system, ids, args[0])
         elif act == "approve-cards":

@@ -41,7 +41,14 @@ from dps.frameworks.services import applications, arrangements, evaluations, que
 from dps.pricing.schemas import BandIn
 from dps.pricing.services import prices
 from tests.support.pdfs import insurance_schedule
-from tests.support.portal import scene_council, scene_figures, scene_oversight, scene_provider, scene_visits
+from tests.support.portal import (
+    scene_council,
+    scene_figures,
+    scene_oversight,
+    scene_provider,
+    scene_visits,
+    scene_walks,
+)
 
 PASSWORD = "demo-password-2026"
 POUNDS = 100
@@ -195,6 +202,7 @@ async def load(system: Context) -> dict[str, int]:
     council.update(await scene_oversight.load(system))
     council.update(await scene_visits.load(system))
     council.update(await scene_figures.load(system))
+    council.update(await scene_walks.load(system))
     return {
         **council,
         **provider_work,

@@ -1,10 +1,10 @@
 """The Ofsted and quality visits part of the browser tests' scene, apart from the rest so that a
 failing judgement and its suspension change nobody else's pages.
 
-Tameside Council leads its own children's homes DPS (one lot) with an Ofsted requirement that
+Rochdale Council leads its own children's homes DPS (one lot) with an Ofsted requirement that
 suspends on the worst grade; Hazel Care has a place on it with one home, Hazel House, graded Good.
-Tameside's procurement officer signs in as quality@portal.test, Hazel's administrator as
-hazel@portal.test."""
+Rochdale's procurement officer signs in as quality@portal.test, Hazel's administrator as
+rowan@portal.test."""
 
 from __future__ import annotations
 
@@ -38,16 +38,16 @@ def _as(system: Context, user_id: int, email: str, role: Role, kind: OrgKind, or
 
 async def load(system: Context) -> dict[str, int]:
     admin = _as(system, 0, "system@portal.test", Role.ADMIN, OrgKind.PLATFORM, None)
-    tameside = await authorities.create_authority(admin, "Tameside Council", "E08000008", Region.NORTH_WEST)
+    rochdale = await authorities.create_authority(admin, "Rochdale Council", "E08000005", Region.NORTH_WEST)
     officer_user = await users.create_user_with_password(
-        system, "quality@portal.test", "Quinn Officer", Role.PROCUREMENT_OFFICER, PASSWORD, authority_id=tameside.id
+        system, "quality@portal.test", "Quinn Officer", Role.PROCUREMENT_OFFICER, PASSWORD, authority_id=rochdale.id
     )
-    officer = _as(system, officer_user.id, officer_user.email, Role.PROCUREMENT_OFFICER, OrgKind.AUTHORITY, tameside.id)
+    officer = _as(system, officer_user.id, officer_user.email, Role.PROCUREMENT_OFFICER, OrgKind.AUTHORITY, rochdale.id)
     arrangement = await arrangements.create_arrangement(
         officer,
         ArrangementIn(
             reference="TRA-RES-DPS-2026",
-            title="Tameside children's homes DPS",
+            title="Rochdale children's homes DPS",
             service_type=ServiceType.RESIDENTIAL,
             profile_code=ProfileCode.PCR2015_DPS,
             member_authority_ids=[],
@@ -60,7 +60,7 @@ async def load(system: Context) -> dict[str, int]:
         arrangement.id,
         LotIn(
             code="TRA-1",
-            title="Children's homes in Tameside",
+            title="Children's homes in Rochdale",
             age_bands=[AgeBandIn(label="8-17", min_age=8, max_age=17)],
             need_levels=["standard"],
         ),
@@ -88,16 +88,16 @@ async def load(system: Context) -> dict[str, int]:
             provider=ProviderIn(
                 legal_name="Hazel Care Ltd",
                 company_number="70000001",
-                address="7 Test Street, Tameside",
+                address="7 Test Street, Rochdale",
                 postcode="M1 1AE",
-                contacts=[ContactIn(name="Registered Manager", email="hazel@portal.test")],
+                contacts=[ContactIn(name="Registered Manager", email="rowan@portal.test")],
             ),
             admin_full_name="Hazel Care Administrator",
-            admin_email="hazel@portal.test",
+            admin_email="rowan@portal.test",
             admin_password=PASSWORD,
         ),
     )
-    hazel = _as(system, hazel_admin.id, "hazel@portal.test", Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
+    hazel = _as(system, hazel_admin.id, "rowan@portal.test", Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
     home = await providers.create_setting(
         hazel,
         provider.id,
