@@ -22,6 +22,7 @@ from dps.core.evaluation import CriterionKind, Mark
 from dps.core.pagination import MAX_LIMIT
 from dps.portal.commissioners import BASE, problem
 from dps.portal.forms import Form
+from dps.portal.templating import status_at
 from dps.portal.web import Portal, page, redirect
 from dps.tenders import public as tenders
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, QualityQuestion
@@ -59,7 +60,8 @@ async def _panel_page(portal: Portal, call_off_id: int, form: Form, status: int 
     people = await _people(portal)
     on_panel = {m.evaluator_id for m in view.members}
     to_mark: list[OfferToMark] = []
-    opened = call_off.status is CallOffStatus.CLOSED
+    # Open from the deadline on, whether or not the sweep has stored the close yet (reads never write).
+    opened = status_at(call_off, portal.ctx.clock.now()) is CallOffStatus.CLOSED
     if opened and principal.user_id in on_panel and principal.user_id not in view.state.released:
         homes = await _homes(portal, call_off_id)
         for item in (await tenders.list_offers(portal.ctx, call_off_id)).items:
