@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from dps.accounts import public as accounts
 from dps.accounts.public import RegisterProviderIn
-from dps.core.auth import MIN_PASSWORD_LENGTH
+from dps.core.credentials import MIN_PASSWORD_LENGTH
 from dps.core.errors import DomainError
 from dps.portal.forms import Form, shape_error
 from dps.portal.web import SESSION_COOKIE, Portal, expired_cookie, local_path, page, redirect, session_cookie

@@ -35,9 +35,10 @@ from dps.accounts.schemas import (
     SettingPatch,
 )
 from dps.core import audit, geo
-from dps.core.auth import Role, hash_password
+from dps.core.auth import Role
 from dps.core.concurrency import require_version
 from dps.core.context import Context
+from dps.core.credentials import hash_password
 from dps.core.db import DB
 from dps.core.errors import NotFound, PermissionDenied
 from dps.core.pagination import Page
