@@ -10,19 +10,15 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts import domain as d
 from dps.core.auth import Role
+from dps.core.requests import Input, OnsCode
 
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 Text500 = Annotated[str, Meta(min_length=1, max_length=500)]
 PostcodeText = Annotated[str, Meta(min_length=2, max_length=10, examples=["M1 1AE"])]
 Email = Annotated[str, Meta(min_length=3, max_length=254, examples=["officer@council.gov.uk"])]
 Password = Annotated[str, Meta(min_length=12, max_length=200)]
-OnsCode = Annotated[str, Meta(pattern=r"^[ENSW]\d{8}$", examples=["E08000003"])]
 Age = Annotated[int, Meta(ge=0, le=d.MAX_AGE_SERVED)]
 Capacity = Annotated[int, Meta(ge=1, le=10_000)]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 # --- auth ------------------------------------------------------------------------------------

@@ -15,22 +15,15 @@ from dps.compliance.domain import requirements as r
 from dps.compliance.domain.eligibility import SettingEligibility
 from dps.compliance.domain.extraction import ExtractionKind, InsuranceProposal, OfstedProposal, SourceLine
 from dps.compliance.repository import ActionItemRecord, VisitRecord
+from dps.core.requests import Input, Pence, ShortText, Title
 
-Title = Annotated[str, Meta(min_length=1, max_length=200)]
 Text = Annotated[str, Meta(min_length=1, max_length=10_000)]
-ShortText = Annotated[str, Meta(max_length=2_000)]
 # Cover and turnover in whole pence, up to GBP 10 trillion: far beyond any policy or company, and
 # inside the BigInt columns that hold them (larger numbers are a 400, not a database error).
-MAX_PENCE = 10**15
-Pence = Annotated[int, Meta(ge=0, le=MAX_PENCE, examples=[1_000_000_000])]
 Score = Annotated[int, Meta(ge=0, le=100)]
 Band = Annotated[int, Meta(ge=1, le=100)]
 Ratio = Annotated[Decimal, Meta(examples=["1.20"])]
 Age = Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 # --- requirements ----------------------------------------------------------------------------

@@ -11,28 +11,21 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts.domain import MAX_AGE_SERVED, User
 from dps.core.auth import Role
+from dps.core.requests import Input, Instant, OnsCode, Reason, Title
 from dps.frameworks.domain import arrangements as d
 from dps.frameworks.domain.applications import Membership, MembershipStatus
 from dps.frameworks.profiles import ProfileCode
 
-Title = Annotated[str, Meta(min_length=1, max_length=200)]
 Reference = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$", examples=["NW-CHILD-DPS-2026"])]
 LotCode = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$", examples=["LOT-1"])]
 # msgspec cannot bound a Decimal; the service checks 0-100 (`check_quality_threshold`).
 Threshold = Annotated[Decimal, Meta(examples=["60.00"])]
 MinEvaluators = Annotated[int, Meta(ge=1, le=10)]
 DecisionDays = Annotated[int, Meta(ge=1, le=365)]
-Reason = Annotated[str, Meta(min_length=1, max_length=1000)]
 Age = Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
-OnsCode = Annotated[str, Meta(pattern=r"^[ENSW]\d{8}$", examples=["E08000003"])]
-Instant = Annotated[datetime, Meta(tz=True, examples=["2027-01-04T09:00:00Z"])]
 NeedLevel = Annotated[str, Meta(min_length=1, max_length=40)]
 # Days before a reopening window opens that members and officers are reminded.
 ReminderDays = Annotated[int, Meta(ge=1, le=365)]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 # --- arrangements ----------------------------------------------------------------------------

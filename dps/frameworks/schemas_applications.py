@@ -11,10 +11,10 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts.domain import DocumentType
 from dps.core import evaluation as ev
+from dps.core.requests import Input, Reason
 from dps.frameworks.domain import applications as d
 from dps.frameworks.domain.clarifications import Clarification
 from dps.frameworks.domain.questionnaires import ANSWER_SHAPES, Answer, Question, QuestionKind
-from dps.frameworks.schemas import Input, Reason
 
 Text = Annotated[str, Meta(min_length=1, max_length=5000)]
 Section = Annotated[str, Meta(min_length=1, max_length=100)]

@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from dps.core.requests import BandFeePence, Input, OnsCode
 from dps.pricing.domain.analysis import BandUse, ProviderSpread
 from dps.pricing.domain.bands import BandKey, Position, PriceBand
 from dps.pricing.domain.rate_cards import AdditionalService, ExceptionStatus, RateCard, RateCardStatus, ServiceUnit
@@ -16,17 +17,11 @@ from dps.pricing.domain.spend import CouncilSpend
 from dps.pricing.domain.uplifts import Uplift, UpliftMethod, UpliftPlan, UpliftStatus
 
 # Weekly fees are whole pence; GBP 100,000 a week is far above any placement.
-Pence = Annotated[int, Meta(ge=0, le=10_000_000, examples=[123457])]
 Label = Annotated[str, Meta(min_length=1, max_length=40)]
-OnsCode = Annotated[str, Meta(pattern=r"^[ENSW]\d{8}$", examples=["E08000001"])]
 Text = Annotated[str, Meta(min_length=1, max_length=2000)]
 ServiceCode = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$", examples=["ONE-TO-ONE"])]
 # msgspec cannot bound a Decimal; the domain checks ranges (`check_uplift`).
 Percentage = Annotated[Decimal, Meta(examples=["3.8"])]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 class BandKeyOut(Struct, kw_only=True):
@@ -47,8 +42,8 @@ class BandIn(Input, kw_only=True):
     age_band: Label
     need_level: Label
     area: OnsCode | None = None
-    floor_pence: Pence
-    ceiling_pence: Pence
+    floor_pence: BandFeePence
+    ceiling_pence: BandFeePence
     effective_from: date
     effective_to: date | None = None
 
@@ -58,8 +53,8 @@ class WithdrawIn(Input, kw_only=True):
 
 
 class BandPatch(Input, kw_only=True):
-    floor_pence: Pence | UnsetType = UNSET
-    ceiling_pence: Pence | UnsetType = UNSET
+    floor_pence: BandFeePence | UnsetType = UNSET
+    ceiling_pence: BandFeePence | UnsetType = UNSET
     effective_to: date | UnsetType | None = UNSET
 
 
@@ -140,13 +135,13 @@ class LineIn(Input, kw_only=True):
     age_band: Label
     need_level: Label
     area: OnsCode | None = None
-    weekly_price_pence: Pence
+    weekly_price_pence: BandFeePence
     exception_justification: Text | None = None  # required when the price is above the ceiling
 
 
 class ServicePriceIn(Input, kw_only=True):
     service_id: int
-    unit_price_pence: Pence
+    unit_price_pence: BandFeePence
 
 
 class RateCardIn(Input, kw_only=True):

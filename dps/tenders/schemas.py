@@ -11,6 +11,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
 from dps.core.evaluation import CriterionKind, Mark
+from dps.core.requests import Input, Instant, OfferFeePence, Reason, ShortText, Title, WeeklyFeePence
 from dps.tenders import repository as r
 from dps.tenders.domain import call_offs as d
 from dps.tenders.domain import offers as o
@@ -19,17 +20,8 @@ from dps.tenders.domain.panel import PanelMember, PanelProgress
 from dps.tenders.domain.placements import EndingKind, FeeFrom, Placement, UnplannedReason
 
 Text = Annotated[str, Meta(min_length=1, max_length=2000)]
-ShortText = Annotated[str, Meta(max_length=2000)]
-Title = Annotated[str, Meta(min_length=1, max_length=200)]
-Reason = Annotated[str, Meta(min_length=1, max_length=1000)]
-Instant = Annotated[datetime, Meta(tz=True, examples=["2026-12-03T12:00:00Z"])]
-Pence = Annotated[int, Meta(ge=1, le=100_000_000, description="integer pence")]
 # msgspec cannot bound a Decimal; the domain checks weights add up to 100.
 Weight = Annotated[Decimal, Meta(examples=["40"])]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 # --- call-offs -----------------------------------------------------------------------------------
@@ -286,7 +278,7 @@ class InvitationPage(Struct, kw_only=True):
 
 class ServiceIn(Input, kw_only=True):
     description: Title
-    weekly_fee_pence: Annotated[int, Meta(ge=0, le=100_000_000)]
+    weekly_fee_pence: WeeklyFeePence
 
 
 class AnswerIn(Input, kw_only=True):
@@ -296,7 +288,7 @@ class AnswerIn(Input, kw_only=True):
 
 class OfferIn(Input, kw_only=True):
     setting_id: int
-    weekly_fee_pence: Pence
+    weekly_fee_pence: OfferFeePence
     additional_services: Annotated[list[ServiceIn], Meta(max_length=20)] = msgspec.field(default_factory=list)
     start_date: date
     answers: Annotated[list[AnswerIn], Meta(max_length=30)] = msgspec.field(default_factory=list)
@@ -458,7 +450,7 @@ class SecondRoundIn(Input, kw_only=True):
 
 
 class RevisedFeeIn(Input, kw_only=True):
-    weekly_fee_pence: Pence
+    weekly_fee_pence: OfferFeePence
 
 
 class AwardIn(Input, kw_only=True):
@@ -632,7 +624,7 @@ class MovePlacementIn(Input, kw_only=True):
     note: ShortText | None = None
     setting_id: int
     start_date: date
-    weekly_fee_pence: Pence
+    weekly_fee_pence: OfferFeePence
     # A spot purchase outside the framework, recorded only on purpose with its reason (a move
     # within the framework passes the offer's eligibility and fee checks instead).
     off_framework: bool = False
