@@ -6,10 +6,16 @@ way wherever it is sent. Business rules stay in the domain; these bound only the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from msgspec import Meta, Struct
+from msgspec import Meta, Struct, UnsetType
+
+from dps.core.patches import UNCHANGED, Unchanged
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 class Input(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -34,3 +40,13 @@ Pence = Annotated[int, Meta(ge=0, le=MAX_PENCE, examples=[1_000_000_000])]
 WeeklyFeePence = Annotated[int, Meta(ge=0, le=MAX_WEEKLY_FEE_PENCE, description="integer pence")]
 OfferFeePence = Annotated[int, Meta(ge=1, le=MAX_WEEKLY_FEE_PENCE, description="integer pence")]
 BandFeePence = Annotated[int, Meta(ge=0, le=MAX_BAND_FEE_PENCE, examples=[123457])]
+
+
+def given(value: T | UnsetType) -> T | Unchanged:
+    """A request field as a patch's domain value: absent (msgspec's UNSET) is `UNCHANGED`."""
+    return UNCHANGED if isinstance(value, UnsetType) else value
+
+
+def given_as(value: T | UnsetType, convert: Callable[[T], U]) -> U | Unchanged:
+    """`given`, converting a field that was sent (a list of Structs to domain values, say)."""
+    return UNCHANGED if isinstance(value, UnsetType) else convert(value)
