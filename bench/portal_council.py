@@ -128,7 +128,7 @@ async def _moderation(system: Context) -> dict[str, int]:
             admin_full_name="Bench Provider",
             admin_email="bench-provider@portal.test",
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     applicant = _as(system, admin_user.id, admin_user.email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
     application = await applications.open_application(applicant, arrangement.id, [lot.id])

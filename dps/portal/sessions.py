@@ -94,7 +94,7 @@ class SessionPages(Controller):
                     },
                     RegisterProviderIn,
                 )
-                await accounts.register_provider(portal.ctx, data)
+                await accounts.register_provider(portal.ctx, data.to_domain())
                 issued = await accounts.login(portal.ctx, email, password, client=portal.client)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"admin_full_name": "full_name", "admin_email": "email", "name": "full_name"})

@@ -65,7 +65,7 @@ async def _provider(system: Context, name: str, company: str, email: str) -> Con
             admin_full_name=f"{name} Administrator",
             admin_email=email,
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     return _as(system, admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
 

@@ -57,7 +57,7 @@ async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int
             min_age=8,
             max_age=17,
             needs=[Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH, Need.AUTISM],
-        ),
+        ).to_domain(),
     )
     # A member's home the rules leave out of a request for a 12 year old: it takes 16 and 17 year olds.
     await providers.create_setting(
@@ -74,7 +74,7 @@ async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int
             min_age=16,
             max_age=17,
             needs=[Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH],
-        ),
+        ).to_domain(),
     )
     certificate = await upload_document(
         birch, CERTIFICATE_PDF, "birch-public-liability.pdf", DocumentType.INSURANCE_CERTIFICATE, None
@@ -116,7 +116,7 @@ async def _submitted(
             admin_full_name=f"{name} Administrator",
             admin_email=email,
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     ctx = replace(
         system, principal=Principal(admin.id, admin.email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)

@@ -67,7 +67,7 @@ async def _provider(system: Context, name: str, company: str, email: str, urn: s
             admin_full_name=f"{name} Administrator",
             admin_email=email,
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     ctx = _as(system, admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
     setting = await providers.create_setting(
@@ -84,7 +84,7 @@ async def _provider(system: Context, name: str, company: str, email: str, urn: s
             min_age=8,
             max_age=17,
             needs=[],
-        ),
+        ).to_domain(),
     )
     return ctx, provider.id, setting.id
 

@@ -62,7 +62,7 @@ async def _member(system: Context, name: str, company: str, email: str, home: st
             admin_full_name=f"{name} Administrator",
             admin_email=email,
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     ctx = _as(system, admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
     setting = await providers.create_setting(
@@ -79,7 +79,7 @@ async def _member(system: Context, name: str, company: str, email: str, home: st
             min_age=8,
             max_age=17,
             needs=[],
-        ),
+        ).to_domain(),
     )
     return ctx, setting.id
 

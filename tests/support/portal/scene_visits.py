@@ -95,7 +95,7 @@ async def load(system: Context) -> dict[str, int]:
             admin_full_name="Hazel Care Administrator",
             admin_email="hazel@portal.test",
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     hazel = _as(system, hazel_admin.id, "hazel@portal.test", Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
     home = await providers.create_setting(
@@ -112,7 +112,7 @@ async def load(system: Context) -> dict[str, int]:
             min_age=8,
             max_age=17,
             needs=[],
-        ),
+        ).to_domain(),
     )
     membership = await frameworks.insert_membership(
         Membership(
