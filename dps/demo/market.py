@@ -105,7 +105,7 @@ async def seed_market(
             member_authority_ids=member_authority_ids,
             term_start=date(2026, 4, 1),
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     aid = arrangement.id
     lots = {
@@ -120,7 +120,7 @@ async def seed_market(
                     AgeBandIn(label="13-17", min_age=13, max_age=17),
                 ],
                 need_levels=["standard", "complex"],
-            ),
+            ).to_domain(),
         ),
         "LOT-2": await frameworks.add_lot(
             officer.ctx,
@@ -130,11 +130,11 @@ async def seed_market(
                 title="Supported accommodation, ages 16 and 17",
                 age_bands=[AgeBandIn(label="16-17", min_age=16, max_age=17)],
                 need_levels=["standard"],
-            ),
+            ).to_domain(),
         ),
     }
     questions = [
-        await frameworks.add_question(officer.ctx, aid, q)
+        await frameworks.add_question(officer.ctx, aid, q.to_domain())
         for q in (
             QuestionIn(
                 section="Safeguarding",

@@ -104,7 +104,7 @@ class LotPages(Controller):
                     age_bands=age_bands,
                     need_levels=need_levels,
                 )
-                await frameworks.add_lot(portal.ctx, arrangement_id, data)
+                await frameworks.add_lot(portal.ctx, arrangement_id, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"label": "age_bands"})
             except DomainError as exc:

@@ -215,7 +215,7 @@ class QuestionPages(Controller):
                     evidence_type=evidence_type,
                     lot_ids=lot_ids,
                 )
-                await frameworks.add_question(portal.ctx, arrangement_id, data)
+                await frameworks.add_question(portal.ctx, arrangement_id, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:

@@ -88,7 +88,7 @@ async def load(system: Context) -> dict[str, int]:
             member_authority_ids=[wigan.id],
             term_start=date(2026, 4, 1),
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     lot1 = await arrangements.add_lot(
         officer,
@@ -101,7 +101,7 @@ async def load(system: Context) -> dict[str, int]:
                 AgeBandIn(label="13-17", min_age=13, max_age=17),
             ],
             need_levels=["standard", "complex"],
-        ),
+        ).to_domain(),
     )
     lot2 = await arrangements.add_lot(
         officer,
@@ -111,7 +111,7 @@ async def load(system: Context) -> dict[str, int]:
             title="Supported accommodation, ages 16 and 17",
             age_bands=[AgeBandIn(label="16-17", min_age=16, max_age=17)],
             need_levels=["standard"],
-        ),
+        ).to_domain(),
     )
     questions = []
     for question in (
@@ -151,7 +151,7 @@ async def load(system: Context) -> dict[str, int]:
             lot_ids=[lot2.id],
         ),
     ):
-        questions.append(await questionnaires.add_question(officer, arrangement.id, question))
+        questions.append(await questionnaires.add_question(officer, arrangement.id, question.to_domain()))
     await checks.add_requirement(
         officer,
         arrangement.id,

@@ -122,7 +122,7 @@ async def load(system: Context) -> dict[str, int]:
             member_authority_ids=[oldham.id],
             term_start=FROM,
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     lot = await arrangements.add_lot(
         officer,
@@ -135,7 +135,7 @@ async def load(system: Context) -> dict[str, int]:
                 AgeBandIn(label="13-17", min_age=13, max_age=17),
             ],
             need_levels=["standard"],
-        ),
+        ).to_domain(),
     )
     for band in ("8-12", "13-17"):
         await prices.add_band(

@@ -102,7 +102,7 @@ async def load(system: Context) -> dict[str, int]:
             member_authority_ids=[],
             term_start=BANDS_FROM,
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     lot = await arrangements.add_lot(
         officer,
@@ -115,7 +115,7 @@ async def load(system: Context) -> dict[str, int]:
                 AgeBandIn(label="13-17", min_age=13, max_age=17),
             ],
             need_levels=["standard"],
-        ),
+        ).to_domain(),
     )
     await questionnaires.add_question(
         officer,
@@ -125,7 +125,7 @@ async def load(system: Context) -> dict[str, int]:
             position=1,
             text="Do you hold a current safeguarding policy?",
             kind=QuestionKind.PASS_FAIL,
-        ),
+        ).to_domain(),
     )
     requirement = await checks.add_requirement(
         officer,

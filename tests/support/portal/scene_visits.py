@@ -53,7 +53,7 @@ async def load(system: Context) -> dict[str, int]:
             member_authority_ids=[],
             term_start=TERM_START,
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     lot = await arrangements.add_lot(
         officer,
@@ -63,7 +63,7 @@ async def load(system: Context) -> dict[str, int]:
             title="Children's homes in Tameside",
             age_bands=[AgeBandIn(label="8-17", min_age=8, max_age=17)],
             need_levels=["standard"],
-        ),
+        ).to_domain(),
     )
     await questionnaires.add_question(
         officer,
@@ -73,7 +73,7 @@ async def load(system: Context) -> dict[str, int]:
             position=1,
             text="Do you hold a current Ofsted registration?",
             kind=QuestionKind.PASS_FAIL,
-        ),
+        ).to_domain(),
     )
     await checks.add_requirement(
         officer,
