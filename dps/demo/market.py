@@ -175,10 +175,12 @@ async def seed_market(
             title="Public liability insurance of at least GBP 5m",
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
             min_cover_pence=5_000_000 * POUNDS,
-        ),
+        ).to_domain(),
     )
     await compliance.add_requirement(
-        officer.ctx, aid, RequirementIn(kind=RequirementKind.OFSTED, title="Ofsted registration, not Inadequate")
+        officer.ctx,
+        aid,
+        RequirementIn(kind=RequirementKind.OFSTED, title="Ofsted registration, not Inadequate").to_domain(),
     )
     for lot in lots.values():
         for band in lot.age_bands:
@@ -220,7 +222,7 @@ async def seed_market(
                 expires_on=today + timedelta(days=300),
                 cover_pence=10_000_000 * POUNDS,
                 insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-            ),
+            ).to_domain(),
         )
         application = await frameworks.open_application(ctx, aid, [lot.id])
         answers = [

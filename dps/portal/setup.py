@@ -481,7 +481,10 @@ class SetupPages(Controller):
         chosen = [int(v) for v in form.getall("member_ids") if v.isdigit()]
         try:
             await frameworks.update_arrangement(
-                portal.ctx, arrangement_id, _version(form, arrangement), ArrangementPatch(member_authority_ids=chosen).to_domain()
+                portal.ctx,
+                arrangement_id,
+                _version(form, arrangement),
+                ArrangementPatch(member_authority_ids=chosen).to_domain(),
             )
         except DomainError as exc:
             problem(form, exc, "member_ids")
@@ -524,7 +527,10 @@ class SetupPages(Controller):
             added = WindowIn(opens_at=_uk_open(opens), closes_at=_uk_close(closes))
             try:
                 await frameworks.update_arrangement(
-                    portal.ctx, arrangement_id, _version(form, arrangement), ArrangementPatch(windows=[*kept, added]).to_domain()
+                    portal.ctx,
+                    arrangement_id,
+                    _version(form, arrangement),
+                    ArrangementPatch(windows=[*kept, added]).to_domain(),
                 )
             except DomainError as exc:
                 problem(form, exc, "opens")

@@ -160,7 +160,7 @@ async def load(system: Context) -> dict[str, int]:
             title="Public liability insurance of at least £5m",
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
             min_cover_pence=5_000_000 * POUNDS,
-        ),
+        ).to_domain(),
     )
     for lot in (lot1, lot2):
         for band in lot.age_bands:

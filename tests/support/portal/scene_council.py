@@ -90,7 +90,7 @@ async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int
             expires_on=date(2030, 3, 31),
             cover_pence=10_000_000 * POUNDS,
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-        ),
+        ).to_domain(),
     )
     ids = {"commissioner_user_id": commissioner.id, "birch_setting_id": home.id}
     ids["closed_call_off_id"] = await _closed_call_off(

@@ -135,7 +135,7 @@ async def load(system: Context) -> dict[str, int]:
             title="Public liability insurance of at least £5m",
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
             min_cover_pence=5_000_000 * POUNDS,
-        ),
+        ).to_domain(),
     )
     for band in ("8-12", "13-17"):
         await prices.add_band(
@@ -186,7 +186,7 @@ async def load(system: Context) -> dict[str, int]:
             expires_on=system.clock.now().date() + timedelta(days=20),
             cover_pence=10_000_000 * POUNDS,
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-        ),
+        ).to_domain(),
     )
     # Elm's card waits for approval: one price above the ceiling, one below the floor.
     await rate_cards.propose_rate_card(

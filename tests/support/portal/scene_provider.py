@@ -109,7 +109,7 @@ async def load(
             expires_on=date(2028, 3, 31),
             cover_pence=5_000_000 * POUNDS,
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-        ),
+        ).to_domain(),
     )
 
     # Rate cards: one refused, one approved; an additional service in the catalogue.
@@ -207,7 +207,7 @@ async def load(
             summary="Two children's reviews found no record of the key worker's weekly sessions.",
             actions_taken="Discussed with the registered manager on 20 November.",
             issue=True,
-        ),
+        ).to_domain(),
     )
     return {
         "alder_concern_id": concern.id,

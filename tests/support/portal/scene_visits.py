@@ -78,7 +78,9 @@ async def load(system: Context) -> dict[str, int]:
     await checks.add_requirement(
         officer,
         arrangement.id,
-        RequirementIn(kind=RequirementKind.OFSTED, title="Ofsted: not Inadequate", suspend_on_failing_grade=True),
+        RequirementIn(
+            kind=RequirementKind.OFSTED, title="Ofsted: not Inadequate", suspend_on_failing_grade=True
+        ).to_domain(),
     )
     await arrangements.publish_arrangement(officer, arrangement.id)
 
