@@ -198,7 +198,7 @@ async def seed_market(
                         floor_pence=floor * POUNDS,
                         ceiling_pence=ceiling * POUNDS,
                         effective_from=date(2026, 4, 1),
-                    ),
+                    ).to_domain(),
                 )
     await pricing.publish_arrangement(officer.ctx, aid)
 
@@ -264,7 +264,9 @@ async def seed_market(
                     for level in lot.need_levels
                     for price in [applicant.weekly_price_pounds + (1_200 if level == "complex" else 0)]
                 ],
-            ),
+            ).to_domain(),
         )
-        await pricing.approve_rate_card(officer.ctx, card.id, card.version, ApproveIn(note="within the bands"))
+        await pricing.approve_rate_card(
+            officer.ctx, card.id, card.version, ApproveIn(note="within the bands").to_domain()
+        )
     return f"published {arrangement.reference} with {len(lots)} lots; {len(applicants)} providers applied"

@@ -9,12 +9,13 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from dps.core.requests import BandFeePence, Input, OnsCode
+from dps.core.requests import BandFeePence, Input, OnsCode, given
+from dps.pricing.domain import submissions as sub
 from dps.pricing.domain.analysis import BandUse, ProviderSpread
 from dps.pricing.domain.bands import BandKey, Position, PriceBand
 from dps.pricing.domain.rate_cards import AdditionalService, ExceptionStatus, RateCard, RateCardStatus, ServiceUnit
 from dps.pricing.domain.spend import CouncilSpend
-from dps.pricing.domain.uplifts import Uplift, UpliftMethod, UpliftPlan, UpliftStatus
+from dps.pricing.domain.uplifts import IndexComponent, Uplift, UpliftMethod, UpliftPlan, UpliftStatus
 
 # Weekly fees are whole pence; GBP 100,000 a week is far above any placement.
 Label = Annotated[str, Meta(min_length=1, max_length=40)]
@@ -47,6 +48,9 @@ class BandIn(Input, kw_only=True):
     effective_from: date
     effective_to: date | None = None
 
+    def to_domain(self) -> sub.BandDraft:
+        return sub.BandDraft(**{f: getattr(self, f) for f in self.__struct_fields__})
+
 
 class WithdrawIn(Input, kw_only=True):
     reason: Text
@@ -56,6 +60,9 @@ class BandPatch(Input, kw_only=True):
     floor_pence: BandFeePence | UnsetType = UNSET
     ceiling_pence: BandFeePence | UnsetType = UNSET
     effective_to: date | UnsetType | None = UNSET
+
+    def to_domain(self) -> sub.BandChanges:
+        return sub.BandChanges(given(self.floor_pence), given(self.ceiling_pence), given(self.effective_to))
 
 
 class BandOut(Struct, kw_only=True):
@@ -108,6 +115,9 @@ class ServiceIn(Input, kw_only=True):
     unit: ServiceUnit
     description: Annotated[str, Meta(max_length=2000)] = ""
 
+    def to_domain(self) -> sub.ServiceDraft:
+        return sub.ServiceDraft(self.code, self.name, self.unit, self.description)
+
 
 class ServiceOut(Struct, kw_only=True):
     id: int
@@ -151,15 +161,33 @@ class RateCardIn(Input, kw_only=True):
     lines: Annotated[list[LineIn], Meta(min_length=1, max_length=200)]
     services: Annotated[list[ServicePriceIn], Meta(max_length=100)] = msgspec.field(default_factory=list)
 
+    def to_domain(self) -> sub.RateCardProposal:
+        return sub.RateCardProposal(
+            lot_id=self.lot_id,
+            effective_from=self.effective_from,
+            effective_to=self.effective_to,
+            lines=tuple(
+                sub.LineProposal(x.age_band, x.need_level, x.area, x.weekly_price_pence, x.exception_justification)
+                for x in self.lines
+            ),
+            services=tuple((x.service_id, x.unit_price_pence) for x in self.services),
+        )
+
 
 class ExceptionDecisionIn(Input, kw_only=True):
     approve: bool
     reason: Text
 
+    def to_domain(self) -> sub.ExceptionDecision:
+        return sub.ExceptionDecision(self.approve, self.reason)
+
 
 class ApproveIn(Input, kw_only=True):
     note: Text | None = None
     abnormally_low_review: Text | None = None  # required when a price is below the floor
+
+    def to_domain(self) -> sub.Approval:
+        return sub.Approval(self.note, self.abnormally_low_review)
 
 
 class RejectIn(Input, kw_only=True):
@@ -261,6 +289,18 @@ class UpliftIn(Input, kw_only=True):
     method: UpliftMethod
     flat_percentage: Percentage | None = None
     components: Annotated[list[ComponentIn], Meta(max_length=10)] = msgspec.field(default_factory=list)
+
+    def to_domain(self) -> sub.UpliftDraft:
+        return sub.UpliftDraft(
+            arrangement_id=self.arrangement_id,
+            description=self.description,
+            effective_on=self.effective_on,
+            method=self.method,
+            flat_percentage=self.flat_percentage,
+            components=tuple(
+                IndexComponent(index=c.index.strip(), weight=c.weight, rate=c.rate) for c in self.components
+            ),
+        )
 
 
 class ComponentOut(Struct, kw_only=True):

@@ -119,7 +119,9 @@ async def approve_cards(system: Context, ids: Ids, email: str) -> dict[str, obje
         status=RateCardStatus.SUBMITTED,
     )
     for card in cards.items:
-        await rate_cards.approve_rate_card(officer, card.id, card.version, ApproveIn(note="Within every band"))
+        await rate_cards.approve_rate_card(
+            officer, card.id, card.version, ApproveIn(note="Within every band").to_domain()
+        )
     return {"approved": [c.id for c in cards.items]}
 
 

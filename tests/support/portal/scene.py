@@ -178,7 +178,7 @@ async def load(system: Context) -> dict[str, int]:
                         floor_pence=floor * POUNDS,
                         ceiling_pence=ceiling * POUNDS,
                         effective_from=date(2026, 4, 1),
-                    ),
+                    ).to_domain(),
                 )
     await arrangements.publish_arrangement(officer, arrangement.id)
 

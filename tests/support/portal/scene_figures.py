@@ -148,7 +148,7 @@ async def load(system: Context) -> dict[str, int]:
                 floor_pence=FLOOR,
                 ceiling_pence=CEILING,
                 effective_from=FROM,
-            ),
+            ).to_domain(),
         )
     await arrangements.publish_arrangement(officer, arrangement.id)
 
@@ -187,14 +187,18 @@ async def load(system: Context) -> dict[str, int]:
                         else None,
                     ),
                 ],
-            ),
+            ).to_domain(),
         )
         for line in card.lines:
             if line.weekly_price_pence > CEILING:
                 card = await rate_cards.decide_exception(
-                    officer, card.id, line.id, card.version, ExceptionDecisionIn(approve=True, reason="Agreed staffing")
+                    officer,
+                    card.id,
+                    line.id,
+                    card.version,
+                    ExceptionDecisionIn(approve=True, reason="Agreed staffing").to_domain(),
                 )
-        card = await rate_cards.approve_rate_card(officer, card.id, card.version, ApproveIn(note="Agreed"))
+        card = await rate_cards.approve_rate_card(officer, card.id, card.version, ApproveIn(note="Agreed").to_domain())
         cards[provider_id] = card.id
 
     homes = {holly_id: holly_home, ivy_id: ivy_home}

@@ -148,7 +148,7 @@ async def load(system: Context) -> dict[str, int]:
                 floor_pence=4_000 * POUNDS,
                 ceiling_pence=5_000 * POUNDS,
                 effective_from=BANDS_FROM,
-            ),
+            ).to_domain(),
         )
     await arrangements.publish_arrangement(officer, arrangement.id)
 
@@ -203,7 +203,7 @@ async def load(system: Context) -> dict[str, int]:
                 ),
                 LineIn(age_band="13-17", need_level="standard", weekly_price_pence=3_800 * POUNDS),
             ],
-        ),
+        ).to_domain(),
     )
     # Fir's card is approved, and a child has been placed with Fir at its price since June.
     fir_card = await rate_cards.propose_rate_card(
@@ -215,9 +215,11 @@ async def load(system: Context) -> dict[str, int]:
                 LineIn(age_band="8-12", need_level="standard", weekly_price_pence=4_500 * POUNDS),
                 LineIn(age_band="13-17", need_level="standard", weekly_price_pence=4_600 * POUNDS),
             ],
-        ),
+        ).to_domain(),
     )
-    await rate_cards.approve_rate_card(officer, fir_card.id, fir_card.version, ApproveIn(note="Within the bands"))
+    await rate_cards.approve_rate_card(
+        officer, fir_card.id, fir_card.version, ApproveIn(note="Within the bands").to_domain()
+    )
     # Fir then asks for more from January: a card the officer refuses.
     await rate_cards.propose_rate_card(
         fir,
@@ -225,7 +227,7 @@ async def load(system: Context) -> dict[str, int]:
             lot_id=lot.id,
             effective_from=date(2027, 1, 1),
             lines=[LineIn(age_band="8-12", need_level="standard", weekly_price_pence=4_950 * POUNDS)],
-        ),
+        ).to_domain(),
     )
     now = system.clock.now()
     placement = await tenders.insert_placement(

@@ -31,7 +31,7 @@ from dps.core.evaluation import Mark
 from dps.core.pagination import MAX_LIMIT
 from dps.frameworks.services import memberships
 from dps.pricing.domain.rate_cards import ServiceUnit
-from dps.pricing.schemas import ApproveIn, LineIn, RateCardIn, RejectIn, ServiceIn
+from dps.pricing.schemas import ApproveIn, LineIn, RateCardIn, ServiceIn
 from dps.pricing.services import prices, rate_cards
 from dps.tenders.domain.call_offs import PlacementType, Sex
 from dps.tenders.domain.offers import Answer, OfferContent
@@ -116,7 +116,9 @@ async def load(
     await prices.add_service(
         officer,
         arrangement_id,
-        ServiceIn(code="ONE-TO-ONE", name="One-to-one support", unit=ServiceUnit.HOUR, description="A worker's hour"),
+        ServiceIn(
+            code="ONE-TO-ONE", name="One-to-one support", unit=ServiceUnit.HOUR, description="A worker's hour"
+        ).to_domain(),
     )
     refused = await rate_cards.propose_rate_card(
         birch,
@@ -124,10 +126,10 @@ async def load(
             lot_id=lot_id,
             effective_from=date(2026, 4, 1),
             lines=[LineIn(age_band="8-12", need_level="standard", weekly_price_pence=4_100 * POUNDS)],
-        ),
+        ).to_domain(),
     )
     await rate_cards.reject_rate_card(
-        officer, refused.id, refused.version, RejectIn(reason="The fee is below the floor with no explanation")
+        officer, refused.id, refused.version, "The fee is below the floor with no explanation"
     )
     approved = await rate_cards.propose_rate_card(
         birch,
@@ -139,9 +141,11 @@ async def load(
                 LineIn(age_band="13-17", need_level="standard", weekly_price_pence=5_000 * POUNDS),
                 LineIn(age_band="13-17", need_level="complex", weekly_price_pence=6_500 * POUNDS),
             ],
-        ),
+        ).to_domain(),
     )
-    await rate_cards.approve_rate_card(officer, approved.id, approved.version, ApproveIn(note="Within every band"))
+    await rate_cards.approve_rate_card(
+        officer, approved.id, approved.version, ApproveIn(note="Within every band").to_domain()
+    )
 
     # Placement requests.
     commissioner = await _staff(
