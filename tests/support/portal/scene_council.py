@@ -223,7 +223,7 @@ async def _closed_call_off(
                 proximity_weight=Decimal(20),
             ),
             deadline=deadline,
-        ),
+        ).to_domain(),
     )
     await panel.assign_evaluators(past, call_off.id, [evaluator_user.id])
     await call_offs.publish_call_off(past, call_off.id)

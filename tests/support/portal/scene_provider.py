@@ -159,7 +159,7 @@ async def load(
     now = system.clock.now()
     soon = now.date() + timedelta(days=30)
     open_request = await call_offs.create_call_off(
-        commissioner, request(arrangement_id, lot_id, "Boy, 12, long term", soon, now + timedelta(days=12))
+        commissioner, request(arrangement_id, lot_id, "Boy, 12, long term", soon, now + timedelta(days=12)).to_domain()
     )
     await call_offs.publish_call_off(commissioner, open_request.id)
 
@@ -168,7 +168,7 @@ async def load(
     won = await call_offs.create_call_off(
         at(commissioner, then),
         request(arrangement_id, lot_id, "Boy, 12, moving from foster care", (now - timedelta(days=5)).date(),
-                then + timedelta(days=11)),
+                then + timedelta(days=11)).to_domain(),
     )  # fmt: skip
     await call_offs.publish_call_off(at(commissioner, then), won.id)
     question_id = won.criteria.questions[0].id
