@@ -101,7 +101,7 @@ async def seed(url: str, var_dir: Path) -> int:
                 admin_full_name="Bench Admin",
                 admin_email=ADMIN_EMAIL,
                 admin_password=PASSWORD,
-            ),
+            ).to_domain(),
         )
     finally:
         await db.close_pool()

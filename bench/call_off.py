@@ -171,7 +171,7 @@ async def in_process(url: str, var_dir: Path, ids: dict[str, Any]) -> dict[str, 
     try:
         # 1. Publish to every setting of the lot.
         deadline = clock.now() + timedelta(days=3)
-        body = msgspec.convert(call_off_body(ids, deadline), CallOffIn)
+        body = msgspec.convert(call_off_body(ids, deadline), CallOffIn).to_domain()
         draft = await call_offs.create_call_off(ctx, body)
         await call_offs.publish_call_off(ctx, draft.id)  # warm-up: geo data, statement caches
         draft = await call_offs.create_call_off(ctx, body)

@@ -85,7 +85,7 @@ async def publish_template(url: str, var_dir: Path, ids: dict[str, Any]) -> int:
         commissioner = Principal(ids["commissioner_user_id"], "commissioner@council.test", Role.COMMISSIONER,
                                  OrgKind.AUTHORITY, ids["authority_id"])  # fmt: skip
         ctx = Context(commissioner, SystemClock(), settings, document_store_for(settings))
-        body = msgspec.convert(call_off_body(ids, datetime.now(UTC) + timedelta(days=30)), CallOffIn)
+        body = msgspec.convert(call_off_body(ids, datetime.now(UTC) + timedelta(days=30)), CallOffIn).to_domain()
         draft = await call_offs.create_call_off(ctx, body)
         await call_offs.publish_call_off(ctx, draft.id)
         return draft.id

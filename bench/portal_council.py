@@ -88,12 +88,12 @@ async def _moderation(system: Context) -> dict[str, int]:
             profile_code=ProfileCode.PCR2015_DPS,
             term_start=date(2026, 4, 1),
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     lot = await arrangements.add_lot(
         officer,
         arrangement.id,
-        LotIn(code="LOT-1", title="Fostering", age_bands=[AgeBandIn(label="0-17", min_age=0, max_age=17)]),
+        LotIn(code="LOT-1", title="Fostering", age_bands=[AgeBandIn(label="0-17", min_age=0, max_age=17)]).to_domain(),
     )
     descriptors = [DescriptorIn(score=s, meaning=f"Mark {s}: what it means") for s in range(6)]
     questions = []
@@ -111,7 +111,7 @@ async def _moderation(system: Context) -> dict[str, int]:
                     max_score=5 if scored else 0,
                     weight=Decimal(1) if scored else Decimal(0),
                     descriptors=descriptors if scored else [],
-                ),
+                ).to_domain(),
             )
         )
     await arrangements.publish_arrangement(officer, arrangement.id)
@@ -128,7 +128,7 @@ async def _moderation(system: Context) -> dict[str, int]:
             admin_full_name="Bench Provider",
             admin_email="bench-provider@portal.test",
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     applicant = _as(system, admin_user.id, admin_user.email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
     application = await applications.open_application(applicant, arrangement.id, [lot.id])

@@ -123,7 +123,7 @@ async def insert_staff(email: str, full_name: str, role: str, authority_id: int,
 async def bearer_token(user_id: int, now: datetime) -> str:
     """A bearer token for the user, valid for two hours."""
     from dps.accounts import repository as accounts
-    from dps.core.auth import new_token, token_digest
+    from dps.core.credentials import new_token, token_digest
 
     token = new_token()
     await accounts.insert_token(user_id, token_digest(token), now, now + timedelta(hours=2))

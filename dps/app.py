@@ -30,7 +30,8 @@ from dps.contracts.public import ContractController, ContractTemplateController
 from dps.core import audit_chain, db
 from dps.core.clock import Clock, SystemClock
 from dps.core.controllers import AuditController, HealthController
-from dps.core.http import problem_details_plugin, provide_ctx
+from dps.core.documents import PdfConverter, TemplateRenderer
+from dps.core.http import context_for, problem_details_plugin, provide_ctx
 from dps.core.notification_controllers import NotificationController
 from dps.core.openapi_problems import ProblemResponses
 from dps.core.settings import MEGABYTE, Settings
@@ -100,6 +101,8 @@ def create_app(
     *,
     clock: Clock | None = None,
     store: DocumentStore | None = None,
+    renderer: TemplateRenderer | None = None,
+    converter: PdfConverter | None = None,
     manage_database: bool = True,
 ) -> Litestar:
     """Build the app. With `manage_database` it connects on start-up (embedded server when no
@@ -132,10 +135,9 @@ def create_app(
         if not settings.scheduler_enabled:
             yield
             return
-        from dps.core.context import Context
         from dps.scheduler.public import Leadership, build_scheduler
 
-        running = build_scheduler(Context(None, app.state.clock, settings, app.state.store, app.state.changes))
+        running = build_scheduler(context_for(app.state, None))
         leadership = Leadership(
             db.DB.config["dsn"],
             settings.scheduler_interval_seconds,
@@ -179,6 +181,9 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
     app.state.store = store or document_store_for(settings)
+    # None: dps.contracts' defaults (docxtpl in a worker thread, LibreOffice when installed).
+    app.state.renderer = renderer
+    app.state.converter = converter
     app.state.resolve_token = resolve_token
     audit_chain.configure(settings, app.state.store)
     # Every audited change tells transparency, which writes its OCDS release in the same transaction.

@@ -111,7 +111,7 @@ class ProviderController(Controller):
     @post("/register", operation_id="RegisterProvider", opt=PUBLIC)
     async def register(self, data: JSONBody[s.RegisterProviderIn], ctx: NamedDependency[Context]) -> s.RegistrationOut:
         """Self-registration of a care provider: creates the provider and its first administrator."""
-        provider, admin = await providers.register_provider(ctx, data)
+        provider, admin = await providers.register_provider(ctx, data.to_domain())
         return s.RegistrationOut(provider=s.ProviderOut.of(provider), admin=s.UserOut.of(admin))
 
     @get("/", operation_id="ListProviders")
@@ -142,7 +142,7 @@ class ProviderController(Controller):
     ) -> Response[s.ProviderOut]:
         """Change the provider's record (its administrators). Send If-Match with the ETag you read:
         412 if someone changed it since, 428 without it."""
-        provider = await providers.update_provider(ctx, provider_id, parse_if_match(if_match), data)
+        provider = await providers.update_provider(ctx, provider_id, parse_if_match(if_match), data.to_domain())
         return Response(s.ProviderOut.of(provider), headers={"ETag": etag(provider.version)})
 
     @post("/{provider_id:int}/settings", operation_id="CreateSetting")
@@ -150,7 +150,7 @@ class ProviderController(Controller):
         self, provider_id: FromPath[int], data: JSONBody[s.SettingIn], ctx: NamedDependency[Context]
     ) -> Response[s.SettingOut]:
         """Describe a registered setting (home, agency branch, school); the postcode must exist."""
-        setting = await providers.create_setting(ctx, provider_id, data)
+        setting = await providers.create_setting(ctx, provider_id, data.to_domain())
         return Response(s.SettingOut.of(setting), status_code=201, headers={"ETag": etag(setting.version)})
 
     @get("/{provider_id:int}/settings", operation_id="ListSettings")
@@ -183,7 +183,9 @@ class ProviderController(Controller):
         if_match: IfMatch = None,
     ) -> Response[s.SettingOut]:
         """Change a setting (the provider's users). Send If-Match with the ETag you read."""
-        setting = await providers.update_setting(ctx, provider_id, setting_id, parse_if_match(if_match), data)
+        setting = await providers.update_setting(
+            ctx, provider_id, setting_id, parse_if_match(if_match), data.to_domain()
+        )
         return Response(s.SettingOut.of(setting), headers={"ETag": etag(setting.version)})
 
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 from dps.core.auth import AUTHORITY_ROLES, PROVIDER_ROLES, OrgKind, Role, org_kind_for
 from dps.core.calendar import Nation
 from dps.core.errors import InvalidInput, RuleViolation
+from dps.core.patches import UNCHANGED, Unchanged
 
 # --- vocabularies ----------------------------------------------------------------------------
 
@@ -320,3 +321,72 @@ def safe_filename(raw: str | None) -> str:
 def nation_of(region: Region) -> Nation:
     """Whose bank holidays an authority's working days skip: Welsh councils keep Wales's."""
     return Nation.WALES if region is Region.WALES else Nation.ENGLAND
+
+
+# --- what providers send (the JSON API and the portal build these; services never see a Struct) ---
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderDetails:
+    """A provider's record as sent: identifiers and postcode are checked by the service."""
+
+    legal_name: str
+    trading_name: str | None
+    company_number: str | None
+    charity_number: str | None
+    address: str
+    postcode: str
+    contacts: tuple[Contact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRegistration:
+    """Self-registration: the provider and its first administrator."""
+
+    provider: ProviderDetails
+    admin_full_name: str
+    admin_email: str
+    admin_password: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderChanges:
+    """A change to a provider's record; `UNCHANGED` fields stay as they are."""
+
+    legal_name: str | Unchanged = UNCHANGED
+    trading_name: str | Unchanged | None = UNCHANGED
+    company_number: str | Unchanged | None = UNCHANGED
+    charity_number: str | Unchanged | None = UNCHANGED
+    address: str | Unchanged = UNCHANGED
+    postcode: str | Unchanged = UNCHANGED
+    contacts: tuple[Contact, ...] | Unchanged = UNCHANGED
+
+
+@dataclass(frozen=True, slots=True)
+class SettingDetails:
+    """A registered service as described by its provider."""
+
+    name: str
+    setting_type: SettingType
+    ofsted_urn: str
+    ofsted_grade: OfstedGrade | None
+    last_inspection_date: date | None
+    postcode: str
+    capacity: int
+    min_age: int
+    max_age: int
+    needs: frozenset[Need] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class SettingChanges:
+    """A change to a setting; `UNCHANGED` fields stay (the Ofsted facts are officers' to record)."""
+
+    name: str | Unchanged = UNCHANGED
+    ofsted_grade: OfstedGrade | Unchanged | None = UNCHANGED
+    last_inspection_date: date | Unchanged | None = UNCHANGED
+    postcode: str | Unchanged = UNCHANGED
+    capacity: int | Unchanged = UNCHANGED
+    min_age: int | Unchanged = UNCHANGED
+    max_age: int | Unchanged = UNCHANGED
+    needs: frozenset[Need] | Unchanged = UNCHANGED

@@ -10,19 +10,15 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts import domain as d
 from dps.core.auth import Role
+from dps.core.requests import Input, OnsCode, given, given_as
 
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 Text500 = Annotated[str, Meta(min_length=1, max_length=500)]
 PostcodeText = Annotated[str, Meta(min_length=2, max_length=10, examples=["M1 1AE"])]
 Email = Annotated[str, Meta(min_length=3, max_length=254, examples=["officer@council.gov.uk"])]
 Password = Annotated[str, Meta(min_length=12, max_length=200)]
-OnsCode = Annotated[str, Meta(pattern=r"^[ENSW]\d{8}$", examples=["E08000003"])]
 Age = Annotated[int, Meta(ge=0, le=d.MAX_AGE_SERVED)]
 Capacity = Annotated[int, Meta(ge=1, le=10_000)]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 # --- auth ------------------------------------------------------------------------------------
@@ -88,6 +84,9 @@ class ContactIn(Input, kw_only=True):
     phone: Annotated[str, Meta(max_length=40)] | None = None
     role: Annotated[str, Meta(max_length=100)] | None = None
 
+    def to_domain(self) -> d.Contact:
+        return d.Contact(name=self.name, email=self.email, phone=self.phone, role=self.role)
+
 
 class ProviderIn(Input, kw_only=True):
     legal_name: Name
@@ -98,12 +97,32 @@ class ProviderIn(Input, kw_only=True):
     postcode: PostcodeText
     contacts: Annotated[list[ContactIn], Meta(max_length=20)] = msgspec.field(default_factory=list)
 
+    def to_domain(self) -> d.ProviderDetails:
+        return d.ProviderDetails(
+            legal_name=self.legal_name,
+            trading_name=self.trading_name,
+            company_number=self.company_number,
+            charity_number=self.charity_number,
+            address=self.address,
+            postcode=self.postcode,
+            contacts=_contacts(self.contacts),
+        )
+
+
+def _contacts(items: list[ContactIn]) -> tuple[d.Contact, ...]:
+    return tuple(c.to_domain() for c in items)
+
 
 class RegisterProviderIn(Input, kw_only=True):
     provider: ProviderIn
     admin_full_name: Name
     admin_email: Email
     admin_password: Password
+
+    def to_domain(self) -> d.ProviderRegistration:
+        return d.ProviderRegistration(
+            self.provider.to_domain(), self.admin_full_name, self.admin_email, self.admin_password
+        )
 
 
 class ProviderPatch(Input, kw_only=True):
@@ -114,6 +133,17 @@ class ProviderPatch(Input, kw_only=True):
     address: Text500 | UnsetType = UNSET
     postcode: PostcodeText | UnsetType = UNSET
     contacts: Annotated[list[ContactIn], Meta(max_length=20)] | UnsetType = UNSET
+
+    def to_domain(self) -> d.ProviderChanges:
+        return d.ProviderChanges(
+            legal_name=given(self.legal_name),
+            trading_name=given(self.trading_name),
+            company_number=given(self.company_number),
+            charity_number=given(self.charity_number),
+            address=given(self.address),
+            postcode=given(self.postcode),
+            contacts=given_as(self.contacts, _contacts),
+        )
 
 
 class ContactOut(Struct, kw_only=True):
@@ -200,6 +230,20 @@ class SettingIn(Input, kw_only=True):
     max_age: Age
     needs: Annotated[list[d.Need], Meta(max_length=40)] = msgspec.field(default_factory=list)
 
+    def to_domain(self) -> d.SettingDetails:
+        return d.SettingDetails(
+            name=self.name,
+            setting_type=self.setting_type,
+            ofsted_urn=self.ofsted_urn,
+            ofsted_grade=self.ofsted_grade,
+            last_inspection_date=self.last_inspection_date,
+            postcode=self.postcode,
+            capacity=self.capacity,
+            min_age=self.min_age,
+            max_age=self.max_age,
+            needs=frozenset(self.needs),
+        )
+
 
 class SettingPatch(Input, kw_only=True):
     name: Name | UnsetType = UNSET
@@ -212,6 +256,18 @@ class SettingPatch(Input, kw_only=True):
     min_age: Age | UnsetType = UNSET
     max_age: Age | UnsetType = UNSET
     needs: Annotated[list[d.Need], Meta(max_length=40)] | UnsetType = UNSET
+
+    def to_domain(self) -> d.SettingChanges:
+        return d.SettingChanges(
+            name=given(self.name),
+            ofsted_grade=given(self.ofsted_grade),
+            last_inspection_date=given(self.last_inspection_date),
+            postcode=given(self.postcode),
+            capacity=given(self.capacity),
+            min_age=given(self.min_age),
+            max_age=given(self.max_age),
+            needs=given_as(self.needs, frozenset),
+        )
 
 
 class SettingOut(Struct, kw_only=True):

@@ -55,7 +55,7 @@ class ComplianceController(Controller):
         score bands, accounts' current ratio, Ofsted grade gateway, policies, DSPT, modern slavery
         statement at GBP 36m turnover, custom). The lead authority's officers; a dynamic market's
         conditions are frozen once open (409 `conditions_locked`)."""
-        return s.RequirementOut.of(await checks.add_requirement(ctx, arrangement_id, data))
+        return s.RequirementOut.of(await checks.add_requirement(ctx, arrangement_id, data.to_domain()))
 
     @get("/arrangements/{arrangement_id:int}/requirements", operation_id="ListRequirements")
     async def list_requirements(
@@ -90,7 +90,7 @@ class ComplianceController(Controller):
     ) -> list[s.MembershipComplianceOut]:
         """Replace a check's result with an officer's decision and its reason (the lead authority's
         officers; audited). A suspension the check caused is lifted once everything passes."""
-        result = await checks.override_check(ctx, arrangement_id, data)
+        result = await checks.override_check(ctx, arrangement_id, data.to_domain())
         return [_membership_out(x) for x in result.items]
 
     @get("/memberships/{membership_id:int}", operation_id="MembershipCompliance")
@@ -107,7 +107,7 @@ class ComplianceController(Controller):
         """Attach evidence to a requirement (the provider's users): a stored document with cover,
         issuer, start and expiry dates, or a credit score, current ratio or turnover. It replaces the
         previous piece; a membership its lapse suspended is reinstated once all passes again."""
-        return s.EvidenceOut.of(await checks.attach_evidence(ctx, data))
+        return s.EvidenceOut.of(await checks.attach_evidence(ctx, data.to_domain()))
 
     @get("/evidence", operation_id="ListEvidence")
     async def list_evidence(
@@ -159,7 +159,7 @@ class ComplianceController(Controller):
         (or supported accommodation outcome 3), or a withdrawal, suspends the memberships relying on
         the setting where the arrangement's Ofsted requirement says so, and issues an
         `ofsted_judgement` concern to their member councils."""
-        result = await concerns.record_ofsted_judgement(ctx, setting_id, data)
+        result = await concerns.record_ofsted_judgement(ctx, setting_id, data.to_domain())
         return s.OfstedJudgementOut(
             setting_id=setting_id,
             grade=data.grade,
@@ -175,7 +175,7 @@ class ComplianceController(Controller):
     ) -> s.VisitOut:
         """Record a quality-assurance form for a setting: A by the provider, B-D by council officers or
         practitioners. Findings open action-plan items with owner and due date."""
-        visit, actions = await visits.record_visit(ctx, setting_id, data)
+        visit, actions = await visits.record_visit(ctx, setting_id, data.to_domain())
         return s.VisitOut.of(visit, actions)
 
     @get("/settings/{setting_id:int}/visits", operation_id="ListVisits")
@@ -231,7 +231,7 @@ class ConcernController(Controller):
         council taking part in every affected arrangement): a draft, or issued at once with
         `issue: true`. Issuing notifies every member council's commissioners and officers and the
         provider; `suspends_call_offs` keeps the provider out of new call-offs while it is live."""
-        return _concern(await concerns.raise_concern(ctx, data), status_code=201)
+        return _concern(await concerns.raise_concern(ctx, data.to_domain()), status_code=201)
 
     @get("/", operation_id="ListConcerns")
     async def list_(

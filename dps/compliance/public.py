@@ -18,7 +18,7 @@ from dps.compliance.controllers import (
 from dps.compliance.eligibility import (
     eligibility_for_lot,
 )
-from dps.compliance.repository import ActionItemRecord, EvidenceRefresh, VisitRecord, evidence_refresh
+from dps.compliance.repository import EvidenceRefresh, evidence_refresh
 from dps.compliance.repository import list_requirements as list_requirement_rows
 from dps.compliance.schemas import (
     ConcernIn,
@@ -62,7 +62,6 @@ from dps.compliance.services.search import (
 from dps.compliance.services.visits import list_visits, move_action, record_visit
 
 __all__ = [
-    "ActionItemRecord",
     "ComplianceController",
     "ConcernController",
     "ConcernIn",
@@ -74,7 +73,6 @@ __all__ = [
     "RequirementIn",
     "SearchController",
     "VisitIn",
-    "VisitRecord",
     "add_requirement",
     "arrangement_compliance",
     "attach_evidence",

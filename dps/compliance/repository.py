@@ -33,6 +33,7 @@ from dps.compliance.domain.requirements import (
     Requirement,
     RequirementKind,
 )
+from dps.compliance.domain.visits import ActionItem, Visit
 from dps.core import replica
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
@@ -541,34 +542,9 @@ async def live_concerns_of_providers(provider_ids: Collection[int]) -> list[Conc
 # --- quality visits and action plans ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class VisitRecord:
-    id: int
-    setting_id: int
-    provider_id: int
-    form: VisitForm
-    visited_on: date
-    authority_id: int | None
-    recorded_by: int
-    summary: str
-    details: dict[str, Any]
-    recorded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ActionItemRecord:
-    id: int
-    visit_id: int
-    finding: str
-    owner: str
-    due_on: date
-    status: ActionStatus
-    version: int
-
-
-def _visit(row: dict[str, Any]) -> VisitRecord:
+def _visit(row: dict[str, Any]) -> Visit:
     details = row["details"]
-    return VisitRecord(
+    return Visit(
         id=row["id"],
         setting_id=row["setting"],
         provider_id=row["provider"],
@@ -582,7 +558,7 @@ def _visit(row: dict[str, Any]) -> VisitRecord:
     )
 
 
-async def insert_visit(v: VisitRecord) -> VisitRecord:
+async def insert_visit(v: Visit) -> Visit:
     rows = await t.Visit.insert(
         t.Visit(
             setting=v.setting_id,
@@ -599,18 +575,18 @@ async def insert_visit(v: VisitRecord) -> VisitRecord:
     return _visit(rows[0])
 
 
-async def get_visit(visit_id: int) -> VisitRecord:
+async def get_visit(visit_id: int) -> Visit:
     row = await one_row(t.Visit, t.Visit.id == visit_id, entity="visit", detail=f"visit {visit_id} does not exist")
     return _visit(row)
 
 
-async def list_visits(setting_id: int) -> list[VisitRecord]:
+async def list_visits(setting_id: int) -> list[Visit]:
     rows = await t.Visit.select().where(t.Visit.setting == setting_id).order_by(t.Visit.id)
     return [_visit(r) for r in rows]
 
 
-def _action(row: dict[str, Any]) -> ActionItemRecord:
-    return ActionItemRecord(
+def _action(row: dict[str, Any]) -> ActionItem:
+    return ActionItem(
         id=row["id"],
         visit_id=row["visit"],
         finding=row["finding"],
@@ -621,7 +597,7 @@ def _action(row: dict[str, Any]) -> ActionItemRecord:
     )
 
 
-async def insert_action(visit_id: int, finding: str, owner: str, due_on: date, at: datetime) -> ActionItemRecord:
+async def insert_action(visit_id: int, finding: str, owner: str, due_on: date, at: datetime) -> ActionItem:
     rows = await t.ActionItem.insert(
         t.ActionItem(
             visit=visit_id, finding=finding, owner=owner, due_on=due_on, status=ActionStatus.OPEN.value, updated_at=at
@@ -630,7 +606,7 @@ async def insert_action(visit_id: int, finding: str, owner: str, due_on: date, a
     return _action(rows[0])
 
 
-async def get_action(action_id: int, *, for_update: bool = False) -> ActionItemRecord:
+async def get_action(action_id: int, *, for_update: bool = False) -> ActionItem:
     row = await one_row(
         t.ActionItem,
         t.ActionItem.id == action_id,
@@ -647,7 +623,7 @@ async def set_action_status(action_id: int, status: ActionStatus, version: int, 
     ).where(t.ActionItem.id == action_id)
 
 
-async def actions_of_visits(visit_ids: Collection[int]) -> list[ActionItemRecord]:
+async def actions_of_visits(visit_ids: Collection[int]) -> list[ActionItem]:
     if not visit_ids:
         return []
     rows = await t.ActionItem.select().where(t.ActionItem.visit.is_in(list(visit_ids))).order_by(t.ActionItem.id)

@@ -12,25 +12,19 @@ from msgspec import Meta, Struct
 from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
 from dps.compliance.domain import concerns as c
 from dps.compliance.domain import requirements as r
+from dps.compliance.domain import submissions as sub
+from dps.compliance.domain import visits as v
 from dps.compliance.domain.eligibility import SettingEligibility
 from dps.compliance.domain.extraction import ExtractionKind, InsuranceProposal, OfstedProposal, SourceLine
-from dps.compliance.repository import ActionItemRecord, VisitRecord
+from dps.core.requests import Input, Pence, ShortText, Title
 
-Title = Annotated[str, Meta(min_length=1, max_length=200)]
 Text = Annotated[str, Meta(min_length=1, max_length=10_000)]
-ShortText = Annotated[str, Meta(max_length=2_000)]
 # Cover and turnover in whole pence, up to GBP 10 trillion: far beyond any policy or company, and
 # inside the BigInt columns that hold them (larger numbers are a 400, not a database error).
-MAX_PENCE = 10**15
-Pence = Annotated[int, Meta(ge=0, le=MAX_PENCE, examples=[1_000_000_000])]
 Score = Annotated[int, Meta(ge=0, le=100)]
 Band = Annotated[int, Meta(ge=1, le=100)]
 Ratio = Annotated[Decimal, Meta(examples=["1.20"])]
 Age = Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 # --- requirements ----------------------------------------------------------------------------
@@ -53,6 +47,22 @@ class RequirementIn(Input, kw_only=True):
     accepted_grades: list[OfstedGrade] | None = None  # default: not Inadequate (nor SA outcome 3)
     suspend_on_failing_grade: bool = True
     turnover_threshold_pence: Pence = r.MODERN_SLAVERY_TURNOVER_PENCE
+
+    def to_domain(self) -> sub.RequirementDraft:
+        bands = self.credit_bands
+        return sub.RequirementDraft(
+            kind=self.kind,
+            title=self.title.strip(),
+            description=self.description,
+            mandatory=self.mandatory,
+            insurance_kind=self.insurance_kind,
+            min_cover_pence=self.min_cover_pence,
+            credit_bands=r.CreditBands(accept_from=bands.accept_from, review_from=bands.review_from) if bands else None,
+            min_current_ratio=self.min_current_ratio,
+            accepted_grades=frozenset(self.accepted_grades) if self.accepted_grades is not None else None,
+            suspend_on_failing_grade=self.suspend_on_failing_grade,
+            turnover_threshold_pence=self.turnover_threshold_pence,
+        )
 
 
 class RequirementOut(Struct, kw_only=True):
@@ -110,6 +120,9 @@ class EvidenceIn(Input, kw_only=True):
     credit_score: Score | None = None
     current_ratio: Ratio | None = None
     turnover_pence: Pence | None = None
+
+    def to_domain(self) -> sub.EvidenceSubmission:
+        return sub.EvidenceSubmission(**{f: getattr(self, f) for f in self.__struct_fields__})
 
 
 class EvidenceOut(Struct, kw_only=True):
@@ -258,6 +271,15 @@ class OverrideIn(Input, kw_only=True):
     outcome: r.Outcome
     reason: Annotated[str, Meta(min_length=1, max_length=2_000)]
 
+    def to_domain(self) -> sub.OverrideDecision:
+        return sub.OverrideDecision(
+            requirement_id=self.requirement_id,
+            provider_id=self.provider_id,
+            setting_id=self.setting_id,
+            outcome=self.outcome,
+            reason=self.reason.strip(),
+        )
+
 
 # --- Ofsted ----------------------------------------------------------------------------------
 
@@ -266,6 +288,9 @@ class OfstedJudgementIn(Input, kw_only=True):
     grade: OfstedGrade | None = None
     inspection_date: date | None = None
     registration_withdrawn: bool = False
+
+    def to_domain(self) -> sub.OfstedJudgement:
+        return sub.OfstedJudgement(self.grade, self.inspection_date, self.registration_withdrawn)
 
 
 class OfstedJudgementOut(Struct, kw_only=True):
@@ -290,6 +315,19 @@ class ConcernIn(Input, kw_only=True):
     review_on: date | None = None
     suspends_call_offs: bool = False
     issue: bool = False  # issue at once instead of saving a draft
+
+    def to_domain(self) -> sub.ConcernReport:
+        return sub.ConcernReport(
+            provider_id=self.provider_id,
+            setting_id=self.setting_id,
+            category=self.category,
+            arrangement_ids=tuple(self.arrangement_ids),
+            summary=self.summary.strip(),
+            actions_taken=self.actions_taken.strip(),
+            review_on=self.review_on,
+            suspends_call_offs=self.suspends_call_offs,
+            issue=self.issue,
+        )
 
 
 class ConcernResponseIn(Input, kw_only=True):
@@ -368,6 +406,16 @@ class VisitIn(Input, kw_only=True):
     outcomes: list[OutcomeMeasure] | None = None
     findings: Annotated[list[FindingIn], Meta(max_length=50)] = msgspec.field(default_factory=list)
 
+    def to_domain(self) -> v.VisitReport:
+        answers = {f: getattr(self, f) for f in v.FORM_FIELD_NAMES if getattr(self, f) is not None}
+        return v.VisitReport(
+            form=self.form,
+            visited_on=self.visited_on,
+            summary=self.summary,
+            answers=msgspec.to_builtins(answers),
+            findings=tuple(v.Finding(f.finding.strip(), f.owner.strip(), f.due_on) for f in self.findings),
+        )
+
 
 class ActionItemOut(Struct, kw_only=True):
     id: int
@@ -379,7 +427,7 @@ class ActionItemOut(Struct, kw_only=True):
     version: int
 
     @classmethod
-    def of(cls, a: ActionItemRecord) -> ActionItemOut:
+    def of(cls, a: v.ActionItem) -> ActionItemOut:
         return cls(**{f: getattr(a, f) for f in cls.__struct_fields__})
 
 
@@ -397,9 +445,9 @@ class VisitOut(Struct, kw_only=True):
     actions: list[ActionItemOut]
 
     @classmethod
-    def of(cls, v: VisitRecord, actions: list[ActionItemRecord]) -> VisitOut:
-        values = {f: getattr(v, f) for f in cls.__struct_fields__ if f != "actions"}
-        return cls(**values, actions=[ActionItemOut.of(a) for a in actions if a.visit_id == v.id])
+    def of(cls, visit: v.Visit, actions: list[v.ActionItem]) -> VisitOut:
+        values = {f: getattr(visit, f) for f in cls.__struct_fields__ if f != "actions"}
+        return cls(**values, actions=[ActionItemOut.of(a) for a in actions if a.visit_id == visit.id])
 
 
 class VisitList(Struct, kw_only=True):

@@ -35,6 +35,9 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
+from dps.core import documents
+from dps.core.context import Context
+
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_SECONDS = 180
@@ -201,3 +204,8 @@ def kill_group(process: subprocess.Popen[bytes]) -> None:
 def default_converter() -> PdfConverter:
     """The process's converter: `soffice` on the PATH (DPS_SOFFICE names another binary)."""
     return PdfConverter(os.environ.get("DPS_SOFFICE", "soffice"))
+
+
+def converter_for(ctx: Context) -> documents.PdfConverter:
+    """The Context's converter (tests inject one), else the process's `default_converter()`."""
+    return ctx.converter or default_converter()

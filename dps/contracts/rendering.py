@@ -36,6 +36,8 @@ from lxml.etree import XMLSyntaxError
 from dps.contracts.domain.contexts import as_mapping
 from dps.contracts.domain.templates import TemplateProblem
 from dps.contracts.sandbox import MAX_PARAGRAPH, LimitedEnvironment, RenderLimitExceeded, limited
+from dps.core.context import Context
+from dps.core.documents import TemplateRenderer
 from dps.core.errors import RuleViolation
 
 
@@ -309,3 +311,8 @@ class ContractRenderer:
 
 
 RENDERER = ContractRenderer()
+
+
+def renderer_for(ctx: Context) -> TemplateRenderer:
+    """The Context's renderer (tests inject one), else the process's."""
+    return ctx.renderer or RENDERER

@@ -11,14 +11,11 @@ from msgspec import Meta, Struct
 from dps.contracts.domain.contexts import TemplateKind, Variable
 from dps.contracts.domain.contracts import Contract, ContractKind, ContractStatus, PdfStatus, SignatureMethod
 from dps.contracts.domain.templates import TemplateStatus, TemplateVersion
+from dps.core.requests import Input
 
 Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-fA-F]{64}$", examples=["3b4c..."])]
 Reason = Annotated[str, Meta(min_length=1, max_length=2000)]
 Note = Annotated[str, Meta(max_length=2000)]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 # --- templates -------------------------------------------------------------------------------

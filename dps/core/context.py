@@ -1,12 +1,13 @@
-"""What every service call receives: who is calling, the clock, settings and the document store."""
+"""What every service call receives: who is calling, the clock, settings and the document adapters."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dps.core.auth import Principal, require_principal
 from dps.core.changes import ChangeListener
 from dps.core.clock import Clock
+from dps.core.documents import PdfConverter, TemplateRenderer
 from dps.core.settings import Settings
 from dps.core.storage import DocumentStore
 
@@ -19,6 +20,9 @@ class Context:
     store: DocumentStore
     # Told of every audited change inside its transaction (dps/core/changes.py); None: nobody listens.
     changes: ChangeListener | None = None
+    # The contract renderer and PDF converter (dps/core/documents.py); None: the owner's default.
+    renderer: TemplateRenderer | None = None
+    converter: PdfConverter | None = None
 
     @property
     def user(self) -> Principal:
@@ -31,4 +35,4 @@ class Context:
 
     def as_system(self) -> Context:
         """The same context acting as the system (scheduler sweeps, CLI)."""
-        return Context(principal=None, clock=self.clock, settings=self.settings, store=self.store, changes=self.changes)
+        return replace(self, principal=None)

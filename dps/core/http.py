@@ -204,6 +204,8 @@ def context_for(state: Any, principal: Principal | None) -> Context:
         settings=state.settings,
         store=state.store,
         changes=state.get("changes"),
+        renderer=state.get("renderer"),
+        converter=state.get("converter"),
     )
 
 

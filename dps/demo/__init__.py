@@ -236,7 +236,7 @@ async def _seed(system: Context) -> list[str]:
                 admin_full_name=f"Provider Admin {n}",
                 admin_email=email,
                 admin_password=DEMO_PASSWORD,
-            ),
+            ).to_domain(),
         )
         as_provider = replace(
             system,
@@ -257,7 +257,7 @@ async def _seed(system: Context) -> list[str]:
                 min_age=ages[0],
                 max_age=ages[1],
                 needs=needs,
-            ),
+            ).to_domain(),
         )
         if n == 1:
             await accounts.create_user_with_password(

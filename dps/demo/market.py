@@ -105,7 +105,7 @@ async def seed_market(
             member_authority_ids=member_authority_ids,
             term_start=date(2026, 4, 1),
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     aid = arrangement.id
     lots = {
@@ -120,7 +120,7 @@ async def seed_market(
                     AgeBandIn(label="13-17", min_age=13, max_age=17),
                 ],
                 need_levels=["standard", "complex"],
-            ),
+            ).to_domain(),
         ),
         "LOT-2": await frameworks.add_lot(
             officer.ctx,
@@ -130,11 +130,11 @@ async def seed_market(
                 title="Supported accommodation, ages 16 and 17",
                 age_bands=[AgeBandIn(label="16-17", min_age=16, max_age=17)],
                 need_levels=["standard"],
-            ),
+            ).to_domain(),
         ),
     }
     questions = [
-        await frameworks.add_question(officer.ctx, aid, q)
+        await frameworks.add_question(officer.ctx, aid, q.to_domain())
         for q in (
             QuestionIn(
                 section="Safeguarding",
@@ -175,10 +175,12 @@ async def seed_market(
             title="Public liability insurance of at least GBP 5m",
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
             min_cover_pence=5_000_000 * POUNDS,
-        ),
+        ).to_domain(),
     )
     await compliance.add_requirement(
-        officer.ctx, aid, RequirementIn(kind=RequirementKind.OFSTED, title="Ofsted registration, not Inadequate")
+        officer.ctx,
+        aid,
+        RequirementIn(kind=RequirementKind.OFSTED, title="Ofsted registration, not Inadequate").to_domain(),
     )
     for lot in lots.values():
         for band in lot.age_bands:
@@ -196,7 +198,7 @@ async def seed_market(
                         floor_pence=floor * POUNDS,
                         ceiling_pence=ceiling * POUNDS,
                         effective_from=date(2026, 4, 1),
-                    ),
+                    ).to_domain(),
                 )
     await pricing.publish_arrangement(officer.ctx, aid)
 
@@ -220,7 +222,7 @@ async def seed_market(
                 expires_on=today + timedelta(days=300),
                 cover_pence=10_000_000 * POUNDS,
                 insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-            ),
+            ).to_domain(),
         )
         application = await frameworks.open_application(ctx, aid, [lot.id])
         answers = [
@@ -262,7 +264,9 @@ async def seed_market(
                     for level in lot.need_levels
                     for price in [applicant.weekly_price_pounds + (1_200 if level == "complex" else 0)]
                 ],
-            ),
+            ).to_domain(),
         )
-        await pricing.approve_rate_card(officer.ctx, card.id, card.version, ApproveIn(note="within the bands"))
+        await pricing.approve_rate_card(
+            officer.ctx, card.id, card.version, ApproveIn(note="within the bands").to_domain()
+        )
     return f"published {arrangement.reference} with {len(lots)} lots; {len(applicants)} providers applied"

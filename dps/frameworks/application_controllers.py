@@ -33,7 +33,7 @@ class QuestionnaireController(Controller):
         """Add a question: pass_fail, scored (0..max_score with descriptors and a weight), text, number,
         date, choice or evidence (names the document type it needs); mandatory or not; for some lots or
         all. The lead authority's officers; frozen once a dynamic market is open (409 `conditions_locked`)."""
-        return s.QuestionOut.of(await questionnaires.add_question(ctx, arrangement_id, data))
+        return s.QuestionOut.of(await questionnaires.add_question(ctx, arrangement_id, data.to_domain()))
 
     @get("/questions", operation_id="ListQuestions")
     async def list_questions(
@@ -57,7 +57,9 @@ class QuestionnaireController(Controller):
         """Change a question while no application was submitted under the current questionnaire version
         (409 `conditions_locked`: start a new version). A question carried over from an earlier
         version is replaced in the current one and the response has its new id."""
-        return s.QuestionOut.of(await questionnaires.update_question(ctx, arrangement_id, question_id, data))
+        return s.QuestionOut.of(
+            await questionnaires.update_question(ctx, arrangement_id, question_id, data.to_domain())
+        )
 
     @delete("/questions/{question_id:int}", operation_id="DeleteQuestion", status_code=200)
     async def delete_question(

@@ -31,7 +31,7 @@ class ArrangementController(Controller):
     ) -> Response[s.ArrangementOut]:
         """Set up a draft arrangement (procurement officers, led by their own council). The term must
         fit the procurement profile (422 `term_too_long`); the reference is unique."""
-        return _versioned(await arrangements.create_arrangement(ctx, data), status_code=201)
+        return _versioned(await arrangements.create_arrangement(ctx, data.to_domain()), status_code=201)
 
     @get("/", operation_id="ListArrangements")
     async def list_(
@@ -62,7 +62,9 @@ class ArrangementController(Controller):
         """Change title, windows, threshold, evaluators or member councils (the lead authority's
         officers). Moving the end of a published term needs `extension_reason`. Send If-Match with
         the ETag you read: 412 if someone changed it since, 428 without it."""
-        arrangement = await arrangements.update_arrangement(ctx, arrangement_id, parse_if_match(if_match), data)
+        arrangement = await arrangements.update_arrangement(
+            ctx, arrangement_id, parse_if_match(if_match), data.to_domain()
+        )
         return _versioned(arrangement)
 
     @post("/{arrangement_id:int}/waivers", operation_id="WaivePublishingCheck", status_code=200)
@@ -103,7 +105,7 @@ class ArrangementController(Controller):
     ) -> s.LotOut:
         """Add a lot (the lead authority's officers). A dynamic market's lots are frozen once it is
         open (409 `conditions_locked`); codes are unique within the arrangement."""
-        return s.LotOut.of(await arrangements.add_lot(ctx, arrangement_id, data))
+        return s.LotOut.of(await arrangements.add_lot(ctx, arrangement_id, data.to_domain()))
 
     @get("/{arrangement_id:int}/lots", operation_id="ListLots")
     async def list_lots(
@@ -128,7 +130,7 @@ class ArrangementController(Controller):
         """Change a lot while the arrangement's conditions may still change (409 `conditions_locked`);
         overlapping age bands are 422 `age_bands_overlap` naming the two bands. Its own pass mark
         (`quality_threshold`, null for the arrangement's) is fixed once an application is submitted."""
-        return s.LotOut.of(await arrangements.update_lot(ctx, arrangement_id, lot_id, data))
+        return s.LotOut.of(await arrangements.update_lot(ctx, arrangement_id, lot_id, data.to_domain()))
 
     @delete("/{arrangement_id:int}/lots/{lot_id:int}", operation_id="DeleteLot", status_code=204)
     async def delete_lot(

@@ -11,28 +11,22 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts.domain import MAX_AGE_SERVED, User
 from dps.core.auth import Role
+from dps.core.requests import Input, Instant, OnsCode, Reason, Title, given, given_as
 from dps.frameworks.domain import arrangements as d
+from dps.frameworks.domain import submissions as sub
 from dps.frameworks.domain.applications import Membership, MembershipStatus
 from dps.frameworks.profiles import ProfileCode
 
-Title = Annotated[str, Meta(min_length=1, max_length=200)]
 Reference = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$", examples=["NW-CHILD-DPS-2026"])]
 LotCode = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$", examples=["LOT-1"])]
 # msgspec cannot bound a Decimal; the service checks 0-100 (`check_quality_threshold`).
 Threshold = Annotated[Decimal, Meta(examples=["60.00"])]
 MinEvaluators = Annotated[int, Meta(ge=1, le=10)]
 DecisionDays = Annotated[int, Meta(ge=1, le=365)]
-Reason = Annotated[str, Meta(min_length=1, max_length=1000)]
 Age = Annotated[int, Meta(ge=0, le=MAX_AGE_SERVED)]
-OnsCode = Annotated[str, Meta(pattern=r"^[ENSW]\d{8}$", examples=["E08000003"])]
-Instant = Annotated[datetime, Meta(tz=True, examples=["2027-01-04T09:00:00Z"])]
 NeedLevel = Annotated[str, Meta(min_length=1, max_length=40)]
 # Days before a reopening window opens that members and officers are reminded.
 ReminderDays = Annotated[int, Meta(ge=1, le=365)]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 # --- arrangements ----------------------------------------------------------------------------
@@ -41,6 +35,9 @@ class Input(Struct, forbid_unknown_fields=True, kw_only=True):
 class WindowIn(Input, kw_only=True):
     opens_at: Instant
     closes_at: Instant
+
+    def to_domain(self) -> d.ReopeningWindow:
+        return d.ReopeningWindow(opens_at=self.opens_at, closes_at=self.closes_at)
 
 
 class ArrangementIn(Input, kw_only=True):
@@ -58,6 +55,23 @@ class ArrangementIn(Input, kw_only=True):
     windows: Annotated[list[WindowIn], Meta(max_length=50)] = msgspec.field(default_factory=list)
     window_reminder_days: ReminderDays = d.DEFAULT_WINDOW_REMINDER_DAYS
 
+    def to_domain(self) -> sub.ArrangementDraft:
+        return sub.ArrangementDraft(
+            reference=self.reference,
+            title=self.title,
+            service_type=self.service_type,
+            profile_code=self.profile_code,
+            lead_authority_id=self.lead_authority_id,
+            member_authority_ids=tuple(self.member_authority_ids),
+            term_start=self.term_start,
+            term_end=self.term_end,
+            quality_threshold=self.quality_threshold,
+            min_evaluators=self.min_evaluators,
+            decision_period_days=self.decision_period_days,
+            windows=_windows(self.windows),
+            window_reminder_days=self.window_reminder_days,
+        )
+
 
 class ArrangementPatch(Input, kw_only=True):
     title: Title | UnsetType = UNSET
@@ -68,6 +82,18 @@ class ArrangementPatch(Input, kw_only=True):
     min_evaluators: MinEvaluators | UnsetType = UNSET
     member_authority_ids: Annotated[list[int], Meta(max_length=100)] | UnsetType = UNSET
     window_reminder_days: ReminderDays | UnsetType = UNSET
+
+    def to_domain(self) -> sub.ArrangementChanges:
+        return sub.ArrangementChanges(
+            title=given(self.title),
+            term_end=given(self.term_end),
+            extension_reason=given(self.extension_reason),
+            windows=given_as(self.windows, _windows),
+            quality_threshold=given(self.quality_threshold),
+            min_evaluators=given(self.min_evaluators),
+            member_authority_ids=given_as(self.member_authority_ids, tuple),
+            window_reminder_days=given(self.window_reminder_days),
+        )
 
 
 class WindowOut(Struct, kw_only=True):
@@ -169,6 +195,17 @@ class LotIn(Input, kw_only=True):
     areas: Annotated[list[OnsCode], Meta(max_length=100)] = msgspec.field(default_factory=list)
     quality_threshold: Threshold | None = None  # this lot's pass mark; null: the arrangement's
 
+    def to_domain(self) -> sub.LotDraft:
+        return sub.LotDraft(
+            code=self.code,
+            title=self.title,
+            description=self.description,
+            age_bands=_age_bands(self.age_bands),
+            need_levels=tuple(self.need_levels),
+            areas=tuple(self.areas),
+            quality_threshold=self.quality_threshold,
+        )
+
 
 class LotPatch(Input, kw_only=True):
     title: Title | UnsetType = UNSET
@@ -177,6 +214,24 @@ class LotPatch(Input, kw_only=True):
     need_levels: Annotated[list[NeedLevel], Meta(max_length=20)] | UnsetType = UNSET
     areas: Annotated[list[OnsCode], Meta(max_length=100)] | UnsetType = UNSET
     quality_threshold: Threshold | UnsetType | None = UNSET
+
+    def to_domain(self) -> sub.LotChanges:
+        return sub.LotChanges(
+            title=given(self.title),
+            description=given(self.description),
+            age_bands=given_as(self.age_bands, _age_bands),
+            need_levels=given_as(self.need_levels, tuple),
+            areas=given_as(self.areas, tuple),
+            quality_threshold=given(self.quality_threshold),
+        )
+
+
+def _windows(items: list[WindowIn]) -> tuple[d.ReopeningWindow, ...]:
+    return tuple(w.to_domain() for w in items)
+
+
+def _age_bands(items: list[AgeBandIn]) -> tuple[d.AgeBand, ...]:
+    return tuple(d.AgeBand(label=b.label.strip(), min_age=b.min_age, max_age=b.max_age) for b in items)
 
 
 class AgeBandOut(Struct, kw_only=True):

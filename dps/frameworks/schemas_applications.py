@@ -11,10 +11,11 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts.domain import DocumentType
 from dps.core import evaluation as ev
+from dps.core.requests import Input, Reason, given, given_as
 from dps.frameworks.domain import applications as d
+from dps.frameworks.domain import submissions as sub
 from dps.frameworks.domain.clarifications import Clarification
-from dps.frameworks.domain.questionnaires import ANSWER_SHAPES, Answer, Question, QuestionKind
-from dps.frameworks.schemas import Input, Reason
+from dps.frameworks.domain.questionnaires import ANSWER_SHAPES, Answer, Descriptor, Question, QuestionKind
 
 Text = Annotated[str, Meta(min_length=1, max_length=5000)]
 Section = Annotated[str, Meta(min_length=1, max_length=100)]
@@ -43,6 +44,25 @@ class QuestionIn(Input, kw_only=True):
     evidence_type: DocumentType | None = None
     lot_ids: LotIds = msgspec.field(default_factory=list)  # empty: every lot
 
+    def to_domain(self) -> sub.QuestionDraft:
+        return sub.QuestionDraft(
+            section=self.section,
+            position=self.position,
+            text=self.text,
+            kind=self.kind,
+            mandatory=self.mandatory,
+            max_score=self.max_score,
+            weight=self.weight,
+            descriptors=_descriptors(self.descriptors),
+            choices=tuple(self.choices),
+            evidence_type=self.evidence_type,
+            lot_ids=frozenset(self.lot_ids),
+        )
+
+
+def _descriptors(items: list[DescriptorIn]) -> tuple[Descriptor, ...]:
+    return tuple(Descriptor(x.score, x.meaning) for x in items)
+
 
 class QuestionPatch(Input, kw_only=True):
     section: Section | UnsetType = UNSET
@@ -54,6 +74,19 @@ class QuestionPatch(Input, kw_only=True):
     descriptors: Annotated[list[DescriptorIn], Meta(max_length=101)] | UnsetType = UNSET
     choices: list[str] | UnsetType = UNSET
     lot_ids: LotIds | UnsetType = UNSET
+
+    def to_domain(self) -> sub.QuestionChanges:
+        return sub.QuestionChanges(
+            section=given(self.section),
+            position=given(self.position),
+            text=given(self.text),
+            mandatory=given(self.mandatory),
+            max_score=given(self.max_score),
+            weight=given(self.weight),
+            descriptors=given_as(self.descriptors, _descriptors),
+            choices=given_as(self.choices, tuple),
+            lot_ids=given_as(self.lot_ids, frozenset),
+        )
 
 
 class DescriptorOut(Struct, kw_only=True):

@@ -349,7 +349,7 @@ class PlacementRequestPages(Controller):
                     min_offer_period_days=chosen.profile.min_offer_period_days,
                     urgent_reason=data.urgent_reason,
                 )
-                created = await tenders.create_call_off(portal.ctx, data)
+                created = await tenders.create_call_off(portal.ctx, data.to_domain())
             except DomainError as exc:
                 problem(form, exc)
             else:

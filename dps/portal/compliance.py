@@ -197,7 +197,7 @@ class CompliancePages(Controller):
                         expires_on=expires_on,
                         cover_pence=cover,
                         insurance_kind=requirement.insurance_kind,
-                    ),
+                    ).to_domain(),
                 )
             except DomainError as exc:
                 form.problem(exc, "document")

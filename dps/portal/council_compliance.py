@@ -150,7 +150,7 @@ class CompliancePages(Controller):
                         setting_id=int(setting) if setting.isdigit() else None,
                         outcome=outcome,
                         reason=reason,
-                    ),
+                    ).to_domain(),
                 )
             except DomainError as exc:
                 problem(form, exc, "requirement_id")

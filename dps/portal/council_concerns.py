@@ -178,7 +178,7 @@ class CouncilConcernPages(Controller):
                     },
                     ConcernIn,
                 )
-                created = await compliance.raise_concern(portal.ctx, data)
+                created = await compliance.raise_concern(portal.ctx, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:

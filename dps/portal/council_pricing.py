@@ -29,7 +29,7 @@ from dps.pricing import public as pricing
 from dps.pricing.domain.bands import BandKey, Position, PriceBand
 from dps.pricing.domain.rate_cards import ExceptionStatus, RateCardStatus
 from dps.pricing.domain.uplifts import UpliftMethod, UpliftStatus
-from dps.pricing.public import ApproveIn, ExceptionDecisionIn, RejectIn, UpliftIn
+from dps.pricing.public import ApproveIn, ExceptionDecisionIn, UpliftIn
 
 CARDS = "/council/rate-cards"
 UPLIFTS = "/council/uplifts"
@@ -161,7 +161,7 @@ class RateCardPages(Controller):
                     card_id,
                     line_id,
                     _version(form),
-                    ExceptionDecisionIn(approve=choice == "approve", reason=reason),
+                    ExceptionDecisionIn(approve=choice == "approve", reason=reason).to_domain(),
                 )
             except DomainError as exc:
                 problem(form, exc, f"exception-{line_id}")
@@ -179,7 +179,9 @@ class RateCardPages(Controller):
                 portal.ctx,
                 card_id,
                 _version(form),
-                ApproveIn(note=form.optional("note"), abnormally_low_review=form.optional("abnormally_low_review")),
+                ApproveIn(
+                    note=form.optional("note"), abnormally_low_review=form.optional("abnormally_low_review")
+                ).to_domain(),
             )
         except DomainError as exc:
             problem(form, exc)
@@ -195,7 +197,7 @@ class RateCardPages(Controller):
         reason = form.required("reject_reason", "Give the reason for refusing the rate card")
         if form.ok:
             try:
-                await pricing.reject_rate_card(portal.ctx, card_id, _version(form), RejectIn(reason=reason))
+                await pricing.reject_rate_card(portal.ctx, card_id, _version(form), reason)
             except DomainError as exc:
                 problem(form, exc, "reject_reason")
             else:
@@ -310,7 +312,7 @@ class UpliftPages(Controller):
                     },
                     UpliftIn,
                 )
-                uplift = await pricing.define_uplift(portal.ctx, data)
+                uplift = await pricing.define_uplift(portal.ctx, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:

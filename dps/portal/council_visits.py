@@ -20,7 +20,8 @@ from dps.accounts.domain import FOUR_POINT_GRADES, OfstedGrade, Setting, Setting
 from dps.compliance import public as compliance
 from dps.compliance.domain.concerns import ActionStatus, VisitForm
 from dps.compliance.domain.eligibility import SettingEligibility
-from dps.compliance.public import ActionItemRecord, OfstedJudgementIn, VisitIn, VisitRecord
+from dps.compliance.domain.visits import ActionItem, Visit
+from dps.compliance.public import OfstedJudgementIn, VisitIn
 from dps.core.auth import Role
 from dps.core.errors import DomainError, NotFound
 from dps.core.pagination import MAX_LIMIT
@@ -70,16 +71,16 @@ def grade_options(setting_type: SettingType) -> list[tuple[str, OfstedGrade]]:
 
 @dataclass(frozen=True, slots=True)
 class VisitView:
-    visit: VisitRecord
+    visit: Visit
     title: str
     lines: list[DetailLine]
-    actions: list[ActionItemRecord]
+    actions: list[ActionItem]
 
 
 @dataclass(frozen=True, slots=True)
 class ActionView:
-    action: ActionItemRecord
-    visit: VisitRecord
+    action: ActionItem
+    visit: Visit
     overdue: bool
     ours: bool  # the signed-in person's council recorded the visit, so it follows the action up
 
@@ -249,7 +250,7 @@ class QualityPages(Controller):
                     setting_id,
                     OfstedJudgementIn(
                         grade=grades.get(chosen), inspection_date=inspected, registration_withdrawn=chosen == WITHDRAWN
-                    ),
+                    ).to_domain(),
                 )
             except DomainError as exc:
                 problem(form, exc, "grade")
@@ -287,7 +288,7 @@ class QualityPages(Controller):
         body = visit_body(posted, which)
         if posted.ok:
             try:
-                await compliance.record_visit(portal.ctx, setting_id, msgspec.convert(body, VisitIn))
+                await compliance.record_visit(portal.ctx, setting_id, msgspec.convert(body, VisitIn).to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(posted, exc, {"due_on": "due-1", "finding": "finding-1", "owner": "owner-1"})
             except DomainError as exc:

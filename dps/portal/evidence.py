@@ -124,7 +124,7 @@ class EvidencePages(Controller):
                         expires_on=expires_on,
                         cover_pence=cover,
                         insurance_kind=chosen.insurance_kind,
-                    ),
+                    ).to_domain(),
                 )
             except DomainError as exc:
                 form.problem(exc, "expires_on")

@@ -58,7 +58,9 @@ class OrganisationPages(Controller):
                     },
                     ProviderPatch,
                 )
-                await accounts.update_provider(portal.ctx, provider_id, int(form.get("version") or 0), patch)
+                await accounts.update_provider(
+                    portal.ctx, provider_id, int(form.get("version") or 0), patch.to_domain()
+                )
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except StaleVersion as exc:

@@ -63,7 +63,7 @@ class ProviderVisitPages(Controller):
                     {"form": VisitForm.A.value, "visited_on": today.isoformat(), "description": description},
                     VisitIn,
                 )
-                await compliance.record_visit(portal.ctx, setting_id, data)
+                await compliance.record_visit(portal.ctx, setting_id, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:

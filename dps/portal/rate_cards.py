@@ -161,7 +161,7 @@ class RateCardPages(Controller):
                     ),
                     RateCardIn,
                 )
-                card = await pricing.propose_rate_card(portal.ctx, data)
+                card = await pricing.propose_rate_card(portal.ctx, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from dps.accounts import public as accounts
 from dps.accounts.public import RegisterProviderIn
-from dps.core.auth import MIN_PASSWORD_LENGTH
+from dps.core.credentials import MIN_PASSWORD_LENGTH
 from dps.core.errors import DomainError
 from dps.portal.forms import Form, shape_error
 from dps.portal.web import SESSION_COOKIE, Portal, expired_cookie, local_path, page, redirect, session_cookie
@@ -94,7 +94,7 @@ class SessionPages(Controller):
                     },
                     RegisterProviderIn,
                 )
-                await accounts.register_provider(portal.ctx, data)
+                await accounts.register_provider(portal.ctx, data.to_domain())
                 issued = await accounts.login(portal.ctx, email, password, client=portal.client)
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"admin_full_name": "full_name", "admin_email": "email", "name": "full_name"})

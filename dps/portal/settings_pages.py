@@ -103,7 +103,7 @@ class SettingPages(Controller):
         values = _read(form, creating=True)
         if form.ok:
             try:
-                await accounts.create_setting(portal.ctx, provider_id, msgspec.convert(values, SettingIn))
+                await accounts.create_setting(portal.ctx, provider_id, msgspec.convert(values, SettingIn).to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
@@ -129,7 +129,7 @@ class SettingPages(Controller):
             try:
                 patch = msgspec.convert(values, SettingPatch)
                 version = int(form.get("version") or 0)
-                await accounts.update_setting(portal.ctx, provider_id, setting_id, version, patch)
+                await accounts.update_setting(portal.ctx, provider_id, setting_id, version, patch.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except StaleVersion as exc:

@@ -372,7 +372,7 @@ class SetupPages(Controller):
                     term_end=end,
                     quality_threshold=threshold,
                 )
-                created = await frameworks.create_arrangement(portal.ctx, data)
+                created = await frameworks.create_arrangement(portal.ctx, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
@@ -437,7 +437,7 @@ class SetupPages(Controller):
                     portal.ctx,
                     arrangement_id,
                     _version(form, arrangement),
-                    ArrangementPatch(title=title, quality_threshold=threshold, min_evaluators=evaluators),
+                    ArrangementPatch(title=title, quality_threshold=threshold, min_evaluators=evaluators).to_domain(),
                 )
             except DomainError as exc:
                 problem(form, exc)
@@ -481,7 +481,10 @@ class SetupPages(Controller):
         chosen = [int(v) for v in form.getall("member_ids") if v.isdigit()]
         try:
             await frameworks.update_arrangement(
-                portal.ctx, arrangement_id, _version(form, arrangement), ArrangementPatch(member_authority_ids=chosen)
+                portal.ctx,
+                arrangement_id,
+                _version(form, arrangement),
+                ArrangementPatch(member_authority_ids=chosen).to_domain(),
             )
         except DomainError as exc:
             problem(form, exc, "member_ids")
@@ -524,7 +527,10 @@ class SetupPages(Controller):
             added = WindowIn(opens_at=_uk_open(opens), closes_at=_uk_close(closes))
             try:
                 await frameworks.update_arrangement(
-                    portal.ctx, arrangement_id, _version(form, arrangement), ArrangementPatch(windows=[*kept, added])
+                    portal.ctx,
+                    arrangement_id,
+                    _version(form, arrangement),
+                    ArrangementPatch(windows=[*kept, added]).to_domain(),
                 )
             except DomainError as exc:
                 problem(form, exc, "opens")

@@ -104,7 +104,7 @@ class LotPages(Controller):
                     age_bands=age_bands,
                     need_levels=need_levels,
                 )
-                await frameworks.add_lot(portal.ctx, arrangement_id, data)
+                await frameworks.add_lot(portal.ctx, arrangement_id, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"label": "age_bands"})
             except DomainError as exc:
@@ -190,7 +190,7 @@ class LotPages(Controller):
                     effective_from=starts,
                     effective_to=ends,
                 )
-                await pricing.add_band(portal.ctx, arrangement_id, data)
+                await pricing.add_band(portal.ctx, arrangement_id, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"floor_pence": "floor", "ceiling_pence": "ceiling"})
             except DomainError as exc:
@@ -246,7 +246,7 @@ class LotPages(Controller):
         if form.ok:
             try:
                 data = shaped(ServiceIn, code=code, name=name, unit=unit, description=form.get("description"))
-                await pricing.add_service(portal.ctx, arrangement_id, data)
+                await pricing.add_service(portal.ctx, arrangement_id, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:

@@ -215,7 +215,7 @@ class QuestionPages(Controller):
                     evidence_type=evidence_type,
                     lot_ids=lot_ids,
                 )
-                await frameworks.add_question(portal.ctx, arrangement_id, data)
+                await frameworks.add_question(portal.ctx, arrangement_id, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc)
             except DomainError as exc:
@@ -289,7 +289,7 @@ class QuestionPages(Controller):
         if form.ok and item is not None:
             try:
                 data = shaped(RequirementIn, kind=item.kind, title=form.get("title") or title, **fields)
-                await compliance.add_requirement(portal.ctx, arrangement_id, data)
+                await compliance.add_requirement(portal.ctx, arrangement_id, data.to_domain())
             except msgspec.ValidationError as exc:
                 shape_error(form, exc, {"min_cover_pence": "min_cover"})
             except DomainError as exc:

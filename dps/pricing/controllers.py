@@ -37,7 +37,7 @@ class PriceBandController(Controller):
         """Agree the floor and ceiling weekly fee (pence) for one band of a lot (age band x need level,
         optionally an area) from a date (the lead authority's officers). A period overlapping the same
         band's existing prices is 409 `band_period_overlap`."""
-        band = await prices.add_band(ctx, arrangement_id, data)
+        band = await prices.add_band(ctx, arrangement_id, data.to_domain())
         return Response(s.BandOut.of(band), status_code=201, headers={"ETag": etag(band.version)})
 
     @get("/price-bands", operation_id="ListPriceBands")
@@ -66,7 +66,7 @@ class PriceBandController(Controller):
         if_match: IfMatch = None,
     ) -> Response[s.BandOut]:
         """Correct a band's floor, ceiling or end date (send If-Match: 412 when stale, 428 without)."""
-        band = await prices.update_band(ctx, arrangement_id, band_id, parse_if_match(if_match), data)
+        band = await prices.update_band(ctx, arrangement_id, band_id, parse_if_match(if_match), data.to_domain())
         return Response(s.BandOut.of(band), headers={"ETag": etag(band.version)})
 
     @delete("/price-bands/{band_id:int}", operation_id="DeletePriceBand", status_code=204)
@@ -124,7 +124,7 @@ class PriceBandController(Controller):
     ) -> s.ServiceOut:
         """Add a service (e.g. 1:1 support hours, therapy sessions) to the arrangement's catalogue, with
         its unit: hour, session or week. Codes are unique within the arrangement (409 `service_code_taken`)."""
-        return s.ServiceOut.of(await prices.add_service(ctx, arrangement_id, data))
+        return s.ServiceOut.of(await prices.add_service(ctx, arrangement_id, data.to_domain()))
 
     @get("/additional-services", operation_id="ListAdditionalServices")
     async def list_services(self, arrangement_id: FromPath[int], ctx: NamedDependency[Context]) -> s.ServiceList:
@@ -143,7 +143,7 @@ class RateCardController(Controller):
         (422 `not_a_member`). Each price is placed against the band in force on `effective_from`: above
         the ceiling needs `exception_justification` (422 `exception_justification_required`); below the
         floor is flagged `abnormally_low` for the officer's review."""
-        return _card(await rate_cards.propose_rate_card(ctx, data), status_code=201)
+        return _card(await rate_cards.propose_rate_card(ctx, data.to_domain()), status_code=201)
 
     @get("/", operation_id="ListRateCards")
     async def list_(
@@ -187,7 +187,9 @@ class RateCardController(Controller):
     ) -> Response[s.RateCardOut]:
         """Approve or reject the exception request of a price above the ceiling, with the reason (the
         lead authority's officers; If-Match required)."""
-        return _card(await rate_cards.decide_exception(ctx, card_id, line_id, parse_if_match(if_match), data))
+        return _card(
+            await rate_cards.decide_exception(ctx, card_id, line_id, parse_if_match(if_match), data.to_domain())
+        )
 
     @post("/{card_id:int}/approve", operation_id="ApproveRateCard", status_code=200)
     async def approve(
@@ -201,7 +203,7 @@ class RateCardController(Controller):
         exception (422 `exception_not_approved`); a price below the floor needs `abnormally_low_review`
         (422 `abnormally_low_review_required`, PCR 2015 reg 69). The provider's earlier card ends the day
         before this one starts."""
-        return _card(await rate_cards.approve_rate_card(ctx, card_id, parse_if_match(if_match), data))
+        return _card(await rate_cards.approve_rate_card(ctx, card_id, parse_if_match(if_match), data.to_domain()))
 
     @post("/{card_id:int}/reject", operation_id="RejectRateCard", status_code=200)
     async def reject(
@@ -212,7 +214,7 @@ class RateCardController(Controller):
         if_match: IfMatch = None,
     ) -> Response[s.RateCardOut]:
         """Reject a submitted card with the reason (If-Match required)."""
-        return _card(await rate_cards.reject_rate_card(ctx, card_id, parse_if_match(if_match), data))
+        return _card(await rate_cards.reject_rate_card(ctx, card_id, parse_if_match(if_match), data.reason))
 
 
 class UpliftController(Controller):
@@ -225,7 +227,7 @@ class UpliftController(Controller):
         """Define an uplift for an arrangement from an effective date (the lead authority's officers):
         `flat` with `flat_percentage`, or `weighted_index` with `components` whose weights add up to 100
         (e.g. 40 x CPI 3.4 + 60 x NLW 6.7 = 5.38%)."""
-        uplift = await uplifts.define_uplift(ctx, data)
+        uplift = await uplifts.define_uplift(ctx, data.to_domain())
         return Response(s.UpliftOut.of(uplift), status_code=201, headers={"ETag": etag(uplift.version)})
 
     @get("/", operation_id="ListUplifts")

@@ -9,24 +9,20 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from dps.core.requests import BandFeePence, Input, OnsCode, given
+from dps.pricing.domain import submissions as sub
 from dps.pricing.domain.analysis import BandUse, ProviderSpread
 from dps.pricing.domain.bands import BandKey, Position, PriceBand
 from dps.pricing.domain.rate_cards import AdditionalService, ExceptionStatus, RateCard, RateCardStatus, ServiceUnit
 from dps.pricing.domain.spend import CouncilSpend
-from dps.pricing.domain.uplifts import Uplift, UpliftMethod, UpliftPlan, UpliftStatus
+from dps.pricing.domain.uplifts import IndexComponent, Uplift, UpliftMethod, UpliftPlan, UpliftStatus
 
 # Weekly fees are whole pence; GBP 100,000 a week is far above any placement.
-Pence = Annotated[int, Meta(ge=0, le=10_000_000, examples=[123457])]
 Label = Annotated[str, Meta(min_length=1, max_length=40)]
-OnsCode = Annotated[str, Meta(pattern=r"^[ENSW]\d{8}$", examples=["E08000001"])]
 Text = Annotated[str, Meta(min_length=1, max_length=2000)]
 ServiceCode = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$", examples=["ONE-TO-ONE"])]
 # msgspec cannot bound a Decimal; the domain checks ranges (`check_uplift`).
 Percentage = Annotated[Decimal, Meta(examples=["3.8"])]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 class BandKeyOut(Struct, kw_only=True):
@@ -47,10 +43,13 @@ class BandIn(Input, kw_only=True):
     age_band: Label
     need_level: Label
     area: OnsCode | None = None
-    floor_pence: Pence
-    ceiling_pence: Pence
+    floor_pence: BandFeePence
+    ceiling_pence: BandFeePence
     effective_from: date
     effective_to: date | None = None
+
+    def to_domain(self) -> sub.BandDraft:
+        return sub.BandDraft(**{f: getattr(self, f) for f in self.__struct_fields__})
 
 
 class WithdrawIn(Input, kw_only=True):
@@ -58,9 +57,12 @@ class WithdrawIn(Input, kw_only=True):
 
 
 class BandPatch(Input, kw_only=True):
-    floor_pence: Pence | UnsetType = UNSET
-    ceiling_pence: Pence | UnsetType = UNSET
+    floor_pence: BandFeePence | UnsetType = UNSET
+    ceiling_pence: BandFeePence | UnsetType = UNSET
     effective_to: date | UnsetType | None = UNSET
+
+    def to_domain(self) -> sub.BandChanges:
+        return sub.BandChanges(given(self.floor_pence), given(self.ceiling_pence), given(self.effective_to))
 
 
 class BandOut(Struct, kw_only=True):
@@ -113,6 +115,9 @@ class ServiceIn(Input, kw_only=True):
     unit: ServiceUnit
     description: Annotated[str, Meta(max_length=2000)] = ""
 
+    def to_domain(self) -> sub.ServiceDraft:
+        return sub.ServiceDraft(self.code, self.name, self.unit, self.description)
+
 
 class ServiceOut(Struct, kw_only=True):
     id: int
@@ -140,13 +145,13 @@ class LineIn(Input, kw_only=True):
     age_band: Label
     need_level: Label
     area: OnsCode | None = None
-    weekly_price_pence: Pence
+    weekly_price_pence: BandFeePence
     exception_justification: Text | None = None  # required when the price is above the ceiling
 
 
 class ServicePriceIn(Input, kw_only=True):
     service_id: int
-    unit_price_pence: Pence
+    unit_price_pence: BandFeePence
 
 
 class RateCardIn(Input, kw_only=True):
@@ -156,15 +161,33 @@ class RateCardIn(Input, kw_only=True):
     lines: Annotated[list[LineIn], Meta(min_length=1, max_length=200)]
     services: Annotated[list[ServicePriceIn], Meta(max_length=100)] = msgspec.field(default_factory=list)
 
+    def to_domain(self) -> sub.RateCardProposal:
+        return sub.RateCardProposal(
+            lot_id=self.lot_id,
+            effective_from=self.effective_from,
+            effective_to=self.effective_to,
+            lines=tuple(
+                sub.LineProposal(x.age_band, x.need_level, x.area, x.weekly_price_pence, x.exception_justification)
+                for x in self.lines
+            ),
+            services=tuple((x.service_id, x.unit_price_pence) for x in self.services),
+        )
+
 
 class ExceptionDecisionIn(Input, kw_only=True):
     approve: bool
     reason: Text
 
+    def to_domain(self) -> sub.ExceptionDecision:
+        return sub.ExceptionDecision(self.approve, self.reason)
+
 
 class ApproveIn(Input, kw_only=True):
     note: Text | None = None
     abnormally_low_review: Text | None = None  # required when a price is below the floor
+
+    def to_domain(self) -> sub.Approval:
+        return sub.Approval(self.note, self.abnormally_low_review)
 
 
 class RejectIn(Input, kw_only=True):
@@ -266,6 +289,18 @@ class UpliftIn(Input, kw_only=True):
     method: UpliftMethod
     flat_percentage: Percentage | None = None
     components: Annotated[list[ComponentIn], Meta(max_length=10)] = msgspec.field(default_factory=list)
+
+    def to_domain(self) -> sub.UpliftDraft:
+        return sub.UpliftDraft(
+            arrangement_id=self.arrangement_id,
+            description=self.description,
+            effective_on=self.effective_on,
+            method=self.method,
+            flat_percentage=self.flat_percentage,
+            components=tuple(
+                IndexComponent(index=c.index.strip(), weight=c.weight, rate=c.rate) for c in self.components
+            ),
+        )
 
 
 class ComponentOut(Struct, kw_only=True):

@@ -58,7 +58,7 @@ class CallOffController(Controller):
         free-text field may carry a full postcode, an NHS number, a date of birth or a name (422
         `personal_data_in_free_text` naming the `field`). Weights of quality, price and proximity
         add up to 100."""
-        return _call_off(await call_offs.create_call_off(ctx, data), status_code=201)
+        return _call_off(await call_offs.create_call_off(ctx, data.to_domain()), status_code=201)
 
     @get("/", operation_id="ListCallOffs")
     async def list_(
@@ -94,7 +94,7 @@ class CallOffController(Controller):
         if_match: IfMatch = None,
     ) -> Response[s.CallOffOut]:
         """Change a draft request (If-Match required: 428 without, 412 when stale)."""
-        return _call_off(await call_offs.update_call_off(ctx, call_off_id, parse_if_match(if_match), data))
+        return _call_off(await call_offs.update_call_off(ctx, call_off_id, parse_if_match(if_match), data.to_domain()))
 
     @post("/{call_off_id:int}/publish", operation_id="PublishCallOff", status_code=200)
     async def publish(self, call_off_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[s.CallOffOut]:

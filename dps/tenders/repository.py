@@ -25,6 +25,7 @@ from dps.core.rows import Lock, json_text, json_value, one_row, update_versioned
 from dps.tenders import tables as t
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, ChildProfile, Criteria
 from dps.tenders.domain.clarifications import Clarification
+from dps.tenders.domain.invitations import Invitation
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferScore, OfferStatus
 from dps.tenders.domain.panel import PanelMember
 from dps.tenders.domain.placements import EndingKind, FeeFrom, Placement, UnplannedReason, reference_of_call_off
@@ -145,20 +146,6 @@ async def list_call_offs(
 # --- invitations -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class InvitationRow:
-    id: int
-    call_off_id: int
-    setting_id: int
-    setting_name: str
-    provider_id: int
-    membership_id: int | None
-    invited: bool
-    reasons: tuple[dict[str, str], ...]
-    distance_miles: Decimal | None
-    preferred_needs_met: tuple[str, ...] = ()
-
-
 _INSERT_INVITATIONS = """
 INSERT INTO call_off_invitations (call_off, setting, provider, membership_id, invited, reasons, distance_miles)
 SELECT {}, e.setting_id, e.provider_id, e.membership_id, e.invited, e.reasons::jsonb,
@@ -199,8 +186,8 @@ async def insert_invitations(
     )
 
 
-def _invitation(row: dict[str, Any]) -> InvitationRow:
-    return InvitationRow(
+def _invitation(row: dict[str, Any]) -> Invitation:
+    return Invitation(
         id=row["id"],
         call_off_id=row["call_off"],
         setting_id=row["setting"],
@@ -216,7 +203,7 @@ def _invitation(row: dict[str, Any]) -> InvitationRow:
 
 async def list_invitations(
     call_off_id: int, limit: int, after_id: int, *, invited: bool | None = None, provider_id: int | None = None
-) -> Page[InvitationRow]:
+) -> Page[Invitation]:
     i = t.Invitation
     query = i.select(*i.all_columns(), i.setting.name).where((i.call_off == call_off_id) & (i.id > after_id))
     if invited is not None:

@@ -11,25 +11,19 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
 from dps.core.evaluation import CriterionKind, Mark
-from dps.tenders import repository as r
+from dps.core.patches import UNCHANGED
+from dps.core.requests import Input, Instant, OfferFeePence, Reason, ShortText, Title, WeeklyFeePence, given
 from dps.tenders.domain import call_offs as d
 from dps.tenders.domain import offers as o
+from dps.tenders.domain import requests as rq
 from dps.tenders.domain.clarifications import Clarification
+from dps.tenders.domain.invitations import Invitation
 from dps.tenders.domain.panel import PanelMember, PanelProgress
 from dps.tenders.domain.placements import EndingKind, FeeFrom, Placement, UnplannedReason
 
 Text = Annotated[str, Meta(min_length=1, max_length=2000)]
-ShortText = Annotated[str, Meta(max_length=2000)]
-Title = Annotated[str, Meta(min_length=1, max_length=200)]
-Reason = Annotated[str, Meta(min_length=1, max_length=1000)]
-Instant = Annotated[datetime, Meta(tz=True, examples=["2026-12-03T12:00:00Z"])]
-Pence = Annotated[int, Meta(ge=1, le=100_000_000, description="integer pence")]
 # msgspec cannot bound a Decimal; the domain checks weights add up to 100.
 Weight = Annotated[Decimal, Meta(examples=["40"])]
-
-
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: unknown fields are a 400, not silently dropped."""
 
 
 # --- call-offs -----------------------------------------------------------------------------------
@@ -58,6 +52,25 @@ class ChildIn(Input, kw_only=True):
     start_date: date
     expected_duration_weeks: Annotated[int, Meta(ge=1, le=520)] | None = None
 
+    def to_domain(self) -> d.ChildProfile:
+        # A need given without a mark is essential: the request shape before needs could be preferred.
+        marked = [(n, d.NeedPriority.ESSENTIAL) if isinstance(n, Need) else (n.need, n.priority) for n in self.needs]
+        return d.ChildProfile(
+            age=self.age,
+            sex=self.sex,
+            needs=frozenset(n for n, priority in marked if priority is d.NeedPriority.ESSENTIAL),
+            preferred_needs=frozenset(n for n, priority in marked if priority is d.NeedPriority.PREFERRED),
+            need_level=self.need_level.strip() if self.need_level else None,
+            home_district=d.home_district(self.home_district),
+            education_needs=self.education_needs.strip(),
+            risks=self.risks.strip(),
+            placement_type=self.placement_type,
+            siblings=self.siblings,
+            parent_and_child=self.parent_and_child,
+            start_date=self.start_date,
+            expected_duration_weeks=self.expected_duration_weeks,
+        )
+
 
 class QuestionIn(Input, kw_only=True):
     text: Text
@@ -79,6 +92,23 @@ class CriteriaIn(Input, kw_only=True):
     # Beside the questions' weights: the weight of the share of preferred needs a setting meets.
     preferred_needs_weight: Weight = Decimal(0)
 
+    def to_domain(self) -> d.Criteria:
+        return d.Criteria(
+            min_grade=self.min_grade,
+            setting_types=tuple(self.setting_types),
+            questions=tuple(
+                d.QualityQuestion(n, q.text.strip(), q.kind, q.max_score, q.weight)
+                for n, q in enumerate(self.questions, start=1)
+            ),
+            quality_weight=self.quality_weight,
+            price_weight=self.price_weight,
+            proximity_weight=self.proximity_weight,
+            full_marks_within_miles=self.full_marks_within_miles,
+            zero_beyond_miles=self.zero_beyond_miles,
+            min_evaluators=self.min_evaluators,
+            preferred_needs_weight=self.preferred_needs_weight,
+        )
+
 
 class CallOffIn(Input, kw_only=True):
     arrangement_id: int
@@ -89,6 +119,17 @@ class CallOffIn(Input, kw_only=True):
     deadline: Instant
     urgent_reason: Reason | None = None
 
+    def to_domain(self) -> rq.CallOffDraft:
+        return rq.CallOffDraft(
+            arrangement_id=self.arrangement_id,
+            lot_id=self.lot_id,
+            title=self.title.strip(),
+            child=self.child.to_domain(),
+            criteria=self.criteria.to_domain(),
+            deadline=self.deadline,
+            urgent_reason=self.urgent_reason.strip() if self.urgent_reason else None,
+        )
+
 
 class CallOffPatch(Input, kw_only=True):
     title: Title | UnsetType = UNSET
@@ -96,6 +137,16 @@ class CallOffPatch(Input, kw_only=True):
     criteria: CriteriaIn | UnsetType = UNSET
     deadline: Instant | UnsetType = UNSET
     urgent_reason: Reason | UnsetType | None = UNSET
+
+    def to_domain(self) -> rq.CallOffChanges:
+        title, child, criteria, reason = self.title, self.child, self.criteria, self.urgent_reason
+        return rq.CallOffChanges(
+            title=UNCHANGED if isinstance(title, UnsetType) else title.strip(),
+            child=UNCHANGED if isinstance(child, UnsetType) else child.to_domain(),
+            criteria=UNCHANGED if isinstance(criteria, UnsetType) else criteria.to_domain(),
+            deadline=given(self.deadline),
+            urgent_reason=UNCHANGED if isinstance(reason, UnsetType) else (reason.strip() if reason else None),
+        )
 
 
 class ReasonIn(Input, kw_only=True):
@@ -263,7 +314,7 @@ class InvitationOut(Struct, kw_only=True):
     preferred_needs_met: list[str]  # of the child's preferred needs, those the setting met when invited
 
     @classmethod
-    def of(cls, i: r.InvitationRow) -> InvitationOut:
+    def of(cls, i: Invitation) -> InvitationOut:
         return cls(
             setting_id=i.setting_id,
             setting_name=i.setting_name,
@@ -286,7 +337,7 @@ class InvitationPage(Struct, kw_only=True):
 
 class ServiceIn(Input, kw_only=True):
     description: Title
-    weekly_fee_pence: Annotated[int, Meta(ge=0, le=100_000_000)]
+    weekly_fee_pence: WeeklyFeePence
 
 
 class AnswerIn(Input, kw_only=True):
@@ -296,7 +347,7 @@ class AnswerIn(Input, kw_only=True):
 
 class OfferIn(Input, kw_only=True):
     setting_id: int
-    weekly_fee_pence: Pence
+    weekly_fee_pence: OfferFeePence
     additional_services: Annotated[list[ServiceIn], Meta(max_length=20)] = msgspec.field(default_factory=list)
     start_date: date
     answers: Annotated[list[AnswerIn], Meta(max_length=30)] = msgspec.field(default_factory=list)
@@ -458,7 +509,7 @@ class SecondRoundIn(Input, kw_only=True):
 
 
 class RevisedFeeIn(Input, kw_only=True):
-    weekly_fee_pence: Pence
+    weekly_fee_pence: OfferFeePence
 
 
 class AwardIn(Input, kw_only=True):
@@ -632,7 +683,7 @@ class MovePlacementIn(Input, kw_only=True):
     note: ShortText | None = None
     setting_id: int
     start_date: date
-    weekly_fee_pence: Pence
+    weekly_fee_pence: OfferFeePence
     # A spot purchase outside the framework, recorded only on purpose with its reason (a move
     # within the framework passes the offer's eligibility and fee checks instead).
     off_framework: bool = False

@@ -44,8 +44,8 @@ async def _releases_checked_after(api: Api) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_libreoffice(api: Api) -> None:
     """Contracts are generated without their PDF copies (`pytestmark = pytest.mark.usefixtures("no_libreoffice")`):
     LibreOffice takes seconds per start, and the PDF path has its own tests
     (tests/integration/test_contracts_generation.py)."""
-    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+    api.app.state.converter = NO_LIBREOFFICE

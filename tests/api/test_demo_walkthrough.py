@@ -16,6 +16,7 @@ from dps.core.context import Context
 from dps.core.settings import Settings
 from dps.demo import DEMO_PASSWORD, STAFF, seed_demo
 from tests.support import Api, problem, settings_for
+from tests.support.contracts import NO_LIBREOFFICE
 from tests.support.placement_contracts import consortium, placed
 
 COUNCIL_ROLES = {"procurement_officer", "evaluator", "legal_officer", "commissioner"}
@@ -40,7 +41,7 @@ def test_every_demo_council_has_the_staff_a_real_council_has() -> None:
 
 
 async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> None:
-    await seed_demo(Context(None, api.clock, api.app.state.settings, api.app.state.store))
+    await seed_demo(Context(None, api.clock, api.app.state.settings, api.app.state.store, converter=NO_LIBREOFFICE))
     c = api.client
 
     async def login(email: str) -> dict[str, str]:

@@ -378,12 +378,11 @@ async def world(database: str, tmp_path_factory: pytest.TempPathFactory) -> Asyn
         }
     )
     clock = FixedClock(START)
-    app = create_app(settings, clock=clock, store=LocalDocumentStore(tmp / "documents"), manage_database=False)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
-            api = Api(client, clock, app)
-            yield api, await build_scene(api)
+    store = LocalDocumentStore(tmp / "documents")
+    app = create_app(settings, clock=clock, store=store, converter=NO_LIBREOFFICE, manage_database=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        api = Api(client, clock, app)
+        yield api, await build_scene(api)
 
 
 def test_every_route_has_a_rule() -> None:

@@ -14,7 +14,7 @@ from dps.core.context import Context
 from dps.core.settings import Settings
 from dps.scheduler.runner import run_once
 from tests.support import Api, problem, settings_for
-from tests.support.contracts import load_templates
+from tests.support.contracts import NO_LIBREOFFICE, load_templates
 from tests.support.placements import CARD_PRICE, SECOND_CARD_PRICE, Consortium, consortium, place, spend
 
 PLACEMENTS = "/api/v1/placements"
@@ -205,7 +205,7 @@ async def test_a_move_goes_through_the_framework_or_is_recorded_outside_it_on_pu
     )
     problem(ipa, 409, "off_framework_placement")
     # ... and skipped by the scheduler, which makes the IPAs of the placements within it.
-    await run_once(Context(None, api.clock, api.app.state.settings, api.app.state.store))
+    await run_once(Context(None, api.clock, api.app.state.settings, api.app.state.store, converter=NO_LIBREOFFICE))
     agreements = await api.client.get(
         "/api/v1/contracts", params={"kind": "placement_agreement"}, headers=api.auth(c.wigan.officer)
     )
@@ -339,7 +339,7 @@ async def test_a_moved_placement_gets_no_ends_reminder_while_a_planned_end_does(
     )
     assert planned.status_code == 200, planned.text
 
-    system = Context(None, api.clock, api.app.state.settings, api.app.state.store)
+    system = Context(None, api.clock, api.app.state.settings, api.app.state.store, converter=NO_LIBREOFFICE)
     for when in (datetime(2026, 12, 24, 9, 0, tzinfo=UTC), datetime(2027, 1, 14, 9, 0, tzinfo=UTC)):
         api.clock.set(when)  # 27 and 6 days before the end: the 28- and 7-day reminders are due
         await run_once(system)
@@ -362,7 +362,7 @@ async def test_a_planned_end_is_brought_forward_by_a_move_and_its_reminders_stop
         headers={**api.auth(c.wigan.commissioner), "If-Match": f'"{placement["version"]}"'},
     )
     assert planned.status_code == 200, planned.text
-    system = Context(None, api.clock, api.app.state.settings, api.app.state.store)
+    system = Context(None, api.clock, api.app.state.settings, api.app.state.store, converter=NO_LIBREOFFICE)
     api.clock.set(datetime(2027, 2, 1, 9, 0, tzinfo=UTC))  # 27 days before: the 28-day reminder
     await run_once(system)
     [reminder] = await ending_reminders(api, c.wigan.commissioner, placement["id"])

@@ -10,7 +10,7 @@ import pytest
 from dps.core.context import Context
 from dps.scheduler.runner import run_once
 from tests.support import Api
-from tests.support.contracts import load_templates
+from tests.support.contracts import NO_LIBREOFFICE, load_templates
 from tests.support.placement_contracts import consortium, placed, settings
 
 __all__ = ["settings"]  # the fixture of the contracts tests applies here too
@@ -28,7 +28,7 @@ async def agreements(api: Api, token: str) -> list[dict]:
 async def test_the_scheduler_makes_a_new_placement_its_ipa_once(api: Api) -> None:
     c = await consortium(api)
     await placed(api, c)
-    system = Context(None, api.clock, api.app.state.settings, api.app.state.store)
+    system = Context(None, api.clock, api.app.state.settings, api.app.state.store, converter=NO_LIBREOFFICE)
 
     # No approved template yet: the placement waits, nothing half-made.
     await run_once(system)

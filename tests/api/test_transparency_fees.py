@@ -32,8 +32,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(autouse=True)
-def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dps.contracts.services.generation.default_converter", lambda: NO_LIBREOFFICE)
+def no_libreoffice(api: Api) -> None:
+    api.app.state.converter = NO_LIBREOFFICE
 
 
 async def test_each_fee_variation_is_one_amendment_of_the_placement_contract(api: Api) -> None:

@@ -38,7 +38,7 @@ def test_each_form_gives_the_service_the_fields_it_records(which: VisitForm, typ
     assert form.ok, form.errors
     data = msgspec.convert(body, VisitIn)
     assert data.visited_on == date(2026, 12, 1)
-    details = form_details(data)  # raises when a field is missing or belongs to another form
+    details = form_details(data.to_domain())  # raises when a field is missing or belongs to another form
     assert details_of(which, details)
 
 

@@ -12,7 +12,7 @@ import pytest
 from piccolo.querystring import QueryString
 
 from dps.accounts import repository as accounts
-from dps.core.auth import new_token, token_digest
+from dps.core.credentials import new_token, token_digest
 from dps.core.db import DB
 from dps.core.settings import Settings
 from tests.conftest import START

@@ -133,7 +133,7 @@ def system_context(api: Any) -> Any:
     from dps.core.context import Context
 
     state = api.app.state
-    return Context(None, api.clock, state.settings, state.store, state.changes)
+    return Context(None, api.clock, state.settings, state.store, state.changes, converter=state.get("converter"))
 
 
 # --- a scene: the story tests' set-up (tests/api/test_call_offs.py), through the public API -----

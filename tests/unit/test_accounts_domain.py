@@ -24,7 +24,8 @@ from dps.accounts.domain import (
     normalise_email,
     safe_filename,
 )
-from dps.core.auth import OrgKind, Principal, Role, hash_password, token_digest, verify_password
+from dps.core.auth import OrgKind, Principal, Role
+from dps.core.credentials import hash_password, token_digest, verify_password
 from dps.core.errors import InvalidInput, PermissionDenied, RuleViolation
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -9,16 +9,16 @@ from datetime import datetime, timedelta
 from dps.accounts import repository
 from dps.accounts.domain import User, UserStatus, after_successful_login, normalise_email
 from dps.core import audit, throttling
-from dps.core.auth import (
+from dps.core.auth import Principal
+from dps.core.clock import Clock
+from dps.core.context import Context
+from dps.core.credentials import (
     DUMMY_PASSWORD_HASH,
-    Principal,
     hash_password,
     new_token,
     token_digest,
     verify_password,
 )
-from dps.core.clock import Clock
-from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, TooManyAttempts, Unauthenticated
 from dps.core.settings import Settings

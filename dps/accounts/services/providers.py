@@ -6,8 +6,6 @@ import asyncio
 from collections.abc import Collection
 from dataclasses import replace
 
-import msgspec
-
 from dps.accounts import access, repository
 from dps.accounts.domain import (
     CHARITY_NUMBER,
@@ -16,7 +14,12 @@ from dps.accounts.domain import (
     AgeRange,
     Contact,
     Provider,
+    ProviderChanges,
+    ProviderDetails,
+    ProviderRegistration,
     Setting,
+    SettingChanges,
+    SettingDetails,
     User,
     UserStatus,
     check_grade_scale,
@@ -26,25 +29,19 @@ from dps.accounts.domain import (
     check_provider_registration,
     normalise_email,
 )
-from dps.accounts.schemas import (
-    ContactIn,
-    ProviderIn,
-    ProviderPatch,
-    RegisterProviderIn,
-    SettingIn,
-    SettingPatch,
-)
 from dps.core import audit, geo
-from dps.core.auth import Role, hash_password
+from dps.core.auth import Role
 from dps.core.concurrency import require_version
 from dps.core.context import Context
+from dps.core.credentials import hash_password
 from dps.core.db import DB
 from dps.core.errors import NotFound, PermissionDenied
 from dps.core.pagination import Page
+from dps.core.patches import changed_fields
 
 
-def _contacts(items: list[ContactIn]) -> tuple[Contact, ...]:
-    return tuple(Contact(name=c.name, email=normalise_email(c.email), phone=c.phone, role=c.role) for c in items)
+def _contacts(items: tuple[Contact, ...]) -> tuple[Contact, ...]:
+    return tuple(replace(c, email=normalise_email(c.email)) for c in items)
 
 
 def _company(raw: str | None) -> str | None:
@@ -61,7 +58,7 @@ async def locate(postcode: str) -> geo.Location:
     return await asyncio.to_thread(geo.default_directory().locate_postcode, postcode)
 
 
-async def _provider_from(data: ProviderIn, ctx: Context) -> Provider:
+async def _provider_from(data: ProviderDetails, ctx: Context) -> Provider:
     company, charity = _company(data.company_number), _charity(data.charity_number)
     check_provider_registration(company, charity)
     location = await locate(data.postcode)
@@ -79,7 +76,7 @@ async def _provider_from(data: ProviderIn, ctx: Context) -> Provider:
     )
 
 
-async def register_provider(ctx: Context, data: RegisterProviderIn) -> tuple[Provider, User]:
+async def register_provider(ctx: Context, data: ProviderRegistration) -> tuple[Provider, User]:
     """Self-registration: creates the provider and its first provider_admin, together or not at all."""
     draft = await _provider_from(data.provider, ctx)
     email = normalise_email(data.admin_email)
@@ -126,10 +123,10 @@ async def list_providers(ctx: Context, limit: int, after_id: int, name_contains:
     return Page(items=[own] if matches else [], next_after_id=None)
 
 
-async def update_provider(ctx: Context, provider_id: int, expected_version: int, patch: ProviderPatch) -> Provider:
+async def update_provider(ctx: Context, provider_id: int, expected_version: int, patch: ProviderChanges) -> Provider:
     """Change the provider's record if nobody changed it since `expected_version` was read."""
     access.require_manage_provider(ctx.user, provider_id)
-    changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    changes = changed_fields(patch)
     if "company_number" in changes:
         changes["company_number"] = _company(changes["company_number"])
     if "charity_number" in changes:
@@ -137,7 +134,7 @@ async def update_provider(ctx: Context, provider_id: int, expected_version: int,
     if "postcode" in changes:
         changes["postcode"] = (await locate(changes["postcode"])).postcode_or_district
     if "contacts" in changes:
-        changes["contacts"] = _contacts(patch.contacts)  # type: ignore[arg-type]
+        changes["contacts"] = _contacts(changes["contacts"])
     async with DB.transaction():
         before = await repository.get_provider(provider_id, for_update=True)
         require_version(expected_version, before.version)
@@ -151,7 +148,7 @@ async def update_provider(ctx: Context, provider_id: int, expected_version: int,
 # --- settings --------------------------------------------------------------------------------
 
 
-async def create_setting(ctx: Context, provider_id: int, data: SettingIn) -> Setting:
+async def create_setting(ctx: Context, provider_id: int, data: SettingDetails) -> Setting:
     """Describe a registered service; its postcode must be a real one (ONS directory)."""
     access.require_edit_settings(ctx.user, provider_id)
     ages = AgeRange(data.min_age, data.max_age)
@@ -173,7 +170,7 @@ async def create_setting(ctx: Context, provider_id: int, data: SettingIn) -> Set
         northing=location.northing,
         capacity=data.capacity,
         ages=ages,
-        needs=frozenset(data.needs),
+        needs=data.needs,
         version=1,
     )
     async with DB.transaction():
@@ -199,17 +196,15 @@ async def list_settings(ctx: Context, provider_id: int, limit: int, after_id: in
 
 
 async def update_setting(
-    ctx: Context, provider_id: int, setting_id: int, expected_version: int, patch: SettingPatch
+    ctx: Context, provider_id: int, setting_id: int, expected_version: int, patch: SettingChanges
 ) -> Setting:
     """Change a setting if nobody changed it since `expected_version` was read. Its Ofsted grade
     and inspection date are not the provider's to change (issue 13 item 2)."""
     access.require_edit_settings(ctx.user, provider_id)
-    changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    changes = changed_fields(patch)
     _refuse_officer_recorded_facts(ctx, setting_id, changes.keys())
     location = await locate(changes.pop("postcode")) if "postcode" in changes else None
     min_age, max_age = changes.pop("min_age", None), changes.pop("max_age", None)
-    if "needs" in changes:
-        changes["needs"] = frozenset(changes["needs"])
     check_inspection_not_future(changes.get("last_inspection_date"), ctx.clock.now().date())
     async with DB.transaction():
         before = await repository.get_setting(setting_id, for_update=True)

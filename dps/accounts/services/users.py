@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from dps.accounts import access, repository
 from dps.accounts.domain import User, UserStatus, check_user_organisation, normalise_email
 from dps.core import audit
-from dps.core.auth import MIN_PASSWORD_LENGTH, PROVIDER_ROLES, Role, hash_password, new_token, token_digest
+from dps.core.auth import PROVIDER_ROLES, Role
 from dps.core.context import Context
+from dps.core.credentials import MIN_PASSWORD_LENGTH, hash_password, new_token, token_digest
 from dps.core.db import DB
 from dps.core.errors import InvalidInput, NotFound, PermissionDenied
 from dps.core.pagination import Page

@@ -11,7 +11,6 @@ from dps.compliance import access, facts, repository
 from dps.compliance.domain.requirements import (
     DEFAULT_GATEWAY,
     ComplianceSummary,
-    CreditBands,
     Evidence,
     Outcome,
     Override,
@@ -21,8 +20,8 @@ from dps.compliance.domain.requirements import (
     check_evidence_dates,
     check_requirement,
 )
+from dps.compliance.domain.submissions import EvidenceSubmission, OverrideDecision, RequirementDraft
 from dps.compliance.domain.timeline import corrected_by, group_held, has_started, overtaken, renewal_covering
-from dps.compliance.schemas import EvidenceIn, OverrideIn, RequirementIn
 from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
 from dps.core.context import Context
@@ -43,7 +42,7 @@ OFSTED_JUDGEMENT = "ofsted_judgement"
 # --- requirements ----------------------------------------------------------------------------
 
 
-async def add_requirement(ctx: Context, arrangement_id: int, data: RequirementIn) -> Requirement:
+async def add_requirement(ctx: Context, arrangement_id: int, data: RequirementDraft) -> Requirement:
     """Add a requirement from the catalogue (the lead authority's officers). A dynamic market's
     conditions are frozen once it is open (Procurement Act 2023 s.36)."""
     draft = check_requirement(
@@ -51,17 +50,13 @@ async def add_requirement(ctx: Context, arrangement_id: int, data: RequirementIn
             id=0,
             arrangement_id=arrangement_id,
             kind=data.kind,
-            title=data.title.strip(),
+            title=data.title,
             mandatory=data.mandatory,
             insurance_kind=data.insurance_kind,
             min_cover_pence=data.min_cover_pence,
-            credit_bands=(
-                CreditBands(accept_from=data.credit_bands.accept_from, review_from=data.credit_bands.review_from)
-                if data.credit_bands
-                else None
-            ),
+            credit_bands=data.credit_bands,
             min_current_ratio=data.min_current_ratio,
-            accepted_grades=frozenset(data.accepted_grades) if data.accepted_grades is not None else DEFAULT_GATEWAY,
+            accepted_grades=data.accepted_grades if data.accepted_grades is not None else DEFAULT_GATEWAY,
             suspend_on_failing_grade=data.suspend_on_failing_grade,
             turnover_threshold_pence=data.turnover_threshold_pence,
             description=data.description,
@@ -108,7 +103,7 @@ async def _requirement_of(arrangement_id: int, requirement_id: int) -> Requireme
 # --- evidence --------------------------------------------------------------------------------
 
 
-async def attach_evidence(ctx: Context, data: EvidenceIn) -> Evidence:
+async def attach_evidence(ctx: Context, data: EvidenceSubmission) -> Evidence:
     """A provider attaches evidence to a requirement. A piece in force today replaces the one
     before; a piece starting later (an early renewal) is held alongside it and takes over on its
     start day (issue 12). The scheduler is told when to look at it again, and a membership this
@@ -317,7 +312,7 @@ async def arrangement_compliance(ctx: Context, arrangement_id: int) -> list[Memb
     ]
 
 
-async def override_check(ctx: Context, arrangement_id: int, data: OverrideIn) -> MembershipComplianceList:
+async def override_check(ctx: Context, arrangement_id: int, data: OverrideDecision) -> MembershipComplianceList:
     """An officer of the lead authority replaces a check's result, with the reason (audited)."""
     async with DB.transaction():
         arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)
@@ -336,7 +331,7 @@ async def override_check(ctx: Context, arrangement_id: int, data: OverrideIn) ->
             provider_id=data.provider_id,
             setting_id=data.setting_id,
             outcome=data.outcome,
-            reason=data.reason.strip(),
+            reason=data.reason,
             decided_by=ctx.user.user_id,
             decided_at=ctx.clock.now(),
         )

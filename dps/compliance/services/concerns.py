@@ -9,7 +9,7 @@ from dps.accounts.domain import check_inspection_not_future
 from dps.compliance import access, repository
 from dps.compliance.domain.concerns import Concern, ConcernCategory, ConcernStatus, check_concern_setting
 from dps.compliance.domain.requirements import FAILING_GRADES, RequirementKind
-from dps.compliance.schemas import ConcernIn, OfstedJudgementIn
+from dps.compliance.domain.submissions import ConcernReport, OfstedJudgement
 from dps.compliance.services.checks import OFSTED_JUDGEMENT, councils_of, reinstate_if_compliant, suspend_memberships
 from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
@@ -60,9 +60,9 @@ async def _notify_issued(ctx: Context, concern: Concern, arrangements: list[Arra
     )
 
 
-async def raise_concern(ctx: Context, data: ConcernIn) -> Concern:
+async def raise_concern(ctx: Context, data: ConcernReport) -> Concern:
     """A member council records a concern about a provider (or one setting), as a draft or issued."""
-    arrangements = await _arrangements(data.arrangement_ids)
+    arrangements = await _arrangements(list(data.arrangement_ids))
     authority_id = access.require_raise_concern(ctx.user, arrangements)
     await accounts.get_provider_row(data.provider_id)
     if data.setting_id is not None:
@@ -76,8 +76,8 @@ async def raise_concern(ctx: Context, data: ConcernIn) -> Concern:
         setting_id=data.setting_id,
         category=data.category,
         arrangement_ids=frozenset(data.arrangement_ids),
-        summary=data.summary.strip(),
-        actions_taken=data.actions_taken.strip(),
+        summary=data.summary,
+        actions_taken=data.actions_taken,
         review_on=data.review_on,
         suspends_call_offs=data.suspends_call_offs,
         status=ConcernStatus.DRAFT,
@@ -220,7 +220,7 @@ class JudgementOutcome:
     concern_ids: list[int]
 
 
-async def record_ofsted_judgement(ctx: Context, setting_id: int, data: OfstedJudgementIn) -> JudgementOutcome:
+async def record_ofsted_judgement(ctx: Context, setting_id: int, data: OfstedJudgement) -> JudgementOutcome:
     """Record a setting's new Ofsted grade (or a withdrawn registration). The worst grade, or a
     withdrawal, suspends the memberships relying on the setting in every arrangement whose Ofsted
     requirement says so and issues an `ofsted_judgement` concern to their members (as Placements

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
 from dps.accounts import public as accounts
 from dps.compliance import access, repository
 from dps.compliance.domain.concerns import ActionStatus, VisitForm, check_action_due, check_action_move
-from dps.compliance.repository import ActionItemRecord, VisitRecord
-from dps.compliance.schemas import VisitIn
+from dps.compliance.domain.visits import FORM_FIELDS, ActionItem, Visit, VisitReport
 from dps.compliance.services.checks import councils_of
 from dps.core import audit
 from dps.core.auth import OrgKind
@@ -18,19 +15,10 @@ from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import RuleViolation
 
-# The fields each form records; anything else in the body is refused for that form.
-FORM_FIELDS: dict[VisitForm, frozenset[str]] = {
-    VisitForm.A: frozenset({"description"}),
-    VisitForm.B: frozenset({"checklist", "notes"}),
-    VisitForm.C: frozenset({"atmosphere", "staff_and_children", "childrens_views", "complaints_route"}),
-    VisitForm.D: frozenset({"outcomes"}),
-}
-ALL_FORM_FIELDS = frozenset().union(*FORM_FIELDS.values())
 
-
-def form_details(data: VisitIn) -> dict[str, Any]:
+def form_details(data: VisitReport) -> dict[str, Any]:
     """The form's own fields: each required, none from another form."""
-    given = {f for f in ALL_FORM_FIELDS if getattr(data, f) is not None}
+    given = set(data.answers)
     wanted = FORM_FIELDS[data.form]
     if given - wanted:
         raise RuleViolation(
@@ -39,12 +27,12 @@ def form_details(data: VisitIn) -> dict[str, Any]:
     missing = sorted(wanted - given)
     if data.form is not VisitForm.B and missing:
         raise RuleViolation(f"form {data.form.value} needs: {', '.join(missing)}", code="form_incomplete")
-    if data.form is VisitForm.B and data.checklist is None:
+    if data.form is VisitForm.B and "checklist" not in given:
         raise RuleViolation("form B needs the checklist of items verified", code="form_incomplete")
-    return {f: msgspec.to_builtins(getattr(data, f)) for f in sorted(wanted) if getattr(data, f) is not None}
+    return {f: data.answers[f] for f in sorted(wanted) if f in given}
 
 
-async def record_visit(ctx: Context, setting_id: int, data: VisitIn) -> tuple[VisitRecord, list[ActionItemRecord]]:
+async def record_visit(ctx: Context, setting_id: int, data: VisitReport) -> tuple[Visit, list[ActionItem]]:
     """Record one form for a setting, once, for every council to see; findings open action items."""
     setting = await accounts.get_setting_row(setting_id)
     principal = ctx.user
@@ -57,7 +45,7 @@ async def record_visit(ctx: Context, setting_id: int, data: VisitIn) -> tuple[Vi
         check_action_due(finding.due_on, data.visited_on)
     async with DB.transaction():
         visit = await repository.insert_visit(
-            VisitRecord(
+            Visit(
                 id=0,
                 setting_id=setting_id,
                 provider_id=setting.provider_id,
@@ -70,22 +58,19 @@ async def record_visit(ctx: Context, setting_id: int, data: VisitIn) -> tuple[Vi
                 recorded_at=now,
             )
         )
-        actions = [
-            await repository.insert_action(visit.id, f.finding.strip(), f.owner.strip(), f.due_on, now)
-            for f in data.findings
-        ]
+        actions = [await repository.insert_action(visit.id, f.finding, f.owner, f.due_on, now) for f in data.findings]
         await audit.record(ctx, "visit.recorded", "visit", visit.id, after={"visit": visit, "actions": actions})
     return visit, actions
 
 
-async def list_visits(ctx: Context, setting_id: int) -> tuple[list[VisitRecord], list[ActionItemRecord]]:
+async def list_visits(ctx: Context, setting_id: int) -> tuple[list[Visit], list[ActionItem]]:
     setting = await accounts.get_setting_row(setting_id)
     access.require_read_visits(ctx.user, setting.provider_id, await councils_of(ctx, setting.provider_id))
     visits = await repository.list_visits(setting_id)
     return visits, await repository.actions_of_visits([v.id for v in visits])
 
 
-async def move_action(ctx: Context, action_id: int, target: ActionStatus) -> ActionItemRecord:
+async def move_action(ctx: Context, action_id: int, target: ActionStatus) -> ActionItem:
     """Move an action-plan item (open, in progress, done)."""
     async with DB.transaction():
         before = await repository.get_action(action_id, for_update=True)

@@ -31,12 +31,13 @@ from dps.contracts.domain.contracts import (
     reference_for,
 )
 from dps.contracts.domain.errors import AlreadyGenerated
-from dps.contracts.pdf import PdfConverter, default_converter
-from dps.contracts.rendering import RENDERER
+from dps.contracts.pdf import converter_for
+from dps.contracts.rendering import renderer_for
 from dps.contracts.services.templates import approved_template
 from dps.core import audit
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.documents import PdfConverter
 from dps.core.storage import DOCX, PDF
 
 Progress = Callable[[int, int], None]  # (documents done, documents in the batch)
@@ -107,7 +108,7 @@ async def _generate(
             by_kind.setdefault((todo[n].template_kind, todo[n].template_owners), []).append(n)
         rendered: dict[int, bytes] = {}
         for kind, positions in by_kind.items():
-            out = await RENDERER.render_many(templates[kind][1], [contexts[n] for n in positions])
+            out = await renderer_for(ctx).render_many(templates[kind][1], [contexts[n] for n in positions])
             rendered.update(zip(positions, out, strict=True))
         documents.extend(rendered[n] for n in chunk)
         if progress:
@@ -219,7 +220,7 @@ async def _convert_claimed(ctx: Context, limit: int, converter: PdfConverter) ->
 async def convert_pending_pdfs(ctx: Context, *, limit: int = 200, converter: PdfConverter | None = None) -> int:
     """Claim and make up to `limit` pending PDF copies (the scheduler pass); returns how many are
     ready. Without LibreOffice nothing is claimed: they stay pending."""
-    converter = converter or default_converter()
+    converter = converter or converter_for(ctx)
     if not converter.available:
         return 0
     done = await _convert_claimed(ctx, limit, converter)
@@ -232,7 +233,7 @@ async def convert_all_pending_pdfs(
     """Catch up every pending PDF copy, `batch` at a time; returns (ready, failed). Nothing
     happens without LibreOffice (they stay pending); each file ends `ready` or `failed`, so this
     always finishes."""
-    converter = converter or default_converter()
+    converter = converter or converter_for(ctx)
     if not converter.available:
         return 0, 0
     total = await repository.count_pending_pdfs()

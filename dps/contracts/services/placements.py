@@ -18,11 +18,11 @@ from dps.contracts.domain.errors import AlreadyGenerated, NoApprovedTemplate, Of
 from dps.contracts.domain.facts import FeeVariationFacts
 from dps.contracts.domain.formatting import percentage
 from dps.contracts.domain.variations import child_reference, new_weekly_fee, varied_by_uplift
-from dps.contracts.pdf import PdfConverter
 from dps.contracts.services import generation
 from dps.contracts.services.generation import Progress
 from dps.core.context import Context
 from dps.core.dates import long_date
+from dps.core.documents import PdfConverter
 from dps.core.errors import Conflict
 from dps.pricing.domain.uplifts import UpliftStatus
 from dps.tenders.public import off_framework

@@ -27,11 +27,12 @@ from dps.contracts.domain.templates import (
     choose_template,
     require_approved,
 )
-from dps.contracts.pdf import PdfConverter, default_converter
-from dps.contracts.rendering import RENDERER
+from dps.contracts.pdf import converter_for
+from dps.contracts.rendering import renderer_for
 from dps.core import audit
 from dps.core.context import Context
 from dps.core.db import DB
+from dps.core.documents import PdfConverter
 from dps.core.errors import DomainError, PermissionDenied, RuleViolation, UnsupportedMediaType
 from dps.core.pagination import Page
 from dps.core.storage import DOCX, check_upload
@@ -78,7 +79,7 @@ async def _store_version(
     except BaseException:
         await ctx.store.delete(key)
         raise
-    RENDERER.remember(version.sha256, data)
+    renderer_for(ctx).remember(version.sha256, data)
     return version
 
 
@@ -91,7 +92,7 @@ async def upload_template_version(
     owner = access.template_owner_of(ctx.user)
     if check_upload(data, ctx.settings.max_upload_bytes) != DOCX:
         raise UnsupportedMediaType("a contract template is a Word (.docx) document", allowed=[DOCX])
-    problems = await RENDERER.check(data, sample_context(kind))
+    problems = await renderer_for(ctx).check(data, sample_context(kind))
     if problems:
         raise TemplateInvalid(problems)
     return await _store_version(ctx, kind, owner, data, (filename or f"{kind.value}.docx")[:255], note, approve=False)
@@ -205,13 +206,13 @@ async def approval_policy(ctx: Context, authority_id: int) -> bool:
 
 async def template_bytes(ctx: Context, version: TemplateVersion) -> bytes:
     """The version's .docx, checked against its recorded SHA-256 (kept in memory once read)."""
-    cached = RENDERER.cached(version.sha256)
+    cached = renderer_for(ctx).cached(version.sha256)
     if cached is not None:
         return cached
     data = await ctx.store.get(version.storage_key)
     if hashlib.sha256(data).hexdigest() != version.sha256:
         raise TemplateCorrupted(f"template version {version.id} does not match its recorded SHA-256")
-    RENDERER.remember(version.sha256, data)
+    renderer_for(ctx).remember(version.sha256, data)
     return data
 
 
@@ -247,11 +248,11 @@ async def preview_template_version(
     """The version filled in with its kind's sample data, as Word or (through LibreOffice) PDF, so
     a legal officer reads what a document made from it would look like before approving it."""
     version, data = await download_template_version(ctx, version_id)
-    rendered = await RENDERER.render(data, sample_context(version.kind))
+    rendered = await renderer_for(ctx).render(data, sample_context(version.kind))
     stem = f"{version.kind.value}-v{version.version}-preview"
     if not pdf:
         return Preview(version, rendered, DOCX, f"{stem}.docx")
-    [copy] = await (converter or default_converter()).convert([rendered])
+    [copy] = await (converter or converter_for(ctx)).convert([rendered])
     if copy is None:
         raise RuleViolation("the PDF copy could not be made here; read the Word preview", code="pdf_unavailable")
     return Preview(version, copy, "application/pdf", f"{stem}.pdf")
@@ -273,7 +274,7 @@ async def load_shipped_templates(ctx: Context) -> list[TemplateVersion]:
         if kind in present:
             continue
         data = (SHIPPED_TEMPLATES / f"{kind.value}.docx").read_bytes()
-        problems = await RENDERER.check(data, sample_context(kind))
+        problems = await renderer_for(ctx).check(data, sample_context(kind))
         if problems:
             raise TemplateInvalid(problems)
         loaded.append(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
-
-import msgspec
 
 from dps.accounts import public as accounts
 from dps.accounts.domain import User, UserStatus
@@ -18,16 +16,15 @@ from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, NotFound, RuleViolation
 from dps.core.evaluation import CriterionKind
 from dps.core.pagination import Page
+from dps.core.patches import changed_fields
 from dps.frameworks import access, repository
 from dps.frameworks import application_repository as answers_repo
 from dps.frameworks.domain.arrangements import (
-    AgeBand,
     Arrangement,
     ArrangementStatus,
     ArrangementStep,
     Lot,
     PublishingCheck,
-    ReopeningWindow,
     check_conditions_editable,
     check_lot_bands,
     check_questionnaire_editable,
@@ -36,18 +33,8 @@ from dps.frameworks.domain.arrangements import (
     unreachable_lots,
 )
 from dps.frameworks.domain.questionnaires import criteria_for_lot, threshold_applies
+from dps.frameworks.domain.submissions import ArrangementChanges, ArrangementDraft, LotChanges, LotDraft
 from dps.frameworks.profiles import Profile, get_profile, term_end_allowed
-from dps.frameworks.schemas import AgeBandIn, ArrangementIn, ArrangementPatch, LotIn, LotPatch, WindowIn
-
-
-def _windows(items: list[WindowIn]) -> tuple[ReopeningWindow, ...]:
-    windows = tuple(ReopeningWindow(opens_at=w.opens_at, closes_at=w.closes_at) for w in items)
-    check_windows_do_not_overlap(windows)
-    return windows
-
-
-def _age_bands(items: list[AgeBandIn]) -> tuple[AgeBand, ...]:
-    return tuple(AgeBand(label=b.label.strip(), min_age=b.min_age, max_age=b.max_age) for b in items)
 
 
 def check_quality_threshold(threshold: Decimal) -> None:
@@ -68,7 +55,7 @@ def _check_decision_period(profile: Profile, days: int | None) -> None:
         )
 
 
-async def _members(lead_authority_id: int, ids: list[int]) -> frozenset[int]:
+async def _members(lead_authority_id: int, ids: Iterable[int]) -> frozenset[int]:
     """Member councils other than the lead (which is a member anyway); each must exist."""
     members = frozenset(ids) - {lead_authority_id}
     for authority_id in sorted(members):
@@ -89,7 +76,7 @@ def _require_not_expired(arrangement: Arrangement) -> None:
 # --- arrangements ----------------------------------------------------------------------------
 
 
-async def create_arrangement(ctx: Context, data: ArrangementIn) -> Arrangement:
+async def create_arrangement(ctx: Context, data: ArrangementDraft) -> Arrangement:
     """A new draft arrangement led by the officer's own council, its term within the profile's limits."""
     lead_authority_id = access.lead_authority_for_new_arrangement(ctx.user, data.lead_authority_id)
     profile = get_profile(data.profile_code)
@@ -97,7 +84,8 @@ async def create_arrangement(ctx: Context, data: ArrangementIn) -> Arrangement:
     term_end_allowed(profile, data.term_start, data.term_end)
     _check_decision_period(profile, data.decision_period_days)
     check_quality_threshold(data.quality_threshold)
-    windows = _windows(data.windows)
+    windows = data.windows
+    check_windows_do_not_overlap(windows)
     async with DB.transaction():
         try:
             await accounts.get_authority_row(lead_authority_id)
@@ -146,14 +134,14 @@ async def list_arrangements(
 
 
 async def update_arrangement(
-    ctx: Context, arrangement_id: int, expected_version: int, patch: ArrangementPatch
+    ctx: Context, arrangement_id: int, expected_version: int, patch: ArrangementChanges
 ) -> Arrangement:
     """Change an arrangement if nobody changed it since `expected_version` was read."""
-    changes: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    changes = changed_fields(patch)
     new_end = changes.pop("term_end", None)
     reason = changes.pop("extension_reason", None)
     if "windows" in changes:
-        changes["windows"] = _windows(patch.windows)  # type: ignore[arg-type]
+        check_windows_do_not_overlap(changes["windows"])
     if "title" in changes:
         changes["title"] = changes["title"].strip()
     if "quality_threshold" in changes:
@@ -267,9 +255,9 @@ async def lock_editable_arrangement(ctx: Context, arrangement_id: int) -> Arrang
     return arrangement
 
 
-async def add_lot(ctx: Context, arrangement_id: int, data: LotIn) -> Lot:
+async def add_lot(ctx: Context, arrangement_id: int, data: LotDraft) -> Lot:
     """Add a lot to an arrangement (the lead authority's officers)."""
-    age_bands = _age_bands(data.age_bands)
+    age_bands = data.age_bands
     need_levels = tuple(n.strip() for n in data.need_levels)
     check_lot_bands(age_bands, need_levels)
     if data.quality_threshold is not None:
@@ -299,11 +287,9 @@ async def list_lots(ctx: Context, arrangement_id: int, limit: int, after_id: int
     return await repository.list_lots(arrangement_id, limit, after_id)
 
 
-async def update_lot(ctx: Context, arrangement_id: int, lot_id: int, patch: LotPatch) -> Lot:
+async def update_lot(ctx: Context, arrangement_id: int, lot_id: int, patch: LotChanges) -> Lot:
     """Change a lot while the arrangement's conditions may still change."""
-    changes: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
-    if "age_bands" in changes:
-        changes["age_bands"] = _age_bands(patch.age_bands)  # type: ignore[arg-type]
+    changes = changed_fields(patch)
     if "need_levels" in changes:
         changes["need_levels"] = tuple(n.strip() for n in changes["need_levels"])
     if "areas" in changes:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
-
-import msgspec
 
 from dps.accounts import public as accounts
 from dps.core import audit
@@ -13,11 +10,12 @@ from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, RuleViolation
 from dps.core.notifications import notify
+from dps.core.patches import changed_fields
 from dps.frameworks import application_repository as answers_repo
 from dps.frameworks import repository
 from dps.frameworks.domain.arrangements import Arrangement, check_questionnaire_editable
-from dps.frameworks.domain.questionnaires import Descriptor, Question, check_question
-from dps.frameworks.schemas_applications import QuestionIn, QuestionPatch
+from dps.frameworks.domain.questionnaires import Question, check_question
+from dps.frameworks.domain.submissions import QuestionChanges, QuestionDraft
 from dps.frameworks.services.arrangements import get_arrangement, lock_editable_arrangement
 
 
@@ -49,7 +47,7 @@ async def lock_questionnaire(ctx: Context, arrangement_id: int) -> Arrangement:
     return arrangement
 
 
-async def add_question(ctx: Context, arrangement_id: int, data: QuestionIn) -> Question:
+async def add_question(ctx: Context, arrangement_id: int, data: QuestionDraft) -> Question:
     """Add a question (the lead authority's officers, while the conditions may change)."""
     question = _checked(
         Question(
@@ -62,10 +60,10 @@ async def add_question(ctx: Context, arrangement_id: int, data: QuestionIn) -> Q
             mandatory=data.mandatory,
             max_score=data.max_score,
             weight=data.weight,
-            descriptors=tuple(Descriptor(d.score, d.meaning) for d in data.descriptors),
-            choices=tuple(data.choices),
+            descriptors=data.descriptors,
+            choices=data.choices,
             evidence_type=data.evidence_type,
-            lot_ids=frozenset(data.lot_ids),
+            lot_ids=data.lot_ids,
         )
     )
     async with DB.transaction():
@@ -87,17 +85,11 @@ async def _current_question(arrangement: Arrangement, question_id: int) -> Quest
     return question
 
 
-async def update_question(ctx: Context, arrangement_id: int, question_id: int, patch: QuestionPatch) -> Question:
+async def update_question(ctx: Context, arrangement_id: int, question_id: int, patch: QuestionChanges) -> Question:
     """Change a question while the current questionnaire version takes no submissions yet. A question
     carried over from an earlier version is replaced in the current one (a new id); the earlier
     version keeps the question its applications answered."""
-    changes: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
-    if "descriptors" in changes:
-        changes["descriptors"] = tuple(Descriptor(d.score, d.meaning) for d in patch.descriptors)  # type: ignore[union-attr]
-    if "choices" in changes:
-        changes["choices"] = tuple(changes["choices"])
-    if "lot_ids" in changes:
-        changes["lot_ids"] = frozenset(changes["lot_ids"])
+    changes = changed_fields(patch)
     async with DB.transaction():
         arrangement = await lock_questionnaire(ctx, arrangement_id)
         before = await _current_question(arrangement, question_id)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-import msgspec
-
 from dps.core import audit
 from dps.core.auth import OrgKind
 from dps.core.concurrency import require_version
@@ -14,12 +12,13 @@ from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import NotFound
 from dps.core.pagination import Page, page_of
+from dps.core.patches import changed_fields
 from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement
 from dps.pricing import access, repository
 from dps.pricing.domain.bands import BandKey, LotBands, Period, PriceBand, check_no_overlap
 from dps.pricing.domain.rate_cards import AdditionalService
-from dps.pricing.schemas import BandIn, BandPatch, ServiceIn
+from dps.pricing.domain.submissions import BandChanges, BandDraft, ServiceDraft
 
 
 async def readable_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
@@ -33,7 +32,7 @@ async def readable_arrangement(ctx: Context, arrangement_id: int) -> Arrangement
     return arrangement
 
 
-async def add_band(ctx: Context, arrangement_id: int, data: BandIn) -> PriceBand:
+async def add_band(ctx: Context, arrangement_id: int, data: BandDraft) -> PriceBand:
     """Agree a floor and ceiling for one band of a lot from a date (the lead authority's officers);
     a period overlapping the same band's existing prices is refused (409)."""
     key = BandKey(data.age_band.strip(), data.need_level.strip(), data.area)
@@ -69,10 +68,10 @@ async def add_band(ctx: Context, arrangement_id: int, data: BandIn) -> PriceBand
 
 
 async def update_band(
-    ctx: Context, arrangement_id: int, band_id: int, expected_version: int, data: BandPatch
+    ctx: Context, arrangement_id: int, band_id: int, expected_version: int, data: BandChanges
 ) -> PriceBand:
     """Correct a band's floor, ceiling or end date if nobody changed it since `expected_version`."""
-    raw = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    raw = changed_fields(data)
     async with DB.transaction():
         arrangement = await frameworks.get_arrangement_row(arrangement_id)
         access.require_manage_arrangement(ctx.user, arrangement)
@@ -104,7 +103,7 @@ async def list_bands(
     return page_of(ordered[: limit + 1], limit)
 
 
-async def add_service(ctx: Context, arrangement_id: int, data: ServiceIn) -> AdditionalService:
+async def add_service(ctx: Context, arrangement_id: int, data: ServiceDraft) -> AdditionalService:
     """Add a service to the arrangement's catalogue (the lead authority's officers)."""
     async with DB.transaction():
         arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)

@@ -21,10 +21,10 @@ from dps.pricing.domain.rate_cards import (
     check_succession,
     price_services,
 )
-from dps.pricing.schemas import ApproveIn, ExceptionDecisionIn, RateCardIn, RejectIn
+from dps.pricing.domain.submissions import Approval, ExceptionDecision, RateCardProposal
 
 
-async def propose_rate_card(ctx: Context, data: RateCardIn) -> RateCard:
+async def propose_rate_card(ctx: Context, data: RateCardProposal) -> RateCard:
     """A provider's weekly prices for the bands of a lot it holds an active place on, checked
     against the bands in force on the card's first day; above the ceiling needs a justification."""
     user = ctx.user
@@ -51,7 +51,7 @@ async def propose_rate_card(ctx: Context, data: RateCardIn) -> RateCard:
             period.starts_on,
         )
         catalogue = {s.id: s for s in await repository.list_services(arrangement_id)}
-        prices = price_services([(x.service_id, x.unit_price_pence) for x in data.services], catalogue)
+        prices = price_services(list(data.services), catalogue)
         card = await repository.insert_rate_card(
             RateCard(
                 id=0,
@@ -120,7 +120,7 @@ async def _decidable(ctx: Context, card_id: int, expected_version: int) -> RateC
 
 
 async def decide_exception(
-    ctx: Context, card_id: int, line_id: int, expected_version: int, data: ExceptionDecisionIn
+    ctx: Context, card_id: int, line_id: int, expected_version: int, data: ExceptionDecision
 ) -> RateCard:
     """An officer's decision on one exception request (a price above the band's ceiling)."""
     async with DB.transaction():
@@ -132,7 +132,7 @@ async def decide_exception(
     return after
 
 
-async def approve_rate_card(ctx: Context, card_id: int, expected_version: int, data: ApproveIn) -> RateCard:
+async def approve_rate_card(ctx: Context, card_id: int, expected_version: int, data: Approval) -> RateCard:
     """Approve a submitted card: it becomes the provider's prices for the lot from its first day,
     and the provider's earlier approved card ends the day before."""
     async with DB.transaction():
@@ -156,15 +156,15 @@ async def approve_rate_card(ctx: Context, card_id: int, expected_version: int, d
     return after
 
 
-async def reject_rate_card(ctx: Context, card_id: int, expected_version: int, data: RejectIn) -> RateCard:
+async def reject_rate_card(ctx: Context, card_id: int, expected_version: int, reason: str) -> RateCard:
     """Reject a submitted card, with the reason; the provider may propose another."""
     async with DB.transaction():
         before = await _decidable(ctx, card_id, expected_version)
-        after = before.reject(ctx.clock.now(), data.reason)
+        after = before.reject(ctx.clock.now(), reason)
         await repository.save_rate_card(before, after, ctx.user.user_id)
         await audit.record(ctx, "rate_card.rejected", "rate_card", card_id, before=before, after=after)
         await _tell_provider(
-            ctx, after, "rate_card.rejected", "refused", f"Reason: {data.reason}. You may propose another card."
+            ctx, after, "rate_card.rejected", "refused", f"Reason: {reason}. You may propose another card."
         )
     return after
 

@@ -18,15 +18,14 @@ from dps.core.errors import PermissionDenied
 from dps.core.pagination import Page
 from dps.frameworks import public as frameworks
 from dps.pricing import access, repository
+from dps.pricing.domain.submissions import UpliftDraft
 from dps.pricing.domain.uplifts import (
-    IndexComponent,
     Uplift,
     UpliftPlan,
     UpliftStatus,
     check_uplift,
     plan_uplift,
 )
-from dps.pricing.schemas import UpliftIn
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +35,9 @@ class AppliedUplift:
     new_rate_card_ids: dict[int, int]  # old card id -> the card holding the uplifted prices
 
 
-async def define_uplift(ctx: Context, data: UpliftIn) -> Uplift:
+async def define_uplift(ctx: Context, data: UpliftDraft) -> Uplift:
     """A draft uplift for an arrangement (the lead authority's officers): flat or weighted index."""
-    components = tuple(IndexComponent(index=c.index.strip(), weight=c.weight, rate=c.rate) for c in data.components)
+    components = data.components
     check_uplift(data.method, data.flat_percentage, components)
     async with DB.transaction():
         arrangement = await frameworks.get_arrangement_row(data.arrangement_id, for_update=True)

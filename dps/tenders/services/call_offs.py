@@ -6,11 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
 
-import msgspec
-
-from dps.accounts.domain import Need
 from dps.compliance.public import eligibility_for_lot
 from dps.core import audit, deadlines, geo
 from dps.core.concurrency import require_version
@@ -20,6 +16,7 @@ from dps.core.deadlines import EntityType
 from dps.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
 from dps.core.notifications import notify
 from dps.core.pagination import Page
+from dps.core.patches import changed_fields
 from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
 from dps.frameworks.public import get_profile
@@ -30,58 +27,18 @@ from dps.tenders.domain.call_offs import (
     CallOffStatus,
     ChildProfile,
     Criteria,
-    NeedPriority,
-    QualityQuestion,
     check_preferred_needs,
-    home_district,
     profile_withheld,
 )
 from dps.tenders.domain.clarifications import Clarification, require_questions_open
+from dps.tenders.domain.invitations import Invitation
 from dps.tenders.domain.personal_data import check_free_text
-from dps.tenders.schemas import CallOffIn, CallOffPatch, ChildIn, CriteriaIn
+from dps.tenders.domain.requests import CallOffChanges, CallOffDraft
 
 ENTITY = "call_off"
 # Arrangements whose members may be called off: open, or closed to new applications (members
 # keep their places). Drafts, suspended and expired arrangements take no call-offs.
 CALL_OFF_ARRANGEMENT_STATES = frozenset({ArrangementStatus.OPEN, ArrangementStatus.CLOSED})
-
-
-def _child(data: ChildIn) -> ChildProfile:
-    # A need given without a mark is essential: the request shape before needs could be preferred.
-    marked = [(n, NeedPriority.ESSENTIAL) if isinstance(n, Need) else (n.need, n.priority) for n in data.needs]
-    return ChildProfile(
-        age=data.age,
-        sex=data.sex,
-        needs=frozenset(n for n, priority in marked if priority is NeedPriority.ESSENTIAL),
-        preferred_needs=frozenset(n for n, priority in marked if priority is NeedPriority.PREFERRED),
-        need_level=data.need_level.strip() if data.need_level else None,
-        home_district=home_district(data.home_district),
-        education_needs=data.education_needs.strip(),
-        risks=data.risks.strip(),
-        placement_type=data.placement_type,
-        siblings=data.siblings,
-        parent_and_child=data.parent_and_child,
-        start_date=data.start_date,
-        expected_duration_weeks=data.expected_duration_weeks,
-    )
-
-
-def _criteria(data: CriteriaIn) -> Criteria:
-    return Criteria(
-        min_grade=data.min_grade,
-        setting_types=tuple(data.setting_types),
-        questions=tuple(
-            QualityQuestion(n, q.text.strip(), q.kind, q.max_score, q.weight)
-            for n, q in enumerate(data.questions, start=1)
-        ),
-        quality_weight=data.quality_weight,
-        price_weight=data.price_weight,
-        proximity_weight=data.proximity_weight,
-        full_marks_within_miles=data.full_marks_within_miles,
-        zero_beyond_miles=data.zero_beyond_miles,
-        min_evaluators=data.min_evaluators,
-        preferred_needs_weight=data.preferred_needs_weight,
-    )
 
 
 async def _locate(district: str) -> geo.Location:
@@ -125,10 +82,10 @@ def check_texts(ctx: Context, fields: list[tuple[str, str | None]]) -> None:
     check_free_text(fields, ctx.clock.now().date())
 
 
-async def create_call_off(ctx: Context, data: CallOffIn) -> CallOff:
+async def create_call_off(ctx: Context, data: CallOffDraft) -> CallOff:
     """A draft placement request by a commissioner of a member authority of the arrangement."""
-    child = _child(data.child)
-    criteria = _criteria(data.criteria)
+    child = data.child
+    criteria = data.criteria
     check_texts(ctx, call_off_texts(data.title, child, criteria, data.urgent_reason))
     check_preferred_needs(child, criteria)
     await _locate(child.home_district)
@@ -143,11 +100,11 @@ async def create_call_off(ctx: Context, data: CallOffIn) -> CallOff:
             lot_id=data.lot_id,
             authority_id=authority_id,
             created_by=ctx.user.user_id,
-            title=data.title.strip(),
+            title=data.title,
             child=child,
             criteria=criteria,
             deadline=data.deadline,
-            urgent_reason=data.urgent_reason.strip() if data.urgent_reason else None,
+            urgent_reason=data.urgent_reason,
             status=CallOffStatus.DRAFT,
             status_reason=None,
             published_at=None,
@@ -169,20 +126,11 @@ def _require_callable(arrangement: Arrangement) -> None:
         raise Conflict(f"the arrangement is {arrangement.status.value}", code="arrangement_not_open")
 
 
-async def update_call_off(ctx: Context, call_off_id: int, expected_version: int, patch: CallOffPatch) -> CallOff:
+async def update_call_off(ctx: Context, call_off_id: int, expected_version: int, patch: CallOffChanges) -> CallOff:
     """Change a draft (its child, criteria, deadline or title) if nobody changed it since it was read."""
-    changes: dict[str, Any] = {}
-    if patch.title is not msgspec.UNSET:
-        changes["title"] = patch.title.strip()
-    if patch.child is not msgspec.UNSET:
-        changes["child"] = _child(patch.child)
+    changes = changed_fields(patch)
+    if "child" in changes:
         await _locate(changes["child"].home_district)
-    if patch.criteria is not msgspec.UNSET:
-        changes["criteria"] = _criteria(patch.criteria)
-    if patch.deadline is not msgspec.UNSET:
-        changes["deadline"] = patch.deadline
-    if patch.urgent_reason is not msgspec.UNSET:
-        changes["urgent_reason"] = patch.urgent_reason.strip() if patch.urgent_reason else None
     check_texts(
         ctx,
         call_off_texts(
@@ -445,7 +393,7 @@ async def list_call_off_views(
 
 async def list_invitations(
     ctx: Context, call_off_id: int, limit: int, after_id: int, invited: bool | None
-) -> Page[repository.InvitationRow]:
+) -> Page[Invitation]:
     """The frozen invitation list with each left-out setting's reasons: the raising council's
     staff see all of it; a provider sees only its own settings' rows."""
     call_off = await readable_call_off(ctx, call_off_id)

@@ -65,7 +65,8 @@ async def publish_request(system: Context, ids: Ids, seconds: int) -> dict[str, 
     published_at = replace(commissioner, clock=FixedClock(deadline - timedelta(days=10, minutes=1)))
     start = deadline.date() + timedelta(days=14)
     created = await call_offs.create_call_off(
-        published_at, request(ids["arrangement_id"], ids["lot1_id"], "Girl, 9, short term", start, deadline, age=9)
+        published_at,
+        request(ids["arrangement_id"], ids["lot1_id"], "Girl, 9, short term", start, deadline, age=9).to_domain(),
     )
     await call_offs.publish_call_off(published_at, created.id)
     return {"call_off_id": created.id, "deadline": deadline.isoformat()}
@@ -121,7 +122,9 @@ async def approve_cards(system: Context, ids: Ids, email: str) -> dict[str, obje
         status=RateCardStatus.SUBMITTED,
     )
     for card in cards.items:
-        await rate_cards.approve_rate_card(officer, card.id, card.version, ApproveIn(note="Within every band"))
+        await rate_cards.approve_rate_card(
+            officer, card.id, card.version, ApproveIn(note="Within every band").to_domain()
+        )
     return {"approved": [c.id for c in cards.items]}
 
 

@@ -72,7 +72,7 @@ async def _provider(system: Context, name: str, company: str, email: str) -> Con
             admin_full_name=f"{name} Administrator",
             admin_email=email,
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     return _as(system, admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
 
@@ -95,7 +95,7 @@ async def load(system: Context) -> dict[str, int]:
             member_authority_ids=[wigan.id],
             term_start=date(2026, 4, 1),
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     lot1 = await arrangements.add_lot(
         officer,
@@ -108,7 +108,7 @@ async def load(system: Context) -> dict[str, int]:
                 AgeBandIn(label="13-17", min_age=13, max_age=17),
             ],
             need_levels=["standard", "complex"],
-        ),
+        ).to_domain(),
     )
     lot2 = await arrangements.add_lot(
         officer,
@@ -118,7 +118,7 @@ async def load(system: Context) -> dict[str, int]:
             title="Supported accommodation, ages 16 and 17",
             age_bands=[AgeBandIn(label="16-17", min_age=16, max_age=17)],
             need_levels=["standard"],
-        ),
+        ).to_domain(),
     )
     questions = []
     for question in (
@@ -158,7 +158,7 @@ async def load(system: Context) -> dict[str, int]:
             lot_ids=[lot2.id],
         ),
     ):
-        questions.append(await questionnaires.add_question(officer, arrangement.id, question))
+        questions.append(await questionnaires.add_question(officer, arrangement.id, question.to_domain()))
     await checks.add_requirement(
         officer,
         arrangement.id,
@@ -167,7 +167,7 @@ async def load(system: Context) -> dict[str, int]:
             title="Public liability insurance of at least £5m",
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
             min_cover_pence=5_000_000 * POUNDS,
-        ),
+        ).to_domain(),
     )
     for lot in (lot1, lot2):
         for band in lot.age_bands:
@@ -185,7 +185,7 @@ async def load(system: Context) -> dict[str, int]:
                         floor_pence=floor * POUNDS,
                         ceiling_pence=ceiling * POUNDS,
                         effective_from=date(2026, 4, 1),
-                    ),
+                    ).to_domain(),
                 )
     await arrangements.publish_arrangement(officer, arrangement.id)
 

@@ -57,7 +57,7 @@ async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int
             min_age=8,
             max_age=17,
             needs=[Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH, Need.AUTISM],
-        ),
+        ).to_domain(),
     )
     # A member's home the rules leave out of a request for a 12 year old: it takes 16 and 17 year olds.
     await providers.create_setting(
@@ -74,7 +74,7 @@ async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int
             min_age=16,
             max_age=17,
             needs=[Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH],
-        ),
+        ).to_domain(),
     )
     certificate = await upload_document(
         birch, CERTIFICATE_PDF, "birch-public-liability.pdf", DocumentType.INSURANCE_CERTIFICATE, None
@@ -90,7 +90,7 @@ async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int
             expires_on=date(2030, 3, 31),
             cover_pence=10_000_000 * POUNDS,
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-        ),
+        ).to_domain(),
     )
     ids = {"commissioner_user_id": commissioner.id, "birch_setting_id": home.id}
     ids["closed_call_off_id"] = await _closed_call_off(
@@ -116,7 +116,7 @@ async def _submitted(
             admin_full_name=f"{name} Administrator",
             admin_email=email,
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     ctx = replace(
         system, principal=Principal(admin.id, admin.email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
@@ -223,7 +223,7 @@ async def _closed_call_off(
                 proximity_weight=Decimal(20),
             ),
             deadline=deadline,
-        ),
+        ).to_domain(),
     )
     await panel.assign_evaluators(past, call_off.id, [evaluator_user.id])
     await call_offs.publish_call_off(past, call_off.id)

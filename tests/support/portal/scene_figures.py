@@ -67,7 +67,7 @@ async def _provider(system: Context, name: str, company: str, email: str, urn: s
             admin_full_name=f"{name} Administrator",
             admin_email=email,
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     ctx = _as(system, admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
     setting = await providers.create_setting(
@@ -84,7 +84,7 @@ async def _provider(system: Context, name: str, company: str, email: str, urn: s
             min_age=8,
             max_age=17,
             needs=[],
-        ),
+        ).to_domain(),
     )
     return ctx, provider.id, setting.id
 
@@ -122,7 +122,7 @@ async def load(system: Context) -> dict[str, int]:
             member_authority_ids=[oldham.id],
             term_start=FROM,
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     lot = await arrangements.add_lot(
         officer,
@@ -135,7 +135,7 @@ async def load(system: Context) -> dict[str, int]:
                 AgeBandIn(label="13-17", min_age=13, max_age=17),
             ],
             need_levels=["standard"],
-        ),
+        ).to_domain(),
     )
     for band in ("8-12", "13-17"):
         await prices.add_band(
@@ -148,7 +148,7 @@ async def load(system: Context) -> dict[str, int]:
                 floor_pence=FLOOR,
                 ceiling_pence=CEILING,
                 effective_from=FROM,
-            ),
+            ).to_domain(),
         )
     await arrangements.publish_arrangement(officer, arrangement.id)
 
@@ -187,14 +187,18 @@ async def load(system: Context) -> dict[str, int]:
                         else None,
                     ),
                 ],
-            ),
+            ).to_domain(),
         )
         for line in card.lines:
             if line.weekly_price_pence > CEILING:
                 card = await rate_cards.decide_exception(
-                    officer, card.id, line.id, card.version, ExceptionDecisionIn(approve=True, reason="Agreed staffing")
+                    officer,
+                    card.id,
+                    line.id,
+                    card.version,
+                    ExceptionDecisionIn(approve=True, reason="Agreed staffing").to_domain(),
                 )
-        card = await rate_cards.approve_rate_card(officer, card.id, card.version, ApproveIn(note="Agreed"))
+        card = await rate_cards.approve_rate_card(officer, card.id, card.version, ApproveIn(note="Agreed").to_domain())
         cards[provider_id] = card.id
 
     homes = {holly_id: holly_home, ivy_id: ivy_home}

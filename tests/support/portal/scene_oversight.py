@@ -62,7 +62,7 @@ async def _member(system: Context, name: str, company: str, email: str, home: st
             admin_full_name=f"{name} Administrator",
             admin_email=email,
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     ctx = _as(system, admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
     setting = await providers.create_setting(
@@ -79,7 +79,7 @@ async def _member(system: Context, name: str, company: str, email: str, home: st
             min_age=8,
             max_age=17,
             needs=[],
-        ),
+        ).to_domain(),
     )
     return ctx, setting.id
 
@@ -102,7 +102,7 @@ async def load(system: Context) -> dict[str, int]:
             member_authority_ids=[],
             term_start=BANDS_FROM,
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     lot = await arrangements.add_lot(
         officer,
@@ -115,7 +115,7 @@ async def load(system: Context) -> dict[str, int]:
                 AgeBandIn(label="13-17", min_age=13, max_age=17),
             ],
             need_levels=["standard"],
-        ),
+        ).to_domain(),
     )
     await questionnaires.add_question(
         officer,
@@ -125,7 +125,7 @@ async def load(system: Context) -> dict[str, int]:
             position=1,
             text="Do you hold a current safeguarding policy?",
             kind=QuestionKind.PASS_FAIL,
-        ),
+        ).to_domain(),
     )
     requirement = await checks.add_requirement(
         officer,
@@ -135,7 +135,7 @@ async def load(system: Context) -> dict[str, int]:
             title="Public liability insurance of at least £5m",
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
             min_cover_pence=5_000_000 * POUNDS,
-        ),
+        ).to_domain(),
     )
     for band in ("8-12", "13-17"):
         await prices.add_band(
@@ -148,7 +148,7 @@ async def load(system: Context) -> dict[str, int]:
                 floor_pence=4_000 * POUNDS,
                 ceiling_pence=5_000 * POUNDS,
                 effective_from=BANDS_FROM,
-            ),
+            ).to_domain(),
         )
     await arrangements.publish_arrangement(officer, arrangement.id)
 
@@ -186,7 +186,7 @@ async def load(system: Context) -> dict[str, int]:
             expires_on=system.clock.now().date() + timedelta(days=20),
             cover_pence=10_000_000 * POUNDS,
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-        ),
+        ).to_domain(),
     )
     # Elm's card waits for approval: one price above the ceiling, one below the floor.
     await rate_cards.propose_rate_card(
@@ -203,7 +203,7 @@ async def load(system: Context) -> dict[str, int]:
                 ),
                 LineIn(age_band="13-17", need_level="standard", weekly_price_pence=3_800 * POUNDS),
             ],
-        ),
+        ).to_domain(),
     )
     # Fir's card is approved, and a child has been placed with Fir at its price since June.
     fir_card = await rate_cards.propose_rate_card(
@@ -215,9 +215,11 @@ async def load(system: Context) -> dict[str, int]:
                 LineIn(age_band="8-12", need_level="standard", weekly_price_pence=4_500 * POUNDS),
                 LineIn(age_band="13-17", need_level="standard", weekly_price_pence=4_600 * POUNDS),
             ],
-        ),
+        ).to_domain(),
     )
-    await rate_cards.approve_rate_card(officer, fir_card.id, fir_card.version, ApproveIn(note="Within the bands"))
+    await rate_cards.approve_rate_card(
+        officer, fir_card.id, fir_card.version, ApproveIn(note="Within the bands").to_domain()
+    )
     # Fir then asks for more from January: a card the officer refuses.
     await rate_cards.propose_rate_card(
         fir,
@@ -225,7 +227,7 @@ async def load(system: Context) -> dict[str, int]:
             lot_id=lot.id,
             effective_from=date(2027, 1, 1),
             lines=[LineIn(age_band="8-12", need_level="standard", weekly_price_pence=4_950 * POUNDS)],
-        ),
+        ).to_domain(),
     )
     now = system.clock.now()
     placement = await tenders.insert_placement(

@@ -31,7 +31,7 @@ from dps.core.evaluation import Mark
 from dps.core.pagination import MAX_LIMIT
 from dps.frameworks.services import memberships
 from dps.pricing.domain.rate_cards import ServiceUnit
-from dps.pricing.schemas import ApproveIn, LineIn, RateCardIn, RejectIn, ServiceIn
+from dps.pricing.schemas import ApproveIn, LineIn, RateCardIn, ServiceIn
 from dps.pricing.services import prices, rate_cards
 from dps.tenders.domain.call_offs import PlacementType, Sex
 from dps.tenders.domain.offers import Answer, OfferContent
@@ -109,14 +109,16 @@ async def load(
             expires_on=date(2028, 3, 31),
             cover_pence=5_000_000 * POUNDS,
             insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-        ),
+        ).to_domain(),
     )
 
     # Rate cards: one refused, one approved; an additional service in the catalogue.
     await prices.add_service(
         officer,
         arrangement_id,
-        ServiceIn(code="ONE-TO-ONE", name="One-to-one support", unit=ServiceUnit.HOUR, description="A worker's hour"),
+        ServiceIn(
+            code="ONE-TO-ONE", name="One-to-one support", unit=ServiceUnit.HOUR, description="A worker's hour"
+        ).to_domain(),
     )
     refused = await rate_cards.propose_rate_card(
         birch,
@@ -124,10 +126,10 @@ async def load(
             lot_id=lot_id,
             effective_from=date(2026, 4, 1),
             lines=[LineIn(age_band="8-12", need_level="standard", weekly_price_pence=4_100 * POUNDS)],
-        ),
+        ).to_domain(),
     )
     await rate_cards.reject_rate_card(
-        officer, refused.id, refused.version, RejectIn(reason="The fee is below the floor with no explanation")
+        officer, refused.id, refused.version, "The fee is below the floor with no explanation"
     )
     approved = await rate_cards.propose_rate_card(
         birch,
@@ -139,9 +141,11 @@ async def load(
                 LineIn(age_band="13-17", need_level="standard", weekly_price_pence=5_000 * POUNDS),
                 LineIn(age_band="13-17", need_level="complex", weekly_price_pence=6_500 * POUNDS),
             ],
-        ),
+        ).to_domain(),
     )
-    await rate_cards.approve_rate_card(officer, approved.id, approved.version, ApproveIn(note="Within every band"))
+    await rate_cards.approve_rate_card(
+        officer, approved.id, approved.version, ApproveIn(note="Within every band").to_domain()
+    )
 
     # Placement requests.
     commissioner = await _staff(
@@ -155,7 +159,7 @@ async def load(
     now = system.clock.now()
     soon = now.date() + timedelta(days=30)
     open_request = await call_offs.create_call_off(
-        commissioner, request(arrangement_id, lot_id, "Boy, 12, long term", soon, now + timedelta(days=12))
+        commissioner, request(arrangement_id, lot_id, "Boy, 12, long term", soon, now + timedelta(days=12)).to_domain()
     )
     await call_offs.publish_call_off(commissioner, open_request.id)
 
@@ -164,7 +168,7 @@ async def load(
     won = await call_offs.create_call_off(
         at(commissioner, then),
         request(arrangement_id, lot_id, "Boy, 12, moving from foster care", (now - timedelta(days=5)).date(),
-                then + timedelta(days=11)),
+                then + timedelta(days=11)).to_domain(),
     )  # fmt: skip
     await call_offs.publish_call_off(at(commissioner, then), won.id)
     question_id = won.criteria.questions[0].id
@@ -207,7 +211,7 @@ async def load(
             summary="Two children's reviews found no record of the key worker's weekly sessions.",
             actions_taken="Discussed with the registered manager on 20 November.",
             issue=True,
-        ),
+        ).to_domain(),
     )
     return {
         "alder_concern_id": concern.id,

@@ -53,7 +53,7 @@ async def load(system: Context) -> dict[str, int]:
             member_authority_ids=[],
             term_start=TERM_START,
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     lot = await arrangements.add_lot(
         officer,
@@ -63,7 +63,7 @@ async def load(system: Context) -> dict[str, int]:
             title="Children's homes in Rochdale",
             age_bands=[AgeBandIn(label="8-17", min_age=8, max_age=17)],
             need_levels=["standard"],
-        ),
+        ).to_domain(),
     )
     await questionnaires.add_question(
         officer,
@@ -73,12 +73,14 @@ async def load(system: Context) -> dict[str, int]:
             position=1,
             text="Do you hold a current Ofsted registration?",
             kind=QuestionKind.PASS_FAIL,
-        ),
+        ).to_domain(),
     )
     await checks.add_requirement(
         officer,
         arrangement.id,
-        RequirementIn(kind=RequirementKind.OFSTED, title="Ofsted: not Inadequate", suspend_on_failing_grade=True),
+        RequirementIn(
+            kind=RequirementKind.OFSTED, title="Ofsted: not Inadequate", suspend_on_failing_grade=True
+        ).to_domain(),
     )
     await arrangements.publish_arrangement(officer, arrangement.id)
 
@@ -95,7 +97,7 @@ async def load(system: Context) -> dict[str, int]:
             admin_full_name="Hazel Care Administrator",
             admin_email="rowan@portal.test",
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     hazel = _as(system, hazel_admin.id, "rowan@portal.test", Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
     home = await providers.create_setting(
@@ -112,7 +114,7 @@ async def load(system: Context) -> dict[str, int]:
             min_age=8,
             max_age=17,
             needs=[],
-        ),
+        ).to_domain(),
     )
     membership = await frameworks.insert_membership(
         Membership(
