@@ -71,7 +71,7 @@ async def _provider(system: Context, name: str, company: str, email: str) -> Con
             admin_full_name=f"{name} Administrator",
             admin_email=email,
             admin_password=PASSWORD,
-        ),
+        ).to_domain(),
     )
     return _as(system, admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
 
@@ -102,7 +102,7 @@ async def load(system: Context) -> dict[str, int]:
             member_authority_ids=[stockport.id],
             term_start=date(2026, 4, 1),
             term_end=date(2029, 2, 23),
-        ),
+        ).to_domain(),
     )
     lot_a = await arrangements.add_lot(
         officer,
@@ -115,7 +115,7 @@ async def load(system: Context) -> dict[str, int]:
                 AgeBandIn(label="13-17", min_age=13, max_age=17),
             ],
             need_levels=["standard"],
-        ),
+        ).to_domain(),
     )
     lot_b = await arrangements.add_lot(
         officer,
@@ -125,7 +125,7 @@ async def load(system: Context) -> dict[str, int]:
             title="Solo homes for children with complex needs",
             age_bands=[AgeBandIn(label="8-17", min_age=8, max_age=17)],
             need_levels=["complex"],
-        ),
+        ).to_domain(),
     )
     safeguarding = await questionnaires.add_question(
         officer,
@@ -135,7 +135,7 @@ async def load(system: Context) -> dict[str, int]:
             position=1,
             text="Do you hold a safeguarding policy reviewed in the last 12 months?",
             kind=QuestionKind.PASS_FAIL,
-        ),
+        ).to_domain(),
     )
     quality = await questionnaires.add_question(
         officer,
@@ -148,7 +148,7 @@ async def load(system: Context) -> dict[str, int]:
             max_score=5,
             weight=Decimal(100),
             descriptors=[DescriptorIn(score=s, meaning=m) for s, m in DESCRIPTORS],
-        ),
+        ).to_domain(),
     )
     for lot, level, floor, ceiling in ((lot_a, "standard", 4_200, 5_600), (lot_b, "complex", 6_000, 8_000)):
         for band in lot.age_bands:
@@ -162,7 +162,7 @@ async def load(system: Context) -> dict[str, int]:
                     floor_pence=floor * POUNDS,
                     ceiling_pence=ceiling * POUNDS,
                     effective_from=date(2026, 4, 1),
-                ),
+                ).to_domain(),
             )
     await arrangements.publish_arrangement(officer, arrangement.id)
 
@@ -205,7 +205,7 @@ async def load(system: Context) -> dict[str, int]:
                 min_age=8,
                 max_age=17,
                 needs=[Need.AUTISM],
-            ),
+            ).to_domain(),
         )
         members[email] = provider_id
     assert commissioner.principal is not None and legal.principal is not None
@@ -236,7 +236,7 @@ async def publish_request(system: Context, ids: dict[str, int], seconds: int) ->
     start = deadline.date() + timedelta(days=14)
     created = await call_offs.create_call_off(
         published_at,
-        request(ids["walk_arrangement_id"], ids["walk_lot_a_id"], WALK_REQUEST, start, deadline, age=9),
+        request(ids["walk_arrangement_id"], ids["walk_lot_a_id"], WALK_REQUEST, start, deadline, age=9).to_domain(),
     )
     await call_offs.publish_call_off(published_at, created.id)
     return {"call_off_id": created.id, "deadline": deadline.isoformat()}
