@@ -140,3 +140,27 @@ async def test_every_answer_to_every_role_is_documented_and_none_is_a_server_err
     for role, lines in report.items():
         print(role, *lines, sep="\n  ")
     assert found.counts() == {}, report
+
+
+async def test_what_the_fuzzer_found_undocumented_is_documented_as_the_routes_answer(api: Api) -> None:
+    spec = (await api.client.get("/schema/openapi.json")).json()
+
+    def responses(path: str) -> dict[str, Any]:
+        return dict(spec["paths"][path]["get"]["responses"])
+
+    # The bulk download answers JSON Lines, and says so.
+    stream = await api.client.get("/api/v1/ocds/releases.jsonl")
+    assert stream.status_code == 200 and stream.headers["content-type"].startswith("application/x-ndjson")
+    assert list(responses("/api/v1/ocds/releases.jsonl")["200"]["content"]) == ["application/x-ndjson"]
+    # A download answers in the type that was uploaded; a report in JSON or CSV.
+    assert {"application/pdf", "image/png"} <= set(
+        responses("/api/v1/documents/{document_id}/content")["200"]["content"]
+    )
+    assert {"application/json", "text/csv; charset=utf-8"} == set(
+        responses("/api/v1/reports/pricing")["200"]["content"]
+    )
+    # A report naming an arrangement that does not exist, or a period running backwards.
+    assert {"404", "422"} <= set(responses("/api/v1/reports/pricing")) & set(responses("/api/v1/reports/placements"))
+    assert "409" in responses("/api/v1/contracts/{contract_id}/pdf")  # `pdf_not_ready`
+    # A write naming another resource in its body (`arrangement_id`) can answer 404.
+    assert "404" in spec["paths"]["/api/v1/applications"]["post"]["responses"]
