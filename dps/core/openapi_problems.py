@@ -66,13 +66,14 @@ PROBLEM_SCHEMA = Schema(
 # Answers an operation gives that its shape does not show: sign-in refuses wrong credentials
 # (401) and throttles repeated failures (429, dps/accounts/services/auth.py).
 # Council staff must name the provider whose evidence they list (422 `provider_required`); a report's
-# period must run forwards (422 `invalid_period`); a contract's PDF copy may still be pending (409
-# `pdf_not_ready`).
+# period must run forwards (422 `invalid_period`); moderation needs the evaluations in (422
+# `evaluations_outstanding`); a contract's PDF copy may still be pending (409 `pdf_not_ready`).
 EXTRA: dict[str, tuple[int, ...]] = {
     "Login": (401, 429),
     "ListEvidence": (422,),
     "PlacementReport": (422,),
     "GetPricingReport": (422,),
+    "GetModeration": (422,),
     "DownloadContractPdf": (409,),
 }
 

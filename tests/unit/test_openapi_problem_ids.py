@@ -76,7 +76,13 @@ def test_a_route_answering_in_several_media_types_lists_each_for_its_success() -
 
 @pytest.mark.parametrize(
     ("operation_id", "status"),
-    [("ListEvidence", 422), ("PlacementReport", 422), ("GetPricingReport", 422), ("DownloadContractPdf", 409)],
+    [
+        ("ListEvidence", 422),
+        ("PlacementReport", 422),
+        ("GetPricingReport", 422),
+        ("GetModeration", 422),
+        ("DownloadContractPdf", 409),
+    ],
 )
 def test_the_answers_the_fuzzer_found_that_no_shape_shows_are_listed(operation_id: str, status: int) -> None:
     assert status in EXTRA[operation_id]
