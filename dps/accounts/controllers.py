@@ -27,6 +27,7 @@ from dps.core.http import (
     content_disposition,
     signed_in,
 )
+from dps.core.storage import ALLOWED_MEDIA_TYPES
 
 
 class AuthController(Controller):
@@ -270,7 +271,12 @@ class DocumentController(Controller):
         """A document's metadata (type, size, SHA-256, expiry)."""
         return s.DocumentOut.of(await documents.get_document(ctx, document_id))
 
-    @get("/{document_id:int}/content", operation_id="DownloadDocument", media_type="application/octet-stream")
+    @get(
+        "/{document_id:int}/content",
+        operation_id="DownloadDocument",
+        media_type="application/octet-stream",
+        content_types=ALLOWED_MEDIA_TYPES,  # whichever the uploader sent (dps.core.openapi_problems)
+    )
     async def download(self, document_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[bytes]:
         """The document's bytes, checked against the SHA-256 recorded at upload."""
         result = await documents.download_document(ctx, document_id)

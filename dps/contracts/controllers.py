@@ -18,6 +18,7 @@ from dps.contracts.services.contracts import ContractFile
 from dps.core.concurrency import etag
 from dps.core.context import Context
 from dps.core.http import DEFAULT_PAGE_SIZE, Cursor, Limit, after_id, content_disposition, signed_in
+from dps.core.storage import DOCX, PDF
 
 
 def _versioned(contract: Contract, status_code: int = 200) -> Response[s.ContractOut]:
@@ -96,14 +97,14 @@ class ContractTemplateController(Controller):
     @get(
         "/versions/{version_id:int}/content",
         operation_id="DownloadTemplateVersion",
-        media_type="application/octet-stream",
+        media_type=DOCX,
     )
     async def download(self, version_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[bytes]:
         """The template's .docx, checked against its recorded SHA-256."""
         version, data = await templates.download_template_version(ctx, version_id)
         return Response(
             data,
-            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            media_type=DOCX,
             headers={
                 "Content-Disposition": content_disposition(f"{version.kind.value}-v{version.version}.docx"),
                 "X-Content-SHA256": version.sha256,
@@ -221,12 +222,12 @@ class ContractController(Controller):
         """One contract: state, template version and SHA-256s, signature, PDF status."""
         return _versioned(await contracts.get_contract(ctx, contract_id))
 
-    @get("/{contract_id:int}/document", operation_id="DownloadContractDocument", media_type="application/octet-stream")
+    @get("/{contract_id:int}/document", operation_id="DownloadContractDocument", media_type=DOCX)
     async def document(self, contract_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[bytes]:
         """The generated .docx (X-Content-SHA256 is what an electronic signature accepts)."""
         return _file(await contracts.download(ctx, contract_id))
 
-    @get("/{contract_id:int}/pdf", operation_id="DownloadContractPdf", media_type="application/octet-stream")
+    @get("/{contract_id:int}/pdf", operation_id="DownloadContractPdf", media_type=PDF)
     async def pdf(self, contract_id: FromPath[int], ctx: NamedDependency[Context]) -> Response[bytes]:
         """The PDF copy; 409 `pdf_not_ready` while it is pending (LibreOffice not installed here)."""
         return _file(await contracts.download(ctx, contract_id, pdf=True))

@@ -269,7 +269,12 @@ class PricingReportController(Controller):
     guards = [signed_in]
     tags = ["Pricing"]
 
-    @get("/pricing", operation_id="GetPricingReport", media_type="application/json")
+    @get(
+        "/pricing",
+        operation_id="GetPricingReport",
+        media_type="application/json",
+        content_types=("application/json", "text/csv; charset=utf-8"),  # dps.core.openapi_problems
+    )
     async def pricing(
         self,
         ctx: NamedDependency[Context],

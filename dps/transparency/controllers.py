@@ -42,7 +42,7 @@ class OcdsController(Controller):
             package["links"] = {"next": f"{package['uri']}?{query}".replace("+", "%2B")}
         return Response(package, media_type=OCDS_JSON)
 
-    @get("/releases.jsonl", operation_id="StreamOcdsReleases", security=[])
+    @get("/releases.jsonl", operation_id="StreamOcdsReleases", security=[], media_type="application/x-ndjson")
     async def releases_jsonl(self, since: FromQuery[datetime | None] = None) -> Stream:
         """Every release as JSON Lines (one release per line), streamed for bulk download;
         `since` keeps those dated from then on. Public."""

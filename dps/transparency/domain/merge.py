@@ -105,7 +105,9 @@ def _add_versions(target: Json, source: Json, release: Json) -> None:
                 current = target[key] = {}
             _add_versions(current, value, release)
         elif isinstance(value, list) and _identified(key, value):
-            current_list = target.setdefault(key, [])
+            current_list = target.get(key)
+            if not isinstance(current_list, list) or not _item_list(current_list):
+                current_list = target[key] = []  # it held a whole value before: merging by id starts afresh
             by_id = {str(item["id"]): item for item in current_list}
             for item in value:
                 known = by_id.get(str(item["id"]))
@@ -115,9 +117,19 @@ def _add_versions(target: Json, source: Json, release: Json) -> None:
                     by_id[str(item["id"])] = known
                 _add_versions(known, {k: v for k, v in item.items() if k != "id"}, release)
         else:
-            history = target.setdefault(key, [])
+            history = target.get(key)
+            if not isinstance(history, list) or _item_list(history):
+                # An object, or an array merged by id, replaced whole (e.g. the last of an award's
+                # suppliers gone: `suppliers: []`): its history starts again, as the compiled release
+                # replaces it whole.
+                history = target[key] = []
             if not history or history[-1]["value"] != value:
                 history.append(_version(release, value))
+
+
+def _item_list(current: Any) -> bool:
+    """Whether a versioned field holds objects merged by id (each with its `id`), not a value's history."""
+    return isinstance(current, list) and all(isinstance(item, dict) and "id" in item for item in current)
 
 
 def versioned_release(releases: list[Json]) -> Json:
