@@ -163,10 +163,11 @@ def main() -> int:
                 [sys.executable, "bench/portal_council.py"],
                 env=env,
                 cwd=REPO,
-                check=True,
                 capture_output=True,
                 input=json.dumps(scene).encode(),
             )
+            if council.returncode != 0:
+                raise SystemExit(council.stderr.decode())
             scene.update(json.loads(council.stdout.decode().strip().splitlines()[-1]))
             port = _free_port()
             dps = [sys.executable, "-c", "from dps.cli import main; raise SystemExit(main())"]

@@ -69,7 +69,7 @@ async def _queue(arrangement_id: int, lot_id: int) -> None:
 
 async def _moderation(system: Context) -> dict[str, int]:
     admin = _as(system, 0, "system@bench.test", Role.ADMIN, OrgKind.PLATFORM, None)
-    council = await authorities.create_authority(admin, "Bench Council", "E08000002", Region.NORTH_WEST)
+    council = await authorities.create_authority(admin, "Bench Council", "E08000003", Region.NORTH_WEST)
     officer_user = await users.create_user_with_password(
         system,
         "bench-officer@portal.test",
