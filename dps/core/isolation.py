@@ -100,7 +100,9 @@ def _supervise(
 ) -> Any:
     context = _forkserver()
     receiver, sender = context.Pipe(duplex=False)
-    cpu_seconds = max(1, math.ceil(seconds))
+    # The wall clock decides a timeout; the CPU limit, a second above it, is the backstop for a
+    # child that escapes it. Equal limits raced: a busy child could hit either first.
+    cpu_seconds = math.ceil(seconds) + 1
     child = context.Process(  # type: ignore[attr-defined]
         target=_child_main, args=(sender, memory_bytes, cpu_seconds, target, args), daemon=True
     )
