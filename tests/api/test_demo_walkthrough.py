@@ -6,7 +6,8 @@ the verb attempted, and the author of a document can read it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,26 +42,59 @@ def test_every_demo_council_has_the_staff_a_real_council_has() -> None:
 
 
 async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> None:
+    walk = await manchesters_commissioner_finds_the_dps_and_its_lot_1(api)
+    await an_urgent_placement_request_is_raised_and_published(api, walk)
+    await harbour_house_offers_from_its_bolton_home(api, walk)
+    await after_the_deadline_manchesters_evaluator_marks_and_the_commissioner_awards(api, walk)
+    await manchesters_legal_officer_issues_the_ipa_the_commissioner_may_not(api, walk)
+    await the_provider_signs_and_manchesters_legal_officer_countersigns(api, walk)
+
+
+@dataclass
+class Walk:
+    """What the steps of the walk-through share: the demo users' headers as they sign in, the DPS and its lot 1 and,
+    as they come, the call-off, the offer, the placement and its IPA."""
+
+    commissioner: dict[str, str]
+    dps: dict[str, Any]
+    lot: dict[str, Any]
+    deadline: datetime | None = None
+    call_off: dict[str, Any] = field(default_factory=dict)
+    provider: dict[str, str] = field(default_factory=dict)
+    offer: dict[str, Any] = field(default_factory=dict)
+    placement: dict[str, Any] = field(default_factory=dict)
+    legal: dict[str, str] = field(default_factory=dict)
+    ipa_id: int = 0
+
+
+async def login(api: Api, email: str) -> dict[str, str]:
+    """The headers of a demo user signed in with the demo password."""
+    response = await api.client.post("/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 200, response.text
+    return api.auth(response.json()["token"])
+
+
+async def ok(response: Any, status: int = 200) -> dict[str, Any]:
+    """The body of a response that has this status."""
+    assert response.status_code == status, response.text
+    return dict(response.json())
+
+
+async def manchesters_commissioner_finds_the_dps_and_its_lot_1(api: Api) -> Walk:
+    """On the demo data, Manchester's commissioner signs in and finds the residential DPS and its lot 1."""
     await seed_demo(Context(None, api.clock, api.app.state.settings, api.app.state.store, converter=NO_LIBREOFFICE))
     c = api.client
-
-    async def login(email: str) -> dict[str, str]:
-        response = await c.post("/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD})
-        assert response.status_code == 200, response.text
-        return api.auth(response.json()["token"])
-
-    async def ok(response: Any, status: int = 200) -> dict[str, Any]:
-        assert response.status_code == status, response.text
-        return dict(response.json())
-
-    commissioner = await login("commissioner@demo.dps.test")  # Manchester
-    # 1. Find the DPS and its lot 1.
+    commissioner = await login(api, "commissioner@demo.dps.test")  # Manchester
     arrangements = await ok(await c.get("/api/v1/arrangements", headers=commissioner))
     dps = next(a for a in arrangements["items"] if a["reference"] == "PNW-RES-DPS-2026")
     lots = await ok(await c.get(f"/api/v1/arrangements/{dps['id']}/lots", headers=commissioner))
     lot = next(item for item in lots["items"] if item["code"] == "LOT-1")
+    return Walk(commissioner=commissioner, dps=dps, lot=lot)
 
-    # 2. Raise the placement request (urgent: offers in 90 seconds) and publish it.
+
+async def an_urgent_placement_request_is_raised_and_published(api: Api, walk: Walk) -> None:
+    """The commissioner raises a placement request with offers due in 90 seconds and publishes it."""
+    c, commissioner, dps, lot = api.client, walk.commissioner, walk.dps, walk.lot
     deadline = api.clock.now() + timedelta(seconds=90)
     call_off = await ok(
         await c.post(
@@ -84,9 +118,13 @@ async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> No
     )  # fmt: skip
     published = await ok(await c.post(f"/api/v1/call-offs/{call_off['id']}/publish", headers=commissioner))
     assert published["status"] == "published"
+    walk.deadline, walk.call_off = deadline, call_off
 
-    # 3. Harbour House Care (provider2, a member of lot 1) offers from its Bolton home.
-    provider = await login("provider2@demo.dps.test")
+
+async def harbour_house_offers_from_its_bolton_home(api: Api, walk: Walk) -> None:
+    """Harbour House Care (provider2, a member of lot 1) offers from its Bolton home."""
+    c, call_off = api.client, walk.call_off
+    provider = await login(api, "provider2@demo.dps.test")
     me = await ok(await c.get("/api/v1/me", headers=provider))
     settings = await ok(await c.get(f"/api/v1/providers/{me['organisation_id']}/settings", headers=provider))
     offer = await ok(
@@ -99,13 +137,18 @@ async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> No
         ),
         201,
     )  # fmt: skip
+    walk.provider, walk.offer = provider, offer
 
-    # 4. After the deadline: the commissioner puts Manchester's evaluator on the panel, who marks;
-    # the commissioner evaluates and awards.
-    api.clock.set(deadline + timedelta(seconds=1))
+
+async def after_the_deadline_manchesters_evaluator_marks_and_the_commissioner_awards(api: Api, walk: Walk) -> None:
+    """After the deadline the commissioner puts Manchester's evaluator on the panel, who marks; the commissioner
+    evaluates and awards, and the placement is recorded."""
+    c, commissioner, call_off, offer = api.client, walk.commissioner, walk.call_off, walk.offer
+    assert walk.deadline is not None
+    api.clock.set(walk.deadline + timedelta(seconds=1))
     closed = await ok(await c.post(f"/api/v1/call-offs/{call_off['id']}/close", headers=commissioner))
     assert closed["status"] == "closed"
-    evaluator = await login("evaluator2@demo.dps.test")  # Manchester
+    evaluator = await login(api, "evaluator2@demo.dps.test")  # Manchester
     evaluator_id = (await ok(await c.get("/api/v1/me", headers=evaluator)))["user_id"]
     panel = await c.post(
         f"/api/v1/call-offs/{call_off['id']}/evaluators", json={"evaluator_ids": [evaluator_id]}, headers=commissioner
@@ -123,11 +166,15 @@ async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> No
     )
     assert awarded["status"] == "concluded"
     placements = await ok(await c.get("/api/v1/placements", headers=commissioner))
-    placement = next(p for p in placements["items"] if p["call_off_id"] == call_off["id"])
+    walk.placement = next(p for p in placements["items"] if p["call_off_id"] == call_off["id"])
 
-    # 5. Manchester's legal officer makes the IPA (or finds the one the scheduler made) and issues it.
-    legal = await login("legal.manchester@demo.dps.test")
-    made = await c.post("/api/v1/contracts/placement-agreements", json={"placement_id": placement["id"]},
+
+async def manchesters_legal_officer_issues_the_ipa_the_commissioner_may_not(api: Api, walk: Walk) -> None:
+    """Manchester's legal officer makes the IPA (or finds the one the scheduler made) and issues it; the
+    commissioner's attempt is refused with a reason that names the verb attempted."""
+    c, commissioner = api.client, walk.commissioner
+    legal = await login(api, "legal.manchester@demo.dps.test")
+    made = await c.post("/api/v1/contracts/placement-agreements", json={"placement_id": walk.placement["id"]},
                         headers=legal)  # fmt: skip
     ipa_id = made.json().get("id") or made.json()["contract_id"]
     assert made.status_code in (201, 409), made.text
@@ -138,8 +185,12 @@ async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> No
     assert "may issue this" in refused["detail"] and "generate" not in refused["detail"]
     issued = await ok(await c.post(f"/api/v1/contracts/{ipa_id}/issue", headers=legal))
     assert issued["status"] == "issued"
+    walk.legal, walk.ipa_id = legal, ipa_id
 
-    # 6. The provider signs the exact document; Manchester's legal officer countersigns.
+
+async def the_provider_signs_and_manchesters_legal_officer_countersigns(api: Api, walk: Walk) -> None:
+    """The provider signs the exact document; Manchester's legal officer countersigns and the IPA is active."""
+    c, provider, legal, ipa_id = api.client, walk.provider, walk.legal, walk.ipa_id
     contract = await ok(await c.get(f"/api/v1/contracts/{ipa_id}", headers=provider))
     signed = await ok(
         await c.post(f"/api/v1/contracts/{ipa_id}/sign", json={"document_sha256": contract["document_sha256"]},
@@ -147,7 +198,7 @@ async def test_story_4_from_the_demo_data_to_a_countersigned_ipa(api: Api) -> No
     )  # fmt: skip
     assert signed["status"] == "signed"
     active = await ok(await c.post(f"/api/v1/contracts/{ipa_id}/activate", headers=legal))
-    assert active["status"] == "active" and active["authority_ids"] == [placement["authority_id"]]
+    assert active["status"] == "active" and active["authority_ids"] == [walk.placement["authority_id"]]
 
 
 async def test_the_officer_who_generated_a_fee_variation_can_read_it(api: Api) -> None:
