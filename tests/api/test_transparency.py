@@ -5,6 +5,7 @@ records, the bulk feed, and the officers' notices with their reminders."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 import pytest
 
 from dps.core.settings import Settings
+from dps.scheduler.engine import sweep
+from dps.tenders.services.placements import vary_weekly_fee
 from dps.transparency.domain.merge import compiled_release
 from tests.support import Api, problem, settings_for
 from tests.support.transparency import (
@@ -75,46 +78,9 @@ async def award_story(api: Api, m: Market) -> dict[str, Any]:
     }
 
 
-async def test_every_story_release_validates_and_tells_what_happened_without_child_or_offer_data(api: Api) -> None:
-    m = await market(api)
-    # A draft arrangement is not public yet: no release.
-    empty = (await api.client.get(RELEASES)).json()
-    assert empty["releases"] == [] and empty["version"] == "1.1"
-    assert empty["extensions"] == json.loads((SCHEMA_DIR / "extensions.json").read_text())
-    assert {"publisher", "license", "publicationPolicy", "publishedDate", "uri"} <= set(empty)
-
-    await publish(api, m)
-    [first] = await all_releases(api.client)  # public: no token
-    assert first["tag"] == ["tender"] and first["tender"]["techniques"]["hasDynamicPurchasingSystem"] is True
-    assert first["ocid"].endswith(f"-arrangement-{m.arrangement_id}")
-
-    s = await award_story(api, m)
-    call_off_id, deadline = s["call_off_id"], s["deadline"]
-    # Two suppliers added, each in the release written with its membership.
-    arrangement = of(await all_releases(api.client), "-arrangement-")
-    added = [a["suppliersAdded"][0]["id"] for a in arrangement[-1]["contracts"][0]["amendments"]]
-    assert added == [f"provider-{s['near'][0]}", f"provider-{s['far'][0]}"]
-    assert [r["tag"] for r in arrangement[1:]] == [["awardUpdate", "contractAmendment"]] * 2
-
-    # Sealed: before the deadline the call-off's releases say nothing of the offers.
-    api.clock.set(deadline - timedelta(seconds=1))
-    sealed = of(await all_releases(api.client), "-call-off-")
-    assert [r["tag"] for r in sealed] == [["tender"]]
-    assert "bids" not in sealed[0] and "numberOfTenderers" not in sealed[0]["tender"]
-    assert sealed[0]["relatedProcesses"][0]["identifier"] == first["ocid"]
-
-    # After the deadline (the scheduler's sweep closes it; a read never does) the count of offers
-    # appears, and only that.
-    from dps.scheduler.engine import sweep
-
-    api.clock.set(deadline + timedelta(seconds=1))
-    await sweep(system_context(api))
-    seen = await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(m.commissioner))
-    assert seen.json()["status"] == "closed"
-    closed = of(await all_releases(api.client), "-call-off-")[-1]
-    assert closed["tag"] == ["tenderUpdate"] and closed["bids"]["statistics"][0]["value"] == 2
-
-    # Evaluate and award: the award carries the awarded weekly fee; the placement is the contract.
+async def the_offers_are_marked_and_the_top_one_awarded(api: Api, m: Market, call_off_id: int) -> dict[str, Any]:
+    """After the deadline the panel marks every offer, the commissioner evaluates and awards the top-ranked one
+    and the call-off is concluded; returns the awarded offer."""
     await assign_panel(api, m, call_off_id)
     for offer_id in [
         o["id"]
@@ -132,29 +98,123 @@ async def test_every_story_release_validates_and_tells_what_happened_without_chi
     evaluated = await api.client.post(f"{CALL_OFFS}/{call_off_id}/evaluate", headers=api.auth(m.commissioner))
     assert evaluated.status_code == 200, evaluated.text
     ranked = (await api.client.get(f"{CALL_OFFS}/{call_off_id}/offers", headers=api.auth(m.commissioner))).json()
-    top = min(ranked["items"], key=lambda o: o["score"]["rank"])
+    top: dict[str, Any] = min(ranked["items"], key=lambda o: o["score"]["rank"])
     awarded = await api.client.post(
         f"{CALL_OFFS}/{call_off_id}/award", json={"offer_id": top["id"]}, headers=api.auth(m.commissioner)
     )
     assert awarded.status_code == 200 and awarded.json()["status"] == "concluded", awarded.text
+    return top
+
+
+async def test_every_story_release_validates_and_tells_what_happened_without_child_or_offer_data(api: Api) -> None:
+    story = await a_draft_arrangement_publishes_no_release(api)
+    await the_published_arrangement_is_released_as_a_dps_tender(api, story)
+    await each_admitted_member_is_a_supplier_added_to_the_agreement(api, story)
+    await before_the_deadline_the_call_off_says_nothing_of_the_offers(api, story)
+    await after_the_deadline_the_count_of_offers_appears_and_only_that(api, story)
+    await the_award_carries_the_weekly_fee_and_the_placement_is_the_contract(api, story)
+    await a_fee_variation_is_an_amendment_of_the_contract(api, story)
+    await the_placement_ends_and_the_contract_is_terminated(api, story)
+    await a_member_removed_for_good_is_removed_from_the_agreement(api, story)
+    await every_release_validates_and_none_holds_child_or_offer_data(api, story)
+    await a_record_is_the_merge_of_its_releases(api, story)
+    await the_bulk_feed_streams_the_same_releases(api, story)
+    await the_releases_page_by_since_and_cursor(api, story)
+
+
+@dataclass
+class ReleaseStory:
+    """What the steps of the releases' story share: the market and, as they come, the arrangement's first
+    release, the call-off's ids (`award_story`), the placement, the terminated contract's release and the releases
+    as they stand at the end."""
+
+    m: Market
+    first: dict[str, Any] = field(default_factory=dict)
+    s: dict[str, Any] = field(default_factory=dict)
+    placement: dict[str, Any] = field(default_factory=dict)
+    terminated: dict[str, Any] = field(default_factory=dict)
+    releases: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def a_draft_arrangement_publishes_no_release(api: Api) -> ReleaseStory:
+    """A draft arrangement is not public yet: the feed is empty but already a valid OCDS package."""
+    m = await market(api)
+    empty = (await api.client.get(RELEASES)).json()
+    assert empty["releases"] == [] and empty["version"] == "1.1"
+    assert empty["extensions"] == json.loads((SCHEMA_DIR / "extensions.json").read_text())
+    assert {"publisher", "license", "publicationPolicy", "publishedDate", "uri"} <= set(empty)
+    return ReleaseStory(m=m)
+
+
+async def the_published_arrangement_is_released_as_a_dps_tender(api: Api, story: ReleaseStory) -> None:
+    """Published, the arrangement is a public tender release of a dynamic purchasing system (no token needed)."""
+    m = story.m
+    await publish(api, m)
+    [first] = await all_releases(api.client)  # public: no token
+    assert first["tag"] == ["tender"] and first["tender"]["techniques"]["hasDynamicPurchasingSystem"] is True
+    assert first["ocid"].endswith(f"-arrangement-{m.arrangement_id}")
+    story.first = first
+
+
+async def each_admitted_member_is_a_supplier_added_to_the_agreement(api: Api, story: ReleaseStory) -> None:
+    """Two members are admitted and offer on a call-off: two suppliers added, each in the release written with its
+    membership."""
+    s = await award_story(api, story.m)
+    arrangement = of(await all_releases(api.client), "-arrangement-")
+    added = [a["suppliersAdded"][0]["id"] for a in arrangement[-1]["contracts"][0]["amendments"]]
+    assert added == [f"provider-{s['near'][0]}", f"provider-{s['far'][0]}"]
+    assert [r["tag"] for r in arrangement[1:]] == [["awardUpdate", "contractAmendment"]] * 2
+    story.s = s
+
+
+async def before_the_deadline_the_call_off_says_nothing_of_the_offers(api: Api, story: ReleaseStory) -> None:
+    """Sealed: a second before the deadline the call-off's releases say nothing of the offers."""
+    api.clock.set(story.s["deadline"] - timedelta(seconds=1))
+    sealed = of(await all_releases(api.client), "-call-off-")
+    assert [r["tag"] for r in sealed] == [["tender"]]
+    assert "bids" not in sealed[0] and "numberOfTenderers" not in sealed[0]["tender"]
+    assert sealed[0]["relatedProcesses"][0]["identifier"] == story.first["ocid"]
+
+
+async def after_the_deadline_the_count_of_offers_appears_and_only_that(api: Api, story: ReleaseStory) -> None:
+    """After the deadline (the scheduler's sweep closes it; a read never does) the count of offers appears, and
+    only that."""
+    m, call_off_id = story.m, story.s["call_off_id"]
+    api.clock.set(story.s["deadline"] + timedelta(seconds=1))
+    await sweep(system_context(api))
+    seen = await api.client.get(f"{CALL_OFFS}/{call_off_id}", headers=api.auth(m.commissioner))
+    assert seen.json()["status"] == "closed"
+    closed = of(await all_releases(api.client), "-call-off-")[-1]
+    assert closed["tag"] == ["tenderUpdate"] and closed["bids"]["statistics"][0]["value"] == 2
+
+
+async def the_award_carries_the_weekly_fee_and_the_placement_is_the_contract(api: Api, story: ReleaseStory) -> None:
+    """The offers are marked, evaluated and the top one awarded: the award carries the awarded weekly fee; the
+    placement is the active contract."""
+    m = story.m
+    top = await the_offers_are_marked_and_the_top_one_awarded(api, m, story.s["call_off_id"])
     [placement] = (await api.client.get("/api/v1/placements?live=true", headers=api.auth(m.commissioner))).json()[
         "items"
     ]
     latest = of(await all_releases(api.client), "-call-off-")[-1]
     assert latest["awards"][0]["value"] == {"amount": top["weekly_fee_pence"] / 100, "currency": "GBP"}
     assert latest["contracts"][0]["status"] == "active"
+    story.placement = placement
 
-    # Story 7: a fee variation is an amendment of the contract.
-    from dps.tenders.services.placements import vary_weekly_fee
 
+async def a_fee_variation_is_an_amendment_of_the_contract(api: Api, story: ReleaseStory) -> None:
+    """Story 7: a fee variation from 1 April is an amendment of the contract, with the new weekly fee."""
     api.clock.set(datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
-    await vary_weekly_fee(system_context(api), placement["id"], 415_200, date(2027, 4, 1))
+    await vary_weekly_fee(system_context(api), story.placement["id"], 415_200, date(2027, 4, 1))
     varied = of(await all_releases(api.client), "-call-off-")[-1]
     assert varied["tag"] == ["contractAmendment"] and varied["contracts"][0]["value"]["amount"] == 4152
     [amendment] = varied["contracts"][0]["amendments"]
     assert amendment["description"].endswith("to £4,152.00 from 2027-04-01")
 
-    # Story 9: the placement ends; the contract is terminated.
+
+async def the_placement_ends_and_the_contract_is_terminated(api: Api, story: ReleaseStory) -> None:
+    """Story 9: the placement ends; the contract is terminated."""
+    m, placement = story.m, story.placement
     ended = await api.client.post(
         f"/api/v1/placements/{placement['id']}/end",
         json={"ended_on": "2027-04-20", "kind": "planned"},
@@ -163,8 +223,12 @@ async def test_every_story_release_validates_and_tells_what_happened_without_chi
     assert ended.status_code == 200, ended.text
     terminated = of(await all_releases(api.client), "-call-off-")[-1]
     assert terminated["tag"] == ["contractTermination"] and terminated["contracts"][0]["status"] == "terminated"
+    story.terminated = terminated
 
-    # A member removed for good: the arrangement's agreement removes the supplier.
+
+async def a_member_removed_for_good_is_removed_from_the_agreement(api: Api, story: ReleaseStory) -> None:
+    """A member removed for good: the arrangement's agreement removes the supplier, by id and name."""
+    m, s = story.m, story.s
     removed = await api.client.post(
         f"/api/v1/memberships/{s['far'][3]}/remove", json={"reason": "excluded supplier"}, headers=api.auth(m.officer)
     )
@@ -177,13 +241,18 @@ async def test_every_story_release_validates_and_tells_what_happened_without_chi
         }
     ]
 
-    # Every release validates (schema, formats, closed codelists); none holds child or offer data.
+
+async def every_release_validates_and_none_holds_child_or_offer_data(api: Api, story: ReleaseStory) -> None:
+    """Every release validates (schema, formats, closed codelists); none holds child or offer data."""
     releases = await all_releases(api.client)
     assert [e for r in releases for e in release_errors(r)] == []
     no_secrets(releases)
+    story.releases = releases
 
-    # A record is the merge of its releases.
-    ocid = terminated["ocid"]
+
+async def a_record_is_the_merge_of_its_releases(api: Api, story: ReleaseStory) -> None:
+    """The call-off's record is the merge of its releases and validates; an unknown ocid is 404."""
+    releases, ocid = story.releases, story.terminated["ocid"]
     record = await api.client.get(f"/api/v1/ocds/records/{ocid}")
     assert record.status_code == 200, record.text
     [rec] = record.json()["records"]
@@ -191,19 +260,47 @@ async def test_every_story_release_validates_and_tells_what_happened_without_chi
     assert rec["releases"] == of(releases, ocid) and release_errors(rec["compiledRelease"]) == []
     problem(await api.client.get("/api/v1/ocds/records/ocds-nothing-1"), 404, "not_found")
 
-    # The bulk feed streams the same releases, one JSON object a line.
+
+async def the_bulk_feed_streams_the_same_releases(api: Api, story: ReleaseStory) -> None:
+    """The bulk feed streams the same releases, one JSON object a line."""
     bulk = await api.client.get(f"{RELEASES}.jsonl")
     assert bulk.status_code == 200 and bulk.headers["content-type"].startswith("application/x-ndjson")
-    assert [json.loads(line) for line in bulk.text.splitlines()] == releases
+    assert [json.loads(line) for line in bulk.text.splitlines()] == story.releases
 
-    # Paging: `since` and the cursor.
+
+async def the_releases_page_by_since_and_cursor(api: Api, story: ReleaseStory) -> None:
+    """Paging: a page of two links to the next by cursor; `since` keeps the releases from that date."""
     page = (await api.client.get(f"{RELEASES}?limit=2")).json()
     assert len(page["releases"]) == 2 and "cursor=" in page["links"]["next"]
     later = (await api.client.get(RELEASES, params={"since": "2027-04-01T00:00:00Z"})).json()["releases"]
-    assert later == [r for r in releases if r["date"] >= "2027-04-01"] and later
+    assert later == [r for r in story.releases if r["date"] >= "2027-04-01"] and later
 
 
 async def test_officers_see_their_councils_notices_drafted_with_what_is_missing_and_file_them(api: Api) -> None:
+    story = await the_officer_sees_the_dps_contract_notice_drafted_with_what_is_missing(api)
+    await after_the_award_the_contract_award_notice_falls_due_within_30_days(api, story)
+    await the_scheduler_reminds_the_officers_a_week_before_it_falls_due_once(api, story)
+    await the_officer_files_it_once_and_the_reminders_stop(api, story)
+    await other_councils_and_providers_neither_see_nor_file_the_notices(api, story)
+
+
+@dataclass
+class NoticeStory:
+    """What the steps of the notices' story share: the market, the call-off's ids (`award_story`) and, as they
+    come, the F03 notice, the award and due days, and the filing request."""
+
+    m: Market
+    s: dict[str, Any]
+    f03: dict[str, Any] = field(default_factory=dict)
+    award_day: date | None = None
+    due_day: date | None = None
+    url: str = ""
+    body: dict[str, str] = field(default_factory=dict)
+
+
+async def the_officer_sees_the_dps_contract_notice_drafted_with_what_is_missing(api: Api) -> NoticeStory:
+    """Once the DPS is published and offered on, Bolton's officer sees its F02 contract notice as a draft that says
+    what is missing."""
     m = await market(api)
     await publish(api, m)
     s = await award_story(api, m)
@@ -213,66 +310,66 @@ async def test_officers_see_their_councils_notices_drafted_with_what_is_missing_
     assert (f02["notice_type"], f02["title"], f02["status"]) == ("F02", "Contract notice (setting up a DPS)", "draft")
     assert f02["draft"]["title"] == "North West residential DPS" and f02["draft"]["cpv"] == "85311000"
     assert "estimated total value" in f02["missing"] and f02["ready"] is False
+    return NoticeStory(m=m, s=s)
 
-    # After the award the call-off's F03 is due within 30 days (PCR 2015 reg 50).
+
+async def after_the_award_the_contract_award_notice_falls_due_within_30_days(api: Api, story: NoticeStory) -> None:
+    """After the award the call-off's F03 is due within 30 days (PCR 2015 reg 50), drafted with the bids received
+    and the awarded value."""
+    m, s = story.m, story.s
     api.clock.set(s["deadline"] + timedelta(seconds=1))
     await api.client.get(f"{CALL_OFFS}/{s['call_off_id']}", headers=api.auth(m.commissioner))
-    offers = (await api.client.get(f"{CALL_OFFS}/{s['call_off_id']}/offers", headers=api.auth(m.commissioner))).json()
-    await assign_panel(api, m, s["call_off_id"])
-    for offer in offers["items"]:
-        for token in m.evaluators:
-            await api.client.post(
-                f"{CALL_OFFS}/{s['call_off_id']}/offers/{offer['id']}/marks",
-                json={"marks": [{"question_id": 1, "score": 4, "rationale": "evidence in the answer"}]},
-                headers=api.auth(token),
-            )
-    await api.client.post(f"{CALL_OFFS}/{s['call_off_id']}/evaluate", headers=api.auth(m.commissioner))
-    ranked = (await api.client.get(f"{CALL_OFFS}/{s['call_off_id']}/offers", headers=api.auth(m.commissioner))).json()
-    top = min(ranked["items"], key=lambda o: o["score"]["rank"])
-    awarded = await api.client.post(
-        f"{CALL_OFFS}/{s['call_off_id']}/award", json={"offer_id": top["id"]}, headers=api.auth(m.commissioner)
-    )
-    assert awarded.status_code == 200, awarded.text
+    top = await the_offers_are_marked_and_the_top_one_awarded(api, m, s["call_off_id"])
     items = (await api.client.get("/api/v1/notices", headers=api.auth(m.officer))).json()["items"]
     f03 = next(n for n in items if n["notice_type"] == "F03")
     award_day = api.clock.now().date()
     assert f03["due_on"] == (award_day + timedelta(days=30)).isoformat()
     assert f03["draft"]["bids_received"] == 2 and f03["draft"]["award_value"] == top["weekly_fee_pence"] / 100
+    story.f03, story.award_day, story.due_day = f03, award_day, award_day + timedelta(days=30)
 
-    # The scheduler reminds Bolton's officers a week before it falls due, once.
-    from dps.scheduler.engine import sweep
 
+async def the_scheduler_reminds_the_officers_a_week_before_it_falls_due_once(api: Api, story: NoticeStory) -> None:
+    """A week before the F03 falls due the scheduler reminds Bolton's officers, once however often it sweeps."""
+    m, award_day, due_day = story.m, story.award_day, story.due_day
+    assert award_day is not None and due_day is not None
     api.clock.set(
         datetime.combine(award_day + timedelta(days=23), datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
     )
     await sweep(system_context(api))
     await sweep(system_context(api))
     inbox = (await api.client.get("/api/v1/notifications", headers=api.auth(m.officer))).json()["items"]
-    due_day = award_day + timedelta(days=30)
     subjects = [n["subject"] for n in inbox if n["kind"] == "notice.due"]
     assert subjects.count(f"F03 Contract award notice due {due_day.day} {due_day:%B %Y}") == 1
 
-    # Filed: the officer records the platform's notice id and date; twice is 409.
-    url = f"/api/v1/notices/{f03['id']}/publish"
+
+async def the_officer_files_it_once_and_the_reminders_stop(api: Api, story: NoticeStory) -> None:
+    """Filed: the officer records the platform's notice id and date; twice is 409; no reminder once filed."""
+    m, due_day = story.m, story.due_day
+    assert due_day is not None
+    url = f"/api/v1/notices/{story.f03['id']}/publish"
     body = {"platform_notice_id": "012345-2027", "published_on": api.clock.now().date().isoformat()}
     filed = await api.client.post(url, json=body, headers=api.auth(m.officer))
     assert filed.status_code == 200, filed.text
     assert (filed.json()["status"], filed.json()["platform_notice_id"]) == ("published", "012345-2027")
     problem(await api.client.post(url, json=body, headers=api.auth(m.officer)), 409, "notice_already_published")
-    # No reminder once filed.
     api.clock.set(api.clock.now() + timedelta(days=7))
     await sweep(system_context(api))
     inbox = (await api.client.get("/api/v1/notifications", headers=api.auth(m.officer))).json()["items"]
     assert [n["subject"] for n in inbox if n["kind"] == "notice.due" and n["subject"].startswith("F03")] == [
         f"F03 Contract award notice due {due_day.day} {due_day:%B %Y}"
     ]
+    story.url, story.body = url, body
 
-    # Another council's officer sees none of Bolton's notices and cannot file them; providers cannot read them.
+
+async def other_councils_and_providers_neither_see_nor_file_the_notices(api: Api, story: NoticeStory) -> None:
+    """Another council's officer sees none of Bolton's notices and cannot file them; providers cannot read them;
+    nor can anyone signed out."""
+    url, body = story.url, story.body
     other = await api.authority("Oldham Council", "E08000004")
     _, stranger = await api.staff("procurement_officer", other)
     assert (await api.client.get("/api/v1/notices", headers=api.auth(stranger))).json()["items"] == []
     problem(await api.client.post(url, json=body, headers=api.auth(stranger)), 404, "not_found")
-    problem(await api.client.get("/api/v1/notices", headers=api.auth(s["near"][1])), 403, "permission_denied")
+    problem(await api.client.get("/api/v1/notices", headers=api.auth(story.s["near"][1])), 403, "permission_denied")
     problem(await api.client.get("/api/v1/notices"), 401, "unauthenticated")
 
 
