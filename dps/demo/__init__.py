@@ -221,10 +221,10 @@ async def _seed(system: Context) -> list[str]:
         email = f"provider{n}@demo.dps.test"
         as_provider = await add_provider(
             system,
-            legal_name=legal_name,
-            company_number=company,
-            email=email,
-            password=DEMO_PASSWORD,
+            legal_name,
+            company,
+            email,
+            DEMO_PASSWORD,
             address=f"{n} Demo Street",
             postcode=postcode,
             contact_name=f"Registered Manager {n}",
@@ -233,11 +233,11 @@ async def _seed(system: Context) -> list[str]:
         provider_people.append(Person(as_provider))
         await add_setting(
             as_provider,
-            name=f"{legal_name.removesuffix(' Ltd')} - {postcode}",
+            f"{legal_name.removesuffix(' Ltd')} - {postcode}",
+            f"SC{700000 + n}",
+            date(2025, 6, n),
             setting_type=setting_type,
-            urn=f"SC{700000 + n}",
             grade=grade,
-            inspected=date(2025, 6, n),
             postcode=postcode,
             capacity=4 if setting_type is SettingType.CHILDRENS_HOME else 20,
             ages=ages,

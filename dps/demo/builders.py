@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from dps.accounts import public as accounts
 from dps.accounts.domain import Document, DocumentType, Need, OfstedGrade, Setting, SettingType
@@ -22,7 +23,7 @@ from dps.core.evaluation import Mark
 from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import LotDecision
 from dps.frameworks.domain.arrangements import Arrangement, Lot, ServiceType
-from dps.frameworks.domain.questionnaires import Answer, Question
+from dps.frameworks.domain.questionnaires import Answer, Question, QuestionKind
 from dps.frameworks.public import AgeBandIn, ArrangementIn, LotIn, ProfileCode, QuestionIn
 from dps.pricing import public as pricing
 from dps.pricing.domain.rate_cards import RateCard
@@ -47,11 +48,11 @@ async def add_staff(system: Context, email: str, name: str, role: Role, authorit
 
 async def add_provider(
     system: Context,
-    *,
     legal_name: str,
     company_number: str,
     email: str,
     password: str,
+    *,
     address: str,
     postcode: str,
     contact_name: str,
@@ -84,18 +85,19 @@ def provider_id(provider: Context) -> int:
 
 async def add_setting(
     provider: Context,
-    *,
     name: str,
-    setting_type: SettingType,
     urn: str,
-    grade: OfstedGrade,
     inspected: date,
+    *,
     postcode: str,
     capacity: int,
     ages: tuple[int, int],
     needs: Sequence[Need],
+    setting_type: SettingType = SettingType.CHILDRENS_HOME,
+    grade: OfstedGrade = OfstedGrade.GOOD,
 ) -> Setting:
-    """One of the provider's registered settings (a home, an agency branch, a school)."""
+    """One of the provider's registered settings (a home, an agency branch, a school), its Ofsted
+    registration (URN), its latest grade and when it was inspected."""
     return await accounts.create_setting(
         provider,
         provider_id(provider),
@@ -152,6 +154,18 @@ async def draft_arrangement(
         ).to_domain(),
     )
     return arrangement, [await frameworks.add_lot(officer, arrangement.id, lot.to_domain()) for lot in lots]
+
+
+def pass_fail_question(section: str, text: str, position: int = 1) -> QuestionIn:
+    """A question answered yes or no (a gateway: a fail excludes the applicant)."""
+    return QuestionIn(section=section, position=position, text=text, kind=QuestionKind.PASS_FAIL)
+
+
+def scored_question(position: int, text: str, weight: int, section: str = "Quality") -> QuestionIn:
+    """A question scored 0 to 5, worth `weight` of the quality score."""
+    return QuestionIn(
+        section=section, position=position, text=text, kind=QuestionKind.SCORED, max_score=5, weight=Decimal(weight)
+    )
 
 
 async def add_questions(officer: Context, arrangement_id: int, questions: Iterable[QuestionIn]) -> list[Question]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal
 
 from dps.accounts.domain import DocumentType
 from dps.compliance import public as compliance
@@ -33,7 +32,9 @@ from dps.demo.builders import (
     lot_in,
     mark_independently,
     moderate_and_decide,
+    pass_fail_question,
     rate_card,
+    scored_question,
 )
 from dps.frameworks.domain.applications import LotDecision, LotDecisionKind
 from dps.frameworks.domain.questionnaires import Answer, QuestionKind
@@ -86,11 +87,8 @@ BANDS = {
     ("LOT-1", "complex"): (5_400, 7_200),
     ("LOT-2", "standard"): (1_400, 2_600),
 }
-SAFEGUARDING_QUESTION = QuestionIn(
-    section="Safeguarding",
-    position=1,
-    text="Do you hold a current safeguarding policy reviewed in the last 12 months?",
-    kind=QuestionKind.PASS_FAIL,
+SAFEGUARDING_QUESTION = pass_fail_question(
+    "Safeguarding", "Do you hold a current safeguarding policy reviewed in the last 12 months?"
 )
 INSURANCE_QUESTION = QuestionIn(
     section="Insurance",
@@ -103,14 +101,7 @@ INSURANCE_QUESTION = QuestionIn(
 
 def settled_question(weight: int) -> QuestionIn:
     """The scored quality question, worth `weight` of the quality score."""
-    return QuestionIn(
-        section="Quality",
-        position=2,
-        text="How do you keep children safe and settled?",
-        kind=QuestionKind.SCORED,
-        max_score=5,
-        weight=Decimal(weight),
-    )
+    return scored_question(2, "How do you keep children safe and settled?", weight)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,14 +140,7 @@ async def seed_market(
         [
             SAFEGUARDING_QUESTION,
             settled_question(60),
-            QuestionIn(
-                section="Quality",
-                position=3,
-                text="Which outcomes for children do you measure, and what do they show?",
-                kind=QuestionKind.SCORED,
-                max_score=5,
-                weight=Decimal(40),
-            ),
+            scored_question(3, "Which outcomes for children do you measure, and what do they show?", 40),
             INSURANCE_QUESTION,
         ],
     )

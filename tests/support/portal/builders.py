@@ -8,16 +8,14 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from dps.accounts.domain import Need, OfstedGrade, Region, SettingType
+from dps.accounts.domain import Need, Region
 from dps.accounts.services import authorities
 from dps.core.auth import OrgKind, Role
 from dps.core.context import Context
 from dps.demo import builders
 from dps.demo.builders import POUNDS, acting, provider_id
 from dps.frameworks.domain.arrangements import Arrangement, Lot
-from dps.frameworks.domain.questionnaires import QuestionKind
 from dps.frameworks.schemas import LotIn
-from dps.frameworks.schemas_applications import QuestionIn
 from dps.frameworks.services import arrangements
 from dps.pricing.schemas import LineIn
 from dps.pricing.services import fees
@@ -52,10 +50,10 @@ async def provider(
     """A registered provider at `address`, M1 1AE; its administrator (`email`) signed in."""
     return await builders.add_provider(
         system,
-        legal_name=name,
-        company_number=company,
-        email=email,
-        password=PASSWORD,
+        name,
+        company,
+        email,
+        PASSWORD,
         address=address,
         postcode=POSTCODE,
         contact_name="Registered Manager",
@@ -76,16 +74,7 @@ async def home(
 ) -> int:
     """A children's home graded Good; returns its id."""
     setting = await builders.add_setting(
-        member,
-        name=name,
-        setting_type=SettingType.CHILDRENS_HOME,
-        urn=urn,
-        grade=OfstedGrade.GOOD,
-        inspected=inspected,
-        postcode=postcode,
-        capacity=capacity,
-        ages=ages,
-        needs=needs,
+        member, name, urn, inspected, postcode=postcode, capacity=capacity, ages=ages, needs=needs
     )
     return setting.id
 
@@ -112,11 +101,6 @@ async def arrangement(
 async def publish(officer: Context, arrangement_id: int) -> None:
     """Open the draft (the arrangement's own step: the scenes leave out what pricing's checks want)."""
     await arrangements.publish_arrangement(officer, arrangement_id)
-
-
-def pass_fail(section: str, text: str) -> QuestionIn:
-    """The questionnaire's first question, answered yes or no."""
-    return QuestionIn(section=section, position=1, text=text, kind=QuestionKind.PASS_FAIL)
 
 
 def line(age_band: str, pounds: int, *, need_level: str = "standard", why: str | None = None) -> LineIn:

@@ -43,6 +43,7 @@ from dps.frameworks.domain.applications import LotDecision, LotDecisionKind
 from dps.frameworks.domain.questionnaires import Answer, Question, QuestionKind
 from dps.frameworks.schemas_applications import QuestionIn
 from tests.support.pdfs import insurance_schedule
+from tests.support.portal import builders as build
 from tests.support.portal import (
     scene_council,
     scene_figures,
@@ -51,17 +52,17 @@ from tests.support.portal import (
     scene_visits,
     scene_walks,
 )
-from tests.support.portal.builders import PASSWORD, arrangement, council, platform, provider, publish, staff
+from tests.support.portal.builders import PASSWORD
 
 __all__ = ["PASSWORD"]
 
 
 async def load(system: Context) -> dict[str, int]:
-    admin = platform(system)
-    bolton = await council(admin, "Bolton Council", "E08000001")
-    wigan = await council(admin, "Wigan Council", "E08000010")
-    officer = await staff(system, "officer@portal.test", "Priya Officer", Role.PROCUREMENT_OFFICER, bolton)
-    pnw, (lot1, lot2) = await arrangement(
+    admin = build.platform(system)
+    bolton = await build.council(admin, "Bolton Council", "E08000001")
+    wigan = await build.council(admin, "Wigan Council", "E08000010")
+    officer = await build.staff(system, "officer@portal.test", "Priya Officer", Role.PROCUREMENT_OFFICER, bolton)
+    pnw, (lot1, lot2) = await build.arrangement(
         officer,
         "PNW-RES-DPS-2026",
         "Placements North West children's residential DPS",
@@ -93,10 +94,12 @@ async def load(system: Context) -> dict[str, int]:
     )
     await add_public_liability(officer, pnw.id, "Public liability insurance of at least £5m")
     await add_bands(officer, pnw.id, (lot1, lot2), BANDS, TERM_START)
-    await publish(officer, pnw.id)
+    await build.publish(officer, pnw.id)
 
-    alder = await provider(system, "Alder Care Ltd", "30000001", "alder@portal.test", "1 Test Street, Manchester")
-    birch = await provider(system, "Birch Homes Ltd", "30000002", "birch@portal.test", "1 Test Street, Manchester")
+    alder = await build.provider(system, "Alder Care Ltd", "30000001", "alder@portal.test", "1 Test Street, Manchester")
+    birch = await build.provider(
+        system, "Birch Homes Ltd", "30000002", "birch@portal.test", "1 Test Street, Manchester"
+    )
     birch_application = await _admitted(system, officer, birch, questions, lot1.id, bolton, wigan)
     assert alder.principal is not None and birch.principal is not None
     council_ids = await scene_council.load(system, pnw.id, lot1.id, bolton, birch)
@@ -143,7 +146,7 @@ async def _admitted(
         ],
     )
     evaluators = [
-        await staff(system, f"evaluator{n}@portal.test", f"Evaluator {n}", Role.EVALUATOR, authority_id)
+        await build.staff(system, f"evaluator{n}@portal.test", f"Evaluator {n}", Role.EVALUATOR, authority_id)
         for n, authority_id in enumerate(authority_ids, start=1)
     ]
     marks = [

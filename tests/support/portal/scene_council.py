@@ -26,19 +26,21 @@ from dps.tenders.domain.offers import AdditionalService, Answer, OfferContent
 from dps.tenders.schemas import CallOffIn, ChildIn, CriteriaIn, NeedIn, QuestionIn
 from dps.tenders.services import call_offs, offers, panel
 from tests.support import pdfs
-from tests.support.portal.builders import POUNDS, home, provider, staff
+from tests.support.portal import builders as build
 
 CERTIFICATE_PDF = pdfs.minimal("Certificate of insurance: public liability")  # a complete PDF: uploads are checked
 
 
 async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int, birch: Context) -> dict[str, int]:
     """Adds the council's people and Birch Homes's eligible setting; returns their ids."""
-    commissioner = await staff(system, "commissioner@portal.test", "Chloe Commissioner", Role.COMMISSIONER, bolton_id)
-    home_id = await home(
+    commissioner = await build.staff(
+        system, "commissioner@portal.test", "Chloe Commissioner", Role.COMMISSIONER, bolton_id
+    )
+    home_id = await build.home(
         birch, "Birch House", "SC700001", date(2026, 1, 20), 4, needs=[Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH, Need.AUTISM]
     )
     # A member's home the rules leave out of a request for a 12 year old: it takes 16 and 17 year olds.
-    await home(
+    await build.home(
         birch,
         "Birch Lodge",
         "SC700002",
@@ -54,7 +56,7 @@ async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int
         issuer="Northern Mutual",
         starts_on=date(2026, 4, 1),
         expires_on=date(2030, 3, 31),
-        cover_pence=10_000_000 * POUNDS,
+        cover_pence=10_000_000 * build.POUNDS,
         certificate=(CERTIFICATE_PDF, "birch-public-liability.pdf", None),
     )
     commissioner_id = commissioner.user.user_id
@@ -69,7 +71,7 @@ async def _submitted(
     system: Context, questions: list[Question], lot_id: int, name: str, company: str, email: str
 ) -> int:
     """A provider registered with an application to `lot_id`, answered and submitted."""
-    ctx = await provider(system, name, company, email, "3 Test Street, Manchester")
+    ctx = await build.provider(system, name, company, email, "3 Test Street, Manchester")
     safeguarding, quality, staff_question, insurance = questions[:4]
     certificate = await upload_certificate(ctx, CERTIFICATE_PDF, "public-liability.pdf", None)
     return await apply(
@@ -96,7 +98,7 @@ async def load_evaluation(
     safeguarding, quality = questions[:2]
     marking = [
         (
-            await staff(system, f"marker{n}@portal.test", f"Marker {n}", Role.EVALUATOR, authority_id),
+            await build.staff(system, f"marker{n}@portal.test", f"Marker {n}", Role.EVALUATOR, authority_id),
             [
                 Mark(safeguarding.id, None, True, "Policy seen, reviewed in May 2026"),
                 Mark(quality.id, score, None, f"Scored {score}: see the answer's examples"),
@@ -107,7 +109,7 @@ async def load_evaluation(
     await mark_independently(officer, application_id, marking)
     # Dogwood Care's application waits for an evaluator who has not yet declared any conflict.
     dogwood = await _submitted(system, questions, lot_id, "Dogwood Care Ltd", "30000004", "dogwood@portal.test")
-    fresh = await staff(system, "fresh@portal.test", "Fran Fresh", Role.EVALUATOR, wigan_id)
+    fresh = await build.staff(system, "fresh@portal.test", "Fran Fresh", Role.EVALUATOR, wigan_id)
     await evaluations.assign_evaluators(officer, dogwood, [fresh.user.user_id])
     return {"cedar_application_id": application_id, "dogwood_application_id": dogwood}
 
@@ -130,7 +132,7 @@ async def _closed_call_off(
     commissioner = Principal(
         commissioner_id, "commissioner@portal.test", Role.COMMISSIONER, OrgKind.AUTHORITY, bolton_id
     )
-    evaluator = (await staff(system, "panel@portal.test", "Pat Panel", Role.EVALUATOR, bolton_id)).principal
+    evaluator = (await build.staff(system, "panel@portal.test", "Pat Panel", Role.EVALUATOR, bolton_id)).principal
     assert evaluator is not None
     past = _at(system, commissioner, published)
     start = (now + timedelta(days=7)).date()
@@ -165,8 +167,8 @@ async def _closed_call_off(
         call_off.id,
         OfferContent(
             setting_id=setting_id,
-            weekly_fee_pence=5_200 * POUNDS,
-            additional_services=(AdditionalService("Weekly therapy session", 150 * POUNDS),),
+            weekly_fee_pence=5_200 * build.POUNDS,
+            additional_services=(AdditionalService("Weekly therapy session", 150 * build.POUNDS),),
             start_date=start,
             answers=(Answer(1, "A key worker he meets before he moves, and a plan agreed with his school"),),
             notes="",
@@ -188,7 +190,7 @@ async def load_contracts(
     agreement (from the provider's scene) signed by Birch, waiting for the council's countersignature;
     and the decision letter on its application still a draft (to issue). Birch's membership
     agreement stays unsigned for the provider's own signing test."""
-    legal = await staff(system, "legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, bolton_id)
+    legal = await build.staff(system, "legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, bolton_id)
     await contract_templates.load_shipped_templates(legal)
     agreement = await contracts.get_contract(legal, birch_ipa_id)
     await contracts.sign_contract(birch, agreement.id, agreement.document.sha256)

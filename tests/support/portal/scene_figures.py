@@ -33,38 +33,27 @@ from dps.pricing.schemas import ApproveIn, ExceptionDecisionIn
 from dps.pricing.services import rate_cards
 from dps.tenders import repository as tenders
 from dps.tenders.domain.placements import EndingKind, Placement, UnplannedReason
-from tests.support.portal.builders import (
-    POUNDS,
-    admit_member,
-    arrangement,
-    council,
-    home,
-    line,
-    placed,
-    platform,
-    provider,
-    provider_id,
-    publish,
-    staff,
-)
+from tests.support.portal import builders as build
 
 FROM = date(2025, 4, 1)
 FLOOR, CEILING = 4_200, 5_600  # pounds a week
 
 
 async def _provider(system: Context, name: str, company: str, email: str, urn: str) -> tuple[Context, int, int]:
-    member = await provider(system, name, company, email, "7 Test Street, Stockport")
-    setting_id = await home(member, name.replace(" Ltd", " House"), urn, date(2025, 1, 20), 4)
-    return member, provider_id(member), setting_id
+    member = await build.provider(system, name, company, email, "7 Test Street, Stockport")
+    setting_id = await build.home(member, name.replace(" Ltd", " House"), urn, date(2025, 1, 20), 4)
+    return member, build.provider_id(member), setting_id
 
 
 async def load(system: Context) -> dict[str, int]:
-    admin = platform(system)
-    stockport = await council(admin, "Stockport Council", "E08000007")
-    oldham = await council(admin, "Oldham Council", "E08000004")
-    officer = await staff(system, "figures-officer@portal.test", "Sam Stockport", Role.PROCUREMENT_OFFICER, stockport)
-    await staff(system, "figures-commissioner@portal.test", "Olive Oldham", Role.COMMISSIONER, oldham)
-    gm, (lot,) = await arrangement(
+    admin = build.platform(system)
+    stockport = await build.council(admin, "Stockport Council", "E08000007")
+    oldham = await build.council(admin, "Oldham Council", "E08000004")
+    officer = await build.staff(
+        system, "figures-officer@portal.test", "Sam Stockport", Role.PROCUREMENT_OFFICER, stockport
+    )
+    await build.staff(system, "figures-commissioner@portal.test", "Olive Oldham", Role.COMMISSIONER, oldham)
+    gm, (lot,) = await build.arrangement(
         officer,
         "GM-RES-DPS-2025",
         "Greater Manchester children's homes DPS",
@@ -73,7 +62,7 @@ async def load(system: Context) -> dict[str, int]:
         term_start=FROM,
     )
     await add_bands(officer, gm.id, [lot], {("GM-1", "standard"): (FLOOR, CEILING)}, FROM)
-    await publish(officer, gm.id)
+    await build.publish(officer, gm.id)
 
     holly, holly_id, holly_home = await _provider(
         system, "Holly Homes Ltd", "60000001", "holly@portal.test", "SC900001"
@@ -81,18 +70,18 @@ async def load(system: Context) -> dict[str, int]:
     ivy, ivy_id, ivy_home = await _provider(system, "Ivy Homes Ltd", "60000002", "ivy@portal.test", "SC900002")
     cards: dict[int, int] = {}
     for ctx, member_id, (younger, older) in ((holly, holly_id, (4_900, 5_900)), (ivy, ivy_id, (4_550, 5_600))):
-        await admit_member(gm.id, lot.id, member_id, FROM)
+        await build.admit_member(gm.id, lot.id, member_id, FROM)
         card = await rate_card(
             ctx,
             lot.id,
             FROM,
             [
-                line("8-12", younger),
-                line("13-17", older, why="Waking night staff for every child" if older > CEILING else None),
+                build.line("8-12", younger),
+                build.line("13-17", older, why="Waking night staff for every child" if older > CEILING else None),
             ],
         )
         for card_line in card.lines:
-            if card_line.weekly_price_pence > CEILING * POUNDS:
+            if card_line.weekly_price_pence > CEILING * build.POUNDS:
                 card = await rate_cards.decide_exception(
                     officer,
                     card.id,
@@ -118,7 +107,7 @@ async def load(system: Context) -> dict[str, int]:
     ]  # fmt: skip
     made: list[Placement] = []
     for n, (council_id, member_id, band, weekly, start, ending, out_of_area, far, follows) in enumerate(plan, start=1):
-        placement = await placed(
+        placement = await build.placed(
             system,
             authority_id=council_id,
             provider_id=member_id,

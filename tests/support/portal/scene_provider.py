@@ -37,7 +37,8 @@ from dps.tenders.domain.offers import Answer, OfferContent
 from dps.tenders.schemas import CallOffIn, ChildIn, CriteriaIn, QuestionIn
 from dps.tenders.services import award, call_offs, offers, panel
 from dps.tenders.services import placements as placement_services
-from tests.support.portal.builders import PASSWORD, POUNDS, admit_member, line, staff
+from tests.support.portal import builders as build
+from tests.support.portal.builders import PASSWORD
 
 __all__ = ["PASSWORD", "request"]
 
@@ -89,7 +90,7 @@ async def load(
     )
     membership = found.items[0]
     arrangement_id, lot_id = membership.arrangement_id, membership.lot_id
-    alder_membership = await admit_member(arrangement_id, lot2_id, alder.principal.org_id or 0, date(2026, 4, 1))
+    alder_membership = await build.admit_member(arrangement_id, lot2_id, alder.principal.org_id or 0, date(2026, 4, 1))
 
     # Birch's insurance in force since April (its home, Birch House, is the council scene's).
     [requirement] = await checks.list_requirements(officer, arrangement_id)
@@ -99,7 +100,7 @@ async def load(
         issuer="Northern Mutual Insurance plc",
         starts_on=date(2026, 4, 1),
         expires_on=date(2028, 3, 31),
-        cover_pence=5_000_000 * POUNDS,
+        cover_pence=5_000_000 * build.POUNDS,
     )
 
     # Rate cards: one refused, one approved; an additional service in the catalogue.
@@ -110,7 +111,7 @@ async def load(
             code="ONE-TO-ONE", name="One-to-one support", unit=ServiceUnit.HOUR, description="A worker's hour"
         ).to_domain(),
     )
-    refused = await rate_card(birch, lot_id, date(2026, 4, 1), [line("8-12", 4_100)])
+    refused = await rate_card(birch, lot_id, date(2026, 4, 1), [build.line("8-12", 4_100)])
     await rate_cards.reject_rate_card(
         officer, refused.id, refused.version, "The fee is below the floor with no explanation"
     )
@@ -118,18 +119,20 @@ async def load(
         birch,
         lot_id,
         date(2026, 4, 1),
-        [line("8-12", 4_800), line("13-17", 5_000), line("13-17", 6_500, need_level="complex")],
+        [build.line("8-12", 4_800), build.line("13-17", 5_000), build.line("13-17", 6_500, need_level="complex")],
         approved_by=officer,
         note="Within every band",
     )
 
     # Placement requests.
-    commissioner = await staff(
+    commissioner = await build.staff(
         system, "requests-commissioner@portal.test", "Cara Commissioner", Role.COMMISSIONER, bolton
     )
-    legal = await staff(system, "requests-legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, bolton)
+    legal = await build.staff(system, "requests-legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, bolton)
     evaluators = [
-        await staff(system, f"placement-evaluator{n}@portal.test", f"Placement Evaluator {n}", Role.EVALUATOR, bolton)
+        await build.staff(
+            system, f"placement-evaluator{n}@portal.test", f"Placement Evaluator {n}", Role.EVALUATOR, bolton
+        )
         for n in (1, 2)
     ]
     now = system.clock.now()
@@ -153,7 +156,7 @@ async def load(
         won.id,
         OfferContent(
             setting_id=setting_id,
-            weekly_fee_pence=4_800 * POUNDS,
+            weekly_fee_pence=4_800 * build.POUNDS,
             additional_services=(),
             start_date=(now - timedelta(days=5)).date(),
             answers=(Answer(question_id, "A key worker who knows autism, and a visit before he moves"),),

@@ -15,29 +15,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal
+
+import msgspec
 
 from dps.accounts.domain import Need
 from dps.core.auth import OrgKind, Role
 from dps.core.clock import FixedClock
 from dps.core.context import Context
-from dps.demo.builders import add_bands, add_questions, apply, lot_in
-from dps.frameworks.domain.questionnaires import Answer, QuestionKind
-from dps.frameworks.schemas_applications import DescriptorIn, QuestionIn
+from dps.demo.builders import add_bands, add_questions, apply, lot_in, pass_fail_question, scored_question
+from dps.frameworks.domain.questionnaires import Answer
+from dps.frameworks.schemas_applications import DescriptorIn
 from dps.tenders.services import call_offs
-from tests.support.portal.builders import (
-    acting,
-    admit_member,
-    arrangement,
-    council,
-    home,
-    pass_fail,
-    platform,
-    provider,
-    provider_id,
-    publish,
-    staff,
-)
+from tests.support.portal import builders as build
 from tests.support.portal.scene_provider import request
 
 WALK_REQUEST = "Girl, 9, with autism, Tameside"
@@ -53,20 +42,22 @@ TERM_START = date(2026, 4, 1)
 
 
 async def load(system: Context) -> dict[str, int]:
-    admin = platform(system)
-    tameside = await council(admin, "Tameside Council", "E08000008")
-    bury = await council(admin, "Bury Council", "E08000002")
-    officer = await staff(system, "walk-officer@portal.test", "Olu Officer", Role.PROCUREMENT_OFFICER, tameside)
-    commissioner = await staff(system, "walk-commissioner@portal.test", "Cam Commissioner", Role.COMMISSIONER, tameside)
-    legal = await staff(system, "walk-legal@portal.test", "Lou Legal", Role.LEGAL_OFFICER, tameside)
+    admin = build.platform(system)
+    tameside = await build.council(admin, "Tameside Council", "E08000008")
+    bury = await build.council(admin, "Bury Council", "E08000002")
+    officer = await build.staff(system, "walk-officer@portal.test", "Olu Officer", Role.PROCUREMENT_OFFICER, tameside)
+    commissioner = await build.staff(
+        system, "walk-commissioner@portal.test", "Cam Commissioner", Role.COMMISSIONER, tameside
+    )
+    legal = await build.staff(system, "walk-legal@portal.test", "Lou Legal", Role.LEGAL_OFFICER, tameside)
     for email, name, authority_id in (
         ("walk-evaluator-tameside@portal.test", "Tara Tameside", tameside),
         ("walk-evaluator-stockport@portal.test", "Stan Stockport", bury),
         ("walk-evaluator-conflict@portal.test", "Connie Conflict", bury),
     ):
-        await staff(system, email, name, Role.EVALUATOR, authority_id)
+        await build.staff(system, email, name, Role.EVALUATOR, authority_id)
 
-    walk, (lot_a, lot_b) = await arrangement(
+    walk, (lot_a, lot_b) = await build.arrangement(
         officer,
         "TSC-RES-DPS-2026",
         "Tameside and Bury children's homes DPS",
@@ -80,24 +71,21 @@ async def load(system: Context) -> dict[str, int]:
         officer,
         walk.id,
         [
-            pass_fail("Safeguarding", "Do you hold a safeguarding policy reviewed in the last 12 months?"),
-            QuestionIn(
-                section="Quality",
-                position=2,
-                text="How do you help a child settle in their first month?",
-                kind=QuestionKind.SCORED,
-                max_score=5,
-                weight=Decimal(100),
+            pass_fail_question("Safeguarding", "Do you hold a safeguarding policy reviewed in the last 12 months?"),
+            msgspec.structs.replace(
+                scored_question(2, "How do you help a child settle in their first month?", 100),
                 descriptors=[DescriptorIn(score=s, meaning=m) for s, m in DESCRIPTORS],
             ),
         ],
     )
     bands = {("LOT-A", "standard"): (4_200, 5_600), ("LOT-B", "complex"): (6_000, 8_000)}
     await add_bands(officer, walk.id, (lot_a, lot_b), bands, TERM_START)
-    await publish(officer, walk.id)
+    await build.publish(officer, walk.id)
 
     # Story 3: Hazel Homes's application to both lots, submitted and waiting for its evaluators.
-    hazel = await provider(system, "Hazel Homes Ltd", "30000021", "hazel@portal.test", "7 Test Street, Manchester")
+    hazel = await build.provider(
+        system, "Hazel Homes Ltd", "30000021", "hazel@portal.test", "7 Test Street, Manchester"
+    )
     application_id = await apply(
         hazel,
         walk.id,
@@ -113,9 +101,9 @@ async def load(system: Context) -> dict[str, int]:
         ("Juniper Care Ltd", "30000022", "juniper@portal.test", "Juniper House", "SC700021", "M1 1AE"),
         ("Kestrel Homes Ltd", "30000023", "kestrel@portal.test", "Kestrel View", "SC700022", "M5 4WT"),
     ):
-        member = await provider(system, name, company, email, "7 Test Street, Manchester")
-        await admit_member(walk.id, lot_a.id, provider_id(member), TERM_START)
-        await home(member, home_name, urn, date(2026, 2, 10), 3, needs=[Need.AUTISM], postcode=postcode)
+        member = await build.provider(system, name, company, email, "7 Test Street, Manchester")
+        await build.admit_member(walk.id, lot_a.id, build.provider_id(member), TERM_START)
+        await build.home(member, home_name, urn, date(2026, 2, 10), 3, needs=[Need.AUTISM], postcode=postcode)
     assert commissioner.principal is not None and legal.principal is not None
     return {
         "walk_arrangement_id": walk.id,
@@ -131,7 +119,7 @@ async def publish_request(system: Context, ids: dict[str, int], seconds: int) ->
     """Tameside's commissioner publishes the walk's request for a 9-year-old girl with autism to lot
     A, offers closing SECONDS from now (published ten days earlier on a clock of its own, as the
     minimum offer period asks; the form refuses a nearer deadline)."""
-    commissioner = acting(
+    commissioner = build.acting(
         system,
         ids["walk_commissioner_user_id"],
         "walk-commissioner@portal.test",
