@@ -6,17 +6,16 @@ Running it again changes nothing."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from dps.accounts import public as accounts
 from dps.accounts.domain import Need, OfstedGrade, Region, SettingType
-from dps.accounts.public import ContactIn, ProviderIn, RegisterProviderIn, SettingIn
 from dps.contracts import public as contracts
-from dps.core.auth import OrgKind, Principal, Role
+from dps.core.auth import OrgKind, Role
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict
+from dps.demo.builders import acting, add_provider, add_setting, add_staff, provider_id
 from dps.demo.market import Applicant, Person, seed_market
 
 # (1-based index into PROVIDERS, lot code, decided?, weekly price in pounds for standard needs)
@@ -207,7 +206,7 @@ async def _seed(system: Context) -> list[str]:
         admin = await accounts.create_user_with_password(system, ADMIN_EMAIL, "Ada Admin", Role.ADMIN, DEMO_PASSWORD)
     except Conflict:
         return ["demo data is already loaded", *_credentials()]
-    as_admin = replace(system, principal=Principal(admin.id, admin.email, Role.ADMIN, OrgKind.PLATFORM, None))
+    as_admin = acting(system, admin.id, admin.email, Role.ADMIN, OrgKind.PLATFORM, None)
 
     authority_ids = []
     for name, code in AUTHORITIES:
@@ -215,49 +214,34 @@ async def _seed(system: Context) -> list[str]:
         authority_ids.append(authority.id)
     staff: dict[str, Person] = {}
     for role, email, name, index in STAFF:
-        user = await accounts.create_user_with_password(
-            system, email, name, role, DEMO_PASSWORD, authority_id=authority_ids[index]
-        )
-        staff[email] = Person.of(system, user.id, email, role, OrgKind.AUTHORITY, authority_ids[index])
+        staff[email] = Person(await add_staff(system, email, name, role, authority_ids[index], DEMO_PASSWORD))
     provider_people: list[Person] = []
 
     for n, (legal_name, company, setting_type, postcode, ages, needs, grade) in enumerate(PROVIDERS, start=1):
         email = f"provider{n}@demo.dps.test"
-        provider, provider_admin = await accounts.register_provider(
+        as_provider = await add_provider(
             system,
-            RegisterProviderIn(
-                provider=ProviderIn(
-                    legal_name=legal_name,
-                    company_number=company,
-                    address=f"{n} Demo Street",
-                    postcode=postcode,
-                    contacts=[ContactIn(name=f"Registered Manager {n}", email=email)],
-                ),
-                admin_full_name=f"Provider Admin {n}",
-                admin_email=email,
-                admin_password=DEMO_PASSWORD,
-            ).to_domain(),
-        )
-        as_provider = replace(
-            system,
-            principal=Principal(provider_admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id),
+            legal_name,
+            company,
+            email,
+            DEMO_PASSWORD,
+            address=f"{n} Demo Street",
+            postcode=postcode,
+            contact_name=f"Registered Manager {n}",
+            admin_name=f"Provider Admin {n}",
         )
         provider_people.append(Person(as_provider))
-        await accounts.create_setting(
+        await add_setting(
             as_provider,
-            provider.id,
-            SettingIn(
-                name=f"{legal_name.removesuffix(' Ltd')} - {postcode}",
-                setting_type=setting_type,
-                ofsted_urn=f"SC{700000 + n}",
-                ofsted_grade=grade,
-                last_inspection_date=date(2025, 6, n),
-                postcode=postcode,
-                capacity=4 if setting_type is SettingType.CHILDRENS_HOME else 20,
-                min_age=ages[0],
-                max_age=ages[1],
-                needs=needs,
-            ).to_domain(),
+            f"{legal_name.removesuffix(' Ltd')} - {postcode}",
+            f"SC{700000 + n}",
+            date(2025, 6, n),
+            setting_type=setting_type,
+            grade=grade,
+            postcode=postcode,
+            capacity=4 if setting_type is SettingType.CHILDRENS_HOME else 20,
+            ages=ages,
+            needs=needs,
         )
         if n == 1:
             await accounts.create_user_with_password(
@@ -266,7 +250,7 @@ async def _seed(system: Context) -> list[str]:
                 "Sam Staff",
                 Role.PROVIDER_USER,
                 DEMO_PASSWORD,
-                provider_id=provider.id,
+                provider_id=provider_id(as_provider),
             )
     await contracts.load_shipped_templates(system)
     market = await seed_market(

@@ -14,23 +14,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal
 
 from dps.accounts.domain import DocumentType
-from dps.accounts.public import upload_document
 from dps.compliance import public as compliance
-from dps.compliance.domain.requirements import InsuranceKind, RequirementKind
-from dps.compliance.public import EvidenceIn, RequirementIn
-from dps.core.auth import OrgKind, Principal, Role
+from dps.compliance.domain.requirements import RequirementKind
+from dps.compliance.public import RequirementIn
 from dps.core.context import Context
 from dps.core.evaluation import Mark
-from dps.frameworks import public as frameworks
+from dps.demo.builders import (
+    POUNDS,
+    add_bands,
+    add_public_liability,
+    add_questions,
+    apply,
+    draft_arrangement,
+    insure,
+    lot_in,
+    mark_independently,
+    moderate_and_decide,
+    pass_fail_question,
+    rate_card,
+    scored_question,
+)
 from dps.frameworks.domain.applications import LotDecision, LotDecisionKind
-from dps.frameworks.domain.arrangements import ServiceType
 from dps.frameworks.domain.questionnaires import Answer, QuestionKind
-from dps.frameworks.public import AgeBandIn, ArrangementIn, LotIn, ProfileCode, QuestionIn
+from dps.frameworks.public import QuestionIn
 from dps.pricing import public as pricing
-from dps.pricing.public import ApproveIn, BandIn, LineIn, RateCardIn
+from dps.pricing.public import LineIn
 
 # A valid one-page PDF (uploads are checked); the values are entered as evidence.
 CERTIFICATE_PDF = (
@@ -68,7 +78,30 @@ CERTIFICATE_PDF = (
     b"423\n"
     b"%%EOF\n"
 )
-POUNDS = 100  # pence
+TERM_START = date(2026, 4, 1)
+# Placements North West's two lots and their bands (floor, ceiling) in pounds a week.
+CHILDRENS_HOMES_LOT = lot_in("LOT-1", "Children's homes, ages 8 to 17", need_levels=("standard", "complex"))
+SUPPORTED_LOT = lot_in("LOT-2", "Supported accommodation, ages 16 and 17", [("16-17", 16, 17)])
+BANDS = {
+    ("LOT-1", "standard"): (4_200, 5_600),
+    ("LOT-1", "complex"): (5_400, 7_200),
+    ("LOT-2", "standard"): (1_400, 2_600),
+}
+SAFEGUARDING_QUESTION = pass_fail_question(
+    "Safeguarding", "Do you hold a current safeguarding policy reviewed in the last 12 months?"
+)
+INSURANCE_QUESTION = QuestionIn(
+    section="Insurance",
+    position=4,
+    text="Attach your public liability insurance certificate",
+    kind=QuestionKind.EVIDENCE,
+    evidence_type=DocumentType.INSURANCE_CERTIFICATE,
+)
+
+
+def settled_question(weight: int) -> QuestionIn:
+    """The scored quality question, worth `weight` of the quality score."""
+    return scored_question(2, "How do you keep children safe and settled?", weight)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +109,6 @@ class Person:
     """A demo user as the services see them."""
 
     ctx: Context
-
-    @classmethod
-    def of(cls, system: Context, user_id: int, email: str, role: Role, org_kind: OrgKind, org_id: int) -> Person:
-        return cls(replace(system, principal=Principal(user_id, email, role, org_kind, org_id)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,178 +124,80 @@ async def seed_market(
 ) -> str:
     """Set up and publish the DPS, then run each applicant through to its decision."""
     today = officer.ctx.clock.now().date()
-    arrangement = await frameworks.create_arrangement(
+    arrangement, (homes, supported) = await draft_arrangement(
         officer.ctx,
-        ArrangementIn(
-            reference="PNW-RES-DPS-2026",
-            title="Placements North West children's residential DPS",
-            service_type=ServiceType.RESIDENTIAL,
-            profile_code=ProfileCode.PCR2015_DPS,
-            member_authority_ids=member_authority_ids,
-            term_start=date(2026, 4, 1),
-            term_end=date(2029, 2, 23),
-        ).to_domain(),
+        reference="PNW-RES-DPS-2026",
+        title="Placements North West children's residential DPS",
+        member_authority_ids=member_authority_ids,
+        lots=[CHILDRENS_HOMES_LOT, SUPPORTED_LOT],
+        term_start=TERM_START,
     )
     aid = arrangement.id
-    lots = {
-        "LOT-1": await frameworks.add_lot(
-            officer.ctx,
-            aid,
-            LotIn(
-                code="LOT-1",
-                title="Children's homes, ages 8 to 17",
-                age_bands=[
-                    AgeBandIn(label="8-12", min_age=8, max_age=12),
-                    AgeBandIn(label="13-17", min_age=13, max_age=17),
-                ],
-                need_levels=["standard", "complex"],
-            ).to_domain(),
-        ),
-        "LOT-2": await frameworks.add_lot(
-            officer.ctx,
-            aid,
-            LotIn(
-                code="LOT-2",
-                title="Supported accommodation, ages 16 and 17",
-                age_bands=[AgeBandIn(label="16-17", min_age=16, max_age=17)],
-                need_levels=["standard"],
-            ).to_domain(),
-        ),
-    }
-    questions = [
-        await frameworks.add_question(officer.ctx, aid, q.to_domain())
-        for q in (
-            QuestionIn(
-                section="Safeguarding",
-                position=1,
-                text="Do you hold a current safeguarding policy reviewed in the last 12 months?",
-                kind=QuestionKind.PASS_FAIL,
-            ),
-            QuestionIn(
-                section="Quality",
-                position=2,
-                text="How do you keep children safe and settled?",
-                kind=QuestionKind.SCORED,
-                max_score=5,
-                weight=Decimal(60),
-            ),
-            QuestionIn(
-                section="Quality",
-                position=3,
-                text="Which outcomes for children do you measure, and what do they show?",
-                kind=QuestionKind.SCORED,
-                max_score=5,
-                weight=Decimal(40),
-            ),
-            QuestionIn(
-                section="Insurance",
-                position=4,
-                text="Attach your public liability insurance certificate",
-                kind=QuestionKind.EVIDENCE,
-                evidence_type=DocumentType.INSURANCE_CERTIFICATE,
-            ),
-        )
-    ]
-    public_liability = await compliance.add_requirement(
+    lots = {"LOT-1": homes, "LOT-2": supported}
+    questions = await add_questions(
         officer.ctx,
         aid,
-        RequirementIn(
-            kind=RequirementKind.INSURANCE,
-            title="Public liability insurance of at least GBP 5m",
-            insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-            min_cover_pence=5_000_000 * POUNDS,
-        ).to_domain(),
+        [
+            SAFEGUARDING_QUESTION,
+            settled_question(60),
+            scored_question(3, "Which outcomes for children do you measure, and what do they show?", 40),
+            INSURANCE_QUESTION,
+        ],
     )
+    public_liability = await add_public_liability(officer.ctx, aid, "Public liability insurance of at least GBP 5m")
     await compliance.add_requirement(
         officer.ctx,
         aid,
         RequirementIn(kind=RequirementKind.OFSTED, title="Ofsted registration, not Inadequate").to_domain(),
     )
-    for lot in lots.values():
-        for band in lot.age_bands:
-            for level in lot.need_levels:
-                floor, ceiling = (4_200, 5_600) if level == "standard" else (5_400, 7_200)
-                if lot.code == "LOT-2":
-                    floor, ceiling = (1_400, 2_600)
-                await pricing.add_band(
-                    officer.ctx,
-                    aid,
-                    BandIn(
-                        lot_id=lot.id,
-                        age_band=band.label,
-                        need_level=level,
-                        floor_pence=floor * POUNDS,
-                        ceiling_pence=ceiling * POUNDS,
-                        effective_from=date(2026, 4, 1),
-                    ).to_domain(),
-                )
+    await add_bands(officer.ctx, aid, lots.values(), BANDS, TERM_START)
     await pricing.publish_arrangement(officer.ctx, aid)
 
     for applicant in applicants:
         ctx = applicant.provider.ctx
         lot = lots[applicant.lot_code]
-        certificate = await upload_document(
+        certificate = await insure(
             ctx,
-            CERTIFICATE_PDF,
-            "public-liability.pdf",
-            DocumentType.INSURANCE_CERTIFICATE,
-            today + timedelta(days=300),
+            public_liability.id,
+            issuer="Northern Mutual Insurance",
+            starts_on=today - timedelta(days=65),
+            expires_on=today + timedelta(days=300),
+            cover_pence=10_000_000 * POUNDS,
+            certificate=(CERTIFICATE_PDF, "public-liability.pdf", today + timedelta(days=300)),
         )
-        await compliance.attach_evidence(
-            ctx,
-            EvidenceIn(
-                requirement_id=public_liability.id,
-                document_id=certificate.id,
-                issuer="Northern Mutual Insurance",
-                starts_on=today - timedelta(days=65),
-                expires_on=today + timedelta(days=300),
-                cover_pence=10_000_000 * POUNDS,
-                insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-            ).to_domain(),
-        )
-        application = await frameworks.open_application(ctx, aid, [lot.id])
+        assert certificate is not None
         answers = [
             Answer(questions[0].id, "Yes: reviewed by the board in March 2026", None),
             Answer(questions[1].id, "Safer recruitment, trained staff, a missing-from-care protocol", None),
             Answer(questions[2].id, "School attendance, placement stability and children's own views", None),
             Answer(questions[3].id, "Certificate attached", certificate.id),
         ]
-        await frameworks.save_application(ctx, application.id, application.version, None, answers)
-        await frameworks.submit_application(ctx, application.id)
+        application_id = await apply(ctx, aid, [lot.id], answers)
         if not applicant.decide:
             continue
-        await frameworks.assign_evaluators(officer.ctx, application.id, [e.ctx.user.user_id for e in evaluators])
         marks = [
             Mark(questions[0].id, None, True, "policy seen, dated March 2026"),
             Mark(questions[1].id, 4, None, "clear safeguarding practice with examples"),
             Mark(questions[2].id, 3, None, "outcomes measured; trends partly evidenced"),
         ]
-        for evaluator in evaluators:
-            await frameworks.declare_interests(evaluator.ctx, application.id, False, "")
-            await frameworks.save_marks(evaluator.ctx, application.id, marks)
-            await frameworks.submit_marks(evaluator.ctx, application.id)
-        await frameworks.moderate(
-            officer.ctx, application.id, [replace(m, rationale="both evaluators agree: " + m.rationale) for m in marks]
-        )
-        await frameworks.decide(
+        await mark_independently(officer.ctx, application_id, [(e.ctx, marks) for e in evaluators])
+        await moderate_and_decide(
             officer.ctx,
-            application.id,
+            application_id,
+            [replace(m, rationale="both evaluators agree: " + m.rationale) for m in marks],
             [LotDecision(lot.id, LotDecisionKind.ADMIT, "meets every requirement; quality score 72.00")],
         )
-        card = await pricing.propose_rate_card(
+        await rate_card(
             ctx,
-            RateCardIn(
-                lot_id=lot.id,
-                effective_from=date(2026, 4, 1),
-                lines=[
-                    LineIn(age_band=band.label, need_level=level, weekly_price_pence=price * POUNDS)
-                    for band in lot.age_bands
-                    for level in lot.need_levels
-                    for price in [applicant.weekly_price_pounds + (1_200 if level == "complex" else 0)]
-                ],
-            ).to_domain(),
-        )
-        await pricing.approve_rate_card(
-            officer.ctx, card.id, card.version, ApproveIn(note="within the bands").to_domain()
+            lot.id,
+            TERM_START,
+            [
+                LineIn(age_band=band.label, need_level=level, weekly_price_pence=price * POUNDS)
+                for band in lot.age_bands
+                for level in lot.need_levels
+                for price in [applicant.weekly_price_pounds + (1_200 if level == "complex" else 0)]
+            ],
+            approved_by=officer.ctx,
+            note="within the bands",
         )
     return f"published {arrangement.reference} with {len(lots)} lots; {len(applicants)} providers applied"

@@ -9,12 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from dps.accounts.domain import DocumentType, Need, OfstedGrade, SettingType
-from dps.accounts.schemas import ContactIn, ProviderIn, RegisterProviderIn, SettingIn
-from dps.accounts.services import providers, users
-from dps.accounts.services.documents import upload_document
-from dps.compliance.domain.requirements import InsuranceKind
-from dps.compliance.schemas import EvidenceIn
+from dps.accounts.domain import Need
 from dps.compliance.services import checks
 from dps.contracts.services import contracts, generation
 from dps.contracts.services import templates as contract_templates
@@ -22,79 +17,52 @@ from dps.core.auth import OrgKind, Principal, Role
 from dps.core.clock import FixedClock
 from dps.core.context import Context
 from dps.core.evaluation import Mark
+from dps.demo.builders import apply, insure, mark_independently, upload_certificate
 from dps.frameworks.domain.questionnaires import Answer as FrameworkAnswer
 from dps.frameworks.domain.questionnaires import Question
-from dps.frameworks.services import applications, evaluations
+from dps.frameworks.services import evaluations
 from dps.tenders.domain.call_offs import PlacementType, Sex
 from dps.tenders.domain.offers import AdditionalService, Answer, OfferContent
 from dps.tenders.schemas import CallOffIn, ChildIn, CriteriaIn, NeedIn, QuestionIn
 from dps.tenders.services import call_offs, offers, panel
 from tests.support import pdfs
+from tests.support.portal import builders as build
 
-PASSWORD = "demo-password-2026"
-POUNDS = 100
 CERTIFICATE_PDF = pdfs.minimal("Certificate of insurance: public liability")  # a complete PDF: uploads are checked
 
 
 async def load(system: Context, arrangement_id: int, lot_id: int, bolton_id: int, birch: Context) -> dict[str, int]:
     """Adds the council's people and Birch Homes's eligible setting; returns their ids."""
-    commissioner = await users.create_user_with_password(
-        system, "commissioner@portal.test", "Chloe Commissioner", Role.COMMISSIONER, PASSWORD, authority_id=bolton_id
+    commissioner = await build.staff(
+        system, "commissioner@portal.test", "Chloe Commissioner", Role.COMMISSIONER, bolton_id
     )
-    assert birch.principal is not None
-    provider_id = birch.principal.org_id or 0
-    home = await providers.create_setting(
-        birch,
-        provider_id,
-        SettingIn(
-            name="Birch House",
-            setting_type=SettingType.CHILDRENS_HOME,
-            ofsted_urn="SC700001",
-            ofsted_grade=OfstedGrade.GOOD,
-            last_inspection_date=date(2026, 1, 20),
-            postcode="M1 1AE",
-            capacity=4,
-            min_age=8,
-            max_age=17,
-            needs=[Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH, Need.AUTISM],
-        ).to_domain(),
+    home_id = await build.home(
+        birch, "Birch House", "SC700001", date(2026, 1, 20), 4, needs=[Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH, Need.AUTISM]
     )
     # A member's home the rules leave out of a request for a 12 year old: it takes 16 and 17 year olds.
-    await providers.create_setting(
+    await build.home(
         birch,
-        provider_id,
-        SettingIn(
-            name="Birch Lodge",
-            setting_type=SettingType.CHILDRENS_HOME,
-            ofsted_urn="SC700002",
-            ofsted_grade=OfstedGrade.GOOD,
-            last_inspection_date=date(2026, 2, 3),
-            postcode="M1 1AE",
-            capacity=2,
-            min_age=16,
-            max_age=17,
-            needs=[Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH],
-        ).to_domain(),
-    )
-    certificate = await upload_document(
-        birch, CERTIFICATE_PDF, "birch-public-liability.pdf", DocumentType.INSURANCE_CERTIFICATE, None
+        "Birch Lodge",
+        "SC700002",
+        date(2026, 2, 3),
+        2,
+        ages=(16, 17),
+        needs=[Need.SOCIAL_EMOTIONAL_MENTAL_HEALTH],
     )
     requirement = (await checks.list_requirements(birch, arrangement_id))[0]
-    await checks.attach_evidence(
+    await insure(
         birch,
-        EvidenceIn(
-            requirement_id=requirement.id,
-            document_id=certificate.id,
-            issuer="Northern Mutual",
-            starts_on=date(2026, 4, 1),
-            expires_on=date(2030, 3, 31),
-            cover_pence=10_000_000 * POUNDS,
-            insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-        ).to_domain(),
+        requirement.id,
+        issuer="Northern Mutual",
+        starts_on=date(2026, 4, 1),
+        expires_on=date(2030, 3, 31),
+        cover_pence=10_000_000 * build.POUNDS,
+        certificate=(CERTIFICATE_PDF, "birch-public-liability.pdf", None),
     )
-    ids = {"commissioner_user_id": commissioner.id, "birch_setting_id": home.id}
+    commissioner_id = commissioner.user.user_id
+    ids = {"commissioner_user_id": commissioner_id, "birch_setting_id": home_id}
     ids["closed_call_off_id"] = await _closed_call_off(
-        system, (arrangement_id, lot_id, bolton_id), commissioner.id, birch, home.id
+        system, (arrangement_id, lot_id, bolton_id), commissioner_id, birch, home_id
     )
     return ids
 
@@ -103,38 +71,22 @@ async def _submitted(
     system: Context, questions: list[Question], lot_id: int, name: str, company: str, email: str
 ) -> int:
     """A provider registered with an application to `lot_id`, answered and submitted."""
-    provider, admin = await providers.register_provider(
-        system,
-        RegisterProviderIn(
-            provider=ProviderIn(
-                legal_name=name,
-                company_number=company,
-                address="3 Test Street, Manchester",
-                postcode="M1 1AE",
-                contacts=[ContactIn(name="Registered Manager", email=email)],
+    ctx = await build.provider(system, name, company, email, "3 Test Street, Manchester")
+    safeguarding, quality, staff_question, insurance = questions[:4]
+    certificate = await upload_certificate(ctx, CERTIFICATE_PDF, "public-liability.pdf", None)
+    return await apply(
+        ctx,
+        safeguarding.arrangement_id,
+        [lot_id],
+        [
+            FrameworkAnswer(safeguarding.id, "Yes: reviewed in May 2026 by the board", None),
+            FrameworkAnswer(
+                quality.id, "Key workers, a missing-from-care protocol and weekly reflective practice", None
             ),
-            admin_full_name=f"{name} Administrator",
-            admin_email=email,
-            admin_password=PASSWORD,
-        ).to_domain(),
+            FrameworkAnswer(staff_question.id, 12, None),
+            FrameworkAnswer(insurance.id, "Certificate attached", certificate.id),
+        ],
     )
-    ctx = replace(
-        system, principal=Principal(admin.id, admin.email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
-    )
-    safeguarding, quality, staff, insurance = questions[:4]
-    certificate = await upload_document(
-        ctx, CERTIFICATE_PDF, "public-liability.pdf", DocumentType.INSURANCE_CERTIFICATE, None
-    )
-    application = await applications.open_application(ctx, safeguarding.arrangement_id, [lot_id])
-    answers = [
-        FrameworkAnswer(safeguarding.id, "Yes: reviewed in May 2026 by the board", None),
-        FrameworkAnswer(quality.id, "Key workers, a missing-from-care protocol and weekly reflective practice", None),
-        FrameworkAnswer(staff.id, 12, None),
-        FrameworkAnswer(insurance.id, "Certificate attached", certificate.id),
-    ]
-    await applications.save_application(ctx, application.id, application.version, None, answers)
-    await applications.submit_application(ctx, application.id)
-    return application.id
 
 
 async def load_evaluation(
@@ -144,36 +96,21 @@ async def load_evaluation(
     the scored question (2, 4 and 5 out of 5): ready for the officer's moderation."""
     application_id = await _submitted(system, questions, lot_id, "Cedar Care Ltd", "30000003", "cedar@portal.test")
     safeguarding, quality = questions[:2]
-    markers = []
-    for n, (authority_id, score) in enumerate(((bolton_id, 2), (wigan_id, 4), (bolton_id, 5)), start=1):
-        email = f"marker{n}@portal.test"
-        user = await users.create_user_with_password(
-            system, email, f"Marker {n}", Role.EVALUATOR, PASSWORD, authority_id=authority_id
-        )
-        markers.append(
-            (
-                replace(system, principal=Principal(user.id, email, Role.EVALUATOR, OrgKind.AUTHORITY, authority_id)),
-                score,
-            )
-        )
-    await evaluations.assign_evaluators(officer, application_id, [m.user.user_id for m, _ in markers])
-    for marker, score in markers:
-        await evaluations.declare_interests(marker, application_id, False, "")
-        await evaluations.save_marks(
-            marker,
-            application_id,
+    marking = [
+        (
+            await build.staff(system, f"marker{n}@portal.test", f"Marker {n}", Role.EVALUATOR, authority_id),
             [
                 Mark(safeguarding.id, None, True, "Policy seen, reviewed in May 2026"),
                 Mark(quality.id, score, None, f"Scored {score}: see the answer's examples"),
             ],
         )
-        await evaluations.submit_marks(marker, application_id)
+        for n, (authority_id, score) in enumerate(((bolton_id, 2), (wigan_id, 4), (bolton_id, 5)), start=1)
+    ]
+    await mark_independently(officer, application_id, marking)
     # Dogwood Care's application waits for an evaluator who has not yet declared any conflict.
     dogwood = await _submitted(system, questions, lot_id, "Dogwood Care Ltd", "30000004", "dogwood@portal.test")
-    fresh = await users.create_user_with_password(
-        system, "fresh@portal.test", "Fran Fresh", Role.EVALUATOR, PASSWORD, authority_id=wigan_id
-    )
-    await evaluations.assign_evaluators(officer, dogwood, [fresh.id])
+    fresh = await build.staff(system, "fresh@portal.test", "Fran Fresh", Role.EVALUATOR, wigan_id)
+    await evaluations.assign_evaluators(officer, dogwood, [fresh.user.user_id])
     return {"cedar_application_id": application_id, "dogwood_application_id": dogwood}
 
 
@@ -195,10 +132,8 @@ async def _closed_call_off(
     commissioner = Principal(
         commissioner_id, "commissioner@portal.test", Role.COMMISSIONER, OrgKind.AUTHORITY, bolton_id
     )
-    evaluator_user = await users.create_user_with_password(
-        system, "panel@portal.test", "Pat Panel", Role.EVALUATOR, PASSWORD, authority_id=bolton_id
-    )
-    evaluator = Principal(evaluator_user.id, evaluator_user.email, Role.EVALUATOR, OrgKind.AUTHORITY, bolton_id)
+    evaluator = (await build.staff(system, "panel@portal.test", "Pat Panel", Role.EVALUATOR, bolton_id)).principal
+    assert evaluator is not None
     past = _at(system, commissioner, published)
     start = (now + timedelta(days=7)).date()
     call_off = await call_offs.create_call_off(
@@ -225,15 +160,15 @@ async def _closed_call_off(
             deadline=deadline,
         ).to_domain(),
     )
-    await panel.assign_evaluators(past, call_off.id, [evaluator_user.id])
+    await panel.assign_evaluators(past, call_off.id, [evaluator.user_id])
     await call_offs.publish_call_off(past, call_off.id)
     offer, _ = await offers.submit_offer(
         _at(system, birch.principal, offered),
         call_off.id,
         OfferContent(
             setting_id=setting_id,
-            weekly_fee_pence=5_200 * POUNDS,
-            additional_services=(AdditionalService("Weekly therapy session", 150 * POUNDS),),
+            weekly_fee_pence=5_200 * build.POUNDS,
+            additional_services=(AdditionalService("Weekly therapy session", 150 * build.POUNDS),),
             start_date=start,
             answers=(Answer(1, "A key worker he meets before he moves, and a plan agreed with his school"),),
             notes="",
@@ -255,10 +190,7 @@ async def load_contracts(
     agreement (from the provider's scene) signed by Birch, waiting for the council's countersignature;
     and the decision letter on its application still a draft (to issue). Birch's membership
     agreement stays unsigned for the provider's own signing test."""
-    user = await users.create_user_with_password(
-        system, "legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, PASSWORD, authority_id=bolton_id
-    )
-    legal = replace(system, principal=Principal(user.id, user.email, Role.LEGAL_OFFICER, OrgKind.AUTHORITY, bolton_id))
+    legal = await build.staff(system, "legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, bolton_id)
     await contract_templates.load_shipped_templates(legal)
     agreement = await contracts.get_contract(legal, birch_ipa_id)
     await contracts.sign_contract(birch, agreement.id, agreement.document.sha256)

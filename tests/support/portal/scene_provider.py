@@ -17,41 +17,35 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from dps.accounts.domain import Need
-from dps.accounts.services import users
 from dps.compliance.domain.concerns import ConcernCategory
-from dps.compliance.domain.requirements import InsuranceKind
-from dps.compliance.schemas import ConcernIn, EvidenceIn
+from dps.compliance.schemas import ConcernIn
 from dps.compliance.services import checks, concerns
 from dps.contracts.services import contracts, generation, templates
 from dps.contracts.services import placements as contract_placements
-from dps.core.auth import OrgKind, Principal, Role
+from dps.core.auth import Role
 from dps.core.clock import FixedClock
 from dps.core.context import Context
 from dps.core.evaluation import Mark
 from dps.core.pagination import MAX_LIMIT
+from dps.demo.builders import insure, rate_card
 from dps.frameworks.services import memberships
 from dps.pricing.domain.rate_cards import ServiceUnit
-from dps.pricing.schemas import ApproveIn, LineIn, RateCardIn, ServiceIn
+from dps.pricing.schemas import ServiceIn
 from dps.pricing.services import prices, rate_cards
 from dps.tenders.domain.call_offs import PlacementType, Sex
 from dps.tenders.domain.offers import Answer, OfferContent
 from dps.tenders.schemas import CallOffIn, ChildIn, CriteriaIn, QuestionIn
 from dps.tenders.services import award, call_offs, offers, panel
 from dps.tenders.services import placements as placement_services
-from tests.support import admit_member
+from tests.support.portal import builders as build
+from tests.support.portal.builders import PASSWORD
 
-POUNDS = 100
-PASSWORD = "demo-password-2026"
+__all__ = ["PASSWORD", "request"]
 
 
 def at(ctx: Context, when: datetime) -> Context:
     """`ctx` on a clock of its own, stopped at `when` (the awarded request happened in the past)."""
     return replace(ctx, clock=FixedClock(when))
-
-
-async def _staff(system: Context, email: str, name: str, role: Role, authority_id: int) -> Context:
-    user = await users.create_user_with_password(system, email, name, role, PASSWORD, authority_id=authority_id)
-    return replace(system, principal=Principal(user.id, email, role, OrgKind.AUTHORITY, authority_id))
 
 
 def request(arrangement_id: int, lot_id: int, title: str, start: date, deadline: datetime, age: int = 12) -> CallOffIn:
@@ -96,20 +90,17 @@ async def load(
     )
     membership = found.items[0]
     arrangement_id, lot_id = membership.arrangement_id, membership.lot_id
-    alder_membership = await admit_member(arrangement_id, lot2_id, alder.principal.org_id or 0, date(2026, 4, 1))
+    alder_membership = await build.admit_member(arrangement_id, lot2_id, alder.principal.org_id or 0, date(2026, 4, 1))
 
     # Birch's insurance in force since April (its home, Birch House, is the council scene's).
     [requirement] = await checks.list_requirements(officer, arrangement_id)
-    await checks.attach_evidence(
+    await insure(
         birch,
-        EvidenceIn(
-            requirement_id=requirement.id,
-            issuer="Northern Mutual Insurance plc",
-            starts_on=date(2026, 4, 1),
-            expires_on=date(2028, 3, 31),
-            cover_pence=5_000_000 * POUNDS,
-            insurance_kind=InsuranceKind.PUBLIC_LIABILITY,
-        ).to_domain(),
+        requirement.id,
+        issuer="Northern Mutual Insurance plc",
+        starts_on=date(2026, 4, 1),
+        expires_on=date(2028, 3, 31),
+        cover_pence=5_000_000 * build.POUNDS,
     )
 
     # Rate cards: one refused, one approved; an additional service in the catalogue.
@@ -120,40 +111,28 @@ async def load(
             code="ONE-TO-ONE", name="One-to-one support", unit=ServiceUnit.HOUR, description="A worker's hour"
         ).to_domain(),
     )
-    refused = await rate_cards.propose_rate_card(
-        birch,
-        RateCardIn(
-            lot_id=lot_id,
-            effective_from=date(2026, 4, 1),
-            lines=[LineIn(age_band="8-12", need_level="standard", weekly_price_pence=4_100 * POUNDS)],
-        ).to_domain(),
-    )
+    refused = await rate_card(birch, lot_id, date(2026, 4, 1), [build.line("8-12", 4_100)])
     await rate_cards.reject_rate_card(
         officer, refused.id, refused.version, "The fee is below the floor with no explanation"
     )
-    approved = await rate_cards.propose_rate_card(
+    approved = await rate_card(
         birch,
-        RateCardIn(
-            lot_id=lot_id,
-            effective_from=date(2026, 4, 1),
-            lines=[
-                LineIn(age_band="8-12", need_level="standard", weekly_price_pence=4_800 * POUNDS),
-                LineIn(age_band="13-17", need_level="standard", weekly_price_pence=5_000 * POUNDS),
-                LineIn(age_band="13-17", need_level="complex", weekly_price_pence=6_500 * POUNDS),
-            ],
-        ).to_domain(),
-    )
-    await rate_cards.approve_rate_card(
-        officer, approved.id, approved.version, ApproveIn(note="Within every band").to_domain()
+        lot_id,
+        date(2026, 4, 1),
+        [build.line("8-12", 4_800), build.line("13-17", 5_000), build.line("13-17", 6_500, need_level="complex")],
+        approved_by=officer,
+        note="Within every band",
     )
 
     # Placement requests.
-    commissioner = await _staff(
+    commissioner = await build.staff(
         system, "requests-commissioner@portal.test", "Cara Commissioner", Role.COMMISSIONER, bolton
     )
-    legal = await _staff(system, "requests-legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, bolton)
+    legal = await build.staff(system, "requests-legal@portal.test", "Lee Legal", Role.LEGAL_OFFICER, bolton)
     evaluators = [
-        await _staff(system, f"placement-evaluator{n}@portal.test", f"Placement Evaluator {n}", Role.EVALUATOR, bolton)
+        await build.staff(
+            system, f"placement-evaluator{n}@portal.test", f"Placement Evaluator {n}", Role.EVALUATOR, bolton
+        )
         for n in (1, 2)
     ]
     now = system.clock.now()
@@ -177,7 +156,7 @@ async def load(
         won.id,
         OfferContent(
             setting_id=setting_id,
-            weekly_fee_pence=4_800 * POUNDS,
+            weekly_fee_pence=4_800 * build.POUNDS,
             additional_services=(),
             start_date=(now - timedelta(days=5)).date(),
             answers=(Answer(question_id, "A key worker who knows autism, and a visit before he moves"),),

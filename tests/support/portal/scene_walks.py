@@ -15,28 +15,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal
 
-from dps.accounts.domain import Need, OfstedGrade, Region, SettingType
-from dps.accounts.schemas import ContactIn, ProviderIn, RegisterProviderIn, SettingIn
-from dps.accounts.services import authorities, providers, users
-from dps.core.auth import OrgKind, Principal, Role
+import msgspec
+
+from dps.accounts.domain import Need
+from dps.core.auth import OrgKind, Role
 from dps.core.clock import FixedClock
 from dps.core.context import Context
-from dps.frameworks.domain.arrangements import ServiceType
-from dps.frameworks.domain.questionnaires import Answer, QuestionKind
-from dps.frameworks.profiles import ProfileCode
-from dps.frameworks.schemas import AgeBandIn, ArrangementIn, LotIn
-from dps.frameworks.schemas_applications import DescriptorIn, QuestionIn
-from dps.frameworks.services import applications, arrangements, questionnaires
-from dps.pricing.schemas import BandIn
-from dps.pricing.services import prices
+from dps.demo.builders import add_bands, add_questions, apply, lot_in, pass_fail_question, scored_question
+from dps.frameworks.domain.questionnaires import Answer
+from dps.frameworks.schemas_applications import DescriptorIn
 from dps.tenders.services import call_offs
-from tests.support import admit_member
+from tests.support.portal import builders as build
 from tests.support.portal.scene_provider import request
 
-PASSWORD = "demo-password-2026"
-POUNDS = 100
 WALK_REQUEST = "Girl, 9, with autism, Tameside"
 DESCRIPTORS = [
     (0, "No answer, or nothing relevant"),
@@ -46,176 +38,80 @@ DESCRIPTORS = [
     (4, "Good: meets it with examples"),
     (5, "Excellent: meets it with evidence of outcomes"),
 ]
-
-
-def _as(system: Context, user_id: int, email: str, role: Role, kind: OrgKind, org_id: int | None) -> Context:
-    return replace(system, principal=Principal(user_id, email, role, kind, org_id))
-
-
-async def _staff(system: Context, email: str, name: str, role: Role, authority_id: int) -> Context:
-    user = await users.create_user_with_password(system, email, name, role, PASSWORD, authority_id=authority_id)
-    return _as(system, user.id, email, role, OrgKind.AUTHORITY, authority_id)
-
-
-async def _provider(system: Context, name: str, company: str, email: str) -> Context:
-    provider, admin = await providers.register_provider(
-        system,
-        RegisterProviderIn(
-            provider=ProviderIn(
-                legal_name=name,
-                company_number=company,
-                address="7 Test Street, Manchester",
-                postcode="M1 1AE",
-                contacts=[ContactIn(name="Registered Manager", email=email)],
-            ),
-            admin_full_name=f"{name} Administrator",
-            admin_email=email,
-            admin_password=PASSWORD,
-        ).to_domain(),
-    )
-    return _as(system, admin.id, email, Role.PROVIDER_ADMIN, OrgKind.PROVIDER, provider.id)
+TERM_START = date(2026, 4, 1)
 
 
 async def load(system: Context) -> dict[str, int]:
-    admin = _as(system, 0, "system@portal.test", Role.ADMIN, OrgKind.PLATFORM, None)
-    tameside = await authorities.create_authority(admin, "Tameside Council", "E08000008", Region.NORTH_WEST)
-    stockport = await authorities.create_authority(admin, "Bury Council", "E08000002", Region.NORTH_WEST)
-    officer = await _staff(system, "walk-officer@portal.test", "Olu Officer", Role.PROCUREMENT_OFFICER, tameside.id)
-    commissioner = await _staff(
-        system, "walk-commissioner@portal.test", "Cam Commissioner", Role.COMMISSIONER, tameside.id
+    admin = build.platform(system)
+    tameside = await build.council(admin, "Tameside Council", "E08000008")
+    bury = await build.council(admin, "Bury Council", "E08000002")
+    officer = await build.staff(system, "walk-officer@portal.test", "Olu Officer", Role.PROCUREMENT_OFFICER, tameside)
+    commissioner = await build.staff(
+        system, "walk-commissioner@portal.test", "Cam Commissioner", Role.COMMISSIONER, tameside
     )
-    legal = await _staff(system, "walk-legal@portal.test", "Lou Legal", Role.LEGAL_OFFICER, tameside.id)
+    legal = await build.staff(system, "walk-legal@portal.test", "Lou Legal", Role.LEGAL_OFFICER, tameside)
     for email, name, authority_id in (
-        ("walk-evaluator-tameside@portal.test", "Tara Tameside", tameside.id),
-        ("walk-evaluator-stockport@portal.test", "Stan Stockport", stockport.id),
-        ("walk-evaluator-conflict@portal.test", "Connie Conflict", stockport.id),
+        ("walk-evaluator-tameside@portal.test", "Tara Tameside", tameside),
+        ("walk-evaluator-stockport@portal.test", "Stan Stockport", bury),
+        ("walk-evaluator-conflict@portal.test", "Connie Conflict", bury),
     ):
-        await _staff(system, email, name, Role.EVALUATOR, authority_id)
+        await build.staff(system, email, name, Role.EVALUATOR, authority_id)
 
-    arrangement = await arrangements.create_arrangement(
+    walk, (lot_a, lot_b) = await build.arrangement(
         officer,
-        ArrangementIn(
-            reference="TSC-RES-DPS-2026",
-            title="Tameside and Bury children's homes DPS",
-            service_type=ServiceType.RESIDENTIAL,
-            profile_code=ProfileCode.PCR2015_DPS,
-            member_authority_ids=[stockport.id],
-            term_start=date(2026, 4, 1),
-            term_end=date(2029, 2, 23),
-        ).to_domain(),
+        "TSC-RES-DPS-2026",
+        "Tameside and Bury children's homes DPS",
+        [bury],
+        [
+            lot_in("LOT-A", "Homes for children aged 8 to 17"),
+            lot_in("LOT-B", "Solo homes for children with complex needs", [("8-17", 8, 17)], ["complex"]),
+        ],
     )
-    lot_a = await arrangements.add_lot(
+    safeguarding, quality = await add_questions(
         officer,
-        arrangement.id,
-        LotIn(
-            code="LOT-A",
-            title="Homes for children aged 8 to 17",
-            age_bands=[
-                AgeBandIn(label="8-12", min_age=8, max_age=12),
-                AgeBandIn(label="13-17", min_age=13, max_age=17),
-            ],
-            need_levels=["standard"],
-        ).to_domain(),
+        walk.id,
+        [
+            pass_fail_question("Safeguarding", "Do you hold a safeguarding policy reviewed in the last 12 months?"),
+            msgspec.structs.replace(
+                scored_question(2, "How do you help a child settle in their first month?", 100),
+                descriptors=[DescriptorIn(score=s, meaning=m) for s, m in DESCRIPTORS],
+            ),
+        ],
     )
-    lot_b = await arrangements.add_lot(
-        officer,
-        arrangement.id,
-        LotIn(
-            code="LOT-B",
-            title="Solo homes for children with complex needs",
-            age_bands=[AgeBandIn(label="8-17", min_age=8, max_age=17)],
-            need_levels=["complex"],
-        ).to_domain(),
-    )
-    safeguarding = await questionnaires.add_question(
-        officer,
-        arrangement.id,
-        QuestionIn(
-            section="Safeguarding",
-            position=1,
-            text="Do you hold a safeguarding policy reviewed in the last 12 months?",
-            kind=QuestionKind.PASS_FAIL,
-        ).to_domain(),
-    )
-    quality = await questionnaires.add_question(
-        officer,
-        arrangement.id,
-        QuestionIn(
-            section="Quality",
-            position=2,
-            text="How do you help a child settle in their first month?",
-            kind=QuestionKind.SCORED,
-            max_score=5,
-            weight=Decimal(100),
-            descriptors=[DescriptorIn(score=s, meaning=m) for s, m in DESCRIPTORS],
-        ).to_domain(),
-    )
-    for lot, level, floor, ceiling in ((lot_a, "standard", 4_200, 5_600), (lot_b, "complex", 6_000, 8_000)):
-        for band in lot.age_bands:
-            await prices.add_band(
-                officer,
-                arrangement.id,
-                BandIn(
-                    lot_id=lot.id,
-                    age_band=band.label,
-                    need_level=level,
-                    floor_pence=floor * POUNDS,
-                    ceiling_pence=ceiling * POUNDS,
-                    effective_from=date(2026, 4, 1),
-                ).to_domain(),
-            )
-    await arrangements.publish_arrangement(officer, arrangement.id)
+    bands = {("LOT-A", "standard"): (4_200, 5_600), ("LOT-B", "complex"): (6_000, 8_000)}
+    await add_bands(officer, walk.id, (lot_a, lot_b), bands, TERM_START)
+    await build.publish(officer, walk.id)
 
     # Story 3: Hazel Homes's application to both lots, submitted and waiting for its evaluators.
-    hazel = await _provider(system, "Hazel Homes Ltd", "30000021", "hazel@portal.test")
-    application = await applications.open_application(hazel, arrangement.id, [lot_a.id, lot_b.id])
-    await applications.save_application(
+    hazel = await build.provider(
+        system, "Hazel Homes Ltd", "30000021", "hazel@portal.test", "7 Test Street, Manchester"
+    )
+    application_id = await apply(
         hazel,
-        application.id,
-        application.version,
-        None,
+        walk.id,
+        [lot_a.id, lot_b.id],
         [
             Answer(safeguarding.id, "Yes: reviewed by our board in June 2026", None),
             Answer(quality.id, "A key worker visits before the move; a settling-in plan reviewed weekly", None),
         ],
     )
-    await applications.submit_application(hazel, application.id)
 
     # Story 4: two members of lot A with a home each for the walk's request.
-    members = {}
-    for name, company, email, home, urn, postcode in (
+    for name, company, email, home_name, urn, postcode in (
         ("Juniper Care Ltd", "30000022", "juniper@portal.test", "Juniper House", "SC700021", "M1 1AE"),
         ("Kestrel Homes Ltd", "30000023", "kestrel@portal.test", "Kestrel View", "SC700022", "M5 4WT"),
     ):
-        member = await _provider(system, name, company, email)
-        provider_id = member.principal.org_id if member.principal else None
-        assert provider_id is not None
-        await admit_member(arrangement.id, lot_a.id, provider_id, date(2026, 4, 1))
-        await providers.create_setting(
-            member,
-            provider_id,
-            SettingIn(
-                name=home,
-                setting_type=SettingType.CHILDRENS_HOME,
-                ofsted_urn=urn,
-                ofsted_grade=OfstedGrade.GOOD,
-                last_inspection_date=date(2026, 2, 10),
-                postcode=postcode,
-                capacity=3,
-                min_age=8,
-                max_age=17,
-                needs=[Need.AUTISM],
-            ).to_domain(),
-        )
-        members[email] = provider_id
+        member = await build.provider(system, name, company, email, "7 Test Street, Manchester")
+        await build.admit_member(walk.id, lot_a.id, build.provider_id(member), TERM_START)
+        await build.home(member, home_name, urn, date(2026, 2, 10), 3, needs=[Need.AUTISM], postcode=postcode)
     assert commissioner.principal is not None and legal.principal is not None
     return {
-        "walk_arrangement_id": arrangement.id,
+        "walk_arrangement_id": walk.id,
         "walk_lot_a_id": lot_a.id,
         "walk_lot_b_id": lot_b.id,
-        "walk_application_id": application.id,
+        "walk_application_id": application_id,
         "walk_commissioner_user_id": commissioner.principal.user_id,
-        "walk_authority_id": tameside.id,
+        "walk_authority_id": tameside,
     }
 
 
@@ -223,7 +119,7 @@ async def publish_request(system: Context, ids: dict[str, int], seconds: int) ->
     """Tameside's commissioner publishes the walk's request for a 9-year-old girl with autism to lot
     A, offers closing SECONDS from now (published ten days earlier on a clock of its own, as the
     minimum offer period asks; the form refuses a nearer deadline)."""
-    commissioner = _as(
+    commissioner = build.acting(
         system,
         ids["walk_commissioner_user_id"],
         "walk-commissioner@portal.test",
