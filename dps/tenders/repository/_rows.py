@@ -1,4 +1,5 @@
-"""Row helpers shared by the tenders repository modules."""
+"""Row helpers shared by the tenders repository modules: the call-off row (offers read it too) and a
+placement's fee schedule (placements and reports)."""
 
 from __future__ import annotations
 
