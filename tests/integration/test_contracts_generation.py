@@ -18,6 +18,7 @@ from dps.contracts import repository
 from dps.contracts import tables as t
 from dps.contracts.domain.contracts import ContractKind, ContractStatus, PdfStatus
 from dps.contracts.pdf import PdfConverter
+from dps.contracts.repository import contracts as contract_rows
 from dps.contracts.services import generation
 from dps.core.errors import Conflict
 from tests.support import scalar
@@ -60,7 +61,8 @@ async def test_a_batch_of_fee_variations_links_each_to_its_agreement_and_reports
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Large batches are inserted in chunks (PostgreSQL's 32,767 parameters per statement).
-    monkeypatch.setattr(repository, "INSERT_CHUNK", 50)
+    # Patched where `insert_contracts` reads it (the package only re-exports the name).
+    monkeypatch.setattr(contract_rows, "INSERT_CHUNK", 50)
     ipa = await generation.generate_placement_agreement(world.ctx, _placement(world, 1), converter=NO_LIBREOFFICE)
     items = [_variation(world, placement_id) for placement_id in range(1, 121)]
     seen: list[tuple[int, int]] = []

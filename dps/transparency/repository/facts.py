@@ -1,23 +1,12 @@
-"""Queries of transparency: the facts its releases are built from (read-side SQL over the other
-packages' rows, inside the caller's transaction), and its own releases and notices.
-
-Reading the rows directly (rather than through each package's repository) keeps every fact a
-release needs to a few indexed queries, and lets this module choose the columns: nothing about a
-child and nothing of an offer before its deadline is ever selected.
-"""
+"""The facts releases are built from: read-side SQL over other packages' rows (arrangements, lots, memberships, call-
+offs, offers, placements, contracts), and which process a change belongs to."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from piccolo.querystring import QueryString
-
-from dps.core.db import DB
 from dps.core.rows import json_value
 from dps.transparency.domain.facts import (
     ArrangementFacts,
@@ -30,10 +19,7 @@ from dps.transparency.domain.facts import (
     Organisation,
     PlacementFacts,
 )
-
-
-async def _fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return list(await DB.run_querystring(QueryString(sql, *args)))
+from dps.transparency.repository._rows import _fetch
 
 
 def _authority(row: dict[str, Any], prefix: str = "") -> Organisation:
@@ -49,9 +35,6 @@ def _provider(row: dict[str, Any], prefix: str = "") -> Organisation:
         company_number=row[prefix + "company_number"],
         postcode=row[prefix + "postcode"],
     )
-
-
-# --- which process a change belongs to ---------------------------------------------------------
 
 
 async def arrangement_of(entity_type: str, entity_id: int) -> int | None:
@@ -73,9 +56,6 @@ async def placement_of_contract(contract_id: int) -> int | None:
         return None
     kind, _, rest = str(rows[0]["subject_key"]).partition(":")
     return int(rest) if kind == "placement" and rest.isdigit() else None
-
-
-# --- facts -------------------------------------------------------------------------------------
 
 
 async def arrangement_facts(arrangement_id: int, today: date) -> ArrangementFacts | None:
@@ -313,202 +293,4 @@ async def moved_placement_facts(placement_id: int) -> MovedPlacementFacts | None
         off_framework=bool(r["off_framework"]),
         previous_placement_id=r["previous_placement_id"],
         previous_call_off_id=r["previous_call_off_id"],
-    )
-
-
-# --- releases ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StoredRelease:
-    id: int
-    ocid: str
-    released_at: datetime
-    data: dict[str, Any]
-
-
-# Arbitrary constant naming the class of locks that serialise the releases of one process.
-RELEASE_LOCK_CLASS = 7_310_017
-
-
-async def lock_process(ocid: str) -> None:
-    """Serialise the releases of one contracting process for the rest of the transaction. Take it
-    BEFORE reading the facts: a change committed by another transaction while this one waited is
-    then seen (READ COMMITTED reads what committed before each statement), so two changes to one
-    process at once write two releases, numbered in turn, the second holding both changes."""
-    await _fetch("SELECT pg_advisory_xact_lock({}, hashtext({}))", RELEASE_LOCK_CLASS, ocid)
-
-
-async def last_release(ocid: str) -> tuple[int, str | None]:
-    """How many releases the process has, and the content hash of the latest (under `lock_process`)."""
-    rows = await _fetch(
-        """SELECT (SELECT count(*) FROM ocds_releases WHERE ocid = {}) AS n,
-                  (SELECT content_sha256 FROM ocds_releases WHERE ocid = {} ORDER BY id DESC LIMIT 1) AS sha""",
-        ocid,
-        ocid,
-    )
-    return int(rows[0]["n"]), rows[0]["sha"]
-
-
-async def insert_release(
-    ocid: str,
-    release: dict[str, Any],
-    *,
-    arrangement_id: int,
-    call_off_id: int | None,
-    released_at: datetime,
-    content_sha256: str,
-) -> None:
-    await _fetch(
-        """INSERT INTO ocds_releases (ocid, release_id, arrangement_id, call_off_id, released_at, tags, data,
-                                      content_sha256)
-           VALUES ({}, {}, {}, {}, {}, {}::varchar[], {}::jsonb, {})""",
-        ocid,
-        release["id"],
-        arrangement_id,
-        call_off_id,
-        released_at,
-        list(release["tag"]),
-        json.dumps(release),
-        content_sha256,
-    )
-
-
-def _stored(row: dict[str, Any]) -> StoredRelease:
-    return StoredRelease(row["id"], row["ocid"], row["released_at"], json_value(row["data"]))
-
-
-async def releases_page(since: datetime | None, after_id: int, limit: int) -> list[StoredRelease]:
-    """Releases in the order they were written (id), from `since` on, after the cursor's id."""
-    rows = await _fetch(
-        """SELECT id, ocid, released_at, data FROM ocds_releases
-           WHERE id > {} AND ({}::timestamptz IS NULL OR released_at >= {}::timestamptz)
-           ORDER BY id LIMIT {}""",
-        after_id,
-        since,
-        since,
-        limit,
-    )
-    return [_stored(r) for r in rows]
-
-
-async def releases_of(ocid: str) -> list[StoredRelease]:
-    rows = await _fetch("SELECT id, ocid, released_at, data FROM ocds_releases WHERE ocid = {} ORDER BY id", ocid)
-    return [_stored(r) for r in rows]
-
-
-async def stream_release_json(since: datetime | None, batch: int = 500) -> AsyncIterator[list[str]]:
-    """Every release's JSON text, in batches of `batch` rows by keyset (memory stays flat)."""
-    after = 0
-    while True:
-        rows = await _fetch(
-            """SELECT id, data::text AS text FROM ocds_releases
-               WHERE id > {} AND ({}::timestamptz IS NULL OR released_at >= {}::timestamptz)
-               ORDER BY id LIMIT {}""",
-            after,
-            since,
-            since,
-            batch,
-        )
-        if not rows:
-            return
-        after = rows[-1]["id"]
-        yield [r["text"] for r in rows]
-
-
-# --- notices -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class NoticeRow:
-    id: int
-    ocid: str
-    arrangement_id: int
-    call_off_id: int | None
-    authority_id: int
-    notice_type: str
-    subject: str
-    due_on: date | None
-    status: str
-    platform_notice_id: str | None
-    published_on: date | None
-    published_by: int | None
-    created_at: datetime
-    version: int
-
-
-_NOTICE_COLUMNS = """id, ocid, arrangement_id, call_off_id, authority_id, notice_type, subject, due_on, status,
-    platform_notice_id, published_on, published_by, created_at, version"""
-
-
-async def add_notice(
-    *,
-    ocid: str,
-    arrangement_id: int,
-    call_off_id: int | None,
-    authority_id: int,
-    notice_type: str,
-    subject: str,
-    due_on: date | None,
-    at: datetime,
-) -> int | None:
-    """Add a notice once per (process, type, subject); the id of a new one, None if it existed."""
-    rows = await _fetch(
-        """INSERT INTO transparency_notices (ocid, arrangement_id, call_off_id, authority_id, notice_type, subject,
-                                             due_on, created_at)
-           VALUES ({}, {}, {}, {}, {}, {}, {}, {})
-           ON CONFLICT (ocid, notice_type, subject) DO NOTHING RETURNING id""",
-        ocid,
-        arrangement_id,
-        call_off_id,
-        authority_id,
-        notice_type,
-        subject,
-        due_on,
-        at,
-    )
-    return int(rows[0]["id"]) if rows else None
-
-
-async def get_notice(notice_id: int, *, for_update: bool = False) -> NoticeRow | None:
-    lock = " FOR UPDATE" if for_update else ""
-    rows = await _fetch(f"SELECT {_NOTICE_COLUMNS} FROM transparency_notices WHERE id = {{}}{lock}", notice_id)  # noqa: S608
-    return NoticeRow(**rows[0]) if rows else None
-
-
-async def list_notices(
-    authority_id: int | None, arrangement_id: int | None, after_id: int, limit: int
-) -> list[NoticeRow]:
-    """Notices in id order: those a council files or whose arrangement it leads (None: all)."""
-    rows = await _fetch(
-        f"""SELECT {_NOTICE_COLUMNS} FROM transparency_notices n
-            WHERE n.id > {{}} AND ({{}}::bigint IS NULL OR n.arrangement_id = {{}}::bigint)
-              AND ({{}}::bigint IS NULL OR n.authority_id = {{}}::bigint
-                   OR EXISTS (SELECT 1 FROM arrangements a WHERE a.id = n.arrangement_id
-                              AND a.lead_authority = {{}}::bigint))
-            ORDER BY n.id LIMIT {{}}""",  # noqa: S608 - fixed column list
-        after_id,
-        arrangement_id,
-        arrangement_id,
-        authority_id,
-        authority_id,
-        authority_id,
-        limit,
-    )
-    return [NoticeRow(**r) for r in rows]
-
-
-async def lead_authority_of(arrangement_id: int) -> int | None:
-    rows = await _fetch("SELECT lead_authority FROM arrangements WHERE id = {}", arrangement_id)
-    return int(rows[0]["lead_authority"]) if rows else None
-
-
-async def mark_published(notice_id: int, platform_notice_id: str, published_on: date, user_id: int) -> None:
-    await _fetch(
-        """UPDATE transparency_notices SET status = 'published', platform_notice_id = {}, published_on = {},
-                  published_by = {}, version = version + 1 WHERE id = {}""",
-        platform_notice_id,
-        published_on,
-        user_id,
-        notice_id,
     )
