@@ -103,10 +103,10 @@ def normalise_email(raw: str) -> str:
     return email
 
 
-def check_identifier(pattern: re.Pattern[str], raw: str, field: str, what: str) -> str:
+def check_identifier(pattern: re.Pattern[str], raw: str, field: str, what: str, *, code: str) -> str:
     value = raw.strip().upper().replace(" ", "")
     if not pattern.match(value):
-        raise InvalidInput(f"'{raw}' is not a valid {what}", code=f"invalid_{field}", field=field)
+        raise InvalidInput(f"'{raw}' is not a valid {what}", code=code, field=field)
     return value
 
 

@@ -17,7 +17,6 @@ from dps.portal.visits_messages import VISITS_MESSAGES
 MESSAGES: dict[str, tuple[str | None, str]] = {
     # signing in and people
     "invalid_credentials": ("email", "The email address or password is wrong"),
-    "login_locked": ("email", "There have been too many wrong passwords. Your account is locked for a while"),
     "login_throttled": ("email", "There have been too many wrong passwords. Wait a moment, then try again"),
     "invalid_email": ("email", "Enter an email address in the correct format, like name@example.com"),
     "email_taken": ("email", "Someone already has an account with this email address. Sign in instead"),

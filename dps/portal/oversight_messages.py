@@ -34,6 +34,5 @@ OVERSIGHT_MESSAGES: dict[str, tuple[str | None, str]] = {
     "no_approved_template": (None, "There is no approved fee variation template. Ask a legal officer to approve one"),
     # administration
     "ons_code_taken": ("ons_code", "A council with this ONS code is already listed"),
-    "authority_required": ("authority_id", "Choose the council this person works for"),
     "provider_required": ("authority_id", "Provider users are invited by their own organisation's administrator"),
 }

@@ -81,13 +81,16 @@ def test_document_expiring_today_is_accepted_yesterday_is_not() -> None:
     ("raw", "expected"), [("01234567", "01234567"), ("sc123456", "SC123456"), (" 0123 4567 ", "01234567")]
 )
 def test_company_numbers_are_normalised(raw: str, expected: str) -> None:
-    assert check_identifier(COMPANY_NUMBER, raw, "company_number", "company number") == expected
+    assert (
+        check_identifier(COMPANY_NUMBER, raw, "company_number", "company number", code="invalid_company_number")
+        == expected
+    )
 
 
 @pytest.mark.parametrize("raw", ["1234567", "123456789", "S1234567", "ABCDEFGH"])
 def test_bad_company_numbers_are_refused(raw: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        check_identifier(COMPANY_NUMBER, raw, "company_number", "company number")
+        check_identifier(COMPANY_NUMBER, raw, "company_number", "company number", code="invalid_company_number")
     assert caught.value.code == "invalid_company_number"
 
 
@@ -97,10 +100,10 @@ def test_bad_company_numbers_are_refused(raw: str) -> None:
 )
 def test_ofsted_urns(raw: str, ok: bool) -> None:
     if ok:
-        assert check_identifier(OFSTED_URN, raw, "ofsted_urn", "URN") == raw
+        assert check_identifier(OFSTED_URN, raw, "ofsted_urn", "URN", code="invalid_ofsted_urn") == raw
     else:
         with pytest.raises(InvalidInput):
-            check_identifier(OFSTED_URN, raw, "ofsted_urn", "URN")
+            check_identifier(OFSTED_URN, raw, "ofsted_urn", "URN", code="invalid_ofsted_urn")
 
 
 def test_provider_needs_a_company_or_charity_number() -> None:

@@ -45,11 +45,19 @@ def _contacts(items: tuple[Contact, ...]) -> tuple[Contact, ...]:
 
 
 def _company(raw: str | None) -> str | None:
-    return check_identifier(COMPANY_NUMBER, raw, "company_number", "Companies House number") if raw else None
+    return (
+        check_identifier(COMPANY_NUMBER, raw, "company_number", "Companies House number", code="invalid_company_number")
+        if raw
+        else None
+    )
 
 
 def _charity(raw: str | None) -> str | None:
-    return check_identifier(CHARITY_NUMBER, raw, "charity_number", "charity number") if raw else None
+    return (
+        check_identifier(CHARITY_NUMBER, raw, "charity_number", "charity number", code="invalid_charity_number")
+        if raw
+        else None
+    )
 
 
 async def locate(postcode: str) -> geo.Location:
@@ -161,7 +169,7 @@ async def create_setting(ctx: Context, provider_id: int, data: SettingDetails) -
         provider_id=provider_id,
         name=data.name.strip(),
         setting_type=data.setting_type,
-        ofsted_urn=check_identifier(OFSTED_URN, data.ofsted_urn, "ofsted_urn", "Ofsted URN"),
+        ofsted_urn=check_identifier(OFSTED_URN, data.ofsted_urn, "ofsted_urn", "Ofsted URN", code="invalid_ofsted_urn"),
         ofsted_grade=data.ofsted_grade,
         last_inspection_date=data.last_inspection_date,
         postcode=location.postcode_or_district,

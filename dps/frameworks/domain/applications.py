@@ -177,11 +177,10 @@ class Assignment:
         return replace(self, status=status, conflict_note=note.strip() or None, declared_at=at)
 
     def require_may_read_answers(self) -> None:
+        if self.status is AssignmentStatus.ASSIGNED:
+            raise PermissionDenied("declare your interests first", code="declaration_required")
         if self.status not in {AssignmentStatus.DECLARED, AssignmentStatus.SUBMITTED}:
-            raise PermissionDenied(
-                "declare your interests first; an evaluator with a conflict cannot see the answers",
-                code="declaration_required" if self.status is AssignmentStatus.ASSIGNED else "conflicted",
-            )
+            raise PermissionDenied("an evaluator with a conflict of interest cannot see the answers", code="conflicted")
 
     def require_may_mark(self) -> None:
         self.require_may_read_answers()
