@@ -671,6 +671,14 @@ async def panel_of(call_off_id: int) -> list[PanelMember]:
     return [_panel_member(r) for r in rows]
 
 
+async def call_offs_on_panel(evaluator_id: int) -> list[CallOff]:
+    """The call-offs whose panel the evaluator sits on and was not released from, by id."""
+    e = t.CallOffEvaluator
+    sitting = e.select(e.call_off).where((e.evaluator == evaluator_id) & e.released_at.is_null())
+    rows = await t.CallOff.select().where(t.CallOff.id.is_in(sitting)).order_by(t.CallOff.id)  # type: ignore[arg-type]
+    return [_call_off(r) for r in rows]
+
+
 async def insert_panel_members(call_off_id: int, members: Sequence[PanelMember]) -> None:
     if not members:
         return
