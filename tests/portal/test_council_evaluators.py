@@ -67,3 +67,8 @@ def test_an_evaluator_sees_the_placement_requests_on_whose_panel_they_sit(page: 
     row.get_by_role("link", name=CLOSED_TITLE).click()
     expect(page).to_have_url(re.compile(rf"/council/placement-requests/{scene['closed_call_off_id']}/panel$"))
     expect(page.get_by_role("heading", name="Offers for you to mark")).to_be_visible()
+    look("panel")
+    back = page.locator(".govuk-back-link")
+    expect(back).to_have_text("Your evaluations")
+    back.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your evaluations")
