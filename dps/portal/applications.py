@@ -198,6 +198,10 @@ class ApplicationPages(Controller):
             done=done,
             total=len(questions),
             decision=decision,
+            # The questionnaire's order (the position the provider answered it in), not by section.
+            moderated=sorted(decision.moderated, key=lambda m: (m.question.position, m.question.id))
+            if decision
+            else [],
             lot_titles={lot.id: f"{lot.code}: {lot.title}" for lot in lots},
             **extra,
         )

@@ -11,6 +11,7 @@ from litestar.response import Template
 from dps.core.auth import Role
 from dps.core.deadlines import EntityType
 from dps.core.pagination import MAX_LIMIT
+from dps.portal.council_nav import areas_off_the_menu
 from dps.portal.web import Portal, page
 from dps.scheduler.public import Deadline, my_deadlines
 from dps.tenders import public as tenders
@@ -74,4 +75,5 @@ async def home(portal: Portal) -> Template:
         requests=requests,
         next_step=NEXT_STEP,
         role=principal.role,
+        areas=areas_off_the_menu(principal.role),
     )

@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from dps.accounts import public as accounts
 from dps.core.auth import Role
 from dps.core.errors import DomainError, NotFound
 from dps.core.evaluation import CriterionKind, Mark
@@ -24,6 +25,8 @@ from dps.frameworks.public import EvaluatorMarks
 from dps.portal.commissioners import problem
 from dps.portal.forms import Form
 from dps.portal.web import Portal, page, redirect
+from dps.tenders import public as tenders
+from dps.tenders.domain.call_offs import ENDED, CallOff
 
 BASE = "/council/evaluations"
 EVALUATED = {"pass_fail": CriterionKind.PASS_FAIL, "scored": CriterionKind.SCORED}
@@ -95,12 +98,18 @@ def _read(form: Form, rows: list[MarkRow], complete: bool) -> list[Mark]:
     return marks
 
 
+def _request_order(call_off: CallOff) -> tuple[bool, object, int]:
+    """Placement requests still in progress first, the soonest deadline first."""
+    return (call_off.status in ENDED, call_off.deadline, call_off.id)
+
+
 class EvaluatorPages(Controller):
     path = BASE
 
     @get("/", name="council_evaluations")
     async def index(self, portal: NamedDependency[Portal]) -> Template:
-        """The applications assigned to the evaluator, the soonest decision first."""
+        """The applications assigned to the evaluator, the soonest decision first; then the placement
+        requests on whose panel they sit, those still in progress first, by deadline."""
         portal.council_staff(Role.EVALUATOR)
         found = await frameworks.list_applications(portal.ctx, MAX_LIMIT, 0, arrangement_id=None, status=None)
         listed = await frameworks.list_arrangements(portal.ctx, MAX_LIMIT, 0, None)
@@ -108,7 +117,11 @@ class EvaluatorPages(Controller):
         items = sorted(
             found.items, key=lambda v: (v.application.decision_due_on is None, v.application.decision_due_on)
         )
-        return page(portal, "council/evaluations/index.html", items=items, titles=titles)
+        requests = sorted(await tenders.my_panels(portal.ctx), key=_request_order)
+        councils = {a: (await accounts.get_authority(portal.ctx, a)).name for a in {c.authority_id for c in requests}}
+        return page(
+            portal, "council/evaluations/index.html", items=items, titles=titles, requests=requests, councils=councils
+        )
 
     @get("/{application_id:int}", name="council_evaluation")
     async def detail(self, portal: NamedDependency[Portal], application_id: FromPath[int]) -> Template:

@@ -53,7 +53,7 @@ from dps.tenders.services.offers import (
     submit_offer,
     withdraw_offer,
 )
-from dps.tenders.services.panel import assign_evaluators, get_panel, offer_marks
+from dps.tenders.services.panel import assign_evaluators, get_panel, my_panels, offer_marks
 from dps.tenders.services.placements import (
     Move,
     end_placement,
@@ -100,6 +100,7 @@ __all__ = [
     "list_placements",
     "move_placement",
     "moved_on",
+    "my_panels",
     "off_framework",
     "offer_marks",
     "on_deadline",

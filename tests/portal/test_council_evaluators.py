@@ -5,9 +5,12 @@ error summary for a missing declaration and for unmarked questions)."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.portal.conftest import Look, scene, sign_in
+from tests.support.portal.scene_council import CLOSED_TITLE
 
 
 def test_an_evaluator_declares_marks_saves_a_draft_and_submits(page: Page, look: Look) -> None:
@@ -51,3 +54,21 @@ def test_an_evaluator_sees_only_what_is_assigned_to_them(page: Page) -> None:
     sign_in(page, "fresh@portal.test")
     response = page.goto(f"/council/evaluations/{scene['cedar_application_id']}")
     assert response is not None and response.status == 404
+
+
+def test_an_evaluator_sees_the_placement_requests_on_whose_panel_they_sit(page: Page, look: Look) -> None:
+    sign_in(page, "panel@portal.test")
+    page.get_by_role("link", name="Your evaluations").click()
+    requests = page.get_by_role("table", name="Placement requests on whose evaluation panel you sit")
+    row = requests.get_by_role("row", name=CLOSED_TITLE)
+    expect(row).to_contain_text("Bolton Council")
+    expect(row).to_contain_text("Closed")
+    look("panels")
+    row.get_by_role("link", name=CLOSED_TITLE).click()
+    expect(page).to_have_url(re.compile(rf"/council/placement-requests/{scene['closed_call_off_id']}/panel$"))
+    expect(page.get_by_role("heading", name="Offers for you to mark")).to_be_visible()
+    look("panel")
+    back = page.locator(".govuk-back-link")
+    expect(back).to_have_text("Your evaluations")
+    back.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your evaluations")

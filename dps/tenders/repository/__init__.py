@@ -51,6 +51,7 @@ from dps.tenders.repository.offers import (
 )
 from dps.tenders.repository.panel import (
     OfferMarkRow,
+    call_offs_on_panel,
     evaluator_marks,
     insert_panel_members,
     marked_offers,
@@ -112,6 +113,7 @@ __all__ = [  # noqa: RUF022
     "awarded_providers",
     # panel.py: the evaluation panel
     "panel_of",
+    "call_offs_on_panel",
     "insert_panel_members",
     "save_panel_release",
     "marked_offers",

@@ -13,8 +13,10 @@ from dps.core.db import DB
 from dps.core.errors import Conflict
 from dps.core.evaluation import Mark
 from dps.tenders import tables as t
+from dps.tenders.domain.call_offs import CallOff
 from dps.tenders.domain.offers import OfferStatus
 from dps.tenders.domain.panel import PanelMember
+from dps.tenders.repository._rows import _call_off
 
 
 def _panel_member(r: dict[str, Any]) -> PanelMember:
@@ -33,6 +35,14 @@ async def panel_of(call_off_id: int) -> list[PanelMember]:
     e = t.CallOffEvaluator
     rows = await e.select().where(e.call_off == call_off_id).order_by(e.id)
     return [_panel_member(r) for r in rows]
+
+
+async def call_offs_on_panel(evaluator_id: int) -> list[CallOff]:
+    """The call-offs whose panel the evaluator sits on and was not released from, by id."""
+    e = t.CallOffEvaluator
+    sitting = e.select(e.call_off).where((e.evaluator == evaluator_id) & e.released_at.is_null())
+    rows = await t.CallOff.select().where(t.CallOff.id.is_in(sitting)).order_by(t.CallOff.id)  # type: ignore[arg-type]
+    return [_call_off(r) for r in rows]
 
 
 async def insert_panel_members(call_off_id: int, members: Sequence[PanelMember]) -> None:

@@ -116,6 +116,13 @@ async def minimum_panel(call_off: CallOff) -> int:
     return min_evaluators(arrangement.profile_code, call_off.criteria.min_evaluators)
 
 
+async def my_panels(ctx: Context) -> list[CallOff]:
+    """The placement requests on whose evaluation panel the caller sits (not released), for their
+    list of evaluations; a panel is the raising council's, so nobody else's are listed."""
+    p = ctx.user
+    return [c for c in await repository.call_offs_on_panel(p.user_id) if access.may_sit_on_panel(p.role, p.org_id, c)]
+
+
 @dataclass(frozen=True, slots=True)
 class PanelView:
     members: list[PanelMember]
