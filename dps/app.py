@@ -7,15 +7,17 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from enum import StrEnum
 
 from litestar import Litestar
 from litestar.config.app import AppConfig
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import SecurityScheme
 from litestar.types import ControllerRouterHandler
 
+from dps.accounts.codes import AccountCode
 from dps.accounts.public import (
     AuthController,
     AuthorityController,
@@ -25,17 +27,21 @@ from dps.accounts.public import (
     UserController,
     resolve_token,
 )
+from dps.compliance.codes import ComplianceCode
 from dps.compliance.public import ComplianceController, ConcernController, SearchController
+from dps.contracts.codes import ContractCode
 from dps.contracts.public import ContractController, ContractTemplateController
 from dps.core import audit_chain, db
 from dps.core.clock import Clock, SystemClock
+from dps.core.codes import CommonCode
 from dps.core.controllers import AuditController, HealthController
 from dps.core.documents import PdfConverter, TemplateRenderer
 from dps.core.http import context_for, problem_details_plugin, provide_ctx
 from dps.core.notification_controllers import NotificationController
-from dps.core.openapi_problems import ProblemResponses
+from dps.core.openapi_problems import ProblemResponses, components_with_problem, problem_schema
 from dps.core.settings import MEGABYTE, Settings
 from dps.core.storage import DocumentStore, build_document_store
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.public import (
     ApplicationController,
     ArrangementController,
@@ -45,9 +51,12 @@ from dps.frameworks.public import (
     QuestionnaireController,
 )
 from dps.portal.public import portal, security_headers
+from dps.pricing.codes import PricingCode
 from dps.pricing.public import PriceBandController, PricingReportController, RateCardController, UpliftController
 from dps.scheduler.public import DeadlineController
+from dps.tenders.codes import TenderCode
 from dps.tenders.public import CallOffController, PlacementController, PlacementReportController
+from dps.transparency.codes import TransparencyCode
 from dps.transparency.public import NoticeController, OcdsController, listener_for
 
 log = logging.getLogger(__name__)
@@ -84,6 +93,18 @@ ROUTES: list[ControllerRouterHandler] = [
     OcdsController,
     NoticeController,
 ]
+
+# Every package's problem codes (issue 14: one StrEnum per package), listed in OpenAPI's `Problem`.
+PROBLEM_CODES: tuple[type[StrEnum], ...] = (
+    CommonCode,
+    AccountCode,
+    FrameworkCode,
+    ComplianceCode,
+    PricingCode,
+    TenderCode,
+    ContractCode,
+    TransparencyCode,
+)
 
 
 def document_store_for(settings: Settings) -> DocumentStore:
@@ -173,7 +194,10 @@ def create_app(
             use_handler_docstrings=True,
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
-            components=Components(security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}),
+            components=components_with_problem(
+                problem_schema(code for catalogue in PROBLEM_CODES for code in catalogue),
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")},
+            ),
             security=[{"BearerToken": []}],
         ),
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from dps.accounts.codes import AccountCode
 from dps.core.auth import AUTHORITY_ROLES, PROVIDER_ROLES, OrgKind, Role, org_kind_for
 from dps.core.calendar import Nation
 from dps.core.errors import InvalidInput, RuleViolation
@@ -99,7 +100,7 @@ def normalise_email(raw: str) -> str:
     """Emails compare case-insensitively; store them lower-cased and trimmed."""
     email = raw.strip().lower()
     if not EMAIL.match(email):
-        raise InvalidInput(f"'{raw}' is not an email address", code="invalid_email", field="email")
+        raise InvalidInput(f"'{raw}' is not an email address", code=AccountCode.INVALID_EMAIL, field="email")
     return email
 
 
@@ -148,7 +149,7 @@ def check_provider_registration(company_number: str | None, charity_number: str 
     if not company_number and not charity_number:
         raise RuleViolation(
             "give a Companies House number, a Charity Commission number, or both",
-            code="registration_number_required",
+            code=AccountCode.REGISTRATION_NUMBER_REQUIRED,
         )
 
 
@@ -161,7 +162,7 @@ class AgeRange:
         if not 0 <= self.min_age <= self.max_age <= MAX_AGE_SERVED:
             raise RuleViolation(
                 f"ages must run from 0 to {MAX_AGE_SERVED} with the lower age first",
-                code="invalid_age_range",
+                code=AccountCode.INVALID_AGE_RANGE,
             )
 
     def covers(self, age: int) -> bool:
@@ -204,7 +205,7 @@ def check_grade_scale(setting_type: SettingType, grade: OfstedGrade | None) -> N
     if grade not in allowed:
         raise RuleViolation(
             f"a {setting_type.value} setting cannot be graded '{grade.value}'",
-            code="grade_not_for_setting_type",
+            code=AccountCode.GRADE_NOT_FOR_SETTING_TYPE,
             allowed=sorted(allowed),
         )
 
@@ -212,12 +213,12 @@ def check_grade_scale(setting_type: SettingType, grade: OfstedGrade | None) -> N
 def check_inspection(grade: OfstedGrade | None, inspected_on: date | None) -> None:
     """A grade comes from an inspection, so it needs the inspection date."""
     if grade is not None and inspected_on is None:
-        raise RuleViolation("a grade needs the date of the inspection", code="inspection_date_required")
+        raise RuleViolation("a grade needs the date of the inspection", code=AccountCode.INSPECTION_DATE_REQUIRED)
 
 
 def check_inspection_not_future(inspected_on: date | None, today: date) -> None:
     if inspected_on is not None and inspected_on > today:
-        raise RuleViolation("the inspection date cannot be in the future", code="inspection_in_future")
+        raise RuleViolation("the inspection date cannot be in the future", code=AccountCode.INSPECTION_IN_FUTURE)
 
 
 # --- users -----------------------------------------------------------------------------------
@@ -257,7 +258,7 @@ def check_user_organisation(role: Role, authority_id: int | None, provider_id: i
         ok = authority_id is None and provider_id is None
         need = "neither an authority_id nor a provider_id"
     if not ok:
-        raise RuleViolation(f"a {role.value} needs {need}", code="organisation_mismatch")
+        raise RuleViolation(f"a {role.value} needs {need}", code=AccountCode.ORGANISATION_MISMATCH)
 
 
 # --- sign-in throttling ----------------------------------------------------------------------
@@ -308,7 +309,7 @@ class Document:
 def check_expiry_not_past(expires_on: date | None, today: date) -> None:
     """Evidence that has already expired proves nothing; refuse it at upload."""
     if expires_on is not None and expires_on < today:
-        raise RuleViolation("this document's expiry date has already passed", code="document_expired")
+        raise RuleViolation("this document's expiry date has already passed", code=AccountCode.DOCUMENT_EXPIRED)
 
 
 def safe_filename(raw: str | None) -> str:

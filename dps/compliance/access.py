@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dps.compliance.codes import ComplianceCode
 from dps.compliance.domain.concerns import Concern, ConcernStatus, VisitForm
 from dps.core.auth import PROVIDER_ROLES, OrgKind, Principal, Role
+from dps.core.codes import CommonCode
 from dps.core.errors import NotFound, PermissionDenied
 from dps.frameworks.domain.arrangements import Arrangement
 
@@ -35,7 +37,7 @@ def require_read_evidence(p: Principal, provider_id: int, councils: frozenset[in
         return
     if p.is_authority_staff:
         raise PermissionDenied(
-            "your council holds no arrangement with this provider", code="no_arrangement_with_provider"
+            "your council holds no arrangement with this provider", code=ComplianceCode.NO_ARRANGEMENT_WITH_PROVIDER
         )
     raise PermissionDenied("you may only see your own organisation's evidence")
 
@@ -53,7 +55,7 @@ def _require_council_with_arrangement(p: Principal, councils: frozenset[int]) ->
     if p.org_id not in councils:
         raise PermissionDenied(
             "only councils holding an arrangement with this provider record this",
-            code="no_arrangement_with_provider",
+            code=ComplianceCode.NO_ARRANGEMENT_WITH_PROVIDER,
         )
 
 
@@ -74,7 +76,7 @@ def require_raise_concern(p: Principal, arrangements: list[Arrangement]) -> int:
     for arrangement in arrangements:
         if not arrangement.is_member(p.org_id):
             raise PermissionDenied(
-                f"your council is not a member of arrangement {arrangement.id}", code="not_a_member_authority"
+                f"your council is not a member of arrangement {arrangement.id}", code=CommonCode.NOT_A_MEMBER_AUTHORITY
             )
     return p.org_id
 
@@ -82,7 +84,7 @@ def require_raise_concern(p: Principal, arrangements: list[Arrangement]) -> int:
 def require_issuer(p: Principal, concern: Concern) -> None:
     """Only the issuing council changes, issues or rescinds a concern (ISP)."""
     if not (p.role in CONCERN_RAISERS and p.is_authority(concern.issuing_authority_id)):
-        raise PermissionDenied("only the issuing council may do this", code="not_issuing_authority")
+        raise PermissionDenied("only the issuing council may do this", code=ComplianceCode.NOT_ISSUING_AUTHORITY)
 
 
 def may_read_concern(p: Principal, concern: Concern, member_authority_ids: frozenset[int]) -> bool:
@@ -133,7 +135,7 @@ def require_update_action(
         return
     if not (p.role in VISITORS and recording_authority_id is not None and p.is_authority(recording_authority_id)):
         raise PermissionDenied(
-            "only the council that recorded the visit follows up its actions", code="not_recording_council"
+            "only the council that recorded the visit follows up its actions", code=ComplianceCode.NOT_RECORDING_COUNCIL
         )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from dps.accounts.domain import OfstedGrade
 from dps.compliance import facts as compliance_facts
 from dps.compliance import repository
+from dps.compliance.codes import ComplianceCode
 from dps.compliance.domain.eligibility import Criteria, Reason, SettingEligibility, decide, provider_reasons
 from dps.core.errors import InvalidInput
 from dps.frameworks import public as frameworks
@@ -51,7 +52,7 @@ async def _eligibility(
     try:
         grade = OfstedGrade(min_grade) if min_grade is not None else None
     except ValueError as error:
-        raise InvalidInput(f"{min_grade!r} is not an Ofsted grade", code="invalid_grade") from error
+        raise InvalidInput(f"{min_grade!r} is not an Ofsted grade", code=ComplianceCode.INVALID_GRADE) from error
     lot = await repository.lot_context(lot_id)
     memberships = await frameworks.list_membership_rows(lot_id=lot_id)
     # One place per provider and lot; the newest row wins if history holds more than one.

@@ -33,6 +33,7 @@ from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, TemplateS
 from jinja2.sandbox import SecurityError
 from lxml.etree import XMLSyntaxError
 
+from dps.contracts.codes import ContractCode
 from dps.contracts.domain.contexts import as_mapping
 from dps.contracts.domain.templates import TemplateProblem
 from dps.contracts.sandbox import MAX_PARAGRAPH, LimitedEnvironment, RenderLimitExceeded, limited
@@ -42,7 +43,7 @@ from dps.core.errors import RuleViolation
 
 
 class RenderFailed(RuleViolation):
-    code = "template_render_failed"
+    code = ContractCode.TEMPLATE_RENDER_FAILED
     title = "The template could not be filled"
 
 

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+from dps.core.codes import CommonCode
 from dps.core.errors import TooManyAttempts
 
 T = TypeVar("T")
@@ -30,7 +31,7 @@ async def run_io(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 class TooMuchAtOnce(TooManyAttempts):
-    code = "too_many_at_once"
+    code = CommonCode.TOO_MANY_AT_ONCE
     title = "Too many requests of this kind at once"
 
 

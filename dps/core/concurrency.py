@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from dps.core.codes import CommonCode
 from dps.core.errors import InvalidInput, PreconditionRequired, StaleVersion
 
 _ETAG = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
@@ -19,7 +20,7 @@ def parse_if_match(header: str | None) -> int:
         raise PreconditionRequired('send If-Match with the ETag you read, e.g. If-Match: "3"')
     match = _ETAG.match(header)
     if match is None:
-        raise InvalidInput('If-Match must be an ETag this API gave out, e.g. "3"', code="invalid_if_match")
+        raise InvalidInput('If-Match must be an ETag this API gave out, e.g. "3"', code=CommonCode.INVALID_IF_MATCH)
     return int(match.group(1))
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from dps.core.codes import CommonCode
+
 
 class DomainError(Exception):
     """Base of every expected failure; `code` is stable, `detail` is for people."""
 
     status: ClassVar[int] = 400
-    code: ClassVar[str] = "domain_error"
+    code: ClassVar[str] = CommonCode.DOMAIN_ERROR
     title: ClassVar[str] = "Request cannot be completed"
 
     def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:
@@ -29,38 +31,38 @@ class InvalidInput(DomainError):
     """The request is well formed JSON but a field's value is not acceptable."""
 
     status = 400
-    code = "validation_failed"
+    code: ClassVar[str] = CommonCode.VALIDATION_FAILED
     title = "Invalid input"
 
 
 class Unauthenticated(DomainError):
     status = 401
-    code = "unauthenticated"
+    code: ClassVar[str] = CommonCode.UNAUTHENTICATED
     title = "Authentication required"
 
 
 class PermissionDenied(DomainError):
     status = 403
-    code = "permission_denied"
+    code: ClassVar[str] = CommonCode.PERMISSION_DENIED
     title = "Not allowed"
 
 
 class NotFound(DomainError):
     status = 404
-    code = "not_found"
+    code: ClassVar[str] = CommonCode.NOT_FOUND
     title = "Not found"
 
 
 class Conflict(DomainError):
     status = 409
-    code = "conflict"
+    code: ClassVar[str] = CommonCode.CONFLICT
     title = "Conflict with the current state"
 
 
 class IllegalTransition(Conflict):
     """A state machine was asked to move along an edge it does not have."""
 
-    code = "illegal_transition"
+    code: ClassVar[str] = CommonCode.ILLEGAL_TRANSITION
     title = "Illegal state transition"
 
     def __init__(self, entity: str, current: str, target: str) -> None:
@@ -76,7 +78,7 @@ class StaleVersion(DomainError):
     """`If-Match` named a version that is no longer current (RFC 9110 section 13.1.1)."""
 
     status = 412
-    code = "stale_version"
+    code: ClassVar[str] = CommonCode.STALE_VERSION
     title = "Precondition failed"
 
     def __init__(self, expected: int, actual: int) -> None:
@@ -89,13 +91,13 @@ class StaleVersion(DomainError):
 
 class PayloadTooLarge(DomainError):
     status = 413
-    code = "payload_too_large"
+    code: ClassVar[str] = CommonCode.PAYLOAD_TOO_LARGE
     title = "Payload too large"
 
 
 class UnsupportedMediaType(DomainError):
     status = 415
-    code = "unsupported_media_type"
+    code: ClassVar[str] = CommonCode.UNSUPPORTED_MEDIA_TYPE
     title = "Unsupported media type"
 
 
@@ -103,13 +105,13 @@ class RuleViolation(DomainError):
     """A business rule refuses the request (422)."""
 
     status = 422
-    code = "rule_violation"
+    code: ClassVar[str] = CommonCode.RULE_VIOLATION
     title = "Business rule violated"
 
 
 class TooManyAttempts(DomainError):
     status = 429
-    code = "too_many_attempts"
+    code: ClassVar[str] = CommonCode.TOO_MANY_ATTEMPTS
     title = "Too many attempts"
 
 
@@ -117,5 +119,5 @@ class PreconditionRequired(DomainError):
     """An update of a versioned resource must say which version it read (RFC 6585 section 3)."""
 
     status = 428
-    code = "precondition_required"
+    code: ClassVar[str] = CommonCode.PRECONDITION_REQUIRED
     title = "Precondition required"

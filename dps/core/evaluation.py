@@ -42,6 +42,7 @@ from fractions import Fraction
 from math import lcm
 from typing import Any, Generic, TypeVar
 
+from dps.core.codes import CommonCode
 from dps.core.errors import RuleViolation
 from dps.core.rounding import round_half_up
 
@@ -73,7 +74,7 @@ class Criterion:
             raise RuleViolation(
                 f"criterion {self.id}: a scored criterion needs max_score >= 1 and a weight > 0; "
                 "a pass/fail criterion has neither",
-                code="invalid_criterion",
+                code=CommonCode.INVALID_CRITERION,
                 criterion_id=self.id,
             )
 
@@ -149,7 +150,9 @@ def check_submission(criteria: Sequence[Criterion], marks: Sequence[Mark]) -> No
             check_mark(criterion, indexed[criterion.id])
     missing = missing_marks(criteria, marks)
     if missing:
-        raise RuleViolation(f"{len(missing)} criteria are not marked yet", code="marks_missing", criterion_ids=missing)
+        raise RuleViolation(
+            f"{len(missing)} criteria are not marked yet", code=CommonCode.MARKS_MISSING, criterion_ids=missing
+        )
 
 
 def check_moderation(criteria: Sequence[Criterion], marks: Sequence[Mark]) -> dict[int, Mark]:
@@ -217,7 +220,7 @@ def spreads(
     `tolerance`; a gateway needs discussion whenever one evaluator passed and another failed.
     """
     if tolerance < 0:
-        raise RuleViolation("the tolerance cannot be negative", code="invalid_tolerance")
+        raise RuleViolation("the tolerance cannot be negative", code=CommonCode.INVALID_TOLERANCE)
     indexed = [_marks_by_criterion(criteria, marks) for marks in marks_by_evaluator.values()]
     result: list[Spread] = []
     for criterion in criteria:
@@ -333,7 +336,7 @@ def result(
     passes on the gateways alone; the total is still reported.
     """
     if not (threshold.is_finite() and 0 <= threshold <= 100):
-        raise RuleViolation("the threshold runs from 0 to 100", code="invalid_threshold")
+        raise RuleViolation("the threshold runs from 0 to 100", code=CommonCode.INVALID_THRESHOLD)
     failed = tuple(
         criterion.id
         for criterion in criteria
@@ -372,7 +375,7 @@ def rank(entries: Sequence[tuple[K, Decimal, tuple[Any, ...]]]) -> list[Ranked[K
 
 def _check_weight(weight: Decimal) -> None:
     if not (weight.is_finite() and weight >= 0):
-        raise RuleViolation("a weight is a finite number, 0 or more", code="invalid_weight")
+        raise RuleViolation("a weight is a finite number, 0 or more", code=CommonCode.INVALID_WEIGHT)
 
 
 def price_score(lowest_fee_pence: int, fee_pence: int, weight: Decimal) -> Decimal:
@@ -384,7 +387,7 @@ def price_score(lowest_fee_pence: int, fee_pence: int, weight: Decimal) -> Decim
     if fee_pence <= 0 or not 0 < lowest_fee_pence <= fee_pence:
         raise RuleViolation(
             "fees must be positive and the lowest fee no more than this one",
-            code="invalid_fee",
+            code=CommonCode.INVALID_FEE,
             lowest_fee_pence=lowest_fee_pence,
             fee_pence=fee_pence,
         )
@@ -398,7 +401,7 @@ def check_proximity_band(full_marks_within: Decimal, zero_beyond: Decimal) -> No
     if not (full_marks_within.is_finite() and zero_beyond.is_finite() and 0 <= full_marks_within < zero_beyond):
         raise RuleViolation(
             "full marks must start at 0 miles or more and before the distance that scores zero",
-            code="invalid_proximity_band",
+            code=CommonCode.INVALID_PROXIMITY_BAND,
         )
 
 
@@ -419,7 +422,7 @@ def proximity_score(
     """
     _check_weight(weight)
     if not (distance_miles.is_finite() and distance_miles >= 0):
-        raise RuleViolation("a distance cannot be negative", code="invalid_distance")
+        raise RuleViolation("a distance cannot be negative", code=CommonCode.INVALID_DISTANCE)
     check_proximity_band(full_marks_within, zero_beyond)
     if distance_miles <= full_marks_within:
         share = Fraction(1)

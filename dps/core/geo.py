@@ -32,6 +32,7 @@ from pathlib import Path
 import brotli
 import msgpack
 
+from dps.core.codes import CommonCode
 from dps.core.errors import InvalidInput, RuleViolation
 
 METRES_PER_MILE = 1609.344
@@ -64,7 +65,7 @@ def normalise_postcode(raw: str) -> str:
     # the inward code is always the last three characters, so the split is unambiguous.
     match = _POSTCODE_RE.fullmatch(_squash(raw)) if isinstance(raw, str) else None
     if match is None:
-        raise InvalidInput(f"{raw!r} is not a valid UK postcode", code="invalid_postcode")
+        raise InvalidInput(f"{raw!r} is not a valid UK postcode", code=CommonCode.INVALID_POSTCODE)
     return f"{match.group(1)} {match.group(2)}"
 
 
@@ -74,7 +75,7 @@ def normalise_district(raw: str) -> str:
     if _DISTRICT_RE.fullmatch(squashed) is None:
         raise InvalidInput(
             f"{raw!r} is not a UK postcode district (the outward code, such as 'M1' or 'SW1A')",
-            code="invalid_postcode_district",
+            code=CommonCode.INVALID_POSTCODE_DISTRICT,
         )
     return squashed
 
@@ -219,7 +220,7 @@ class PostcodeDirectory:
         if position is None or math.isnan(index.eastings[position]) or math.isnan(index.northings[position]):
             raise RuleViolation(
                 f"postcode {canonical} is not in the ONS Postcode Directory with a grid reference",
-                code="unknown_postcode",
+                code=CommonCode.UNKNOWN_POSTCODE,
             )
         return Location(
             canonical,
@@ -235,7 +236,7 @@ class PostcodeDirectory:
         if location is None:
             raise RuleViolation(
                 f"postcode district {canonical} is not in the ONS Postcode Directory",
-                code="unknown_postcode",
+                code=CommonCode.UNKNOWN_POSTCODE,
             )
         return location
 
@@ -245,7 +246,9 @@ class PostcodeDirectory:
             return self.locate_postcode(value)
         if isinstance(value, str) and _DISTRICT_RE.fullmatch(_squash(value)):
             return self.locate_district(value)
-        raise InvalidInput(f"{value!r} is neither a UK postcode nor a postcode district", code="invalid_postcode")
+        raise InvalidInput(
+            f"{value!r} is neither a UK postcode nor a postcode district", code=CommonCode.INVALID_POSTCODE
+        )
 
     def _letter(self, letter: str) -> _LetterIndex:
         index = self._letters.get(letter)

@@ -31,6 +31,7 @@ from litestar.plugins.problem_details import (
 
 from dps.core.auth import Principal
 from dps.core.clock import Clock
+from dps.core.codes import CommonCode
 from dps.core.context import Context
 from dps.core.errors import DomainError, Unauthenticated
 from dps.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
@@ -68,7 +69,7 @@ def _domain_problem(exc: DomainError) -> ProblemDetailsException:
 def _validation_problem(exc: ValidationException) -> ProblemDetailsException:
     errors = exc.extra if isinstance(exc.extra, list) else []
     fields = [e.get("key") for e in errors if isinstance(e, dict) and e.get("key")]
-    extra: dict[str, Any] = {"code": "validation_failed", "errors": errors}
+    extra: dict[str, Any] = {"code": CommonCode.VALIDATION_FAILED, "errors": errors}
     if fields:
         extra["field"] = fields[0]
     return ProblemDetailsException(
@@ -96,7 +97,7 @@ def _data_problem(exc: DataError) -> ProblemDetailsException:
         status_code=400,
         title="Invalid input",
         detail="a value in the request is out of range or contains characters that cannot be stored",
-        extra={"code": "invalid_value"},
+        extra={"code": CommonCode.INVALID_VALUE},
     )
 
 
@@ -108,7 +109,7 @@ def _reference_problem(exc: ForeignKeyViolationError) -> ProblemDetailsException
         status_code=422,
         title="Business rule violated",
         detail="the request names a record that does not exist",
-        extra={"code": "unknown_reference"},
+        extra={"code": CommonCode.UNKNOWN_REFERENCE},
     )
 
 
@@ -138,7 +139,7 @@ def _unexpected_problem(exc: Exception) -> ProblemDetailsException:
         status_code=500,
         title="Internal error",
         detail="something went wrong on our side; it has been logged",
-        extra={"code": "internal_error"},
+        extra={"code": CommonCode.INTERNAL_ERROR},
     )
 
 
@@ -174,11 +175,13 @@ async def _principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Princ
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthenticated("use 'Authorization: Bearer <token>'", code="invalid_authorization_header")
+            raise Unauthenticated("use 'Authorization: Bearer <token>'", code=CommonCode.INVALID_AUTHORIZATION_HEADER)
         resolve: TokenResolver = connection.app.state.resolve_token
         principal = await resolve(token.strip(), connection.app.state.clock)
         if principal is None:
-            raise Unauthenticated("the token is unknown, expired or revoked; sign in again", code="invalid_token")
+            raise Unauthenticated(
+                "the token is unknown, expired or revoked; sign in again", code=CommonCode.INVALID_TOKEN
+            )
     state.principal = principal
     return principal
 

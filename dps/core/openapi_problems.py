@@ -12,17 +12,19 @@ answers no shape shows are listed by operation id (`EXTRA`). A route whose succe
 more than one media type names them in its `opt["content_types"]` (a download of whatever was
 uploaded; JSON or CSV), and its success response lists each. A public route (no `signed_in`
 guard, or opted public) is marked `security: []`, overriding the global bearer requirement.
-The app adds `ProblemResponses` to its plugins; nothing in the controllers changes.
+The app adds `ProblemResponses` to its plugins and the `Problem` component (`problem_schema`, whose
+`code` lists every catalogued code); nothing in the controllers changes.
 """
 
 from __future__ import annotations
 
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import msgspec
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Parameter, Reference, Schema
+from litestar.openapi.spec import Components, OpenAPIMediaType, OpenAPIResponse, Operation, Parameter, Reference, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
@@ -48,19 +50,29 @@ DESCRIPTIONS: dict[int, str] = {
     500: "Something went wrong on our side; it has been logged (`internal_error`)",
 }
 
-PROBLEM_SCHEMA = Schema(
-    type=OpenAPIType.OBJECT,
-    description="RFC 9457 problem details with the stable `code` clients match on.",
-    required=["status", "title", "code"],
-    properties={
-        "type": Schema(type=OpenAPIType.STRING),
-        "title": Schema(type=OpenAPIType.STRING),
-        "status": Schema(type=OpenAPIType.INTEGER),
-        "detail": Schema(type=OpenAPIType.STRING),
-        "instance": Schema(type=OpenAPIType.STRING),
-        "code": Schema(type=OpenAPIType.STRING, description="stable snake_case error code"),
-    },
-)
+PROBLEM = Reference(ref="#/components/schemas/Problem")
+
+
+def problem_schema(codes: Iterable[str]) -> Schema:
+    """The `Problem` component every problem response names: RFC 9457 problem details whose `code`
+    is one of the catalogued codes (`dps/<package>/codes.py`, given by the app, which sees them all)."""
+    return Schema(
+        type=OpenAPIType.OBJECT,
+        description="RFC 9457 problem details with the stable `code` clients match on.",
+        required=["status", "title", "code"],
+        properties={
+            "type": Schema(type=OpenAPIType.STRING),
+            "title": Schema(type=OpenAPIType.STRING),
+            "status": Schema(type=OpenAPIType.INTEGER),
+            "detail": Schema(type=OpenAPIType.STRING),
+            "instance": Schema(type=OpenAPIType.STRING),
+            "code": Schema(
+                type=OpenAPIType.STRING,
+                description="stable snake_case error code, one of the catalogue's",
+                enum=sorted(set(codes)),
+            ),
+        },
+    )
 
 
 # Answers an operation gives that its shape does not show: sign-in refuses wrong credentials
@@ -109,9 +121,7 @@ def problem_statuses(shape: OperationShape, operation_id: str | None = None) -> 
 
 
 def problem_response(status: int) -> OpenAPIResponse:
-    return OpenAPIResponse(
-        description=DESCRIPTIONS[status], content={PROBLEM_JSON: OpenAPIMediaType(schema=PROBLEM_SCHEMA)}
-    )
+    return OpenAPIResponse(description=DESCRIPTIONS[status], content={PROBLEM_JSON: OpenAPIMediaType(schema=PROBLEM)})
 
 
 @dataclass
@@ -237,3 +247,17 @@ class ProblemResponses(ReceiveRoutePlugin):
                 body_names_ids=data is not None and body_names_ids(data.annotation),
                 content_types=tuple(handler.opt.get("content_types", ())),
             )
+
+
+def components_with_problem(problem: Schema, **components: Any) -> Components:
+    """OpenAPI components that always hold the `Problem` schema. Litestar replaces
+    `components.schemas` with the types its routes name when it builds the document, so the
+    component is added back whenever `schemas` is set."""
+
+    class WithProblem(Components):
+        def __setattr__(self, name: str, value: Any) -> None:
+            if name == "schemas":
+                value = {**(value or {}), "Problem": problem}
+            super().__setattr__(name, value)
+
+    return WithProblem(**components)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from dps.core.codes import CommonCode
 from dps.core.errors import InvalidInput
 
 
@@ -54,4 +55,6 @@ def decode_cursor(cursor: str | None) -> int:
             raise ValueError(prefix)
         return int(value)
     except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor", field="cursor") from error
+        raise InvalidInput(
+            "the cursor is not one this API gave out", code=CommonCode.INVALID_CURSOR, field="cursor"
+        ) from error

@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from dps.core.blocking import ConcurrencyLimit
+from dps.core.codes import CommonCode
 from dps.core.errors import RuleViolation
 from dps.core.isolation import IsolatedCrashed, IsolatedTimeout, run_isolated
 from dps.core.pdfguard import PdfRefused, check_upload_pdf
@@ -25,7 +26,7 @@ T = TypeVar("T")
 
 
 class PdfUnreadable(RuleViolation):
-    code = "pdf_unreadable"
+    code = CommonCode.PDF_UNREADABLE
     title = "The PDF cannot be read"
 
 
@@ -46,11 +47,12 @@ async def run_pdf_job(
         except IsolatedTimeout:
             log.warning("PDF job %s gave up after %.1f s", getattr(target, "__name__", target), seconds)
             raise PdfUnreadable(
-                f"reading the PDF took longer than {seconds:g} s; enter the values by hand", code="pdf_too_slow"
+                f"reading the PDF took longer than {seconds:g} s; enter the values by hand",
+                code=CommonCode.PDF_TOO_SLOW,
             ) from None
         except (IsolatedCrashed, MemoryError):
             raise PdfUnreadable(
-                "reading the PDF needs more memory or time than one document may use", code="pdf_too_expensive"
+                "reading the PDF needs more memory or time than one document may use", code=CommonCode.PDF_TOO_EXPENSIVE
             ) from None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dps.core.auth import OrgKind, Principal, Role
 from dps.core.errors import NotFound, PermissionDenied
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
 
 
@@ -12,7 +13,7 @@ def lead_authority_for_new_arrangement(p: Principal, requested: int | None) -> i
     another is refused); a platform admin must name one."""
     if p.is_admin:
         if requested is None:
-            raise PermissionDenied("an admin must name the lead authority", code="lead_authority_required")
+            raise PermissionDenied("an admin must name the lead authority", code=FrameworkCode.LEAD_AUTHORITY_REQUIRED)
         return requested
     if p.role is not Role.PROCUREMENT_OFFICER or p.org_kind is not OrgKind.AUTHORITY or p.org_id is None:
         raise PermissionDenied("only procurement officers set up arrangements")

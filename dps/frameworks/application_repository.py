@@ -13,12 +13,14 @@ from asyncpg.exceptions import UniqueViolationError
 from piccolo.querystring import QueryString
 
 from dps.core import sql
+from dps.core.codes import CommonCode
 from dps.core.db import DB
 from dps.core.errors import Conflict
 from dps.core.evaluation import Mark
 from dps.core.pagination import Page, page_of
 from dps.core.rows import Lock, json_value, one_row, update_versioned
 from dps.frameworks import tables as t
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.domain.applications import (
     Application,
     ApplicationStatus,
@@ -180,7 +182,7 @@ async def insert_application(a: Application, at: datetime) -> Application:
         ).returning(*t.Application.all_columns())
     except UniqueViolationError as error:
         raise Conflict(
-            "this provider already has a live application to this arrangement", code="application_exists"
+            "this provider already has a live application to this arrangement", code=FrameworkCode.APPLICATION_EXISTS
         ) from error
     return _application(rows[0])
 
@@ -337,7 +339,7 @@ async def insert_assignment(application_id: int, evaluator_id: int) -> Assignmen
             t.Assignment(application=application_id, evaluator=evaluator_id, status=AssignmentStatus.ASSIGNED.value)
         ).returning(*t.Assignment.all_columns())
     except UniqueViolationError as error:
-        raise Conflict("this evaluator is already assigned", code="already_assigned") from error
+        raise Conflict("this evaluator is already assigned", code=CommonCode.ALREADY_ASSIGNED) from error
     return _assignment(rows[0])
 
 

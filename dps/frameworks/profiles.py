@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 from dps.core.calendar import Nation, UnitedKingdomWorkingDays, WorkingDays
 from dps.core.errors import InvalidInput, RuleViolation
+from dps.frameworks.codes import FrameworkCode
 
 
 class ProfileCode(StrEnum):
@@ -311,7 +312,7 @@ def get_profile(code: ProfileCode | str) -> Profile:
     try:
         return PROFILES[ProfileCode(code)]
     except ValueError:
-        raise InvalidInput(f"there is no procurement profile '{code}'", code="unknown_profile") from None
+        raise InvalidInput(f"there is no procurement profile '{code}'", code=FrameworkCode.UNKNOWN_PROFILE) from None
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -342,15 +343,15 @@ def decision_due(
         if not profile.decision_period_configurable:
             raise RuleViolation(
                 f"the decision period of a {profile.title} is set by law and cannot be configured",
-                code="decision_period_not_configurable",
+                code=FrameworkCode.DECISION_PERIOD_NOT_CONFIGURABLE,
             )
         if period_override < 1:
-            raise RuleViolation("a decision period is at least one day", code="decision_period_invalid")
+            raise RuleViolation("a decision period is at least one day", code=FrameworkCode.DECISION_PERIOD_INVALID)
         period = period_override
     if period is None:
         raise RuleViolation(
             f"a {profile.title} has no decision period; configure one for the arrangement",
-            code="decision_period_not_configured",
+            code=FrameworkCode.DECISION_PERIOD_NOT_CONFIGURED,
         )
     if profile.decision_period_unit is DayCount.CALENDAR_DAYS:
         return submitted_on + timedelta(days=period)
@@ -363,10 +364,10 @@ def extended_decision_due(profile: Profile, submitted_on: date, calendar: Workin
     refuses a second extension."""
     if profile.decision_extension_to is None:
         raise RuleViolation(
-            f"the decision period of a {profile.title} cannot be extended", code="extension_not_allowed"
+            f"the decision period of a {profile.title} cannot be extended", code=FrameworkCode.EXTENSION_NOT_ALLOWED
         )
     if not reason.strip():
-        raise RuleViolation("say why the decision needs more time", code="extension_reason_required")
+        raise RuleViolation("say why the decision needs more time", code=FrameworkCode.EXTENSION_REASON_REQUIRED)
     if profile.decision_period_unit is DayCount.CALENDAR_DAYS:
         return submitted_on + timedelta(days=profile.decision_extension_to)
     return calendar.add(submitted_on, profile.decision_extension_to)
@@ -378,11 +379,11 @@ def extended_decision_due(profile: Profile, submitted_on: date, calendar: Workin
 def term_end_allowed(profile: Profile, start: date, end: date, first_award: date | None = None) -> None:
     """Refuse a term (start to end, both inclusive) that runs past what the profile allows."""
     if end < start:
-        raise RuleViolation("the term must not end before it starts", code="term_ends_before_start")
+        raise RuleViolation("the term must not end before it starts", code=FrameworkCode.TERM_ENDS_BEFORE_START)
     if profile.fixed_end_date is not None and end > profile.fixed_end_date:
         raise RuleViolation(
             f"a {profile.title} cannot run past {profile.fixed_end_date.isoformat()}",
-            code="term_too_long",
+            code=FrameworkCode.TERM_TOO_LONG,
             latest_end=profile.fixed_end_date.isoformat(),
         )
     if profile.max_term_years is not None:
@@ -394,7 +395,7 @@ def term_end_allowed(profile: Profile, start: date, end: date, first_award: date
             raise RuleViolation(
                 f"a {profile.title} lasts at most {profile.max_term_years} years: "
                 f"the last day may be {latest_end.isoformat()}",
-                code="term_too_long",
+                code=FrameworkCode.TERM_TOO_LONG,
                 latest_end=latest_end.isoformat(),
             )
 
@@ -408,7 +409,9 @@ def reopening_deadlines(profile: Profile, first_award: date, last_reopened: date
         deadline = period_last_day(first_award, profile.first_reopening_within_years)
     else:
         if last_reopened < first_award:
-            raise RuleViolation("a reopening cannot come before the first award", code="reopening_before_first_award")
+            raise RuleViolation(
+                "a reopening cannot come before the first award", code=FrameworkCode.REOPENING_BEFORE_FIRST_AWARD
+            )
         deadline = period_last_day(last_reopened, profile.reopening_every_years)
     if profile.max_term_years is not None and deadline > period_last_day(first_award, profile.max_term_years):
         return None  # the scheme has ended by then; no further reopening is owed

@@ -13,6 +13,7 @@ from dps.core.errors import Conflict
 from dps.core.pagination import Page, page_of
 from dps.core.rows import json_text, json_value, one_row, unique_conflict, update_versioned
 from dps.frameworks import tables as t
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.domain.applications import Membership, MembershipStatus
 from dps.frameworks.domain.arrangements import (
     AgeBand,
@@ -28,8 +29,8 @@ from dps.frameworks.domain.arrangements import (
 # --- unique constraints -> stable codes ------------------------------------------------------
 
 UNIQUE_CODES = {
-    "arrangements_reference_key": ("reference_taken", "an arrangement with this reference exists"),
-    "lots_arrangement_code_key": ("lot_code_taken", "this arrangement already has a lot with this code"),
+    "arrangements_reference_key": (FrameworkCode.REFERENCE_TAKEN, "an arrangement with this reference exists"),
+    "lots_arrangement_code_key": (FrameworkCode.LOT_CODE_TAKEN, "this arrangement already has a lot with this code"),
     "memberships_one_per_lot": ("already_member", "the provider already holds a place on this lot"),
 }
 
@@ -225,7 +226,9 @@ async def delete_lot(lot_id: int) -> None:
     try:
         await t.Lot.delete().where(t.Lot.id == lot_id)
     except ForeignKeyViolationError as error:
-        raise Conflict("price bands or other records name this lot: delete them first", code="lot_in_use") from error
+        raise Conflict(
+            "price bands or other records name this lot: delete them first", code=FrameworkCode.LOT_IN_USE
+        ) from error
 
 
 async def update_lot(lot: Lot) -> None:

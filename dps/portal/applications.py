@@ -20,6 +20,7 @@ from dps.accounts.domain import Document, DocumentType
 from dps.core.errors import DomainError, NotFound, RuleViolation, StaleVersion
 from dps.core.pagination import MAX_LIMIT
 from dps.frameworks import public as frameworks
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.domain.applications import Application, ApplicationStatus
 from dps.frameworks.domain.questionnaires import Answer, Question, QuestionKind
 from dps.portal.evidence import insurance_requirements
@@ -375,7 +376,7 @@ class ApplicationPages(Controller):
         try:
             await frameworks.submit_application(portal.ctx, application_id)
         except RuleViolation as exc:
-            if exc.code != "application_incomplete":
+            if exc.code != FrameworkCode.APPLICATION_INCOMPLETE:
                 form.problem(exc)
             missing = {int(item["question_id"]) for item in exc.extra.get("missing", [])}
             for question in questions:  # in the questionnaire's order

@@ -21,6 +21,7 @@ from dps.frameworks.domain.arrangements import Lot
 from dps.portal.forms import Form, date_fields, shape_error
 from dps.portal.web import Portal, page, redirect
 from dps.pricing import public as pricing
+from dps.pricing.codes import PricingCode
 from dps.pricing.domain.bands import PriceBand
 from dps.pricing.domain.rate_cards import AdditionalService, RateCard
 from dps.pricing.public import LineIn, RateCardIn, ServicePriceIn
@@ -166,7 +167,7 @@ class RateCardPages(Controller):
                 shape_error(form, exc)
             except DomainError as exc:
                 band_named = next((b for b in bands if str(b.key) == exc.extra.get("band")), None)
-                if band_named is not None and exc.code == "exception_justification_required":
+                if band_named is not None and exc.code == PricingCode.EXCEPTION_JUSTIFICATION_REQUIRED:
                     form.problem(exc, justification_field(band_named))
                     form.errors[justification_field(band_named)] = (
                         f"The fee for {band_named.key.age_band}, {band_named.key.need_level} is above the "

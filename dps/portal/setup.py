@@ -23,6 +23,7 @@ from dps.core.dates import UK_TIME
 from dps.core.errors import DomainError, NotFound, RuleViolation
 from dps.core.pagination import MAX_LIMIT
 from dps.frameworks import public as frameworks
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.domain.arrangements import (
     DEFAULT_QUALITY_THRESHOLD,
     Arrangement,
@@ -250,7 +251,7 @@ async def gaps(portal: Portal, arrangement: Arrangement) -> list[Gap]:
     try:
         await frameworks.check_publishable(arrangement)
     except RuleViolation as exc:
-        if exc.code == "no_lots":
+        if exc.code == FrameworkCode.NO_LOTS:
             found.append(Gap("There are no lots. Add at least one", setup_path(arrangement.id, "lots"), None))
         else:
             found.append(Gap(UNREACHABLE, setup_path(arrangement.id, "questions"), None))

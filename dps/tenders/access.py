@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dps.core.auth import AUTHORITY_ROLES, PROVIDER_ROLES, Principal, Role
+from dps.core.codes import CommonCode
 from dps.core.errors import PermissionDenied
 from dps.tenders.domain.call_offs import CallOff
 
@@ -13,7 +14,9 @@ def require_raise(p: Principal, may_join: bool) -> int:
     if p.role is not Role.COMMISSIONER or p.org_id is None:
         raise PermissionDenied("only commissioners raise placement requests")
     if not may_join:
-        raise PermissionDenied("your council is not a member of this arrangement", code="not_a_member_authority")
+        raise PermissionDenied(
+            "your council is not a member of this arrangement", code=CommonCode.NOT_A_MEMBER_AUTHORITY
+        )
     return p.org_id
 
 

@@ -16,6 +16,7 @@ from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, PermissionDenied
 from dps.core.pagination import encode_cursor
 from dps.transparency import repository
+from dps.transparency.codes import TransparencyCode
 from dps.transparency.config import TransparencyConfig
 from dps.transparency.domain import merge, notices
 
@@ -146,9 +147,9 @@ async def publish_notice(ctx: Context, notice_id: int, platform_notice_id: str, 
             raise NotFound("no such notice")
         await _may_file(authority_id, row)
         if row.status == "published":
-            raise Conflict("this notice is already marked published", code="notice_already_published")
+            raise Conflict("this notice is already marked published", code=TransparencyCode.NOTICE_ALREADY_PUBLISHED)
         if published_on > ctx.clock.now().date():
-            raise Conflict("a notice cannot be published on a future day", code="notice_date_in_future")
+            raise Conflict("a notice cannot be published on a future day", code=TransparencyCode.NOTICE_DATE_IN_FUTURE)
         await repository.mark_published(notice_id, platform_notice_id, published_on, ctx.user.user_id)
         after = await repository.get_notice(notice_id)
         await audit.record(ctx, "notice.published", "transparency_notice", notice_id, before=row, after=after)

@@ -34,6 +34,11 @@ async def operations(api: Api) -> list[tuple[str, str, dict[str, Any]]]:
     return [(p, m, op) for p, item in schema["paths"].items() for m, op in item.items() if m in METHODS]
 
 
+async def problem_component(api: Api) -> dict[str, Any]:
+    schema = (await api.client.get("/schema/openapi.json")).json()
+    return dict(schema["components"]["schemas"]["Problem"])
+
+
 async def test_every_operation_documents_the_problem_responses_of_its_shape(api: Api) -> None:
     ops = await operations(api)
     assert len(ops) > 150
@@ -42,12 +47,28 @@ async def test_every_operation_documents_the_problem_responses_of_its_shape(api:
         for path, method, op in ops
     }
     assert {k: v for k, v in missing.items() if v} == {}
+    assert {"status", "title", "code"} <= set((await problem_component(api))["required"])
     for path, method, op in ops:
         for status, response in op["responses"].items():
             if int(status) >= 400:
                 media = response["content"]
                 assert list(media) == ["application/problem+json"], (method, path, status)
-                assert {"status", "title", "code"} <= set(media["application/problem+json"]["schema"]["required"])
+                assert media["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
+
+
+async def test_the_problem_schema_lists_every_code_a_client_may_meet(api: Api) -> None:
+    """`code` is one of the catalogue's (dps/<package>/codes.py): core's, and each package's."""
+    codes = set((await problem_component(api))["properties"]["code"]["enum"])
+    assert {"validation_failed", "not_found", "stale_version", "internal_error"} <= codes  # core
+    assert {"offer_exists", "deadline_passed", "invalid_company_number", "template_invalid"} <= codes  # packages
+    # What a route really answers is in the list: an unknown token, a malformed body, a bad id.
+    answers = [
+        await api.client.get("/api/v1/notices/1", headers={"Authorization": "Bearer nonsense"}),
+        await api.client.post("/api/v1/auth/login", json={"email": 3}),
+        await api.client.get("/api/v1/ocds/records/ocds-nothing-1"),
+    ]
+    assert [a.json()["code"] for a in answers] == ["invalid_token", "validation_failed", "not_found"]
+    assert {a.json()["code"] for a in answers} <= codes
 
 
 async def test_public_routes_say_so_and_signed_in_ones_document_what_they_answer(api: Api) -> None:

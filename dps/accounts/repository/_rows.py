@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from asyncpg.exceptions import UniqueViolationError
 
+from dps.accounts.codes import AccountCode
 from dps.core.errors import Conflict
 from dps.core.rows import unique_conflict
 
 UNIQUE_CODES = {
-    "authorities_ons_code_key": ("ons_code_taken", "an authority with this ONS code exists"),
-    "providers_company_number_key": ("company_number_taken", "a provider with this company number exists"),
-    "providers_charity_number_key": ("charity_number_taken", "a provider with this charity number exists"),
-    "provider_settings_ofsted_urn_key": ("ofsted_urn_taken", "a setting with this Ofsted URN exists"),
-    "users_email_key": ("email_taken", "a user with this email exists"),
+    "authorities_ons_code_key": (AccountCode.ONS_CODE_TAKEN, "an authority with this ONS code exists"),
+    "providers_company_number_key": (AccountCode.COMPANY_NUMBER_TAKEN, "a provider with this company number exists"),
+    "providers_charity_number_key": (AccountCode.CHARITY_NUMBER_TAKEN, "a provider with this charity number exists"),
+    "provider_settings_ofsted_urn_key": (AccountCode.OFSTED_URN_TAKEN, "a setting with this Ofsted URN exists"),
+    "users_email_key": (AccountCode.EMAIL_TAKEN, "a user with this email exists"),
 }
 
 

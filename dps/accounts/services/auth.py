@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from dps.accounts import repository
+from dps.accounts.codes import AccountCode
 from dps.accounts.domain import User, UserStatus, after_successful_login, normalise_email
 from dps.core import audit, throttling
 from dps.core.auth import Principal
@@ -59,7 +60,7 @@ async def login(ctx: Context, email: str, password: str, client: str | None = No
         if waits:
             raise TooManyAttempts(
                 "too many failed sign-ins from here; wait a little and try again",
-                code="login_throttled",
+                code=AccountCode.LOGIN_THROTTLED,
                 retry_after_seconds=retry_after_seconds(max(waits)),
             )
         found = await repository.find_user_for_login(address)
@@ -77,7 +78,7 @@ async def login(ctx: Context, email: str, password: str, client: str | None = No
                 ctx, "user.login_failed", *entity, after={"failures": account.failures, "client": client}
             )
             # Commit the count even though the caller gets an error.
-            failure: Unauthenticated | None = Unauthenticated(WRONG_CREDENTIALS, code="invalid_credentials")
+            failure: Unauthenticated | None = Unauthenticated(WRONG_CREDENTIALS, code=AccountCode.INVALID_CREDENTIALS)
         else:
             failure = None
             await throttling.clear(account_key)
@@ -110,12 +111,12 @@ async def accept_invitation(ctx: Context, invitation_token: str, password: str) 
     async with DB.transaction():
         found = await repository.find_user_by_invitation(token_digest(invitation_token))
         if found is None:
-            raise Unauthenticated("this invitation is not valid", code="invalid_invitation")
+            raise Unauthenticated("this invitation is not valid", code=AccountCode.INVALID_INVITATION)
         user, expires_at = found
         if user.status is not UserStatus.INVITED:
-            raise Conflict("this invitation has already been used", code="invitation_used")
+            raise Conflict("this invitation has already been used", code=AccountCode.INVITATION_USED)
         if expires_at is None or expires_at <= now:
-            raise Unauthenticated("this invitation has expired; ask for a new one", code="invitation_expired")
+            raise Unauthenticated("this invitation has expired; ask for a new one", code=AccountCode.INVITATION_EXPIRED)
         await repository.activate_user(user.id, hash_password(password))
         await audit.record(ctx, "user.activated", "user", user.id, before={"status": user.status})
     return await repository.get_user(user.id)

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from dps.accounts import access, repository
+from dps.accounts.codes import AccountCode
 from dps.accounts.domain import Document, DocumentType, check_expiry_not_past
 from dps.accounts.filenames import stored_filename
 from dps.core import audit
 from dps.core.auth import OrgKind, Principal
+from dps.core.codes import CommonCode
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import DomainError, NotFound, PayloadTooLarge, PermissionDenied
@@ -31,13 +33,13 @@ from dps.core.storage import PDF, check_upload
 
 
 class StorageQuotaExceeded(PayloadTooLarge):
-    code = "storage_quota_exceeded"
+    code = AccountCode.STORAGE_QUOTA_EXCEEDED
     title = "Storage quota exceeded"
 
 
 class DocumentCorrupted(DomainError):
     status = 500
-    code = "document_corrupted"
+    code = CommonCode.DOCUMENT_CORRUPTED
     title = "Stored document failed its integrity check"
 
 

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from dps.accounts import access, repository
+from dps.accounts.codes import AccountCode
 from dps.accounts.domain import (
     CHARITY_NUMBER,
     COMPANY_NUMBER,
@@ -46,7 +47,9 @@ def _contacts(items: tuple[Contact, ...]) -> tuple[Contact, ...]:
 
 def _company(raw: str | None) -> str | None:
     return (
-        check_identifier(COMPANY_NUMBER, raw, "company_number", "Companies House number", code="invalid_company_number")
+        check_identifier(
+            COMPANY_NUMBER, raw, "company_number", "Companies House number", code=AccountCode.INVALID_COMPANY_NUMBER
+        )
         if raw
         else None
     )
@@ -54,7 +57,9 @@ def _company(raw: str | None) -> str | None:
 
 def _charity(raw: str | None) -> str | None:
     return (
-        check_identifier(CHARITY_NUMBER, raw, "charity_number", "charity number", code="invalid_charity_number")
+        check_identifier(
+            CHARITY_NUMBER, raw, "charity_number", "charity number", code=AccountCode.INVALID_CHARITY_NUMBER
+        )
         if raw
         else None
     )
@@ -169,7 +174,9 @@ async def create_setting(ctx: Context, provider_id: int, data: SettingDetails) -
         provider_id=provider_id,
         name=data.name.strip(),
         setting_type=data.setting_type,
-        ofsted_urn=check_identifier(OFSTED_URN, data.ofsted_urn, "ofsted_urn", "Ofsted URN", code="invalid_ofsted_urn"),
+        ofsted_urn=check_identifier(
+            OFSTED_URN, data.ofsted_urn, "ofsted_urn", "Ofsted URN", code=AccountCode.INVALID_OFSTED_URN
+        ),
         ofsted_grade=data.ofsted_grade,
         last_inspection_date=data.last_inspection_date,
         postcode=location.postcode_or_district,
@@ -249,7 +256,7 @@ def _refuse_officer_recorded_facts(ctx: Context, setting_id: int, fields: Collec
         raise PermissionDenied(
             f"{' and '.join(named)} are recorded by council officers as an Ofsted judgement "
             f"(POST /api/v1/compliance/settings/{setting_id}/ofsted-judgements), not by the provider",
-            code="ofsted_facts_read_only",
+            code=AccountCode.OFSTED_FACTS_READ_ONLY,
         )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dps.accounts import access, repository
+from dps.accounts.codes import AccountCode
 from dps.accounts.domain import User, UserStatus, check_user_organisation, normalise_email
 from dps.core import audit
 from dps.core.auth import PROVIDER_ROLES, Role
@@ -76,7 +77,9 @@ async def create_user_with_password(
 ) -> User:
     """Operators' path (CLI, demo data): an active user with a password set directly."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"passwords need at least {MIN_PASSWORD_LENGTH} characters", code="password_too_short")
+        raise InvalidInput(
+            f"passwords need at least {MIN_PASSWORD_LENGTH} characters", code=AccountCode.PASSWORD_TOO_SHORT
+        )
     check_user_organisation(role, authority_id, provider_id)
     async with DB.transaction():
         user = await repository.insert_user(

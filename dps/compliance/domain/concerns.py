@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from dps.compliance.codes import ComplianceCode
+from dps.core.codes import CommonCode
 from dps.core.errors import IllegalTransition, RuleViolation
 
 
@@ -75,19 +77,19 @@ class Concern:
     def issue(self, at: datetime) -> Concern:
         """Share a draft with every member council of the affected arrangements and the provider."""
         if not self.arrangement_ids:
-            raise RuleViolation("name at least one affected arrangement", code="arrangements_required")
+            raise RuleViolation("name at least one affected arrangement", code=ComplianceCode.ARRANGEMENTS_REQUIRED)
         return replace(self._move(ConcernStatus.ISSUED), issued_at=at)
 
     def respond(self, response: str, at: datetime) -> Concern:
         """The provider's answer (ISP: the provider is told and may respond)."""
         if not response.strip():
-            raise RuleViolation("the response is empty", code="response_required")
+            raise RuleViolation("the response is empty", code=ComplianceCode.RESPONSE_REQUIRED)
         return replace(self._move(ConcernStatus.RESPONDED), response=response.strip(), responded_at=at)
 
     def rescind(self, reason: str, at: datetime) -> Concern:
         """Withdraw a concern once rectified; only the issuing council does this (checked by access)."""
         if not reason.strip():
-            raise RuleViolation("give the reason for rescinding", code="reason_required")
+            raise RuleViolation("give the reason for rescinding", code=CommonCode.REASON_REQUIRED)
         return replace(self._move(ConcernStatus.RESCINDED), rescind_reason=reason.strip(), rescinded_at=at)
 
     def suspends(self, arrangement_id: int) -> bool:
@@ -98,7 +100,7 @@ class Concern:
 def check_concern_setting(setting_provider_id: int | None, provider_id: int) -> None:
     """A concern about one setting must name a setting of that provider."""
     if setting_provider_id is not None and setting_provider_id != provider_id:
-        raise RuleViolation("the setting belongs to another provider", code="setting_not_of_provider")
+        raise RuleViolation("the setting belongs to another provider", code=ComplianceCode.SETTING_NOT_OF_PROVIDER)
 
 
 # --- quality visits (Eastern consortium model) -----------------------------------------------
@@ -135,4 +137,6 @@ def check_action_move(current: ActionStatus, target: ActionStatus) -> None:
 
 def check_action_due(due_on: date, visited_on: date) -> None:
     if due_on < visited_on:
-        raise RuleViolation("an action cannot fall due before the visit that raised it", code="due_before_visit")
+        raise RuleViolation(
+            "an action cannot fall due before the visit that raised it", code=ComplianceCode.DUE_BEFORE_VISIT
+        )

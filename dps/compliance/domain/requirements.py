@@ -17,6 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from dps.accounts.domain import FOUR_POINT_GRADES, SA_OUTCOMES, OfstedGrade, SettingType
+from dps.compliance.codes import ComplianceCode
 from dps.core.errors import RuleViolation
 
 
@@ -105,7 +106,9 @@ class CreditBands:
 
     def __post_init__(self) -> None:
         if not 1 <= self.review_from <= self.accept_from <= 100:
-            raise RuleViolation("credit bands need 1 <= review_from <= accept_from <= 100", code="invalid_credit_bands")
+            raise RuleViolation(
+                "credit bands need 1 <= review_from <= accept_from <= 100", code=ComplianceCode.INVALID_CREDIT_BANDS
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +150,7 @@ def check_current_ratio(value: Decimal) -> Decimal:
     ):
         raise RuleViolation(
             f"a current ratio is a number from 0 to {MAX_CURRENT_RATIO} with at most two decimals",
-            code="invalid_current_ratio",
+            code=ComplianceCode.INVALID_CURRENT_RATIO,
         )
     return value
 
@@ -160,7 +163,7 @@ def check_requirement(r: Requirement) -> Requirement:
         if r.insurance_kind is None or r.min_cover_pence is None or r.min_cover_pence <= 0:
             raise RuleViolation(
                 "an insurance requirement needs the insurance kind and a minimum cover in pence",
-                code="insurance_terms_required",
+                code=ComplianceCode.INSURANCE_TERMS_REQUIRED,
             )
         if (
             r.insurance_kind is InsuranceKind.EMPLOYERS_LIABILITY
@@ -169,16 +172,18 @@ def check_requirement(r: Requirement) -> Requirement:
             raise RuleViolation(
                 "employer's liability cover cannot be asked below the statutory GBP 5m "
                 "(Employers' Liability (Compulsory Insurance) Regulations 1998 reg 3)",
-                code="below_statutory_minimum",
+                code=ComplianceCode.BELOW_STATUTORY_MINIMUM,
             )
     elif r.kind is RequirementKind.CREDIT_SCORE and r.credit_bands is None:
-        raise RuleViolation("a credit score requirement needs its bands", code="credit_bands_required")
+        raise RuleViolation("a credit score requirement needs its bands", code=ComplianceCode.CREDIT_BANDS_REQUIRED)
     elif r.kind is RequirementKind.ACCOUNTS and (r.min_current_ratio is None or r.min_current_ratio <= 0):
-        raise RuleViolation("an accounts requirement needs a minimum current ratio", code="current_ratio_required")
+        raise RuleViolation(
+            "an accounts requirement needs a minimum current ratio", code=ComplianceCode.CURRENT_RATIO_REQUIRED
+        )
     elif r.kind is RequirementKind.OFSTED and not r.accepted_grades:
-        raise RuleViolation("the grade gateway must accept at least one grade", code="empty_gateway")
+        raise RuleViolation("the grade gateway must accept at least one grade", code=ComplianceCode.EMPTY_GATEWAY)
     if r.kind is not RequirementKind.INSURANCE and (r.insurance_kind is not None or r.min_cover_pence is not None):
-        raise RuleViolation("only insurance requirements take cover terms", code="terms_not_for_kind")
+        raise RuleViolation("only insurance requirements take cover terms", code=ComplianceCode.TERMS_NOT_FOR_KIND)
     return r
 
 
@@ -210,7 +215,7 @@ class Evidence:
 
 def check_evidence_dates(starts_on: date | None, expires_on: date | None) -> None:
     if starts_on is not None and expires_on is not None and expires_on < starts_on:
-        raise RuleViolation("the expiry date is before the start date", code="invalid_evidence_dates")
+        raise RuleViolation("the expiry date is before the start date", code=ComplianceCode.INVALID_EVIDENCE_DATES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from asyncpg.exceptions import UniqueViolationError
 from piccolo.querystring import QueryString
 
 from dps.compliance import tables as t
+from dps.compliance.codes import ComplianceCode
 from dps.compliance.domain.requirements import Evidence, InsuranceKind
 from dps.core.db import DB
 from dps.core.errors import Conflict
@@ -92,7 +93,9 @@ async def insert_evidence(e: Evidence, submitted_by: int | None) -> Evidence:
             )
         ).returning(*t.Evidence.all_columns())
     except UniqueViolationError as error:
-        raise Conflict("evidence for this requirement changed meanwhile; try again", code="evidence_changed") from error
+        raise Conflict(
+            "evidence for this requirement changed meanwhile; try again", code=ComplianceCode.EVIDENCE_CHANGED
+        ) from error
     return _evidence(rows[0])
 
 

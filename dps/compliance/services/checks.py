@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from dps.accounts import public as accounts
 from dps.compliance import access, facts, repository
+from dps.compliance.codes import ComplianceCode
 from dps.compliance.domain.requirements import (
     DEFAULT_GATEWAY,
     ComplianceSummary,
@@ -24,6 +25,7 @@ from dps.compliance.domain.submissions import EvidenceSubmission, OverrideDecisi
 from dps.compliance.domain.timeline import corrected_by, group_held, has_started, overtaken, renewal_covering
 from dps.core import audit, deadlines
 from dps.core.auth import OFFICERS, OrgKind, Role
+from dps.core.codes import CommonCode
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.deadlines import EntityType
@@ -86,7 +88,9 @@ async def remove_requirement(ctx: Context, arrangement_id: int, requirement_id: 
         check_conditions_editable(arrangement, get_profile(arrangement.profile_code).conditions_locked_when_open)
         requirement = await _requirement_of(arrangement_id, requirement_id)
         if await repository.count_evidence_for_requirement(requirement_id):
-            raise RuleViolation("providers have attached evidence to this requirement", code="requirement_in_use")
+            raise RuleViolation(
+                "providers have attached evidence to this requirement", code=ComplianceCode.REQUIREMENT_IN_USE
+            )
         await repository.delete_requirement(requirement_id)
         await audit.record(ctx, "requirement.removed", "requirement", requirement_id, before=requirement)
 
@@ -118,17 +122,17 @@ async def attach_evidence(ctx: Context, data: EvidenceSubmission) -> Evidence:
         check_current_ratio(data.current_ratio)
     now = ctx.clock.now()
     if data.expires_on is not None and data.expires_on < now.date():
-        raise RuleViolation("this evidence has already expired", code="evidence_expired")
+        raise RuleViolation("this evidence has already expired", code=ComplianceCode.EVIDENCE_EXPIRED)
     requirement = await repository.get_requirement(data.requirement_id)
     if requirement.per_setting:
         raise RuleViolation(
             "Ofsted checks read each setting's registration and grade; no evidence is attached",
-            code="requirement_takes_no_evidence",
+            code=ComplianceCode.REQUIREMENT_TAKES_NO_EVIDENCE,
         )
     if data.document_id is not None:
         document = await accounts.get_document_row(data.document_id)
         if document.provider_id != provider_id:
-            raise PermissionDenied("attach your own organisation's documents", code="not_your_document")
+            raise PermissionDenied("attach your own organisation's documents", code=ComplianceCode.NOT_YOUR_DOCUMENT)
     insurance_kind = data.insurance_kind
     if requirement.kind is RequirementKind.INSURANCE and insurance_kind is None:
         insurance_kind = requirement.insurance_kind
@@ -258,7 +262,7 @@ async def list_evidence(
     principal = ctx.user
     if provider_id is None:
         if principal.org_kind is not OrgKind.PROVIDER or principal.org_id is None:
-            raise RuleViolation("name the provider whose evidence to list", code="provider_required")
+            raise RuleViolation("name the provider whose evidence to list", code=ComplianceCode.PROVIDER_REQUIRED)
         provider_id = principal.org_id
     access.require_read_evidence(principal, provider_id, await councils_of(ctx, provider_id))
     return await repository.list_evidence(
@@ -299,7 +303,7 @@ async def arrangement_compliance(ctx: Context, arrangement_id: int) -> list[Memb
         raise PermissionDenied("the compliance overview is for council staff")
     if not (principal.is_admin or (principal.org_id is not None and arrangement.is_member(principal.org_id))):
         raise PermissionDenied(
-            "the compliance overview is for the arrangement's own councils", code="not_a_member_authority"
+            "the compliance overview is for the arrangement's own councils", code=CommonCode.NOT_A_MEMBER_AUTHORITY
         )
     memberships = await frameworks.list_membership_rows(arrangement_id=arrangement_id)
     gathered = await facts.gather([arrangement_id], {m.provider_id for m in memberships})
@@ -319,13 +323,17 @@ async def override_check(ctx: Context, arrangement_id: int, data: OverrideDecisi
         frameworks.require_manage_arrangement(ctx.user, arrangement)
         requirement = await _requirement_of(arrangement_id, data.requirement_id)
         if requirement.per_setting and data.setting_id is None:
-            raise RuleViolation("name the setting whose Ofsted check to override", code="setting_required")
+            raise RuleViolation("name the setting whose Ofsted check to override", code=ComplianceCode.SETTING_REQUIRED)
         if not requirement.per_setting and data.setting_id is not None:
-            raise RuleViolation("this check is made for the provider, not a setting", code="setting_not_expected")
+            raise RuleViolation(
+                "this check is made for the provider, not a setting", code=ComplianceCode.SETTING_NOT_EXPECTED
+            )
         if data.setting_id is not None:
             setting = await accounts.get_setting_row(data.setting_id)
             if setting.provider_id != data.provider_id:
-                raise RuleViolation("the setting belongs to another provider", code="setting_not_of_provider")
+                raise RuleViolation(
+                    "the setting belongs to another provider", code=ComplianceCode.SETTING_NOT_OF_PROVIDER
+                )
         override = Override(
             requirement_id=requirement.id,
             provider_id=data.provider_id,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from dps.accounts import public as accounts
 from dps.accounts.domain import check_inspection_not_future
 from dps.compliance import access, repository
+from dps.compliance.codes import ComplianceCode
 from dps.compliance.domain.concerns import Concern, ConcernCategory, ConcernStatus, check_concern_setting
 from dps.compliance.domain.requirements import FAILING_GRADES, RequirementKind
 from dps.compliance.domain.submissions import ConcernReport, OfstedJudgement
@@ -32,7 +33,9 @@ async def _arrangements(ids: frozenset[int] | list[int]) -> list[Arrangement]:
         try:
             found.append(await frameworks.get_arrangement_row(arrangement_id))
         except NotFound as error:
-            raise RuleViolation(f"arrangement {arrangement_id} does not exist", code="unknown_arrangement") from error
+            raise RuleViolation(
+                f"arrangement {arrangement_id} does not exist", code=ComplianceCode.UNKNOWN_ARRANGEMENT
+            ) from error
     return found
 
 
@@ -229,7 +232,9 @@ async def record_ofsted_judgement(ctx: Context, setting_id: int, data: OfstedJud
     setting = await accounts.get_setting_row(setting_id)
     access.require_record_ofsted(principal, await councils_of(ctx, setting.provider_id))
     if data.grade is None and not data.registration_withdrawn:
-        raise RuleViolation("give the grade, or record that the registration was withdrawn", code="judgement_required")
+        raise RuleViolation(
+            "give the grade, or record that the registration was withdrawn", code=ComplianceCode.JUDGEMENT_REQUIRED
+        )
     now = ctx.clock.now()
     check_inspection_not_future(data.inspection_date, now.date())
     async with DB.transaction():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dps.accounts.public import download_document
+from dps.compliance.codes import ComplianceCode
 from dps.compliance.domain.extraction import (
     ExtractionKind,
     InsuranceProposal,
@@ -33,7 +34,7 @@ async def extract(ctx: Context, document_id: int, kind: ExtractionKind) -> Extra
     """Propose values from a stored PDF for a person to confirm (nothing is saved)."""
     download = await download_document(ctx, document_id)
     if download.document.media_type != "application/pdf":
-        raise RuleViolation("values can only be read from a PDF", code="not_a_pdf")
+        raise RuleViolation("values can only be read from a PDF", code=ComplianceCode.NOT_A_PDF)
     principal = ctx.user
     text = await read_pdf_text(
         download.data, settings=ctx.settings, organisation=(principal.org_kind, principal.org_id)

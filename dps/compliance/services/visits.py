@@ -6,6 +6,7 @@ from typing import Any
 
 from dps.accounts import public as accounts
 from dps.compliance import access, repository
+from dps.compliance.codes import ComplianceCode
 from dps.compliance.domain.concerns import ActionStatus, VisitForm, check_action_due, check_action_move
 from dps.compliance.domain.visits import FORM_FIELDS, ActionItem, Visit, VisitReport
 from dps.compliance.services.checks import councils_of
@@ -22,13 +23,14 @@ def form_details(data: VisitReport) -> dict[str, Any]:
     wanted = FORM_FIELDS[data.form]
     if given - wanted:
         raise RuleViolation(
-            f"form {data.form.value} does not record: {', '.join(sorted(given - wanted))}", code="field_not_in_form"
+            f"form {data.form.value} does not record: {', '.join(sorted(given - wanted))}",
+            code=ComplianceCode.FIELD_NOT_IN_FORM,
         )
     missing = sorted(wanted - given)
     if data.form is not VisitForm.B and missing:
-        raise RuleViolation(f"form {data.form.value} needs: {', '.join(missing)}", code="form_incomplete")
+        raise RuleViolation(f"form {data.form.value} needs: {', '.join(missing)}", code=ComplianceCode.FORM_INCOMPLETE)
     if data.form is VisitForm.B and "checklist" not in given:
-        raise RuleViolation("form B needs the checklist of items verified", code="form_incomplete")
+        raise RuleViolation("form B needs the checklist of items verified", code=ComplianceCode.FORM_INCOMPLETE)
     return {f: data.answers[f] for f in sorted(wanted) if f in given}
 
 
@@ -40,7 +42,7 @@ async def record_visit(ctx: Context, setting_id: int, data: VisitReport) -> tupl
     details = form_details(data)
     now = ctx.clock.now()
     if data.visited_on > now.date():
-        raise RuleViolation("the visit date cannot be in the future", code="visit_in_future")
+        raise RuleViolation("the visit date cannot be in the future", code=ComplianceCode.VISIT_IN_FUTURE)
     for finding in data.findings:
         check_action_due(finding.due_on, data.visited_on)
     async with DB.transaction():

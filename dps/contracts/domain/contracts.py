@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from dps.contracts.codes import ContractCode
 from dps.contracts.domain.contexts import TemplateKind
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict, IllegalTransition, RuleViolation
 
 
@@ -128,12 +130,12 @@ class Contract:
     def sign(self, signature: Signature) -> Contract:
         """The provider accepts the issued document; an electronic signature must name its exact hash."""
         if self.kind in UNSIGNED_KINDS:
-            raise RuleViolation("a decision letter is a notice; it is not signed", code="not_signable")
+            raise RuleViolation("a decision letter is a notice; it is not signed", code=ContractCode.NOT_SIGNABLE)
         self._move(ContractStatus.SIGNED)
         if signature.method is SignatureMethod.ELECTRONIC and signature.sha256 != self.document.sha256:
             raise Conflict(
                 "the document has changed since you read it; download it again and sign what you read",
-                code="document_hash_mismatch",
+                code=ContractCode.DOCUMENT_HASH_MISMATCH,
                 current_sha256=self.document.sha256,
             )
         return replace(self, status=ContractStatus.SIGNED, signature=signature, version=self.version + 1)
@@ -151,7 +153,7 @@ class Contract:
     def terminate(self, reason: str, at: datetime) -> Contract:
         """Ended early or withdrawn, always with the reason (standard terms, termination clause)."""
         if not reason.strip():
-            raise RuleViolation("give the reason for termination", code="reason_required")
+            raise RuleViolation("give the reason for termination", code=CommonCode.REASON_REQUIRED)
         self._move(ContractStatus.TERMINATED)
         return replace(
             self,

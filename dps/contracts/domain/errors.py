@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from dps.contracts.codes import ContractCode
 from dps.core.errors import Conflict, RuleViolation
 
 
 class AlreadyGenerated(Conflict):
     """The subject (a placement, a variation, ...) has its document already."""
 
-    code = "already_generated"
+    code = ContractCode.ALREADY_GENERATED
 
 
 class OffFrameworkPlacement(Conflict):
     """A spot purchase recorded outside the framework gets no agreement under the DPS."""
 
-    code = "off_framework_placement"
+    code = ContractCode.OFF_FRAMEWORK_PLACEMENT
 
 
 class NoApprovedTemplate(RuleViolation):
     """No approved template of the kind: a legal officer must approve one first."""
 
-    code = "no_approved_template"
+    code = ContractCode.NO_APPROVED_TEMPLATE

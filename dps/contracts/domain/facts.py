@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from dps.contracts.codes import ContractCode
 from dps.contracts.domain import contexts as c
 from dps.contracts.domain.formatting import money, percentage, percentage_change
+from dps.core.codes import CommonCode
 from dps.core.dates import long_date
 from dps.core.errors import RuleViolation
 
@@ -138,20 +140,20 @@ def party(p: PartyFacts) -> c.PartyContext:
 
 def _service(code: str) -> c.ServiceContext:
     if code not in c.SERVICE_TYPE_LABELS:
-        raise RuleViolation(f"unknown service type {code!r}", code="unknown_service_type")
+        raise RuleViolation(f"unknown service type {code!r}", code=ContractCode.UNKNOWN_SERVICE_TYPE)
     return c.ServiceContext(code=code, label=c.SERVICE_TYPE_LABELS[code])
 
 
 def check_placement(f: PlacementFacts) -> None:
     """An IPA states a positive weekly fee, a notice period and an end no earlier than its start."""
     if not f.fee_lines:
-        raise RuleViolation("a placement agreement needs at least one fee line", code="no_fee_lines")
+        raise RuleViolation("a placement agreement needs at least one fee line", code=ContractCode.NO_FEE_LINES)
     if any(line.weekly_pence < 0 for line in f.fee_lines):
-        raise RuleViolation("fee lines cannot be negative", code="negative_fee")
+        raise RuleViolation("fee lines cannot be negative", code=ContractCode.NEGATIVE_FEE)
     if f.notice_days < 1:
-        raise RuleViolation("the notice period is at least one day", code="invalid_notice_period")
+        raise RuleViolation("the notice period is at least one day", code=ContractCode.INVALID_NOTICE_PERIOD)
     if f.end_date is not None and f.end_date < f.start_date:
-        raise RuleViolation("the placement ends before it starts", code="invalid_placement_dates")
+        raise RuleViolation("the placement ends before it starts", code=ContractCode.INVALID_PLACEMENT_DATES)
 
 
 def placement_context(f: PlacementFacts, reference: str, issued_on: date) -> c.PlacementContext:
@@ -178,9 +180,9 @@ def placement_context(f: PlacementFacts, reference: str, issued_on: date) -> c.P
 
 def check_fee_variation(f: FeeVariationFacts) -> None:
     if f.previous_weekly_pence < 0 or f.new_weekly_pence < 0:
-        raise RuleViolation("weekly fees cannot be negative", code="negative_fee")
+        raise RuleViolation("weekly fees cannot be negative", code=ContractCode.NEGATIVE_FEE)
     if f.previous_weekly_pence == f.new_weekly_pence:
-        raise RuleViolation("the fee does not change; there is nothing to vary", code="no_fee_change")
+        raise RuleViolation("the fee does not change; there is nothing to vary", code=ContractCode.NO_FEE_CHANGE)
 
 
 def fee_variation_context(f: FeeVariationFacts, reference: str, issued_on: date) -> c.FeeVariationContext:
@@ -216,7 +218,7 @@ def membership_context(f: MembershipFacts, reference: str, issued_on: date) -> c
 
 def decision_context(f: DecisionFacts, reference: str, issued_on: date) -> c.DecisionLetterContext:
     if not f.decisions:
-        raise RuleViolation("the application has no lot decisions yet", code="not_decided")
+        raise RuleViolation("the application has no lot decisions yet", code=CommonCode.NOT_DECIDED)
     return c.DecisionLetterContext(
         letter=c.DocumentInfo(reference=reference, date=long_date(issued_on)),
         lead_authority=party(f.lead_authority),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from dps.contracts.codes import ContractCode
 from dps.contracts.domain.contexts import TemplateKind
 from dps.core.errors import IllegalTransition, PermissionDenied, RuleViolation
 
@@ -71,7 +72,7 @@ class TemplateProblem:
 
 
 class TemplateInvalid(RuleViolation):
-    code = "template_invalid"
+    code = ContractCode.TEMPLATE_INVALID
     title = "Template refused"
 
     def __init__(self, problems: list[TemplateProblem]) -> None:
@@ -82,7 +83,7 @@ class TemplateInvalid(RuleViolation):
 
 
 class SecondApproverRequired(PermissionDenied):
-    code = "second_approver_required"
+    code = ContractCode.SECOND_APPROVER_REQUIRED
 
 
 def choose_template(approved: list[TemplateVersion], owners: tuple[int, ...]) -> TemplateVersion | None:
@@ -101,5 +102,5 @@ def require_approved(version: TemplateVersion) -> None:
     if version.status is not TemplateStatus.APPROVED:
         raise RuleViolation(
             f"template {version.kind.value} version {version.version} is {version.status.value}, not approved",
-            code="template_not_approved",
+            code=ContractCode.TEMPLATE_NOT_APPROVED,
         )

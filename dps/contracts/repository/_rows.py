@@ -8,12 +8,16 @@ from typing import Any
 from asyncpg.exceptions import UniqueViolationError
 
 from dps.accounts import tables as accounts
+from dps.contracts.codes import ContractCode
 from dps.contracts.domain.facts import PartyFacts
 from dps.core.errors import Conflict, NotFound
 
 UNIQUE_CODES = {
-    "contracts_subject_key_key": ("already_generated", "a document has already been generated for this"),
-    "contract_template_versions_kind_version_key": ("version_taken", "this template version number is taken"),
+    "contracts_subject_key_key": (ContractCode.ALREADY_GENERATED, "a document has already been generated for this"),
+    "contract_template_versions_kind_version_key": (
+        ContractCode.VERSION_TAKEN,
+        "this template version number is taken",
+    ),
     "contract_template_versions_one_approved": ("already_approved", "another version of this kind was just approved"),
 }
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from dps.accounts import public as accounts
 from dps.contracts import access, repository
+from dps.contracts.codes import ContractCode
 from dps.contracts.domain.contracts import (
     Contract,
     ContractKind,
@@ -19,6 +20,7 @@ from dps.contracts.domain.contracts import (
 )
 from dps.contracts.domain.variation_terms import fee_variation_terms
 from dps.core import audit, deadlines, notifications
+from dps.core.codes import CommonCode
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.deadlines import EntityType
@@ -30,7 +32,7 @@ from dps.tenders.public import vary_weekly_fee
 
 class ContractDocumentCorrupted(DomainError):
     status = 500
-    code = "document_corrupted"
+    code = CommonCode.DOCUMENT_CORRUPTED
     title = "Stored document failed its integrity check"
 
 
@@ -79,7 +81,7 @@ async def download(ctx: Context, contract_id: int, *, pdf: bool = False) -> Cont
     contract = await get_contract(ctx, contract_id)
     if pdf:
         if contract.pdf is None or contract.pdf_status is not PdfStatus.READY:
-            raise Conflict(f"the PDF copy is {contract.pdf_status.value}", code="pdf_not_ready")
+            raise Conflict(f"the PDF copy is {contract.pdf_status.value}", code=ContractCode.PDF_NOT_READY)
         stored, media_type, suffix = contract.pdf, PDF, "pdf"
     else:
         stored, media_type, suffix = contract.document, DOCX, "docx"
@@ -151,7 +153,7 @@ async def sign_with_copy(ctx: Context, contract_id: int, document_id: int) -> Co
     if document.provider_id is None or not user.is_provider(document.provider_id):
         raise NotFound(f"document {document_id} does not exist", entity="document")
     if document.media_type not in (PDF, DOCX):
-        raise RuleViolation("a signed copy is a PDF or Word document", code="signed_copy_type")
+        raise RuleViolation("a signed copy is a PDF or Word document", code=ContractCode.SIGNED_COPY_TYPE)
     signature = Signature(
         method=SignatureMethod.SIGNED_COPY,
         user_id=user.user_id,

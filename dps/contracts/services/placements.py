@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dps.contracts import access, repository
+from dps.contracts.codes import ContractCode
 from dps.contracts.domain.contracts import Contract
 from dps.contracts.domain.errors import AlreadyGenerated, NoApprovedTemplate, OffFrameworkPlacement
 from dps.contracts.domain.facts import FeeVariationFacts
@@ -97,7 +98,7 @@ async def issue_fee_variations_for_uplift(
     uplift = await repository.get_uplift(uplift_id)
     access.require_generate_for(ctx.principal, {await repository.lead_authority_of(uplift.arrangement_id)})
     if uplift.status is not UpliftStatus.APPLIED:
-        raise Conflict("apply the uplift before issuing its fee variations", code="uplift_not_applied")
+        raise Conflict("apply the uplift before issuing its fee variations", code=ContractCode.UPLIFT_NOT_APPLIED)
     day = uplift.effective_on
     varied = [p for p in await repository.placements_priced_on_uplifted_cards(uplift) if varied_by_uplift(p, day)]
     cards = await repository.rate_cards_by_id(

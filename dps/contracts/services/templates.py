@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dps.contracts import access, repository
+from dps.contracts.codes import ContractCode
 from dps.contracts.domain.contexts import TemplateKind, Variable, catalogue
 from dps.contracts.domain.errors import NoApprovedTemplate
 from dps.contracts.domain.samples import sample_context
@@ -42,7 +43,7 @@ SHIPPED_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "contrac
 
 class TemplateCorrupted(DomainError):
     status = 500
-    code = "template_corrupted"
+    code = ContractCode.TEMPLATE_CORRUPTED
     title = "Stored template failed its integrity check"
 
 
@@ -254,7 +255,9 @@ async def preview_template_version(
         return Preview(version, rendered, DOCX, f"{stem}.docx")
     [copy] = await (converter or converter_for(ctx)).convert([rendered])
     if copy is None:
-        raise RuleViolation("the PDF copy could not be made here; read the Word preview", code="pdf_unavailable")
+        raise RuleViolation(
+            "the PDF copy could not be made here; read the Word preview", code=ContractCode.PDF_UNAVAILABLE
+        )
     return Preview(version, copy, "application/pdf", f"{stem}.pdf")
 
 

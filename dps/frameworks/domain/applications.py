@@ -9,8 +9,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from dps.core import evaluation
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict, IllegalTransition, PermissionDenied, RuleViolation
 from dps.core.evaluation import Criterion, Mark, Result
+from dps.frameworks.codes import FrameworkCode
 
 
 class ApplicationStatus(StrEnum):
@@ -66,13 +68,17 @@ class Application:
 
     def require_editable(self) -> None:
         if not self.editable:
-            raise Conflict(f"a {self.status.value} application cannot be changed", code="application_not_editable")
+            raise Conflict(
+                f"a {self.status.value} application cannot be changed", code=FrameworkCode.APPLICATION_NOT_EDITABLE
+            )
 
     def choose_lots(self, lot_ids: frozenset[int], arrangement_lots: frozenset[int]) -> Application:
         self.require_editable()
         unknown = lot_ids - arrangement_lots
         if unknown:
-            raise RuleViolation("these lots are not in the arrangement", code="unknown_lots", lot_ids=sorted(unknown))
+            raise RuleViolation(
+                "these lots are not in the arrangement", code=FrameworkCode.UNKNOWN_LOTS, lot_ids=sorted(unknown)
+            )
         return replace(self, lot_ids=lot_ids, version=self.version + 1)
 
     def saved(self) -> Application:
@@ -90,7 +96,7 @@ class Application:
         """Submitted; the decision falls due on `decision_due_on` (the profile's period). The
         questionnaire version and the pass mark of each lot chosen are fixed from now on for it."""
         if not self.lot_ids:
-            raise RuleViolation("choose at least one lot", code="no_lots_chosen")
+            raise RuleViolation("choose at least one lot", code=FrameworkCode.NO_LOTS_CHOSEN)
         fixed = tuple(sorted((lot_id, t) for lot_id, t in (thresholds or {}).items() if lot_id in self.lot_ids))
         return self._to(
             ApplicationStatus.SUBMITTED,
@@ -112,7 +118,7 @@ class Application:
         if self.status not in {ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_EVALUATION}:
             raise IllegalTransition("application", self.status.value, "extended")
         if self.extension_reason is not None:
-            raise Conflict("the decision period has already been extended once", code="already_extended")
+            raise Conflict("the decision period has already been extended once", code=FrameworkCode.ALREADY_EXTENDED)
         return replace(self, decision_due_on=new_due_on, extension_reason=reason, version=self.version + 1)
 
     def start_evaluation(self) -> Application:
@@ -140,11 +146,13 @@ def check_submission_open(joining: str, arrangement_open: bool, in_window: bool)
     """Applications are accepted while the arrangement is open and, where the profile joins in
     reopening windows, only inside a published window."""
     if not arrangement_open:
-        raise Conflict("this arrangement is not open to applications", code="arrangement_not_open")
+        raise Conflict("this arrangement is not open to applications", code=CommonCode.ARRANGEMENT_NOT_OPEN)
     if joining == "closed_after_award":
-        raise Conflict("this framework is closed to new suppliers after award", code="closed_to_new_suppliers")
+        raise Conflict(
+            "this framework is closed to new suppliers after award", code=FrameworkCode.CLOSED_TO_NEW_SUPPLIERS
+        )
     if joining == "reopening_windows" and not in_window:
-        raise Conflict("applications are only accepted inside a reopening window", code="outside_window")
+        raise Conflict("applications are only accepted inside a reopening window", code=FrameworkCode.OUTSIDE_WINDOW)
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -172,25 +180,27 @@ class Assignment:
         if self.status is not AssignmentStatus.ASSIGNED:
             raise IllegalTransition("assignment", self.status.value, "declared")
         if has_conflict and not note.strip():
-            raise RuleViolation("describe the conflict of interest", code="conflict_note_required")
+            raise RuleViolation("describe the conflict of interest", code=FrameworkCode.CONFLICT_NOTE_REQUIRED)
         status = AssignmentStatus.CONFLICTED if has_conflict else AssignmentStatus.DECLARED
         return replace(self, status=status, conflict_note=note.strip() or None, declared_at=at)
 
     def require_may_read_answers(self) -> None:
         if self.status is AssignmentStatus.ASSIGNED:
-            raise PermissionDenied("declare your interests first", code="declaration_required")
+            raise PermissionDenied("declare your interests first", code=FrameworkCode.DECLARATION_REQUIRED)
         if self.status not in {AssignmentStatus.DECLARED, AssignmentStatus.SUBMITTED}:
-            raise PermissionDenied("an evaluator with a conflict of interest cannot see the answers", code="conflicted")
+            raise PermissionDenied(
+                "an evaluator with a conflict of interest cannot see the answers", code=FrameworkCode.CONFLICTED
+            )
 
     def require_may_mark(self) -> None:
         self.require_may_read_answers()
         if self.status is AssignmentStatus.SUBMITTED:
-            raise Conflict("your marks are submitted and final", code="marks_submitted")
+            raise Conflict("your marks are submitted and final", code=FrameworkCode.MARKS_SUBMITTED)
 
     def submit(self, missing: list[int], at: datetime) -> Assignment:
         self.require_may_mark()
         if missing:
-            raise RuleViolation("mark every question first", code="marks_incomplete", question_ids=missing)
+            raise RuleViolation("mark every question first", code=FrameworkCode.MARKS_INCOMPLETE, question_ids=missing)
         return replace(self, status=AssignmentStatus.SUBMITTED, submitted_at=at)
 
 
@@ -200,7 +210,7 @@ def ready_for_moderation(assignments: list[Assignment], min_evaluators: int) -> 
     if submitted < min_evaluators:
         raise RuleViolation(
             f"moderation needs {min_evaluators} submitted evaluations; {submitted} so far",
-            code="evaluations_outstanding",
+            code=FrameworkCode.EVALUATIONS_OUTSTANDING,
         )
 
 
@@ -255,16 +265,16 @@ def check_lot_decisions(
     is below its threshold or fails a gateway (`meets_threshold` per lot id)."""
     decided = [d.lot_id for d in decisions]
     if sorted(decided) != sorted(chosen) or len(set(decided)) != len(decided):
-        raise RuleViolation("decide each lot applied for exactly once", code="lot_decisions_incomplete")
+        raise RuleViolation("decide each lot applied for exactly once", code=FrameworkCode.LOT_DECISIONS_INCOMPLETE)
     if any(not d.reasons.strip() for d in decisions):
-        raise RuleViolation("every decision needs its reasons", code="reasons_required")
+        raise RuleViolation("every decision needs its reasons", code=FrameworkCode.REASONS_REQUIRED)
     below = sorted(
         d.lot_id for d in decisions if d.decision is LotDecisionKind.ADMIT and not meets_threshold.get(d.lot_id, False)
     )
     if below:
         raise RuleViolation(
             "the moderated result for these lots is below the quality threshold or fails a gateway",
-            code="below_threshold",
+            code=FrameworkCode.BELOW_THRESHOLD,
             lot_ids=below,
         )
 
@@ -308,5 +318,5 @@ class Membership:
         if target not in MEMBERSHIP_TRANSITIONS[self.status]:
             raise IllegalTransition("membership", self.status.value, target.value)
         if not reason.strip():
-            raise RuleViolation("give the reason", code="reason_required")
+            raise RuleViolation("give the reason", code=CommonCode.REASON_REQUIRED)
         return replace(self, status=target, status_reason=reason.strip(), version=self.version + 1)

@@ -10,7 +10,9 @@ from enum import StrEnum
 from itertools import pairwise
 
 from dps.accounts.domain import AgeRange
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict, IllegalTransition, RuleViolation
+from dps.frameworks.codes import FrameworkCode
 
 
 class ServiceType(StrEnum):
@@ -80,7 +82,7 @@ class ReopeningWindow:
 
     def __post_init__(self) -> None:
         if self.closes_at <= self.opens_at:
-            raise RuleViolation("a window must close after it opens", code="invalid_window")
+            raise RuleViolation("a window must close after it opens", code=FrameworkCode.INVALID_WINDOW)
 
     def contains(self, at: datetime) -> bool:
         """Open from `opens_at` to `closes_at` inclusive: a window published as closing at 17:00
@@ -169,9 +171,9 @@ class Arrangement:
     def extend_term(self, new_end: date, reason: str, at: datetime) -> Arrangement:
         """Move the end of the term, keeping the previous value and the reason."""
         if not reason.strip():
-            raise RuleViolation("say why the term is extended", code="extension_reason_required")
+            raise RuleViolation("say why the term is extended", code=FrameworkCode.EXTENSION_REASON_REQUIRED)
         if new_end <= self.term_end:
-            raise RuleViolation("an extension must move the end later", code="extension_not_later")
+            raise RuleViolation("an extension must move the end later", code=FrameworkCode.EXTENSION_NOT_LATER)
         record = TermExtension(previous_end=self.term_end, new_end=new_end, reason=reason.strip(), at=at)
         return replace(self, term_end=new_end, extensions=(*self.extensions, record), version=self.version + 1)
 
@@ -181,9 +183,9 @@ class Arrangement:
     def waive(self, check: PublishingCheck, reason: str, at: datetime, by_user_id: int | None) -> Arrangement:
         """Record that a publishing check is waived, with its reason (a draft only)."""
         if self.status is not ArrangementStatus.DRAFT:
-            raise Conflict("publishing checks are waived before publishing", code="already_published")
+            raise Conflict("publishing checks are waived before publishing", code=FrameworkCode.ALREADY_PUBLISHED)
         if not reason.strip():
-            raise RuleViolation("say why the check is waived", code="waiver_reason_required")
+            raise RuleViolation("say why the check is waived", code=FrameworkCode.WAIVER_REASON_REQUIRED)
         kept = tuple(w for w in self.waivers if w.check is not check)
         waiver = Waiver(check, reason.strip(), at, by_user_id)
         # The version (the ETag of the arrangement's own fields) stays: a waiver is written under
@@ -200,14 +202,14 @@ class Arrangement:
 
 def check_term(start: date, end: date) -> None:
     if end <= start:
-        raise RuleViolation("the term must end after it starts", code="invalid_term")
+        raise RuleViolation("the term must end after it starts", code=FrameworkCode.INVALID_TERM)
 
 
 def check_windows_do_not_overlap(windows: tuple[ReopeningWindow, ...]) -> None:
     ordered = sorted(windows, key=lambda w: w.opens_at)
     for earlier, later in pairwise(ordered):
         if later.opens_at < earlier.closes_at:
-            raise RuleViolation("reopening windows overlap", code="windows_overlap")
+            raise RuleViolation("reopening windows overlap", code=FrameworkCode.WINDOWS_OVERLAP)
 
 
 def check_questionnaire_editable(arrangement: Arrangement, submitted_under_current: bool) -> None:
@@ -219,7 +221,7 @@ def check_questionnaire_editable(arrangement: Arrangement, submitted_under_curre
         raise Conflict(
             f"applications were submitted under questionnaire version {arrangement.questionnaire_version}: its "
             "questions, weights and pass marks are fixed; start a new questionnaire version to change them",
-            code="conditions_locked",
+            code=FrameworkCode.CONDITIONS_LOCKED,
             questionnaire_version=arrangement.questionnaire_version,
         )
 
@@ -230,7 +232,7 @@ def check_conditions_editable(arrangement: Arrangement, locked_when_open: bool) 
     if locked_when_open and arrangement.status is not ArrangementStatus.DRAFT:
         raise Conflict(
             "the conditions for membership of this dynamic market cannot change once it is open",
-            code="conditions_locked",
+            code=FrameworkCode.CONDITIONS_LOCKED,
         )
 
 
@@ -275,9 +277,9 @@ class Lot:
         """Withdraw a lot of a published arrangement: kept for the record (memberships, decisions
         and placements refer to it) but no longer offered to applicants."""
         if self.withdrawn:
-            raise Conflict("the lot is already withdrawn", code="already_withdrawn")
+            raise Conflict("the lot is already withdrawn", code=FrameworkCode.ALREADY_WITHDRAWN)
         if not reason.strip():
-            raise RuleViolation("say why the lot is withdrawn", code="reason_required")
+            raise RuleViolation("say why the lot is withdrawn", code=CommonCode.REASON_REQUIRED)
         return replace(self, withdrawn_at=at, withdrawn_reason=reason.strip())
 
 
@@ -322,16 +324,16 @@ def check_lot_bands(age_bands: tuple[AgeBand, ...], need_levels: tuple[str, ...]
     would match two price bands of the same lot (ages are whole years, both ends inclusive)."""
     labels = [b.label for b in age_bands]
     if len(set(labels)) != len(labels):
-        raise RuleViolation("age band labels must be unique within a lot", code="duplicate_age_band")
+        raise RuleViolation("age band labels must be unique within a lot", code=FrameworkCode.DUPLICATE_AGE_BAND)
     if len(set(need_levels)) != len(need_levels):
-        raise RuleViolation("need levels must be unique within a lot", code="duplicate_need_level")
+        raise RuleViolation("need levels must be unique within a lot", code=FrameworkCode.DUPLICATE_NEED_LEVEL)
     ordered = sorted(age_bands, key=lambda b: (b.min_age, b.max_age))
     for earlier, later in pairwise(ordered):
         if later.min_age <= earlier.max_age:
             raise RuleViolation(
                 f"age bands {earlier.label} ({earlier.min_age}-{earlier.max_age}) and {later.label} "
                 f"({later.min_age}-{later.max_age}) overlap: a child aged {later.min_age} would be in both",
-                code="age_bands_overlap",
+                code=FrameworkCode.AGE_BANDS_OVERLAP,
                 age_bands=[earlier.label, later.label],
             )
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict, RuleViolation
+from dps.frameworks.codes import FrameworkCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +28,14 @@ class Clarification:
     def answer(self, text: str, at: datetime, *, publish: bool, published_question: str | None) -> Clarification:
         """Answer once, privately or published to every applicant with the question anonymised."""
         if self.answer_text is not None:
-            raise Conflict("this clarification is already answered", code="already_answered")
+            raise Conflict("this clarification is already answered", code=CommonCode.ALREADY_ANSWERED)
         if not text.strip():
-            raise RuleViolation("write the answer", code="answer_required")
+            raise RuleViolation("write the answer", code=FrameworkCode.ANSWER_REQUIRED)
         if publish and not (published_question or "").strip():
             # The officer rewrites the question without names or details that identify the asker.
             raise RuleViolation(
                 "give the question as it will be published, without anything identifying the provider",
-                code="published_question_required",
+                code=FrameworkCode.PUBLISHED_QUESTION_REQUIRED,
             )
         return replace(
             self,

@@ -11,6 +11,7 @@ from typing import Any
 
 from dps.core.errors import RuleViolation
 from dps.core.evaluation import Criterion, CriterionKind
+from dps.frameworks.codes import FrameworkCode
 
 
 class QuestionKind(StrEnum):
@@ -81,15 +82,21 @@ def check_question(
     """A question's settings must fit its kind."""
     if kind is QuestionKind.SCORED:
         if max_score < 1 or weight <= 0:
-            raise RuleViolation("a scored question needs a maximum score and a weight above 0", code="invalid_scoring")
+            raise RuleViolation(
+                "a scored question needs a maximum score and a weight above 0", code=FrameworkCode.INVALID_SCORING
+            )
         if any(not 0 <= d.score <= max_score for d in descriptors):
-            raise RuleViolation("descriptors must describe scores from 0 to the maximum", code="invalid_descriptor")
+            raise RuleViolation(
+                "descriptors must describe scores from 0 to the maximum", code=FrameworkCode.INVALID_DESCRIPTOR
+            )
     elif max_score or weight:
-        raise RuleViolation("only scored questions carry a maximum score or weight", code="invalid_scoring")
+        raise RuleViolation("only scored questions carry a maximum score or weight", code=FrameworkCode.INVALID_SCORING)
     if kind is QuestionKind.CHOICE and len(choices) < 2:
-        raise RuleViolation("a choice question needs at least two choices", code="choices_required")
+        raise RuleViolation("a choice question needs at least two choices", code=FrameworkCode.CHOICES_REQUIRED)
     if kind is QuestionKind.EVIDENCE and not evidence_type:
-        raise RuleViolation("an evidence question names the document type it needs", code="evidence_type_required")
+        raise RuleViolation(
+            "an evidence question names the document type it needs", code=FrameworkCode.EVIDENCE_TYPE_REQUIRED
+        )
 
 
 def criteria_for_lot(questions: Sequence[Question], lot_id: int) -> list[Criterion]:
@@ -152,7 +159,7 @@ def check_answer(question: Question, answer: Answer) -> None:
             expected = "one of: " + ", ".join(question.choices)
         raise RuleViolation(
             f"the answer to question {question.id} is not a valid {kind.value} answer: expected {expected}",
-            code="invalid_answer",
+            code=FrameworkCode.INVALID_ANSWER,
             question_id=question.id,
             kind=kind.value,
             expected=expected,
@@ -160,7 +167,7 @@ def check_answer(question: Question, answer: Answer) -> None:
     if answer.document_id is not None and kind is not QuestionKind.EVIDENCE:
         raise RuleViolation(
             f"question {question.id} does not take a document",
-            code="document_not_expected",
+            code=FrameworkCode.DOCUMENT_NOT_EXPECTED,
             question_id=question.id,
         )
 

@@ -11,6 +11,7 @@ from dps.accounts.domain import nation_of
 from dps.core import audit, deadlines
 from dps.core.auth import OrgKind
 from dps.core.calendar import WorkingDays
+from dps.core.codes import CommonCode
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.dates import uk_date
@@ -22,6 +23,7 @@ from dps.core.pagination import Page
 from dps.core.rows import Lock
 from dps.frameworks import access, repository
 from dps.frameworks import application_repository as repo
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.domain.applications import (
     Application,
     ApplicationStatus,
@@ -85,7 +87,7 @@ async def open_application(ctx: Context, arrangement_id: int, lot_ids: Sequence[
         arrangement = await repository.get_arrangement(arrangement_id)
         access.require_read_arrangement(ctx.user, arrangement)
         if arrangement.status is not ArrangementStatus.OPEN:
-            raise RuleViolation("this arrangement is not open to applications", code="arrangement_not_open")
+            raise RuleViolation("this arrangement is not open to applications", code=CommonCode.ARRANGEMENT_NOT_OPEN)
         draft = Application.draft(arrangement_id, provider_id, frozenset(lot_ids), await _lot_ids(arrangement_id))
         application = await repo.insert_application(draft, ctx.clock.now())
         await audit.record(ctx, "application.opened", "application", application.id, after=application)
@@ -128,7 +130,7 @@ async def _check_documents(provider_id: int, answers: Sequence[Answer]) -> None:
         if document is None or document.provider_id != provider_id:
             raise RuleViolation(
                 f"document {answer.document_id} is not one of your documents",
-                code="unknown_document",
+                code=FrameworkCode.UNKNOWN_DOCUMENT,
                 question_id=answer.question_id,
             )
 
@@ -158,7 +160,7 @@ async def save_application(
             if question is None:
                 raise RuleViolation(
                     f"question {answer.question_id} is not in this arrangement's current questionnaire",
-                    code="unknown_question",
+                    code=FrameworkCode.UNKNOWN_QUESTION,
                     question_id=answer.question_id,
                 )
             check_answer(question, answer)
@@ -205,7 +207,9 @@ async def submit_application(ctx: Context, application_id: int) -> Application:
         missing = await _missing(before, await repo.list_questions(before.arrangement_id, version))
         if missing:
             raise RuleViolation(
-                f"{len(missing)} mandatory items are missing", code="application_incomplete", missing=missing
+                f"{len(missing)} mandatory items are missing",
+                code=FrameworkCode.APPLICATION_INCOMPLETE,
+                missing=missing,
             )
         due = decision_due(profile, uk_date(now), await lead_calendar(arrangement), arrangement.decision_period_days)
         # The conditions are fixed for this application as they stand now: the questionnaire
@@ -252,7 +256,7 @@ async def extend_decision(ctx: Context, application_id: int, reason: str) -> App
         arrangement = await repository.get_arrangement(before.arrangement_id)
         access.require_oversee_application(ctx.user, arrangement)
         if before.submitted_at is None:
-            raise RuleViolation("only a submitted application has a decision period", code="not_submitted")
+            raise RuleViolation("only a submitted application has a decision period", code=FrameworkCode.NOT_SUBMITTED)
         new_due = extended_decision_due(
             get_profile(arrangement.profile_code),
             uk_date(before.submitted_at),

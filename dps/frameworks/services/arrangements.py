@@ -9,6 +9,7 @@ from decimal import Decimal
 from dps.accounts import public as accounts
 from dps.accounts.domain import User, UserStatus
 from dps.core import audit, deadlines
+from dps.core.codes import CommonCode
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
@@ -19,6 +20,7 @@ from dps.core.pagination import Page
 from dps.core.patches import changed_fields
 from dps.frameworks import access, repository
 from dps.frameworks import application_repository as answers_repo
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.domain.arrangements import (
     Arrangement,
     ArrangementStatus,
@@ -44,14 +46,14 @@ def check_quality_threshold(threshold: Decimal) -> None:
         or not (Decimal(0) <= threshold <= Decimal(100))
         or threshold != threshold.quantize(Decimal("0.01"))
     ):
-        raise RuleViolation("the quality threshold is a percentage from 0 to 100.00", code="invalid_threshold")
+        raise RuleViolation("the quality threshold is a percentage from 0 to 100.00", code=CommonCode.INVALID_THRESHOLD)
 
 
 def _check_decision_period(profile: Profile, days: int | None) -> None:
     if days is not None and not profile.decision_period_configurable:
         raise RuleViolation(
             f"the decision period of a {profile.title} is set by law and cannot be configured",
-            code="decision_period_not_configurable",
+            code=FrameworkCode.DECISION_PERIOD_NOT_CONFIGURABLE,
         )
 
 
@@ -63,14 +65,16 @@ async def _members(lead_authority_id: int, ids: Iterable[int]) -> frozenset[int]
             await accounts.get_authority_row(authority_id)
         except NotFound as error:
             raise RuleViolation(
-                f"authority {authority_id} does not exist", code="unknown_authority", authority_id=authority_id
+                f"authority {authority_id} does not exist",
+                code=FrameworkCode.UNKNOWN_AUTHORITY,
+                authority_id=authority_id,
             ) from error
     return members
 
 
 def _require_not_expired(arrangement: Arrangement) -> None:
     if arrangement.status is ArrangementStatus.EXPIRED:
-        raise Conflict("the arrangement's term has ended; it can no longer change", code="arrangement_expired")
+        raise Conflict("the arrangement's term has ended; it can no longer change", code=CommonCode.ARRANGEMENT_EXPIRED)
 
 
 # --- arrangements ----------------------------------------------------------------------------
@@ -90,7 +94,9 @@ async def create_arrangement(ctx: Context, data: ArrangementDraft) -> Arrangemen
         try:
             await accounts.get_authority_row(lead_authority_id)
         except NotFound as error:
-            raise RuleViolation(f"authority {lead_authority_id} does not exist", code="unknown_authority") from error
+            raise RuleViolation(
+                f"authority {lead_authority_id} does not exist", code=FrameworkCode.UNKNOWN_AUTHORITY
+            ) from error
         draft = Arrangement(
             id=0,
             reference=data.reference.strip(),
@@ -205,7 +211,7 @@ async def check_publishable(arrangement: Arrangement) -> None:
     lot can reach (422 `threshold_unreachable` naming the lots)."""
     lots = await repository.all_lots(arrangement.id)
     if not lots:
-        raise RuleViolation("add at least one lot before publishing", code="no_lots")
+        raise RuleViolation("add at least one lot before publishing", code=FrameworkCode.NO_LOTS)
     questions = await answers_repo.list_questions(arrangement.id, arrangement.questionnaire_version)
     scored = frozenset(
         lot.id for lot in lots if any(c.kind is CriterionKind.SCORED for c in criteria_for_lot(questions, lot.id))
@@ -217,7 +223,7 @@ async def check_publishable(arrangement: Arrangement) -> None:
             f"no scored question applies to lot(s) {codes}, so their total is always 0.00 and the pass mark can "
             "never be met: add a scored question for them, or set their quality_threshold to 0 to admit on the "
             "pass/fail questions alone",
-            code="threshold_unreachable",
+            code=FrameworkCode.THRESHOLD_UNREACHABLE,
             lot_ids=[lot.id for lot in unreachable],
         )
 
@@ -319,14 +325,14 @@ async def remove_lot(ctx: Context, arrangement_id: int, lot_id: int) -> None:
         if arrangement.status is not ArrangementStatus.DRAFT:
             raise Conflict(
                 "a published arrangement's lot is kept for the record: withdraw it instead",
-                code="arrangement_published",
+                code=CommonCode.ARRANGEMENT_PUBLISHED,
             )
         before = await repository.get_lot(arrangement_id, lot_id, for_update=True)
         naming = [q.id for q in await answers_repo.list_questions(arrangement_id) if lot_id in q.lot_ids]
         if naming:
             raise Conflict(
                 "questions apply to this lot: change or delete them first",
-                code="lot_in_use",
+                code=FrameworkCode.LOT_IN_USE,
                 question_ids=naming,
             )
         await repository.delete_lot(lot_id)
@@ -341,7 +347,7 @@ async def withdraw_lot(ctx: Context, arrangement_id: int, lot_id: int, reason: s
         access.require_manage_arrangement(ctx.user, arrangement)
         _require_not_expired(arrangement)
         if arrangement.status is ArrangementStatus.DRAFT:
-            raise Conflict("a draft's lot is deleted, not withdrawn", code="arrangement_draft")
+            raise Conflict("a draft's lot is deleted, not withdrawn", code=CommonCode.ARRANGEMENT_DRAFT)
         before = await repository.get_lot(arrangement_id, lot_id, for_update=True)
         after = before.withdraw(reason, ctx.clock.now())
         await repository.update_lot(after)

@@ -8,6 +8,7 @@ from dps.core.db import DB
 from dps.core.errors import RuleViolation
 from dps.frameworks import access, repository
 from dps.frameworks import application_repository as repo
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.domain.clarifications import Clarification
 
 
@@ -15,7 +16,7 @@ async def ask(ctx: Context, arrangement_id: int, text: str) -> Clarification:
     """A provider asks a question about a published arrangement."""
     provider_id = access.acting_provider(ctx.user)
     if not text.strip():
-        raise RuleViolation("write the question", code="question_required")
+        raise RuleViolation("write the question", code=FrameworkCode.QUESTION_REQUIRED)
     async with DB.transaction():
         arrangement = await repository.get_arrangement(arrangement_id)
         access.require_read_arrangement(ctx.user, arrangement)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from dps.accounts import public as accounts
 from dps.core import audit, deadlines, evaluation
 from dps.core.auth import Role
+from dps.core.codes import CommonCode
 from dps.core.context import Context
 from dps.core.dates import uk_date
 from dps.core.db import DB
@@ -21,6 +22,7 @@ from dps.core.evaluation import Criterion, Mark
 from dps.core.notifications import Recipient, notify
 from dps.frameworks import access, repository
 from dps.frameworks import application_repository as repo
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.domain.applications import (
     Application,
     ApplicationStatus,
@@ -92,7 +94,7 @@ async def _lot_results(
 def _require_under_evaluation(application: Application) -> None:
     """Marks are given while the application is under evaluation: not after a decision or a withdrawal."""
     if application.status is not ApplicationStatus.UNDER_EVALUATION:
-        raise Conflict(f"a {application.status.value} application is not evaluated", code="not_evaluable")
+        raise Conflict(f"a {application.status.value} application is not evaluated", code=FrameworkCode.NOT_EVALUABLE)
 
 
 async def _overseen(ctx: Context, application_id: int) -> tuple[Application, Arrangement]:
@@ -110,7 +112,9 @@ async def assign_evaluators(ctx: Context, application_id: int, evaluator_ids: Se
     async with DB.transaction():
         application, arrangement = await _overseen(ctx, application_id)
         if application.status not in {ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_EVALUATION}:
-            raise Conflict(f"a {application.status.value} application is not evaluated", code="not_evaluable")
+            raise Conflict(
+                f"a {application.status.value} application is not evaluated", code=FrameworkCode.NOT_EVALUABLE
+            )
         for evaluator_id in evaluator_ids:
             try:
                 user = await accounts.get_user(evaluator_id)
@@ -119,7 +123,7 @@ async def assign_evaluators(ctx: Context, application_id: int, evaluator_ids: Se
             if user is None or not access.evaluator_may_be_assigned(user.role, user.authority_id, arrangement):
                 raise RuleViolation(
                     f"user {evaluator_id} is not an evaluator or officer of a council in this arrangement",
-                    code="not_an_evaluator",
+                    code=CommonCode.NOT_AN_EVALUATOR,
                     user_id=evaluator_id,
                 )
             assignment = await repo.insert_assignment(application_id, evaluator_id)
@@ -190,7 +194,7 @@ async def save_marks(ctx: Context, application_id: int, marks: Sequence[Mark]) -
             if criterion is None:
                 raise RuleViolation(
                     f"question {mark.criterion_id} is not evaluated in this application",
-                    code="unknown_criterion",
+                    code=FrameworkCode.UNKNOWN_CRITERION,
                     criterion_id=mark.criterion_id,
                 )
             evaluation.check_mark(criterion, mark)
@@ -313,7 +317,9 @@ async def moderate(ctx: Context, application_id: int, marks: Sequence[Mark]) -> 
     async with DB.transaction():
         application, arrangement = await _overseen(ctx, application_id)
         if application.status is not ApplicationStatus.UNDER_EVALUATION:
-            raise Conflict(f"a {application.status.value} application cannot be moderated", code="not_evaluable")
+            raise Conflict(
+                f"a {application.status.value} application cannot be moderated", code=FrameworkCode.NOT_EVALUABLE
+            )
         await _submitted_marks(application_id, arrangement.min_evaluators)
         evaluation.check_moderation(await _criteria(application), marks)
         await repo.save_moderated_marks(application_id, marks)
@@ -339,7 +345,7 @@ async def decide(ctx: Context, application_id: int, decisions: Sequence[LotDecis
         view = await _moderation_view(before, arrangement)
         outcome = view.result
         if outcome is None or view.lots is None:
-            raise RuleViolation("moderate every evaluated question first", code="moderation_incomplete")
+            raise RuleViolation("moderate every evaluated question first", code=FrameworkCode.MODERATION_INCOMPLETE)
         per_lot = {r.lot_id: r for r in view.lots}
         check_lot_decisions(before.lot_ids, list(decisions), {k: r.result.meets_threshold for k, r in per_lot.items()})
         now = ctx.clock.now()
@@ -444,7 +450,7 @@ async def get_decision(ctx: Context, application_id: int) -> DecisionView:
     if not (p.is_provider(application.provider_id) or access.may_oversee_application(p, arrangement)):
         raise PermissionDenied("you may not see this decision")
     if application.status is not ApplicationStatus.DECIDED:
-        raise NotFound("this application has no decision yet", code="not_decided")
+        raise NotFound("this application has no decision yet", code=CommonCode.NOT_DECIDED)
     decided = await repo.decided_lots(application_id)
     totals = {d.weighted_total for d in decided}
     moderated = await repo.list_moderated_marks(application_id)

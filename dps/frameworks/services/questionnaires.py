@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from dps.accounts import public as accounts
 from dps.core import audit
+from dps.core.codes import CommonCode
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, RuleViolation
@@ -13,6 +14,7 @@ from dps.core.notifications import notify
 from dps.core.patches import changed_fields
 from dps.frameworks import application_repository as answers_repo
 from dps.frameworks import repository
+from dps.frameworks.codes import FrameworkCode
 from dps.frameworks.domain.arrangements import Arrangement, check_questionnaire_editable
 from dps.frameworks.domain.questionnaires import Question, check_question
 from dps.frameworks.domain.submissions import QuestionChanges, QuestionDraft
@@ -23,7 +25,7 @@ async def _check_lots(arrangement_id: int, lot_ids: frozenset[int]) -> None:
     known = {lot.id for lot in await repository.all_lots(arrangement_id)}
     unknown = sorted(lot_ids - known)
     if unknown:
-        raise RuleViolation("these lots are not in the arrangement", code="unknown_lots", lot_ids=unknown)
+        raise RuleViolation("these lots are not in the arrangement", code=FrameworkCode.UNKNOWN_LOTS, lot_ids=unknown)
 
 
 def _checked(question: Question) -> Question:
@@ -80,7 +82,7 @@ async def _current_question(arrangement: Arrangement, question_id: int) -> Quest
         raise Conflict(
             f"question {question_id} is not in the current questionnaire (version "
             f"{arrangement.questionnaire_version}); it is kept for the applications made under it",
-            code="question_not_current",
+            code=FrameworkCode.QUESTION_NOT_CURRENT,
         )
     return question
 
@@ -140,13 +142,13 @@ async def new_questionnaire_version(ctx: Context, arrangement_id: int, reason: s
     change is recorded with its reason and announced to the providers holding a place or applying
     (PCR 2015 reg 18(1) transparency: a change of criteria is published to all alike)."""
     if not reason.strip():
-        raise RuleViolation("say why the questionnaire changes", code="reason_required")
+        raise RuleViolation("say why the questionnaire changes", code=CommonCode.REASON_REQUIRED)
     async with DB.transaction():
         before = await lock_editable_arrangement(ctx, arrangement_id)
         if not await answers_repo.submitted_under(arrangement_id, before.questionnaire_version):
             raise Conflict(
                 "no application was submitted under the current questionnaire: change it directly",
-                code="questionnaire_not_locked",
+                code=FrameworkCode.QUESTIONNAIRE_NOT_LOCKED,
             )
         after = before.new_questionnaire_version()
         await repository.update_arrangement(before, after)

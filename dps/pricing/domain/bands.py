@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict, RuleViolation
+from dps.pricing.codes import PricingCode
 from dps.pricing.domain.money import check_pence
 
 
@@ -36,7 +38,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.ends_on is not None and self.ends_on < self.starts_on:
-            raise RuleViolation("a period cannot end before it starts", code="invalid_period")
+            raise RuleViolation("a period cannot end before it starts", code=CommonCode.INVALID_PERIOD)
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
@@ -65,7 +67,7 @@ class PriceBand:
         check_pence(self.floor_pence, "floor_pence")
         check_pence(self.ceiling_pence, "ceiling_pence")
         if self.floor_pence > self.ceiling_pence:
-            raise RuleViolation("the floor cannot be above the ceiling", code="floor_above_ceiling")
+            raise RuleViolation("the floor cannot be above the ceiling", code=PricingCode.FLOOR_ABOVE_CEILING)
 
     def covers_age(self, age: int) -> bool:
         return self.min_age <= age <= self.max_age
@@ -82,11 +84,11 @@ class LotBands:
     def ages_of(self, key: BandKey) -> tuple[int, int]:
         """The ages of the key's age band, if the key names a band this lot has."""
         if key.age_band not in self.age_bands:
-            raise RuleViolation(f"the lot has no age band {key.age_band!r}", code="unknown_age_band")
+            raise RuleViolation(f"the lot has no age band {key.age_band!r}", code=PricingCode.UNKNOWN_AGE_BAND)
         if key.need_level not in self.need_levels:
-            raise RuleViolation(f"the lot has no need level {key.need_level!r}", code="unknown_need_level")
+            raise RuleViolation(f"the lot has no need level {key.need_level!r}", code=CommonCode.UNKNOWN_NEED_LEVEL)
         if key.area is not None and key.area not in self.areas:
-            raise RuleViolation(f"the lot does not serve area {key.area}", code="unknown_area")
+            raise RuleViolation(f"the lot does not serve area {key.area}", code=PricingCode.UNKNOWN_AREA)
         return self.age_bands[key.age_band]
 
 
@@ -97,7 +99,7 @@ def check_no_overlap(new: PriceBand, existing: list[PriceBand]) -> None:
             raise Conflict(
                 f"band {new.key} already has prices from {band.period.starts_on} "
                 f"to {band.period.ends_on or 'open-ended'}",
-                code="band_period_overlap",
+                code=PricingCode.BAND_PERIOD_OVERLAP,
                 conflicting_band_id=band.id,
             )
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from dps.core.errors import RuleViolation
 from dps.core.rounding import divide_half_up
+from dps.pricing.codes import PricingCode
 from dps.pricing.domain.bands import BandKey, Position, PriceBand, position_in_band
 from dps.pricing.domain.rate_cards import ExceptionStatus, RateCard, RateCardStatus, RateLine, ServiceUnit
 
@@ -31,7 +32,7 @@ class ChosenService:
 
     def __post_init__(self) -> None:
         if not self.units.is_finite() or self.units < 0:
-            raise RuleViolation("units of a service cannot be negative", code="negative_units")
+            raise RuleViolation("units of a service cannot be negative", code=PricingCode.NEGATIVE_UNITS)
         object.__setattr__(self, "ratio", self.units.as_integer_ratio())
 
 
@@ -52,12 +53,14 @@ def weekly_fee(
     """A placement's fee at `on`: the card's weekly price for `band` plus the chosen services; for
     a part week of `days` (1-6), days/7 of the weekly total, rounded half up to the penny."""
     if card.status is not RateCardStatus.APPROVED or not card.period.covers(on):
-        raise RuleViolation(f"rate card {card.id} is not approved and in force on {on}", code="rate_card_not_in_force")
+        raise RuleViolation(
+            f"rate card {card.id} is not approved and in force on {on}", code=PricingCode.RATE_CARD_NOT_IN_FORCE
+        )
     if not 1 <= days <= DAYS_IN_WEEK:
-        raise RuleViolation("a week has 1 to 7 days to charge", code="invalid_days")
+        raise RuleViolation("a week has 1 to 7 days to charge", code=PricingCode.INVALID_DAYS)
     line = card.line_for(band)
     if line is None:
-        raise RuleViolation(f"rate card {card.id} has no price for band {band}", code="band_not_on_rate_card")
+        raise RuleViolation(f"rate card {card.id} has no price for band {band}", code=PricingCode.BAND_NOT_ON_RATE_CARD)
     # The services' exact total as one fraction (units may be 7.5 hours), rounded once.
     numerator, denominator = 0, 1
     for chosen in services:
@@ -65,7 +68,7 @@ def weekly_fee(
         if price is None:
             raise RuleViolation(
                 f"additional service {chosen.service_id} is not priced on rate card {card.id}",
-                code="service_not_priced",
+                code=PricingCode.SERVICE_NOT_PRICED,
                 service_id=chosen.service_id,
             )
         if price.unit is ServiceUnit.WEEK:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from dps.core.errors import RuleViolation
 from dps.core.rounding import divide_half_up
+from dps.pricing.codes import PricingCode
 
 HUNDRED = Decimal(100)
 
@@ -36,4 +37,4 @@ def uplifted(pence: int, percentage: Decimal) -> int:
 def check_pence(value: int, field: str) -> None:
     """Weekly fees and prices are whole pence, zero or more."""
     if value < 0:
-        raise RuleViolation(f"{field} cannot be negative", code="negative_amount", field=field)
+        raise RuleViolation(f"{field} cannot be negative", code=PricingCode.NEGATIVE_AMOUNT, field=field)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict, IllegalTransition, NotFound, RuleViolation
+from dps.pricing.codes import PricingCode
 from dps.pricing.domain.bands import BandKey, Period, Position, PriceBand, band_in_force, position_in_band
 from dps.pricing.domain.money import check_pence
 
@@ -120,9 +122,11 @@ class RateCard:
         if line is None:
             raise NotFound(f"line {line_id} is not on rate card {self.id}", entity="rate_card_line")
         if not line.needs_exception:
-            raise Conflict("only a price above the ceiling has an exception to decide", code="no_exception_requested")
+            raise Conflict(
+                "only a price above the ceiling has an exception to decide", code=PricingCode.NO_EXCEPTION_REQUESTED
+            )
         if not reason.strip():
-            raise RuleViolation("give the reason for the decision", code="reason_required")
+            raise RuleViolation("give the reason for the decision", code=CommonCode.REASON_REQUIRED)
         decided = replace(
             line,
             exception_status=ExceptionStatus.APPROVED if approve else ExceptionStatus.REJECTED,
@@ -141,7 +145,7 @@ class RateCard:
         if undecided:
             raise RuleViolation(
                 "prices above the ceiling need an approved exception first",
-                code="exception_not_approved",
+                code=PricingCode.EXCEPTION_NOT_APPROVED,
                 bands=undecided,
             )
         low = [str(x.key) for x in self.lines if x.abnormally_low]
@@ -149,7 +153,7 @@ class RateCard:
         if low and not review:
             raise RuleViolation(
                 "prices below the floor are abnormally low: record your review of the provider's explanation",
-                code="abnormally_low_review_required",
+                code=PricingCode.ABNORMALLY_LOW_REVIEW_REQUIRED,
                 bands=low,
             )
         parts = [p for p in ((note or "").strip(), f"abnormally low review: {review}" if review else "") if p]
@@ -164,7 +168,7 @@ class RateCard:
     def reject(self, at: datetime, reason: str) -> RateCard:
         self._require_submitted(RateCardStatus.REJECTED.value)
         if not reason.strip():
-            raise RuleViolation("give the reason for the rejection", code="reason_required")
+            raise RuleViolation("give the reason for the rejection", code=CommonCode.REASON_REQUIRED)
         return replace(
             self, status=RateCardStatus.REJECTED, decided_at=at, decision_note=reason.strip(), version=self.version + 1
         )
@@ -181,16 +185,16 @@ def assess_lines(proposed: list[ProposedLine], bands: list[PriceBand], on: date)
     """Place each proposed price against its band in force on `on`; above the ceiling needs a
     justification (the exception request), which is then awaiting the officer's decision."""
     if not proposed:
-        raise RuleViolation("price at least one band", code="no_lines")
+        raise RuleViolation("price at least one band", code=PricingCode.NO_LINES)
     keys = [p.key for p in proposed]
     if len(set(keys)) != len(keys):
-        raise RuleViolation("each band may be priced once on a card", code="duplicate_band")
+        raise RuleViolation("each band may be priced once on a card", code=PricingCode.DUPLICATE_BAND)
     lines = []
     for p in proposed:
         check_pence(p.weekly_price_pence, "weekly_price_pence")
         band = band_in_force(bands, p.key, on)
         if band is None:
-            raise RuleViolation(f"band {p.key} has no agreed prices on {on}", code="no_band", band=str(p.key))
+            raise RuleViolation(f"band {p.key} has no agreed prices on {on}", code=PricingCode.NO_BAND, band=str(p.key))
         position = position_in_band(p.weekly_price_pence, band)
         justification = (p.exception_justification or "").strip() or None
         status = None
@@ -199,7 +203,7 @@ def assess_lines(proposed: list[ProposedLine], bands: list[PriceBand], on: date)
                 raise RuleViolation(
                     f"{p.key}: {p.weekly_price_pence}p is above the ceiling of {band.ceiling_pence}p; "
                     "request an exception with a justification",
-                    code="exception_justification_required",
+                    code=PricingCode.EXCEPTION_JUSTIFICATION_REQUIRED,
                     band=str(p.key),
                 )
             status = ExceptionStatus.REQUESTED
@@ -225,7 +229,7 @@ def price_services(
     catalogue, once, priced per the catalogue's unit."""
     ids = [service_id for service_id, _ in proposed]
     if len(set(ids)) != len(ids):
-        raise RuleViolation("each additional service may be priced once on a card", code="duplicate_service")
+        raise RuleViolation("each additional service may be priced once on a card", code=PricingCode.DUPLICATE_SERVICE)
     prices = []
     for service_id, pence in proposed:
         check_pence(pence, "unit_price_pence")
@@ -233,7 +237,7 @@ def price_services(
         if service is None:
             raise RuleViolation(
                 f"additional service {service_id} is not in this arrangement's catalogue",
-                code="unknown_service",
+                code=PricingCode.UNKNOWN_SERVICE,
                 service_id=service_id,
             )
         prices.append(ServicePrice(service_id=service_id, unit=service.unit, unit_price_pence=pence))
@@ -253,7 +257,7 @@ def check_succession(new: RateCard, approved: list[RateCard]) -> list[RateCard]:
         if card.period.starts_on >= new.period.starts_on:
             raise Conflict(
                 f"rate card {card.id} already applies from {card.period.starts_on}",
-                code="rate_card_period_conflict",
+                code=PricingCode.RATE_CARD_PERIOD_CONFLICT,
                 conflicting_rate_card_id=card.id,
             )
         end = new.period.starts_on - timedelta(days=1)

@@ -15,7 +15,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict, RuleViolation
+from dps.pricing.codes import PricingCode
 from dps.pricing.domain.bands import BandKey, Period, PriceBand
 from dps.pricing.domain.money import HUNDRED, uplifted
 from dps.pricing.domain.rate_cards import RateCard, RateLine, ServicePrice
@@ -47,19 +49,19 @@ class IndexComponent:
 def weighted_percentage(components: tuple[IndexComponent, ...]) -> Decimal:
     """The blended percentage; the weights must add up to exactly 100."""
     if not components:
-        raise RuleViolation("a weighted uplift needs at least one index", code="no_indices")
+        raise RuleViolation("a weighted uplift needs at least one index", code=PricingCode.NO_INDICES)
     # Checked before any arithmetic: NaN cannot be compared and a huge exponent overflows Decimal.
     if any(not (c.weight.is_finite() and c.rate.is_finite()) for c in components):
-        raise RuleViolation("index weights and rates are numbers", code="invalid_index")
+        raise RuleViolation("index weights and rates are numbers", code=PricingCode.INVALID_INDEX)
     if any(not -HUNDRED <= c.rate <= HUNDRED for c in components):
-        raise RuleViolation("an index rate is between -100% and 100%", code="invalid_index_rate")
+        raise RuleViolation("an index rate is between -100% and 100%", code=PricingCode.INVALID_INDEX_RATE)
     if any(not 0 < c.weight <= HUNDRED for c in components):
-        raise RuleViolation("each index weight must be above zero", code="invalid_weight")
+        raise RuleViolation("each index weight must be above zero", code=CommonCode.INVALID_WEIGHT)
     if sum(c.weight for c in components) != HUNDRED:
-        raise RuleViolation("index weights must add up to 100", code="weights_not_100")
+        raise RuleViolation("index weights must add up to 100", code=PricingCode.WEIGHTS_NOT_100)
     names = [c.index for c in components]
     if len(set(names)) != len(names):
-        raise RuleViolation("each index may appear once", code="duplicate_index")
+        raise RuleViolation("each index may appear once", code=PricingCode.DUPLICATE_INDEX)
     return sum((c.weight * c.rate for c in components), Decimal(0)) / HUNDRED
 
 
@@ -87,7 +89,9 @@ class Uplift:
     def apply(self, at: datetime) -> Uplift:
         """Applied once only: a second apply would uplift the uplifted prices again (409)."""
         if self.status is UpliftStatus.APPLIED:
-            raise Conflict(f"uplift {self.id} was applied at {self.applied_at}", code="uplift_already_applied")
+            raise Conflict(
+                f"uplift {self.id} was applied at {self.applied_at}", code=PricingCode.UPLIFT_ALREADY_APPLIED
+            )
         return replace(self, status=UpliftStatus.APPLIED, applied_at=at, version=self.version + 1)
 
 
@@ -95,18 +99,22 @@ def check_uplift(method: UpliftMethod, flat: Decimal | None, components: tuple[I
     """Validate an uplift's definition; returns its percentage."""
     if method is UpliftMethod.FLAT:
         if flat is None or components:
-            raise RuleViolation("a flat uplift has a percentage and no indices", code="invalid_uplift")
+            raise RuleViolation("a flat uplift has a percentage and no indices", code=PricingCode.INVALID_UPLIFT)
         percentage = flat
     else:
         if flat is not None:
-            raise RuleViolation("a weighted uplift takes its percentage from its indices", code="invalid_uplift")
+            raise RuleViolation(
+                "a weighted uplift takes its percentage from its indices", code=PricingCode.INVALID_UPLIFT
+            )
         percentage = weighted_percentage(components)
     if not percentage.is_finite() or not MIN_UPLIFT <= percentage <= MAX_UPLIFT:
-        raise RuleViolation(f"an uplift is between {MIN_UPLIFT}% and {MAX_UPLIFT}%", code="uplift_out_of_range")
+        raise RuleViolation(
+            f"an uplift is between {MIN_UPLIFT}% and {MAX_UPLIFT}%", code=PricingCode.UPLIFT_OUT_OF_RANGE
+        )
     if flat is not None and flat != flat.quantize(FLAT_PLACES):
         # Stored as numeric(9, 4): a fifth decimal would be rounded away silently, so the uplift
         # applied would not be the one the officer defined.
-        raise RuleViolation("a flat uplift has at most four decimals", code="too_many_decimals")
+        raise RuleViolation("a flat uplift has at most four decimals", code=PricingCode.TOO_MANY_DECIMALS)
     return percentage
 
 

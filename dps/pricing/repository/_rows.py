@@ -12,14 +12,18 @@ from piccolo.querystring import QueryString
 
 from dps.core.db import DB
 from dps.core.errors import Conflict
+from dps.pricing.codes import PricingCode
 from dps.pricing.domain.bands import BandKey, Period, Position, PriceBand
 from dps.pricing.domain.rate_cards import ExceptionStatus, RateCard, RateCardStatus, RateLine, ServicePrice, ServiceUnit
 
 CONSTRAINT_CODES = {
     "price_bands_no_overlap": ("band_period_overlap", "this band already has prices for part of that period"),
     "rate_cards_approved_no_overlap": ("rate_card_period_conflict", "an approved rate card covers part of that period"),
-    "additional_services_code_key": ("service_code_taken", "this arrangement already has a service with this code"),
-    "rate_cards_previous_key": ("uplift_already_applied", "this rate card has already been uplifted"),
+    "additional_services_code_key": (
+        PricingCode.SERVICE_CODE_TAKEN,
+        "this arrangement already has a service with this code",
+    ),
+    "rate_cards_previous_key": (PricingCode.UPLIFT_ALREADY_APPLIED, "this rate card has already been uplifted"),
 }
 
 

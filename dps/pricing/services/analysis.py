@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from dps.core.codes import CommonCode
 from dps.core.context import Context
 from dps.core.errors import RuleViolation
 from dps.frameworks import public as frameworks
@@ -38,7 +39,9 @@ async def pricing_report(
     day = on or ctx.clock.now().date()
     first, last = spend_from or (spend_to or day).replace(day=1), spend_to or day
     if last < first or (last - first).days > LONGEST_SPEND_PERIOD_DAYS:
-        raise RuleViolation("the spend period runs forwards and covers at most five years", code="invalid_period")
+        raise RuleViolation(
+            "the spend period runs forwards and covers at most five years", code=CommonCode.INVALID_PERIOD
+        )
     grouped: dict[tuple[str, int], tuple[int, list[FeeSpan]]] = defaultdict(lambda: (0, []))
     for row in await repository_spend.agreed_fee_spans(arrangement_id, first, last):
         key = (row.source, row.source_id) if row.source_id is not None else ("agreed_fee", row.id)

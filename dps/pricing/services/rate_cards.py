@@ -12,6 +12,7 @@ from dps.core.notifications import notify
 from dps.core.pagination import Page
 from dps.frameworks import public as frameworks
 from dps.pricing import access, repository
+from dps.pricing.codes import PricingCode
 from dps.pricing.domain.bands import BandKey, Period
 from dps.pricing.domain.rate_cards import (
     ProposedLine,
@@ -36,7 +37,9 @@ async def propose_rate_card(ctx: Context, data: RateCardProposal) -> RateCard:
     async with DB.transaction():
         arrangement_id = await repository.arrangement_of_lot(data.lot_id)
         if not await repository.has_active_membership(provider_id, data.lot_id):
-            raise RuleViolation("only a provider with an active place on the lot prices it", code="not_a_member")
+            raise RuleViolation(
+                "only a provider with an active place on the lot prices it", code=PricingCode.NOT_A_MEMBER
+            )
         bands = await repository.list_bands(lot_id=data.lot_id, on=period.starts_on)
         lines = assess_lines(
             [

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dps.compliance import public as compliance
 from dps.core import audit
+from dps.core.codes import CommonCode
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound, RuleViolation
 from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus, Readiness, publishing_gaps
 from dps.pricing import access, repository
+from dps.pricing.codes import PricingCode
 from dps.pricing.domain.bands import PriceBand
 from dps.pricing.domain.rate_cards import AdditionalService
 
@@ -45,7 +47,7 @@ async def publish_arrangement(ctx: Context, arrangement_id: int) -> Arrangement:
             if gaps:
                 raise RuleViolation(
                     "the arrangement is not ready to publish: " + "; ".join(str(g["detail"]) for g in gaps),
-                    code="not_ready_to_publish",
+                    code=PricingCode.NOT_READY_TO_PUBLISH,
                     gaps=gaps,
                 )
         published = await frameworks.publish_arrangement(ctx, arrangement_id)
@@ -56,7 +58,7 @@ async def _managed(ctx: Context, arrangement_id: int) -> Arrangement:
     arrangement = await frameworks.get_arrangement_row(arrangement_id, for_update=True)
     access.require_manage_arrangement(ctx.user, arrangement)
     if arrangement.status is ArrangementStatus.EXPIRED:
-        raise Conflict("the arrangement's term has ended; it can no longer change", code="arrangement_expired")
+        raise Conflict("the arrangement's term has ended; it can no longer change", code=CommonCode.ARRANGEMENT_EXPIRED)
     return arrangement
 
 
@@ -65,18 +67,18 @@ def _require_draft(arrangement: Arrangement, what: str) -> None:
     if arrangement.status is not ArrangementStatus.DRAFT:
         raise Conflict(
             f"a published arrangement's {what} is kept for the record: withdraw it instead",
-            code="arrangement_published",
+            code=CommonCode.ARRANGEMENT_PUBLISHED,
         )
 
 
 def _require_published(arrangement: Arrangement, what: str) -> None:
     if arrangement.status is ArrangementStatus.DRAFT:
-        raise Conflict(f"a draft's {what} is deleted, not withdrawn", code="arrangement_draft")
+        raise Conflict(f"a draft's {what} is deleted, not withdrawn", code=CommonCode.ARRANGEMENT_DRAFT)
 
 
 def _reason(reason: str) -> str:
     if not reason.strip():
-        raise RuleViolation("give the reason", code="reason_required")
+        raise RuleViolation("give the reason", code=CommonCode.REASON_REQUIRED)
     return reason.strip()
 
 

@@ -16,10 +16,12 @@ from enum import StrEnum
 
 from dps.accounts.domain import MAX_AGE_SERVED, Need, OfstedGrade, SettingType
 from dps.core.calendar import WorkingDays
+from dps.core.codes import CommonCode
 from dps.core.dates import UK_TIME
 from dps.core.errors import Conflict, IllegalTransition, InvalidInput, RuleViolation
 from dps.core.evaluation import Criterion, CriterionKind, check_proximity_band
 from dps.core.geo import normalise_district, normalise_postcode
+from dps.tenders.codes import TenderCode
 
 HUNDRED = Decimal(100)
 
@@ -89,7 +91,7 @@ def home_district(raw: str) -> str:
         return normalise_district(raw)
     raise RuleViolation(
         "give the postcode district only (e.g. 'M5'), never the child's full postcode",
-        code="full_postcode_not_allowed",
+        code=TenderCode.FULL_POSTCODE_NOT_ALLOWED,
         field="home_district",
     )
 
@@ -118,15 +120,15 @@ class ChildProfile:
         if both:
             raise RuleViolation(
                 f"a need is either essential or preferred, not both: {', '.join(sorted(both))}",
-                code="need_both_essential_and_preferred",
+                code=TenderCode.NEED_BOTH_ESSENTIAL_AND_PREFERRED,
                 field="needs",
             )
         if not 0 <= self.age <= MAX_AGE_SERVED:
-            raise RuleViolation(f"age runs from 0 to {MAX_AGE_SERVED}", code="invalid_age", field="age")
+            raise RuleViolation(f"age runs from 0 to {MAX_AGE_SERVED}", code=TenderCode.INVALID_AGE, field="age")
         if self.siblings < 0:
-            raise RuleViolation("siblings cannot be negative", code="invalid_siblings", field="siblings")
+            raise RuleViolation("siblings cannot be negative", code=TenderCode.INVALID_SIBLINGS, field="siblings")
         if self.expected_duration_weeks is not None and self.expected_duration_weeks < 1:
-            raise RuleViolation("a duration is at least one week", code="invalid_duration")
+            raise RuleViolation("a duration is at least one week", code=TenderCode.INVALID_DURATION)
 
 
 # --- criteria ----------------------------------------------------------------------------------
@@ -170,29 +172,32 @@ class Criteria:
 
     def __post_init__(self) -> None:
         if self.min_evaluators is not None and self.min_evaluators < 1:
-            raise RuleViolation("a panel has at least one evaluator", code="invalid_min_evaluators")
+            raise RuleViolation("a panel has at least one evaluator", code=TenderCode.INVALID_MIN_EVALUATORS)
         weights = (self.quality_weight, self.price_weight, self.proximity_weight)
         if any(not w.is_finite() or w < 0 for w in weights) or sum(weights) != HUNDRED:
             raise RuleViolation(
-                "the quality, price and proximity weights are 0 or more and add up to 100", code="invalid_weights"
+                "the quality, price and proximity weights are 0 or more and add up to 100",
+                code=TenderCode.INVALID_WEIGHTS,
             )
         for question in self.questions:
             question.criterion()  # the shared rule: scored needs max_score and weight, gateways neither
         if not self.preferred_needs_weight.is_finite() or self.preferred_needs_weight < 0:
-            raise RuleViolation("the preferred needs' weight is 0 or more", code="invalid_weights")
+            raise RuleViolation("the preferred needs' weight is 0 or more", code=TenderCode.INVALID_WEIGHTS)
         scored: list[object] = [q for q in self.questions if q.kind is CriterionKind.SCORED]
         if self.preferred_needs_weight > 0:
             scored.append(self.preferred_needs_weight)
         if self.quality_weight > 0 and not scored:
             raise RuleViolation(
                 "a quality weight needs at least one scored question (or preferred needs with a weight)",
-                code="quality_without_questions",
+                code=TenderCode.QUALITY_WITHOUT_QUESTIONS,
             )
         if self.quality_weight == 0 and scored:
-            raise RuleViolation("scored questions need a quality weight above 0", code="questions_without_weight")
+            raise RuleViolation(
+                "scored questions need a quality weight above 0", code=TenderCode.QUESTIONS_WITHOUT_WEIGHT
+            )
         check_proximity_band(self.full_marks_within_miles, self.zero_beyond_miles)
         if [q.id for q in self.questions] != list(range(1, len(self.questions) + 1)):
-            raise RuleViolation("questions are numbered 1..n", code="invalid_question_ids")
+            raise RuleViolation("questions are numbered 1..n", code=TenderCode.INVALID_QUESTION_IDS)
 
     def criteria(self) -> list[Criterion]:
         """The questions evaluators mark (the preferred needs are scored from facts, not marked)."""
@@ -218,13 +223,13 @@ def check_preferred_needs(child: ChildProfile, criteria: Criteria) -> None:
     if child.preferred_needs and criteria.preferred_needs_weight == 0:
         raise RuleViolation(
             "preferred needs are scored as quality: give them a preferred_needs_weight above 0",
-            code="preferred_needs_without_weight",
+            code=TenderCode.PREFERRED_NEEDS_WITHOUT_WEIGHT,
             field="criteria.preferred_needs_weight",
         )
     if not child.preferred_needs and criteria.preferred_needs_weight > 0:
         raise RuleViolation(
             "a preferred_needs_weight needs at least one need marked preferred",
-            code="weight_without_preferred_needs",
+            code=TenderCode.WEIGHT_WITHOUT_PREFERRED_NEEDS,
             field="criteria.preferred_needs_weight",
         )
 
@@ -252,20 +257,20 @@ def check_deadline(
     """Refuse a deadline that is not in the future, or shorter than the profile's minimum period
     for offers (counted in calendar days from publication) unless urgent where the profile allows."""
     if deadline <= published_at:
-        raise RuleViolation("the deadline for offers must be in the future", code="deadline_in_past")
+        raise RuleViolation("the deadline for offers must be in the future", code=TenderCode.DEADLINE_IN_PAST)
     if min_offer_period_days is None or deadline - published_at >= timedelta(days=min_offer_period_days):
         return
     if urgent_reason is None or not urgent_reason.strip():
         raise RuleViolation(
             f"offers need at least {min_offer_period_days} days under this arrangement; "
             "mark the request urgent with a reason where the profile allows a shorter period",
-            code="offer_period_too_short",
+            code=TenderCode.OFFER_PERIOD_TOO_SHORT,
             min_offer_period_days=min_offer_period_days,
         )
     if profile_code not in URGENT_PERIOD_ALLOWED:
         raise RuleViolation(
             f"this arrangement's profile allows no period shorter than {min_offer_period_days} days",
-            code="urgent_not_allowed",
+            code=TenderCode.URGENT_NOT_ALLOWED,
         )
 
 
@@ -288,7 +293,9 @@ def sealed(deadline: datetime, at: datetime) -> bool:
 def require_offers_open(deadline: datetime, at: datetime) -> None:
     if not offers_open(deadline, at):
         raise Conflict(
-            f"the deadline for offers passed at {deadline.isoformat()}", code="deadline_passed", deadline=deadline
+            f"the deadline for offers passed at {deadline.isoformat()}",
+            code=TenderCode.DEADLINE_PASSED,
+            deadline=deadline,
         )
 
 
@@ -344,7 +351,7 @@ class CallOff:
 
     def require_draft(self) -> None:
         if self.status is not CallOffStatus.DRAFT:
-            raise Conflict("only a draft call-off can be changed", code="call_off_not_draft")
+            raise Conflict("only a draft call-off can be changed", code=TenderCode.CALL_OFF_NOT_DRAFT)
 
     def publish(self, at: datetime, profile_code: str, min_offer_period_days: int | None) -> CallOff:
         """Send the request to the invited settings; the deadline must respect the profile."""
@@ -377,7 +384,7 @@ class CallOff:
         """Offers go in, change or are withdrawn only while published and before the time limit
         for receipt (PCR 2015 reg 34: offers are sealed until it passes): 409 `deadline_passed`."""
         if self.status is not CallOffStatus.PUBLISHED:
-            raise Conflict("offers are no longer taken for this placement request", code="deadline_passed")
+            raise Conflict("offers are no longer taken for this placement request", code=TenderCode.DEADLINE_PASSED)
         require_offers_open(self.deadline, at)
 
     def require_markable(self) -> None:
@@ -386,7 +393,8 @@ class CallOff:
         record of the evaluation): 409 `not_in_evaluation` otherwise."""
         if self.status is not CallOffStatus.CLOSED:
             raise Conflict(
-                "offers are marked once the call-off has closed and before it is evaluated", code="not_in_evaluation"
+                "offers are marked once the call-off has closed and before it is evaluated",
+                code=TenderCode.NOT_IN_EVALUATION,
             )
 
     def close(self, at: datetime) -> CallOff:
@@ -394,7 +402,7 @@ class CallOff:
         if self.status is not CallOffStatus.PUBLISHED:
             raise IllegalTransition("call_off", self.status.value, CallOffStatus.CLOSED.value)
         if offers_open(self.deadline, at):
-            raise Conflict("offers are still open until the deadline", code="deadline_not_reached")
+            raise Conflict("offers are still open until the deadline", code=TenderCode.DEADLINE_NOT_REACHED)
         return self._to(CallOffStatus.CLOSED, closed_at=at)
 
     def evaluated(self) -> CallOff:
@@ -407,7 +415,7 @@ class CallOff:
         if self.status is not CallOffStatus.EVALUATED:
             raise IllegalTransition("call_off", self.status.value, CallOffStatus.CLOSED.value)
         if self.second_round_size is not None:
-            raise Conflict("a second round has started on this evaluation", code="second_round_exists")
+            raise Conflict("a second round has started on this evaluation", code=TenderCode.SECOND_ROUND_EXISTS)
         _reason(reason)
         return self._to(CallOffStatus.CLOSED)
 
@@ -418,13 +426,15 @@ class CallOff:
         the competition on price alone is open to the authority where the call-off's documents
         say so (PCR 2015 reg 34(13)-(14); PA 2023 s.46 competitive flexible procedure rounds)."""
         if self.status is not CallOffStatus.EVALUATED:
-            raise Conflict("a second round follows the evaluation, before the award", code="not_evaluated")
+            raise Conflict("a second round follows the evaluation, before the award", code=TenderCode.NOT_EVALUATED)
         if self.second_round_size is not None:
-            raise Conflict("this call-off has had its second round", code="second_round_exists")
+            raise Conflict("this call-off has had its second round", code=TenderCode.SECOND_ROUND_EXISTS)
         if size < 2:
-            raise RuleViolation("a price round needs at least two offers", code="second_round_too_small", field="size")
+            raise RuleViolation(
+                "a price round needs at least two offers", code=TenderCode.SECOND_ROUND_TOO_SMALL, field="size"
+            )
         if deadline <= at:
-            raise RuleViolation("the second round's deadline must be in the future", code="deadline_in_past")
+            raise RuleViolation("the second round's deadline must be in the future", code=TenderCode.DEADLINE_IN_PAST)
         return replace(self, second_round_size=size, second_round_deadline=deadline, version=self.version + 1)
 
     def second_round_open(self, at: datetime) -> bool:
@@ -432,15 +442,15 @@ class CallOff:
 
     def require_second_round_open(self, at: datetime) -> None:
         if self.second_round_deadline is None or self.status is not CallOffStatus.EVALUATED:
-            raise Conflict("there is no second round open", code="no_second_round")
+            raise Conflict("there is no second round open", code=TenderCode.NO_SECOND_ROUND)
         require_offers_open(self.second_round_deadline, at)
 
     def second_round_scored(self, at: datetime) -> CallOff:
         """Rescore once the second round has closed (at or after its deadline)."""
         if self.second_round_deadline is None or self.status is not CallOffStatus.EVALUATED:
-            raise Conflict("there is no second round to score", code="no_second_round")
+            raise Conflict("there is no second round to score", code=TenderCode.NO_SECOND_ROUND)
         if offers_open(self.second_round_deadline, at):
-            raise Conflict("the second round is open until its deadline", code="deadline_not_reached")
+            raise Conflict("the second round is open until its deadline", code=TenderCode.DEADLINE_NOT_REACHED)
         return replace(self, second_round_scored_at=at, version=self.version + 1)
 
     def award(
@@ -454,12 +464,13 @@ class CallOff:
         if self.second_round_deadline is not None and self.second_round_scored_at is None:
             raise Conflict(
                 "score the second round (evaluate) once its deadline has passed, then award",
-                code="second_round_not_scored",
+                code=TenderCode.SECOND_ROUND_NOT_SCORED,
             )
         cleaned = reason.strip() if reason else None
         if offer_id != top_offer_id and not cleaned:
             raise RuleViolation(
-                "awarding other than the top-ranked offer needs a recorded reason", code="award_reason_required"
+                "awarding other than the top-ranked offer needs a recorded reason",
+                code=TenderCode.AWARD_REASON_REQUIRED,
             )
         return self._to(
             CallOffStatus.AWARDED,
@@ -482,7 +493,7 @@ class CallOff:
             assert self.standstill_ends_at is not None
             raise Conflict(
                 f"the standstill runs until {self.standstill_ends_at.isoformat()}",
-                code="standstill_running",
+                code=TenderCode.STANDSTILL_RUNNING,
                 standstill_ends_at=self.standstill_ends_at,
             )
         return self._to(CallOffStatus.CONCLUDED, concluded_at=at)
@@ -517,5 +528,5 @@ def profile_withheld(status: CallOffStatus, *, council_staff: bool, winner: bool
 
 def _reason(reason: str) -> str:
     if not reason.strip():
-        raise RuleViolation("give the reason", code="reason_required")
+        raise RuleViolation("give the reason", code=CommonCode.REASON_REQUIRED)
     return reason.strip()

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict
+from dps.tenders.codes import TenderCode
 from dps.tenders.domain.call_offs import CallOff
 
 
@@ -18,7 +20,7 @@ def require_questions_open(call_off: CallOff, at: datetime) -> None:
     """Questions are taken while offers are (`CallOff.taking_offers`): an answer after the
     deadline could no longer reach every offer in time (409 `deadline_passed`)."""
     if not call_off.taking_offers(at):
-        raise Conflict("questions are taken only while offers are open", code="deadline_passed")
+        raise Conflict("questions are taken only while offers are open", code=TenderCode.DEADLINE_PASSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,5 +36,5 @@ class Clarification:
     def answered(self, text: str, at: datetime) -> Clarification:
         """Answer once (409 `already_answered`); the answer goes to every invited provider."""
         if self.answer is not None:
-            raise Conflict("this question is already answered", code="already_answered")
+            raise Conflict("this question is already answered", code=CommonCode.ALREADY_ANSWERED)
         return replace(self, answer=text.strip(), answered_at=at)

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import msgspec
 
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict, RuleViolation
 from dps.core.evaluation import (
     Criterion,
@@ -26,6 +27,7 @@ from dps.core.evaluation import (
     weighted_total,
 )
 from dps.core.rounding import round_half_up
+from dps.tenders.codes import TenderCode
 from dps.tenders.domain.call_offs import PREFERRED_NEEDS_CRITERION, Criteria, preferred_needs_criterion
 
 
@@ -74,13 +76,17 @@ class OfferContent:
 def check_offer_content(content: OfferContent, criteria: Criteria, invited_setting_ids: frozenset[int]) -> None:
     """The setting must be one of the provider's invited settings; every question answered once."""
     if content.setting_id not in invited_setting_ids:
-        raise RuleViolation("offer one of your settings that was invited to this call-off", code="setting_not_invited")
+        raise RuleViolation(
+            "offer one of your settings that was invited to this call-off", code=TenderCode.SETTING_NOT_INVITED
+        )
     if content.weekly_fee_pence <= 0 or any(s.weekly_fee_pence < 0 for s in content.additional_services):
-        raise RuleViolation("fees are positive amounts in pence", code="invalid_fee")
+        raise RuleViolation("fees are positive amounts in pence", code=CommonCode.INVALID_FEE)
     asked = [q.id for q in criteria.questions]
     answered = [a.question_id for a in content.answers]
     if sorted(answered) != asked or any(not a.text.strip() for a in content.answers):
-        raise RuleViolation("answer every quality question exactly once", code="answers_incomplete", question_ids=asked)
+        raise RuleViolation(
+            "answer every quality question exactly once", code=TenderCode.ANSWERS_INCOMPLETE, question_ids=asked
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +121,11 @@ class Offer:
     def revise_fee(self, fee_pence: int, at: datetime) -> Offer:
         """A second-round fee: positive and not higher than the first (the round only lowers prices)."""
         if self.status is not OfferStatus.SUBMITTED:
-            raise Conflict("a withdrawn offer is not in the second round", code="offer_withdrawn")
+            raise Conflict("a withdrawn offer is not in the second round", code=TenderCode.OFFER_WITHDRAWN)
         if not 0 < fee_pence <= self.content.weekly_fee_pence:
             raise RuleViolation(
                 "the revised weekly fee is positive and no higher than the first offer's",
-                code="revised_fee_not_lower",
+                code=TenderCode.REVISED_FEE_NOT_LOWER,
                 first_fee_pence=self.content.weekly_fee_pence,
             )
         # The version stays: a council reading the offers while the round is open must not tell
@@ -128,12 +134,12 @@ class Offer:
 
     def revise(self, content: OfferContent, flags: tuple[str, ...], at: datetime) -> Offer:
         if self.status is OfferStatus.WITHDRAWN:
-            raise Conflict("a withdrawn offer cannot be changed; submit a new one", code="offer_withdrawn")
+            raise Conflict("a withdrawn offer cannot be changed; submit a new one", code=TenderCode.OFFER_WITHDRAWN)
         return replace(self, content=content, fee_flags=flags, updated_at=at, version=self.version + 1)
 
     def withdraw(self, at: datetime) -> Offer:
         if self.status is OfferStatus.WITHDRAWN:
-            raise Conflict("the offer is already withdrawn", code="offer_withdrawn")
+            raise Conflict("the offer is already withdrawn", code=TenderCode.OFFER_WITHDRAWN)
         return replace(self, status=OfferStatus.WITHDRAWN, updated_at=at, version=self.version + 1)
 
 
@@ -168,12 +174,12 @@ def moderated_marks(
         marks = [m for ms in evaluator_marks.values() for m in ms if m.criterion_id == criterion.id]
         if not marks:
             raise RuleViolation(
-                f"question {criterion.id} has no marks yet", code="marks_missing", question_id=criterion.id
+                f"question {criterion.id} has no marks yet", code=CommonCode.MARKS_MISSING, question_id=criterion.id
             )
         if criterion.id in disputed:
             raise Conflict(
                 f"evaluators disagree on question {criterion.id}: record a moderated mark",
-                code="moderation_required",
+                code=TenderCode.MODERATION_REQUIRED,
                 question_id=criterion.id,
             )
         suggestion = suggested_consensus(criterion, marks)
@@ -287,7 +293,9 @@ def score_offers(criteria: Criteria, offers: Sequence[OfferFacts], preferred_nee
 
 def _needs_mark(met: int, preferred: int) -> Mark:
     if not 0 <= met <= preferred:
-        raise RuleViolation("a setting meets between none and all of the preferred needs", code="invalid_needs_met")
+        raise RuleViolation(
+            "a setting meets between none and all of the preferred needs", code=TenderCode.INVALID_NEEDS_MET
+        )
     return Mark(PREFERRED_NEEDS_CRITERION, met, None, f"meets {met} of {preferred} preferred needs")
 
 

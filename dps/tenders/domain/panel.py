@@ -17,7 +17,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict, RuleViolation
+from dps.tenders.codes import TenderCode
 
 # The fewest evaluators a call-off's evaluation may close with, per procurement profile (data,
 # not code branches; profiles not named here need one). No statute fixes the number. Under the
@@ -57,10 +59,12 @@ class PanelMember:
         """Take an evaluator off the panel (a conflict of interest found late, absence), with the
         reason on the record; their marks stop counting."""
         if not self.active:
-            raise Conflict("this evaluator was already released", code="evaluator_released")
+            raise Conflict("this evaluator was already released", code=TenderCode.EVALUATOR_RELEASED)
         cleaned = reason.strip()
         if not cleaned:
-            raise RuleViolation("give the reason the evaluator is released", code="reason_required", field="reason")
+            raise RuleViolation(
+                "give the reason the evaluator is released", code=CommonCode.REASON_REQUIRED, field="reason"
+            )
         return replace(self, released_at=at, released_by=by, release_reason=cleaned)
 
 
@@ -97,13 +101,13 @@ def require_complete(state: PanelProgress, minimum: int) -> None:
         raise Conflict(
             f"{len(state.marking)} assigned evaluator(s) have not marked every offer yet; wait for them "
             "or release them with a reason",
-            code="evaluation_incomplete",
+            code=TenderCode.EVALUATION_INCOMPLETE,
             evaluator_ids=sorted(state.marking),
         )
     if len(state.submitted) < minimum:
         raise Conflict(
             f"this call-off is evaluated by at least {minimum} evaluator(s); {len(state.submitted)} submitted",
-            code="too_few_evaluators",
+            code=TenderCode.TOO_FEW_EVALUATORS,
             minimum=minimum,
             submitted=len(state.submitted),
         )
@@ -114,11 +118,11 @@ def require_on_panel(members: Collection[PanelMember], evaluator_id: int) -> Non
     for member in members:
         if member.evaluator_id == evaluator_id:
             if not member.active:
-                raise Conflict("you were released from this evaluation", code="evaluator_released")
+                raise Conflict("you were released from this evaluation", code=TenderCode.EVALUATOR_RELEASED)
             return
     raise Conflict(
         "you are not on this call-off's evaluation panel; the commissioner assigns evaluators",
-        code="not_on_panel",
+        code=TenderCode.NOT_ON_PANEL,
     )
 
 

@@ -24,6 +24,7 @@ from datetime import date
 from enum import StrEnum
 
 from dps.core.errors import RuleViolation
+from dps.tenders.codes import TenderCode
 
 
 class PersonalData(StrEnum):
@@ -206,7 +207,7 @@ def check_free_text(fields: Iterable[tuple[str, str | None]], today: date) -> No
                 f"{field} must not contain {ADVICE[kind]}: a placement request goes to every invited "
                 "provider and carries no detail that identifies the child (UK GDPR art. 5(1)(c), data "
                 "minimisation)",
-                code="personal_data_in_free_text",
+                code=TenderCode.PERSONAL_DATA_IN_FREE_TEXT,
                 field=field,
                 kind=kind.value,
             )

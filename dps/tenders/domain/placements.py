@@ -9,12 +9,14 @@ from decimal import Decimal
 from enum import StrEnum
 
 from dps.compliance.domain.eligibility import Reason, SettingEligibility
+from dps.core.codes import CommonCode
 from dps.core.errors import Conflict, RuleViolation
 from dps.core.geo import Location, distance_miles
 from dps.core.rounding import round_half_up
 from dps.frameworks.domain.arrangements import AgeBand
 from dps.pricing.domain.fees import FeeCheck
 from dps.pricing.domain.spend import FeeSpan
+from dps.tenders.codes import TenderCode
 
 # DESIGN.md story 9 reports children placed over 20 miles from home (the distance used in the
 # DfE's children looked after statistics, SSDA903 "placed more than 20 miles from home").
@@ -117,7 +119,7 @@ class Placement:
         over 20 miles, SSDA903). A setting without a grid reference cannot be measured (422
         `unknown_postcode`)."""
         if setting_location is None:
-            raise RuleViolation("the setting has no grid reference to measure from", code="unknown_postcode")
+            raise RuleViolation("the setting has no grid reference to measure from", code=CommonCode.UNKNOWN_POSTCODE)
         miles, out_of_area, far = placement_flags(
             Decimal(repr(distance_miles(home, setting_location))),
             setting_location.local_authority_code,
@@ -176,14 +178,16 @@ class Placement:
         the schedule keeps both (a variation for April signed in December leaves December alone).
         Variations are agreed in date order; one for the same day replaces the earlier one."""
         if weekly_fee_pence <= 0:
-            raise RuleViolation("a weekly fee is a positive number of pence", code="invalid_fee")
+            raise RuleViolation("a weekly fee is a positive number of pence", code=CommonCode.INVALID_FEE)
         if from_day < self.start_date or not self.is_live(from_day):
-            raise Conflict("the placement is not live on the day the new fee applies", code="placement_not_live")
+            raise Conflict(
+                "the placement is not live on the day the new fee applies", code=TenderCode.PLACEMENT_NOT_LIVE
+            )
         schedule = self.fee_schedule()
         if from_day < schedule[-1].from_day:
             raise Conflict(
                 f"a fee is already agreed from {schedule[-1].from_day.isoformat()}; vary from that day or later",
-                code="fee_variation_out_of_order",
+                code=TenderCode.FEE_VARIATION_OUT_OF_ORDER,
             )
         fees = (*(f for f in schedule if f.from_day != from_day), FeeFrom(from_day, weekly_fee_pence))
         return replace(self, fees=fees, weekly_fee_pence=weekly_fee_pence, version=self.version + 1)
@@ -204,19 +208,21 @@ class Placement:
         before today is history (409 `placement_ended`)."""
         if self.ended_on is not None:
             if today is None or self.ended_on <= today:
-                raise Conflict("this placement has already ended", code="placement_ended")
+                raise Conflict("this placement has already ended", code=TenderCode.PLACEMENT_ENDED)
             if on > self.ended_on:
                 raise Conflict(
                     f"the placement is recorded to end on {self.ended_on.isoformat()}; an ending can be brought "
                     "forward, and a later end is an extension agreed by contract variation",
-                    code="end_after_recorded_end",
+                    code=TenderCode.END_AFTER_RECORDED_END,
                 )
         if on < self.start_date:
-            raise RuleViolation("a placement cannot end before it starts", code="end_before_start")
+            raise RuleViolation("a placement cannot end before it starts", code=TenderCode.END_BEFORE_START)
         if kind is EndingKind.UNPLANNED and reason is None:
-            raise RuleViolation("say why the placement ended unplanned", code="ending_reason_required")
+            raise RuleViolation("say why the placement ended unplanned", code=TenderCode.ENDING_REASON_REQUIRED)
         if kind is EndingKind.PLANNED and reason is not None:
-            raise RuleViolation("a planned ending takes no unplanned reason", code="ending_reason_not_applicable")
+            raise RuleViolation(
+                "a planned ending takes no unplanned reason", code=TenderCode.ENDING_REASON_NOT_APPLICABLE
+            )
         return replace(
             self,
             ended_on=on,
@@ -292,7 +298,7 @@ def fee_spans(schedule: Sequence[FeeFrom], start_date: date, ended_on: date | No
 
 
 class MoveOutsideFramework(RuleViolation):
-    code = "move_outside_framework"
+    code = TenderCode.MOVE_OUTSIDE_FRAMEWORK
 
 
 def move_refusals(verdict: SettingEligibility | None, fee: FeeCheck) -> tuple[Reason, ...]:
@@ -336,9 +342,12 @@ def off_framework_reason(off_framework: bool, reason: str | None) -> str | None:
     the reason, stripped; None for a move within the framework (which takes no reason)."""
     text = (reason or "").strip()
     if off_framework and not text:
-        raise RuleViolation("say why the child is placed outside the framework", code="off_framework_reason_required")
+        raise RuleViolation(
+            "say why the child is placed outside the framework", code=TenderCode.OFF_FRAMEWORK_REASON_REQUIRED
+        )
     if not off_framework and text:
         raise RuleViolation(
-            "a reason is for a placement outside the framework: set off_framework", code="off_framework_not_set"
+            "a reason is for a placement outside the framework: set off_framework",
+            code=TenderCode.OFF_FRAMEWORK_NOT_SET,
         )
     return text or None

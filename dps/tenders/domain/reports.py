@@ -22,6 +22,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dps.core.codes import CommonCode
 from dps.core.errors import RuleViolation
 from dps.pricing.domain.spend import spend_pence
 from dps.tenders.domain.placements import FeeFrom, fee_in_force, fee_spans
@@ -102,7 +103,7 @@ def council_figures(
     """The figures of each council with placements in the period [first, last] (and of each of
     `councils`, with or without), by authority id."""
     if last < first:
-        raise RuleViolation("the period must end on or after its first day", code="invalid_period")
+        raise RuleViolation("the period must end on or after its first day", code=CommonCode.INVALID_PERIOD)
     roots = chain_roots(placements)
     year_start = last - timedelta(days=STABILITY_WINDOW_DAYS - 1)
     by_council: dict[int, list[PlacementFact]] = {council: [] for council in councils}
@@ -143,7 +144,7 @@ def unplanned_endings_by_reason(
     """Each council's unplanned endings in the period [first, last], counted by the reason the
     commissioner recorded (a placement ending on `first` or on `last` counts), by authority id."""
     if last < first:
-        raise RuleViolation("the period must end on or after its first day", code="invalid_period")
+        raise RuleViolation("the period must end on or after its first day", code=CommonCode.INVALID_PERIOD)
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for p in placements:
         if p.unplanned and p.ended_on is not None and first <= p.ended_on <= last:

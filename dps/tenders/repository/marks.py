@@ -16,6 +16,7 @@ from dps.core.db import DB
 from dps.core.errors import Conflict
 from dps.core.evaluation import Mark
 from dps.tenders import tables as t
+from dps.tenders.codes import TenderCode
 from dps.tenders.domain.offers import OfferScore
 
 
@@ -37,7 +38,7 @@ async def insert_marks(offer_id: int, user_id: int, marks: Sequence[Mark], *, mo
             ]
         )
     except UniqueViolationError as error:
-        raise Conflict("these questions are already marked for this offer", code="already_marked") from error
+        raise Conflict("these questions are already marked for this offer", code=TenderCode.ALREADY_MARKED) from error
 
 
 async def delete_moderated_marks(offer_id: int, question_ids: Sequence[int]) -> None:

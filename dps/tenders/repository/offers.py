@@ -15,6 +15,7 @@ from dps.core.db import DB
 from dps.core.errors import Conflict, NotFound
 from dps.core.rows import json_text, json_value, one_row, update_versioned
 from dps.tenders import tables as t
+from dps.tenders.codes import TenderCode
 from dps.tenders.domain.call_offs import CallOff
 from dps.tenders.domain.offers import AdditionalService, Answer, Offer, OfferContent, OfferStatus
 from dps.tenders.repository._rows import _call_off
@@ -73,7 +74,7 @@ async def insert_offer(o: Offer) -> Offer:
         )
     except UniqueViolationError as error:
         raise Conflict(
-            "this setting already has an offer in this call-off; change that one", code="offer_exists"
+            "this setting already has an offer in this call-off; change that one", code=TenderCode.OFFER_EXISTS
         ) from error
     return _offer(rows[0])
 
@@ -157,7 +158,7 @@ async def insert_offer_sql(o: Offer) -> Offer:
         )
     except UniqueViolationError as error:
         raise Conflict(
-            "this setting already has an offer in this call-off; change that one", code="offer_exists"
+            "this setting already has an offer in this call-off; change that one", code=TenderCode.OFFER_EXISTS
         ) from error
     assert row is not None
     return replace(o, id=row["id"])

@@ -9,6 +9,7 @@ from typing import Any
 from asyncpg.exceptions import UniqueViolationError
 from piccolo.querystring import QueryString
 
+from dps.core.codes import CommonCode
 from dps.core.db import DB
 from dps.core.errors import Conflict
 from dps.core.evaluation import Mark
@@ -58,7 +59,7 @@ async def insert_panel_members(call_off_id: int, members: Sequence[PanelMember])
             ]
         )
     except UniqueViolationError as error:
-        raise Conflict("this evaluator is already on the panel", code="already_assigned") from error
+        raise Conflict("this evaluator is already on the panel", code=CommonCode.ALREADY_ASSIGNED) from error
 
 
 async def save_panel_release(call_off_id: int, member: PanelMember) -> None:

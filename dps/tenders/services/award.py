@@ -16,6 +16,7 @@ from dps.core.notifications import notify
 from dps.frameworks import public as frameworks
 from dps.frameworks.public import calendar_for, get_profile
 from dps.tenders import repository
+from dps.tenders.codes import TenderCode
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, standstill_ends_at
 from dps.tenders.domain.offers import Offer, OfferFacts, OfferScore, OfferStatus, moderated_marks, score_offers
 from dps.tenders.domain.panel import require_complete
@@ -44,10 +45,12 @@ async def evaluate_call_off(ctx: Context, call_off_id: int) -> CallOff:
             return await _score_second_round(ctx, before)
         if before.status is not CallOffStatus.CLOSED:
             raise Conflict(f"the call-off is {before.status.value}; offers are scored once it has closed",
-                           code="not_in_evaluation")  # fmt: skip
+                           code=TenderCode.NOT_IN_EVALUATION)  # fmt: skip
         offers = await repository.offers_to_score(call_off_id)
         if not offers:
-            raise Conflict("there are no offers to evaluate; end the call-off without an award", code="no_offers")
+            raise Conflict(
+                "there are no offers to evaluate; end the call-off without an award", code=TenderCode.NO_OFFERS
+            )
         _, state, _ = await panel_progress(call_off_id)
         require_complete(state, await minimum_panel(before))
         scores = await _score(before, offers)
@@ -113,7 +116,8 @@ async def start_second_round(ctx: Context, call_off_id: int, size: int, deadline
         in_round = sorted(s.offer_id for s in scores.values() if s.rank is not None and s.rank <= size)
         if len(in_round) < 2:
             raise Conflict(
-                "fewer than two ranked offers: a price round has nobody to compete", code="second_round_too_small"
+                "fewer than two ranked offers: a price round has nobody to compete",
+                code=TenderCode.SECOND_ROUND_TOO_SMALL,
             )
         await repository.update_call_off(before, after)
         offers = await repository.offers_to_score(call_off_id, in_round)
@@ -164,7 +168,7 @@ async def award_call_off(ctx: Context, call_off_id: int, offer_id: int, reason: 
         scores = await repository.scores_of(call_off_id)
         chosen = scores.get(offer_id)
         if chosen is None or chosen.rank is None:
-            raise RuleViolation("award an evaluated, ranked offer of this call-off", code="offer_not_ranked")
+            raise RuleViolation("award an evaluated, ranked offer of this call-off", code=TenderCode.OFFER_NOT_RANKED)
         top_ids = [s.offer_id for s in scores.values() if s.rank == 1]
         top = offer_id if offer_id in top_ids else top_ids[0]
         arrangement = await frameworks.get_arrangement_row(before.arrangement_id)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from dps.compliance.public import eligibility_for_lot
 from dps.core import audit, deadlines, geo
+from dps.core.codes import CommonCode
 from dps.core.concurrency import require_version
 from dps.core.context import Context
 from dps.core.db import DB
@@ -21,6 +22,7 @@ from dps.frameworks import public as frameworks
 from dps.frameworks.domain.arrangements import Arrangement, ArrangementStatus
 from dps.frameworks.public import get_profile
 from dps.tenders import access, repository
+from dps.tenders.codes import TenderCode
 from dps.tenders.domain.call_offs import (
     ENDED,
     CallOff,
@@ -52,12 +54,14 @@ async def _check_lot(arrangement: Arrangement, lot_id: int, child: ChildProfile)
         # A withdrawn lot is kept for the record but no longer offered: nothing new is called off under it.
         raise RuleViolation(
             f"lot {lot.code} was withdrawn from the arrangement: {lot.withdrawn_reason}",
-            code="lot_withdrawn",
+            code=TenderCode.LOT_WITHDRAWN,
             field="lot_id",
         )
     if child.need_level is not None and lot.need_levels and child.need_level not in lot.need_levels:
         raise RuleViolation(
-            f"the lot's need levels are {', '.join(lot.need_levels)}", code="unknown_need_level", field="need_level"
+            f"the lot's need levels are {', '.join(lot.need_levels)}",
+            code=CommonCode.UNKNOWN_NEED_LEVEL,
+            field="need_level",
         )
 
 
@@ -123,7 +127,7 @@ async def create_call_off(ctx: Context, data: CallOffDraft) -> CallOff:
 
 def _require_callable(arrangement: Arrangement) -> None:
     if arrangement.status not in CALL_OFF_ARRANGEMENT_STATES:
-        raise Conflict(f"the arrangement is {arrangement.status.value}", code="arrangement_not_open")
+        raise Conflict(f"the arrangement is {arrangement.status.value}", code=CommonCode.ARRANGEMENT_NOT_OPEN)
 
 
 async def update_call_off(ctx: Context, call_off_id: int, expected_version: int, patch: CallOffChanges) -> CallOff:
@@ -179,7 +183,7 @@ async def publish_call_off(ctx: Context, call_off_id: int) -> CallOff:
         if not any(v.eligible for v in verdicts):
             raise RuleViolation(
                 "no member setting of the lot is eligible for this child at the moment",
-                code="no_eligible_settings",
+                code=TenderCode.NO_ELIGIBLE_SETTINGS,
                 member_settings=len(verdicts),
             )
         await repository.insert_invitations(

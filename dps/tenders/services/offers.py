@@ -16,6 +16,7 @@ from dps.core.errors import Conflict, NotFound, PermissionDenied
 from dps.core.evaluation import Mark, check_moderation, check_submission
 from dps.pricing.public import check_offer_fee
 from dps.tenders import access, repository
+from dps.tenders.codes import TenderCode
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus, sealed
 from dps.tenders.domain.offers import Offer, OfferContent, OfferScore, OfferStatus, check_offer_content
 from dps.tenders.domain.panel import require_on_panel
@@ -107,7 +108,7 @@ async def submit_offer(ctx: Context, call_off_id: int, content: OfferContent) ->
         flags = await _fee_flags(call_off, provider_id, content)
         existing = found.existing
         if existing is not None and existing.status is OfferStatus.SUBMITTED:
-            raise Conflict("this setting already has an offer; change that one", code="offer_exists")
+            raise Conflict("this setting already has an offer; change that one", code=TenderCode.OFFER_EXISTS)
         if existing is not None:
             salt = existing.content_salt or secrets.token_hex(16)
             offer = Offer(existing.id, call_off_id, provider_id, content, flags, OfferStatus.SUBMITTED, now, now,
@@ -182,7 +183,7 @@ async def revise_fee(ctx: Context, call_off_id: int, offer_id: int, fee_pence: i
         if score is None or score.rank is None or score.rank > call_off.second_round_size:
             raise PermissionDenied(
                 f"only the top {call_off.second_round_size} offers take part in the second round",
-                code="not_in_second_round",
+                code=TenderCode.NOT_IN_SECOND_ROUND,
             )
         after = before.revise_fee(fee_pence, now)
         await repository.update_offer(before, after)
@@ -240,7 +241,9 @@ async def get_offer(ctx: Context, call_off_id: int, offer_id: int) -> OfferView:
     # Sealed before the offer is even looked up: the same 403 for any id, so the council cannot
     # tell which ids are offers before the deadline.
     if provider_id is None and sealed(call_off.deadline, ctx.clock.now()):
-        raise PermissionDenied("offers stay sealed until the deadline", code="offer_sealed", deadline=call_off.deadline)
+        raise PermissionDenied(
+            "offers stay sealed until the deadline", code=TenderCode.OFFER_SEALED, deadline=call_off.deadline
+        )
     offer = await repository.get_offer(call_off_id, offer_id)
     if provider_id is not None:
         if offer.provider_id != provider_id:
@@ -287,7 +290,7 @@ async def _markable(
     call_off.require_markable()
     offer = await repository.get_offer(call_off_id, offer_id)
     if offer.status is not OfferStatus.SUBMITTED:
-        raise Conflict("a withdrawn offer is not evaluated", code="offer_withdrawn")
+        raise Conflict("a withdrawn offer is not evaluated", code=TenderCode.OFFER_WITHDRAWN)
     return call_off, offer
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from dps.accounts import public as accounts
 from dps.accounts.domain import UserStatus
 from dps.core import audit
+from dps.core.codes import CommonCode
 from dps.core.context import Context
 from dps.core.db import DB
 from dps.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
@@ -15,6 +16,7 @@ from dps.core.evaluation import Mark
 from dps.core.notifications import Recipient, notify
 from dps.frameworks import public as frameworks
 from dps.tenders import access, repository
+from dps.tenders.codes import TenderCode
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 from dps.tenders.domain.panel import PanelMember, PanelProgress, marks_visible, min_evaluators, progress
 from dps.tenders.services.call_offs import readable_call_off, require_visible
@@ -34,7 +36,7 @@ def _require_panel_state(call_off: CallOff) -> None:
     if call_off.status not in PANEL_STATES:
         raise Conflict(
             f"the call-off is {call_off.status.value}; the panel changes only until the evaluation is complete",
-            code="not_in_evaluation",
+            code=TenderCode.NOT_IN_EVALUATION,
         )
 
 
@@ -53,7 +55,9 @@ async def assign_evaluators(ctx: Context, call_off_id: int, evaluator_ids: list[
         for evaluator_id in dict.fromkeys(evaluator_ids):
             if evaluator_id in on_panel:
                 if not on_panel[evaluator_id].active:
-                    raise Conflict(f"user {evaluator_id} was released from this evaluation", code="evaluator_released")
+                    raise Conflict(
+                        f"user {evaluator_id} was released from this evaluation", code=TenderCode.EVALUATOR_RELEASED
+                    )
                 continue
             try:
                 user = await accounts.get_user(evaluator_id)
@@ -66,7 +70,7 @@ async def assign_evaluators(ctx: Context, call_off_id: int, evaluator_ids: list[
             ):
                 raise RuleViolation(
                     f"user {evaluator_id} is not an active evaluator or commissioner of the raising council",
-                    code="not_an_evaluator",
+                    code=CommonCode.NOT_AN_EVALUATOR,
                     field="evaluator_ids",
                 )
             fresh.append(PanelMember(evaluator_id, ctx.user.user_id, now))
@@ -182,7 +186,7 @@ async def reopen_evaluation(ctx: Context, call_off_id: int, reason: str) -> Call
         except IllegalTransition as error:
             raise Conflict(
                 f"the call-off is {before.status.value}; only an evaluated call-off, before the award, reopens",
-                code="not_evaluated",
+                code=TenderCode.NOT_EVALUATED,
             ) from error
         await repository.update_call_off(before, after)
         await repository.delete_scores(call_off_id)  # no stale ranking while it is marked again

@@ -22,6 +22,7 @@ from dps.core.pagination import Page
 from dps.frameworks import public as frameworks
 from dps.pricing.public import check_offer_fee, end_placement_fees, record_agreed_fee, vary_agreed_fee
 from dps.tenders import access, repository
+from dps.tenders.codes import TenderCode
 from dps.tenders.domain.call_offs import CallOff
 from dps.tenders.domain.placements import (
     EndingKind,
@@ -274,7 +275,9 @@ async def move_placement(
     `off_framework` and a reason, is flagged, and gets no contract under the DPS. Returns (ended, new)."""
     ended_on, kind, reason, note = ending
     if move.start_date < ended_on:
-        raise RuleViolation("the new placement starts on or after the day the old one ends", code="overlapping_move")
+        raise RuleViolation(
+            "the new placement starts on or after the day the old one ends", code=TenderCode.OVERLAPPING_MOVE
+        )
     spot_reason = off_framework_reason(move.off_framework, move.off_framework_reason)
     async with DB.transaction():
         before = await repository.get_placement(placement_id, for_update=True)

@@ -11,6 +11,7 @@ from dps.core.errors import PermissionDenied, RuleViolation
 from dps.frameworks import public as frameworks
 from dps.frameworks.public import may_manage_arrangement
 from dps.tenders import repository
+from dps.tenders.codes import TenderCode
 from dps.tenders.domain.reports import (
     STABILITY_WINDOW_DAYS,
     CouncilFigures,
@@ -32,7 +33,7 @@ class PlacementReport:
 
 def _check_period(first: date, last: date) -> date:
     if (last - first).days > LONGEST_PERIOD_DAYS:
-        raise RuleViolation("a report covers at most five years", code="period_too_long")
+        raise RuleViolation("a report covers at most five years", code=TenderCode.PERIOD_TOO_LONG)
     return min(first, last - timedelta(days=STABILITY_WINDOW_DAYS - 1))
 
 
@@ -72,7 +73,8 @@ async def _arrangement_report(
     elif p.org_kind is OrgKind.AUTHORITY and p.org_id in members:
         if authority_id not in (None, p.org_id):
             raise PermissionDenied(
-                "only the lead authority's officers see other member councils' figures", code="not_the_lead_authority"
+                "only the lead authority's officers see other member councils' figures",
+                code=TenderCode.NOT_THE_LEAD_AUTHORITY,
             )
         councils = (p.org_id,)
     else:
