@@ -27,7 +27,7 @@ from dps.compliance.schemas import RequirementIn
 from dps.compliance.services import checks
 from dps.core import db, migrations
 from dps.core.auth import OrgKind, Principal, Role
-from dps.core.clock import SystemClock
+from dps.core.clock import clock_for
 from dps.core.context import Context
 from dps.core.evaluation import Mark
 from dps.core.settings import Settings
@@ -265,7 +265,7 @@ async def main() -> None:
     settings = Settings.from_env()
     async with db.connected(settings, pool_size=2):
         await migrations.upgrade()
-        system = Context(None, SystemClock(), settings, document_store_for(settings))
+        system = Context(None, clock_for(settings), settings, document_store_for(settings))
         print(json.dumps(await load(system)))
 
 
