@@ -32,7 +32,7 @@ from dps.compliance.public import ComplianceController, ConcernController, Searc
 from dps.contracts.codes import ContractCode
 from dps.contracts.public import ContractController, ContractTemplateController
 from dps.core import audit_chain, db
-from dps.core.clock import Clock, SystemClock
+from dps.core.clock import Clock, clock_for
 from dps.core.codes import CommonCode
 from dps.core.controllers import AuditController, HealthController
 from dps.core.documents import PdfConverter, TemplateRenderer
@@ -203,7 +203,7 @@ def create_app(
     )
     app = Litestar.from_config(app_config)
     app.state.settings = settings
-    app.state.clock = clock or SystemClock()
+    app.state.clock = clock or clock_for(settings)
     app.state.store = store or document_store_for(settings)
     # None: dps.contracts' defaults (docxtpl in a worker thread, LibreOffice when installed).
     app.state.renderer = renderer

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from dps.core import audit, db, embedded, migrations
 from dps.core.auth import Role
-from dps.core.clock import SystemClock
+from dps.core.clock import clock_for
 from dps.core.context import Context
 from dps.core.errors import DomainError
 from dps.core.settings import Settings
@@ -29,7 +29,7 @@ def _system_context(settings: Settings) -> Context:
 
     return Context(
         principal=None,
-        clock=SystemClock(),
+        clock=clock_for(settings),
         settings=settings,
         store=document_store_for(settings),
         changes=listener_for(settings),

@@ -46,6 +46,8 @@ class Settings:
     storage_quota_bytes: int = 2048 * MEGABYTE
     # Reports and searches may read from a replica (dps.core.replica); None: the primary.
     database_replica_url: str | None = None
+    # Tests only: the file a `FileClock` reads its offset from (dps.core.clock.clock_for); None: the wall clock.
+    test_clock_file: Path | None = None
 
     @property
     def embedded_pg_dir(self) -> Path:
@@ -84,4 +86,5 @@ class Settings:
             pdf_reads_total=int(e.get("DPS_PDF_READS", "4")),
             storage_quota_bytes=int(e.get("DPS_STORAGE_QUOTA_MB", "2048")) * MEGABYTE,
             database_replica_url=e.get("DATABASE_REPLICA_URL") or None,
+            test_clock_file=Path(e["DPS_TEST_CLOCK_FILE"]) if e.get("DPS_TEST_CLOCK_FILE") else None,
         )

@@ -96,6 +96,9 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DPS_LOG_LEVEL": "warning",
         # `dps serve` runs a worker per CPU: they must share the key that signs CSRF tokens.
         "DPS_SECRET_KEY": uuid.uuid4().hex,
+        # One clock for the server, its scheduler and the council's acts, moved past deadlines by
+        # tests/support/portal/clock.py instead of waiting; a fresh folder per session: offset 0.
+        "DPS_TEST_CLOCK_FILE": str(var / "clock-offset"),
     }
     dps = [sys.executable, "-c", "from dps.cli import main; raise SystemExit(main())"]
     server_env.update(env)

@@ -7,13 +7,13 @@ awarded, and the Individual Placement Agreement signed."""
 from __future__ import annotations
 
 import re
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 from playwright.sync_api import Page, expect
 
 from tests.portal.conftest import Look, sign_in
 from tests.support.pdfs import insurance_schedule
+from tests.support.portal.clock import advance_past
 from tests.support.portal.council import council_act
 
 PASSWORD = "a long walk on a cold beach"
@@ -228,7 +228,7 @@ def test_a_provider_registers_describes_itself_and_applies(page: Page, look: Loo
     look("rate-card-approved")
 
     # 10. A placement request: a sealed offer before the deadline, then the award.
-    request = council_act("request", "20")
+    request = council_act("request", "60")
     page.get_by_role("link", name="Placement requests").click()
     expect(page.get_by_role("table")).to_contain_text("Girl, 9, short term")
     page.goto(f"/placement-requests/{request['call_off_id']}")
@@ -241,8 +241,7 @@ def test_a_provider_registers_describes_itself_and_applies(page: Page, look: Loo
     look("check-offer")
     page.get_by_role("button", name="Submit offer").click()
     expect(page.get_by_text("Offer submitted. It stays sealed until the deadline")).to_be_visible()
-    deadline = datetime.fromisoformat(str(request["deadline"]))
-    time.sleep(max((deadline - datetime.now(UTC)).total_seconds() + 0.5, 0))  # offers open until then
+    advance_past(datetime.fromisoformat(str(request["deadline"])))  # offers were open until then
     ipa = council_act("award", str(request["call_off_id"]))
     page.reload()
     expect(page.get_by_text("Your offer was awarded")).to_be_visible()

@@ -6,12 +6,12 @@ and assessment after an award, and a late offer refused."""
 from __future__ import annotations
 
 import re
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 from playwright.sync_api import Page, expect
 
 from tests.portal.conftest import Look, scene, sign_in
+from tests.support.portal.clock import advance_past
 from tests.support.portal.council import council_act
 
 OPEN_REQUEST = "Boy, 12, long term"
@@ -103,15 +103,14 @@ def test_after_the_award_the_winner_sees_the_outcome_and_its_assessment(page: Pa
 
 
 def test_an_offer_after_the_deadline_is_refused(page: Page, look: Look) -> None:
-    late = council_act("request", "6")
+    late = council_act("request", "60")
     sign_in(page, "birch@portal.test")
     page.goto(f"/placement-requests/{late['call_off_id']}/offer")
     fill_offer(page, "4800")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your offer")
-    # Wait out the deadline (a person who lingered on "check your offer").
-    deadline = datetime.fromisoformat(str(late["deadline"]))
-    time.sleep(max((deadline - datetime.now(UTC)).total_seconds() + 0.5, 0))
+    # The deadline passes (a person who lingered on "check your offer").
+    advance_past(datetime.fromisoformat(str(late["deadline"])))
     page.get_by_role("button", name="Submit offer").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("The deadline for offers has passed")
     look("late-offer")

@@ -28,7 +28,7 @@ from dps.contracts.services import contracts
 from dps.contracts.services import placements as contract_placements
 from dps.core import db
 from dps.core.auth import OrgKind, Principal, Role
-from dps.core.clock import FixedClock, SystemClock
+from dps.core.clock import FixedClock, clock_for
 from dps.core.context import Context
 from dps.core.evaluation import Mark
 from dps.core.pagination import MAX_LIMIT
@@ -158,7 +158,7 @@ async def award_request(system: Context, ids: Ids, call_off_id: int) -> dict[str
 async def main(act: str, ids: Ids, *args: str) -> None:
     settings = Settings.from_env()
     async with db.connected(settings, pool_size=2):
-        system = Context(None, SystemClock(), settings, document_store_for(settings))
+        system = Context(None, clock_for(settings), settings, document_store_for(settings))
         if act == "request":
             done = await publish_request(system, ids, int(args[0]))
         elif act == "walk-request":

@@ -17,7 +17,7 @@ import json
 from dps.app import document_store_for
 from dps.core import db, migrations
 from dps.core.auth import Role
-from dps.core.clock import SystemClock
+from dps.core.clock import clock_for
 from dps.core.context import Context
 from dps.core.evaluation import Mark
 from dps.core.settings import Settings
@@ -167,7 +167,7 @@ async def main() -> None:
     settings = Settings.from_env()
     async with db.connected(settings, pool_size=2):
         await migrations.upgrade()
-        system = Context(None, SystemClock(), settings, document_store_for(settings))
+        system = Context(None, clock_for(settings), settings, document_store_for(settings))
         print(json.dumps(await load(system)))
 
 

@@ -13,7 +13,7 @@ from dps.accounts.services import users
 from dps.app import document_store_for
 from dps.core import db
 from dps.core.auth import Role
-from dps.core.clock import SystemClock
+from dps.core.clock import clock_for
 from dps.core.context import Context
 from dps.core.settings import Settings
 from tests.support.portal.scene import PASSWORD
@@ -25,7 +25,7 @@ WIGAN_ONS_CODE = "E08000010"
 async def main(act: str) -> None:
     settings = Settings.from_env()
     async with db.connected(settings, pool_size=2):
-        system = Context(None, SystemClock(), settings, document_store_for(settings))
+        system = Context(None, clock_for(settings), settings, document_store_for(settings))
         if act != "member-officer":
             raise SystemExit(f"unknown act {act!r}")
         councils = await accounts.list_authorities(100, 0, None)
