@@ -52,8 +52,9 @@ def test_the_providers_menu_fits_on_one_line_and_groups_the_rest(page: Page, loo
     expect(active).to_have_text("Memberships")
 
     # Finding an arrangement to apply to belongs with the applications.
-    menu.get_by_role("link", name="Home").click()
-    page.locator(".portal-areas").get_by_role("link", name="Arrangements", exact=True).click()
+    menu.get_by_role("link", name="Applications").click()
+    expect(active).to_have_text("Applications")
+    page.get_by_role("link", name="find an open arrangement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Open arrangements")
     expect(active).to_have_text("Applications")
     look("arrangements")
