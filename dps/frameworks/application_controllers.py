@@ -42,7 +42,8 @@ class QuestionnaireController(Controller):
         ctx: NamedDependency[Context],
         version: FromQuery[int | None] = None,
     ) -> s.QuestionList:
-        """The questionnaire, in section and position order: the current version, or `version`."""
+        """The questionnaire, in the order the officer built it (each section where its first
+        question stands, and a section's questions by position): the current version, or `version`."""
         questions = await questionnaires.list_questions(ctx, arrangement_id, version)
         return s.QuestionList(items=[s.QuestionOut.of(q) for q in questions])
 

@@ -31,7 +31,7 @@ from dps.frameworks.domain.applications import (
     LotResult,
 )
 from dps.frameworks.domain.clarifications import Clarification
-from dps.frameworks.domain.questionnaires import Answer, Descriptor, Question, QuestionKind
+from dps.frameworks.domain.questionnaires import Answer, Descriptor, Question, QuestionKind, questionnaire_order
 
 # --- questions -------------------------------------------------------------------------------
 
@@ -98,15 +98,10 @@ async def get_question(arrangement_id: int, question_id: int) -> Question:
 
 async def list_questions(arrangement_id: int, version: int | None = None) -> list[Question]:
     """The questions of an arrangement's questionnaire `version` (every version's when None), in
-    section then position order (questionnaires are short)."""
-    rows = (
-        await t.Question.select()
-        .where(t.Question.arrangement == arrangement_id)
-        .order_by(t.Question.section)
-        .order_by(t.Question.position)
-        .order_by(t.Question.id)
-    )
-    questions = [_question(r) for r in rows]
+    questionnaire order: sections in the order the officer built them, each section's questions by
+    position (`questionnaire_order`; questionnaires are short)."""
+    rows = await t.Question.select().where(t.Question.arrangement == arrangement_id)
+    questions = questionnaire_order([_question(r) for r in rows])
     return questions if version is None else [q for q in questions if q.in_version(version)]
 
 

@@ -53,7 +53,7 @@ async def _application(portal: Portal, application_id: int) -> tuple[frameworks.
     view = await frameworks.get_application(portal.ctx, application_id)
     questions = await frameworks.list_questions(portal.ctx, view.application.arrangement_id)
     applicable = [q for q in questions if q.applies_to(view.application.lot_ids)]
-    return view, sorted(applicable, key=lambda q: (q.position, q.id))
+    return view, applicable  # in questionnaire order (`list_questions`)
 
 
 def _sections(questions: list[Question], answers: dict[int, Answer]) -> list[tuple[str, list[Task]]]:
@@ -199,10 +199,7 @@ class ApplicationPages(Controller):
             done=done,
             total=len(questions),
             decision=decision,
-            # The questionnaire's order (the position the provider answered it in), not by section.
-            moderated=sorted(decision.moderated, key=lambda m: (m.question.position, m.question.id))
-            if decision
-            else [],
+            moderated=decision.moderated if decision else [],  # in questionnaire order (`get_decision`)
             lot_titles={lot.id: f"{lot.code}: {lot.title}" for lot in lots},
             **extra,
         )

@@ -37,8 +37,8 @@ async def conditions(portal: Portal, arrangement: Arrangement) -> dict[str, Any]
     except PermissionDenied:
         bands = None  # pricing shows the bands to the arrangement's members and its councils only
     lot_titles = {lot.id: f"{lot.code}: {lot.title}" for lot in lots}
-    ordered = sorted(questions, key=lambda q: (q.position, q.id))
-    sections = [(name, list(items)) for name, items in groupby(ordered, key=lambda q: q.section)]
+    # In questionnaire order (`list_questions`): each section's questions are together.
+    sections = [(name, list(items)) for name, items in groupby(questions, key=lambda q: q.section)]
     return {
         "arrangement": arrangement,
         "profile": get_profile(arrangement.profile_code),

@@ -1,5 +1,5 @@
-"""The home page: a start page for visitors, a provider's dashboard (memberships and the latest
-applications with their decision clocks) once signed in."""
+"""The home page: a start page for visitors, a provider's dashboard (memberships, the latest
+applications with their decision clocks, and the work its menu does not link to) once signed in."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from dps.frameworks import public as frameworks
 from dps.frameworks.domain.applications import ApplicationStatus
 from dps.frameworks.domain.arrangements import Lot
 from dps.portal import council
+from dps.portal.provider_nav import areas_off_the_menu
 from dps.portal.web import Portal, page
 
 
@@ -57,6 +58,7 @@ class DashboardPages(Controller):
             titles=titles,
             drafts=sum(1 for v in recent.items if v.application.status is ApplicationStatus.DRAFT),
             provider=await accounts.get_provider(portal.ctx, portal.provider_id()),
+            areas=areas_off_the_menu(),
         )
 
 

@@ -54,7 +54,7 @@ async def _rows(portal: Portal, application_id: int) -> list[MarkRow]:
     answers = view.answers or {}
     questions = await frameworks.list_questions(portal.ctx, view.application.arrangement_id)
     rows = []
-    for q in sorted(questions, key=lambda q: q.position):
+    for q in questions:  # in questionnaire order (`list_questions`)
         if q.kind.value not in EVALUATED or not q.applies_to(view.application.lot_ids):
             continue
         answer = answers.get(q.id)

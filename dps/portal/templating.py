@@ -19,6 +19,7 @@ from dps.core.dates import UK_TIME
 from dps.portal import labels
 from dps.portal.council_nav import council_nav
 from dps.portal.forms import error_for
+from dps.portal.provider_nav import provider_nav
 from dps.tenders.domain.call_offs import CallOff, CallOffStatus
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -90,6 +91,7 @@ def environment() -> Environment:
     env.globals["link"] = link
     env.globals["lines"] = lines
     env.globals["council_nav"] = council_nav
+    env.globals["provider_nav"] = provider_nav
     env.globals["consortium_name"] = os.environ.get("DPS_CONSORTIUM_NAME", DEFAULT_CONSORTIUM)
     return env
 

@@ -72,6 +72,8 @@ def test_a_provider_registers_describes_itself_and_applies(page: Page, look: Loo
         expect(theirs.get_by_role("heading", level=1)).to_have_text("Your work with Placements North West")
     finally:
         colleague.close()
+    menu = page.get_by_role("navigation", name="Menu")
+    menu.get_by_role("link", name="Home").click()  # the organisation is on the home page's list
     page.get_by_role("link", name="Organisation", exact=True).click()
     expect(page.get_by_role("table")).to_contain_text("Dev Cedar")
 
@@ -112,6 +114,7 @@ def test_a_provider_registers_describes_itself_and_applies(page: Page, look: Loo
     expect(page.get_by_role("table")).to_contain_text("5")
 
     # 5. Find the open arrangement and read its published conditions; ask a question.
+    menu.get_by_role("link", name="Home").click()
     page.get_by_role("link", name="Arrangements", exact=True).click()
     look("arrangements")
     page.get_by_role("link", name="Placements North West children's residential DPS").click()
@@ -212,6 +215,7 @@ def test_a_provider_registers_describes_itself_and_applies(page: Page, look: Loo
     look("decided")
 
     # 8. Compliance: the certificate confirmed while applying meets the insurance requirement.
+    menu.get_by_role("link", name="Memberships").click()
     page.get_by_role("link", name="Compliance", exact=True).click()
     expect(page.get_by_role("table")).to_contain_text("Compliant")
     look("compliance")

@@ -99,10 +99,22 @@ def check_question(
         )
 
 
+def questionnaire_order(questions: Sequence[Question]) -> list[Question]:
+    """The questions in the order the officer built the questionnaire: each section where its first
+    question stands (its lowest position, then the earliest added), and within a section by
+    position. A section's questions stay together whether positions count through the whole
+    questionnaire (as the portal numbers them) or start again in each section (as an API client
+    may), and sections are never put in alphabetical order."""
+    first: dict[str, tuple[int, int]] = {}
+    for q in questions:
+        first[q.section] = min(first.get(q.section, (q.position, q.id)), (q.position, q.id))
+    return sorted(questions, key=lambda q: (first[q.section], q.position, q.id))
+
+
 def criteria_for_lot(questions: Sequence[Question], lot_id: int) -> list[Criterion]:
     """The evaluated questions that apply to one lot, in questionnaire order: a lot is decided on
     its own questions only (a question for another lot never counts towards this one's total)."""
-    ordered = sorted(questions, key=lambda q: (q.section, q.position, q.id))
+    ordered = questionnaire_order(questions)
     return [c for q in ordered if q.applies_to(frozenset({lot_id})) and (c := q.criterion()) is not None]
 
 
@@ -195,7 +207,7 @@ def missing_items(
     """Everything mandatory that a submission still lacks, for the lots the provider chose.
     `evidence_types` maps each attached document id to its document type."""
     missing = []
-    for q in sorted(questions, key=lambda q: (q.section, q.position)):
+    for q in questionnaire_order(questions):
         if not q.mandatory or not q.applies_to(chosen_lots):
             continue
         answer = answers.get(q.id)
