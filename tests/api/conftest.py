@@ -11,8 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
+from litestar import Litestar
 
-from dps.app import create_app
+from dps.app import configure_state, create_app
 from dps.core.clock import FixedClock
 from dps.core.settings import Settings
 from dps.core.storage import LocalDocumentStore
@@ -20,10 +21,23 @@ from tests.support import Api
 from tests.support.contracts import NO_LIBREOFFICE
 from tests.support.transparency import STORY_MODULES, assert_releases_valid
 
+# One app per session for each set of settings its routes and middleware are built from (the body
+# size limit, whether cookies are Secure); each test gives it its own settings, clock and store.
+_APPS: dict[tuple[int, str], Litestar] = {}
+
+
+def app_for(settings: Settings, clock: FixedClock, store: LocalDocumentStore) -> Litestar:
+    key = (settings.max_upload_bytes, settings.public_base_url)
+    if key not in _APPS:
+        _APPS[key] = create_app(settings, clock=clock, store=store, manage_database=False)
+    else:
+        configure_state(_APPS[key], settings, clock=clock, store=store)
+    return _APPS[key]
+
 
 @pytest_asyncio.fixture
 async def api(clean_database: str, settings: Settings, clock: FixedClock, tmp_path: Path) -> AsyncIterator[Api]:
-    app = create_app(settings, clock=clock, store=LocalDocumentStore(tmp_path / "documents"), manage_database=False)
+    app = app_for(settings, clock, LocalDocumentStore(tmp_path / "documents"))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client, clock, app)
