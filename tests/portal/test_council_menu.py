@@ -9,22 +9,14 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.portal.conftest import Look, scene, sign_in
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-
-
-def _menu_lines(page: Page) -> set[int]:
-    """The distinct heights at which the menu's items sit (one when the menu fits on one line)."""
-    boxes = [item.bounding_box() for item in page.locator(".govuk-service-navigation__item").all()]
-    return {round(box["y"]) for box in boxes if box is not None}
+from tests.support.portal.menus import DESKTOP, PHONE, menu_lines, open_phone_menu, phone_menu
 
 
 def test_the_officers_menu_fits_on_one_line_and_groups_the_rest(page: Page, look: Look) -> None:
     page.set_viewport_size(DESKTOP)
     sign_in(page, "officer@portal.test")
     expect(page.get_by_role("heading", level=1)).to_have_text("What needs doing")
-    assert len(_menu_lines(page)) == 1, "the menu wraps onto a second line"
+    assert len(menu_lines(page)) == 1, "the menu wraps onto a second line"
     menu = page.get_by_role("navigation", name="Menu")
     items = menu.locator(".govuk-service-navigation__item:not(.portal-account) a")
     expect(items).to_have_text(["Home", "Arrangements", "Applications", "Providers", "Pricing"])
@@ -59,13 +51,8 @@ def test_a_commissioner_has_no_officers_section_page(page: Page) -> None:
 def test_on_a_phone_the_menu_is_a_button_that_opens_it(page: Page, look: Look) -> None:
     page.set_viewport_size(PHONE)
     sign_in(page, "officer@portal.test")
-    button = page.get_by_role("button", name="Menu")
-    providers = page.get_by_role("navigation", name="Menu").get_by_role("link", name="Providers")
-    expect(button).to_have_attribute("aria-expanded", "false")
-    expect(providers).to_be_hidden()
-    button.click()
-    expect(button).to_have_attribute("aria-expanded", "true")
-    expect(providers).to_be_visible()
+    button, providers = phone_menu(page, "Providers")
+    open_phone_menu(button, providers)
     look("menu-open")  # no console errors from GOV.UK Frontend's script
     providers.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Providers")

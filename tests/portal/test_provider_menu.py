@@ -9,15 +9,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.portal.conftest import Look, sign_in
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-
-
-def _menu_lines(page: Page) -> set[int]:
-    """The distinct heights at which the menu's items sit (one when the menu fits on one line)."""
-    boxes = [item.bounding_box() for item in page.locator(".govuk-service-navigation__item").all()]
-    return {round(box["y"]) for box in boxes if box is not None}
+from tests.support.portal.menus import DESKTOP, PHONE, menu_lines, open_phone_menu, phone_menu
 
 
 def test_the_providers_menu_fits_on_one_line_and_groups_the_rest(page: Page, look: Look) -> None:
@@ -25,7 +17,7 @@ def test_the_providers_menu_fits_on_one_line_and_groups_the_rest(page: Page, loo
     sign_in(page, "birch@portal.test")  # ten unread notifications: the widest account link
     expect(page.get_by_role("heading", level=1)).to_have_text("Your work with Placements North West")
     expect(page.locator("#notifications-link")).to_contain_text("unread")
-    assert len(_menu_lines(page)) == 1, "the menu wraps onto a second line"
+    assert len(menu_lines(page)) == 1, "the menu wraps onto a second line"
     menu = page.get_by_role("navigation", name="Menu")
     items = menu.locator(".govuk-service-navigation__item:not(.portal-account) a")
     expect(items).to_have_text(["Home", "Applications", "Memberships", "Placement requests"])
@@ -69,16 +61,11 @@ def test_council_staff_have_no_providers_section_page(page: Page) -> None:
 def test_on_a_phone_the_providers_menu_is_a_button_that_opens_it(page: Page, look: Look) -> None:
     page.set_viewport_size(PHONE)
     sign_in(page, "birch@portal.test")
-    button = page.get_by_role("button", name="Menu")
-    memberships = page.get_by_role("navigation", name="Menu").get_by_role("link", name="Memberships")
-    expect(button).to_have_attribute("aria-expanded", "false")
-    expect(memberships).to_be_hidden()
+    button, memberships = phone_menu(page, "Memberships")
     look("home")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the home page is {width} px wide on a {PHONE['width']} px phone"
-    button.click()
-    expect(button).to_have_attribute("aria-expanded", "true")
-    expect(memberships).to_be_visible()
+    open_phone_menu(button, memberships)
     look("menu-open")  # no console errors from GOV.UK Frontend's script
     memberships.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Memberships")
