@@ -134,15 +134,16 @@ def section_areas(section: Section, role: Role) -> list[Area]:
     return [_BY_HREF[href] for href in section.areas if role in _BY_HREF[href].roles]
 
 
-def _under(path: str, href: str) -> bool:
+def under(path: str, href: str) -> bool:
+    """Whether `path` is the page `href` or one below it (the menu marks its item as current)."""
     return path == href or path.startswith(href + "/")
 
 
 def _menu_item(href: str, path: str) -> dict[str, object]:
     section = SECTION_BY_HREF.get(href)
     if section is None:
-        return {"href": href, "text": _BY_HREF[href].words, "active": _under(path, href)}
-    active = any(_under(path, h) for h in (section.href, *section.areas))
+        return {"href": href, "text": _BY_HREF[href].words, "active": under(path, href)}
+    active = any(under(path, h) for h in (section.href, *section.areas))
     return {"href": href, "text": section.words, "active": active}
 
 

@@ -11,7 +11,7 @@ menu does not link to directly, each with what it is for."""
 from __future__ import annotations
 
 from dps.core.auth import OrgKind, Principal
-from dps.portal.council_nav import Area, Section
+from dps.portal.council_nav import Area, Section, under
 
 
 def _area(href: str, words: str, about: str) -> Area:
@@ -77,10 +77,6 @@ def membership_areas() -> list[Area]:
     return [_BY_HREF[href] for href in MEMBERSHIPS.areas]
 
 
-def _under(path: str, href: str) -> bool:
-    return path == href or path.startswith(href + "/")
-
-
 def provider_nav(principal: Principal | None, path: object) -> list[dict[str, object]]:
     """The Design System's service navigation items for a provider's people (none for anyone else);
     error pages know no path (Jinja's Undefined), so nothing is marked current there."""
@@ -89,6 +85,6 @@ def provider_nav(principal: Principal | None, path: object) -> list[dict[str, ob
     path = path if isinstance(path, str) else ""
     items: list[dict[str, object]] = [{"href": "/", "text": "Home", "current": path == "/"}]
     items.extend(
-        {"href": href, "text": words, "active": any(_under(path, h) for h in covers)} for href, words, covers in _MENU
+        {"href": href, "text": words, "active": any(under(path, h) for h in covers)} for href, words, covers in _MENU
     )
     return items
