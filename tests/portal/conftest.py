@@ -197,6 +197,11 @@ def browser_context_args(base_url: str) -> dict[str, Any]:
 @pytest.fixture
 def console_errors(page: Page) -> list[str]:
     """Errors the page logs (a script the CSP refused, a missing asset): there should be none."""
+    return watch_errors(page)
+
+
+def watch_errors(page: Page) -> list[str]:
+    """The errors `page` will log, collected as they come: console errors and failed assets."""
     page.set_default_timeout(10_000)  # fail in seconds, not half a minute
     errors: list[str] = []
 

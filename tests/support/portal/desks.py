@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response
+from playwright.sync_api import Browser, Page
 
-from tests.portal.conftest import Look
+from tests.portal.conftest import Look, watch_errors
 
 
 @contextmanager
@@ -18,19 +18,7 @@ def desk(browser: Browser, base_url: str, look: Look, who: str) -> Iterator[tupl
     context = browser.new_context(base_url=base_url)
     try:
         page = context.new_page()
-        page.set_default_timeout(10_000)
-        errors: list[str] = []
-
-        def keep(message: ConsoleMessage) -> None:
-            if message.type == "error" and not message.text.startswith("Failed to load resource"):
-                errors.append(message.text)
-
-        def check(response: Response) -> None:
-            if response.request.resource_type != "document" and response.status >= 400:
-                errors.append(f"{response.status} {response.url}")
-
-        page.on("console", keep)
-        page.on("response", check)
+        errors = watch_errors(page)
         yield page, Look(page, errors, f"{look.prefix}-{who}")
     finally:
         context.close()
